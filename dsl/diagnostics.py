@@ -1,0 +1,88 @@
+"""One diagnostic type for syntax and semantic mistakes, and its text and JSON renderings."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dsl.ir import Span
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    span: Span
+    hint: str | None = None
+    severity: Severity = "error"
+    file: str = "<rules>"
+
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.span.line, self.span.column, self.message)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class DiagnosticError(Exception):
+    """Raised by the front end when a file has errors; carries every diagnostic found."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{d.file}:{d.span}: {d.message}" for d in self.diagnostics)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """The nearest known name, as a hint, or None when nothing is close."""
+    pool = sorted(set(candidates))
+    lowered = {c.lower(): c for c in pool}
+    if name.lower() in lowered and lowered[name.lower()] != name:
+        return f"did you mean '{lowered[name.lower()]}'?"
+    match = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else None
+
+
+def render_text(diag: Diagnostic, source: str) -> str:
+    """file:line:col: message, then the line, a caret run under the place, then the hint."""
+    label = "warning: " if diag.severity == "warning" else ""
+    out = [f"{diag.file}:{diag.span.line}:{diag.span.column}: {label}{diag.message}"]
+    lines = source.splitlines()
+    if 1 <= diag.span.line <= len(lines):
+        text = lines[diag.span.line - 1]
+        col = max(diag.span.column, 1)
+        if diag.span.end_line == diag.span.line and diag.span.end_column > col:
+            width = diag.span.end_column - col
+        else:
+            width = 1
+        width = max(1, min(width, max(len(text) - col + 1, 1)))
+        prefix = "".join(ch if ch == "\t" else " " for ch in text[: col - 1])
+        out.append(f"{diag.span.line:>5} | {text}")
+        out.append(f"{'':>5} | {prefix}{'^' * width}")
+    if diag.hint:
+        out.append(f"{'':>5} = {diag.hint}")
+    return "\n".join(out)
+
+
+def render_all(diags: list[Diagnostic], source: str) -> str:
+    return "\n".join(render_text(d, source) for d in sorted(diags, key=Diagnostic.sort_key))
+
+
+def render_json(diags: list[Diagnostic]) -> str:
+    return json.dumps([d.to_dict() for d in sorted(diags, key=Diagnostic.sort_key)], indent=2)
