@@ -1,0 +1,80 @@
+"""The nurture rule language: parse, check and format `.nurture` files.
+
+`compile_source` / `load_program` return a checked `Program` or raise `DiagnosticError` with every
+mistake of the file; `check_source` returns both the program (or None) and the diagnostics.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dsl.diagnostics import Diagnostic, DiagnosticError
+from dsl.ir import Program, Span
+
+__all__ = ["Diagnostic", "DiagnosticError", "Program", "check_source", "compile_source",
+           "load_program", "read_source"]
+
+
+def check_source(text: str, file: str = "<rules>") -> tuple[Program | None, list[Diagnostic]]:
+    """Parse and check; all diagnostics sorted by position; the program when there is no error."""
+    from dsl.checker import Checker
+    from dsl.parser import parse_text
+    from dsl.transformer import build_items
+
+    tree, diagnostics = parse_text(text, file)
+    program = None
+    if tree is not None:
+        items, build_errors = build_items(tree, file)
+        checker = Checker(file)
+        program = checker.check(items, file)
+        semantic = build_errors + checker.diagnostics
+        if diagnostics:  # after a syntax error, names may be missing: keep only what is sure
+            semantic = [d for d in semantic if d.code not in {"unknown-name", "no-enter",
+                                                              "no-steps", "missing"}]
+        diagnostics = diagnostics + semantic
+    diagnostics.sort(key=Diagnostic.sort_key)
+    if any(d.severity == "error" for d in diagnostics):
+        program = None
+    return program, diagnostics
+
+
+def compile_source(text: str, file: str = "<rules>") -> Program:
+    program, diagnostics = check_source(text, file)
+    if program is None:
+        raise DiagnosticError(diagnostics)
+    return program
+
+
+def read_source(path: str | Path) -> str:
+    """The text of a rule file, or a DiagnosticError that says why it cannot be read."""
+    p = Path(path)
+    here = Span(line=0, column=0, end_line=0, end_column=0)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise DiagnosticError([Diagnostic("io", "no such file", here, file=str(path))]) from None
+    except IsADirectoryError:
+        raise DiagnosticError(
+            [Diagnostic("io", "this is a folder, not a rule file", here, file=str(path))]
+        ) from None
+    except OSError as err:
+        raise DiagnosticError(
+            [Diagnostic("io", f"cannot read: {err.strerror}", here, file=str(path))]
+        ) from None
+    if b"\x00" in data:
+        raise DiagnosticError(
+            [Diagnostic("io", "this is not a text file", here, file=str(path))]
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        span = Span(line=line, column=col, end_line=line, end_column=col + 1)
+        raise DiagnosticError(
+            [Diagnostic("io", "this file is not UTF-8 text", span, file=str(path))]
+        ) from None
+
+
+def load_program(path: str | Path) -> Program:
+    return compile_source(read_source(path), str(path))

@@ -62,7 +62,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 def render_text(diag: Diagnostic, source: str) -> str:
     """file:line:col: message, then the line, a caret run under the place, then the hint."""
     label = "warning: " if diag.severity == "warning" else ""
-    out = [f"{diag.file}:{diag.span.line}:{diag.span.column}: {label}{diag.message}"]
+    where = f"{diag.file}:{diag.span.line}:{diag.span.column}" if diag.span.line else diag.file
+    out = [f"{where}: {label}{diag.message}"]
     lines = source.splitlines()
     if 1 <= diag.span.line <= len(lines):
         text = lines[diag.span.line - 1]

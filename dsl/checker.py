@@ -1,0 +1,344 @@
+"""Top-level checking: assembles the items of a file into a resolved, checked `Program`.
+
+Collects every mistake as a diagnostic (never raising mid-way): required lines, duplicate names,
+reserved words, channels, stages, sequence structure, split shares, and, through `Resolver`, every
+name and type inside conditions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dsl import ir
+from dsl.diagnostics import Diagnostic, did_you_mean
+from dsl.parser import RESERVED
+from dsl.resolve import Names, Resolver, Scope
+
+_HEADER_ORDER = ("for", "enter", "exit when", "holdout", "reenter after", "limit")
+
+
+class Checker:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+        self.names = Names()
+        self.resolver = Resolver(self.names, file, self.diagnostics)
+        self.seen: dict[str, tuple[str, ir.Span]] = {}
+
+    def error(self, code: str, message: str, span: ir.Span, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, hint, file=self.file))
+
+    # ------------------------------------------------------------ declarations
+
+    def declare(self, kind: str, name: str, span: ir.Span) -> bool:
+        if name in RESERVED:
+            self.error("reserved-word", f"'{name}' is a reserved word and cannot name a {kind}",
+                       span)
+            return False
+        if name in self.seen:
+            other_kind, other = self.seen[name]
+            self.error("duplicate", f"'{name}' is already defined as a {other_kind} on line "
+                       f"{other.line}", span, "give each thing its own name")
+            return False
+        self.seen[name] = (kind, span)
+        return True
+
+    def collect(self, items: list[Any]) -> dict[str, Any]:
+        """First pass: every declared name, so names may be used before their line."""
+        found: dict[str, Any] = {"campaign": [], "stages": [], "lead": [], "policy": []}
+        for item in items:
+            if isinstance(item, tuple) and item[0] in found:
+                found[item[0]].append(item)
+        for decl in (s for _, stages in found["stages"][:1] for s in stages):
+            if self.declare("stage", decl.name, decl.span):
+                self.names.stages[decl.name] = len(self.names.stages)
+        for _, attrs in found["lead"]:
+            for attr in attrs:
+                if self.declare("lead attribute", attr.name, attr.span):
+                    self.names.attributes[attr.name] = attr
+        self.names.events.update(ir.BUILTIN_EVENTS)
+        for item in items:
+            self._collect_one(item)
+        return found
+
+    def _collect_one(self, item: Any) -> None:
+        n = self.names
+        if isinstance(item, ir.EventDecl):
+            if item.name in ir.BUILTIN_EVENTS:
+                self.error("duplicate", f"'{item.name}' is a built-in event", item.span)
+            elif self.declare("event", item.name, item.span):
+                n.events[item.name] = {p.name: p.type for p in item.props}
+        elif isinstance(item, ir.ContentDecl) and self.declare("content", item.name, item.span):
+            n.contents[item.name] = item
+        elif isinstance(item, ir.Segment) and self.declare("segment", item.name, item.span):
+            n.segments[item.name] = item
+        elif isinstance(item, ir.ScoreBlock) and self.declare("score", item.name, item.span):
+            n.scores[item.name] = item
+        elif isinstance(item, tuple) and item[0] == "sequence":
+            name, span, _ = item[1]
+            if self.declare("sequence", name, span):
+                n.sequences.add(name)
+
+    # ------------------------------------------------------------ the whole file
+
+    def check(self, items: list[Any], path: str) -> ir.Program:
+        found = self.collect(items)
+        fields: dict[str, Any] = {"path": path}
+        self._file_header(found, fields)
+        fields["lead"] = tuple(a for _, attrs in found["lead"] for a in attrs)
+        fields["events"] = tuple(i for i in items if isinstance(i, ir.EventDecl))
+        fields["contents"] = tuple(self._content(i) for i in items if isinstance(i, ir.ContentDecl))
+        fields["segments"] = tuple(self._segment(i) for i in items if isinstance(i, ir.Segment))
+        self._segment_cycles()
+        fields["scores"] = tuple(self._score(i) for i in items if isinstance(i, ir.ScoreBlock))
+        fields["stage_rules"] = self._stage_rules([i for i in items if isinstance(i, ir.StageRule)])
+        for life in (i for i in items if isinstance(i, ir.Lifecycle)):
+            if fields.get(life.flag) is not None:
+                self.error("duplicate", f"'{life.flag}' is defined twice", life.span)
+                continue
+            cond = self.resolver.condition(life.condition, what=f"{life.flag} condition")
+            fields[life.flag] = life.model_copy(update={"condition": cond})
+        fields["policy"] = self._policy(found["policy"])
+        fields["sequences"] = tuple(
+            self._sequence(*i[1]) for i in items if isinstance(i, tuple) and i[0] == "sequence"
+        )
+        fields["handoffs"] = tuple(self._handoff(i) for i in items if isinstance(i, ir.Handoff))
+        return ir.Program(**fields)
+
+    def _file_header(self, found: dict[str, Any], fields: dict[str, Any]) -> None:
+        for key in ("campaign", "stages", "lead", "policy"):
+            for extra in found[key][1:]:
+                span = extra[2] if key in ("policy", "campaign") else _first_span(extra[1])
+                self.error("duplicate", f"'{key}' appears more than once", span,
+                           f"keep one '{key}' line" if key in ("campaign", "stages")
+                           else f"merge them into one '{key}:' block")
+        top = ir.Span(line=1, column=1, end_line=1, end_column=2)
+        if not found["campaign"]:
+            self.error("missing", "the file has no 'campaign' line", top,
+                       'start the file with: campaign "Name of the campaign"')
+        if not found["stages"]:
+            self.error("missing", "the file has no 'stages' line", top,
+                       "add the funnel, like: stages awareness, consideration, decision")
+        fields["campaign"] = found["campaign"][0][1] if found["campaign"] else ""
+        fields["stages"] = tuple(found["stages"][0][1]) if found["stages"] else ()
+
+    def _content(self, c: ir.ContentDecl) -> ir.ContentDecl:
+        if c.channel not in ir.CHANNELS:
+            self.error("unknown-channel", f"unknown channel '{c.channel}'", c.channel_span,
+                       did_you_mean(c.channel, ir.CHANNELS)
+                       or f"channels are {', '.join(ir.CHANNELS)}")
+        if c.stage is not None and c.stage not in self.names.stages:
+            self._unknown_stage(c.stage, c.stage_span)
+        if c.cost < 0:
+            self.error("bad-cost", "a cost cannot be negative", c.span)
+        return c
+
+    def _unknown_stage(self, name: str, span: ir.Span) -> None:
+        self.error("unknown-name", f"unknown stage '{name}'", span,
+                   did_you_mean(name, self.names.stages)
+                   or f"the stages are {', '.join(self.names.stages) or 'not declared'}")
+
+    def _segment(self, s: ir.Segment) -> ir.Segment:
+        self.resolver.current_segment = s.name
+        cond = self.resolver.condition(s.condition, what="segment")
+        self.resolver.current_segment = None
+        return s.model_copy(update={"condition": cond})
+
+    def _segment_cycles(self) -> None:
+        deps = self.resolver.segment_deps
+        for start in sorted(deps):
+            stack, seen = [start], set()
+            while stack:
+                name = stack.pop()
+                for dep in sorted(deps.get(name, ())):
+                    if dep == start:
+                        span = self.names.segments[start].span
+                        self.error("cycle", f"segment '{start}' depends on itself", span,
+                                   "a segment may not use itself, directly or through others")
+                        stack = []
+                        break
+                    if dep not in seen:
+                        seen.add(dep)
+                        stack.append(dep)
+
+    def _score(self, block: ir.ScoreBlock) -> ir.ScoreBlock:
+        rules = []
+        for rule in block.rules:
+            if isinstance(rule, ir.FitRule):
+                cond = self.resolver.condition(rule.condition, what="score condition")
+                rules.append(rule.model_copy(update={"condition": cond}))
+            else:
+                rules.append(self._event_rule(rule))
+        decay = block.decay
+        if decay is not None and not 0 < decay.percent < 100:
+            self.error("bad-percent", "decay is a percentage above 0% and below 100%",
+                       decay.span)
+        if decay is not None and decay.every.seconds == 0:
+            self.error("bad-duration", "decay needs a period longer than 0", decay.every.span)
+        return block.model_copy(update={"rules": tuple(rules)})
+
+    def _event_rule(self, rule: ir.EventRule) -> ir.EventRule:
+        if rule.event not in self.names.events:
+            self.error("unknown-name", f"unknown event '{rule.event}'", rule.event_span,
+                       did_you_mean(rule.event, self.names.events))
+            return rule
+        where = rule.where
+        if where is not None:
+            scope = Scope(props=self.names.events[rule.event], event=rule.event)
+            where = self.resolver.condition(where, scope, "'where'")
+        if rule.cap is not None:
+            if rule.cap.points <= 0:
+                self.error("bad-cap", "a cap must be above 0", rule.cap.span)
+            if rule.points < 0:
+                self.error("bad-cap", "a cap bounds points earned; this line takes points away",
+                           rule.cap.span, "remove the cap")
+            if rule.cap.window.seconds == 0:
+                self.error("bad-duration", "a cap needs a window longer than 0",
+                           rule.cap.window.span)
+        return rule.model_copy(update={"where": where})
+
+    def _stage_rules(self, rules: list[ir.StageRule]) -> tuple[ir.StageRule, ...]:
+        out: list[ir.StageRule] = []
+        last_index = -1
+        for rule in rules:
+            cond = self.resolver.condition(rule.condition, what="stage condition")
+            index = self.names.stages.get(rule.stage)
+            if index is None:
+                self._unknown_stage(rule.stage, rule.stage_span)
+                continue
+            if index == 0:
+                self.error("first-stage", f"'{rule.stage}' is the first stage: every lead starts "
+                           "there", rule.stage_span, "give conditions for later stages only")
+                continue
+            if any(r.stage == rule.stage for r in out):
+                self.error("duplicate", f"stage '{rule.stage}' has two rules", rule.stage_span,
+                           "join the conditions with 'or'")
+                continue
+            if index < last_index:
+                self.error("stage-order", f"stage '{rule.stage}' comes before "
+                           f"'{out[-1].stage}' in the funnel; write its rule first",
+                           rule.stage_span, "stage rules follow the order of 'stages'")
+            last_index = max(last_index, index)
+            out.append(rule.model_copy(update={"condition": cond}))
+        return tuple(out)
+
+    def _policy(self, blocks: list[Any]) -> ir.Policy | None:
+        if not blocks:
+            return None
+        _, lines, span = blocks[0]
+        fields: dict[str, Any] = {"span": span}
+        for key, value in lines:
+            if key in fields:
+                where = value[1] if key == "sunset" else value.span
+                self.error("duplicate", f"the policy has two '{key}' lines", where)
+                continue
+            if key == "sunset":
+                fields[key] = self.resolver.condition(value[0], what="sunset condition")
+            else:
+                fields[key] = value
+                if key == "quiet" and value.start == value.end:
+                    self.error("bad-time", "quiet hours start and end at the same time",
+                               value.span)
+        return ir.Policy(**fields)
+
+    def _handoff(self, h: ir.Handoff) -> ir.Handoff:
+        cond = self.resolver.condition(h.condition, what="handoff condition")
+        for send in h.sends:
+            content = self._content_ref(send.content, send.content_span)
+            if content is not None and content.channel != "task":
+                self.error("not-a-task", f"'{send.content}' is {content.channel} content; a "
+                           "handoff sends sales tasks", send.content_span,
+                           "declare it with channel 'task'")
+        return h.model_copy(update={"condition": cond})
+
+    def _content_ref(self, name: str, span: ir.Span) -> ir.ContentDecl | None:
+        if name not in self.names.contents:
+            self.error("unknown-name", f"unknown content '{name}'", span,
+                       did_you_mean(name, self.names.contents))
+            return None
+        return self.names.contents[name]
+
+    # ------------------------------------------------------------ sequences
+
+    def _sequence(self, name: str, span: ir.Span, lines: list[Any]) -> ir.Sequence:
+        fields: dict[str, Any] = {"name": name, "span": span}
+        steps: list[Any] = []
+        for line in lines:
+            if not isinstance(line, tuple):
+                steps.append(line)
+                continue
+            key, value, line_span = line
+            if steps:
+                self.error("header-after-step", f"'{key}' must come before the first step",
+                           line_span, "put 'for', 'enter', 'exit when', 'holdout', "
+                           "'reenter after' and 'limit' at the top of the sequence")
+            elif _field(key) in fields:
+                self.error("duplicate", f"this sequence already has a '{key}' line", line_span)
+            else:
+                fields[_field(key)] = self._header(key, value)
+        if "enter" not in fields:
+            self.error("no-enter", f"sequence '{name}' never enrols anyone", span,
+                       "add 'enter on EVENT' or 'enter when CONDITION'")
+        if not steps:
+            self.error("no-steps", f"sequence '{name}' has no steps", span,
+                       "add at least one 'send'")
+        fields["steps"] = self._steps(steps)
+        return ir.Sequence(**fields)
+
+    def _header(self, key: str, value: Any) -> Any:
+        if key == "for":
+            return self.resolver.condition(value, what="audience")
+        if key == "exit when":
+            return self.resolver.condition(value, what="exit condition")
+        if key == "enter":
+            if isinstance(value, ir.EnterWhen):
+                cond = self.resolver.condition(value.condition, what="entry condition")
+                return value.model_copy(update={"condition": cond})
+            if value.event not in self.names.events:
+                self.error("unknown-name", f"unknown event '{value.event}'", value.event_span,
+                           did_you_mean(value.event, self.names.events))
+            return value
+        if key == "holdout":
+            percent, span = value
+            if not 0 <= percent < 100:
+                self.error("bad-percent", "a holdout is a percentage from 0% to below 100%", span)
+            return percent
+        return value
+
+    def _steps(self, steps: list[Any]) -> tuple[Any, ...]:
+        return tuple(self._step(s) for s in steps)
+
+    def _step(self, step: Any) -> Any:
+        if isinstance(step, ir.Send):
+            self._content_ref(step.content, step.content_span)
+            when = None
+            if step.when is not None:
+                when = self.resolver.condition(step.when, what="send condition")
+            return step.model_copy(update={"when": when})
+        if isinstance(step, ir.WaitUntil):
+            cond = self.resolver.condition(step.condition, Scope(wait_until=True), "wait condition")
+            return step.model_copy(update={"condition": cond})
+        if isinstance(step, ir.If):
+            cond = self.resolver.condition(step.condition, what="'if' condition")
+            return step.model_copy(update={
+                "condition": cond, "then": self._steps(list(step.then)),
+                "otherwise": self._steps(list(step.otherwise)),
+            })
+        if isinstance(step, ir.Split):
+            total = sum(arm.percent for arm in step.arms)
+            if abs(total - 100) > 1e-9:
+                self.error("split-total", f"the arms of this split add up to {total:g}%, not 100%",
+                           step.span, "make the percentages total 100%")
+            arms = tuple(a.model_copy(update={"step": self._step(a.step)}) for a in step.arms)
+            return step.model_copy(update={"arms": arms})
+        return step
+
+
+def _field(key: str) -> str:
+    return {"for": "audience", "exit when": "exit", "reenter after": "reenter_after"}.get(key, key)
+
+
+def _first_span(value: Any) -> ir.Span:
+    if isinstance(value, list) and value:
+        return value[0].span
+    return ir.NO_SPAN

@@ -1,0 +1,338 @@
+"""Expression checking: resolves every `Name` and `Call`, infers types, reports mistakes.
+
+Types are plain strings: "number", "text", "bool", "stage", "list:<item type>", and "?" for an
+expression already in error (which never causes a second, derived diagnostic).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsl import ir
+from dsl.diagnostics import Diagnostic, did_you_mean
+
+UNKNOWN = "?"
+_CONTENT_FUNCS = ("opened", "clicked", "replied")
+_FUNCS = ("count", "days_since", "in_sequence", *_CONTENT_FUNCS)
+# Nested quantifiers like (a+)+ or (a*)* can backtrack for ever; refused at check time.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
+
+
+@dataclass
+class Names:
+    """Everything a bare name or a function argument can refer to in one file."""
+
+    attributes: dict[str, ir.AttributeDecl] = field(default_factory=dict)
+    segments: dict[str, ir.Segment] = field(default_factory=dict)
+    scores: dict[str, ir.ScoreBlock] = field(default_factory=dict)
+    stages: dict[str, int] = field(default_factory=dict)
+    events: dict[str, dict[str, str]] = field(default_factory=dict)
+    contents: dict[str, ir.ContentDecl] = field(default_factory=dict)
+    sequences: set[str] = field(default_factory=set)
+
+    def known(self) -> list[str]:
+        return [
+            *self.attributes, *self.segments, *self.scores, *self.stages, *ir.LIFECYCLE_FLAGS,
+            "score", "stage",
+        ]
+
+
+@dataclass
+class Scope:
+    """Where an expression stands: inside a `where` (event props), inside `wait until`."""
+
+    props: dict[str, str] | None = None
+    event: str | None = None
+    wait_until: bool = False
+
+
+@dataclass
+class Resolver:
+    names: Names
+    file: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    segment_deps: dict[str, set[str]] = field(default_factory=dict)
+    current_segment: str | None = None
+
+    def error(self, code: str, message: str, span: ir.Span, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, hint, file=self.file))
+
+    # ------------------------------------------------------------ entry points
+
+    def condition(self, expr: Any, scope: Scope | None = None, what: str = "condition") -> Any:
+        """Resolve an expression that must be true or false."""
+        node, type_ = self.resolve(expr, scope or Scope())
+        if type_ not in ("bool", UNKNOWN):
+            self.error(
+                "type", f"this {what} is a {_type_word(type_)}, not true or false",
+                node.span, _bool_hint(type_),
+            )
+        return node
+
+    def resolve(self, expr: Any, scope: Scope) -> tuple[Any, str]:
+        method: Callable[[Any, Scope], tuple[Any, str]] = getattr(self, f"_r_{expr.kind}")
+        return method(expr, scope)
+
+    # ------------------------------------------------------------ leaves
+
+    def _r_num(self, e: ir.Num, scope: Scope) -> tuple[Any, str]:
+        return e, "number"
+
+    def _r_str(self, e: ir.Str, scope: Scope) -> tuple[Any, str]:
+        return e, "text"
+
+    def _r_bool(self, e: ir.Bool, scope: Scope) -> tuple[Any, str]:
+        return e, "bool"
+
+    def _r_stage_var(self, e: ir.StageVar, scope: Scope) -> tuple[Any, str]:
+        return e, "stage"
+
+    def _r_score(self, e: ir.ScoreRef, scope: Scope) -> tuple[Any, str]:
+        return e, "number"
+
+    def _r_list(self, e: ir.ListLit, scope: Scope) -> tuple[Any, str]:
+        items, types = [], set()
+        for item in e.items:
+            node, type_ = self.resolve(item, scope)
+            items.append(node)
+            types.add(type_)
+        types.discard(UNKNOWN)
+        if len(types) > 1:
+            self.error(
+                "type", "a list holds values of one kind: all numbers or all texts", e.span
+            )
+            return e.model_copy(update={"items": tuple(items)}), UNKNOWN
+        item_type = types.pop() if types else UNKNOWN
+        return e.model_copy(update={"items": tuple(items)}), f"list:{item_type}"
+
+    def _r_name(self, e: ir.Name, scope: Scope) -> tuple[Any, str]:
+        n, name, span = self.names, e.name, e.span
+        if scope.props is not None and name in scope.props:
+            type_ = scope.props[name]
+            return ir.Prop(name=name, type=type_, span=span), type_
+        if name in n.attributes:
+            decl = n.attributes[name]
+            type_ = "number" if decl.type == "number" else "text"
+            return ir.Attr(name=name, type=type_, span=span), type_
+        if name == "timezone":
+            return ir.Attr(name=name, type="text", span=span), "text"
+        if name in n.segments:
+            if self.current_segment is not None:
+                self.segment_deps.setdefault(self.current_segment, set()).add(name)
+            return ir.SegmentRef(name=name, span=span), "bool"
+        if name in n.scores:
+            return ir.ScoreRef(name=name, span=span), "number"
+        if name in n.stages:
+            return ir.StageConst(name=name, index=n.stages[name], span=span), "stage"
+        if name in ir.LIFECYCLE_FLAGS:
+            return ir.Flag(name=name, span=span), "bool"
+        if name in n.events:
+            if scope.wait_until:
+                return ir.EventSince(event=name, span=span), "bool"
+            self.error(
+                "bare-event", f"'{name}' is an event type, not a condition", span,
+                f"to ask whether it happened, write count({name}, 30d) >= 1",
+            )
+            return e, UNKNOWN
+        if name in n.contents or name in n.sequences:
+            kind = "content" if name in n.contents else "sequence"
+            hint = (
+                f"write opened({name}) or clicked({name})" if kind == "content"
+                else f"write in_sequence({name})"
+            )
+            self.error("not-a-value", f"'{name}' is a {kind}, not a value", span, hint)
+            return e, UNKNOWN
+        pool = self.names.known() + (list(scope.props) if scope.props else [])
+        where = f" in the properties of '{scope.event}' or the lead" if scope.props else ""
+        self.error("unknown-name", f"unknown name '{name}'{where}", span, did_you_mean(name, pool))
+        return e, UNKNOWN
+
+    # ------------------------------------------------------------ operators
+
+    def _r_neg(self, e: ir.Neg, scope: Scope) -> tuple[Any, str]:
+        node, type_ = self.resolve(e.operand, scope)
+        self._expect_number(node, type_, "'-'")
+        return e.model_copy(update={"operand": node}), "number"
+
+    def _r_arith(self, e: ir.Arith, scope: Scope) -> tuple[Any, str]:
+        left, lt = self.resolve(e.left, scope)
+        right, rt = self.resolve(e.right, scope)
+        self._expect_number(left, lt, f"'{e.op}'")
+        self._expect_number(right, rt, f"'{e.op}'")
+        return e.model_copy(update={"left": left, "right": right}), "number"
+
+    def _expect_number(self, node: Any, type_: str, where: str) -> None:
+        if type_ not in ("number", UNKNOWN):
+            self.error(
+                "type", f"{where} needs numbers, but this is a {_type_word(type_)}", node.span
+            )
+
+    def _logic(self, e: Any, scope: Scope, children: tuple[Any, ...], word: str) -> list[Any]:
+        out = []
+        for child in children:
+            node, type_ = self.resolve(child, scope)
+            if type_ not in ("bool", UNKNOWN):
+                self.error(
+                    "type", f"'{word}' joins conditions, but this is a {_type_word(type_)}",
+                    node.span, _bool_hint(type_),
+                )
+            out.append(node)
+        return out
+
+    def _r_and(self, e: ir.And, scope: Scope) -> tuple[Any, str]:
+        return e.model_copy(update={"items": tuple(self._logic(e, scope, e.items, "and"))}), "bool"
+
+    def _r_or(self, e: ir.Or, scope: Scope) -> tuple[Any, str]:
+        return e.model_copy(update={"items": tuple(self._logic(e, scope, e.items, "or"))}), "bool"
+
+    def _r_not(self, e: ir.Not, scope: Scope) -> tuple[Any, str]:
+        (node,) = self._logic(e, scope, (e.operand,), "not")
+        return e.model_copy(update={"operand": node}), "bool"
+
+    def _r_compare(self, e: ir.Compare, scope: Scope) -> tuple[Any, str]:
+        left, lt = self.resolve(e.left, scope)
+        right, rt = self.resolve(e.right, scope)
+        node = e.model_copy(update={"left": left, "right": right})
+        if UNKNOWN not in (lt, rt):
+            self._check_compare(node, lt, rt)
+        return node, "bool"
+
+    def _check_compare(self, e: ir.Compare, lt: str, rt: str) -> None:
+        op = e.op
+        if op in ("in", "not in"):
+            if not rt.startswith("list:"):
+                self.error("type", f"'{op}' needs a list on its right, like [\"a\", \"b\"]",
+                           e.right.span)
+            elif rt != f"list:{lt}" and rt != f"list:{UNKNOWN}":
+                self.error("type", f"cannot look for a {_type_word(lt)} in a list of "
+                           f"{_type_word(rt[5:])}s", e.span)
+            else:
+                for item in getattr(e.right, "items", ()):
+                    self._check_option(e.left, item)
+            return
+        if op in ("contains", "startswith", "endswith", "matches"):
+            for side, type_ in ((e.left, lt), (e.right, rt)):
+                if type_ != "text":
+                    self.error("type", f"'{op}' compares texts, but this is a "
+                               f"{_type_word(type_)}", side.span)
+            if op == "matches" and rt == "text":
+                self._check_regex(e.right)
+            return
+        if lt == "bool" or rt == "bool":
+            self.error("type", f"'{op}' cannot compare true/false conditions", e.span,
+                       "use the condition itself, or 'not' it")
+            return
+        if lt != rt:
+            self.error("type", f"cannot compare a {_type_word(lt)} with a {_type_word(rt)}",
+                       e.span, _compare_hint(e, lt, rt))
+            return
+        if lt == "text" and op not in ("==", "!="):
+            self.error("type", f"'{op}' compares numbers or stages, not texts", e.span)
+            return
+        self._check_option(e.left, e.right)
+        self._check_option(e.right, e.left)
+
+    def _check_option(self, attr: Any, value: Any) -> None:
+        """A `one of` attribute compared with a text it can never hold."""
+        if not (isinstance(attr, ir.Attr) and isinstance(value, ir.Str)):
+            return
+        decl = self.names.attributes.get(attr.name)
+        if decl is None or decl.type != "one_of":
+            return
+        wanted = value.value.strip().lower()
+        if wanted not in {o.strip().lower() for o in decl.options}:
+            options = ", ".join(f'"{o}"' for o in decl.options)
+            hint = did_you_mean(value.value, decl.options)
+            self.error("not-an-option", f"'{attr.name}' is one of {options}; never "
+                       f'"{value.value}"', value.span, hint)
+
+    def _check_regex(self, node: Any) -> None:
+        if not isinstance(node, ir.Str):
+            self.error("type", "'matches' needs a quoted pattern", node.span)
+            return
+        try:
+            re.compile(node.value)
+        except re.error as err:
+            self.error("bad-regex", f"this pattern is not a valid regular expression: {err.msg}",
+                       node.span)
+            return
+        if _NESTED_QUANTIFIER.search(node.value):
+            self.error("slow-regex", "this pattern repeats a repetition and could hang the engine",
+                       node.span, "remove the nested '+' or '*', e.g. (ab)+ instead of (a+b)+")
+
+    # ------------------------------------------------------------ built-in calls
+
+    def _r_call(self, e: ir.Call, scope: Scope) -> tuple[Any, str]:
+        func = e.func
+        if func not in _FUNCS:
+            self.error("unknown-function", f"unknown function '{func}'", e.span,
+                       did_you_mean(func, _FUNCS))
+            return e, UNKNOWN
+        arg = e.args[0]
+        if func != "count" and (e.where is not None or e.window is not None):
+            extra = "'where'" if e.where is not None else "a time window"
+            self.error("bad-call", f"{func}(...) takes one name, not {extra}", e.span)
+        if func == "count":
+            return self._count(e, arg)
+        if func == "days_since":
+            event = self._arg_name(arg, "event", {**self.names.events, "last_engagement": {}})
+            return ir.DaysSince(event=event or "?", span=e.span), "number" if event else UNKNOWN
+        if func == "in_sequence":
+            seq = self._arg_name(arg, "sequence", dict.fromkeys(self.names.sequences))
+            return ir.InSequence(sequence=seq or "?", span=e.span), "bool" if seq else UNKNOWN
+        content = self._arg_name(arg, "content", self.names.contents)
+        return ir.ContentCheck(action=func, content=content or "?", span=e.span), (
+            "bool" if content else UNKNOWN
+        )
+
+    def _count(self, e: ir.Call, arg: Any) -> tuple[Any, str]:
+        event = self._arg_name(arg, "event", self.names.events)
+        where = None
+        if e.where is not None and event:
+            where = self.condition(
+                e.where, Scope(props=self.names.events[event], event=event), "'where'"
+            )
+        if e.window is None:
+            self.error("bad-call", "count(...) needs a time window", e.span,
+                       f"write count({getattr(arg, 'name', 'clicked')}, 30d)")
+        if not event or e.window is None:
+            return e, UNKNOWN
+        return ir.Count(event=event, where=where, window=e.window, span=e.span), "number"
+
+    def _arg_name(self, arg: Any, kind: str, pool: dict[str, Any]) -> str | None:
+        if not isinstance(arg, ir.Name):
+            self.error("bad-call", f"this function takes the name of a {kind}", arg.span)
+            return None
+        if arg.name not in pool:
+            self.error("unknown-name", f"unknown {kind} '{arg.name}'", arg.span,
+                       did_you_mean(arg.name, pool))
+            return None
+        return arg.name
+
+
+def _type_word(type_: str) -> str:
+    if type_.startswith("list:"):
+        return "list"
+    return {"bool": "true/false condition", "stage": "stage", "number": "number",
+            "text": "text"}.get(type_, type_)
+
+
+def _bool_hint(type_: str) -> str | None:
+    if type_ == "number":
+        return "compare it, like '>= 10'"
+    if type_ == "text":
+        return "compare it, like '== \"value\"'"
+    if type_ == "stage":
+        return "compare it, like 'stage >= consideration'"
+    return None
+
+
+def _compare_hint(e: ir.Compare, lt: str, rt: str) -> str | None:
+    if {lt, rt} == {"number", "text"}:
+        return "numbers are written without quotes; texts with them"
+    if "stage" in (lt, rt):
+        return "compare the lead's stage with a stage name, like 'stage >= consideration'"
+    return None

@@ -1,0 +1,391 @@
+"""Lark parse tree → unresolved IR nodes (names stay `Name`, calls stay `Call`).
+
+Mistakes found while building nodes (a bad escape, a bad clock time) are collected as diagnostics,
+never raised mid-way; Lark's VisitError is unwrapped in one place (`build_program`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lark import Token, Transformer, Tree, v_args
+from lark.exceptions import VisitError
+
+from dsl import ir
+from dsl.diagnostics import Diagnostic
+
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def span_of(meta_or_token: Any) -> ir.Span:
+    m = meta_or_token
+    if getattr(m, "empty", False):
+        return ir.NO_SPAN
+    return ir.Span(
+        line=m.line, column=m.column, end_line=m.end_line, end_column=m.end_column
+    )
+
+
+class _Builder(Transformer):  # type: ignore[type-arg]
+    def __init__(self, file: str) -> None:
+        super().__init__()
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+
+    def _error(self, code: str, message: str, span: ir.Span, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, hint, file=self.file))
+
+    # ------------------------------------------------------------ terminals
+
+    def _text(self, token: Token) -> str:
+        body = token[1:-1]
+        for m in _ESCAPE.finditer(body):
+            if m.group(1) not in '"\\':
+                col = token.column + 1 + m.start()
+                self._error(
+                    "bad-escape", f"'\\{m.group(1)}' is not an escape in text",
+                    ir.Span(line=token.line, column=col, end_line=token.line, end_column=col + 2),
+                    'the only escapes are \\" and \\\\; write \\\\ for a backslash',
+                )
+        return _ESCAPE.sub(lambda m: m.group(1), body)
+
+    def _duration(self, token: Token) -> ir.Duration:
+        return ir.Duration(amount=int(token[:-1]), unit=token[-1], span=span_of(token))
+
+    @staticmethod
+    def _percent(token: Token) -> float:
+        return float(token[:-1])
+
+    # ------------------------------------------------------------ expressions
+
+    @v_args(meta=True)
+    def num(self, meta: Any, children: list[Token]) -> ir.Num:
+        return ir.Num(value=float(children[0]), span=span_of(meta))
+
+    @v_args(meta=True)
+    def string(self, meta: Any, children: list[Token]) -> ir.Str:
+        return ir.Str(value=self._text(children[0]), span=span_of(meta))
+
+    @v_args(meta=True)
+    def true(self, meta: Any, children: list[Any]) -> ir.Bool:
+        return ir.Bool(value=True, span=span_of(meta))
+
+    @v_args(meta=True)
+    def false(self, meta: Any, children: list[Any]) -> ir.Bool:
+        return ir.Bool(value=False, span=span_of(meta))
+
+    @v_args(meta=True)
+    def list(self, meta: Any, children: list[Any]) -> ir.ListLit:
+        items = tuple(c for c in children if c is not None)
+        return ir.ListLit(items=items, span=span_of(meta))
+
+    @v_args(meta=True)
+    def name(self, meta: Any, children: list[Token]) -> ir.Name:
+        return ir.Name(name=str(children[0]), span=span_of(meta))
+
+    @v_args(meta=True)
+    def stage_var(self, meta: Any, children: list[Any]) -> ir.StageVar:
+        return ir.StageVar(span=span_of(meta))
+
+    @v_args(meta=True)
+    def score_var(self, meta: Any, children: list[Any]) -> ir.ScoreRef:
+        return ir.ScoreRef(name=None, span=span_of(meta))
+
+    @v_args(meta=True)
+    def call(self, meta: Any, children: list[Any]) -> ir.Call:
+        func, arg, where, window = children
+        return ir.Call(
+            func=str(func), args=(arg,), where=where,
+            window=self._duration(window) if window is not None else None, span=span_of(meta),
+        )
+
+    @v_args(meta=True)
+    def neg(self, meta: Any, children: list[Any]) -> ir.Expr:
+        operand = children[0]
+        if isinstance(operand, ir.Num):
+            return ir.Num(value=-operand.value, span=span_of(meta))
+        return ir.Neg(operand=operand, span=span_of(meta))
+
+    @v_args(meta=True)
+    def arith(self, meta: Any, children: list[Any]) -> ir.Arith:
+        left, op, right = children
+        return ir.Arith(op=str(op), left=left, right=right, span=span_of(meta))
+
+    @v_args(meta=True)
+    def compare(self, meta: Any, children: list[Any]) -> ir.Compare:
+        left, op, right = children
+        op_text = "not in" if op.type == "NOT_IN" else str(op)
+        return ir.Compare(op=op_text, left=left, right=right, span=span_of(meta))
+
+    @v_args(meta=True)
+    def and_(self, meta: Any, children: list[Any]) -> ir.And:
+        left, right = children
+        items = (*left.items, right) if isinstance(left, ir.And) else (left, right)
+        return ir.And(items=items, span=span_of(meta))
+
+    @v_args(meta=True)
+    def or_(self, meta: Any, children: list[Any]) -> ir.Or:
+        left, right = children
+        items = (*left.items, right) if isinstance(left, ir.Or) else (left, right)
+        return ir.Or(items=items, span=span_of(meta))
+
+    @v_args(meta=True)
+    def not_(self, meta: Any, children: list[Any]) -> ir.Not:
+        return ir.Not(operand=children[0], span=span_of(meta))
+
+    # ------------------------------------------------------------ declarations
+
+    def campaign(self, children: list[Token]) -> tuple[str, str, ir.Span]:
+        return ("campaign", self._text(children[0]), span_of(children[0]))
+
+    def stages(self, children: list[Token]) -> tuple[str, list[ir.StageDecl]]:
+        return ("stages", [ir.StageDecl(name=str(t), span=span_of(t)) for t in children])
+
+    def lead_block(self, children: list[Any]) -> tuple[str, list[ir.AttributeDecl]]:
+        return ("lead", children)
+
+    @v_args(meta=True)
+    def attr_decl(self, meta: Any, children: list[Any]) -> ir.AttributeDecl:
+        name, (type_, options) = children
+        return ir.AttributeDecl(name=str(name), type=type_, options=options, span=span_of(name))
+
+    def t_number(self, children: list[Any]) -> tuple[str, tuple[str, ...]]:
+        return ("number", ())
+
+    def t_text(self, children: list[Any]) -> tuple[str, tuple[str, ...]]:
+        return ("text", ())
+
+    def t_one_of(self, children: list[Token]) -> tuple[str, tuple[str, ...]]:
+        return ("one_of", tuple(self._text(t) for t in children))
+
+    def event_decl(self, children: list[Any]) -> ir.EventDecl:
+        name, *props = children
+        props = [p for p in props if p is not None]
+        return ir.EventDecl(name=str(name), props=tuple(props), span=span_of(name))
+
+    def prop_decl(self, children: list[Any]) -> ir.PropDecl:
+        name, (type_, _) = children
+        return ir.PropDecl(name=str(name), type=type_, span=span_of(name))
+
+    def content_decl(self, children: list[Any]) -> ir.ContentDecl:
+        name, channel, *options = children
+        fields: dict[str, Any] = {}
+        for key, value, span in options:
+            if key in fields:
+                self._error("duplicate", f"'{key}' is given twice for this content", span)
+            fields[key] = value
+            fields[f"{key}_span"] = span
+        fields.pop("cost_span", None)
+        return ir.ContentDecl(
+            name=str(name), channel=str(channel), span=span_of(name),
+            channel_span=span_of(channel), **fields,
+        )
+
+    def content_stage(self, children: list[Token]) -> tuple[str, str, ir.Span]:
+        return ("stage", str(children[0]), span_of(children[0]))
+
+    def content_cost(self, children: list[Token]) -> tuple[str, float, ir.Span]:
+        return ("cost", float(children[0]), span_of(children[0]))
+
+    def segment(self, children: list[Any]) -> ir.Segment:
+        name, condition = children
+        return ir.Segment(name=str(name), condition=condition, span=span_of(name))
+
+    # ------------------------------------------------------------ scores, stages, lifecycle
+
+    @v_args(meta=True)
+    def score_block(self, meta: Any, children: list[Any]) -> ir.ScoreBlock:
+        name, *lines = children
+        rules = tuple(x for x in lines if not isinstance(x, ir.Decay))
+        decays = [x for x in lines if isinstance(x, ir.Decay)]
+        for extra in decays[1:]:
+            self._error(
+                "duplicate-decay", "a score block has at most one 'decay' line", extra.span,
+                "keep one decay line per block",
+            )
+        return ir.ScoreBlock(
+            name=str(name), rules=rules, decay=decays[0] if decays else None, span=span_of(name)
+        )
+
+    @v_args(meta=True)
+    def fit_rule(self, meta: Any, children: list[Any]) -> ir.FitRule:
+        points, condition = children
+        return ir.FitRule(points=float(points), condition=condition, span=span_of(meta))
+
+    @v_args(meta=True)
+    def event_rule(self, meta: Any, children: list[Any]) -> ir.EventRule:
+        points, event, where, cap = children
+        return ir.EventRule(
+            points=float(points), event=str(event), where=where, cap=cap, span=span_of(meta),
+            event_span=span_of(event),
+        )
+
+    @v_args(meta=True)
+    def cap(self, meta: Any, children: list[Token]) -> ir.Cap:
+        return ir.Cap(
+            points=float(children[0]), window=self._duration(children[1]), span=span_of(meta)
+        )
+
+    @v_args(meta=True)
+    def decay(self, meta: Any, children: list[Token]) -> ir.Decay:
+        return ir.Decay(
+            percent=self._percent(children[0]), every=self._duration(children[1]),
+            span=span_of(meta),
+        )
+
+    @v_args(meta=True)
+    def stage_rule(self, meta: Any, children: list[Any]) -> ir.StageRule:
+        name, condition = children
+        return ir.StageRule(
+            stage=str(name), condition=condition, span=span_of(meta), stage_span=span_of(name)
+        )
+
+    @v_args(meta=True)
+    def lifecycle(self, meta: Any, children: list[Any]) -> ir.Lifecycle:
+        flag, condition = children
+        return ir.Lifecycle(flag=str(flag), condition=condition, span=span_of(meta))
+
+    # ------------------------------------------------------------ policy
+
+    @v_args(meta=True)
+    def policy(self, meta: Any, children: list[Any]) -> tuple[str, list[Any], ir.Span]:
+        return ("policy", children, span_of(meta))
+
+    def policy_limit(self, children: list[Any]) -> tuple[str, Any]:
+        return ("limit", children[0])
+
+    @v_args(meta=True)
+    def limit(self, meta: Any, children: list[Token]) -> ir.Limit:
+        count = children[0]
+        if "." in count or int(count) < 1:
+            self._error(
+                "bad-limit", "a limit counts whole touches: a whole number of at least 1",
+                span_of(count),
+            )
+        return ir.Limit(
+            count=max(1, int(float(count))), window=self._duration(children[1]),
+            span=span_of(meta),
+        )
+
+    @v_args(meta=True)
+    def quiet(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
+        token = children[0]
+        start_text, end_text = str(token).split("-")
+        minutes = []
+        for part, offset in ((start_text, 0), (end_text, len(start_text) + 1)):
+            hours, mins = (int(x) for x in part.split(":"))
+            if hours > 23 or mins > 59:
+                col = token.column + offset
+                self._error(
+                    "bad-time", f"'{part}' is not a time of day",
+                    ir.Span(line=token.line, column=col, end_line=token.line,
+                            end_column=col + len(part)),
+                    "write 24-hour times from 00:00 to 23:59",
+                )
+            minutes.append(min(hours, 23) * 60 + min(mins, 59))
+        return ("quiet", ir.Quiet(start=minutes[0], end=minutes[1], span=span_of(meta)))
+
+    @v_args(meta=True)
+    def sunset(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("sunset", (children[0], span_of(meta)))
+
+    # ------------------------------------------------------------ sequences
+
+    @v_args(meta=True)
+    def sequence(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        name, *lines = children
+        return ("sequence", (str(name), span_of(name), lines))
+
+    @v_args(meta=True)
+    def audience(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
+        return ("for", children[0], span_of(meta))
+
+    @v_args(meta=True)
+    def enter_on(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
+        node = ir.EnterOn(
+            event=str(children[0]), span=span_of(meta), event_span=span_of(children[0])
+        )
+        return ("enter", node, span_of(meta))
+
+    @v_args(meta=True)
+    def enter_when(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
+        return ("enter", ir.EnterWhen(condition=children[0], span=span_of(meta)), span_of(meta))
+
+    @v_args(meta=True)
+    def exit_when(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
+        return ("exit when", children[0], span_of(meta))
+
+    @v_args(meta=True)
+    def holdout(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
+        return ("holdout", (self._percent(children[0]), span_of(children[0])), span_of(meta))
+
+    @v_args(meta=True)
+    def reenter(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
+        return ("reenter after", self._duration(children[0]), span_of(meta))
+
+    @v_args(meta=True)
+    def seq_limit(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
+        return ("limit", children[0], span_of(meta))
+
+    @v_args(meta=True)
+    def send(self, meta: Any, children: list[Any]) -> ir.Send:
+        content, when = children
+        return ir.Send(
+            content=str(content), when=when, span=span_of(meta), content_span=span_of(content)
+        )
+
+    @v_args(meta=True)
+    def wait(self, meta: Any, children: list[Token]) -> ir.Wait:
+        return ir.Wait(duration=self._duration(children[0]), span=span_of(meta))
+
+    @v_args(meta=True)
+    def wait_until(self, meta: Any, children: list[Any]) -> ir.WaitUntil:
+        condition, timeout = children
+        return ir.WaitUntil(
+            condition=condition, timeout=self._duration(timeout), span=span_of(meta)
+        )
+
+    @v_args(meta=True)
+    def if_step(self, meta: Any, children: list[Any]) -> ir.If:
+        condition, *rest = children
+        otherwise: tuple[Any, ...] = ()
+        if rest and (rest[-1] is None or isinstance(rest[-1], tuple)):
+            otherwise = rest.pop() or ()
+        return ir.If(
+            condition=condition, then=tuple(rest), otherwise=otherwise, span=span_of(meta)
+        )
+
+    def else_block(self, children: list[Any]) -> tuple[Any, ...]:
+        return tuple(children)
+
+    @v_args(meta=True)
+    def split_step(self, meta: Any, children: list[Any]) -> ir.Split:
+        return ir.Split(arms=tuple(children), span=span_of(meta))
+
+    @v_args(meta=True)
+    def arm(self, meta: Any, children: list[Any]) -> ir.SplitArm:
+        percent, step = children
+        return ir.SplitArm(percent=self._percent(percent), step=step, span=span_of(meta))
+
+    @v_args(meta=True)
+    def handoff(self, meta: Any, children: list[Any]) -> ir.Handoff:
+        condition, *sends = children
+        return ir.Handoff(condition=condition, sends=tuple(sends), span=span_of(meta))
+
+    @v_args(meta=True)
+    def handoff_send(self, meta: Any, children: list[Token]) -> ir.HandoffSend:
+        return ir.HandoffSend(
+            content=str(children[0]), within=self._duration(children[1]), span=span_of(meta),
+            content_span=span_of(children[0]),
+        )
+
+
+def build_items(tree: Tree, file: str) -> tuple[list[Any], list[Diagnostic]]:
+    """The top-level items of a parse tree, as nodes or tagged tuples, and any build mistakes."""
+    builder = _Builder(file)
+    try:
+        start = builder.transform(tree)
+    except VisitError as err:  # a bug in a callback, never a user's mistake: re-raise the cause
+        raise err.orig_exc from err
+    return list(start.children), builder.diagnostics
