@@ -1,0 +1,366 @@
+"""Leads and events in: read CSV / JSON Lines, check each row against the rule files.
+
+Nothing here touches the engine's state. A row that cannot be used becomes a `Rejected` with a
+reason written for the person who exported the file ("column 'company_size': 'abc' is not a
+number"); the caller decides whether it goes to the dead-letter table (`nurture run`) or is printed
+(`nurture score`).
+A problem with a whole file (missing, a directory, not text, no `id` column) raises `InputError`.
+
+Times: ISO 8601 text; without an offset it is UTC. In the engine API a time is float seconds since
+the Unix epoch, UTC; `format_time` renders one as `YYYY-MM-DDTHH:MM:SSZ`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Container, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dsl.diagnostics import did_you_mean
+from dsl.ir import BUILTIN_EVENTS, CHANNELS
+
+if TYPE_CHECKING:
+    from dsl.ir import Program
+
+
+class InputError(Exception):
+    """A whole input file cannot be read; the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeadRow:
+    id: str
+    created_at: float | None
+    attrs: dict[str, object]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    id: str
+    lead: str
+    type: str
+    at: float
+    props: dict[str, object]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    source: str
+    line: int
+    kind: str  # "lead" or "event"
+    reason: str
+    raw: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.reason}"
+
+
+# ---------------------------------------------------------------- time
+
+
+def parse_time(value: object) -> float:
+    """ISO 8601 text -> epoch seconds; no offset means UTC. ValueError when it is not one."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(value)
+    parsed = datetime.fromisoformat(value.strip())
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+def format_time(seconds: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+# ---------------------------------------------------------------- schema
+
+
+@dataclass
+class Schema:
+    """What a row may hold: the union of every rule file's `lead:` block and event types."""
+
+    attrs: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    events: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_programs(cls, programs: Iterable[Program]) -> Schema:
+        schema = cls(events={k: dict(v) for k, v in BUILTIN_EVENTS.items()})
+        for program in programs:
+            for decl in program.lead:
+                schema.attrs.setdefault(decl.name, []).append((decl.type, tuple(decl.options)))
+            for event in program.events:
+                props = schema.events.setdefault(event.name, {})
+                props.update({p.name: p.type for p in event.props})
+        return schema
+
+
+def _check_attr(schema: Schema, name: str, value: object) -> tuple[object, str | None]:
+    """(the value to keep, None) or (None, the reason it is wrong). Empty means missing."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if name == "timezone":
+        return _check_timezone(value)
+    kept: object = value
+    for kind, options in schema.attrs.get(name, ()):
+        if kind == "number":
+            number = _as_number(value)
+            if number is None:
+                return None, f"column '{name}': {value!r} is not a number"
+            kept = number
+        elif kind == "one_of":
+            text = str(value).strip().lower()
+            match = next((o for o in options if o.strip().lower() == text), None)
+            if match is None:
+                allowed = ", ".join(repr(o) for o in options)
+                return None, f"column '{name}': {value!r} is not one of {allowed}"
+            kept = match
+        elif isinstance(value, (dict, list, bool)):
+            return None, f"column '{name}': {value!r} is not text"
+        else:
+            kept = value if isinstance(value, str) else _plain(value)
+    return kept, None
+
+
+def _check_timezone(value: object) -> tuple[object, str | None]:
+    name = str(value).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None, f"column 'timezone': unknown time zone {value!r}"
+    return name, None
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _as_number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return number if number == number and abs(number) != float("inf") else None
+    return None
+
+
+# ---------------------------------------------------------------- files
+
+
+def _open_text(path: str) -> str:
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"{path}: no such file")
+    if file.is_dir():
+        raise InputError(f"{path}: is a directory, not a file")
+    try:
+        return file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+
+
+def _is_jsonl(path: str, text: str) -> bool:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return True
+    if suffix in (".csv", ".tsv", ".txt"):
+        return False
+    return text.lstrip().startswith("{")
+
+
+def _json_lines(text: str) -> Iterator[tuple[int, str, object, str | None]]:
+    """(line number, raw text, object, None) or (..., None, reason) for each non-blank line."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as err:
+            yield number, raw, None, f"bad JSON: {err.msg} (column {err.colno})"
+            continue
+        if not isinstance(obj, dict):
+            yield number, raw, None, "not a JSON object"
+            continue
+        yield number, raw, obj, None
+
+
+# ---------------------------------------------------------------- leads
+
+
+def read_leads(path: str, schema: Schema) -> tuple[list[LeadRow], list[Rejected]]:
+    """Every lead row of a CSV or JSON Lines file, checked; a repeated id is rejected."""
+    text = _open_text(path)
+    records = _json_records(text) if _is_jsonl(path, text) else _csv_records(path, text)
+    rows: list[LeadRow] = []
+    rejected: list[Rejected] = []
+    first_line: dict[str, int] = {}
+    for line, raw, record, problem in records:
+        lead, reason = (None, problem) if problem else _lead_from(record, line, schema)
+        if lead is not None and lead.id in first_line:
+            first = first_line[lead.id]
+            lead, reason = None, f"duplicate lead id {lead.id!r} (first on line {first})"
+        if lead is None:
+            rejected.append(Rejected(path, line, "lead", reason or "unreadable row", raw))
+            continue
+        first_line[lead.id] = line
+        rows.append(lead)
+    return rows, rejected
+
+
+Record = tuple[int, str, "dict[str, object]", "str | None"]
+
+
+def _json_records(text: str) -> Iterator[Record]:
+    for line, raw, obj, problem in _json_lines(text):
+        yield line, raw, obj if isinstance(obj, dict) else {}, problem
+
+
+def _csv_records(path: str, text: str) -> Iterator[Record]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+        if header is None:
+            return
+        names = [cell.strip() for cell in header]
+        _check_header(path, names)
+        lines = text.splitlines()
+        for row in reader:
+            line = reader.line_num
+            raw = lines[line - 1] if 0 < line <= len(lines) else ",".join(row)
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(names):
+                yield line, raw, {}, f"line has {len(row)} fields, the header has {len(names)}"
+                continue
+            yield line, raw, dict(zip(names, row, strict=True)), None
+    except csv.Error as err:
+        raise InputError(f"{path}:{reader.line_num}: not a readable CSV file ({err})") from None
+
+
+def _check_header(path: str, names: list[str]) -> None:
+    if "id" not in names:
+        hint = did_you_mean("id", names)
+        raise InputError(f"{path}: no 'id' column" + (f" ({hint})" if hint else ""))
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputError(f"{path}: column {repeated[0]!r} appears twice in the header")
+
+
+def _lead_from(
+    record: dict[str, object], line: int, schema: Schema
+) -> tuple[LeadRow | None, str | None]:
+    lead_id = record.get("id")
+    if isinstance(lead_id, (int, float)) and not isinstance(lead_id, bool):
+        lead_id = _plain(lead_id)
+    if not isinstance(lead_id, str) or not lead_id.strip():
+        return None, "missing id"
+    created = record.get("created_at")
+    created_at: float | None = None
+    if created not in (None, ""):
+        try:
+            created_at = parse_time(created)
+        except ValueError:
+            return None, f"column 'created_at': bad timestamp {created!r}"
+    attrs: dict[str, object] = {}
+    for name, value in record.items():
+        if name in ("id", "created_at"):
+            continue
+        kept, reason = _check_attr(schema, name, value)
+        if reason:
+            return None, reason
+        if kept is not None:
+            attrs[name] = kept
+    return LeadRow(lead_id.strip(), created_at, attrs, line), None
+
+
+# ---------------------------------------------------------------- events
+
+
+def read_events(
+    path: str, schema: Schema, leads: Container[str], rejected_leads: Container[str] = ()
+) -> tuple[list[EventRow], list[Rejected]]:
+    """Every event line, checked against the schema and the known (and refused) lead ids."""
+    text = _open_text(path)
+    rows: list[EventRow] = []
+    rejected: list[Rejected] = []
+    for line, raw, obj, problem in _json_lines(text):
+        event, reason = (None, problem) if problem else _event_from(obj, line, schema)
+        if event is not None and event.lead not in leads:
+            why = " (its lead row was rejected)" if event.lead in rejected_leads else ""
+            event, reason = None, f"unknown lead {event.lead!r}{why}"
+        if event is None:
+            rejected.append(Rejected(path, line, "event", reason or "unreadable row", raw))
+            continue
+        rows.append(event)
+    return rows, rejected
+
+
+REQUIRED = ("id", "lead", "type", "at")
+CREATED_BY_ENGINE = (
+    "event type 'created' is recorded by the engine; give the lead a created_at instead"
+)
+
+
+def _event_from(obj: object, line: int, schema: Schema) -> tuple[EventRow | None, str | None]:
+    assert isinstance(obj, dict)
+    for name in REQUIRED:
+        value = obj.get(name)
+        if value is None or value == "":
+            return None, f"missing field {name!r}"
+        if name != "at" and not isinstance(value, str):
+            return None, f"field {name!r} must be text, got {value!r}"
+    kind = obj["type"].strip()
+    if kind == "created":
+        return None, CREATED_BY_ENGINE
+    if kind not in schema.events:
+        hint = did_you_mean(kind, [k for k in schema.events if k != "created"])
+        return None, f"unknown event type {kind!r}" + (f" ({hint})" if hint else "")
+    try:
+        at = parse_time(obj["at"])
+    except ValueError:
+        return None, f"bad timestamp {obj['at']!r} in 'at'"
+    props, reason = _check_props(kind, obj.get("props"), schema.events[kind])
+    if reason:
+        return None, reason
+    return EventRow(obj["id"].strip(), obj["lead"].strip(), kind, at, props, line), None
+
+
+def _check_props(
+    kind: str, given: object, declared: dict[str, str]
+) -> tuple[dict[str, object], str | None]:
+    if given is None:
+        return {}, None
+    if not isinstance(given, dict):
+        return {}, f"field 'props' must be an object, got {given!r}"
+    props: dict[str, object] = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        wanted = declared.get(name)
+        if wanted == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            return {}, f"property {name!r} of {kind!r} must be a number, got {value!r}"
+        if wanted == "text" and not isinstance(value, str):
+            return {}, f"property {name!r} of {kind!r} must be text, got {value!r}"
+        if name == "channel" and wanted == "text":
+            value = value.strip().lower()
+            if value not in CHANNELS:
+                return {}, f"unknown channel {given[name]!r} (channels: {', '.join(CHANNELS)})"
+        props[name] = float(value) if wanted == "number" else value
+    return props, None

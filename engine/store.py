@@ -1,0 +1,260 @@
+"""The live runner's SQLite database: what was accepted, the engine's state, and the outbox.
+
+Tables (all JSON is UTF-8 text):
+
+- `meta(key, value)`: `seed`, `rules` (JSON {file: sha256}), `clock` (epoch seconds the engine has
+  been advanced to), `actions_path` / `actions_seq` / `actions_bytes` (how far the actions file has
+  been written), `schema`.
+- `leads(id, created_at, attrs)`: the lead rows as last supplied.
+- `events(id, lead, type, at, props, applied_at, late)`: every accepted event; `id` is unique, which
+  is what makes ingestion idempotent.
+- `lead_state(lead, state)`: the engine's `snapshot_lead` of each lead (scores, enrolments, timers,
+  trail).
+- `outbox(seq, lead, at, action, line)`: every action, in the order the engine emitted it; `line` is
+  the exact JSON line written to the actions file.
+- `dead_letters(id, source, line, kind, reason, raw, recorded_at)`: rejected input rows.
+
+One `commit_batch` is one transaction: accepted events, lead rows, states, outbox rows and the clock
+commit together or not at all. WAL journal, `synchronous=NORMAL`: a committed batch survives the
+process being killed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA_VERSION = "1"
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS leads (
+  id TEXT PRIMARY KEY, created_at REAL, attrs TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY, lead TEXT NOT NULL, type TEXT NOT NULL, at REAL NOT NULL,
+  props TEXT NOT NULL, applied_at REAL NOT NULL, late INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS events_by_lead ON events(lead, at);
+CREATE TABLE IF NOT EXISTS lead_state (lead TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY, lead TEXT NOT NULL, at REAL NOT NULL, action TEXT NOT NULL,
+  line TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY, source TEXT NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,
+  reason TEXT NOT NULL, raw TEXT NOT NULL, recorded_at REAL NOT NULL,
+  UNIQUE (kind, raw, reason));
+"""
+
+
+class StoreError(Exception):
+    """The database cannot be used (not SQLite, locked by another run, from a newer version)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    id: str
+    lead: str
+    type: str
+    at: float
+    props: dict[str, object]
+    applied_at: float
+    late: bool
+
+
+@dataclass
+class Batch:
+    """Everything one transaction writes."""
+
+    events: list[StoredEvent]
+    leads: list[tuple[str, float | None, dict[str, object]]]
+    states: dict[str, dict[str, Any]]
+    actions: list[tuple[str, float, str, str]]  # lead, at, kind, JSON line
+    clock: float | None
+
+
+class Store:
+    def __init__(self, path: str, readonly: bool = False) -> None:
+        """Open (or create) the database; `readonly` opens an existing one without the run lock."""
+        self.path = path
+        if os.path.isdir(path):
+            raise StoreError(f"{path}: is a directory, not a database file")
+        if readonly and not os.path.exists(path):
+            raise StoreError(f"{path}: no such database")
+        self._lock_file = None if readonly else _take_lock(path)
+        try:
+            self.db = self._connect(path, readonly)
+        except sqlite3.DatabaseError as err:
+            self.close()
+            raise StoreError(f"{path}: not a nurture database ({err})") from None
+        version = self.get("schema")
+        if version is None:
+            self.set_meta({"schema": SCHEMA_VERSION})
+        elif version != SCHEMA_VERSION:
+            raise StoreError(f"{path}: written by another version of nurture (schema {version})")
+
+    @staticmethod
+    def _connect(path: str, readonly: bool) -> sqlite3.Connection:
+        if readonly:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+            db.execute("SELECT value FROM meta WHERE key = 'schema'")
+            return db
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_DDL)
+        return db
+
+    def close(self) -> None:
+        if getattr(self, "db", None) is not None:
+            self.db.close()
+            self.db = None  # type: ignore[assignment]
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    # ------------------------------------------------------------ meta
+
+    def get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, values: dict[str, object]) -> None:
+        with self._transaction():
+            self._write_meta(values)
+
+    def _write_meta(self, values: dict[str, object]) -> None:
+        self.db.executemany(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in values.items()],
+        )
+
+    def clock(self) -> float | None:
+        value = self.get("clock")
+        return None if value is None else float(value)
+
+    # ------------------------------------------------------------ reading
+
+    def leads(self) -> dict[str, tuple[float | None, dict[str, object]]]:
+        rows = self.db.execute("SELECT id, created_at, attrs FROM leads")
+        return {lead: (created, json.loads(attrs)) for lead, created, attrs in rows}
+
+    def states(self) -> Iterator[dict[str, Any]]:
+        for (state,) in self.db.execute("SELECT state FROM lead_state ORDER BY lead"):
+            yield json.loads(state)
+
+    def state(self, lead: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT state FROM lead_state WHERE lead = ?", (lead,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def lead_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM leads ORDER BY id")]
+
+    def known_event_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these event ids are already accepted."""
+        known: set[str] = set()
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT id FROM events WHERE id IN ({marks})", chunk)
+            known.update(row[0] for row in rows)
+        return known
+
+    def outbox_after(self, seq: int) -> Iterator[tuple[int, str]]:
+        sql = "SELECT seq, line FROM outbox WHERE seq > ? ORDER BY seq"
+        yield from self.db.execute(sql, (seq,))
+
+    def outbox_line(self, seq: int) -> str | None:
+        row = self.db.execute("SELECT line FROM outbox WHERE seq = ?", (seq,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def last_seq(self) -> int:
+        row = self.db.execute("SELECT MAX(seq) FROM outbox").fetchone()
+        return int(row[0] or 0)
+
+    def count(self, table: str) -> int:
+        assert table in ("leads", "events", "outbox", "dead_letters", "lead_state")
+        return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def dead_letters(self) -> list[tuple[str, int, str, str, str]]:
+        sql = "SELECT source, line, kind, reason, raw FROM dead_letters ORDER BY id"
+        return [tuple(row) for row in self.db.execute(sql)]  # type: ignore[misc]
+
+    # ------------------------------------------------------------ writing
+
+    def commit_batch(self, batch: Batch, meta: dict[str, object] | None = None) -> int:
+        """Write one batch atomically; returns the outbox seq of its last action."""
+        with self._transaction():
+            self.db.executemany(
+                "INSERT INTO leads(id, created_at, attrs) VALUES (?, ?, ?) ON CONFLICT(id) DO "
+                "UPDATE SET created_at = excluded.created_at, attrs = excluded.attrs",
+                [(i, c, _dumps(a)) for i, c, a in batch.leads],
+            )
+            self.db.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (e.id, e.lead, e.type, e.at, _dumps(e.props), e.applied_at, int(e.late))
+                    for e in batch.events
+                ],
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO lead_state(lead, state) VALUES (?, ?)",
+                [(lead, _dumps(state)) for lead, state in batch.states.items()],
+            )
+            self.db.executemany(
+                "INSERT INTO outbox(lead, at, action, line) VALUES (?, ?, ?, ?)", batch.actions
+            )
+            values = dict(meta or {})
+            if batch.clock is not None:
+                values["clock"] = repr(batch.clock)
+            self._write_meta(values)
+            return self.last_seq()
+
+    def add_dead_letters(self, rows: Iterable[tuple[str, int, str, str, str]], now: float) -> int:
+        """Record rejected rows (source, line, kind, reason, raw); a row seen before is kept once.
+
+        Returns how many were new."""
+        with self._transaction():
+            before = self.db.total_changes
+            self.db.executemany(
+                "INSERT OR IGNORE INTO dead_letters(source, line, kind, reason, raw, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(*row, now) for row in rows],
+            )
+            return self.db.total_changes - before
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _take_lock(path: str) -> Any:
+    """One run at a time per database: an exclusive lock on `<db>.lock` for the run's lifetime."""
+    try:
+        lock = open(path + ".lock", "a+")  # noqa: SIM115 - held until close()
+    except OSError as err:
+        raise StoreError(f"{path}: cannot open the database ({err.strerror})") from None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        raise StoreError(f"{path}: another nurture run is using this database") from None
+    return lock

@@ -1,0 +1,72 @@
+"""The SQLite store: batches are atomic, ids unique, dead letters kept once, one run at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.store import Batch, Store, StoredEvent, StoreError
+
+
+def event(eid: str, at: float = 10.0) -> StoredEvent:
+    return StoredEvent(eid, "L1", "opened", at, {"content": "w"}, at, False)
+
+
+def batch(*events: StoredEvent, clock: float = 10.0) -> Batch:
+    return Batch(
+        events=list(events),
+        leads=[("L1", None, {"size": 3.0})],
+        states={"L1": {"id": "L1", "n": len(events)}},
+        actions=[("L1", 10.0, "send", '{"lead": "L1"}')],
+        clock=clock,
+    )
+
+
+def test_batch_commits_everything(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "db"))
+    seq = store.commit_batch(batch(event("e1"), event("e2")))
+    assert seq == 1
+    assert store.clock() == 10.0
+    assert store.known_event_ids(["e1", "e3"]) == {"e1"}
+    assert store.leads() == {"L1": (None, {"size": 3.0})}
+    assert store.state("L1") == {"id": "L1", "n": 2}
+    assert list(store.outbox_after(0)) == [(1, '{"lead": "L1"}')]
+
+
+def test_failed_batch_leaves_nothing(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "db"))
+    store.commit_batch(batch(event("e1")))
+    with pytest.raises(Exception, match="UNIQUE"):
+        store.commit_batch(batch(event("e2"), event("e1"), clock=20.0))
+    assert store.known_event_ids(["e2"]) == set()
+    assert store.count("outbox") == 1
+    assert store.clock() == 10.0
+
+
+def test_dead_letter_recorded_once(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "db"))
+    row = ("e.jsonl", 3, "event", "unknown lead 'L9'", "{...}")
+    assert store.add_dead_letters([row], 1.0) == 1
+    assert store.add_dead_letters([row], 2.0) == 0
+    assert store.dead_letters() == [row]
+
+
+def test_second_run_on_same_db_is_refused(tmp_path: Path) -> None:
+    first = Store(str(tmp_path / "db"))
+    with pytest.raises(StoreError, match="another nurture run is using this database"):
+        Store(str(tmp_path / "db"))
+    first.close()
+    Store(str(tmp_path / "db")).close()
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    path.write_text("hello, this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not a nurture database"):
+        Store(str(path))
+
+
+def test_readonly_needs_an_existing_db(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such database"):
+        Store(str(tmp_path / "missing.db"), readonly=True)
