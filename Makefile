@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check dsl engine simulator tui tests bench
