@@ -16,6 +16,7 @@ from tui import exitcodes
 COMMANDS: dict[str, str] = {
     "check": "tui.cmd_check",
     "fmt": "tui.cmd_fmt",
+    "lint": "tui.cmd_lint",
     "run": "tui.cmd_run",
     "score": "tui.cmd_score",
     "explain": "tui.cmd_explain",
