@@ -1,0 +1,239 @@
+"""A checked Program compiled once into what the engine runs: condition functions, event rules
+indexed by event type, flattened sequences and the time sources to wake on."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from dsl import ir
+from engine.analysis import TimeSources, is_static
+from engine.codegen import ModuleBuilder
+
+Cond = Callable[..., bool]
+
+
+class Instr:
+    """One flattened sequence instruction; `step` is the 1-based step number (None for jumps)."""
+
+    __slots__ = ("op", "step", "line", "content", "channel", "cond", "dur", "target", "arms",
+                 "arm")
+
+    def __init__(self, op: str, step: int | None, line: int) -> None:
+        self.op = op
+        self.step = step
+        self.line = line
+        self.content: str | None = None
+        self.channel: str | None = None
+        self.cond: Cond | None = None
+        self.dur = 0.0
+        self.target = 0
+        self.arms: list[tuple[float, int, int]] = []
+        self.arm: int | None = None
+
+
+class SeqC:
+    __slots__ = ("index", "name", "line", "audience", "enter_on", "enter_when", "exit", "exit_line",
+                 "holdout", "reenter", "limit", "instrs", "rule")
+
+    def __init__(self, index: int, seq: ir.Sequence, rule: str) -> None:
+        self.index = index
+        self.name = seq.name
+        self.line = seq.span.line
+        self.rule = rule
+        self.audience: Cond | None = None
+        self.enter_on: str | None = None
+        self.enter_when: Cond | None = None
+        self.exit: Cond | None = None
+        self.exit_line = seq.exit.span.line if seq.exit is not None else seq.span.line
+        self.holdout = float(seq.holdout)
+        self.reenter = float(seq.reenter_after.seconds) if seq.reenter_after else None
+        self.limit = (seq.limit.count, float(seq.limit.window.seconds)) if seq.limit else None
+        self.instrs: list[Instr] = []
+
+
+class EventRuleC:
+    __slots__ = ("index", "block", "points", "where", "cap", "line", "event")
+
+    def __init__(self, index: int, block: int, rule: ir.EventRule, where: Cond | None) -> None:
+        self.index = index
+        self.block = block
+        self.points = float(rule.points)
+        self.where = where
+        self.cap = (float(rule.cap.points), float(rule.cap.window.seconds)) if rule.cap else None
+        self.line = rule.span.line
+        self.event = rule.event
+
+
+class CompiledProgram:
+    def __init__(self, program: ir.Program, index: int) -> None:
+        self.program = program
+        self.index = index
+        self.path = program.path
+        self.stages = [s.name for s in program.stages]
+        self.contents = {c.name: c.channel for c in program.contents}
+        self.blocks = list(program.scores)
+        self.block_names = [b.name for b in self.blocks]
+        self.decay: list[tuple[float, float] | None] = [
+            (1.0 - b.decay.percent / 100.0, float(b.decay.every.seconds)) if b.decay else None
+            for b in self.blocks]
+        seg_exprs = {s.name: s.condition for s in program.segments}
+        self.segment_names = [s.name for s in program.segments]
+        static = {n for n, e in seg_exprs.items() if is_static(e, seg_exprs)}
+        self.static_segments = [i for i, n in enumerate(self.segment_names) if n in static]
+        seq_index = {s.name: i for i, s in enumerate(program.sequences)}
+        self.mb = ModuleBuilder(self.blocks, {n: i for i, n in enumerate(self.segment_names)},
+                                seg_exprs, static, seq_index)
+        self.times = TimeSources(self.blocks, seg_exprs)
+        self._pending: list[tuple[Any, str, str]] = []
+        self._compile_all(program, seg_exprs)
+        fns = self.mb.build()
+        for obj, attr, name in self._pending:
+            value = fns[name]
+            if isinstance(obj, list):
+                obj[attr] = value  # type: ignore[index]
+            else:
+                setattr(obj, attr, value)
+        self.time_sources = self.times.sorted()
+        self.relevant = self._relevant_types()
+
+    def rule(self, line: int) -> str:
+        return f"{self.path}:{line}"
+
+    # ------------------------------------------------------------ compile
+
+    def _cond(self, obj: Any, attr: Any, expr: ir.Expr | None, timed: bool = True) -> None:
+        if expr is None:
+            return
+        name = self.mb.condition(expr)
+        self._pending.append((obj, attr, name))
+        if timed:
+            self.times.add(expr)
+
+    def _compile_all(self, program: ir.Program, seg_exprs: dict[str, ir.Expr]) -> None:
+        n = len(self.segment_names)
+        self.segment_fns: list[Cond | None] = [None] * n
+        self.mb.inline_static = True
+        for i, s in enumerate(program.segments):
+            self._cond(self.segment_fns, i, s.condition, timed=False)
+        self.mb.inline_static = False
+        self._compile_scores(seg_exprs)
+        self.stage_rules: list[tuple[int, Cond, int]] = []
+        for r in program.stage_rules:
+            holder: list[Any] = [self.stages.index(r.stage), None, r.span.line]
+            self._cond(holder, 1, r.condition)
+            self.stage_rules.append(holder)  # type: ignore[arg-type]
+        self.stage_rules.sort(key=lambda h: -h[0])
+        self.lifecycle: list[list[Any]] = []
+        for lc in (program.mql, program.sql):
+            if lc is not None:
+                holder = [lc.flag, None, lc.span.line]
+                self._cond(holder, 1, lc.condition)
+                self.lifecycle.append(holder)
+        self.handoffs: list[list[Any]] = []
+        for h in program.handoffs:
+            sends = [(s.content, self.contents.get(s.content, "task"), float(s.within.seconds),
+                      s.span.line) for s in h.sends]
+            holder = [None, h.span.line, sends]
+            self._cond(holder, 0, h.condition)
+            self.handoffs.append(holder)
+        self._compile_policy(program.policy)
+        self.sequences = [self._compile_sequence(i, s) for i, s in enumerate(program.sequences)]
+
+    def _compile_scores(self, seg_exprs: dict[str, ir.Expr]) -> None:
+        self.fit_static: list[tuple[int, int, float, Cond | None]] = []
+        self.fit_dynamic: list[list[Any]] = []
+        self.event_rules: dict[str, list[EventRuleC]] = {}
+        n_event = 0
+        for b, block in enumerate(self.blocks):
+            for rule in block.rules:
+                if isinstance(rule, ir.FitRule):
+                    holder = [b, rule.span.line, float(rule.points), None]
+                    dynamic = not is_static(rule.condition, seg_exprs)
+                    self._cond(holder, 3, rule.condition, timed=dynamic)
+                    (self.fit_dynamic if dynamic else self.fit_static).append(holder)
+                    continue
+                rc = EventRuleC(n_event, b, rule, None)
+                n_event += 1
+                if rule.where is not None:
+                    self._pending.append((rc, "where", self.mb.where(rule.where)))
+                self.event_rules.setdefault(rule.event, []).append(rc)
+
+    def _compile_policy(self, policy: ir.Policy | None) -> None:
+        self.limit = None
+        self.quiet = None
+        self.sunset: list[Any] | None = None
+        if policy is None:
+            return
+        if policy.limit is not None:
+            self.limit = (policy.limit.count, float(policy.limit.window.seconds),
+                          policy.limit.span.line)
+        if policy.quiet is not None:
+            self.quiet = (policy.quiet.start, policy.quiet.end, policy.quiet.span.line)
+        if policy.sunset is not None:
+            self.sunset = [None, policy.sunset.span.line]
+            self._cond(self.sunset, 0, policy.sunset)
+
+    def _compile_sequence(self, index: int, seq: ir.Sequence) -> SeqC:
+        sc = SeqC(index, seq, self.rule(seq.span.line))
+        self._cond(sc, "audience", seq.audience, timed=False)
+        self._cond(sc, "exit", seq.exit)
+        if isinstance(seq.enter, ir.EnterOn):
+            sc.enter_on = seq.enter.event
+        elif isinstance(seq.enter, ir.EnterWhen):
+            self._cond(sc, "enter_when", seq.enter.condition)
+        else:  # no enter line: the audience turning true enrols
+            self._cond(sc, "enter_when", seq.audience or ir.Bool(value=True))
+        self._flatten(sc, seq.steps, [0], None)
+        return sc
+
+    def _flatten(self, sc: SeqC, steps: tuple[Any, ...], counter: list[int],
+                 arm: int | None) -> None:
+        out = sc.instrs
+        for s in steps:
+            counter[0] += 1
+            ins = Instr(s.kind, counter[0], s.span.line)
+            out.append(ins)
+            if isinstance(s, ir.Send):
+                ins.content, ins.channel, ins.arm = s.content, self.contents.get(s.content), arm
+                self._cond(ins, "cond", s.when, timed=False)
+            elif isinstance(s, ir.Wait):
+                ins.op, ins.dur = "wait", float(s.duration.seconds)
+            elif isinstance(s, ir.WaitUntil):
+                ins.op, ins.dur = "until", float(s.timeout.seconds)
+                self._cond(ins, "cond", s.condition)
+            elif isinstance(s, ir.If):
+                self._cond(ins, "cond", s.condition, timed=False)
+                self._flatten(sc, s.then, counter, arm)
+                if s.otherwise:
+                    jump = Instr("jump", None, s.span.line)
+                    out.append(jump)
+                    ins.target = len(out)
+                    self._flatten(sc, s.otherwise, counter, arm)
+                    jump.target = len(out)
+                else:
+                    ins.target = len(out)
+            elif isinstance(s, ir.Split):
+                self._flatten_split(sc, ins, s, counter)
+
+    def _flatten_split(self, sc: SeqC, ins: Instr, s: ir.Split, counter: list[int]) -> None:
+        out = sc.instrs
+        jumps: list[Instr] = []
+        cum = 0.0
+        for k, arm in enumerate(s.arms, start=1):
+            cum += arm.percent / 100.0
+            ins.arms.append((cum, len(out), k))
+            self._flatten(sc, (arm.step,), counter, k)
+            jump = Instr("jump", None, s.span.line)
+            out.append(jump)
+            jumps.append(jump)
+        for j in jumps:
+            j.target = len(out)
+        if ins.arms:
+            last_cum, start, k = ins.arms[-1]
+            ins.arms[-1] = (math.inf, start, k)
+
+    def _relevant_types(self) -> set[str] | None:
+        """Event types that can change something this program reads; None means every type."""
+        return None

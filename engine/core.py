@@ -1,0 +1,299 @@
+"""The engine: a deterministic state machine with no clock of its own (DESIGN.md)."""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any
+
+from dsl.ir import Program
+from engine.codegen import norm_number, norm_text, raw_text
+from engine.compiled import CompiledProgram
+from engine.model import Action, Event, Explanation, Lead, LeadView, TraceEntry
+from engine.policy import zone
+from engine.rounds import RoundMixin
+from engine.sequencer import SequenceMixin
+from engine.state import LeadState, ProgState
+from engine.timecross import next_wake
+
+
+class Engine(RoundMixin, SequenceMixin):
+    """Runs checked programs over leads; every call is told the time."""
+
+    def __init__(self, programs: list[Program], seed: int = 0, trace: bool = True) -> None:
+        self.progs = [CompiledProgram(p, i) for i, p in enumerate(programs)]
+        self.seed = int(seed)
+        self.trace = bool(trace)
+        self.multi = len(self.progs) > 1
+        self.leads: dict[str, LeadState] = {}
+        self.heap: list[tuple] = []
+        self._tok = 0
+        self._late: bool | None = None
+        self.counted: dict[str, float] = {}
+        self.counted_where: set[str] = set()
+        keep = 0.0
+        for cp in self.progs:
+            for typ, w in cp.mb.counted.items():
+                self.counted[typ] = max(self.counted.get(typ, 0.0), w)
+            self.counted_where |= cp.mb.counted_where
+            windows = [cp.limit[1]] if cp.limit else []
+            windows += [sc.limit[1] for sc in cp.sequences if sc.limit]
+            keep = max([keep, *windows])
+        self.touch_keep = keep
+        self.type_sources = self._sources_by_type()
+
+    def _sources_by_type(self) -> dict[str, list[tuple[int, list[tuple]]]]:
+        """Per event type, the time sources whose next instant that event can bring earlier."""
+        out: dict[str, list[tuple[int, list[tuple]]]] = {}
+        types = set(self.counted)
+        for cp in self.progs:
+            types |= set(cp.event_rules)
+        for typ in types:
+            for cp in self.progs:
+                blocks = {rc.block for rc in cp.event_rules.get(typ, ())}
+                chosen = [s for s in cp.time_sources
+                          if (s[0] == "count" and s[1] == typ)
+                          or (s[0] == "score" and blocks.intersection(s[1]))]
+                if chosen:
+                    out.setdefault(typ, []).append((cp.index, chosen))
+        return out
+
+    # ------------------------------------------------------------ leads
+
+    def _new_state(self, lead_id: str, created: float, attrs: dict[str, object]) -> LeadState:
+        L = LeadState(lead_id, created, attrs)
+        if self.trace:
+            L.trace = []
+        for cp in self.progs:
+            P = ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
+                          len(cp.handoffs), len(cp.sequences))
+            P.ref = [created] * len(cp.blocks)
+            L.progs.append(P)
+        self._set_attrs(L, attrs, created, quiet=True)
+        return L
+
+    def _set_attrs(self, L: LeadState, attrs: dict[str, object], t: float, quiet: bool) -> None:
+        L.attrs = dict(attrs)
+        L.tz = zone(attrs.get("timezone"))
+        for cp, P in zip(self.progs, L.progs, strict=False):
+            types = {a.name: a.type for a in cp.program.lead}
+            P.a = {k: (norm_number(v) if types.get(k) == "number" else norm_text(v))
+                   for k, v in attrs.items()}
+            P.r = {k: raw_text(v) for k, v in attrs.items()}
+            for i in cp.static_segments:
+                P.seg[i] = bool(cp.segment_fns[i](L, P, t))
+            fitc = [0.0] * len(cp.blocks)
+            for b, line, pts, fn in cp.fit_static:
+                if fn(L, P, t):
+                    fitc[b] += pts
+                    if L.trace is not None and not quiet:
+                        self._tr(L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule holds",
+                                 cp.rule(line))
+            P.fitc = fitc
+            P.fit = [c + d for c, d in zip(fitc, P.fitd, strict=False)]
+
+    def add_lead(self, lead: Lead, now: float) -> list[Action]:
+        at = lead.created_at if lead.created_at is not None else now
+        now = max(now, at)
+        out: list[Action] = []
+        self._run_due(now, out, strict=True)
+        if lead.id in self.leads:
+            return out + self.update_lead(lead.id, lead.attrs, now)
+        L = self._new_state(lead.id, at, lead.attrs)
+        self.leads[lead.id] = L
+        self._late = True if at < now else None
+        if L.trace is not None:
+            self._tr(L, at, "created", "lead created")
+            self._set_attrs(L, lead.attrs, at, quiet=False)
+        self._record(L, "created", at, {}, now)
+        self._round(L, now, out, "created", at, {})
+        self._late = None
+        self._wake_full(L, now)
+        return out
+
+    def update_lead(self, lead_id: str, attrs: dict[str, object], now: float) -> list[Action]:
+        out: list[Action] = []
+        self._run_due(now, out, strict=True)
+        L = self.leads[lead_id]
+        if L.trace is not None:
+            self._tr(L, now, "updated", "lead attributes updated")
+        self._set_attrs(L, attrs, now, quiet=False)
+        self._round(L, now, out, None, now, {})
+        self._wake_full(L, now)
+        return out
+
+    def lead_ids(self) -> list[str]:
+        return list(self.leads)
+
+    # ------------------------------------------------------------ events
+
+    def ingest(self, event: Event, now: float) -> list[Action]:
+        now = max(now, event.at)
+        out: list[Action] = []
+        self._run_due(now, out, strict=True)
+        L = self.leads[event.lead]
+        late = event.at < now
+        self._late = True if late else None
+        typ = event.type
+        if L.trace is not None:
+            self._tr(L, now, "event", f"{typ} {_props_text(event.props)}"
+                     + (f" (late, at {event.at:.0f})" if late else ""))
+        self._record(L, typ, event.at, event.props, now)
+        self._round(L, now, out, typ, event.at, event.props)
+        self._late = None
+        sources = self.type_sources.get(typ)
+        if sources:
+            for pidx, chosen in sources:
+                c = next_wake(self.progs[pidx], L, L.progs[pidx], chosen, now)
+                if c is not None and (L.wake is None or c < L.wake):
+                    self._push_wake(L, c)
+        return out
+
+    def _round(self, L: LeadState, t: float, out: list[Action], etype: str | None,
+               at: float, props: dict) -> None:
+        pairs = list(zip(self.progs, L.progs, strict=False))
+        for cp, P in pairs:
+            if etype is not None:
+                rules = cp.event_rules.get(etype)
+                if rules:
+                    self._points(cp, L, P, rules, at, props, t)
+            if cp.fit_dynamic:
+                self._fit(cp, L, P, t)
+            self._stages(cp, L, P, t)
+            self._lifecycle(cp, L, P, t, out)
+            if cp.handoffs:
+                self._handoff(cp, L, P, t, out)
+        for cp, P in pairs:
+            self._exits(cp, L, P, t, out)
+        for cp, P in pairs:
+            self._enrol_all(cp, L, P, t, etype, out)
+        for cp, P in pairs:
+            self._due_steps(cp, L, P, t, out)
+
+    # ------------------------------------------------------------ timers
+
+    def _push_enr(self, pidx: int, sidx: int, lead_id: str, enr: Any) -> None:
+        self._tok += 1
+        enr.tok = self._tok
+        heapq.heappush(self.heap, (enr.due, enr.orig, pidx, sidx, lead_id, self._tok))
+
+    def _push_wake(self, L: LeadState, at: float) -> None:
+        self._tok += 1
+        L.wake = at
+        L.wtok = self._tok
+        heapq.heappush(self.heap, (at, at, -1, -1, L.id, self._tok))
+
+    def _wake_full(self, L: LeadState, t: float) -> None:
+        best = None
+        for cp, P in zip(self.progs, L.progs, strict=False):
+            if cp.time_sources:
+                c = next_wake(cp, L, P, cp.time_sources, t)
+                if c is not None and (best is None or c < best):
+                    best = c
+        if best is None:
+            L.wake = None
+            L.wtok = 0
+        elif best != L.wake:
+            self._push_wake(L, best)
+
+    def _live(self, entry: tuple) -> bool:
+        L = self.leads.get(entry[4])
+        if L is None:
+            return False
+        if entry[2] < 0:
+            return L.wtok == entry[5]
+        enr = L.progs[entry[2]].enr[entry[3]]
+        return enr is not None and enr.tok == entry[5]
+
+    def next_due(self) -> float | None:
+        heap = self.heap
+        while heap and not self._live(heap[0]):
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
+
+    def advance(self, now: float) -> list[Action]:
+        out: list[Action] = []
+        self._run_due(now, out, strict=False)
+        return out
+
+    def _run_due(self, now: float, out: list[Action], strict: bool) -> None:
+        heap = self.heap
+        while heap:
+            entry = heap[0]
+            if entry[0] > now or (strict and entry[0] >= now):
+                return
+            heapq.heappop(heap)
+            if self._live(entry):
+                self._fire(entry, out)
+
+    def _fire(self, entry: tuple, out: list[Action]) -> None:
+        t, _, pidx, sidx, lead_id, _ = entry
+        L = self.leads[lead_id]
+        if pidx < 0:
+            L.wake = None
+            L.wtok = 0
+            self._round(L, t, out, None, t, {})
+            self._wake_full(L, t)
+            return
+        cp = self.progs[pidx]
+        P = L.progs[pidx]
+        enr = P.enr[sidx]
+        sc = cp.sequences[sidx]
+        enr.tok = 0
+        if enr.mode == "until":
+            enr.pc += 1
+            if L.trace is not None:
+                self._tr(L, t, "step", f"{sc.name}: wait over (timeout)")
+        self._run_steps(cp, sc, L, P, enr, t, out)
+
+    # ------------------------------------------------------------ reading
+
+    def explain(self, lead_id: str) -> Explanation:
+        L = self.leads[lead_id]
+        return Explanation(lead_id, list(L.trace or []))
+
+    def view(self, lead_id: str, now: float, program: int = 0) -> LeadView:
+        L = self.leads[lead_id]
+        cp = self.progs[program]
+        P = L.progs[program]
+        scores = {name: block_value(cp, P, i, now) for i, name in enumerate(cp.block_names)}
+        segs = [n for i, n in enumerate(cp.segment_names) if cp.segment_fns[i](L, P, now)]
+        return LeadView(
+            lead=lead_id, at=now, scores=scores, score=sum(scores.values()),
+            stage=cp.stages[P.stage] if cp.stages else "", segments=segs,
+            mql=P.mql_at is not None, sql=P.sql_at is not None, customer=L.customer,
+            unsubscribed=L.unsub, sunset=L.sunset, mql_at=P.mql_at, sql_at=P.sql_at)
+
+    # ------------------------------------------------------------ snapshots
+
+    def snapshot_lead(self, lead_id: str) -> dict[str, Any]:
+        L = self.leads[lead_id]
+        data = L.to_dict()
+        data["trace"] = None if L.trace is None else [
+            [e.at, e.kind, e.message, e.rule] for e in L.trace]
+        return data
+
+    def restore_lead(self, data: dict[str, Any]) -> None:
+        L = self._new_state(data["id"], data["created"], data["attrs"])
+        L.load(data)
+        if data.get("trace") is not None and self.trace:
+            L.trace = [TraceEntry(*e) for e in data["trace"]]
+        for cp, P, pd in zip(self.progs, L.progs, data["progs"], strict=False):
+            P.load(pd)
+            P.fit = [c + d for c, d in zip(P.fitc, P.fitd, strict=False)]
+            for si, enr in enumerate(P.enr):
+                if enr is not None and enr.due is not None and enr.mode != "run":
+                    self._push_enr(cp.index, si, L.id, enr)
+        self.leads[L.id] = L
+        if L.wake is not None:
+            self._push_wake(L, L.wake)
+
+
+def block_value(cp: CompiledProgram, P: ProgState, i: int, t: float) -> float:
+    """A score block's value at `t`: fit plus engagement decayed to `t`."""
+    d = cp.decay[i]
+    eng = P.eng[i] if d is None else P.eng[i] * d[0] ** ((t - P.ref[i]) / d[1])
+    return P.fit[i] + eng
+
+
+def _props_text(props: dict[str, object]) -> str:
+    return " ".join(f"{k}={props[k]}" for k in sorted(props))

@@ -1,0 +1,68 @@
+"""Policy arithmetic: stable hashing for holdout and splits, limits and quiet hours."""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_ZONES: dict[str, ZoneInfo | None] = {}
+
+
+def stable_fraction(seed: int, sequence: str, part: str, lead: str) -> float:
+    """A number in [0, 1) from SHA-256 of (seed, sequence name, part, lead id)."""
+    key = "\x1f".join((str(seed), sequence, part, lead)).encode("utf-8")
+    return int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 18446744073709551616.0
+
+
+def zone(name: object) -> ZoneInfo | None:
+    """The IANA zone named by a lead's `timezone` attribute; None (UTC) when absent or unknown."""
+    if name is None:
+        return None
+    key = str(name).strip()
+    if not key or key.upper() == "UTC":
+        return None
+    if key not in _ZONES:
+        try:
+            _ZONES[key] = ZoneInfo(key)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            _ZONES[key] = None
+    return _ZONES[key]
+
+
+def limit_earliest(touches: list[float], count: int, window: float, at: float) -> float:
+    """The earliest instant >= at when fewer than `count` touches lie in `(s - window, s]`."""
+    i = bisect_right(touches, at - window)
+    inside = len(touches) - i
+    if inside < count:
+        return at
+    return touches[i + inside - count] + window
+
+
+def _quiet(minute: float, start: int, end: int) -> bool:
+    if start < end:
+        return start <= minute < end
+    if start > end:
+        return minute >= start or minute < end
+    return False
+
+
+def quiet_next(at: float, start: int, end: int, tz: ZoneInfo | None) -> float:
+    """`at` if outside quiet hours in the lead's local time, else the end of the quiet span."""
+    if tz is None:
+        minute = (at % 86400.0) / 60.0
+        if not _quiet(minute, start, end):
+            return at
+        day = at - (at % 86400.0)
+        end_at = day + end * 60.0
+        return end_at if end_at > at else end_at + 86400.0
+    for _ in range(3):  # a daylight-saving gap can land inside quiet hours once more
+        local = datetime.fromtimestamp(at, tz)
+        minute = local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+        if not _quiet(minute, start, end):
+            return at
+        day = local.date() if minute < end else local.date() + timedelta(days=1)
+        wall = datetime.combine(day, time(end // 60, end % 60), tzinfo=tz)
+        at = max(wall.astimezone(UTC).timestamp(), at)
+    return at

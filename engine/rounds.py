@@ -1,0 +1,221 @@
+"""One evaluation round of a lead, in DSL.md's order at one instant: engagement points, fit,
+stages, lifecycle flags, handoff (then exits, enrolments and due steps in engine.sequencer)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+from typing import Any
+
+from dsl.ir import NON_ENGAGEMENT_EVENTS
+from engine.codegen import norm_text
+from engine.model import Action, TraceEntry
+
+
+class RoundMixin:
+    """Methods of Engine that update scores, stages and flags."""
+
+    progs: list[Any]
+    multi: bool
+    _late: bool | None
+
+    # ------------------------------------------------------------ helpers
+
+    def _act(self, out: list[Action], L: Any, t: float, kind: str, cp: Any, **kw: Any) -> None:
+        out.append(Action(L.id, t, kind, late=self._late,
+                          program=cp.path if self.multi else None, **kw))
+
+    def _tr(self, L: Any, t: float, kind: str, message: str, rule: str | None = None) -> None:
+        L.trace.append(TraceEntry(t, kind, message, rule))
+
+    # ------------------------------------------------------------ events
+
+    def _record(self, L: Any, typ: str, at: float, props: dict, t: float) -> None:
+        """What the lead did, kept for counts, days_since, content checks and flags."""
+        L.n_arr += 1
+        L.arr[typ] = L.n_arr
+        keep = self.counted.get(typ)
+        if keep is not None:
+            times = L.ev_t.get(typ)
+            if times is None:
+                times = L.ev_t[typ] = []
+                if typ in self.counted_where:
+                    L.ev_p[typ] = []
+            plist = L.ev_p.get(typ)
+            if not times or at >= times[-1]:
+                times.append(at)
+                if plist is not None:
+                    plist.append(props)
+            else:
+                i = bisect_right(times, at)
+                times.insert(i, at)
+                if plist is not None:
+                    plist.insert(i, props)
+            if len(times) > 64 and times[0] <= t - keep:
+                self._prune(times, plist, t - keep)
+        last = L.last.get(typ)
+        if last is None or at > last:
+            L.last[typ] = at
+        if typ not in NON_ENGAGEMENT_EVENTS and at > L.last_eng:
+            L.last_eng = at
+        if typ in _SPECIAL:
+            self._special(L, typ, props, t)
+
+    @staticmethod
+    def _prune(times: list[float], plist: list | None, low: float) -> None:
+        n = 0
+        while n < len(times) and times[n] <= low:
+            n += 1
+        del times[:n]
+        if plist is not None:
+            del plist[:n]
+
+    def _special(self, L: Any, typ: str, props: dict, t: float) -> None:
+        if typ in ("opened", "clicked", "replied"):
+            content = norm_text(props.get("content"))
+            if content is not None:
+                L.done.add((typ, content))
+            return
+        channel = norm_text(props.get("channel"))
+        if typ == "converted":
+            if not L.customer and L.trace is not None:
+                self._tr(L, t, "customer", "became a customer (converted)")
+            L.customer = True
+        elif typ == "unsubscribed":
+            if channel is None:
+                L.unsub_all = True
+            else:
+                L.unsub_ch.add(channel)
+            L.unsub = True
+            if L.trace is not None:
+                self._tr(L, t, "unsubscribed", f"unsubscribed from {channel or 'every channel'}")
+        elif typ == "bounced":
+            if channel is None:
+                channel = self._content_channel(norm_text(props.get("content")))
+            L.bounced.add(channel or "*")
+            if L.trace is not None:
+                self._tr(L, t, "bounced", f"address bounced on {channel or 'every channel'}")
+
+    def _content_channel(self, content: str | None) -> str | None:
+        for cp in self.progs:
+            for name, channel in cp.contents.items():
+                if name.lower() == content:
+                    return channel
+        return None
+
+    # ------------------------------------------------------------ points
+
+    def _points(self, cp: Any, L: Any, P: Any, rules: list, at: float, props: dict,
+                t: float) -> None:
+        for rc in rules:
+            if rc.where is not None and not rc.where(props, L, P, t):
+                continue
+            pts = rc.points
+            if rc.cap is not None:
+                pts = self._capped(P, rc, at, pts, t)
+                if pts == 0.0:
+                    if L.trace is not None:
+                        self._tr(L, t, "capped", f"no points for {rc.event}: cap reached",
+                                 cp.rule(rc.line))
+                    continue
+            b = rc.block
+            d = cp.decay[b]
+            if d is None:
+                P.eng[b] += pts
+            else:
+                ref = P.ref[b]
+                if at >= ref:
+                    P.eng[b] = P.eng[b] * d[0] ** ((at - ref) / d[1]) + pts
+                    P.ref[b] = at
+                else:
+                    P.eng[b] += pts * d[0] ** ((ref - at) / d[1])
+            if L.trace is not None:
+                self._tr(L, t, "points", f"{pts:+g} {cp.block_names[b]} on {rc.event}",
+                         cp.rule(rc.line))
+
+    @staticmethod
+    def _capped(P: Any, rc: Any, at: float, pts: float, t: float) -> float:
+        cap, window = rc.cap
+        awards = P.capw.get(rc.index)
+        if awards is None:
+            awards = P.capw[rc.index] = []
+        low, high = at - window, at + window
+        used = 0.0
+        for x, a in awards:
+            if low < x < high:
+                used += a
+        room = cap - used
+        if room <= 0.0:
+            return 0.0
+        size = min(abs(pts), room)
+        if awards and awards[-1][0] > at:
+            insort(awards, [at, size])
+        else:
+            awards.append([at, size])
+        if len(awards) > 16 and awards[0][0] <= t - window:
+            awards[:] = [w for w in awards if w[0] > t - window]
+        return size if pts >= 0 else -size
+
+    # ------------------------------------------------------------ fit, stages, flags
+
+    def _fit(self, cp: Any, L: Any, P: Any, t: float) -> None:
+        for k, (b, line, pts, fn) in enumerate(cp.fit_dynamic):
+            holds = bool(fn(L, P, t))
+            if holds != P.fith[k]:
+                P.fith[k] = holds
+                P.fitd[b] += pts if holds else -pts
+                P.fit[b] = P.fitc[b] + P.fitd[b]
+                if L.trace is not None:
+                    verb = "now holds" if holds else "no longer holds"
+                    self._tr(L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule {verb}",
+                             cp.rule(line))
+
+    def _stages(self, cp: Any, L: Any, P: Any, t: float) -> None:
+        stage = P.stage
+        for index, fn, line in cp.stage_rules:
+            if index <= stage:
+                return
+            if fn(L, P, t):
+                if L.trace is not None:
+                    self._tr(L, t, "stage", f"stage {cp.stages[stage]} -> {cp.stages[index]}",
+                             cp.rule(line))
+                P.stage = index
+                return
+
+    def _lifecycle(self, cp: Any, L: Any, P: Any, t: float, out: list) -> None:
+        for flag, fn, line in cp.lifecycle:
+            if flag == "mql":
+                if P.mql_at is not None or not fn(L, P, t):
+                    continue
+                P.mql_at = t
+            else:
+                if P.sql_at is not None or not fn(L, P, t):
+                    continue
+                P.sql_at = t
+            rule = cp.rule(line)
+            self._act(out, L, t, flag, cp, rule=rule)
+            if L.trace is not None:
+                self._tr(L, t, flag, f"became {flag.upper()}", rule)
+        if cp.sunset is not None and not L.sunset and cp.sunset[0](L, P, t):
+            L.sunset = True
+            rule = cp.rule(cp.sunset[1])
+            self._act(out, L, t, "sunset", cp, rule=rule)
+            if L.trace is not None:
+                self._tr(L, t, "sunset", "sunset: all nurture stops", rule)
+
+    def _handoff(self, cp: Any, L: Any, P: Any, t: float, out: list) -> None:
+        for k, (fn, line, sends) in enumerate(cp.handoffs):
+            if P.handed[k] or not fn(L, P, t):
+                continue
+            P.handed[k] = True
+            rule = cp.rule(line)
+            self._act(out, L, t, "handoff", cp, rule=rule)
+            if L.trace is not None:
+                self._tr(L, t, "handoff", "handed to sales", rule)
+            for content, channel, within, sline in sends:
+                self._act(out, L, t, "task", cp, content=content, channel=channel,
+                          due=t + within, rule=cp.rule(sline))
+                if L.trace is not None:
+                    self._tr(L, t, "task", f"sales task {content}", cp.rule(sline))
+
+
+_SPECIAL = frozenset({"opened", "clicked", "replied", "converted", "unsubscribed", "bounced"})

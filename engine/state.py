@@ -1,0 +1,138 @@
+"""Per-lead state, shared (events, touches, channels, sunset) and per program (scores, stage,
+flags, enrolments). Plain classes with __slots__; the hot path mutates them in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Enrolment:
+    """A lead inside one sequence: where it is and what it waits for."""
+
+    __slots__ = ("pc", "mode", "due", "orig", "tok", "wstart", "holdout", "since")
+
+    def __init__(self, since: float, holdout: bool) -> None:
+        self.pc = 0
+        self.mode = "run"      # run | wait | until | send (a postponed send)
+        self.due: float | None = None
+        self.orig: float | None = None
+        self.tok = 0
+        self.wstart = 0
+        self.holdout = holdout
+        self.since = since
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pc": self.pc, "mode": self.mode, "due": self.due, "orig": self.orig,
+                "wstart": self.wstart, "holdout": self.holdout, "since": self.since}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Enrolment:
+        e = cls(d["since"], d["holdout"])
+        e.pc, e.mode, e.due, e.orig, e.wstart = d["pc"], d["mode"], d["due"], d["orig"], d["wstart"]
+        return e
+
+
+class ProgState:
+    """One lead under one program."""
+
+    __slots__ = ("a", "r", "seg", "fitc", "fitd", "fith", "fit", "eng", "ref", "capw", "stage",
+                 "mql_at", "sql_at", "handed", "enr", "last_exit", "ever", "ewhen", "seqtouch")
+
+    def __init__(self, n_seg: int, n_blocks: int, n_dyn_fit: int, n_handoffs: int,
+                 n_seq: int) -> None:
+        self.a: dict[str, object] = {}
+        self.r: dict[str, object] = {}
+        self.seg: list[bool] = [False] * n_seg
+        self.fitc = [0.0] * n_blocks
+        self.fitd = [0.0] * n_blocks
+        self.fith = [False] * n_dyn_fit
+        self.fit = [0.0] * n_blocks
+        self.eng = [0.0] * n_blocks
+        self.ref = [0.0] * n_blocks
+        self.capw: dict[int, list[list[float]]] = {}
+        self.stage = 0
+        self.mql_at: float | None = None
+        self.sql_at: float | None = None
+        self.handed = [False] * n_handoffs
+        self.enr: list[Enrolment | None] = [None] * n_seq
+        self.last_exit: list[float | None] = [None] * n_seq
+        self.ever = [False] * n_seq
+        self.ewhen = [False] * n_seq
+        self.seqtouch: list[list[float]] = [[] for _ in range(n_seq)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fith": list(self.fith), "fitd": list(self.fitd), "eng": list(self.eng),
+            "ref": list(self.ref), "capw": {str(k): v for k, v in sorted(self.capw.items())},
+            "stage": self.stage, "mql_at": self.mql_at, "sql_at": self.sql_at,
+            "handed": list(self.handed),
+            "enr": [e.to_dict() if e is not None else None for e in self.enr],
+            "last_exit": list(self.last_exit), "ever": list(self.ever),
+            "ewhen": list(self.ewhen), "seqtouch": [list(x) for x in self.seqtouch],
+        }
+
+    def load(self, d: dict[str, Any]) -> None:
+        self.fith, self.fitd = list(d["fith"]), list(d["fitd"])
+        self.eng, self.ref = list(d["eng"]), list(d["ref"])
+        self.capw = {int(k): [list(x) for x in v] for k, v in d["capw"].items()}
+        self.stage, self.mql_at, self.sql_at = d["stage"], d["mql_at"], d["sql_at"]
+        self.handed = list(d["handed"])
+        self.enr = [Enrolment.from_dict(e) if e is not None else None for e in d["enr"]]
+        self.last_exit, self.ever = list(d["last_exit"]), list(d["ever"])
+        self.ewhen = list(d["ewhen"])
+        self.seqtouch = [list(x) for x in d["seqtouch"]]
+
+
+class LeadState:
+    """Everything the engine knows about one lead."""
+
+    __slots__ = ("id", "created", "attrs", "tz", "ev_t", "ev_p", "last", "last_eng", "arr",
+                 "n_arr", "done", "touches", "unsub_all", "unsub_ch", "unsub", "bounced",
+                 "customer", "sunset", "progs", "wake", "wtok", "trace")
+
+    def __init__(self, lead_id: str, created: float, attrs: dict[str, object]) -> None:
+        self.id = lead_id
+        self.created = created
+        self.attrs = dict(attrs)
+        self.tz: Any = None
+        self.ev_t: dict[str, list[float]] = {}
+        self.ev_p: dict[str, list[dict]] = {}
+        self.last: dict[str, float] = {}
+        self.last_eng = created
+        self.arr: dict[str, int] = {}
+        self.n_arr = 0
+        self.done: set[tuple[str, str]] = set()
+        self.touches: list[float] = []
+        self.unsub_all = False
+        self.unsub_ch: set[str] = set()
+        self.unsub = False
+        self.bounced: set[str] = set()
+        self.customer = False
+        self.sunset = False
+        self.progs: list[ProgState] = []
+        self.wake: float | None = None
+        self.wtok = 0
+        self.trace: list | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "created": self.created, "attrs": self.attrs,
+            "ev_t": self.ev_t, "ev_p": self.ev_p, "last": self.last, "last_eng": self.last_eng,
+            "arr": self.arr, "n_arr": self.n_arr, "done": sorted(list(x) for x in self.done),
+            "touches": self.touches, "unsub_all": self.unsub_all,
+            "unsub_ch": sorted(self.unsub_ch), "bounced": sorted(self.bounced),
+            "customer": self.customer, "sunset": self.sunset, "wake": self.wake,
+            "progs": [p.to_dict() for p in self.progs],
+        }
+
+    def load(self, d: dict[str, Any]) -> None:
+        self.ev_t = {k: list(v) for k, v in d["ev_t"].items()}
+        self.ev_p = {k: list(v) for k, v in d["ev_p"].items()}
+        self.last, self.last_eng = dict(d["last"]), d["last_eng"]
+        self.arr, self.n_arr = dict(d["arr"]), d["n_arr"]
+        self.done = {(a, b) for a, b in d["done"]}
+        self.touches = list(d["touches"])
+        self.unsub_all, self.unsub_ch = d["unsub_all"], set(d["unsub_ch"])
+        self.unsub = self.unsub_all or bool(self.unsub_ch)
+        self.bounced = set(d["bounced"])
+        self.customer, self.sunset, self.wake = d["customer"], d["sunset"], d["wake"]
