@@ -1,0 +1,120 @@
+"""How a synthetic lead answers a touch, and what it does on its own.
+
+Per-lead state is kept in flat lists indexed by lead number (no object per lead): current
+readiness, fatigue and when it was last updated, and how many touches / organic events / sales
+contacts have drawn randomness so far. Every draw comes from `LeadDraws` keyed by (lead, counter),
+so a lead given the same n-th touch answers the same way in every compared file.
+
+A touch (a `send` the engine asks for) may: bounce; be opened; be clicked (for channels without
+tracked opens, clicked directly); be replied to; make the lead unsubscribe from that channel. A
+click on content of the lead's stage raises readiness, and a click (like an organic `visited`)
+may convert the lead, with a chance that grows with readiness. Fatigue: each touch adds 1 to a
+counter that halves every `fatigue_half_life_days`; responses are multiplied by
+exp(-fatigue_per_touch * max(0, fatigue - fatigue_free_touches)).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from simulator.population import DAY, Population
+from simulator.scenario import Scenario
+from simulator.streams import Streams
+
+TOUCH_BLOCK = 8  # uniforms reserved per touch, so touch n always uses the same ones
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A synthetic event to deliver at `at` (epoch seconds, whole)."""
+
+    at: float
+    type: str
+    props: dict[str, object]
+    gain: float = 0.0  # readiness added when it happens
+    conv_u: float = 1.0  # a click converts when conv_u < conversion_per_visit * readiness
+    origin: tuple[str, int] | None = None  # (sequence, step) of the touch it answers
+
+
+def _later(t: float, seconds: float) -> float:
+    """A whole-second instant at least one second after t."""
+    return float(math.ceil(t + max(1.0, seconds)))
+
+
+class BehaviourModel:
+    """The response model of one replication."""
+
+    def __init__(self, scenario: Scenario, population: Population, streams: Streams,
+                 channel_of: dict[str, str], stage_of: dict[str, str | None]) -> None:
+        n = len(population)
+        self.b = scenario.behaviour
+        self.pop = population
+        self.channel_of = channel_of
+        self.stage_of = stage_of
+        self.readiness: list[float] = population.readiness.tolist()
+        self.fatigue = [0.0] * n
+        self.fatigue_at = [0.0] * n
+        self.touches = [0] * n
+        self.responsive = [
+            {ch: p.responsiveness.get(ch, 1.0) for ch in ("email", "sms", "ad", "social", "mail")}
+            for p in scenario.personas
+        ]
+        self.touch_draws = streams.lead_draws("touch")
+        self.value_draws = streams.lead_draws("deal_value")
+        self.half_life = self.b.fatigue_half_life_days * DAY
+
+    def _fatigue_after_touch(self, i: int, t: float) -> float:
+        elapsed = max(0.0, t - self.fatigue_at[i])
+        f = self.fatigue[i] * 0.5 ** (elapsed / self.half_life) + 1.0
+        self.fatigue[i] = f
+        self.fatigue_at[i] = t
+        return max(0.0, f - self.b.fatigue_free_touches)
+
+    def touch(self, i: int, t: float, content: str, lead_stage: str | None,
+              origin: tuple[str, int] | None = None) -> list[Response]:
+        """The responses to one delivered touch of `content` at t."""
+        b = self.b
+        channel = self.channel_of.get(content, "email")
+        k = self.touches[i] * TOUCH_BLOCK
+        self.touches[i] += 1
+        u = [self.touch_draws.uniform(i, k + j) for j in range(TOUCH_BLOCK)]
+        props = {"content": content, "channel": channel}
+        if u[0] < b.bounce.get(channel, 0.0):
+            return [Response(_later(t, 60), "bounced", props, origin=origin)]
+        excess = self._fatigue_after_touch(i, t)
+        relevant = self.stage_of.get(content) is not None and self.stage_of[content] == lead_stage
+        relevance = b.relevance_bonus if relevant else b.irrelevance_factor
+        mult = self.responsive[self.pop.persona[i]].get(channel, 1.0) * relevance
+        mult *= math.exp(-b.fatigue_per_touch * excess)
+        out: list[Response] = []
+        p_open = min(1.0, b.open.get(channel, 0.0) * mult)
+        p_click = min(1.0, b.click.get(channel, 0.0) * mult)
+        delay = -math.log(1.0 - u[2]) * b.response_delay_hours * 3600
+        t_seen = _later(t, delay)
+        opened = u[1] < p_open
+        if opened:
+            out.append(Response(t_seen, "opened", props, origin=origin))
+        clicked = (u[3] < min(1.0, p_click / p_open)) if p_open > 0 else (u[3] < p_click)
+        if clicked and (opened or p_open == 0):
+            t_click = _later(t_seen, -math.log(1.0 - u[4]) * b.click_delay_minutes * 60)
+            gain = b.readiness_gain_click * (1.0 if relevant else b.irrelevant_gain_factor)
+            out.append(Response(t_click, "clicked", props, gain, u[5], origin))
+        if u[6] < b.reply.get(channel, 0.0) * mult:
+            gain = b.readiness_gain_reply * (1.0 if relevant else b.irrelevant_gain_factor)
+            out.append(Response(_later(t_seen, 600), "replied", props, gain, origin=origin))
+        p_unsub = b.unsubscribe.get(channel, 0.0) * (1.0 + b.unsubscribe_fatigue * excess)
+        if u[7] < p_unsub:
+            out.append(Response(_later(t_seen, 120), "unsubscribed", {"channel": channel},
+                                origin=origin))
+        return out
+
+    def engaged(self, i: int, gain: float) -> None:
+        self.readiness[i] = min(1.0, self.readiness[i] + gain)
+
+    def visit_converts(self, u: float, i: int) -> bool:
+        """Whether a click or a visit by lead i converts it, for a uniform u."""
+        return u < self.b.conversion_per_visit * self.readiness[i]
+
+    def deal_value(self, i: int, n: int) -> float:
+        return round(float(self.b.deal_value.from_uniform(self.value_draws.uniform(i, n))), 2)

@@ -1,0 +1,150 @@
+"""Value distributions a scenario may give an attribute, a latent trait or an event property.
+
+Written in TOML as an inline table with a `dist` tag, for example
+`company_size = { dist = "lognormal", median = 40, sigma = 1.0, round = true }`.
+Each draws a whole column at once (numpy, vectorised).
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Constant(_Dist):
+    """Every lead gets the same value (number or text)."""
+
+    dist: Literal["constant"] = Field("constant", description="distribution tag")
+    value: float | str = Field(description="the value every lead gets")
+
+    def draw(self, rng: np.random.Generator, n: int) -> list[object]:
+        return [self.value] * n
+
+    def from_uniform(self, u: float) -> object:
+        return self.value
+
+
+class Choice(_Dist):
+    """One of several values, with relative weights (they need not sum to 1)."""
+
+    dist: Literal["choice"] = Field("choice", description="distribution tag")
+    weights: dict[str, float] = Field(description="value -> relative weight, e.g. {a = 3, b = 1}")
+
+    @field_validator("weights")
+    @classmethod
+    def _positive(cls, weights: dict[str, float]) -> dict[str, float]:
+        if not weights:
+            raise ValueError("give at least one value")
+        if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+            raise ValueError("weights must be >= 0 and not all 0")
+        return weights
+
+    def draw(self, rng: np.random.Generator, n: int) -> list[object]:
+        values = list(self.weights)
+        p = np.array([self.weights[v] for v in values], dtype=float)
+        idx = rng.choice(len(values), size=n, p=p / p.sum())
+        return [values[i] for i in idx]
+
+    def from_uniform(self, u: float) -> object:
+        total = sum(self.weights.values())
+        acc = 0.0
+        for value, weight in self.weights.items():
+            acc += weight / total
+            if u < acc:
+                return value
+        return next(reversed(self.weights))
+
+
+class _Numeric(_Dist):
+    min: float | None = Field(None, description="values below are raised to this bound")
+    max: float | None = Field(None, description="values above are lowered to this bound")
+    round: bool = Field(False, description="round to a whole number")
+
+    def _finish(self, x: np.ndarray) -> list[object]:
+        if self.min is not None or self.max is not None:
+            x = np.clip(x, self.min, self.max)
+        if self.round:
+            x = np.rint(x)
+        return x.tolist()
+
+    def _one(self, x: float) -> float:
+        if self.min is not None:
+            x = max(x, self.min)
+        if self.max is not None:
+            x = min(x, self.max)
+        return float(round(x)) if self.round else x
+
+
+class Normal(_Numeric):
+    dist: Literal["normal"] = Field("normal", description="distribution tag")
+    mean: float = Field(description="mean")
+    sd: float = Field(ge=0, description="standard deviation")
+
+    def draw(self, rng: np.random.Generator, n: int) -> list[object]:
+        return self._finish(rng.normal(self.mean, self.sd, n))
+
+    def from_uniform(self, u: float) -> float:
+        return self._one(NormalDist(self.mean, self.sd or 1e-12).inv_cdf(_inside(u)))
+
+
+class LogNormal(_Numeric):
+    """Skewed positive values (company size, deal value): half the leads are below `median`."""
+
+    dist: Literal["lognormal"] = Field("lognormal", description="distribution tag")
+    median: float = Field(gt=0, description="the middle value")
+    sigma: float = Field(ge=0, description="spread of log(value); 1.0 is wide, 0.3 narrow")
+
+    def draw(self, rng: np.random.Generator, n: int) -> list[object]:
+        return self._finish(rng.lognormal(float(np.log(self.median)), self.sigma, n))
+
+    def from_uniform(self, u: float) -> float:
+        z = NormalDist().inv_cdf(_inside(u))
+        return self._one(float(self.median * np.exp(self.sigma * z)))
+
+
+class Uniform(_Numeric):
+    dist: Literal["uniform"] = Field("uniform", description="distribution tag")
+    low: float = Field(description="smallest value")
+    high: float = Field(description="largest value")
+
+    def draw(self, rng: np.random.Generator, n: int) -> list[object]:
+        return self._finish(rng.uniform(self.low, self.high, n))
+
+    def from_uniform(self, u: float) -> float:
+        return self._one(self.low + u * (self.high - self.low))
+
+
+def _inside(u: float) -> float:
+    return min(max(u, 1e-12), 1 - 1e-12)
+
+
+Dist = Annotated[Constant | Choice | Normal | LogNormal | Uniform, Field(discriminator="dist")]
+NumberDist = Annotated[Constant | Normal | LogNormal | Uniform, Field(discriminator="dist")]
+
+NUMERIC_KINDS = (Normal, LogNormal, Uniform)
+
+
+def is_numeric(dist: object) -> bool:
+    return isinstance(dist, NUMERIC_KINDS) or (
+        isinstance(dist, Constant) and not isinstance(dist.value, str)
+    )
+
+
+def mean_of(dist: object) -> float:
+    """The mean of a numeric distribution (before clipping), for reports."""
+    if isinstance(dist, Constant):
+        return float(dist.value) if not isinstance(dist.value, str) else 0.0
+    if isinstance(dist, Normal):
+        return dist.mean
+    if isinstance(dist, LogNormal):
+        return float(dist.median * np.exp(dist.sigma**2 / 2))
+    if isinstance(dist, Uniform):
+        return (dist.low + dist.high) / 2
+    return 0.0

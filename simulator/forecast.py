@@ -1,0 +1,90 @@
+"""A forecast: replications summarised as mean and 90% interval, and paired differences.
+
+- `summarise(runs)`: for every measured number, the mean over replications and the 5th-95th
+  percentile range (the 90% interval: where a single campaign's outcome is expected to fall).
+  Weekly series get the same per week.
+- `differences(base, other)`: per replication, other - base on the same leads and streams (common
+  random numbers); the mean difference and its 90% confidence interval (Student t over runs).
+  A difference is *clear of zero* when that interval does not contain 0.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# Keys whose absence in a run means "not measurable" (NaN), not zero.
+_RATIO_MARKERS = ("rate", "median", "p90", "roi", "lift.", "arm.", "mean_wait", "share")
+
+# Student t 95th percentile by degrees of freedom (a 90% two-sided interval).
+_T95 = {1: 6.314, 2: 2.920, 3: 2.353, 4: 2.132, 5: 2.015, 6: 1.943, 7: 1.895, 8: 1.860,
+        9: 1.833, 10: 1.812, 12: 1.782, 15: 1.753, 20: 1.725, 25: 1.708, 30: 1.697,
+        40: 1.684, 60: 1.671, 120: 1.658}
+
+
+def t95(df: int) -> float:
+    if df <= 0:
+        return math.nan
+    for k in sorted(_T95):
+        if df <= k:
+            return _T95[k]
+    return 1.645
+
+
+def _missing(key: str) -> float:
+    return math.nan if any(m in key for m in _RATIO_MARKERS) else 0.0
+
+
+def _clean(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else round(float(x), 6)
+
+
+def stat(values: list[float]) -> dict[str, float | None]:
+    arr = np.asarray(values, dtype=float)
+    ok = arr[~np.isnan(arr)]
+    if ok.size == 0:
+        return {"mean": None, "lo": None, "hi": None, "n": 0}
+    lo, hi = np.percentile(ok, [5, 95])
+    return {"mean": _clean(ok.mean()), "lo": _clean(lo), "hi": _clean(hi), "n": int(ok.size)}
+
+
+def column(runs: list[dict[str, object]], key: str) -> list[float]:
+    return [float(r["scalars"].get(key, _missing(key))) for r in runs]
+
+
+def keys_of(runs: list[dict[str, object]]) -> list[str]:
+    return sorted({k for r in runs for k in r["scalars"]})
+
+
+def summarise(runs: list[dict[str, object]]) -> dict[str, object]:
+    scalars = {key: stat(column(runs, key)) for key in keys_of(runs)}
+    weekly: dict[str, dict[str, list[float | None]]] = {}
+    for name in runs[0]["weekly"] if runs else []:
+        per_week = np.asarray([r["weekly"][name] for r in runs], dtype=float)
+        lo, hi = np.percentile(per_week, [5, 95], axis=0)
+        weekly[name] = {"mean": [_clean(x) for x in per_week.mean(axis=0)],
+                        "lo": [_clean(x) for x in lo], "hi": [_clean(x) for x in hi]}
+    labels: dict[str, str] = {}
+    for r in runs:
+        for k, v in r.get("labels", {}).items():
+            labels.setdefault(k, v)
+    return {"scalars": scalars, "weekly": weekly, "labels": dict(sorted(labels.items()))}
+
+
+def paired(base: list[float], other: list[float]) -> dict[str, object]:
+    d = np.asarray(other, dtype=float) - np.asarray(base, dtype=float)
+    d = d[~np.isnan(d)]
+    if d.size == 0:
+        return {"mean": None, "lo": None, "hi": None, "n": 0, "clear": False}
+    mean = float(d.mean())
+    half = t95(d.size - 1) * float(d.std(ddof=1)) / math.sqrt(d.size) if d.size > 1 else math.nan
+    lo, hi = mean - half, mean + half
+    clear = bool(d.size > 1 and not math.isnan(half) and (lo > 0 or hi < 0))
+    return {"mean": _clean(mean), "lo": _clean(lo), "hi": _clean(hi), "n": int(d.size),
+            "clear": clear}
+
+
+def differences(base: list[dict[str, object]], other: list[dict[str, object]]) -> dict[str, object]:
+    keys = sorted(set(keys_of(base)) | set(keys_of(other)))
+    return {k: paired(column(base, k), column(other, k)) for k in keys}

@@ -1,0 +1,172 @@
+"""The forecast as text a strategist wants to read before deciding to launch.
+
+Every figure is the mean over replications with its 90% interval in brackets; sections that have
+nothing to say (no split, no sales task) are left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+CHANNELS = ("email", "sms", "ad", "social", "mail", "task")
+
+
+def num(x: float | None, digits: int = 0) -> str:
+    if x is None:
+        return "-"
+    return f"{x:,.{digits}f}"
+
+
+def pct(x: float | None, digits: int = 1) -> str:
+    return "-" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def money(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
+
+
+def _fmt(s: dict[str, object], how) -> str:
+    if s is None or s.get("mean") is None:
+        return "-"
+    mean, lo, hi = how(s["mean"]), how(s["lo"]), how(s["hi"])
+    return mean if lo == hi else f"{mean}  [{lo} – {hi}]"
+
+
+class Report:
+    def __init__(self, forecast: dict[str, object]) -> None:
+        self.f = forecast
+        self.s: dict[str, dict] = forecast["forecast"]["scalars"]
+        self.labels: dict[str, str] = forecast["forecast"].get("labels", {})
+        self.lines: list[str] = []
+
+    def get(self, key: str) -> dict | None:
+        return self.s.get(key)
+
+    def mean(self, key: str) -> float:
+        s = self.s.get(key)
+        return (s or {}).get("mean") or 0.0
+
+    def row(self, label: str, key: str, how=num, note: str = "") -> None:
+        text = _fmt(self.get(key), how)
+        self.lines.append(f"  {label:<22}{text}{('   ' + note) if note else ''}")
+
+    def title(self, text: str) -> None:
+        self.lines += ["", text]
+
+    def render(self) -> str:
+        f = self.f
+        self.lines = [
+            f"Forecast: {f['campaign']}  ({f['file']})",
+            f"{f['scenario']} · {num(f['leads'])} leads over {num(f['days'])} days · "
+            f"{f['runs']} runs · seed {f['seed']}",
+            "Each figure: mean over runs  [90% interval: 5th – 95th percentile of runs].",
+        ]
+        for part in (self._outcomes, self._timing, self._channels, self._money,
+                     self._sequences, self._sales):
+            part()
+        return "\n".join(self.lines) + "\n"
+
+    def _outcomes(self) -> None:
+        self.title("Outcomes")
+        self.row("leads", "leads")
+        self.row("MQL", "mql", note=f"{pct(self.mean('mql_rate'))} of leads")
+        self.row("SQL", "sql", note=f"{pct(self.mean('sql_rate'))} of leads")
+        self.row("customers", "customers")
+        self.row("conversion rate", "conversion_rate", pct)
+        self.row("unsubscribes", "unsubscribes",
+                 note=f"{pct(self.mean('unsubscribe_rate'), 2)} of leads")
+        paths = [(k.split(".")[-1], self.mean(k)) for k in self.s if k.startswith("customers.by.")]
+        if paths:
+            text = ", ".join(f"{name} {num(v, 1)}" for name, v in sorted(paths))
+            self.lines.append(f"  {'customers came via':<22}{text}")
+
+    def _timing(self) -> None:
+        self.title("Days from arrival to          median                 p90")
+        for label, key in (("MQL", "mql"), ("SQL", "sql"), ("customer", "customers")):
+            med = _fmt(self.get(f"days_to_{key}.median"), lambda x: num(x, 1))
+            p90 = _fmt(self.get(f"days_to_{key}.p90"), lambda x: num(x, 1))
+            self.lines.append(f"  {label:<28}{med:<23}{p90}")
+
+    def _channels(self) -> None:
+        used = [c for c in CHANNELS if self.mean(f"touches.{c}") or self.mean(f"cost.{c}")]
+        if not used:
+            return
+        self.title(f"  {'channel':<9}{'touches':>10}{'open rate':>11}{'click rate':>12}"
+                   f"{'cost':>12}")
+        self.lines[-1] = "Touches and cost by channel" + "\n" + self.lines[-1]
+        for c in used:
+            touches = self.mean(f"touches.{c}") if c != "task" else self.mean("sales.tasks")
+            opens = self.get(f"open_rate.{c}")
+            clicks = self.get(f"click_rate.{c}")
+            o = pct(opens["mean"]) if opens else "-"
+            k = pct(clicks["mean"], 2) if clicks else "-"
+            self.lines.append(f"  {c:<9}{num(touches):>10}{o:>11}{k:>12}"
+                              f"{money(self.mean(f'cost.{c}')):>12}")
+
+    def _money(self) -> None:
+        self.title("Money")
+        self.row("revenue", "revenue", money)
+        self.row("cost of touches+tasks", "cost", money)
+        self.row("ROI", "roi", lambda x: f"{x:,.1f}x")
+
+    def _sequences(self) -> None:
+        seqs = sorted({k.split(".")[1] for k in self.s if k.startswith("seq.")})
+        for seq in seqs:
+            self.title(f"Sequence {seq}")
+            self.row("entered", f"seq.{seq}.entered")
+            exits = sorted(k for k in self.s if k.startswith(f"seq.{seq}.exited."))
+            if exits:
+                text = ", ".join(f"{k.rsplit('.', 1)[1]} {num(self.mean(k))}" for k in exits)
+                self.lines.append(f"  {'exited':<22}{text}")
+            if self.get(f"lift.{seq}.holdout_rate") and self.get(f"lift.{seq}.holdout_rate")["n"]:
+                self.row("converted, nurtured", f"lift.{seq}.nurtured_rate", pct)
+                self.row("converted, holdout", f"lift.{seq}.holdout_rate", pct)
+                self.row("lift (points)", f"lift.{seq}.lift", lambda x: f"{100 * x:+.1f}")
+            self._funnel(seq)
+            self._arms(seq)
+
+    def _funnel(self, seq: str) -> None:
+        steps: dict[int, dict[str, float]] = defaultdict(dict)
+        for key in self.s:
+            if key.startswith(f"funnel.{seq}."):
+                _, _, step, what = key.split(".", 3)
+                steps[int(step)][what] = self.mean(key)
+        if not steps:
+            return
+        self.lines.append(f"  {'step':<6}{'content':<20}{'reached':>9}{'sent':>9}{'opened':>9}"
+                          f"{'clicked':>9}{'held out':>9}{'held back':>10}")
+        for step in sorted(steps):
+            c = steps[step]
+            other = sum(v for k, v in c.items() if k.startswith("suppressed_") and
+                        k != "suppressed_holdout")
+            content = self.labels.get(f"{seq}.{step}", "")
+            self.lines.append(
+                f"  {step:<6}{content:<20}{num(c.get('reached')):>9}{num(c.get('sent')):>9}"
+                f"{num(c.get('opened')):>9}{num(c.get('clicked')):>9}"
+                f"{num(c.get('suppressed_holdout')):>9}{num(other):>10}")
+
+    def _arms(self, seq: str) -> None:
+        arms = sorted(k for k in self.s if k.startswith(f"arm.{seq}.") and k.endswith(".rate"))
+        for key in arms:
+            _, _, step, arm, _ = key.split(".")
+            label = self.labels.get(f"{seq}.{step}", "")
+            n = self.mean(f"arm.{seq}.{step}.{arm}.n")
+            self.row(f"split step {step} arm {arm}", key, pct,
+                     note=f"converted ({label}, {num(n)} leads)")
+
+    def _sales(self) -> None:
+        if not self.mean("sales.tasks"):
+            return
+        self.title("Sales queue")
+        self.row("tasks", "sales.tasks")
+        self.row("worked", "sales.worked")
+        self.row("peak backlog", "sales.peak_backlog")
+        self.row("backlog at the end", "sales.backlog_end")
+        self.row("mean wait (hours)", "sales.mean_wait_hours", lambda x: num(x, 1))
+        self.row("picked up in time", "sales.within_due_share", pct)
+
+
+def render(forecast: dict[str, object]) -> str:
+    return Report(forecast).render()
