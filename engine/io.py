@@ -59,6 +59,7 @@ class Rejected:
     kind: str  # "lead" or "event"
     reason: str
     raw: str
+    lead: str | None = None  # the lead id the row names, when it names one
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}"
@@ -217,7 +218,9 @@ def read_leads(path: str, schema: Schema) -> tuple[list[LeadRow], list[Rejected]
             first = first_line[lead.id]
             lead, reason = None, f"duplicate lead id {lead.id!r} (first on line {first})"
         if lead is None:
-            rejected.append(Rejected(path, line, "lead", reason or "unreadable row", raw))
+            named = record.get("id") if isinstance(record, dict) else None
+            named = named.strip() if isinstance(named, str) and named.strip() else None
+            rejected.append(Rejected(path, line, "lead", reason or "unreadable row", raw, named))
             continue
         first_line[lead.id] = line
         rows.append(lead)

@@ -1,0 +1,87 @@
+"""What a run will do, in order: new leads and accepted events on one timeline.
+
+An event's *effective* time is its own time, or the DB clock when it is older (a late event: it is
+applied at the clock and keeps its own time for windows and counts). Items are ordered by effective
+time; at one instant a new lead comes before events, and events keep their input order. A new lead
+is added at its `created_at`, or at its first event when that is earlier or when it has no
+`created_at`, or at the run's start when it has neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.io import EventRow, LeadRow
+
+LEAD, EVENT = 0, 1
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    time: float
+    order: int  # LEAD before EVENT at one instant
+    index: int  # input order
+    lead: LeadRow | None
+    event: EventRow | None
+    late: bool
+
+
+@dataclass
+class Plan:
+    items: list[Item]
+    until: float | None
+    start: float | None
+    after_until: int  # accepted events later than --until, left for a later run
+    late: int
+
+
+def effective(at: float, clock: float | None) -> float:
+    return at if clock is None or at >= clock else clock
+
+
+def make_plan(
+    new_leads: list[LeadRow], events: list[EventRow], clock: float | None, until: float | None
+) -> Plan:
+    """Order this run's work; events after `until` are left out (and counted)."""
+    times = [effective(e.at, clock) for e in events]
+    if until is None:
+        known = times + [effective(lead.created_at, clock) for lead in new_leads
+                         if lead.created_at is not None]
+        until = max(known) if known else clock
+    kept = [(t, i, e) for i, (t, e) in enumerate(zip(times, events, strict=True))
+            if until is None or t <= until]
+    first_event: dict[str, float] = {}
+    for t, _, event in kept:
+        if event.lead not in first_event or t < first_event[event.lead]:
+            first_event[event.lead] = t
+    start = _start(clock, kept, new_leads, until)
+    items = [Item(t, EVENT, i, None, e, clock is not None and e.at < clock) for t, i, e in kept]
+    for index, lead in enumerate(new_leads):
+        at = _lead_time(lead, first_event.get(lead.id), clock, start)
+        if until is not None and at > until:
+            continue  # created after --until: it comes in with a later run
+        items.append(Item(at, LEAD, index, lead, None, False))
+    items.sort(key=lambda item: (item.time, item.order, item.index))
+    late = sum(1 for item in items if item.late)
+    return Plan(items, until, start, len(events) - len(kept), late)
+
+
+def _start(
+    clock: float | None, kept: list[tuple[float, int, EventRow]], leads: list[LeadRow],
+    until: float | None,
+) -> float | None:
+    if clock is not None:
+        return clock
+    candidates = [t for t, _, _ in kept] + [lead.created_at for lead in leads
+                                            if lead.created_at is not None]
+    return min(candidates) if candidates else until
+
+
+def _lead_time(
+    lead: LeadRow, first_event: float | None, clock: float | None, start: float | None
+) -> float:
+    options = [t for t in (lead.created_at, first_event) if t is not None]
+    at = min(options) if options else start
+    if at is None:
+        raise ValueError("no time for the lead")
+    return effective(at, clock)
