@@ -94,7 +94,9 @@ class _Run:
         self._check_until()
         sink = self._open_sink()
         self.sink = sink
-        meta = {"seed": str(seed), "rules": hashes}
+        from engine.runner_migrate import layout
+
+        meta = {"seed": str(seed), "rules": hashes, "layout": layout(self.engine)}
         self._update_leads(leads, stored_leads)
         new_leads = [lead for lead in leads if lead.id not in stored_leads]
         self._walk(new_leads, events, meta)
@@ -105,19 +107,22 @@ class _Run:
     # ------------------------------------------------------------ setup
 
     def _restore(self, changes: list[str]) -> None:
-        if changes:
-            from engine.runner_migrate import migrate_snapshot
-
-            self.report.migrated = changes
+        if not changes:
             for state in self.store.states():
-                new_state, actions = migrate_snapshot(state, self.options.programs, self.clock)
-                self.engine.restore_lead(new_state)
-                self._collect(actions)
-                self.touched.add(str(new_state.get("id", "")))
-            self.touched.discard("")
+                self.engine.restore_lead(state)
             return
+        from engine.runner_migrate import migrate_snapshot
+
+        self.report.migrated = changes
+        old = json.loads(self.store.get("layout") or "[]")
+        clock = self.clock if self.clock is not None else 0.0
         for state in self.store.states():
-            self.engine.restore_lead(state)
+            new_state, actions = migrate_snapshot(state, old, self.engine, clock)
+            self.engine.restore_lead(new_state)
+            self._collect(actions)
+            lead = str(new_state["id"])
+            self._collect(self.engine.update_lead(lead, dict(new_state["attrs"]), clock))
+            self.touched.add(lead)
 
     def _read_input(
         self, stored: dict[str, tuple[float | None, dict[str, object]]]
@@ -236,6 +241,7 @@ class _Run:
             due = engine.next_due()
             if due is None or due > until or (due == until and not inclusive):
                 return
+            self.touched.update(_due_leads(engine, due))
             self._collect(engine.advance(due))
             after = engine.next_due()
             if after is not None and after <= due:
@@ -264,6 +270,24 @@ class _Run:
 
 def _empty_batch() -> Batch:
     return Batch(events=[], leads=[], states={}, actions=[], clock=None)
+
+
+def _due_leads(engine: Engine, until: float) -> list[str]:
+    """The leads whose timers fire by `until`, so their changed state is saved even when the
+    timer produced no action. Uses the engine's `pop_changed()` when it has one; else reads its
+    timer heap (entries `(due, ..., lead id at [4], ...)`), visiting only entries due by `until`."""
+    if hasattr(engine, "pop_changed"):
+        return []
+    heap = getattr(engine, "heap", None)
+    if not heap:
+        return []
+    found, stack = [], [0]
+    while stack:
+        i = stack.pop()
+        if i < len(heap) and heap[i][0] <= until:
+            found.append(heap[i][4])
+            stack += (2 * i + 1, 2 * i + 2)
+    return found
 
 
 def _rejected_ids(rejected: list[Rejected]) -> set[str]:
