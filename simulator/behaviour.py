@@ -73,38 +73,41 @@ class BehaviourModel:
 
     def touch(self, i: int, t: float, content: str, lead_stage: str | None,
               origin: tuple[str, int] | None = None) -> list[Response]:
-        """The responses to one delivered touch of `content` at t."""
+        """The responses to one delivered touch of `content` at t (uniforms drawn as needed)."""
         b = self.b
         channel = self.channel_of.get(content, "email")
-        k = self.touches[i] * TOUCH_BLOCK
+        base = self.touches[i] * TOUCH_BLOCK
         self.touches[i] += 1
-        u = [self.touch_draws.uniform(i, k + j) for j in range(TOUCH_BLOCK)]
+        draws = self.touch_draws
+
+        def u(j: int) -> float:
+            return draws.uniform(i, base + j)
+
         props = {"content": content, "channel": channel}
-        if u[0] < b.bounce.get(channel, 0.0):
+        if u(0) < b.bounce.get(channel, 0.0):
             return [Response(_later(t, 60), "bounced", props, origin=origin)]
         excess = self._fatigue_after_touch(i, t)
         relevant = self.stage_of.get(content) is not None and self.stage_of[content] == lead_stage
-        relevance = b.relevance_bonus if relevant else b.irrelevance_factor
-        mult = self.responsive[self.pop.persona[i]].get(channel, 1.0) * relevance
+        mult = self.responsive[self.pop.persona[i]].get(channel, 1.0)
+        mult *= (b.relevance_bonus if relevant else b.irrelevance_factor)
         mult *= math.exp(-b.fatigue_per_touch * excess)
+        gain_factor = 1.0 if relevant else b.irrelevant_gain_factor
         out: list[Response] = []
         p_open = min(1.0, b.open.get(channel, 0.0) * mult)
         p_click = min(1.0, b.click.get(channel, 0.0) * mult)
-        delay = -math.log(1.0 - u[2]) * b.response_delay_hours * 3600
-        t_seen = _later(t, delay)
-        opened = u[1] < p_open
+        t_seen = _later(t, -math.log(1.0 - u(2)) * b.response_delay_hours * 3600)
+        opened = u(1) < p_open
         if opened:
             out.append(Response(t_seen, "opened", props, origin=origin))
-        clicked = (u[3] < min(1.0, p_click / p_open)) if p_open > 0 else (u[3] < p_click)
-        if clicked and (opened or p_open == 0):
-            t_click = _later(t_seen, -math.log(1.0 - u[4]) * b.click_delay_minutes * 60)
-            gain = b.readiness_gain_click * (1.0 if relevant else b.irrelevant_gain_factor)
-            out.append(Response(t_click, "clicked", props, gain, u[5], origin))
-        if u[6] < b.reply.get(channel, 0.0) * mult:
-            gain = b.readiness_gain_reply * (1.0 if relevant else b.irrelevant_gain_factor)
+        if (opened or p_open == 0) and u(3) < (min(1.0, p_click / p_open) if p_open else p_click):
+            t_click = _later(t_seen, -math.log(1.0 - u(4)) * b.click_delay_minutes * 60)
+            gain = b.readiness_gain_click * gain_factor
+            out.append(Response(t_click, "clicked", props, gain, u(5), origin))
+        if u(6) < b.reply.get(channel, 0.0) * mult:
+            gain = b.readiness_gain_reply * gain_factor
             out.append(Response(_later(t_seen, 600), "replied", props, gain, origin=origin))
         p_unsub = b.unsubscribe.get(channel, 0.0) * (1.0 + b.unsubscribe_fatigue * excess)
-        if u[7] < p_unsub:
+        if u(7) < p_unsub:
             out.append(Response(_later(t_seen, 120), "unsubscribed", {"channel": channel},
                                 origin=origin))
         return out

@@ -13,11 +13,38 @@ from collections import defaultdict
 
 import numpy as np
 
-from dsl.ir import Program
+from dsl.ir import If, Program, Split
 from simulator.population import DAY
 
 WEEKLY = ("arrivals", "touches", "opens", "clicks", "mql", "sql", "customers", "unsubscribes",
           "revenue", "cost")
+
+
+def split_steps(program: Program) -> dict[tuple[str, int], int]:
+    """(sequence, step number) -> the number of the `split` step that holds it.
+
+    Steps are numbered as the engine numbers them: 1-based, in file order, nested steps right
+    after the `if`/`split` that holds them (then-branch, else-branch; arms in order)."""
+    out: dict[tuple[str, int], int] = {}
+    for seq in program.sequences:
+        _number(seq.name, seq.steps, None, 0, out)
+    return out
+
+
+def _number(name: str, steps: tuple, split: int | None, last: int,
+            out: dict[tuple[str, int], int]) -> int:
+    """Number `steps` after step `last`; return the last number used."""
+    for step in steps:
+        last += 1
+        number = last
+        if split is not None:
+            out[(name, number)] = split
+        if isinstance(step, If):
+            last = _number(name, step.then, split, last, out)
+            last = _number(name, step.otherwise, split, last, out)
+        elif isinstance(step, Split):
+            last = _number(name, tuple(arm.step for arm in step.arms), number, last, out)
+    return last
 
 
 def _median_p90(values: list[float]) -> tuple[float, float]:
@@ -33,6 +60,7 @@ class RunMetrics:
         self.weeks = max(1, math.ceil(days / 7))
         self.cost_of = {c.name: c.cost for c in program.contents}
         self.sequences = [s.name for s in program.sequences]
+        self.split_of = split_steps(program)
         self.count: dict[str, float] = defaultdict(float)
         self.weekly = {k: [0.0] * self.weeks for k in WEEKLY}
         self.arrived: dict[int, float] = {}
@@ -40,7 +68,7 @@ class RunMetrics:
         self.enrolled: dict[str, set[int]] = defaultdict(set)
         self.holdout: dict[str, set[int]] = defaultdict(set)
         self.arms: dict[tuple[str, int, int], set[int]] = defaultdict(set)
-        self.step_content: dict[tuple[str, int], str] = {}
+        self.step_content: dict[tuple[str, object], str] = {}
         self.funnel: dict[tuple[str, int], dict[str, float]] = defaultdict(
             lambda: defaultdict(float))
 
@@ -68,7 +96,9 @@ class RunMetrics:
                 self._step(a, "reached")
                 self._step(a, "sent")
                 if a.arm is not None:
-                    self.arms[(a.sequence, a.step or 0, a.arm)].add(i)
+                    split = self.split_of.get((a.sequence, a.step or 0), a.step or 0)
+                    self.arms[(a.sequence, split, a.arm)].add(i)
+                    self.step_content.setdefault((a.sequence, f"{split}.arm{a.arm}"), a.content)
         elif kind == "task":
             cost = self.cost_of.get(a.content, 0.0)
             self.count["tasks"] += 1
@@ -102,7 +132,8 @@ class RunMetrics:
 
     def labels(self) -> dict[str, str]:
         """`sequence.step` -> the content that step sends (for reports)."""
-        return {f"{seq}.{step}": c for (seq, step), c in sorted(self.step_content.items())}
+        return {f"{seq}.{step}": c for (seq, step), c in
+                sorted(self.step_content.items(), key=lambda kv: (kv[0][0], str(kv[0][1])))}
 
     def _reach(self, what: str, i: int, t: float) -> None:
         if i not in self.reached[what]:

@@ -34,6 +34,14 @@ from simulator.streams import Streams
 INF = math.inf
 
 
+def trace_sample(n: int, size: int) -> set[int]:
+    """Leads whose explain trail is kept: `size` of them, evenly spread over the arrivals."""
+    if size <= 0 or n == 0:
+        return set()
+    step = max(1, n // size)
+    return set(range(0, n, step)[:size])
+
+
 def start_epoch(scenario: Scenario) -> float:
     return datetime.fromisoformat(scenario.population.start.replace("Z", "+00:00")).timestamp()
 
@@ -42,12 +50,18 @@ class Model:
     """Simulate `population` under `program` for one replication."""
 
     def __init__(self, program: Program, scenario: Scenario, population: Population,
-                 streams: Streams, seed: int, record: bool = False, trace: bool = False) -> None:
+                 streams: Streams, seed: int, record: bool = False,
+                 traced: set[int] | None = None) -> None:
         self.start = start_epoch(scenario)
         self.end = self.start + scenario.population.days * DAY
         self.env = simpy.Environment(initial_time=self.start)
-        self.engine = Engine([program], seed=seed, trace=trace)
+        self.engine = Engine([program], seed=seed, trace=False)
+        # The engine decides per lead, when the lead is added, whether to keep its explain trail
+        # (it reads `engine.trace` then): switched on only for the traced sample (DESIGN.md).
+        self.traced = traced if traced is not None else trace_sample(
+            len(population), scenario.run.trace_sample)
         self.pop = population
+        self.stage_names = [s.name for s in program.stages]
         channel_of = {c.name: c.channel for c in program.contents}
         stage_of = {c.name: c.stage for c in program.contents}
         self.behaviour = BehaviourModel(scenario, population, streams, channel_of, stage_of)
@@ -106,9 +120,12 @@ class Model:
                 continue
             if t > self.env.now:
                 self.wakeups += 1
-                yield self.env.timeout(t - self.env.now) | self.wake
-                if self._rearm():
-                    continue  # a sales outcome may now come first: look again
+                if self.sales.in_flight:  # only then can something come before t
+                    yield self.env.timeout(t - self.env.now) | self.wake
+                    if self._rearm():
+                        continue  # a sales outcome may now come first: look again
+                else:
+                    yield self.env.timeout(t - self.env.now)
             if is_event:
                 self._events_at(t)
             else:
@@ -143,12 +160,18 @@ class Model:
                 self.sales.task(i, now, a.due)
 
     def _touch(self, i: int, a: Action, now: float) -> None:
-        stage = None
-        if self.behaviour.stage_of.get(a.content):
-            stage = self.engine.view(a.lead, now).stage
+        stage = self._stage(a.lead, now) if self.behaviour.stage_of.get(a.content) else None
         origin = (a.sequence, a.step or 0) if a.sequence is not None else None
         for r in self.behaviour.touch(i, a.at, a.content, stage, origin):
             self.push(r.at, RESPOND, i, r)
+
+    def _stage(self, lead_id: str, now: float) -> str:
+        """The lead's current stage. `engine.view` computes every score and segment too, so read
+        the stage index from the lead's state when the engine exposes it (same value)."""
+        try:
+            return self.stage_names[self.engine.leads[lead_id].progs[0].stage]
+        except (AttributeError, LookupError, TypeError):
+            return self.engine.view(lead_id, now).stage
 
     def ingest(self, i: int, t: float, type_: str, props: dict[str, object]) -> None:
         self.event_n += 1
@@ -166,6 +189,7 @@ ARRIVE, RESPOND, ORGANIC, CLOCK, CONVERT, EVENT = range(6)
 def _arrive(m: Model, t: float, i: int, payload: object) -> None:
     lead = Lead(m.pop.lead_id(i), t, m.pop.attrs(i))
     m.index[lead.id] = i
+    m.engine.trace = i in m.traced
     m.metrics.arrival(i, t)
     if m.log is not None:
         m.log.append(lead)
@@ -201,15 +225,15 @@ def _respond(m: Model, t: float, i: int, r: Response) -> None:
 
 
 def _organic(m: Model, t: float, i: int, payload: object) -> None:
-    j, u = payload
+    j, c = payload
     if i in m.customer:
         return
-    kept = m.organic.keep(i, j, u)
+    kept = m.organic.keep(i, j, c)
     if kept is not None:
         spec, props = kept
         m.behaviour.engaged(i, spec.readiness_gain)
         m.ingest(i, t, spec.event, props)
-        if spec.event == "visited" and m.behaviour.visit_converts(u[2], i):
+        if spec.event == "visited" and m.behaviour.visit_converts(m.organic.u(i, c, 2), i):
             m.push(t + 60, CONVERT, i, "visit")
     _schedule_organic(m, i, j, t)
 

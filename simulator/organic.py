@@ -10,17 +10,18 @@ per-day polling of every lead.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from simulator.behaviour import BehaviourModel
 from simulator.population import DAY
 from simulator.scenario import ArrivalEvent, OrganicEvent, Scenario
 from simulator.streams import Streams
 
-BLOCK = 8  # uniforms reserved per organic candidate: interval, keep, convert, then props
+BLOCK = 16  # uniforms reserved per candidate: 0 interval, 1 keep, 2 convert, 3.. properties
 
 
-def _props(spec: ArrivalEvent | OrganicEvent, u: list[float]) -> dict[str, object]:
-    return {name: dist.from_uniform(u[j % len(u)]) for j, (name, dist) in
+def _props(spec: ArrivalEvent | OrganicEvent, u: Callable[[int], float]) -> dict[str, object]:
+    return {name: dist.from_uniform(u(j)) for j, (name, dist) in
             enumerate(sorted(spec.props.items()))}
 
 
@@ -40,35 +41,40 @@ class OrganicModel:
         """Events lead i produces as it arrives at t, in the order the persona lists them."""
         out = []
         persona = self.personas[self.behaviour.pop.persona[i]]
+        draws = self.arrival_draws
         for j, spec in enumerate(persona.on_arrival):
-            u = [self.arrival_draws.uniform(i, j * BLOCK + k) for k in range(BLOCK)]
-            if u[0] < spec.probability:
+            base = j * BLOCK
+            if draws.uniform(i, base) < spec.probability:
                 at = float(math.ceil(t + spec.delay_minutes * 60))
-                out.append((at, spec.event, _props(spec, u[1:])))
+                props = _props(spec, lambda m, b=base: draws.uniform(i, b + 1 + m))
+                out.append((at, spec.event, props))
         return out
 
     def _max_rate(self, spec: OrganicEvent) -> float:
         return spec.per_day * (1.0 + spec.readiness_boost) / DAY
 
-    def next_candidate(self, i: int, j: int, t: float) -> tuple[float, list[float]] | None:
-        """The next candidate instant of lead i's organic event j after t, and its uniforms."""
+    def next_candidate(self, i: int, j: int, t: float) -> tuple[float, int] | None:
+        """The next candidate instant of lead i's organic event j after t, and its number."""
         spec = self.personas[self.behaviour.pop.persona[i]].organic[j]
         rate = self._max_rate(spec)
         if rate <= 0:
             return None
-        k = self.drawn[i] * BLOCK
-        self.drawn[i] += 1
-        u = [self.organic_draws.uniform(i, k + m) for m in range(BLOCK)]
-        gap = -math.log(1.0 - u[0]) / rate
-        return float(math.ceil(t + max(1.0, gap))), u
+        c = self.drawn[i]
+        self.drawn[i] = c + 1
+        gap = -math.log(1.0 - self.organic_draws.uniform(i, c * BLOCK)) / rate
+        return float(math.ceil(t + max(1.0, gap))), c
 
-    def keep(self, i: int, j: int, u: list[float]) -> tuple[OrganicEvent, dict[str, object]] | None:
-        """Whether a candidate becomes a real event (thinning), with its properties."""
+    def u(self, i: int, c: int, m: int) -> float:
+        """Uniform m of lead i's organic candidate c."""
+        return self.organic_draws.uniform(i, c * BLOCK + m)
+
+    def keep(self, i: int, j: int, c: int) -> tuple[OrganicEvent, dict[str, object]] | None:
+        """Whether candidate c becomes a real event (thinning), with its properties."""
         spec = self.personas[self.behaviour.pop.persona[i]].organic[j]
         rate = spec.per_day * (1.0 + spec.readiness_boost * self.behaviour.readiness[i]) / DAY
-        if u[1] * self._max_rate(spec) >= rate:
+        if self.u(i, c, 1) * self._max_rate(spec) >= rate:
             return None
-        return spec, _props(spec, u[3:])
+        return spec, _props(spec, lambda m: self.u(i, c, 3 + m))
 
     def next_clock(self, i: int, t: float) -> tuple[float, float] | None:
         """The next background-conversion candidate of lead i after t, and its keep-uniform."""

@@ -151,10 +151,10 @@ class Report:
         arms = sorted(k for k in self.s if k.startswith(f"arm.{seq}.") and k.endswith(".rate"))
         for key in arms:
             _, _, step, arm, _ = key.split(".")
-            label = self.labels.get(f"{seq}.{step}", "")
+            label = self.labels.get(f"{seq}.{step}.arm{arm}", "")
             n = self.mean(f"arm.{seq}.{step}.{arm}.n")
-            self.row(f"split step {step} arm {arm}", key, pct,
-                     note=f"converted ({label}, {num(n)} leads)")
+            self.row(f"split {step}, arm {arm}", key, pct,
+                     note=f"converted ({label}, {num(n)} leads sent)")
 
     def _sales(self) -> None:
         if not self.mean("sales.tasks"):

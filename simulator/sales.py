@@ -37,6 +37,7 @@ class SalesDesk:
         self.peak = 0
         self.within_due = 0
         self.waits: list[float] = []
+        self.in_flight = 0  # tasks being queued or worked: they may produce an event
 
     def task(self, i: int, now: float, due: float | None) -> None:
         self.created += 1
@@ -45,6 +46,7 @@ class SalesDesk:
         n = self.tasks_of.get(i, 0)
         self.tasks_of[i] = n + 1
         if self.reps is not None:
+            self.in_flight += 1
             self.env.process(self._work(i, now, due, self.draws.uniform(i, n)))
 
     def _work(self, i: int, created: float, due: float | None, u: float):
@@ -59,6 +61,7 @@ class SalesDesk:
                 self.within_due += 1
             yield self.env.timeout(self.service)
         self.worked += 1
+        self.in_flight -= 1
         warmth = self.readiness[i] * math.exp(-wait / (self.spec.cooling_days * DAY))
         if u < self.spec.close_rate * warmth:
             self.closed += 1

@@ -18,6 +18,7 @@ import hashlib
 import numpy as np
 
 _MASK = (1 << 64) - 1
+_UNIT = 1.0 / (1 << 53)
 
 
 def stream_key(seed: int, run: int, name: str) -> int:
@@ -42,13 +43,6 @@ class Streams:
         return LeadDraws(stream_key(self.seed, self.run, name))
 
 
-def _mix(z: int) -> int:
-    """SplitMix64's finaliser: a bijective 64-bit mixer with good avalanche."""
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & _MASK
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EB & _MASK
-    return z ^ (z >> 31)
-
-
 class LeadDraws:
     """Counter-based uniforms in [0, 1): `uniform(lead, k)` depends only on the key, lead and k."""
 
@@ -58,10 +52,8 @@ class LeadDraws:
         self.key = key
 
     def uniform(self, lead: int, k: int) -> float:
-        z = _mix((self.key + lead * 0x9E3779B97F4A7C15) & _MASK)
-        z = _mix((z + (k + 1) * 0xD1B54A32D192ED03) & _MASK)
-        return (z >> 11) * (1.0 / (1 << 53))
-
-    def uniform_open(self, lead: int, k: int) -> float:
-        """A uniform in (0, 1), safe for `-log(u)`."""
-        return (self.uniform(lead, k) * ((1 << 53) - 1) + 0.5) / (1 << 53)
+        # SplitMix64 over a distinct counter per (lead, k): k < 2**24 draws per lead and purpose
+        z = (self.key + (((lead << 24) | k) + 1) * 0x9E3779B97F4A7C15) & _MASK
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & _MASK
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB & _MASK
+        return ((z ^ (z >> 31)) >> 11) * _UNIT
