@@ -18,20 +18,23 @@ __all__ = ["Diagnostic", "DiagnosticError", "Program", "check_source", "compile_
 def check_source(text: str, file: str = "<rules>") -> tuple[Program | None, list[Diagnostic]]:
     """Parse and check; all diagnostics sorted by position; the program when there is no error."""
     from dsl.checker import Checker
-    from dsl.parser import parse_text
+    from dsl.follow_on import is_follow_on
+    from dsl.parser import normalise, parse_recovering
     from dsl.transformer import build_items
 
-    tree, diagnostics = parse_text(text, file)
+    text = normalise(text)
+    parsed = parse_recovering(text, file)
+    diagnostics = list(parsed.diagnostics)
     program = None
-    if tree is not None:
-        items, build_errors = build_items(tree, file)
+    if parsed.tree is not None:
+        items, build_errors = build_items(parsed.tree, file, text)
         checker = Checker(file)
         program = checker.check(items, file)
         semantic = build_errors + checker.diagnostics
-        if diagnostics:  # after a syntax error, names may be missing: keep only what is sure
-            semantic = [d for d in semantic if d.code not in {"unknown-name", "no-enter",
-                                                              "no-steps", "missing"}]
-        diagnostics = diagnostics + semantic
+        if parsed.modified:  # drop what only follows from the lines recovery blanked
+            lines = text.split("\n")
+            semantic = [d for d in semantic if not is_follow_on(d, lines, parsed.modified)]
+        diagnostics += semantic
     diagnostics.sort(key=Diagnostic.sort_key)
     if any(d.severity == "error" for d in diagnostics):
         program = None

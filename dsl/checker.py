@@ -33,7 +33,7 @@ class Checker:
     def declare(self, kind: str, name: str, span: ir.Span) -> bool:
         if name in RESERVED:
             self.error("reserved-word", f"'{name}' is a reserved word and cannot name a {kind}",
-                       span)
+                       span, f"choose another name, like '{name}_{kind.split()[-1]}'")
             return False
         if name in self.seen:
             other_kind, other = self.seen[name]
@@ -94,7 +94,8 @@ class Checker:
         fields["stage_rules"] = self._stage_rules([i for i in items if isinstance(i, ir.StageRule)])
         for life in (i for i in items if isinstance(i, ir.Lifecycle)):
             if fields.get(life.flag) is not None:
-                self.error("duplicate", f"'{life.flag}' is defined twice", life.span)
+                self.error("duplicate", f"'{life.flag}' is defined twice", life.span,
+                           "keep one line and join the conditions with 'or'")
                 continue
             cond = self.resolver.condition(life.condition, what=f"{life.flag} condition")
             fields[life.flag] = life.model_copy(update={"condition": cond})
@@ -140,26 +141,23 @@ class Checker:
 
     def _segment(self, s: ir.Segment) -> ir.Segment:
         self.resolver.current_segment = s.name
-        cond = self.resolver.condition(s.condition, what="segment")
+        cond = self.resolver.condition(s.condition, what="segment condition")
         self.resolver.current_segment = None
         return s.model_copy(update={"condition": cond})
 
     def _segment_cycles(self) -> None:
+        """One error per cycle of segments using each other, at its first segment."""
         deps = self.resolver.segment_deps
-        for start in sorted(deps):
-            stack, seen = [start], set()
-            while stack:
-                name = stack.pop()
-                for dep in sorted(deps.get(name, ())):
-                    if dep == start:
-                        span = self.names.segments[start].span
-                        self.error("cycle", f"segment '{start}' depends on itself", span,
-                                   "a segment may not use itself, directly or through others")
-                        stack = []
-                        break
-                    if dep not in seen:
-                        seen.add(dep)
-                        stack.append(dep)
+        reported: set[frozenset[str]] = set()
+        for start in sorted(deps, key=lambda n: self.names.segments[n].span.line):
+            path = _cycle_from(start, deps)
+            if path is None or frozenset(path) in reported:
+                continue
+            reported.add(frozenset(path))
+            through = " through " + ", ".join(f"'{p}'" for p in path[1:]) if len(path) > 1 else ""
+            self.error("cycle", f"segment '{start}' depends on itself{through}",
+                       self.names.segments[start].span,
+                       "a segment may not use itself, directly or through others")
 
     def _score(self, block: ir.ScoreBlock) -> ir.ScoreBlock:
         rules = []
@@ -273,7 +271,8 @@ class Checker:
                            line_span, "put 'for', 'enter', 'exit when', 'holdout', "
                            "'reenter after' and 'limit' at the top of the sequence")
             elif _field(key) in fields:
-                self.error("duplicate", f"this sequence already has a '{key}' line", line_span)
+                self.error("duplicate", f"this sequence already has a '{key}' line", line_span,
+                           "keep one; join conditions with 'and' or 'or'")
             else:
                 fields[_field(key)] = self._header(key, value)
         if "enter" not in fields:
@@ -301,7 +300,8 @@ class Checker:
         if key == "holdout":
             percent, span = value
             if not 0 <= percent < 100:
-                self.error("bad-percent", "a holdout is a percentage from 0% to below 100%", span)
+                self.error("bad-percent", "a holdout is a percentage from 0% to below 100%", span,
+                           "a control group is a small share, like 10%")
             return percent
         return value
 
@@ -332,6 +332,21 @@ class Checker:
             arms = tuple(a.model_copy(update={"step": self._step(a.step)}) for a in step.arms)
             return step.model_copy(update={"arms": arms})
         return step
+
+
+def _cycle_from(start: str, deps: dict[str, set[str]]) -> list[str] | None:
+    """The segments of a path from `start` back to itself, or None."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        name, path = stack.pop()
+        for dep in sorted(deps.get(name, ()), reverse=True):
+            if dep == start:
+                return path
+            if dep not in seen:
+                seen.add(dep)
+                stack.append((dep, [*path, dep]))
+    return None
 
 
 def _field(key: str) -> str:

@@ -234,7 +234,7 @@ class EventSince(Node):
 
 
 Expr = Annotated[
-    Union[
+    Union[  # noqa: UP007 (one discriminated union, kept explicit)
         Num, Str, Bool, ListLit, Name, Attr, Prop, SegmentRef, ScoreRef, StageVar, StageConst,
         Flag, Neg, Arith, Compare, And, Or, Not, Call, Count, DaysSince, ContentCheck, InSequence,
         EventSince,
@@ -313,7 +313,7 @@ class EventRule(Node):
     event_span: Span = NO_SPAN
 
 
-ScoreRule = Annotated[Union[FitRule, EventRule], Field(discriminator="kind")]
+ScoreRule = Annotated[Union[FitRule, EventRule], Field(discriminator="kind")]  # noqa: UP007
 
 
 class Decay(Node):
@@ -409,7 +409,7 @@ class Split(Node):
     span: Span = NO_SPAN
 
 
-Step = Annotated[Union[Send, Wait, WaitUntil, If, Split], Field(discriminator="kind")]
+Step = Annotated[Union[Send, Wait, WaitUntil, If, Split], Field(discriminator="kind")]  # noqa: UP007
 
 
 class EnterOn(Node):
@@ -425,7 +425,7 @@ class EnterWhen(Node):
     span: Span = NO_SPAN
 
 
-Enter = Annotated[Union[EnterOn, EnterWhen], Field(discriminator="kind")]
+Enter = Annotated[Union[EnterOn, EnterWhen], Field(discriminator="kind")]  # noqa: UP007
 
 
 class Sequence(Node):

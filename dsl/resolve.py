@@ -34,10 +34,16 @@ class Names:
     sequences: set[str] = field(default_factory=set)
 
     def known(self) -> list[str]:
-        return [
-            *self.attributes, *self.segments, *self.scores, *self.stages, *ir.LIFECYCLE_FLAGS,
-            "score", "stage",
-        ]
+        return list(self.kinds())
+
+    def kinds(self) -> dict[str, str]:
+        """Every name a bare name may mean, with its kind, in resolution order."""
+        out = {name: "flag" for name in ir.LIFECYCLE_FLAGS}
+        out.update(dict.fromkeys(self.stages, "stage"))
+        out.update(dict.fromkeys(self.scores, "score"))
+        out.update(dict.fromkeys(self.segments, "segment"))
+        out.update(dict.fromkeys(self.attributes, "attribute"))
+        return out
 
 
 @dataclass
@@ -145,10 +151,28 @@ class Resolver:
             )
             self.error("not-a-value", f"'{name}' is a {kind}, not a value", span, hint)
             return e, UNKNOWN
-        pool = self.names.known() + (list(scope.props) if scope.props else [])
-        where = f" in the properties of '{scope.event}' or the lead" if scope.props else ""
-        self.error("unknown-name", f"unknown name '{name}'{where}", span, did_you_mean(name, pool))
+        self._unknown(e, scope)
         return e, UNKNOWN
+
+    def _unknown(self, e: ir.Name, scope: Scope) -> None:
+        """An unknown bare name, named after the kind of its nearest known name."""
+        kinds = self.names.kinds()
+        if scope.props:
+            kinds.update(dict.fromkeys(scope.props, "property"))
+        hint = did_you_mean(e.name, kinds)
+        suggested = hint.split("'")[1] if hint else None
+        kind = kinds.get(suggested, "name") if suggested else "name"
+        if kind == "property":
+            message = f"unknown property '{e.name}' of '{scope.event}'"
+        else:
+            message = f"unknown {kind} '{e.name}'"
+        if hint is None:
+            hint = ("not a lead attribute, segment, score, stage or flag; declare it in the "
+                    "'lead:' block or define it")
+            if scope.props is not None:
+                props = ", ".join(scope.props) or "none"
+                hint = f"the properties of '{scope.event}' are: {props}"
+        self.error("unknown-name", message, e.span, hint)
 
     # ------------------------------------------------------------ operators
 
@@ -268,8 +292,11 @@ class Resolver:
     def _r_call(self, e: ir.Call, scope: Scope) -> tuple[Any, str]:
         func = e.func
         if func not in _FUNCS:
-            self.error("unknown-function", f"unknown function '{func}'", e.span,
-                       did_you_mean(func, _FUNCS))
+            name_span = e.span.model_copy(
+                update={"end_line": e.span.line, "end_column": e.span.column + len(func)}
+            )
+            self.error("unknown-function", f"unknown function '{func}'", name_span,
+                       did_you_mean(func, _FUNCS) or f"the functions are {', '.join(_FUNCS)}")
             return e, UNKNOWN
         arg = e.args[0]
         if func != "count" and (e.where is not None or e.window is not None):

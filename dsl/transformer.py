@@ -14,6 +14,7 @@ from lark.exceptions import VisitError
 
 from dsl import ir
 from dsl.diagnostics import Diagnostic
+from dsl.lines import code_of
 
 _ESCAPE = re.compile(r"\\(.)")
 
@@ -28,10 +29,20 @@ def span_of(meta_or_token: Any) -> ir.Span:
 
 
 class _Builder(Transformer):  # type: ignore[type-arg]
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, lines: list[str] | None = None) -> None:
         super().__init__()
         self.file = file
+        self.lines = lines
         self.diagnostics: list[Diagnostic] = []
+
+    def span(self, meta: Any) -> ir.Span:
+        """The node's span; a line construct (whose meta runs on to the next line, through the
+        newline) ends where its first line's text ends, so a caret never spans the newline."""
+        s = span_of(meta)
+        if s.end_line > s.line and self.lines is not None and s.line <= len(self.lines):
+            end = len(code_of(self.lines[s.line - 1])) + 1
+            return ir.Span(line=s.line, column=s.column, end_line=s.line, end_column=end)
+        return s
 
     def _error(self, code: str, message: str, span: ir.Span, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint, file=self.file))
@@ -61,78 +72,78 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
     @v_args(meta=True)
     def num(self, meta: Any, children: list[Token]) -> ir.Num:
-        return ir.Num(value=float(children[0]), span=span_of(meta))
+        return ir.Num(value=float(children[0]), span=self.span(meta))
 
     @v_args(meta=True)
     def string(self, meta: Any, children: list[Token]) -> ir.Str:
-        return ir.Str(value=self._text(children[0]), span=span_of(meta))
+        return ir.Str(value=self._text(children[0]), span=self.span(meta))
 
     @v_args(meta=True)
     def true(self, meta: Any, children: list[Any]) -> ir.Bool:
-        return ir.Bool(value=True, span=span_of(meta))
+        return ir.Bool(value=True, span=self.span(meta))
 
     @v_args(meta=True)
     def false(self, meta: Any, children: list[Any]) -> ir.Bool:
-        return ir.Bool(value=False, span=span_of(meta))
+        return ir.Bool(value=False, span=self.span(meta))
 
     @v_args(meta=True)
     def list(self, meta: Any, children: list[Any]) -> ir.ListLit:
         items = tuple(c for c in children if c is not None)
-        return ir.ListLit(items=items, span=span_of(meta))
+        return ir.ListLit(items=items, span=self.span(meta))
 
     @v_args(meta=True)
     def name(self, meta: Any, children: list[Token]) -> ir.Name:
-        return ir.Name(name=str(children[0]), span=span_of(meta))
+        return ir.Name(name=str(children[0]), span=self.span(meta))
 
     @v_args(meta=True)
     def stage_var(self, meta: Any, children: list[Any]) -> ir.StageVar:
-        return ir.StageVar(span=span_of(meta))
+        return ir.StageVar(span=self.span(meta))
 
     @v_args(meta=True)
     def score_var(self, meta: Any, children: list[Any]) -> ir.ScoreRef:
-        return ir.ScoreRef(name=None, span=span_of(meta))
+        return ir.ScoreRef(name=None, span=self.span(meta))
 
     @v_args(meta=True)
     def call(self, meta: Any, children: list[Any]) -> ir.Call:
         func, arg, where, window = children
         return ir.Call(
             func=str(func), args=(arg,), where=where,
-            window=self._duration(window) if window is not None else None, span=span_of(meta),
+            window=self._duration(window) if window is not None else None, span=self.span(meta),
         )
 
     @v_args(meta=True)
     def neg(self, meta: Any, children: list[Any]) -> ir.Expr:
         operand = children[0]
         if isinstance(operand, ir.Num):
-            return ir.Num(value=-operand.value, span=span_of(meta))
-        return ir.Neg(operand=operand, span=span_of(meta))
+            return ir.Num(value=-operand.value, span=self.span(meta))
+        return ir.Neg(operand=operand, span=self.span(meta))
 
     @v_args(meta=True)
     def arith(self, meta: Any, children: list[Any]) -> ir.Arith:
         left, op, right = children
-        return ir.Arith(op=str(op), left=left, right=right, span=span_of(meta))
+        return ir.Arith(op=str(op), left=left, right=right, span=self.span(meta))
 
     @v_args(meta=True)
     def compare(self, meta: Any, children: list[Any]) -> ir.Compare:
         left, op, right = children
         op_text = "not in" if op.type == "NOT_IN" else str(op)
-        return ir.Compare(op=op_text, left=left, right=right, span=span_of(meta))
+        return ir.Compare(op=op_text, left=left, right=right, span=self.span(meta))
 
     @v_args(meta=True)
     def and_(self, meta: Any, children: list[Any]) -> ir.And:
         left, right = children
         items = (*left.items, right) if isinstance(left, ir.And) else (left, right)
-        return ir.And(items=items, span=span_of(meta))
+        return ir.And(items=items, span=self.span(meta))
 
     @v_args(meta=True)
     def or_(self, meta: Any, children: list[Any]) -> ir.Or:
         left, right = children
         items = (*left.items, right) if isinstance(left, ir.Or) else (left, right)
-        return ir.Or(items=items, span=span_of(meta))
+        return ir.Or(items=items, span=self.span(meta))
 
     @v_args(meta=True)
     def not_(self, meta: Any, children: list[Any]) -> ir.Not:
-        return ir.Not(operand=children[0], span=span_of(meta))
+        return ir.Not(operand=children[0], span=self.span(meta))
 
     # ------------------------------------------------------------ declarations
 
@@ -211,46 +222,46 @@ class _Builder(Transformer):  # type: ignore[type-arg]
     @v_args(meta=True)
     def fit_rule(self, meta: Any, children: list[Any]) -> ir.FitRule:
         points, condition = children
-        return ir.FitRule(points=float(points), condition=condition, span=span_of(meta))
+        return ir.FitRule(points=float(points), condition=condition, span=self.span(meta))
 
     @v_args(meta=True)
     def event_rule(self, meta: Any, children: list[Any]) -> ir.EventRule:
         points, event, where, cap = children
         return ir.EventRule(
-            points=float(points), event=str(event), where=where, cap=cap, span=span_of(meta),
+            points=float(points), event=str(event), where=where, cap=cap, span=self.span(meta),
             event_span=span_of(event),
         )
 
     @v_args(meta=True)
     def cap(self, meta: Any, children: list[Token]) -> ir.Cap:
         return ir.Cap(
-            points=float(children[0]), window=self._duration(children[1]), span=span_of(meta)
+            points=float(children[0]), window=self._duration(children[1]), span=self.span(meta)
         )
 
     @v_args(meta=True)
     def decay(self, meta: Any, children: list[Token]) -> ir.Decay:
         return ir.Decay(
             percent=self._percent(children[0]), every=self._duration(children[1]),
-            span=span_of(meta),
+            span=self.span(meta),
         )
 
     @v_args(meta=True)
     def stage_rule(self, meta: Any, children: list[Any]) -> ir.StageRule:
         name, condition = children
         return ir.StageRule(
-            stage=str(name), condition=condition, span=span_of(meta), stage_span=span_of(name)
+            stage=str(name), condition=condition, span=self.span(meta), stage_span=span_of(name)
         )
 
     @v_args(meta=True)
     def lifecycle(self, meta: Any, children: list[Any]) -> ir.Lifecycle:
         flag, condition = children
-        return ir.Lifecycle(flag=str(flag), condition=condition, span=span_of(meta))
+        return ir.Lifecycle(flag=str(flag), condition=condition, span=self.span(meta))
 
     # ------------------------------------------------------------ policy
 
     @v_args(meta=True)
     def policy(self, meta: Any, children: list[Any]) -> tuple[str, list[Any], ir.Span]:
-        return ("policy", children, span_of(meta))
+        return ("policy", children, self.span(meta))
 
     def policy_limit(self, children: list[Any]) -> tuple[str, Any]:
         return ("limit", children[0])
@@ -261,11 +272,11 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         if "." in count or int(count) < 1:
             self._error(
                 "bad-limit", "a limit counts whole touches: a whole number of at least 1",
-                span_of(count),
+                span_of(count), "like: limit 3 per 7d",
             )
         return ir.Limit(
             count=max(1, int(float(count))), window=self._duration(children[1]),
-            span=span_of(meta),
+            span=self.span(meta),
         )
 
     @v_args(meta=True)
@@ -284,11 +295,11 @@ class _Builder(Transformer):  # type: ignore[type-arg]
                     "write 24-hour times from 00:00 to 23:59",
                 )
             minutes.append(min(hours, 23) * 60 + min(mins, 59))
-        return ("quiet", ir.Quiet(start=minutes[0], end=minutes[1], span=span_of(meta)))
+        return ("quiet", ir.Quiet(start=minutes[0], end=minutes[1], span=self.span(meta)))
 
     @v_args(meta=True)
     def sunset(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
-        return ("sunset", (children[0], span_of(meta)))
+        return ("sunset", (children[0], self.span(meta)))
 
     # ------------------------------------------------------------ sequences
 
@@ -299,51 +310,51 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
     @v_args(meta=True)
     def audience(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
-        return ("for", children[0], span_of(meta))
+        return ("for", children[0], self.span(meta))
 
     @v_args(meta=True)
     def enter_on(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
         node = ir.EnterOn(
-            event=str(children[0]), span=span_of(meta), event_span=span_of(children[0])
+            event=str(children[0]), span=self.span(meta), event_span=span_of(children[0])
         )
-        return ("enter", node, span_of(meta))
+        return ("enter", node, self.span(meta))
 
     @v_args(meta=True)
     def enter_when(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
-        return ("enter", ir.EnterWhen(condition=children[0], span=span_of(meta)), span_of(meta))
+        return ("enter", ir.EnterWhen(condition=children[0], span=self.span(meta)), self.span(meta))
 
     @v_args(meta=True)
     def exit_when(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
-        return ("exit when", children[0], span_of(meta))
+        return ("exit when", children[0], self.span(meta))
 
     @v_args(meta=True)
     def holdout(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
-        return ("holdout", (self._percent(children[0]), span_of(children[0])), span_of(meta))
+        return ("holdout", (self._percent(children[0]), span_of(children[0])), self.span(meta))
 
     @v_args(meta=True)
     def reenter(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
-        return ("reenter after", self._duration(children[0]), span_of(meta))
+        return ("reenter after", self._duration(children[0]), self.span(meta))
 
     @v_args(meta=True)
     def seq_limit(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
-        return ("limit", children[0], span_of(meta))
+        return ("limit", children[0], self.span(meta))
 
     @v_args(meta=True)
     def send(self, meta: Any, children: list[Any]) -> ir.Send:
         content, when = children
         return ir.Send(
-            content=str(content), when=when, span=span_of(meta), content_span=span_of(content)
+            content=str(content), when=when, span=self.span(meta), content_span=span_of(content)
         )
 
     @v_args(meta=True)
     def wait(self, meta: Any, children: list[Token]) -> ir.Wait:
-        return ir.Wait(duration=self._duration(children[0]), span=span_of(meta))
+        return ir.Wait(duration=self._duration(children[0]), span=self.span(meta))
 
     @v_args(meta=True)
     def wait_until(self, meta: Any, children: list[Any]) -> ir.WaitUntil:
         condition, timeout = children
         return ir.WaitUntil(
-            condition=condition, timeout=self._duration(timeout), span=span_of(meta)
+            condition=condition, timeout=self._duration(timeout), span=self.span(meta)
         )
 
     @v_args(meta=True)
@@ -353,7 +364,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         if rest and (rest[-1] is None or isinstance(rest[-1], tuple)):
             otherwise = rest.pop() or ()
         return ir.If(
-            condition=condition, then=tuple(rest), otherwise=otherwise, span=span_of(meta)
+            condition=condition, then=tuple(rest), otherwise=otherwise, span=self.span(meta)
         )
 
     def else_block(self, children: list[Any]) -> tuple[Any, ...]:
@@ -361,29 +372,33 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
     @v_args(meta=True)
     def split_step(self, meta: Any, children: list[Any]) -> ir.Split:
-        return ir.Split(arms=tuple(children), span=span_of(meta))
+        return ir.Split(arms=tuple(children), span=self.span(meta))
 
     @v_args(meta=True)
     def arm(self, meta: Any, children: list[Any]) -> ir.SplitArm:
         percent, step = children
-        return ir.SplitArm(percent=self._percent(percent), step=step, span=span_of(meta))
+        return ir.SplitArm(percent=self._percent(percent), step=step, span=self.span(meta))
 
     @v_args(meta=True)
     def handoff(self, meta: Any, children: list[Any]) -> ir.Handoff:
         condition, *sends = children
-        return ir.Handoff(condition=condition, sends=tuple(sends), span=span_of(meta))
+        return ir.Handoff(condition=condition, sends=tuple(sends), span=self.span(meta))
 
     @v_args(meta=True)
     def handoff_send(self, meta: Any, children: list[Token]) -> ir.HandoffSend:
         return ir.HandoffSend(
-            content=str(children[0]), within=self._duration(children[1]), span=span_of(meta),
+            content=str(children[0]), within=self._duration(children[1]), span=self.span(meta),
             content_span=span_of(children[0]),
         )
 
 
-def build_items(tree: Tree, file: str) -> tuple[list[Any], list[Diagnostic]]:
-    """The top-level items of a parse tree, as nodes or tagged tuples, and any build mistakes."""
-    builder = _Builder(file)
+def build_items(
+    tree: Tree, file: str, source: str | None = None
+) -> tuple[list[Any], list[Diagnostic]]:
+    """The top-level items of a parse tree, as nodes or tagged tuples, and any build mistakes.
+
+    With `source` (the normalised text), spans of line constructs end on their own line."""
+    builder = _Builder(file, source.split("\n") if source is not None else None)
     try:
         start = builder.transform(tree)
     except VisitError as err:  # a bug in a callback, never a user's mistake: re-raise the cause

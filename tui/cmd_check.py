@@ -1,4 +1,4 @@
-"""`nurture check FILE...`: parse and check; a summary line per clean file, every error otherwise."""
+"""`nurture check FILE...`: parse and check; a summary per clean file, every error otherwise."""
 
 from __future__ import annotations
 

@@ -1,0 +1,53 @@
+"""Small helpers that read a source line as text: its indentation, code, first word, brackets."""
+
+from __future__ import annotations
+
+import re
+
+_FIRST_WORD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def indent_of(text: str) -> int:
+    stripped = text.lstrip(" \t")
+    return len(text[: len(text) - len(stripped)].expandtabs(8))
+
+
+def code_of(text: str) -> str:
+    """The line without its comment and trailing spaces (a `#` inside a string is text)."""
+    in_string = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if in_string and ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            in_string = not in_string
+        elif ch == "#" and not in_string:
+            return text[:i].rstrip()
+        i += 1
+    return text.rstrip()
+
+
+def first_word(text: str) -> str:
+    m = _FIRST_WORD.match(text)
+    return m.group(1) if m else ""
+
+
+def brackets(text: str) -> list[tuple[int, str]]:
+    """(0-based column, character) of every bracket outside strings and comments."""
+    out, in_string, i = [], False, 0
+    while i < len(text):
+        ch = text[i]
+        if in_string and ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            in_string = not in_string
+        elif not in_string:
+            if ch == "#":
+                break
+            if ch in "()[]":
+                out.append((i, ch))
+        i += 1
+    return out

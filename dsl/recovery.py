@@ -1,0 +1,291 @@
+"""Syntax-error recovery: report a mistake, neutralise its line, parse again.
+
+Line numbers never move: a bad line is blanked, or — when it heads a block — replaced by a neutral
+header of the same kind so the block's body is still read and checked. A block left empty by a
+blanking gets a neutral body line, so no "expected an indented block" follows from our own edit.
+Mistakes on those neutral lines are never reported. `modified` keeps the original text of every line
+changed, so the checker can tell a name lost with a blanked line from a genuinely unknown one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from dsl.diagnostics import Diagnostic
+from dsl.ir import Span
+from dsl.lines import brackets, code_of, first_word, indent_of
+from dsl.parser import LayoutError, ParseResult, StuckWordError
+from dsl.syntax_messages import describe, no_body
+
+if TYPE_CHECKING:
+    from lark import Lark
+
+MAX_SYNTAX_ERRORS = 50
+MAX_ROUNDS = 200
+
+# A block keyword → a neutral header that keeps the body readable, and a neutral body line.
+HEADERS = {
+    "lead": "lead:", "score": "score _recover{n}:", "policy": "policy:",
+    "sequence": "sequence _recover{n}:", "handoff": "handoff when true:", "if": "if true:",
+    "else": "else:", "split": "split:",
+}
+BODIES = {
+    "lead": "_recover{n}: text", "score": "+0 on created", "policy": "quiet 00:00-00:01",
+    "sequence": "wait 1m", "if": "wait 1m", "else": "wait 1m", "split": "100% -> wait 1m",
+    "handoff": "send _recover{n} within 1d",
+}
+# First words that start a line of their own: a line beginning with one cannot continue brackets.
+LINE_WORDS = frozenset(
+    "campaign stages lead event content segment policy sequence handoff mql sql send wait if else "
+    "split for enter exit holdout reenter limit quiet sunset decay".split()
+)
+_OWN_LINE = re.compile(
+    r"[ \t]*((score|stage)[ \t]+\w+[ \t]*(:|when\b)|[+-]\d+(\.\d+)?[ \t]+(on|when)\b)"
+)
+_CLOSER = {"(": ")", "[": "]"}
+
+
+class Recovery:
+    def __init__(self, lines: list[str], file: str) -> None:
+        self.original = list(lines)
+        self.lines = list(lines)
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+        self.modified: dict[int, str] = {}
+        self.placeholders: set[int] = set()
+        self.reported: set[int] = set()
+
+    # ------------------------------------------------------------ driver
+
+    def run(self, parser: Lark) -> ParseResult:
+        from lark.exceptions import UnexpectedInput
+
+        self.checkbrackets()
+        for _ in range(MAX_ROUNDS):
+            before = list(self.lines)
+            try:
+                tree = parser.parse("\n".join(self.lines))
+            except LayoutError as err:
+                line = self.on_layout(err)
+            except StuckWordError as err:
+                line = self.on_glued(err)
+            except UnexpectedInput as err:
+                line = self.on_syntax(err)
+            else:
+                return self._result(tree)
+            if self.lines == before and not self._drop_top_level(line):
+                break
+            if len(self.diagnostics) >= MAX_SYNTAX_ERRORS:
+                break
+        return self._result(None)
+
+    def _drop_top_level(self, line: int) -> bool:
+        """Last resort when an edit changed nothing: blank the whole top-level block."""
+        start = min(max(line, 1), len(self.lines))
+        while start > 1 and indent_of(self.original[start - 1]) > 0:
+            start -= 1
+        end = start
+        j = self.next_code_line(start)
+        while j is not None and indent_of(self.original[j - 1]) > 0:
+            end, j = j, self.next_code_line(j)
+        return self.blank(start, max(end, line))
+
+    def _result(self, tree: Any) -> ParseResult:
+        return ParseResult(tree, self.diagnostics, self.modified, self.placeholders)
+
+    def report(self, line: int, diag: Diagnostic) -> None:
+        if line not in self.reported:
+            self.reported.add(line)
+            self.diagnostics.append(diag)
+
+    # ------------------------------------------------------------ line helpers
+
+    def code(self, i: int) -> str:
+        return code_of(self.lines[i - 1]) if 1 <= i <= len(self.lines) else ""
+
+    def next_code_line(self, i: int) -> int | None:
+        return next((j for j in range(i + 1, len(self.lines) + 1) if self.code(j).strip()), None)
+
+    def prev_code_line(self, i: int) -> int | None:
+        return next((j for j in range(i - 1, 0, -1) if self.code(j).strip()), None)
+
+    def blank(self, start: int, end: int) -> bool:
+        changed = False
+        for i in range(max(start, 1), min(end, len(self.lines)) + 1):
+            if self.lines[i - 1].strip():
+                if code_of(self.original[i - 1]).strip():
+                    self.modified.setdefault(i, self.original[i - 1])
+                self.lines[i - 1] = ""
+                self.placeholders.discard(i)
+                changed = True
+        return changed
+
+    def replace(self, i: int, text: str) -> bool:
+        if self.lines[i - 1] == text:
+            return False
+        self.modified.setdefault(i, self.original[i - 1])
+        self.lines[i - 1] = text
+        self.placeholders.add(i)
+        return True
+
+    def is_header(self, i: int) -> bool:
+        if first_word(self.lines[i - 1]) not in HEADERS:
+            return False
+        nxt = self.next_code_line(i)
+        deeper = nxt is not None and indent_of(self.lines[nxt - 1]) > indent_of(self.lines[i - 1])
+        return self.code(i).endswith(":") or deeper
+
+    def governed(self, i: int) -> tuple[int, int]:
+        """The logical line at `i`, the more-indented lines after it, and an `if`'s `else`."""
+        start, end = self.logical(i)
+        base = indent_of(self.lines[start - 1])
+        j = self.next_code_line(end)
+        while j is not None and indent_of(self.lines[j - 1]) > base:
+            end, j = j, self.next_code_line(j)
+        if first_word(self.lines[start - 1]) == "if" and j is not None and (
+            first_word(self.lines[j - 1]) == "else" and indent_of(self.lines[j - 1]) == base
+        ):
+            end = self.governed(j)[1]
+        return start, end
+
+    def logical(self, i: int) -> tuple[int, int]:
+        """The lines joined to `i` by open brackets."""
+        depth, starts = 0, []
+        for text in self.lines:
+            starts.append(depth)
+            for _, ch in brackets(text):
+                depth = depth + 1 if ch in "([" else max(0, depth - 1)
+        start = i
+        while start > 1 and starts[start - 1] > 0:
+            start -= 1
+        end = i
+        while end < len(self.lines) and starts[end] > 0:
+            end += 1
+        return start, end
+
+    # ------------------------------------------------------------ recovery steps
+
+    def fill_empty_blocks(self) -> None:
+        """A block whose every line we blanked gets a neutral body line."""
+        for i in range(1, len(self.lines) + 1):
+            kw = first_word(self.lines[i - 1])
+            if kw not in BODIES or not self.code(i).endswith(":"):
+                continue
+            j = self.next_code_line(i)
+            if j is not None and indent_of(self.lines[j - 1]) > indent_of(self.lines[i - 1]):
+                continue
+            slot = next((k for k in range(i + 1, j or len(self.lines) + 1) if k in self.modified),
+                        None)
+            if slot is not None:
+                pad = " " * (indent_of(self.lines[i - 1]) + 2)
+                self.replace(slot, pad + BODIES[kw].format(n=slot))
+
+    def checkbrackets(self) -> None:
+        """Report every '(' or '[' left open, before Lark reads on into the next lines."""
+        stack: list[tuple[int, int, str]] = []
+        start = 1
+        for i, text in enumerate(self.lines, start=1):
+            if stack and code_of(text).strip() and not self._continues(start, text):
+                self._unclosed(stack[-1], start, i - 1)
+                stack = []
+            if not stack:
+                start = i
+            for col, ch in brackets(text):
+                if ch in "([":
+                    stack.append((i, col + 1, ch))
+                elif stack:
+                    stack.pop()
+        if stack:
+            self._unclosed(stack[-1], start, len(self.lines))
+        self.fill_empty_blocks()
+
+    def _continues(self, start: int, text: str) -> bool:
+        if text.lstrip()[:1] in (")", "]"):
+            return True
+        if indent_of(text) > indent_of(self.lines[start - 1]):
+            return True
+        return first_word(text) not in LINE_WORDS and not _OWN_LINE.match(text)
+
+    def _unclosed(self, opener: tuple[int, int, str], start: int, end: int) -> None:
+        line, col, ch = opener
+        self.report(line, Diagnostic(
+            "unclosed-bracket", f"this '{ch}' is never closed",
+            Span(line=line, column=col, end_line=line, end_column=col + 1),
+            f"close it with '{_CLOSER[ch]}'; a line goes on to the next only inside brackets",
+            file=self.file,
+        ))
+        self.blank(start, max(start, end))
+
+    def on_layout(self, err: LayoutError) -> int:
+        from dsl.syntax_messages import layout
+
+        self.report(err.line, layout(err, self.lines[err.line - 1], self.file))
+        end = err.line
+        for j in range(err.line + 1, len(self.lines) + 1):
+            text = self.lines[j - 1]
+            if not code_of(text).strip():
+                continue
+            lead = text[: len(text) - len(text.lstrip(" \t"))]
+            if ("\t" not in lead) if err.kind == "tab" else (indent_of(text) in err.levels):
+                break
+            end = j
+        self.blank(err.line, end)
+        self.fill_empty_blocks()
+        return err.line
+
+    def on_glued(self, err: StuckWordError) -> int:
+        from dsl.syntax_messages import glued
+
+        if err.line not in self.placeholders:
+            self.report(err.line, glued(err, self.file))
+        self._drop(err.line)
+        return err.line
+
+    def on_syntax(self, err: Any) -> int:
+        token = getattr(err, "token", None)
+        at_end = token is not None and token.type in ("$END", "_DEDENT") or err.line < 1
+        line = err.line if err.line >= 1 else (self.prev_code_line(len(self.lines) + 1) or 1)
+        if line in self.placeholders:
+            self._drop(line)
+            return line
+        header = line if at_end and self.code(line).endswith(":") else self.prev_code_line(line)
+        if header is not None and self._lacks_body(header, line, err, at_end):
+            if header not in self.placeholders:
+                self.report(header, no_body(self.lines[header - 1], header, self.file))
+            self._drop(header)
+            return header
+        self.report(line, describe(err, self.lines[line - 1], line, self.file))
+        if token is not None and token.type == "_INDENT":
+            self._drop_run(line)
+            return line
+        if self.is_header(line):
+            kw = first_word(self.lines[line - 1])
+            pad = " " * indent_of(self.lines[line - 1])
+            if self.replace(line, pad + HEADERS[kw].format(n=line)):
+                return line
+        self._drop(line)
+        return line
+
+    def _lacks_body(self, header: int, line: int, err: Any, at_end: bool) -> bool:
+        if not self.code(header).endswith(":") or first_word(self.lines[header - 1]) not in HEADERS:
+            return False
+        if at_end:
+            return True
+        text = self.lines[line - 1]
+        first_col = len(text) - len(text.lstrip(" \t")) + 1
+        return header != line and err.column == first_col and (
+            indent_of(text) <= indent_of(self.lines[header - 1])
+        )
+
+    def _drop_run(self, line: int) -> None:
+        """An unexpectedly indented line and the lines indented like it or more."""
+        end, j = line, self.next_code_line(line)
+        while j is not None and indent_of(self.lines[j - 1]) >= indent_of(self.lines[line - 1]):
+            end, j = j, self.next_code_line(j)
+        self.blank(line, end)
+        self.fill_empty_blocks()
+
+    def _drop(self, line: int) -> None:
+        self.blank(*self.governed(line))
+        self.fill_empty_blocks()

@@ -1,0 +1,336 @@
+"""Lark's syntax errors, said in a strategist's words: what is wrong, where, and what would fit."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dsl.diagnostics import Diagnostic
+from dsl.ir import Span
+from dsl.lines import brackets, code_of, first_word
+
+_RESERVED = frozenset(
+    "and or not in true false contains startswith endswith matches where when on score stage "
+    "stages send wait until if else split for enter exit within".split()
+)
+_UNIT_WORD = re.compile(
+    r"(\d+)[ \t]*(minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|mo|y)"
+    r"(?![A-Za-z0-9_])",
+    re.I,
+)
+_FRACTION_DURATION = re.compile(r"(\d+)\.(\d+)([mhdw])(?![A-Za-z0-9_])")
+_STUCK = re.compile(r"\d+[A-Za-z_][A-Za-z0-9_]*")
+_WAIT_UNTIL = re.compile(r"[ \t]*wait[ \t]+until\b")
+_DURATION_WORD = re.compile(r"(?<![A-Za-z0-9_.])\d+[mhdw](?![A-Za-z0-9_])")
+_TIMEOUT = re.compile(r"\bor[ \t]+\d+[mhdw][ \t]*$")
+_BARE_TIMEOUT = re.compile(r"\bor[ \t]+(\d+(\.\d+)?)[ \t]*$")
+_CALL_ARG = re.compile(r"\bcount[ \t]*\([ \t]*\w+[ \t]*$")
+_EVENT_RULE = re.compile(r"[ \t]*[+-]\d+(\.\d+)?[ \t]+on\b")
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+_CHAR_HINTS = {
+    "'": "texts are written in double quotes, like \"pricing\"",
+    "=": "to compare, write '=='",
+    "!": "to say 'not equal', write '!='",
+    "&": "write 'and'",
+    "|": "write 'or'",
+    ";": "write one construct per line, without ';'",
+}
+
+_WORDS = {
+    "_NL": "the end of the line", "NAME": "a name", "STRING": "a quoted text",
+    "NUMBER": "a number", "DURATION": "a duration like 3d", "PERCENT": "a percentage like 10%",
+    "POINTS": "points with their sign, like +5", "QUIET_RANGE": "hours like 20:00-08:00",
+    "_INDENT": "an indented block", "_DEDENT": "the end of the block", "COMP_OP": "a comparison",
+    "ADD_OP": "'+' or '-'", "MUL_OP": "'*' or '/'", "LIFECYCLE": "'mql' or 'sql'",
+    "TEXT_OP": "a comparison", "NOT_IN": "'not in'", "IN": "'in'", "$END": "the end of the file",
+    "__ANON_0": "'number'", "__ANON_1": "'->'", "COLON": "':'", "COMMA": "','", "LPAR": "'('",
+    "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "MINUS": "'-'",
+}
+_TOP_LEVEL = {"CAMPAIGN", "STAGES", "LEAD", "EVENT", "CONTENT", "SEGMENT", "POLICY", "SEQUENCE"}
+_VALUE_START = {"NAME", "NUMBER", "STRING", "LPAR", "LSQB"}
+_OPERATORS = {"COMP_OP", "AND", "OR", "ADD_OP", "MUL_OP", "IN", "NOT_IN", "TEXT_OP"}
+
+
+def _span(line: int, column: int, width: int = 1) -> Span:
+    return Span(line=line, column=column, end_line=line, end_column=column + max(width, 1))
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def expected_words(expected: set[str]) -> str:
+    """What would fit here, in words, for the common places of a file."""
+    names = set(expected) - {"_DEDENT"} or set(expected)
+    if len(names & _TOP_LEVEL) >= 3:
+        return "a top-level line such as 'segment', 'score', 'sequence' or 'policy'"
+    if {"SEND", "WAIT", "FOR"} <= names:
+        return ("a sequence line: a header such as 'for', 'enter' or 'exit when', "
+                "or a step such as 'send', 'wait', 'if' or 'split'")
+    if {"SEND", "WAIT"} <= names:
+        return "a step such as 'send', 'wait', 'if' or 'split'"
+    if {"POINTS", "DECAY"} <= names:
+        return "a score line: points with their sign (like +5) then 'when' or 'on', or 'decay'"
+    if {"LIMIT", "QUIET", "SUNSET"} <= names:
+        return "a policy line: 'limit', 'quiet' or 'sunset'"
+    if {"__ANON_0", "TEXT", "ONE"} <= names:
+        return "a type: number, text or one of \"a\", \"b\""
+    if {"__ANON_0", "TEXT"} <= names:
+        return "a type: number or text"
+    if len(names & _VALUE_START) >= 4:
+        return "a condition" if "NOT" in names else "a value"
+    words: list[str] = []
+    if names & _OPERATORS:
+        ops = ["'and'", "'or'"] if {"AND", "OR"} & names else []
+        if "COMP_OP" in names or "TEXT_OP" in names:
+            ops.append("a comparison")
+        words += ops or ["an operator"]
+        names -= _OPERATORS | {"NOT"}
+    rest = sorted(_word(n) for n in names if n != "_NL")
+    words += rest
+    if "_NL" in names:
+        words.append("the end of the line")
+    return _join(words) if words else "something else"
+
+
+def _word(name: str) -> str:
+    if name in _WORDS:
+        return _WORDS[name]
+    if name.isalpha() and name.isupper():
+        return f"'{name.lower()}'"
+    return name.lower()
+
+
+def _token_word(token: Any) -> str:
+    if token.type in ("_DEDENT", "$END"):
+        return "the end of the block"
+    if token.type == "STRING":
+        return f"text {token}"
+    return f"'{token}'"
+
+
+def _line_end(text: str) -> int:
+    return len(code_of(text)) + 1
+
+
+def _openbrackets(prefix: str) -> str:
+    """The brackets still open at the end of `prefix`, innermost last."""
+    stack: list[str] = []
+    for _, ch in brackets(prefix):
+        if ch in "([":
+            stack.append(ch)
+        elif stack:
+            stack.pop()
+    return "".join(stack)
+
+
+def _in_context(expected: set[str], prefix: str) -> set[str]:
+    """LALR merges look-aheads of similar places; keep those that make sense on this line."""
+    if not expected & _OPERATORS:
+        return expected
+    keep = set(expected)
+    opened = _openbrackets(prefix)
+    keep.discard("LPAR")
+    if not opened:
+        keep -= {"RPAR", "RSQB", "COMMA"}
+    else:
+        keep -= {"_NL", "COLON", "CAP", "RSQB" if opened[-1] == "(" else "RPAR"}
+    if not _CALL_ARG.search(prefix):
+        keep.discard("WHERE")
+    if not re.match(r"[ \t]*(if|handoff)\b", prefix):
+        keep.discard("COLON")
+    if not _EVENT_RULE.match(prefix):
+        keep.discard("CAP")
+    return keep
+
+
+# ------------------------------------------------------------------ the messages
+
+
+def no_body(text: str, line: int, file: str) -> Diagnostic:
+    col = len(code_of(text))
+    return Diagnostic(
+        "no-body", f"nothing is indented under this '{first_word(text)}' line", _span(line, col),
+        "indent the lines that belong to it, by 2 spaces more than this line", file=file,
+    )
+
+
+def glued(err: Any, file: str) -> Diagnostic:
+    word = err.keyword + err.rest
+    return Diagnostic("syntax", f"unexpected '{word}'", _span(err.line, err.column, len(word)),
+                      f"did you mean '{err.keyword} {err.rest}'?", file=file)
+
+
+def layout(err: Any, text: str, file: str) -> Diagnostic:
+    if err.kind == "tab":
+        return Diagnostic("tab", "a tab in the indentation", _span(err.line, err.column),
+                          "indent with spaces only", file=file)
+    levels = [str(level) for level in err.levels]
+    return Diagnostic(
+        "bad-indent", "this line's indentation matches no enclosing block",
+        _span(err.line, 1, err.column - 1 if err.column > 1 else 1),
+        f"line it up with a block above: indent it by {_join(levels)} spaces", file=file,
+    )
+
+
+def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
+    column = err.column if err.column >= 1 else _line_end(text)
+    found = _duration_mistake(text, line, column, file)
+    if found is not None:
+        return found
+    if _WAIT_UNTIL.match(text):
+        code = text.split("#")[0].rstrip()
+        if not _TIMEOUT.search(code):
+            return _missing_timeout(text, line, file)
+        inner = [m for m in _DURATION_WORD.finditer(code)
+                 if not _openbrackets(code[: m.start()])][:-1]
+        if inner:
+            m = inner[0]
+            return Diagnostic(
+                "bad-duration", "a duration may only be the time limit, after the last 'or'",
+                _span(line, m.start() + 1, len(m.group(0))),
+                "to wait for one of several things, join them with 'or' before the limit: "
+                "wait until clicked or opened or 3d", file=file,
+            )
+    if isinstance(err, UnexpectedCharacters):
+        return _bad_character(err, text, line, column, file)
+    if isinstance(err, UnexpectedToken):
+        return _bad_token(err, text, line, column, file)
+    return Diagnostic("syntax", "this line cannot be read", _span(line, column), None, file=file)
+
+
+def _duration_mistake(text: str, line: int, column: int, file: str) -> Diagnostic | None:
+    rest = text[column - 1:]
+    unit = _UNIT_WORD.match(rest)
+    if unit:
+        amount, word = int(unit.group(1)), unit.group(2).lower()
+        where = _span(line, column, len(unit.group(0)))
+        if word.startswith(("mo", "y")):
+            return Diagnostic(
+                "bad-duration",
+                f"'{unit.group(0)}' is not a duration: there are no months or years",
+                where, f"write days or weeks, like {amount * (365 if word[0] == 'y' else 30)}d",
+                file=file,
+            )
+        letter = {"mi": "m", "ho": "h", "hr": "h", "da": "d", "we": "w", "wk": "w"}[word[:2]]
+        return Diagnostic("bad-duration", f"'{unit.group(0)}' is not a duration", where,
+                          f"write {amount}{letter}", file=file)
+    frac = _FRACTION_DURATION.match(rest)
+    if frac:
+        seconds = float(f"{frac.group(1)}.{frac.group(2)}") * _UNIT_SECONDS[frac.group(3)]
+        better = next((f"{int(seconds // s)}{u}" for u, s in sorted(
+            _UNIT_SECONDS.items(), key=lambda kv: -kv[1]) if seconds % s == 0), None)
+        return Diagnostic(
+            "bad-duration", "a duration is a whole number of minutes, hours, days or weeks",
+            _span(line, column, len(frac.group(0))),
+            f"write {better}" if better else "use a smaller unit", file=file,
+        )
+    return None
+
+
+def _missing_timeout(text: str, line: int, file: str) -> Diagnostic:
+    code = text.split("#")[0].rstrip()
+    bare = _BARE_TIMEOUT.search(code)
+    if bare:
+        col = bare.start(1) + 1
+        return Diagnostic("bad-duration", f"'{bare.group(1)}' has no unit",
+                          _span(line, col, len(bare.group(1))),
+                          f"write a duration like {bare.group(1)}d (m, h, d or w)", file=file)
+    return Diagnostic(
+        "no-timeout", "'wait until' needs a time limit after its last 'or'",
+        _span(line, len(code) + 1), "for example: wait until clicked or 3d", file=file,
+    )
+
+
+def _bad_character(err: Any, text: str, line: int, column: int, file: str) -> Diagnostic:
+    rest = text[column - 1:]
+    char = rest[:1]
+    if char == '"':
+        return Diagnostic("unclosed-string", "this text has no closing quote",
+                          _span(line, column, len(text.rstrip()) - column + 1),
+                          'end the text with " on the same line', file=file)
+    stuck = _STUCK.match(rest)
+    if stuck:
+        word = stuck.group(0)
+        return Diagnostic("bad-number", f"'{word}' is not a number or a duration",
+                          _span(line, column, len(word)),
+                          "durations are a whole number and one of m, h, d, w, like 3d", file=file)
+    hint = _CHAR_HINTS.get(char)
+    allowed = set(err.allowed or ())
+    if hint is None and allowed:
+        hint = f"expected {expected_words(allowed)}"
+    return Diagnostic("syntax", f"unexpected character {char!r}", _span(line, column), hint,
+                      file=file)
+
+
+def _accepted(err: Any) -> set[str]:
+    """What the parser would really take here (Lark's `expected` also holds what the lexer
+    state merely allows, such as the end of the line)."""
+    parser = getattr(err, "interactive_parser", None)
+    if parser is not None:
+        try:
+            return set(parser.accepts())
+        except Exception:  # noqa: BLE001 (fall back to Lark's own list)
+            pass
+    return set(err.expected)
+
+
+def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagnostic:
+    token, expected = err.token, _accepted(err)
+    value = str(token)
+    width = max(1, len(value))
+    if token.type == "_INDENT":
+        return Diagnostic(
+            "bad-indent", "unexpected indentation", _span(line, 1, max(column - 1, 1)),
+            "indent only the lines inside a block (after a line ending in ':')", file=file,
+        )
+    if token.type in ("_NL", "$END", "_DEDENT"):
+        col = _line_end(text)
+        return Diagnostic(
+            "syntax", f"this line is incomplete: expected {expected_words(expected)}",
+            _span(line, col), None, file=file,
+        )
+    if "NAME" in expected and value in _RESERVED:
+        return Diagnostic(
+            "reserved-word", f"'{value}' is a reserved word and cannot be used as a name",
+            _span(line, column, width), "choose another name", file=file,
+        )
+    special = _number_mistake(token, expected, line, column, file)
+    if special is not None:
+        return special
+    prefix = text[: column - 1]
+    if token.type == "IF" and re.match(r"[ \t]*else[ \t]*$", prefix):
+        return Diagnostic("else-if", "there is no 'else if'", _span(line, column, 2),
+                          "write 'else:' and nest the 'if' inside it, indented", file=file)
+    if token.type in ("RPAR", "RSQB") and _openbrackets(prefix) == "":
+        opener = "(" if value == ")" else "["
+        return Diagnostic("syntax", f"this '{value}' has no matching '{opener}'",
+                          _span(line, column), f"remove it, or add '{opener}' where it begins",
+                          file=file)
+    expected = _in_context(expected, prefix)
+    hint = "to test a list, write 'not in'" if token.type == "NOT" and "IN" in expected else None
+    return Diagnostic(
+        "syntax", f"unexpected {_token_word(token)}: expected {expected_words(expected)}",
+        _span(line, column, width), hint, file=file,
+    )
+
+
+def _number_mistake(token: Any, expected: set[str], line: int, column: int,
+                    file: str) -> Diagnostic | None:
+    value, where = str(token), _span(line, column, len(str(token)))
+    if token.type == "NUMBER" and "POINTS" in expected:
+        return Diagnostic("missing-sign", "score points need their sign", where,
+                          f"write +{value} to add points or -{value} to take them away", file=file)
+    if token.type == "NUMBER" and "DURATION" in expected:
+        return Diagnostic("bad-duration", f"'{value}' has no unit", where,
+                          f"write a duration like {value}d (m, h, d or w)", file=file)
+    if token.type == "NUMBER" and "PERCENT" in expected:
+        return Diagnostic("bad-percent", f"'{value}' needs a % sign", where, f"write {value}%",
+                          file=file)
+    if token.type == "DURATION" and "NUMBER" in expected and "DURATION" not in expected:
+        return Diagnostic("bad-duration", "a duration cannot be used here", where,
+                          "durations go after 'wait', 'per', 'every', 'within', 'reenter after' "
+                          "and in count(EVENT, 30d)", file=file)
+    return None
