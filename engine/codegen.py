@@ -90,6 +90,9 @@ class ModuleBuilder:
         self.inline_static = False
         self.counted: dict[str, float] = {}
         self.counted_where: set[str] = set()
+        self.content_actions: set[str] = set()
+        self.filters: list[tuple[str, str, str]] = []  # (event, index key, where function)
+        self.tag = 0
 
     def _fresh(self, prefix: str) -> str:
         self._n += 1
@@ -141,6 +144,7 @@ class ModuleBuilder:
         if isinstance(e, ir.Flag):
             return _FLAG_CODE[e.name]
         if isinstance(e, ir.ContentCheck):
+            self.content_actions.add(e.action)
             return f"({(e.action, e.content.strip().lower())!r} in L.done)"
         if isinstance(e, ir.InSequence):
             return f"(P.enr[{int(self._seq_index(e.sequence))}] is not None)"
@@ -258,6 +262,11 @@ class ModuleBuilder:
         if e.where is None:
             return f"_cnt(L.ev_t.get({e.event!r}), {low})"
         fn = self.where(e.where)
+        if _props_only(e.where):  # an index of matching events, kept as they arrive
+            key = f"{e.event}#{self.tag}.{len(self.filters)}"
+            self.filters.append((e.event, key, fn))
+            self.counted[key] = float(e.window.seconds)
+            return f"_cnt(L.ev_t.get({key!r}), {low})"
         self.counted_where.add(e.event)
         return (f"_cntw(L.ev_t.get({e.event!r}), L.ev_p.get({e.event!r}), {low}, {fn}, "
                 "L, P, t)")
@@ -275,6 +284,20 @@ class ModuleBuilder:
         base = 1.0 - block.decay.percent / 100.0
         inv = 1.0 / float(block.decay.every.seconds)
         return f"(P.fit[{i}] + P.eng[{i}] * {base!r} ** ((t - P.ref[{i}]) * {inv!r}))"
+
+
+def _props_only(e: ir.Expr) -> bool:
+    if isinstance(e, (ir.Prop, ir.Num, ir.Str, ir.Bool)):
+        return True
+    if isinstance(e, (ir.And, ir.Or)):
+        return all(_props_only(i) for i in e.items)
+    if isinstance(e, (ir.Not, ir.Neg)):
+        return _props_only(e.operand)
+    if isinstance(e, (ir.Compare, ir.Arith)):
+        return _props_only(e.left) and _props_only(e.right)
+    if isinstance(e, ir.ListLit):
+        return all(_props_only(i) for i in e.items)
+    return False
 
 
 _FLAG_CODE = {

@@ -85,6 +85,7 @@ class CompiledProgram:
         seq_index = {s.name: i for i, s in enumerate(program.sequences)}
         self.mb = ModuleBuilder(self.blocks, {n: i for i, n in enumerate(self.segment_names)},
                                 seg_exprs, static, seq_index)
+        self.mb.tag = index
         self.times = TimeSources(self.blocks, seg_exprs)
         self._pending: list[tuple[Any, str, str]] = []
         self._compile_all(program, seg_exprs)
@@ -96,6 +97,7 @@ class CompiledProgram:
             else:
                 setattr(obj, attr, value)
         self.time_sources = self.times.sorted()
+        self.filters = [(event, key, fns[name]) for event, key, name in self.mb.filters]
         self.relevant = self._relevant_types()
 
     def rule(self, line: int) -> str:
@@ -103,43 +105,51 @@ class CompiledProgram:
 
     # ------------------------------------------------------------ compile
 
-    def _cond(self, obj: Any, attr: Any, expr: ir.Expr | None, timed: bool = True) -> None:
+    def _cond(self, obj: Any, attr: Any, expr: ir.Expr | None, timed: tuple | None = None,
+              both: bool = False) -> None:
+        """Compiles `expr` into `obj.attr`; `timed` names the consumer whose wakes it needs."""
         if expr is None:
             return
         name = self.mb.condition(expr)
         self._pending.append((obj, attr, name))
-        if timed:
-            self.times.add(expr)
+        if timed is not None:
+            self.times.add(expr, timed, both)
 
     def _compile_all(self, program: ir.Program, seg_exprs: dict[str, ir.Expr]) -> None:
         n = len(self.segment_names)
         self.segment_fns: list[Cond | None] = [None] * n
         self.mb.inline_static = True
         for i, s in enumerate(program.segments):
-            self._cond(self.segment_fns, i, s.condition, timed=False)
+            self._cond(self.segment_fns, i, s.condition)
         self.mb.inline_static = False
         self._compile_scores(seg_exprs)
         self.stage_rules: list[tuple[int, Cond, int]] = []
         for r in program.stage_rules:
             holder: list[Any] = [self.stages.index(r.stage), None, r.span.line]
-            self._cond(holder, 1, r.condition)
+            self._cond(holder, 1, r.condition, ("stage", holder[0]))
             self.stage_rules.append(holder)  # type: ignore[arg-type]
         self.stage_rules.sort(key=lambda h: -h[0])
         self.lifecycle: list[list[Any]] = []
         for lc in (program.mql, program.sql):
             if lc is not None:
                 holder = [lc.flag, None, lc.span.line]
-                self._cond(holder, 1, lc.condition)
+                self._cond(holder, 1, lc.condition, (lc.flag,))
                 self.lifecycle.append(holder)
         self.handoffs: list[list[Any]] = []
         for h in program.handoffs:
             sends = [(s.content, self.contents.get(s.content, "task"), float(s.within.seconds),
                       s.span.line) for s in h.sends]
             holder = [None, h.span.line, sends]
-            self._cond(holder, 0, h.condition)
+            self._cond(holder, 0, h.condition, ("handoff", len(self.handoffs)))
             self.handoffs.append(holder)
         self._compile_policy(program.policy)
         self.sequences = [self._compile_sequence(i, s) for i, s in enumerate(program.sequences)]
+        self.enter_when = [sc for sc in self.sequences if sc.enter_when is not None]
+        self.enter_on: dict[str, list[SeqC]] = {}
+        for sc in self.sequences:
+            if sc.enter_on is not None:
+                self.enter_on.setdefault(sc.enter_on, []).append(sc)
+        self.top_stage = max((h[0] for h in self.stage_rules), default=0)
 
     def _compile_scores(self, seg_exprs: dict[str, ir.Expr]) -> None:
         self.fit_static: list[tuple[int, int, float, Cond | None]] = []
@@ -151,7 +161,7 @@ class CompiledProgram:
                 if isinstance(rule, ir.FitRule):
                     holder = [b, rule.span.line, float(rule.points), None]
                     dynamic = not is_static(rule.condition, seg_exprs)
-                    self._cond(holder, 3, rule.condition, timed=dynamic)
+                    self._cond(holder, 3, rule.condition, ("fit",) if dynamic else None, True)
                     (self.fit_dynamic if dynamic else self.fit_static).append(holder)
                     continue
                 rc = EventRuleC(n_event, b, rule, None)
@@ -173,18 +183,19 @@ class CompiledProgram:
             self.quiet = (policy.quiet.start, policy.quiet.end, policy.quiet.span.line)
         if policy.sunset is not None:
             self.sunset = [None, policy.sunset.span.line]
-            self._cond(self.sunset, 0, policy.sunset)
+            self._cond(self.sunset, 0, policy.sunset, ("sunset",))
 
     def _compile_sequence(self, index: int, seq: ir.Sequence) -> SeqC:
         sc = SeqC(index, seq, self.rule(seq.span.line))
-        self._cond(sc, "audience", seq.audience, timed=False)
-        self._cond(sc, "exit", seq.exit)
+        self._cond(sc, "audience", seq.audience)
+        self._cond(sc, "exit", seq.exit, ("exit", index))
         if isinstance(seq.enter, ir.EnterOn):
             sc.enter_on = seq.enter.event
         elif isinstance(seq.enter, ir.EnterWhen):
-            self._cond(sc, "enter_when", seq.enter.condition)
+            self._cond(sc, "enter_when", seq.enter.condition, ("enter", index), True)
         else:  # no enter line: the audience turning true enrols
-            self._cond(sc, "enter_when", seq.audience or ir.Bool(value=True))
+            self._cond(sc, "enter_when", seq.audience or ir.Bool(value=True), ("enter", index),
+                       True)
         self._flatten(sc, seq.steps, [0], None)
         return sc
 
@@ -197,14 +208,14 @@ class CompiledProgram:
             out.append(ins)
             if isinstance(s, ir.Send):
                 ins.content, ins.channel, ins.arm = s.content, self.contents.get(s.content), arm
-                self._cond(ins, "cond", s.when, timed=False)
+                self._cond(ins, "cond", s.when)
             elif isinstance(s, ir.Wait):
                 ins.op, ins.dur = "wait", float(s.duration.seconds)
             elif isinstance(s, ir.WaitUntil):
                 ins.op, ins.dur = "until", float(s.timeout.seconds)
-                self._cond(ins, "cond", s.condition)
+                self._cond(ins, "cond", s.condition, ("until", sc.index))
             elif isinstance(s, ir.If):
-                self._cond(ins, "cond", s.condition, timed=False)
+                self._cond(ins, "cond", s.condition)
                 self._flatten(sc, s.then, counter, arm)
                 if s.otherwise:
                     jump = Instr("jump", None, s.span.line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from datetime import UTC, datetime
 from typing import Any
 
 from dsl.ir import Program
@@ -39,6 +40,13 @@ class Engine(RoundMixin, SequenceMixin):
             windows += [sc.limit[1] for sc in cp.sequences if sc.limit]
             keep = max([keep, *windows])
         self.touch_keep = keep
+        self.filters: dict[str, list[tuple[str, Any]]] = {}
+        for cp in self.progs:
+            for event, key, fn in cp.filters:
+                self.filters.setdefault(event, []).append((key, fn))
+        self.special = {"converted", "unsubscribed", "bounced"}
+        for cp in self.progs:
+            self.special |= cp.mb.content_actions
         self.type_sources = self._sources_by_type()
 
     def _sources_by_type(self) -> dict[str, list[tuple[int, list[tuple]]]]:
@@ -127,18 +135,24 @@ class Engine(RoundMixin, SequenceMixin):
     # ------------------------------------------------------------ events
 
     def ingest(self, event: Event, now: float) -> list[Action]:
-        now = max(now, event.at)
+        at = event.at
+        if at > now:
+            now = at
         out: list[Action] = []
-        self._run_due(now, out, strict=True)
+        heap = self.heap
+        if heap and heap[0][0] < now:
+            self._run_due(now, out, strict=True)
         L = self.leads[event.lead]
-        late = event.at < now
-        self._late = True if late else None
         typ = event.type
-        if L.trace is not None:
-            self._tr(L, now, "event", f"{typ} {_props_text(event.props)}"
-                     + (f" (late, at {event.at:.0f})" if late else ""))
-        self._record(L, typ, event.at, event.props, now)
-        self._round(L, now, out, typ, event.at, event.props)
+        if at < now:
+            self._late = True
+            if L.trace is not None:
+                self._tr(L, now, "event", f"{typ} {_props_text(event.props)} (late, at "
+                         f"{datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ})")
+        elif L.trace is not None:
+            self._tr(L, now, "event", f"{typ} {_props_text(event.props)}")
+        self._record(L, typ, at, event.props, now)
+        self._round(L, now, out, typ, at, event.props)
         self._late = None
         sources = self.type_sources.get(typ)
         if sources:
@@ -150,24 +164,35 @@ class Engine(RoundMixin, SequenceMixin):
 
     def _round(self, L: LeadState, t: float, out: list[Action], etype: str | None,
                at: float, props: dict) -> None:
-        pairs = list(zip(self.progs, L.progs, strict=False))
-        for cp, P in pairs:
+        progs = L.progs
+        enrolled = False
+        for cp in self.progs:
+            P = progs[cp.index]
             if etype is not None:
                 rules = cp.event_rules.get(etype)
                 if rules:
                     self._points(cp, L, P, rules, at, props, t)
             if cp.fit_dynamic:
                 self._fit(cp, L, P, t)
-            self._stages(cp, L, P, t)
-            self._lifecycle(cp, L, P, t, out)
+            if P.stage < cp.top_stage:
+                self._stages(cp, L, P, t)
+            if (cp.lifecycle and (P.mql_at is None or P.sql_at is None)) or (
+                    cp.sunset is not None and not L.sunset):
+                self._lifecycle(cp, L, P, t, out)
             if cp.handoffs:
                 self._handoff(cp, L, P, t, out)
-        for cp, P in pairs:
-            self._exits(cp, L, P, t, out)
-        for cp, P in pairs:
-            self._enrol_all(cp, L, P, t, etype, out)
-        for cp, P in pairs:
-            self._due_steps(cp, L, P, t, out)
+            if P.n_enr:
+                enrolled = True
+        if enrolled:
+            for cp in self.progs:
+                if progs[cp.index].n_enr:
+                    self._exits(cp, L, progs[cp.index], t, out)
+        for cp in self.progs:
+            if cp.enter_when or (etype is not None and etype in cp.enter_on):
+                self._enrol_all(cp, L, progs[cp.index], t, etype, out)
+        for cp in self.progs:
+            if progs[cp.index].n_enr:
+                self._due_steps(cp, L, progs[cp.index], t, out)
 
     # ------------------------------------------------------------ timers
 

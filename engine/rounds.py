@@ -33,32 +33,40 @@ class RoundMixin:
         """What the lead did, kept for counts, days_since, content checks and flags."""
         L.n_arr += 1
         L.arr[typ] = L.n_arr
-        keep = self.counted.get(typ)
-        if keep is not None:
-            times = L.ev_t.get(typ)
-            if times is None:
-                times = L.ev_t[typ] = []
-                if typ in self.counted_where:
-                    L.ev_p[typ] = []
-            plist = L.ev_p.get(typ)
-            if not times or at >= times[-1]:
-                times.append(at)
-                if plist is not None:
-                    plist.append(props)
-            else:
-                i = bisect_right(times, at)
-                times.insert(i, at)
-                if plist is not None:
-                    plist.insert(i, props)
-            if len(times) > 64 and times[0] <= t - keep:
-                self._prune(times, plist, t - keep)
+        if typ in self.counted:
+            self._store(L, typ, at, props, t)
+        filters = self.filters.get(typ)
+        if filters is not None:
+            for key, fn in filters:
+                if fn(props, L, None, t):
+                    self._store(L, key, at, None, t)
         last = L.last.get(typ)
         if last is None or at > last:
             L.last[typ] = at
         if typ not in NON_ENGAGEMENT_EVENTS and at > L.last_eng:
             L.last_eng = at
-        if typ in _SPECIAL:
+        if typ in self.special:
             self._special(L, typ, props, t)
+
+    def _store(self, L: Any, key: str, at: float, props: dict | None, t: float) -> None:
+        times = L.ev_t.get(key)
+        if times is None:
+            times = L.ev_t[key] = []
+            if props is not None and key in self.counted_where:
+                L.ev_p[key] = []
+        plist = L.ev_p.get(key) if props is not None else None
+        if not times or at >= times[-1]:
+            times.append(at)
+            if plist is not None:
+                plist.append(props)
+        else:
+            i = bisect_right(times, at)
+            times.insert(i, at)
+            if plist is not None:
+                plist.insert(i, props)
+        keep = self.counted[key]
+        if len(times) > 64 and times[0] <= t - keep:
+            self._prune(times, plist, t - keep)
 
     @staticmethod
     def _prune(times: list[float], plist: list | None, low: float) -> None:
@@ -139,6 +147,8 @@ class RoundMixin:
         if awards is None:
             awards = P.capw[rc.index] = []
         low, high = at - window, at + window
+        while awards and awards[0][0] <= t - window - window:
+            del awards[0]
         used = 0.0
         for x, a in awards:
             if low < x < high:
@@ -151,8 +161,6 @@ class RoundMixin:
             insort(awards, [at, size])
         else:
             awards.append([at, size])
-        if len(awards) > 16 and awards[0][0] <= t - window:
-            awards[:] = [w for w in awards if w[0] > t - window]
         return size if pts >= 0 else -size
 
     # ------------------------------------------------------------ fit, stages, flags
@@ -218,4 +226,3 @@ class RoundMixin:
                     self._tr(L, t, "task", f"sales task {content}", cp.rule(sline))
 
 
-_SPECIAL = frozenset({"opened", "clicked", "replied", "converted", "unsubscribed", "bounced"})

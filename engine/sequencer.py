@@ -51,6 +51,7 @@ class SequenceMixin:
                 self._tr(L, t, "suppressed", f"postponed {ins.content} dropped: {why}",
                          cp.rule(ins.line))
         P.enr[sc.index] = None
+        P.n_enr -= 1
         P.last_exit[sc.index] = t
         self._act(out, L, t, "exited", cp, sequence=sc.name, reason=reason, rule=rule)
         if L.trace is not None:
@@ -60,23 +61,29 @@ class SequenceMixin:
 
     def _enrol_all(self, cp: Any, L: Any, P: Any, t: float, etype: str | None,
                    out: list) -> None:
-        for sc in cp.sequences:
+        for sc in cp.enter_when:
             si = sc.index
-            if sc.enter_when is not None:
-                now = bool(sc.enter_when(L, P, t))
-                turned = now and not P.ewhen[si]
-                P.ewhen[si] = now
+            now = bool(sc.enter_when(L, P, t))
+            if now and not P.ewhen[si]:
+                P.ewhen[si] = True
+                self._try_enrol(cp, sc, L, P, t, out)
             else:
-                turned = etype is not None and etype == sc.enter_on
-            if not turned or P.enr[si] is not None or L.sunset or L.unsub_all:
-                continue
-            if P.ever[si] and (sc.reenter is None or t < P.last_exit[si] + sc.reenter):
-                continue
-            if sc.audience is not None and not sc.audience(L, P, t):
-                continue
-            if sc.exit is not None and sc.exit(L, P, t):
-                continue
-            self._enrol(cp, sc, L, P, t, out)
+                P.ewhen[si] = now
+        if etype is not None:
+            for sc in cp.enter_on.get(etype, ()):
+                self._try_enrol(cp, sc, L, P, t, out)
+
+    def _try_enrol(self, cp: Any, sc: Any, L: Any, P: Any, t: float, out: list) -> None:
+        si = sc.index
+        if P.enr[si] is not None or L.sunset or L.unsub_all:
+            return
+        if P.ever[si] and (sc.reenter is None or t < P.last_exit[si] + sc.reenter):
+            return
+        if sc.audience is not None and not sc.audience(L, P, t):
+            return
+        if sc.exit is not None and sc.exit(L, P, t):
+            return
+        self._enrol(cp, sc, L, P, t, out)
 
     def _enrol(self, cp: Any, sc: Any, L: Any, P: Any, t: float, out: list) -> None:
         from engine.state import Enrolment
@@ -85,6 +92,7 @@ class SequenceMixin:
             stable_fraction(self.seed, sc.name, "holdout", L.id) < sc.holdout / 100.0)
         enr = Enrolment(t, holdout)
         P.enr[sc.index] = enr
+        P.n_enr += 1
         P.ever[sc.index] = True
         self._act(out, L, t, "enrolled", cp, sequence=sc.name,
                   reason="holdout" if holdout else None, rule=sc.rule)

@@ -36,7 +36,7 @@ class ProgState:
     """One lead under one program."""
 
     __slots__ = ("a", "r", "seg", "fitc", "fitd", "fith", "fit", "eng", "ref", "capw", "stage",
-                 "mql_at", "sql_at", "handed", "enr", "last_exit", "ever", "ewhen", "seqtouch")
+                 "mql_at", "sql_at", "handed", "enr", "n_enr", "last_exit", "ever", "ewhen", "seqtouch")
 
     def __init__(self, n_seg: int, n_blocks: int, n_dyn_fit: int, n_handoffs: int,
                  n_seq: int) -> None:
@@ -55,6 +55,7 @@ class ProgState:
         self.sql_at: float | None = None
         self.handed = [False] * n_handoffs
         self.enr: list[Enrolment | None] = [None] * n_seq
+        self.n_enr = 0
         self.last_exit: list[float | None] = [None] * n_seq
         self.ever = [False] * n_seq
         self.ewhen = [False] * n_seq
@@ -78,6 +79,7 @@ class ProgState:
         self.stage, self.mql_at, self.sql_at = d["stage"], d["mql_at"], d["sql_at"]
         self.handed = list(d["handed"])
         self.enr = [Enrolment.from_dict(e) if e is not None else None for e in d["enr"]]
+        self.n_enr = sum(1 for e in self.enr if e is not None)
         self.last_exit, self.ever = list(d["last_exit"]), list(d["ever"])
         self.ewhen = list(d["ewhen"])
         self.seqtouch = [list(x) for x in d["seqtouch"]]

@@ -35,7 +35,8 @@ def _count(L: Any, event: str, window: float, t: float) -> float | None:
     return times[i] + window if i < len(times) else None
 
 
-def _score(cp: Any, P: Any, blocks: tuple[int, ...], k: float, t: float) -> float | None:
+def _score(cp: Any, P: Any, blocks: tuple[int, ...], k: float, way: str,
+           t: float) -> float | None:
     rest = 0.0
     moving: list[tuple[float, float, float]] = []  # (current decayed value, base, period)
     for b in blocks:
@@ -49,6 +50,12 @@ def _score(cp: Any, P: Any, blocks: tuple[int, ...], k: float, t: float) -> floa
                 moving.append((value, d[0], d[1]))
     if not moving:
         return None
+    if way != "both":
+        if all(m[0] > 0 for m in moving):  # positive points decay: the total falls
+            if way == "up":
+                return None
+        elif all(m[0] < 0 for m in moving) and way == "down":
+            return None
     if len(moving) == 1:
         value, base, period = moving[0]
         ratio = (k - rest) / value
@@ -80,17 +87,46 @@ def _score_bound(moving: list[tuple[float, float, float]], gap: float, t: float)
     return t + max(lo, 1.0)
 
 
+def _live(L: Any, P: Any, consumer: tuple) -> bool:
+    """Whether the rule reading a source can still change anything."""
+    what = consumer[0]
+    if what == "stage":
+        return P.stage < consumer[1]
+    if what == "mql":
+        return P.mql_at is None
+    if what == "sql":
+        return P.sql_at is None
+    if what == "handoff":
+        return not P.handed[consumer[1]]
+    if what in ("sunset", "enter"):
+        return not L.sunset
+    if what == "exit":
+        return P.enr[consumer[1]] is not None
+    if what == "until":
+        enr = P.enr[consumer[1]]
+        return enr is not None and enr.mode == "until"
+    return True
+
+
 def next_wake(cp: Any, L: Any, P: Any, sources: list[tuple], t: float) -> float | None:
     """The earliest candidate instant after `t` among `sources`, or None."""
     best: float | None = None
+    rising = False
+    for e in P.eng:
+        if e < 0.0:
+            rising = True
     for src in sources:
         kind = src[0]
+        if kind == "score" and src[3] == "up" and not rising:
+            continue  # positive points only decay: nothing rises by time alone
+        if not _live(L, P, src[-1]):
+            continue
         if kind == "days":
             c = _days(L, src[1], src[2], t)
         elif kind == "count":
             c = _count(L, src[1], src[2], t)
         elif kind == "score":
-            c = _score(cp, P, src[1], src[2], t)
+            c = _score(cp, P, src[1], src[2], src[3], t)
             if c is not None and c <= t:
                 c = t + EPS
         else:
