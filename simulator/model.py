@@ -6,7 +6,9 @@ first, in the order they were scheduled, then the engine's timers (`advance`) â€
 order at one instant. No SimPy process per lead, and no daily poll of every lead. Sales reps are a
 `simpy.Resource`: each handoff task is a small process that queues for a rep, so handoffs wait
 when sales is saturated, and readiness cools while they wait. When a sales process produces an
-event it pushes it onto the heap and wakes the scheduler (`yield timeout | wake`).
+event before the scheduler's wake-up, it pushes it onto the heap and interrupts the scheduler,
+which looks again (an interrupt is rare and cheap; a `timeout | wake` condition on every sleep
+is not).
 
 Times are epoch seconds (the engine's unit); the SimPy clock starts at the scenario's start. The
 scheduler keeps its own exact `now` for engine calls, so a `wait 1h` lands on the very second.
@@ -74,7 +76,8 @@ class Model:
         self.event_n = 0
         self.customer: set[int] = set()
         self.index: dict[str, int] = {}
-        self.wake = self.env.event()
+        self.process: simpy.Process | None = None
+        self.sleeping_until: float | None = None
         self.wakeups = 0
         self.log: list[object] | None = [] if record else None  # leads and events, in order
         self.actions: list[Action] | None = [] if record else None
@@ -87,9 +90,11 @@ class Model:
             heapq.heappush(self.heap, (t, self.seq, kind, i, payload))
 
     def _from_sales(self, t: float, i: int, payload: object) -> None:
+        """A sales outcome at t: queue it, and wake the scheduler if it sleeps past t."""
         self.push(t, CONVERT, i, payload)
-        if not self.wake.triggered:
-            self.wake.succeed()
+        if self.sleeping_until is not None and t < self.sleeping_until:
+            self.sleeping_until = None
+            self.process.interrupt()
 
     # ------------------------------------------------------------------ scheduler
 
@@ -98,7 +103,7 @@ class Model:
             self.heap.append((self.start + t, i, ARRIVE, i, None))
         self.seq = len(self.heap)
         heapq.heapify(self.heap)
-        self.env.process(self._scheduler(progress))
+        self.process = self.env.process(self._scheduler(progress))
         self.env.run(until=self.end + 1)
         return self.metrics.result(self.sales.summary(self.end))
 
@@ -112,20 +117,18 @@ class Model:
         last_report = self.start
         while True:
             t, is_event = self._next()
-            if t > self.end:  # nothing left in the horizon, unless sales produces something
-                if self.env.now > self.end:
-                    return
-                yield self.env.timeout(self.end + 1 - self.env.now) | self.wake
-                self._rearm()
-                continue
-            if t > self.env.now:
+            target = t if t <= self.end else self.end + 1
+            if target > self.env.now:
                 self.wakeups += 1
-                if self.sales.in_flight:  # only then can something come before t
-                    yield self.env.timeout(t - self.env.now) | self.wake
-                    if self._rearm():
-                        continue  # a sales outcome may now come first: look again
-                else:
-                    yield self.env.timeout(t - self.env.now)
+                self.sleeping_until = target
+                try:
+                    yield self.env.timeout(target - self.env.now)
+                except simpy.Interrupt:
+                    continue  # sales produced an event before `target`: look again
+                finally:
+                    self.sleeping_until = None
+            if t > self.end:
+                return
             if is_event:
                 self._events_at(t)
             else:
@@ -133,13 +136,6 @@ class Model:
             if progress is not None and t - last_report >= DAY:
                 last_report = t
                 progress((t - self.start) / (self.end - self.start))
-
-    def _rearm(self) -> bool:
-        """Whether the scheduler was woken by sales (and re-arm the wake-up event)."""
-        if self.wake.triggered:
-            self.wake = self.env.event()
-            return True
-        return False
 
     def _events_at(self, t: float) -> None:
         while self.heap and self.heap[0][0] == t:
