@@ -1,0 +1,77 @@
+"""`nurture simulate` and `nurture compare` end to end, on the shipped b2b playbook (small)."""
+
+from __future__ import annotations
+
+import json
+
+from tui.cli import main
+
+RULES = "rules/b2b_saas_trial.nurture"
+SCENARIO = "rules/b2b_saas_trial.scenario.toml"
+SMALL = ["--leads", "120", "--days", "30", "--runs", "2", "--workers", "1"]
+
+
+def test_simulate_prints_the_report_and_writes_json(tmp_path, capsys):
+    out_json = tmp_path / "f.json"
+    code = main(["simulate", RULES, "--scenario", SCENARIO, *SMALL, "--json", str(out_json)])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert err == ""  # no progress bar when stderr is not a terminal
+    for section in ("Outcomes", "Days from arrival to", "Touches and cost by channel", "Money",
+                    "Sequence trial_onboarding", "converted, holdout"):
+        assert section in out
+    data = json.loads(out_json.read_text())
+    assert data["leads"] == 120 and data["runs"] == 2
+    scalars = data["forecast"]["scalars"]
+    assert scalars["leads"] == {"mean": 120.0, "lo": 120.0, "hi": 120.0, "n": 2}
+    assert set(data["forecast"]["weekly"]["touches"]) == {"mean", "lo", "hi"}
+    assert len(data["forecast"]["weekly"]["touches"]["mean"]) == 5  # 30 days -> 5 weeks
+
+
+def test_simulate_stdout_is_the_same_twice(capsys):
+    main(["simulate", RULES, "--scenario", SCENARIO, *SMALL])
+    first = capsys.readouterr().out
+    main(["simulate", RULES, "--scenario", SCENARIO, *SMALL])
+    assert capsys.readouterr().out == first
+
+
+def test_simulate_without_scenario_derives_a_population(capsys):
+    code = main(["simulate", RULES, *SMALL])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "default scenario (derived from the lead: block)" in out
+    assert "leads                 120" in out
+
+
+def test_compare_a_file_with_itself_shows_no_difference(tmp_path, capsys):
+    copy = tmp_path / "copy.nurture"
+    copy.write_text(open(RULES).read())
+    out_json = tmp_path / "c.json"
+    code = main(["compare", RULES, str(copy), "--scenario", SCENARIO, *SMALL,
+                 "--json", str(out_json)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "B vs A" in out
+    diffs = json.loads(out_json.read_text())["comparisons"][0]["differences"]
+    # common random numbers: same leads, same answers -> every difference exactly 0
+    assert diffs["touches"]["mean"] == 0 and diffs["customers"]["mean"] == 0
+    assert not any(d["clear"] for d in diffs.values())
+
+
+def test_compare_marks_a_clear_difference(tmp_path, capsys):
+    quiet = tmp_path / "quiet.nurture"
+    text = open(RULES).read().replace("limit 4 per 7d", "limit 1 per 7d")
+    quiet.write_text(text)
+    out_json = tmp_path / "c.json"
+    code = main(["compare", RULES, str(quiet), "--scenario", SCENARIO, "--leads", "150",
+                 "--days", "30", "--runs", "3", "--workers", "1", "--json", str(out_json)])
+    out = capsys.readouterr().out
+    assert code == 0
+    touches = json.loads(out_json.read_text())["comparisons"][0]["differences"]["touches"]
+    assert touches["hi"] < 0 and touches["clear"] is True  # a tighter limit: fewer touches
+    assert any(line.startswith("  touches") and line.rstrip().endswith("*")
+               for line in out.splitlines())
+
+
+def test_compare_needs_two_files(capsys):
+    assert main(["compare", RULES]) == 2
