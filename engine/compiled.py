@@ -96,6 +96,11 @@ class CompiledProgram:
                 obj[attr] = value  # type: ignore[index]
             else:
                 setattr(obj, attr, value)
+        self.enter_when = [sc for sc in self.sequences if sc.enter_when is not None]
+        self.enter_on: dict[str, list[SeqC]] = {}
+        for sc in self.sequences:
+            if sc.enter_on is not None:
+                self.enter_on.setdefault(sc.enter_on, []).append(sc)
         self.time_sources = self.times.sorted()
         self.filters = [(event, key, fns[name]) for event, key, name in self.mb.filters]
         self.relevant = self._relevant_types()
@@ -144,11 +149,6 @@ class CompiledProgram:
             self.handoffs.append(holder)
         self._compile_policy(program.policy)
         self.sequences = [self._compile_sequence(i, s) for i, s in enumerate(program.sequences)]
-        self.enter_when = [sc for sc in self.sequences if sc.enter_when is not None]
-        self.enter_on: dict[str, list[SeqC]] = {}
-        for sc in self.sequences:
-            if sc.enter_on is not None:
-                self.enter_on.setdefault(sc.enter_on, []).append(sc)
         self.top_stage = max((h[0] for h in self.stage_rules), default=0)
 
     def _compile_scores(self, seg_exprs: dict[str, ir.Expr]) -> None:

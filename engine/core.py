@@ -29,6 +29,7 @@ class Engine(RoundMixin, SequenceMixin):
         self.heap: list[tuple] = []
         self._tok = 0
         self._late: bool | None = None
+        self._rewake = False  # a rule that reads time became live: recompute the lead's wake
         self.counted: dict[str, float] = {}
         self.counted_where: set[str] = set()
         keep = 0.0
@@ -154,6 +155,10 @@ class Engine(RoundMixin, SequenceMixin):
         self._record(L, typ, at, event.props, now)
         self._round(L, now, out, typ, at, event.props)
         self._late = None
+        if self._rewake:
+            self._rewake = False
+            self._wake_full(L, now)
+            return out
         sources = self.type_sources.get(typ)
         if sources:
             for pidx, chosen in sources:
@@ -208,6 +213,7 @@ class Engine(RoundMixin, SequenceMixin):
         heapq.heappush(self.heap, (at, at, -1, -1, L.id, self._tok))
 
     def _wake_full(self, L: LeadState, t: float) -> None:
+        self._rewake = False
         best = None
         for cp, P in zip(self.progs, L.progs, strict=False):
             if cp.time_sources:
@@ -257,6 +263,7 @@ class Engine(RoundMixin, SequenceMixin):
             L.wake = None
             L.wtok = 0
             self._round(L, t, out, None, t, {})
+            self._rewake = False
             self._wake_full(L, t)
             return
         cp = self.progs[pidx]
@@ -269,6 +276,9 @@ class Engine(RoundMixin, SequenceMixin):
             if L.trace is not None:
                 self._tr(L, t, "step", f"{sc.name}: wait over (timeout)")
         self._run_steps(cp, sc, L, P, enr, t, out)
+        if self._rewake:
+            self._rewake = False
+            self._wake_full(L, t)
 
     # ------------------------------------------------------------ reading
 

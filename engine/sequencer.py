@@ -93,6 +93,7 @@ class SequenceMixin:
         enr = Enrolment(t, holdout)
         P.enr[sc.index] = enr
         P.n_enr += 1
+        self._rewake = True
         P.ever[sc.index] = True
         self._act(out, L, t, "enrolled", cp, sequence=sc.name,
                   reason="holdout" if holdout else None, rule=sc.rule)
@@ -153,6 +154,7 @@ class SequenceMixin:
                     enr.pc += 1
                     continue
                 self._schedule(cp, sc, L, enr, "until", t + ins.dur, t + ins.dur)
+                self._rewake = True
                 if L.trace is not None:
                     self._tr(L, t, "step", f"{sc.name} step {ins.step}: wait until",
                              cp.rule(ins.line))
