@@ -8,8 +8,10 @@ Tables (all JSON is UTF-8 text):
 - `leads(id, created_at, attrs)`: the lead rows as last supplied.
 - `events(id, lead, type, at, props, applied_at, late)`: every accepted event; `id` is unique, which
   is what makes ingestion idempotent.
-- `lead_state(lead, state)`: the engine's `snapshot_lead` of each lead (scores, enrolments, timers,
-  trail).
+- `lead_state(lead, state)`: the engine's `snapshot_lead` of each lead (scores, enrolments,
+  timers), without its explain trail, which is kept apart:
+- `trail(lead, n, at, kind, message, rule)`: the explain trail, append-only (entry `n` of a lead
+  never changes), so a batch writes only the entries it added.
 - `outbox(seq, lead, at, action, line)`: every action, in the order the engine emitted it; `line` is
   the exact JSON line written to the actions file.
 - `dead_letters(id, source, line, kind, reason, raw, recorded_at)`: rejected input rows.
@@ -26,7 +28,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = "1"
@@ -38,8 +40,10 @@ CREATE TABLE IF NOT EXISTS leads (
 CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY, lead TEXT NOT NULL, type TEXT NOT NULL, at REAL NOT NULL,
   props TEXT NOT NULL, applied_at REAL NOT NULL, late INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS events_by_lead ON events(lead, at);
 CREATE TABLE IF NOT EXISTS lead_state (lead TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS trail (
+  lead TEXT NOT NULL, n INTEGER NOT NULL, at REAL NOT NULL, kind TEXT NOT NULL,
+  message TEXT NOT NULL, rule TEXT, PRIMARY KEY (lead, n)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
   seq INTEGER PRIMARY KEY, lead TEXT NOT NULL, at REAL NOT NULL, action TEXT NOT NULL,
   line TEXT NOT NULL);
@@ -71,9 +75,10 @@ class Batch:
 
     events: list[StoredEvent]
     leads: list[tuple[str, float | None, dict[str, object]]]
-    states: dict[str, dict[str, Any]]
+    states: dict[str, dict[str, Any]]  # without "trace"
     actions: list[tuple[str, float, str, str]]  # lead, at, kind, JSON line
     clock: float | None
+    trail: list[tuple[str, int, float, str, str, str | None]] = field(default_factory=list)
 
 
 class Store:
@@ -144,12 +149,33 @@ class Store:
         return {lead: (created, json.loads(attrs)) for lead, created, attrs in rows}
 
     def states(self) -> Iterator[dict[str, Any]]:
-        for (state,) in self.db.execute("SELECT state FROM lead_state ORDER BY lead"):
-            yield json.loads(state)
+        """Every lead's saved state with its trail under "trace", in lead id order."""
+        trails = self.db.execute(
+            "SELECT lead, at, kind, message, rule FROM trail ORDER BY lead, n")
+        pending = next(trails, None)
+        for lead, state in self.db.execute("SELECT lead, state FROM lead_state ORDER BY lead"):
+            data = json.loads(state)
+            trace = []
+            while pending is not None and pending[0] < lead:
+                pending = next(trails, None)
+            while pending is not None and pending[0] == lead:
+                trace.append(list(pending[1:]))
+                pending = next(trails, None)
+            data["trace"] = trace
+            yield data
 
     def state(self, lead: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT state FROM lead_state WHERE lead = ?", (lead,)).fetchone()
-        return None if row is None else json.loads(row[0])
+        if row is None:
+            return None
+        data = json.loads(row[0])
+        sql = "SELECT at, kind, message, rule FROM trail WHERE lead = ? ORDER BY n"
+        data["trace"] = [list(r) for r in self.db.execute(sql, (lead,))]
+        return data
+
+    def trail_lengths(self) -> dict[str, int]:
+        sql = "SELECT lead, MAX(n) + 1 FROM trail GROUP BY lead"
+        return {lead: int(n) for lead, n in self.db.execute(sql)}
 
     def lead_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM leads ORDER BY id")]
@@ -177,7 +203,7 @@ class Store:
         return int(row[0] or 0)
 
     def count(self, table: str) -> int:
-        assert table in ("leads", "events", "outbox", "dead_letters", "lead_state")
+        assert table in ("leads", "events", "outbox", "dead_letters", "lead_state", "trail")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def dead_letters(self) -> list[tuple[str, int, str, str, str]]:
@@ -208,6 +234,7 @@ class Store:
             self.db.executemany(
                 "INSERT INTO outbox(lead, at, action, line) VALUES (?, ?, ?, ?)", batch.actions
             )
+            self.db.executemany("INSERT INTO trail VALUES (?, ?, ?, ?, ?, ?)", batch.trail)
             values = dict(meta or {})
             if batch.clock is not None:
                 values["clock"] = repr(batch.clock)
