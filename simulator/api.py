@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dsl.ir import Program
+from engine import Event, Explanation
 from simulator.forecast import differences, summarise
 from simulator.loader import load_scenario
-from simulator.runner import Progress, run_many
+from simulator.model import Model
+from simulator.population import generate
+from simulator.runner import Progress, engine_seed, run_many
 from simulator.scenario import Scenario
+from simulator.streams import Streams
 
 
 @dataclass(frozen=True)
@@ -47,10 +51,33 @@ def _header(program: Program, scenario: Scenario, scenario_path: str | None) -> 
 
 
 def forecast(program: Program, scenario: Scenario, scenario_path: str | None, workers: int,
-             progress: Progress | None = None) -> dict[str, object]:
-    """R replications of one file, summarised (JSON-ready)."""
-    runs = run_many([program], [scenario], scenario.run.runs, workers, progress)[0]
-    return {**_header(program, scenario, scenario_path), "forecast": summarise(runs)}
+             progress: Progress | None = None, traces: bool = False) -> dict[str, object]:
+    """R replications of one file, summarised (JSON-ready). With `traces`, also "traces": the
+    explain trail of each lead of run 0's traced sample (lead id -> entries)."""
+    runs = run_many([program], [scenario], scenario.run.runs, workers, progress, traces)[0]
+    out = {**_header(program, scenario, scenario_path), "forecast": summarise(runs)}
+    if traces:
+        out["traces"] = runs[0].get("traces", {})
+    return out
+
+
+def lead_timeline(program: Program, scenario: Scenario, run: int,
+                  lead_id: str) -> tuple[Explanation, list[Event]]:
+    """Any lead's explain trail and synthetic events, rebuilt by re-running its replication with
+    tracing on for that lead (same seed, same numbers). KeyError if the lead never arrived."""
+    seed = scenario.run.seed
+    streams = Streams(seed, run)
+    population = generate(scenario, scenario.population.leads, streams)
+    index = int(lead_id.removeprefix("L")) - 1 if lead_id.removeprefix("L").isdigit() else -1
+    if not 0 <= index < len(population):
+        raise KeyError(lead_id)
+    model = Model(program, scenario, population, streams, engine_seed(seed, run), record=True,
+                  traced={index})
+    model.run()
+    if lead_id not in model.index:
+        raise KeyError(lead_id)
+    events = [e for e in model.log or [] if isinstance(e, Event) and e.lead == lead_id]
+    return model.engine.explain(lead_id), events
 
 
 def compare(programs: list[Program], scenarios: list[Scenario], scenario_path: str | None,

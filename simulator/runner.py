@@ -27,25 +27,33 @@ class Job:
     programs: tuple[Program, ...]
     scenarios: tuple[Scenario, ...]  # one per program (each completed against its `lead:`)
     run: int
+    traces: bool = False  # keep the explain trails of the traced sample (run 0 only)
 
 
 def engine_seed(seed: int, run: int) -> int:
     return stream_key(seed, run, "engine") % (2**31)
 
 
-def run_one(program: Program, scenario: Scenario, run: int) -> dict[str, object]:
-    """One replication of one file: the per-run metrics (see `RunMetrics.result`)."""
+def run_one(program: Program, scenario: Scenario, run: int,
+            traces: bool = False) -> dict[str, object]:
+    """One replication of one file: the per-run metrics (see `RunMetrics.result`), and with
+    `traces` the explain trail of every lead in the traced sample (`scenario.run.trace_sample`)."""
     seed = scenario.run.seed
     streams = Streams(seed, run)
     population = generate(scenario, scenario.population.leads, streams)
     model = Model(program, scenario, population, streams, engine_seed(seed, run))
     result = model.run()
     result["labels"] = model.metrics.labels()
+    if traces:
+        result["traces"] = {population.lead_id(i): model.engine.explain(population.lead_id(i))
+                            .to_dict()["entries"] for i in sorted(model.traced)
+                            if population.lead_id(i) in model.index}
     return result
 
 
 def run_job(job: Job) -> list[dict[str, object]]:
-    return [run_one(p, s, job.run) for p, s in zip(job.programs, job.scenarios, strict=True)]
+    keep = job.traces and job.run == 0
+    return [run_one(p, s, job.run, keep) for p, s in zip(job.programs, job.scenarios, strict=True)]
 
 
 def default_workers(runs: int) -> int:
@@ -53,9 +61,10 @@ def default_workers(runs: int) -> int:
 
 
 def run_many(programs: list[Program], scenarios: list[Scenario], runs: int, workers: int,
-             progress: Progress | None = None) -> list[list[dict[str, object]]]:
+             progress: Progress | None = None,
+             traces: bool = False) -> list[list[dict[str, object]]]:
     """results[file][run], for `runs` replications of every file on common random numbers."""
-    jobs = [Job(tuple(programs), tuple(scenarios), r) for r in range(runs)]
+    jobs = [Job(tuple(programs), tuple(scenarios), r, traces) for r in range(runs)]
     by_run: dict[int, list[dict[str, object]]] = {}
     if workers <= 1 or runs <= 1:
         for job in jobs:
