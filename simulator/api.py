@@ -47,6 +47,8 @@ def _header(program: Program, scenario: Scenario, scenario_path: str | None) -> 
         "days": scenario.population.days,
         "runs": scenario.run.runs,
         "seed": scenario.run.seed,
+        "sequences": [s.name for s in program.sequences],
+        "lifecycle": {"mql": program.mql is not None, "sql": program.sql is not None},
     }
 
 

@@ -15,7 +15,8 @@ import math
 import numpy as np
 
 # Keys whose absence in a run means "not measurable" (NaN), not zero.
-_RATIO_MARKERS = ("rate", "median", "p90", "roi", "lift.", "arm.", "mean_wait", "share")
+_RATIO_MARKERS = ("rate", "median", "p90", "roi", "lift.", "arm.", "mean_wait", "share",
+                  "incremental.")
 
 # Student t 95th percentile by degrees of freedom (a 90% two-sided interval).
 _T95 = {1: 6.314, 2: 2.920, 3: 2.353, 4: 2.132, 5: 2.015, 6: 1.943, 7: 1.895, 8: 1.860,

@@ -169,6 +169,7 @@ class RunMetrics:
         return sum(1 for i in members if i in customers) / len(members)
 
     def _lifts(self, out: dict[str, float]) -> None:
+        extra = math.nan  # customers the nurture added, summed over sequences with a holdout
         for seq in self.sequences:
             holdout = self.holdout.get(seq, set())
             nurtured = self.enrolled.get(seq, set()) - holdout
@@ -180,6 +181,16 @@ class RunMetrics:
             out[f"lift.{seq}.lift"] = a - b
             out[f"lift.{seq}.nurtured_n"] = len(nurtured)
             out[f"lift.{seq}.holdout_n"] = len(holdout)
+            if holdout and nurtured:
+                extra = (0.0 if math.isnan(extra) else extra) + (a - b) * len(nurtured)
+        customers = self.count["customer"]
+        value = self.count["revenue"] / customers if customers else math.nan
+        cost = self.count["cost"]
+        out["incremental.customers"] = extra
+        out["incremental.revenue"] = extra * value if customers else math.nan
+        out["incremental.roi"] = ((out["incremental.revenue"] - cost) / cost
+                                  if cost and not math.isnan(out["incremental.revenue"])
+                                  else math.nan)
         for (seq, step, arm), members in sorted(self.arms.items()):
             out[f"arm.{seq}.{step}.{arm}.rate"] = self._rate(members)
             out[f"arm.{seq}.{step}.{arm}.n"] = len(members)

@@ -50,7 +50,7 @@ class Report:
 
     def row(self, label: str, key: str, how=num, note: str = "") -> None:
         text = _fmt(self.get(key), how)
-        self.lines.append(f"  {label:<22}{text}{('   ' + note) if note else ''}")
+        self.lines.append(f"  {label:<24}{text}{('   ' + note) if note else ''}")
 
     def title(self, text: str) -> None:
         self.lines += ["", text]
@@ -71,8 +71,9 @@ class Report:
     def _outcomes(self) -> None:
         self.title("Outcomes")
         self.row("leads", "leads")
-        self.row("MQL", "mql", note=f"{pct(self.mean('mql_rate'))} of leads")
-        self.row("SQL", "sql", note=f"{pct(self.mean('sql_rate'))} of leads")
+        for label, key in (("MQL", "mql"), ("SQL", "sql")):
+            if self.f.get("lifecycle", {}).get(key, True):
+                self.row(label, key, note=f"{pct(self.mean(key + '_rate'))} of leads")
         self.row("customers", "customers")
         self.row("conversion rate", "conversion_rate", pct)
         self.row("unsubscribes", "unsubscribes",
@@ -80,11 +81,13 @@ class Report:
         paths = [(k.split(".")[-1], self.mean(k)) for k in self.s if k.startswith("customers.by.")]
         if paths:
             text = ", ".join(f"{name} {num(v, 1)}" for name, v in sorted(paths))
-            self.lines.append(f"  {'customers came via':<22}{text}")
+            self.lines.append(f"  {'customers came via':<24}{text}")
 
     def _timing(self) -> None:
         self.title("Days from arrival to          median                 p90")
         for label, key in (("MQL", "mql"), ("SQL", "sql"), ("customer", "customers")):
+            if not self.f.get("lifecycle", {}).get(key, True):
+                continue
             med = _fmt(self.get(f"days_to_{key}.median"), lambda x: num(x, 1))
             p90 = _fmt(self.get(f"days_to_{key}.p90"), lambda x: num(x, 1))
             self.lines.append(f"  {label:<28}{med:<23}{p90}")
@@ -107,19 +110,25 @@ class Report:
 
     def _money(self) -> None:
         self.title("Money")
-        self.row("revenue", "revenue", money)
+        self.row("revenue", "revenue", money, note="every conversion, nurtured or not")
         self.row("cost of touches+tasks", "cost", money)
-        self.row("ROI", "roi", lambda x: f"{x:,.1f}x")
+        self.row("ROI on all revenue", "roi", lambda x: f"{x:,.1f}x")
+        if (self.get("incremental.customers") or {}).get("n"):
+            self.row("customers added", "incremental.customers", lambda x: f"{x:+,.1f}",
+                     note="nurtured minus holdout rate, times the nurtured leads")
+            self.row("revenue added", "incremental.revenue", money)
+            self.row("ROI on revenue added", "incremental.roi", lambda x: f"{x:,.1f}x")
 
     def _sequences(self) -> None:
-        seqs = sorted({k.split(".")[1] for k in self.s if k.startswith("seq.")})
-        for seq in seqs:
+        seen = {k.split(".")[1] for k in self.s if k.startswith("seq.")}
+        order = [s for s in self.f.get("sequences", []) if s in seen]
+        for seq in order + sorted(seen - set(order)):
             self.title(f"Sequence {seq}")
             self.row("entered", f"seq.{seq}.entered")
             exits = sorted(k for k in self.s if k.startswith(f"seq.{seq}.exited."))
             if exits:
                 text = ", ".join(f"{k.rsplit('.', 1)[1]} {num(self.mean(k))}" for k in exits)
-                self.lines.append(f"  {'exited':<22}{text}")
+                self.lines.append(f"  {'exited':<24}{text}")
             if self.get(f"lift.{seq}.holdout_rate") and self.get(f"lift.{seq}.holdout_rate")["n"]:
                 self.row("converted, nurtured", f"lift.{seq}.nurtured_rate", pct)
                 self.row("converted, holdout", f"lift.{seq}.holdout_rate", pct)
