@@ -77,7 +77,9 @@ def _explain(args: argparse.Namespace, programs: list[Any], store: Store) -> int
 def _did_you_mean(lead: str, store: Store) -> str:
     import difflib
 
-    match = difflib.get_close_matches(lead, store.lead_ids(), n=3, cutoff=0.6)
+    ids = store.lead_ids()
+    same = [i for i in ids if i.strip().lower() == lead.strip().lower()]
+    match = same or difflib.get_close_matches(lead, ids, n=3, cutoff=0.6)
     if not match:
         return ""
     return " (did you mean " + " or ".join(repr(m) for m in match) + "?)"
