@@ -19,7 +19,7 @@ from simulator.population import generate
 from simulator.scenario import Scenario
 from simulator.streams import Streams, stream_key
 
-Progress = Callable[[int, int], None]  # (runs done, runs in all)
+Progress = Callable[[float, int], None]  # (runs done, fractions included; runs in all)
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,15 @@ def engine_seed(seed: int, run: int) -> int:
     return stream_key(seed, run, "engine") % (2**31)
 
 
-def run_one(program: Program, scenario: Scenario, run: int,
-            traces: bool = False) -> dict[str, object]:
+def run_one(program: Program, scenario: Scenario, run: int, traces: bool = False,
+            progress: Callable[[float], None] | None = None) -> dict[str, object]:
     """One replication of one file: the per-run metrics (see `RunMetrics.result`), and with
     `traces` the explain trail of every lead in the traced sample (`scenario.run.trace_sample`)."""
     seed = scenario.run.seed
     streams = Streams(seed, run)
     population = generate(scenario, scenario.population.leads, streams)
     model = Model(program, scenario, population, streams, engine_seed(seed, run))
-    result = model.run()
+    result = model.run(progress)
     result["labels"] = model.metrics.labels()
     if traces:
         result["traces"] = {population.lead_id(i): model.engine.explain(population.lead_id(i))
@@ -51,9 +51,14 @@ def run_one(program: Program, scenario: Scenario, run: int,
     return result
 
 
-def run_job(job: Job) -> list[dict[str, object]]:
+def run_job(job: Job, progress: Callable[[float], None] | None = None) -> list[dict[str, object]]:
     keep = job.traces and job.run == 0
-    return [run_one(p, s, job.run, keep) for p, s in zip(job.programs, job.scenarios, strict=True)]
+    n = len(job.programs)
+    out = []
+    for k, (p, s) in enumerate(zip(job.programs, job.scenarios, strict=True)):
+        inner = (lambda f, k=k: progress((k + f) / n)) if progress else None
+        out.append(run_one(p, s, job.run, keep, inner))
+    return out
 
 
 def default_workers(runs: int) -> int:
@@ -68,7 +73,8 @@ def run_many(programs: list[Program], scenarios: list[Scenario], runs: int, work
     by_run: dict[int, list[dict[str, object]]] = {}
     if workers <= 1 or runs <= 1:
         for job in jobs:
-            by_run[job.run] = run_job(job)
+            inner = (lambda f, r=job.run: progress(r + f, runs)) if progress else None
+            by_run[job.run] = run_job(job, inner)
             if progress:
                 progress(len(by_run), runs)
     else:

@@ -87,14 +87,14 @@ class ProgressBar:
         self.label = label
         self.started = time.monotonic()
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: float, total: int) -> None:
         if not self.enabled:
             return
         width = 30
         filled = int(width * done / max(total, 1))
         elapsed = time.monotonic() - self.started
         bar = "#" * filled + "." * (width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} runs  {elapsed:.0f}s")
+        self.stream.write(f"\r{self.label} [{bar}] {int(done)}/{total} runs  {elapsed:.0f}s")
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
