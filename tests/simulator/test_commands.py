@@ -40,7 +40,7 @@ def test_simulate_without_scenario_derives_a_population(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "default scenario (derived from the lead: block)" in out
-    assert "leads                 120" in out
+    assert "  leads                   120\n" in out
 
 
 def test_compare_a_file_with_itself_shows_no_difference(tmp_path, capsys):
