@@ -88,7 +88,7 @@ class BehaviourModel:
             return [Response(_later(t, 60), "bounced", props, origin=origin)]
         excess = self._fatigue_after_touch(i, t)
         relevant = self.stage_of.get(content) is not None and self.stage_of[content] == lead_stage
-        mult = self.responsive[self.pop.persona[i]].get(channel, 1.0)
+        mult = self.responsive[self.pop.persona_of[i]].get(channel, 1.0)
         mult *= (b.relevance_bonus if relevant else b.irrelevance_factor)
         mult *= math.exp(-b.fatigue_per_touch * excess)
         gain_factor = 1.0 if relevant else b.irrelevant_gain_factor

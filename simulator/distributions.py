@@ -7,6 +7,7 @@ Each draws a whole column at once (numpy, vectorised).
 
 from __future__ import annotations
 
+from functools import cached_property
 from statistics import NormalDist
 from typing import Annotated, Literal
 
@@ -52,11 +53,17 @@ class Choice(_Dist):
         idx = rng.choice(len(values), size=n, p=p / p.sum())
         return [values[i] for i in idx]
 
-    def from_uniform(self, u: float) -> object:
+    @cached_property
+    def _cumulative(self) -> tuple[tuple[float, str], ...]:
         total = sum(self.weights.values())
-        acc = 0.0
+        acc, out = 0.0, []
         for value, weight in self.weights.items():
             acc += weight / total
+            out.append((acc, value))
+        return tuple(out)
+
+    def from_uniform(self, u: float) -> object:
+        for acc, value in self._cumulative:
             if u < acc:
                 return value
         return next(reversed(self.weights))

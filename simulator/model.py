@@ -192,7 +192,7 @@ def _arrive(m: Model, t: float, i: int, payload: object) -> None:
     m._handle(m.engine.add_lead(lead, t), t)
     for at, type_, props in m.organic.arrival_events(i, t):
         m.push(at, EVENT, i, (type_, props))
-    persona = m.organic.personas[m.pop.persona[i]]
+    persona = m.organic.personas[m.pop.persona_of[i]]
     for j in range(len(persona.organic)):
         _schedule_organic(m, i, j, t)
     nxt = m.organic.next_clock(i, t)

@@ -21,14 +21,30 @@ BLOCK = 16  # uniforms reserved per candidate: 0 interval, 1 keep, 2 convert, 3.
 
 
 def _props(spec: ArrivalEvent | OrganicEvent, u: Callable[[int], float]) -> dict[str, object]:
+    if not spec.props:
+        return {}
     return {name: dist.from_uniform(u(j)) for j, (name, dist) in
             enumerate(sorted(spec.props.items()))}
+
+
+class _Kind:
+    """One organic event of one persona, with what the hot path needs precomputed."""
+
+    __slots__ = ("spec", "max_rate", "base_rate", "boost")
+
+    def __init__(self, spec: OrganicEvent) -> None:
+        self.spec = spec
+        self.base_rate = spec.per_day / DAY
+        self.boost = spec.readiness_boost
+        self.max_rate = self.base_rate * (1.0 + spec.readiness_boost)
 
 
 class OrganicModel:
     def __init__(self, scenario: Scenario, n: int, streams: Streams,
                  behaviour: BehaviourModel) -> None:
         self.personas = scenario.personas
+        self.kinds = [[_Kind(spec) for spec in p.organic] for p in scenario.personas]
+        self.persona_of = behaviour.pop.persona_of
         self.conv_per_day = scenario.behaviour.conversion_per_day
         self.behaviour = behaviour
         self.arrival_draws = streams.lead_draws("arrival")
@@ -40,7 +56,7 @@ class OrganicModel:
     def arrival_events(self, i: int, t: float) -> list[tuple[float, str, dict[str, object]]]:
         """Events lead i produces as it arrives at t, in the order the persona lists them."""
         out = []
-        persona = self.personas[self.behaviour.pop.persona[i]]
+        persona = self.personas[self.persona_of[i]]
         draws = self.arrival_draws
         for j, spec in enumerate(persona.on_arrival):
             base = j * BLOCK
@@ -50,13 +66,9 @@ class OrganicModel:
                 out.append((at, spec.event, props))
         return out
 
-    def _max_rate(self, spec: OrganicEvent) -> float:
-        return spec.per_day * (1.0 + spec.readiness_boost) / DAY
-
     def next_candidate(self, i: int, j: int, t: float) -> tuple[float, int] | None:
         """The next candidate instant of lead i's organic event j after t, and its number."""
-        spec = self.personas[self.behaviour.pop.persona[i]].organic[j]
-        rate = self._max_rate(spec)
+        rate = self.kinds[self.persona_of[i]][j].max_rate
         if rate <= 0:
             return None
         c = self.drawn[i]
@@ -70,11 +82,11 @@ class OrganicModel:
 
     def keep(self, i: int, j: int, c: int) -> tuple[OrganicEvent, dict[str, object]] | None:
         """Whether candidate c becomes a real event (thinning), with its properties."""
-        spec = self.personas[self.behaviour.pop.persona[i]].organic[j]
-        rate = spec.per_day * (1.0 + spec.readiness_boost * self.behaviour.readiness[i]) / DAY
-        if self.u(i, c, 1) * self._max_rate(spec) >= rate:
+        kind = self.kinds[self.persona_of[i]][j]
+        rate = kind.base_rate * (1.0 + kind.boost * self.behaviour.readiness[i])
+        if self.u(i, c, 1) * kind.max_rate >= rate:
             return None
-        return spec, _props(spec, lambda m: self.u(i, c, 3 + m))
+        return kind.spec, _props(kind.spec, lambda m: self.u(i, c, 3 + m))
 
     def next_clock(self, i: int, t: float) -> tuple[float, float] | None:
         """The next background-conversion candidate of lead i after t, and its keep-uniform."""

@@ -25,6 +25,9 @@ class Population:
     readiness: np.ndarray  # latent buying readiness at arrival, 0..1
     columns: dict[str, list[object]]  # attribute -> value per lead (None: missing)
 
+    def __post_init__(self) -> None:
+        self.persona_of: list[int] = self.persona.tolist()  # fast per-lead lookups
+
     def __len__(self) -> int:
         return len(self.arrival)
 

@@ -59,8 +59,8 @@ class Report:
         f = self.f
         self.lines = [
             f"Forecast: {f['campaign']}  ({f['file']})",
-            f"{f['scenario']} · {num(f['leads'])} leads over {num(f['days'])} days · "
-            f"{f['runs']} runs · seed {f['seed']}",
+            f"{f['scenario']} · {num(f['leads'])} leads over {f['days']:g} days · "
+            f"{f['runs']} run{'s' if f['runs'] != 1 else ''} · seed {f['seed']}",
             "Each figure: mean over runs  [90% interval: 5th – 95th percentile of runs].",
         ]
         for part in (self._outcomes, self._timing, self._channels, self._money,
