@@ -49,15 +49,19 @@ class Population(_Model):
 
 
 class ArrivalEvent(_Model):
-    event: str = Field(description="event type the lead produces when it arrives (e.g. signed_up)")
+    event: str = Field(
+        "signed_up", description="event type the lead produces when it arrives"
+    )
     probability: float = Field(1.0, ge=0, le=1, description="chance the lead produces it")
     delay_minutes: float = Field(1.0, ge=0, description="minutes after the lead's arrival")
     props: dict[str, Dist] = Field(default_factory=dict, description="event properties")
 
 
 class OrganicEvent(_Model):
-    event: str = Field(description="event type the lead produces on its own (visited, ...)")
-    per_day: float = Field(ge=0, description="rate per day of a lead with readiness 0")
+    event: str = Field("visited", description="event type the lead produces on its own")
+    per_day: float = Field(
+        cal.ORGANIC_VISITS_PER_DAY, ge=0, description="rate per day of a lead with readiness 0"
+    )
     readiness_boost: float = Field(
         0.0, ge=0, description="rate is per_day * (1 + readiness_boost * readiness)"
     )
