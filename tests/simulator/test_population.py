@@ -1,0 +1,76 @@
+"""The synthetic population: arrivals, personas, attributes, and the random streams behind them."""
+
+from __future__ import annotations
+
+import numpy as np
+from helpers import program, scenario
+
+from simulator.population import DAY, generate
+from simulator.streams import LeadDraws, Streams, stream_key
+
+PROG = program("")
+
+
+def _pop(n: int = 1000, **population):
+    s = scenario(PROG, population={"days": 28, **population},
+                 personas=[{"name": "a", "share": 0.25,
+                            "attributes": {"kind": {"dist": "constant", "value": "a"}}},
+                           {"name": "b", "share": 0.75,
+                            "attributes": {"kind": {"dist": "constant", "value": "b"}}}])
+    return generate(s, n, Streams(0, 0))
+
+
+def test_all_at_once_arrive_at_the_start():
+    assert _pop(arrivals="all_at_once").arrival.tolist() == [0.0] * 1000
+
+
+def test_steady_arrivals_spread_over_the_horizon_in_whole_seconds():
+    arrival = _pop(arrivals="steady").arrival
+    assert arrival.min() >= 0 and arrival.max() < 28 * DAY
+    assert np.all(np.diff(arrival) >= 0) and np.all(arrival == np.floor(arrival))
+    per_week = np.bincount((arrival // (7 * DAY)).astype(int), minlength=4)
+    assert all(200 <= c <= 300 for c in per_week)  # 250 a week expected
+
+
+def test_weekly_volumes_shape_the_arrivals():
+    arrival = _pop(arrivals="weekly", weekly=[3, 1, 0, 0]).arrival
+    per_week = np.bincount((arrival // (7 * DAY)).astype(int), minlength=4).tolist()
+    assert per_week[2:] == [0, 0]
+    assert 700 <= per_week[0] <= 800  # 3/4 of 1000
+
+
+def test_persona_shares_and_their_attributes():
+    pop = _pop()
+    share_b = float(np.mean(pop.persona == 1))
+    assert 0.71 <= share_b <= 0.79
+    kinds = [pop.attrs(i)["kind"] for i in range(len(pop))]
+    assert all(k == ("a" if p == 0 else "b") for k, p in zip(kinds, pop.persona_of, strict=True))
+
+
+def test_lead_ids_follow_arrival_order():
+    pop = _pop(n=3)
+    assert [pop.lead_id(i) for i in range(3)] == ["L1", "L2", "L3"]
+
+
+def test_undeclared_persona_attributes_come_from_the_lead_block():
+    s = scenario(PROG, personas=[{"name": "x", "share": 1.0}])
+    values = {generate(s, 200, Streams(0, 0)).attrs(i)["kind"] for i in range(200)}
+    assert values == {"a", "b"}  # one of "a", "b": both drawn
+
+
+def test_lead_draws_are_a_pure_function_of_key_lead_and_counter():
+    a, b = LeadDraws(stream_key(1, 0, "touch")), LeadDraws(stream_key(1, 0, "touch"))
+    assert a.uniform(5, 3) == b.uniform(5, 3)
+    assert a.uniform(5, 3) != a.uniform(5, 4) != a.uniform(6, 3)
+    other = LeadDraws(stream_key(1, 1, "touch"))
+    assert other.uniform(5, 3) != a.uniform(5, 3)
+    draws = np.array([a.uniform(i, k) for i in range(100) for k in range(100)])
+    assert 0.0 <= draws.min() and draws.max() < 1.0
+    assert abs(draws.mean() - 0.5) < 0.01
+
+
+def test_named_generators_do_not_depend_on_each_other():
+    s = Streams(3, 1)
+    first = s.generator("arrivals").random(3).tolist()
+    s.generator("persona").random(10)
+    assert s.generator("arrivals").random(3).tolist() == first
