@@ -27,9 +27,13 @@ def check_source(text: str, file: str = "<rules>") -> tuple[Program | None, list
     diagnostics = list(parsed.diagnostics)
     program = None
     if parsed.tree is not None:
-        items, build_errors = build_items(parsed.tree, file, text)
-        checker = Checker(file)
-        program = checker.check(items, file)
+        try:
+            items, build_errors = build_items(parsed.tree, file, text)
+            checker = Checker(file)
+            program = checker.check(items, file)
+        except RecursionError:  # thousands of nested operators: say so instead of crashing
+            diagnostics.append(_too_deep(text, file))
+            return None, sorted(diagnostics, key=Diagnostic.sort_key)
         semantic = build_errors + checker.diagnostics
         if parsed.modified:  # drop what only follows from the lines recovery blanked
             lines = text.split("\n")
@@ -39,6 +43,17 @@ def check_source(text: str, file: str = "<rules>") -> tuple[Program | None, list
     if any(d.severity == "error" for d in diagnostics):
         program = None
     return program, diagnostics
+
+
+def _too_deep(text: str, file: str) -> Diagnostic:
+    import re
+
+    lines = text.split("\n")
+    weights = [len(re.findall(r"\b(?:and|or|not)\b|[-+*/(\[]", line)) for line in lines]
+    line = weights.index(max(weights)) + 1 if lines else 1
+    span = Span(line=line, column=1, end_line=line, end_column=2)
+    return Diagnostic("too-deep", "this condition is nested too deeply to read", span,
+                      "split it into several segments", file=file)
 
 
 def compile_source(text: str, file: str = "<rules>") -> Program:

@@ -137,7 +137,7 @@ def bare_parse(text: str) -> Tree:
 
 def normalise(text: str) -> str:
     """CRLF line ends become LF (columns unchanged), and the last line gets its newline."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.endswith("\n"):
         text += "\n"
     return text
@@ -161,10 +161,11 @@ def parse_recovering(text: str, file: str = "<rules>") -> ParseResult:
 
     text = normalise(text)
     parser = get_parser()
-    try:  # the common case: a clean file, parsed once
-        return ParseResult(parser.parse(text), [])
-    except (UnexpectedInput, LayoutError, StuckWordError):
-        pass
+    if not text[:1].isspace() or not text.split("\n", 1)[0].strip():
+        try:  # the common case: a clean file, parsed once
+            return ParseResult(parser.parse(text), [])
+        except (UnexpectedInput, LayoutError, StuckWordError):
+            pass
     return Recovery(text.split("\n"), file).run(parser)
 
 

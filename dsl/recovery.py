@@ -61,7 +61,8 @@ class Recovery:
     def run(self, parser: Lark) -> ParseResult:
         from lark.exceptions import UnexpectedInput
 
-        self.checkbrackets()
+        self.check_brackets()
+        self.check_first_line()
         for _ in range(MAX_ROUNDS):
             before = list(self.lines)
             try:
@@ -181,7 +182,7 @@ class Recovery:
                 pad = " " * (indent_of(self.lines[i - 1]) + 2)
                 self.replace(slot, pad + BODIES[kw].format(n=slot))
 
-    def checkbrackets(self) -> None:
+    def check_brackets(self) -> None:
         """Report every '(' or '[' left open, before Lark reads on into the next lines."""
         stack: list[tuple[int, int, str]] = []
         start = 1
@@ -199,6 +200,18 @@ class Recovery:
         if stack:
             self._unclosed(stack[-1], start, len(self.lines))
         self.fill_empty_blocks()
+
+    def check_first_line(self) -> None:
+        """Lark cannot see the indentation of line 1 (no newline precedes it): check it here."""
+        text = self.lines[0] if self.lines else ""
+        if text[:1] in (" ", "\t") and code_of(text).strip():
+            width = len(text) - len(text.lstrip(" \t"))
+            self.report(1, Diagnostic(
+                "bad-indent", "unexpected indentation", Span(line=1, column=1, end_line=1,
+                                                             end_column=1 + width),
+                "top-level lines start at the first column", file=self.file,
+            ))
+            self._drop_run(1)
 
     def _continues(self, start: int, text: str) -> bool:
         if text.lstrip()[:1] in (")", "]"):

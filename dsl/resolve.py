@@ -270,8 +270,8 @@ class Resolver:
         if wanted not in {o.strip().lower() for o in decl.options}:
             options = ", ".join(f'"{o}"' for o in decl.options)
             hint = did_you_mean(value.value, decl.options)
-            self.error("not-an-option", f"'{attr.name}' is one of {options}; never "
-                       f'"{value.value}"', value.span, hint)
+            self.error("not-an-option", f"'{attr.name}' is never \"{value.value}\": it is one "
+                       f"of {options}", value.span, hint)
 
     def _check_regex(self, node: Any) -> None:
         if not isinstance(node, ir.Str):

@@ -257,7 +257,9 @@ def _bad_character(err: Any, text: str, line: int, column: int, file: str) -> Di
         return Diagnostic("bad-number", f"'{word}' is not a number or a duration",
                           _span(line, column, len(word)),
                           "durations are a whole number and one of m, h, d, w, like 3d", file=file)
-    hint = _CHAR_HINTS.get(char)
+    hint = "an arm is written like: 50% -> send welcome" if rest.startswith("=>") else (
+        _CHAR_HINTS.get(char)
+    )
     allowed = set(err.allowed or ())
     if hint is None and allowed:
         hint = f"expected {expected_words(allowed)}"
