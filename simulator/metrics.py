@@ -63,7 +63,7 @@ class RunMetrics:
         self.split_of = split_steps(program)
         self.count: dict[str, float] = defaultdict(float)
         self.weekly = {k: [0.0] * self.weeks for k in WEEKLY}
-        self.arrived: dict[int, float] = {}
+        self.arrived: dict[int, float] | None = None  # set by the model: lead -> arrival
         self.reached: dict[str, dict[int, float]] = {"mql": {}, "sql": {}, "customer": {}}
         self.enrolled: dict[str, set[int]] = defaultdict(set)
         self.holdout: dict[str, set[int]] = defaultdict(set)
@@ -78,7 +78,6 @@ class RunMetrics:
             self.weekly[name][w] += amount
 
     def arrival(self, i: int, t: float) -> None:
-        self.arrived[i] = t
         self.count["leads"] += 1
         self._week(t, "arrivals")
 
@@ -204,8 +203,8 @@ class RunMetrics:
         out.pop("customer", None)
         out["conversion_rate"] = out.pop("customers_rate")
         for what, key in (("mql", "mql"), ("sql", "sql"), ("customer", "customers")):
-            days = [(t - self.arrived[i]) / DAY for i, t in self.reached[what].items()
-                    if i in self.arrived]
+            arrived = self.arrived or {}
+            days = [(t - arrived[i]) / DAY for i, t in self.reached[what].items()]
             out[f"days_to_{key}.median"], out[f"days_to_{key}.p90"] = _median_p90(days)
         for ch in ("email", "sms", "ad", "social", "mail"):
             sent = self.count.get(f"touches.{ch}", 0.0)

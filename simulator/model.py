@@ -36,6 +36,17 @@ from simulator.streams import Streams
 INF = math.inf
 
 
+class _ArrivalTimes:
+    """lead -> arrival instant, read from the population (no per-lead dict)."""
+
+    def __init__(self, start: float, arrival: object) -> None:
+        self.start = start
+        self.arrival = arrival
+
+    def __getitem__(self, i: int) -> float:
+        return self.start + float(self.arrival[i])
+
+
 def trace_sample(n: int, size: int) -> set[int]:
     """Leads whose explain trail is kept: `size` of them, evenly spread over the arrivals."""
     if size <= 0 or n == 0:
@@ -75,7 +86,7 @@ class Model:
         self.seq = 0
         self.event_n = 0
         self.customer: set[int] = set()
-        self.index: dict[str, int] = {}
+        self.arrived = 0  # leads arrived so far (leads arrive in index order)
         self.process: simpy.Process | None = None
         self.sleeping_until: float | None = None
         self.wakeups = 0
@@ -105,6 +116,7 @@ class Model:
         heapq.heapify(self.heap)
         self.process = self.env.process(self._scheduler(progress))
         self.env.run(until=self.end + 1)
+        self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
         return self.metrics.result(self.sales.summary(self.end))
 
     def _next(self) -> tuple[float, bool]:
@@ -148,7 +160,7 @@ class Model:
         if self.actions is not None:
             self.actions.extend(actions)
         for a in actions:
-            i = self.index[a.lead]
+            i = int(a.lead[1:]) - 1  # ids are "L{i+1}"
             self.metrics.action(i, a)
             if a.action == "send":
                 self._touch(i, a, now)
@@ -184,7 +196,7 @@ ARRIVE, RESPOND, ORGANIC, CLOCK, CONVERT, EVENT = range(6)
 
 def _arrive(m: Model, t: float, i: int, payload: object) -> None:
     lead = Lead(m.pop.lead_id(i), t, m.pop.attrs(i))
-    m.index[lead.id] = i
+    m.arrived = i + 1
     m.engine.trace = i in m.traced
     m.metrics.arrival(i, t)
     if m.log is not None:

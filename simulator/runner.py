@@ -47,7 +47,7 @@ def run_one(program: Program, scenario: Scenario, run: int, traces: bool = False
     if traces:
         result["traces"] = {population.lead_id(i): model.engine.explain(population.lead_id(i))
                             .to_dict()["entries"] for i in sorted(model.traced)
-                            if population.lead_id(i) in model.index}
+                            if i < model.arrived}
     return result
 
 
