@@ -149,13 +149,28 @@ def _attr_type_problems(decl: object, dist: object) -> list[str]:
     return []
 
 
+SIMULATOR_EVENTS = {"created": "the engine gives every lead its `created` event",
+                    "converted": "conversions come from the behaviour model "
+                                 "(conversion_per_visit, conversion_per_day, sales)"}
+
+
 def _event_problems(ev: object, events: dict, loc: tuple) -> list[tuple[tuple, str]]:
+    if ev.event in SIMULATOR_EVENTS:
+        return [(loc + ("event",), f"'{ev.event}' cannot be scripted here: "
+                                   f"{SIMULATOR_EVENTS[ev.event]}")]
     if ev.event not in events:
         near = difflib.get_close_matches(ev.event, list(events), n=1, cutoff=0.6)
         hint = f" (did you mean '{near[0]}'?)" if near else ""
         return [(loc + ("event",), f"unknown event type '{ev.event}'{hint}")]
-    return [(loc + ("props", p), f"event '{ev.event}' has no property '{p}'")
-            for p in ev.props if p not in events[ev.event]]
+    out = []
+    for name, dist in ev.props.items():
+        kind = events[ev.event].get(name)
+        if kind is None:
+            out.append((loc + ("props", name), f"event '{ev.event}' has no property '{name}'"))
+        elif kind == "number" and not is_numeric(dist):
+            out.append((loc + ("props", name), f"property '{name}' of '{ev.event}' is a number: "
+                                               "give a number distribution"))
+    return out
 
 
 def default_attribute(decl: object) -> object | None:

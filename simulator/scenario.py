@@ -8,12 +8,19 @@ description; an unknown field or a wrong type is an error naming the field and t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from simulator import calibration as cal
-from simulator.distributions import Dist, LogNormal, NumberDist, Uniform
+from simulator.distributions import Dist, LogNormal, NumberDist, Uniform, is_numeric
+
+
+def _numeric(dist: object) -> object:
+    if not is_numeric(dist):
+        raise ValueError("needs a number (a constant number, normal, lognormal or uniform)")
+    return dist
 
 Channel = Literal["email", "sms", "ad", "social", "mail", "task"]
 
@@ -38,6 +45,16 @@ class Population(_Model):
         description="relative arrival volume of each week (arrivals = 'weekly'); "
         "weeks past the list get none",
     )
+
+    @field_validator("start")
+    @classmethod
+    def _iso_time(cls, value: str) -> str:
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"not an ISO 8601 time: {value!r} "
+                             "(write it like 2026-01-05T00:00:00Z)") from None
+        return value
 
     @model_validator(mode="after")
     def _weekly_given(self) -> Population:
@@ -88,6 +105,8 @@ class Persona(_Model):
     on_arrival: list[ArrivalEvent] = Field(
         default_factory=list, description="events produced at arrival"
     )
+
+    _readiness_is_a_number = field_validator("readiness")(_numeric)
     organic: list[OrganicEvent] = Field(
         default_factory=list, description="events produced on the lead's own initiative"
     )
@@ -160,6 +179,8 @@ class Behaviour(_Model):
         default_factory=lambda: LogNormal(median=cal.DEAL_MEDIAN, sigma=cal.DEAL_SIGMA),
         description="value of a conversion (revenue)",
     )
+
+    _deal_value_is_a_number = field_validator("deal_value")(_numeric)
 
 
 class Sales(_Model):

@@ -110,3 +110,23 @@ def test_bad_usage_exits_2(rules, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["simulate", str(rules), "--runs", "zero"])
     assert exc.value.code == 2
+
+
+def test_bad_start_time(rules, tmp_path, capsys):
+    code, _, err = simulate(rules, '[population]\nstart = "next monday"\n', tmp_path, capsys)
+    assert code == 1
+    assert "s.toml:2: population.start: not an ISO 8601 time: 'next monday'" in err
+
+
+def test_readiness_must_be_a_number(rules, tmp_path, capsys):
+    text = '[[personas]]\nreadiness = { dist = "constant", value = "high" }\n'
+    code, _, err = simulate(rules, text, tmp_path, capsys)
+    assert code == 1
+    assert "s.toml:2: personas[0].readiness: needs a number" in err
+
+
+def test_converted_cannot_be_scripted(rules, tmp_path, capsys):
+    text = '[[personas]]\n[[personas.organic]]\nevent = "converted"\n'
+    code, _, err = simulate(rules, text, tmp_path, capsys)
+    assert code == 1
+    assert "s.toml:3: personas[0].organic[0].event: 'converted' cannot be scripted here" in err
