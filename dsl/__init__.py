@@ -81,7 +81,9 @@ def read_source(path: str | Path) -> str:
         ) from None
     if b"\x00" in data:
         raise DiagnosticError(
-            [Diagnostic("io", "this is not a text file", here, file=str(path))]
+            [Diagnostic("io", "this is not a text file", here,
+                        "a rule file is plain text, like rules/b2b_saas_trial.nurture",
+                        file=str(path))]
         )
     try:
         return data.decode("utf-8-sig")
@@ -89,9 +91,10 @@ def read_source(path: str | Path) -> str:
         line = data[: err.start].count(b"\n") + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         span = Span(line=line, column=col, end_line=line, end_column=col + 1)
-        raise DiagnosticError(
-            [Diagnostic("io", "this file is not UTF-8 text", span, file=str(path))]
-        ) from None
+        raise DiagnosticError([Diagnostic(
+            "io", "this file is not UTF-8 text", span, "save it with the UTF-8 encoding",
+            file=str(path),
+        )]) from None
 
 
 def load_program(path: str | Path) -> Program:

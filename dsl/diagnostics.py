@@ -64,9 +64,9 @@ def render_text(diag: Diagnostic, source: str) -> str:
     label = "warning: " if diag.severity == "warning" else ""
     where = f"{diag.file}:{diag.span.line}:{diag.span.column}" if diag.span.line else diag.file
     out = [f"{where}: {label}{diag.message}"]
-    lines = source.splitlines()
-    if 1 <= diag.span.line <= len(lines):
-        text = lines[diag.span.line - 1]
+    lines = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if 1 <= diag.span.line <= len(lines) and lines[diag.span.line - 1].strip():
+        text = _printable(lines[diag.span.line - 1])
         col = max(diag.span.column, 1)
         if diag.span.end_line == diag.span.line and diag.span.end_column > col:
             width = diag.span.end_column - col
@@ -79,6 +79,11 @@ def render_text(diag: Diagnostic, source: str) -> str:
     if diag.hint:
         out.append(f"{'':>5} = {diag.hint}")
     return "\n".join(out)
+
+
+def _printable(text: str) -> str:
+    """The line as shown: control characters (other than tab) become '?', one for one."""
+    return "".join(ch if ch == "\t" or ch.isprintable() else "?" for ch in text)
 
 
 def render_all(diags: list[Diagnostic], source: str) -> str:

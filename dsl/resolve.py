@@ -38,7 +38,7 @@ class Names:
 
     def kinds(self) -> dict[str, str]:
         """Every name a bare name may mean, with its kind, in resolution order."""
-        out = {name: "flag" for name in ir.LIFECYCLE_FLAGS}
+        out = {name: "name" for name in ir.LIFECYCLE_FLAGS}  # a flag: "unknown name"
         out.update(dict.fromkeys(self.stages, "stage"))
         out.update(dict.fromkeys(self.scores, "score"))
         out.update(dict.fromkeys(self.segments, "segment"))
