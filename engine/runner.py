@@ -1,32 +1,41 @@
 """The live runner: real leads and events through the engine, state and outbox in SQLite.
 
 One run: check the seed and the rule files against the database, restore every lead's engine
-state, read and check the input (bad rows go to the dead-letter table), drop events already
-accepted, then walk the timeline (`runner_plan`): before each item, every timer due strictly
-earlier runs; at the end, every timer due up to `--until`. Work is committed in batches: the
-accepted events, the lead rows, the state of every lead the batch touched, the actions (outbox) and
-the clock in one transaction. After each commit the actions file catches up with the outbox
-(`runner_actions`). A run killed at any point and started again with the same input redoes only
-the uncommitted batch: no accepted event is lost and no action is written twice.
+state from the last checkpoint and replay what an interrupted run did after it (`runner_walk`),
+read and check the input (bad rows go to the dead-letter table), drop events already accepted,
+apply changed lead rows at the clock, then walk the timeline (`runner_plan`): before each item,
+every timer due strictly earlier runs; at the end, every timer due up to `--until`. Work is
+committed in batches (journal, accepted events, lead rows, actions, clock in one transaction) and
+lead states at checkpoints. After each commit the actions file catches up with the outbox
+(`runner_actions`). A run killed at any point and started again loses no accepted event and
+writes no action twice.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from engine.io import EventRow, LeadRow, Rejected, Schema, read_events, read_leads
+from engine.io import (
+    EventRow,
+    LeadRow,
+    Rejected,
+    Schema,
+    format_time,
+    read_events,
+    read_leads,
+)
 from engine.runner_actions import ActionsFile, EchoActions
 from engine.runner_meta import RunError, refuse_changes, rule_hashes, rules_changes, settle_seed
-from engine.runner_plan import Item, make_plan
-from engine.store import Batch, Store, StoredEvent
+from engine.runner_plan import make_plan
+from engine.runner_walk import Walker
+from engine.store import Store
 
 if TYPE_CHECKING:
     from dsl.ir import Program
-    from engine import Action, Engine
+    from engine import Engine
 
 __all__ = ["RunError", "RunOptions", "RunReport", "run_live"]
 
@@ -43,6 +52,7 @@ class RunOptions:
     seed: int | None = None
     migrate: bool = False
     batch_size: int = 5000
+    checkpoint_every: int = 100_000  # engine calls between two checkpoints of the lead states
 
 
 @dataclass
@@ -75,13 +85,12 @@ class _Run:
         self.stdout = stdout
         self.report = RunReport()
         self.engine: Engine
-        self.batch = _empty_batch()
-        self.touched: set[str] = set()
+        self.walker: Walker
         self.clock: float | None = store.clock()
-        self.trail_len: dict[str, int] = store.trail_lengths()
 
     def execute(self) -> RunReport:
         from engine import Engine
+        from engine.runner_migrate import layout
 
         seed = settle_seed(self.store, self.options.seed)
         hashes = rule_hashes(self.options.rule_files)
@@ -89,20 +98,26 @@ class _Run:
         if changes and not self.options.migrate:
             refuse_changes(self.store, changes)
         self.engine = Engine(self.options.programs, seed=seed, trace=True)
+        self.walker = Walker(self.engine, self.store, self.options.batch_size,
+                             self.options.checkpoint_every)
+        tail = self.walker.journal_tail()
+        if tail and changes:
+            raise RunError(
+                f"the last run on {self.store.path} was interrupted: finish it first with the "
+                "rule files it ran (run the same command again), then change the rules")
         stored_leads = self.store.leads()
         self._restore(changes)
+        self.walker.replay(tail)
         leads, events = self._read_input(stored_leads)
         self._check_until()
-        sink = self._open_sink()
-        self.sink = sink
-        from engine.runner_migrate import layout
-
+        self.walker.sink = self._open_sink()
         meta = {"seed": str(seed), "rules": hashes, "layout": layout(self.engine)}
         self._update_leads(leads, stored_leads)
         new_leads = [lead for lead in leads if lead.id not in stored_leads]
-        self._walk(new_leads, events, meta)
-        sink.close()
-        self.report.clock = self.clock
+        self._walk(new_leads, events, meta, checkpoint=bool(changes))
+        self.walker.sink.close()
+        self.report.clock = self.walker.clock
+        self.report.actions = self.walker.actions
         return self.report
 
     # ------------------------------------------------------------ setup
@@ -117,13 +132,14 @@ class _Run:
         self.report.migrated = changes
         old = json.loads(self.store.get("layout") or "[]")
         clock = self.clock if self.clock is not None else 0.0
+        walker = self.walker
         for state in self.store.states():
             new_state, actions = migrate_snapshot(state, old, self.engine, clock)
             self.engine.restore_lead(new_state)
-            self._collect(actions)
+            walker.collect(actions)
             lead = str(new_state["id"])
-            self._collect(self.engine.update_lead(lead, dict(new_state["attrs"]), clock))
-            self.touched.add(lead)
+            walker.collect(self.engine.update_lead(lead, dict(new_state["attrs"]), clock))
+            walker.touched.add(lead)
 
     def _read_input(
         self, stored: dict[str, tuple[float | None, dict[str, object]]]
@@ -157,8 +173,6 @@ class _Run:
     def _check_until(self) -> None:
         until, clock = self.options.until, self.clock
         if until is not None and clock is not None and until < clock:
-            from engine.io import format_time
-
             raise RunError(
                 f"--until {format_time(until)} is before the database clock {format_time(clock)}: "
                 "time only moves forward"
@@ -182,16 +196,13 @@ class _Run:
             if lead.id not in stored or stored[lead.id][1] == lead.attrs:
                 continue
             now = self.clock if self.clock is not None else (lead.created_at or 0.0)
-            self._collect(self.engine.update_lead(lead.id, dict(lead.attrs), now))
-            self.batch.leads.append((lead.id, stored[lead.id][0], dict(lead.attrs)))
-            self.touched.add(lead.id)
+            self.walker.update_lead(lead.id, lead.attrs, stored[lead.id][0], now)
             self.report.leads_updated += 1
 
     # ------------------------------------------------------------ the walk
 
-    def _walk(
-        self, new_leads: list[LeadRow], events: list[EventRow], meta: dict[str, object]
-    ) -> None:
+    def _walk(self, new_leads: list[LeadRow], events: list[EventRow], meta: dict[str, object],
+              checkpoint: bool) -> None:
         until = self.options.until
         if until is None and self.clock is None and not events and not any(
             lead.created_at is not None for lead in new_leads
@@ -200,127 +211,21 @@ class _Run:
         plan = make_plan(new_leads, events, self.clock, until)
         self.report.after_until = plan.after_until
         self.report.events_late = plan.late
-        self._commit(meta)  # lead updates and migrations, with the seed and the rules' hashes
-        size = self.options.batch_size
+        walker = self.walker
+        walker.commit(meta, checkpoint=checkpoint)  # with the seed and the rules' hashes
         for item in plan.items:
-            self._advance(item.time, inclusive=False)
-            self._apply(item)
-            if len(self.batch.events) + len(self.batch.leads) >= size:
-                self._commit()
+            if item.lead is not None:
+                walker.add_lead(item.lead, item.time)
+                self.report.leads_new += 1
+            elif item.event is not None:
+                walker.ingest(item.event, item.time, item.late)
+                self.report.events_accepted += 1
+            walker.maybe_commit()
         if plan.until is not None:
-            self._advance(plan.until, inclusive=True)
-            self.clock = plan.until if self.clock is None else max(self.clock, plan.until)
-        self._commit()
-
-    def _apply(self, item: Item) -> None:
-        from engine import Event, Lead
-
-        if item.lead is not None:
-            lead = item.lead
-            new = Lead(lead.id, lead.created_at, dict(lead.attrs))
-            actions = self.engine.add_lead(new, item.time)
-            self.batch.leads.append((lead.id, lead.created_at, dict(lead.attrs)))
-            self.touched.add(lead.id)
-            self.report.leads_new += 1
-        else:
-            e = item.event
-            assert e is not None
-            event = Event(e.id, e.lead, e.type, e.at, dict(e.props))
-            actions = self.engine.ingest(event, item.time)
-            self.batch.events.append(
-                StoredEvent(e.id, e.lead, e.type, e.at, e.props, item.time, item.late)
-            )
-            self.touched.add(e.lead)
-            self.report.events_accepted += 1
-        self._collect(actions)
-        self.clock = item.time if self.clock is None else max(self.clock, item.time)
-
-    def _advance(self, until: float, inclusive: bool) -> None:
-        """Run every timer due before `until` (or at it, when inclusive), one instant at a time."""
-        engine = self.engine
-        while True:
-            due = engine.next_due()
-            if due is None or due > until or (due == until and not inclusive):
-                return
-            self.touched.update(_due_leads(engine, due))
-            self._collect(engine.advance(due))
-            after = engine.next_due()
-            if after is not None and after <= due:
-                raise RuntimeError(f"engine did not move past its timer at {due}")
-
-    def _collect(self, actions: Iterable[Action]) -> None:
-        for action in actions:
-            self.batch.actions.append((action.lead, action.at, action.action, action_line(action)))
-            self.touched.add(action.lead)
-
-    def _commit(self, meta: dict[str, object] | None = None) -> None:
-        changed = getattr(self.engine, "pop_changed", None)
-        if changed is not None:
-            self.touched.update(changed())
-        batch = self.batch
-        for lead in sorted(self.touched):
-            state, trace = snapshot_parts(self.engine, lead)
-            batch.states[lead] = state
-            done = self.trail_len.get(lead, 0)
-            if len(trace) > done:
-                batch.trail.extend(
-                    (lead, n, *_entry(e)) for n, e in enumerate(trace[done:], done))
-                self.trail_len[lead] = len(trace)
-        batch.clock = self.clock
-        values = dict(meta or {})
-        values.update(self.sink.marker())
-        self.store.commit_batch(batch, values)
-        self.report.actions += len(batch.actions)
-        self.batch = _empty_batch()
-        self.touched = set()
-        self.sink.write_new()
-
-
-def _empty_batch() -> Batch:
-    return Batch(events=[], leads=[], states={}, actions=[], clock=None)
-
-
-def snapshot_parts(engine: Engine, lead: str) -> tuple[dict[str, Any], list[Any]]:
-    """The lead's saved state without its trail, and the trail (entries as (at, kind, message,
-    rule)). Equal to `engine.snapshot_lead` split in two (a test holds it to that); reads the
-    engine's lead record directly when it can, so a batch does not copy every lead's whole trail."""
-    record = getattr(engine, "leads", {}).get(lead)
-    if record is not None and hasattr(record, "to_dict"):
-        return record.to_dict(), record.trace or []
-    data = engine.snapshot_lead(lead)
-    trace = data.pop("trace", None) or []
-    return data, [tuple(e) for e in trace]
-
-
-def _entry(entry: Any) -> tuple[float, str, str, str | None]:
-    if isinstance(entry, (list, tuple)):
-        return entry[0], entry[1], entry[2], entry[3]
-    return entry.at, entry.kind, entry.message, entry.rule
-
-
-def _due_leads(engine: Engine, until: float) -> list[str]:
-    """The leads whose timers fire by `until`, so their changed state is saved even when the
-    timer produced no action. Uses the engine's `pop_changed()` when it has one; else reads its
-    timer heap (entries `(due, ..., lead id at [4], ...)`), visiting only entries due by `until`."""
-    if hasattr(engine, "pop_changed"):
-        return []
-    heap = getattr(engine, "heap", None)
-    if not heap:
-        return []
-    found, stack = [], [0]
-    while stack:
-        i = stack.pop()
-        if i < len(heap) and heap[i][0] <= until:
-            found.append(heap[i][4])
-            stack += (2 * i + 1, 2 * i + 2)
-    return found
+            walker.run_until(plan.until)
+        walker.commit(checkpoint=True)
 
 
 def _rejected_ids(rejected: list[Rejected]) -> set[str]:
     """Lead ids whose row was refused (so their events can say so)."""
     return {r.lead for r in rejected if r.kind == "lead" and r.lead is not None}
-
-
-def action_line(action: Action) -> str:
-    """The JSON line of an action, as written to the outbox and the actions file."""
-    return json.dumps(action.to_dict(), ensure_ascii=False)

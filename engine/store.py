@@ -12,6 +12,10 @@ Tables (all JSON is UTF-8 text):
   timers), without its explain trail, which is kept apart:
 - `trail(lead, n, at, kind, message, rule)`: the explain trail, append-only (entry `n` of a lead
   never changes), so a batch writes only the entries it added.
+- `journal(seq, kind, lead, ref, at, data)`: every call the runner made to the engine, in order
+  (`add` a lead, `update` its attributes, `event` (ref = event id), `until`: timers run up to `at`).
+  The states above are a checkpoint: `meta.checkpoint_journal` / `checkpoint_outbox` say how far
+  they reach; replaying the journal after them gives back the outbox rows after them.
 - `outbox(seq, lead, at, action, line)`: every action, in the order the engine emitted it; `line` is
   the exact JSON line written to the actions file.
 - `dead_letters(id, source, line, kind, reason, raw, recorded_at)`: rejected input rows.
@@ -44,6 +48,9 @@ CREATE TABLE IF NOT EXISTS lead_state (lead TEXT PRIMARY KEY, state TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS trail (
   lead TEXT NOT NULL, n INTEGER NOT NULL, at REAL NOT NULL, kind TEXT NOT NULL,
   message TEXT NOT NULL, rule TEXT, PRIMARY KEY (lead, n)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (
+  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, lead TEXT NOT NULL, ref TEXT, at REAL NOT NULL,
+  data TEXT);
 CREATE TABLE IF NOT EXISTS outbox (
   seq INTEGER PRIMARY KEY, lead TEXT NOT NULL, at REAL NOT NULL, action TEXT NOT NULL,
   line TEXT NOT NULL);
@@ -79,6 +86,8 @@ class Batch:
     actions: list[tuple[str, float, str, str]]  # lead, at, kind, JSON line
     clock: float | None
     trail: list[tuple[str, int, float, str, str, str | None]] = field(default_factory=list)
+    journal: list[tuple[str, str, str | None, float, str | None]] = field(default_factory=list)
+    checkpoint: bool = False  # states and trail are written: the journal so far is covered
 
 
 class Store:
@@ -203,7 +212,8 @@ class Store:
         return int(row[0] or 0)
 
     def count(self, table: str) -> int:
-        assert table in ("leads", "events", "outbox", "dead_letters", "lead_state", "trail")
+        assert table in ("leads", "events", "outbox", "dead_letters", "lead_state", "trail",
+                         "journal")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def dead_letters(self) -> list[tuple[str, int, str, str, str]]:
@@ -235,11 +245,25 @@ class Store:
                 "INSERT INTO outbox(lead, at, action, line) VALUES (?, ?, ?, ?)", batch.actions
             )
             self.db.executemany("INSERT INTO trail VALUES (?, ?, ?, ?, ?, ?)", batch.trail)
+            self.db.executemany(
+                "INSERT INTO journal(kind, lead, ref, at, data) VALUES (?, ?, ?, ?, ?)",
+                batch.journal)
             values = dict(meta or {})
             if batch.clock is not None:
                 values["clock"] = repr(batch.clock)
+            last = self.last_seq()
+            if batch.checkpoint:
+                row = self.db.execute("SELECT MAX(seq) FROM journal").fetchone()
+                values["checkpoint_journal"] = str(row[0] or 0)
+                values["checkpoint_outbox"] = str(last)
             self._write_meta(values)
-            return self.last_seq()
+            return last
+
+    def journal_after(self, seq: int) -> list[tuple[Any, ...]]:
+        """Journal rows after `seq`, each with its event's type, time and props when an event."""
+        sql = ("SELECT j.kind, j.lead, j.ref, j.at, j.data, e.type, e.at, e.props FROM journal j "
+               "LEFT JOIN events e ON e.id = j.ref WHERE j.seq > ? ORDER BY j.seq")
+        return list(self.db.execute(sql, (seq,)))
 
     def add_dead_letters(self, rows: Iterable[tuple[str, int, str, str, str]], now: float) -> int:
         """Record rejected rows (source, line, kind, reason, raw); a row seen before is kept once.

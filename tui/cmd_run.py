@@ -46,7 +46,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when any input row was rejected")
     p.add_argument("--batch-size", type=positive_int, default=5000, metavar="N",
-                   help="events per committed transaction (default 5000)")
+                   help="engine calls per committed transaction (default 5000)")
+    p.add_argument("--checkpoint-every", type=positive_int, default=100_000, metavar="N",
+                   help="engine calls between two saves of every changed lead's state; a killed "
+                   "run replays at most this many (default 100000)")
 
 
 def time_arg(text: str) -> float:
@@ -110,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         rule_files=list(args.files), programs=programs, leads_path=args.leads,
         events_path=args.events, db_path=args.db, until=args.until,
         actions_path=args.actions, seed=args.seed, migrate=args.migrate,
-        batch_size=args.batch_size,
+        batch_size=args.batch_size, checkpoint_every=args.checkpoint_every,
     )
     try:
         report = run_live(options, sys.stdout)

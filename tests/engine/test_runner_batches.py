@@ -141,9 +141,11 @@ def test_timers_run_between_events_in_time_order(files: dict[str, Path]) -> None
                          "content": "day1"}
 
 
+@pytest.mark.parametrize("checkpoint_every", [1, 6, 1000])
 @pytest.mark.parametrize("crash_after", [1, 2, 5, 9])
 def test_crash_between_batches_then_resume_gives_the_same_file(
-    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, crash_after: int
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, crash_after: int,
+    checkpoint_every: int,
 ) -> None:
     run_live(options(files, "clean", batch_size=4), None)  # type: ignore[arg-type]
     real_write = engine.runner_actions.ActionsFile.write_new
@@ -158,7 +160,8 @@ def test_crash_between_batches_then_resume_gives_the_same_file(
 
     monkeypatch.setattr(engine.runner_actions.ActionsFile, "write_new", flaky)
     with pytest.raises(Crash):
-        run_live(options(files, "crashy", batch_size=4), None)  # type: ignore[arg-type]
+        run_live(options(files, "crashy", batch_size=4, checkpoint_every=checkpoint_every),
+                 None)  # type: ignore[arg-type]
     monkeypatch.setattr(engine.runner_actions.ActionsFile, "write_new", real_write)
     run_live(options(files, "crashy", batch_size=7), None)  # type: ignore[arg-type]
     clean = (files["dir"] / "clean.jsonl").read_bytes()

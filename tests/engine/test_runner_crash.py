@@ -58,7 +58,8 @@ def generate(folder: Path, leads: int, events_per_lead: int, seed: int = 5) -> i
 def command(db: str, actions: str) -> list[str]:
     return [sys.executable, "-m", "tui.cli", "run", RULES, "--leads", "gen_leads.csv",
             "--events", "gen_events.jsonl", "--db", db, "--actions", actions,
-            "--batch-size", "300", "--until", "2026-02-25T00:00:00Z"]
+            "--batch-size", "300", "--checkpoint-every", "2000", "--until",
+            "2026-02-25T00:00:00Z"]
 
 
 def outbox_rows(db: Path) -> int:

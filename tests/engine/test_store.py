@@ -30,7 +30,7 @@ def test_batch_commits_everything(tmp_path: Path) -> None:
     assert store.clock() == 10.0
     assert store.known_event_ids(["e1", "e3"]) == {"e1"}
     assert store.leads() == {"L1": (None, {"size": 3.0})}
-    assert store.state("L1") == {"id": "L1", "n": 2}
+    assert store.state("L1") == {"id": "L1", "n": 2, "trace": []}
     assert list(store.outbox_after(0)) == [(1, '{"lead": "L1"}')]
 
 
@@ -70,3 +70,22 @@ def test_not_a_database(tmp_path: Path) -> None:
 def test_readonly_needs_an_existing_db(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such database"):
         Store(str(tmp_path / "missing.db"), readonly=True)
+
+
+def test_checkpoint_marks_how_far_the_states_reach(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "db"))
+    first = batch(event("e1"))
+    first.journal = [("event", "L1", "e1", 10.0, None)]
+    first.trail = [("L1", 0, 10.0, "event", "opened", None)]
+    first.checkpoint = True
+    store.commit_batch(first)
+    second = batch(event("e2", at=20.0), clock=20.0)
+    second.journal = [("event", "L1", "e2", 20.0, None), ("until", "", None, 30.0, None)]
+    store.commit_batch(second)
+    assert store.get("checkpoint_journal") == "1"
+    assert store.get("checkpoint_outbox") == "1"
+    assert store.journal_after(1) == [
+        ("event", "L1", "e2", 20.0, None, "opened", 20.0, '{"content":"w"}'),
+        ("until", "", None, 30.0, None, None, None, None),
+    ]
+    assert store.state("L1")["trace"] == [[10.0, "event", "opened", None]]
