@@ -87,9 +87,11 @@ class BehaviourModel:
         if u(0) < b.bounce.get(channel, 0.0):
             return [Response(_later(t, 60), "bounced", props, origin=origin)]
         excess = self._fatigue_after_touch(i, t)
-        relevant = self.stage_of.get(content) is not None and self.stage_of[content] == lead_stage
+        content_stage = self.stage_of.get(content)
+        relevant = content_stage is None or content_stage == lead_stage
         mult = self.responsive[self.pop.persona_of[i]].get(channel, 1.0)
-        mult *= (b.relevance_bonus if relevant else b.irrelevance_factor)
+        if content_stage is not None:  # content for no stage in particular: neither bonus nor cut
+            mult *= b.relevance_bonus if relevant else b.irrelevance_factor
         mult *= math.exp(-b.fatigue_per_touch * excess)
         gain_factor = 1.0 if relevant else b.irrelevant_gain_factor
         out: list[Response] = []

@@ -239,6 +239,7 @@ def _organic(m: Model, t: float, i: int, payload: object) -> None:
     kept = m.organic.keep(i, j, c)
     if kept is not None:
         spec, props = kept
+        m.metrics.count[f"organic.{spec.event}"] += 1
         m.behaviour.engaged(i, spec.readiness_gain)
         m.ingest(i, t, spec.event, props)
         if spec.event == "visited" and m.behaviour.visit_converts(m.organic.u(i, c, 2), i):
