@@ -88,6 +88,7 @@ class ModuleBuilder:
         self._where_ctx = False
         self._depth = 0
         self.inline_static = False
+        self.in_round = False
         self.counted: dict[str, float] = {}
         self.counted_where: set[str] = set()
         self.content_actions: set[str] = set()
@@ -123,8 +124,16 @@ class ModuleBuilder:
         namespace = self.globals
         exec(compile(source, "<nurture rules>", "exec"), namespace)  # noqa: S102
         self.source = source
-        return {k: v for k, v in namespace.items() if k.startswith(("_c", "_w"))
+        return {k: v for k, v in namespace.items() if k.startswith(("_c", "_w", "_round"))
                 and callable(v) and k not in ("_cnt", "_cntw")}
+
+    def inline(self, expr: ir.Expr, scores_local: bool = True) -> str:
+        """A condition as an expression over the fused round's locals."""
+        self.in_round = "round" if scores_local else "entry"
+        try:
+            return self._bool(expr)
+        finally:
+            self.in_round = False
 
     # ------------------------------------------------------------ booleans
 
@@ -272,6 +281,8 @@ class ModuleBuilder:
                 "L, P, t)")
 
     def _score(self, name: str | None) -> str:
+        if self.in_round == "round":  # the fused round computed every block once, into locals
+            return "_tot" if name is None else f"_s{int(self.block_index[name])}"
         if name is None:
             return "(" + " + ".join(self._block(i) for i in range(len(self.blocks))) + ")" \
                 if self.blocks else "0.0"

@@ -10,6 +10,7 @@ from typing import Any
 from dsl import ir
 from engine.analysis import TimeSources, is_static
 from engine.codegen import ModuleBuilder
+from engine.fused import entry_source, round_source
 
 Cond = Callable[..., bool]
 
@@ -89,7 +90,11 @@ class CompiledProgram:
         self.times = TimeSources(self.blocks, seg_exprs)
         self._pending: list[tuple[Any, str, str]] = []
         self._compile_all(program, seg_exprs)
+        self.mb.lines.append(round_source(program, self.mb, self.stages))
+        self.mb.lines.append(entry_source(program, self.mb))
         fns = self.mb.build()
+        self.round_fn = fns["_round"]
+        self.entry_fn = self.mb.globals["_entry"]
         for obj, attr, name in self._pending:
             value = fns[name]
             if isinstance(obj, list):

@@ -6,7 +6,7 @@ import heapq
 from datetime import UTC, datetime
 from typing import Any
 
-from dsl.ir import Program
+from dsl.ir import NON_ENGAGEMENT_EVENTS, Program
 from engine.codegen import norm_number, norm_text, raw_text
 from engine.compiled import CompiledProgram
 from engine.model import Action, Event, Explanation, Lead, LeadView, TraceEntry
@@ -49,6 +49,7 @@ class Engine(RoundMixin, SequenceMixin):
         for cp in self.progs:
             self.special |= cp.mb.content_actions
         self.type_sources = self._sources_by_type()
+        self.plans: dict[str, tuple] = {}
 
     def _sources_by_type(self) -> dict[str, list[tuple[int, list[tuple]]]]:
         """Per event type, the time sources whose next instant that event can bring earlier."""
@@ -135,6 +136,22 @@ class Engine(RoundMixin, SequenceMixin):
 
     # ------------------------------------------------------------ events
 
+    def _plan(self, typ: str) -> tuple:
+        """Per event type, what an event of that type touches (computed once)."""
+        plan = self.plans.get(typ)
+        if plan is None:
+            filters = self.filters.get(typ)
+            points = [(cp, cp.event_rules.get(typ)) for cp in self.progs]
+            sources = self.type_sources.get(typ)
+            if sources and all(s[0] == "score" and s[3] == "up" for _, ch in sources for s in ch):
+                sources = [(pidx, ch, True) for pidx, ch in sources]
+            elif sources:
+                sources = [(pidx, ch, False) for pidx, ch in sources]
+            plan = self.plans[typ] = (
+                typ in self.counted, filters, typ not in NON_ENGAGEMENT_EVENTS,
+                typ in self.special, points, sources)
+        return plan
+
     def ingest(self, event: Event, now: float) -> list[Action]:
         at = event.at
         if at > now:
@@ -145,24 +162,53 @@ class Engine(RoundMixin, SequenceMixin):
             self._run_due(now, out, strict=True)
         L = self.leads[event.lead]
         typ = event.type
+        props = event.props
         if at < now:
             self._late = True
             if L.trace is not None:
-                self._tr(L, now, "event", f"{typ} {_props_text(event.props)} (late, at "
+                self._tr(L, now, "event", f"{typ} {_props_text(props)} (late, at "
                          f"{datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ})")
         elif L.trace is not None:
-            self._tr(L, now, "event", f"{typ} {_props_text(event.props)}")
-        self._record(L, typ, at, event.props, now)
-        self._round(L, now, out, typ, at, event.props)
+            self._tr(L, now, "event", f"{typ} {_props_text(props)}")
+        stored, filters, engagement, special, points, sources = self.plans.get(typ) or \
+            self._plan(typ)
+        # what the lead did: counts, days_since, content checks, flags
+        L.n_arr = n = L.n_arr + 1
+        L.arr[typ] = n
+        if stored:
+            self._store(L, typ, at, props, now)
+        if filters is not None:
+            for key, fn in filters:
+                if fn(props, L, None, now):
+                    self._store(L, key, at, None, now)
+        last = L.last.get(typ)
+        if last is None or at > last:
+            L.last[typ] = at
+        if engagement and at > L.last_eng:
+            L.last_eng = at
+        if special:
+            self._special(L, typ, props, now)
+        # engagement points, fit, stages, flags, handoff; then exits, enrolments, due steps
+        progs = L.progs
+        for cp, rules in points:
+            P = progs[cp.index]
+            if rules:
+                self._points(cp, L, P, rules, at, props, now)
+            cp.round_fn(self, cp, L, P, now, out)
+        for cp in self.progs:
+            P = progs[cp.index]
+            cp.entry_fn(self, cp, L, P, now, typ, out)
+            if P.n_enr:
+                self._due_steps(cp, L, P, now, out)
         self._late = None
         if self._rewake:
-            self._rewake = False
             self._wake_full(L, now)
-            return out
-        sources = self.type_sources.get(typ)
-        if sources:
-            for pidx, chosen in sources:
-                c = next_wake(self.progs[pidx], L, L.progs[pidx], chosen, now)
+        elif sources:
+            for pidx, chosen, up_only in sources:
+                P = progs[pidx]
+                if up_only and min(P.eng) >= 0.0:
+                    continue  # only positive points, which only decay: nothing rises
+                c = next_wake(self.progs[pidx], L, P, chosen, now)
                 if c is not None and (L.wake is None or c < L.wake):
                     self._push_wake(L, c)
         return out
@@ -170,34 +216,18 @@ class Engine(RoundMixin, SequenceMixin):
     def _round(self, L: LeadState, t: float, out: list[Action], etype: str | None,
                at: float, props: dict) -> None:
         progs = L.progs
-        enrolled = False
         for cp in self.progs:
             P = progs[cp.index]
             if etype is not None:
                 rules = cp.event_rules.get(etype)
                 if rules:
                     self._points(cp, L, P, rules, at, props, t)
-            if cp.fit_dynamic:
-                self._fit(cp, L, P, t)
-            if P.stage < cp.top_stage:
-                self._stages(cp, L, P, t)
-            if (cp.lifecycle and (P.mql_at is None or P.sql_at is None)) or (
-                    cp.sunset is not None and not L.sunset):
-                self._lifecycle(cp, L, P, t, out)
-            if cp.handoffs:
-                self._handoff(cp, L, P, t, out)
+            cp.round_fn(self, cp, L, P, t, out)
+        for cp in self.progs:
+            P = progs[cp.index]
+            cp.entry_fn(self, cp, L, P, t, etype, out)
             if P.n_enr:
-                enrolled = True
-        if enrolled:
-            for cp in self.progs:
-                if progs[cp.index].n_enr:
-                    self._exits(cp, L, progs[cp.index], t, out)
-        for cp in self.progs:
-            if cp.enter_when or (etype is not None and etype in cp.enter_on):
-                self._enrol_all(cp, L, progs[cp.index], t, etype, out)
-        for cp in self.progs:
-            if progs[cp.index].n_enr:
-                self._due_steps(cp, L, progs[cp.index], t, out)
+                self._due_steps(cp, L, P, t, out)
 
     # ------------------------------------------------------------ timers
 

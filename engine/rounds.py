@@ -146,13 +146,18 @@ class RoundMixin:
         awards = P.capw.get(rc.index)
         if awards is None:
             awards = P.capw[rc.index] = []
-        low, high = at - window, at + window
-        while awards and awards[0][0] <= t - window - window:
-            del awards[0]
+        low = at - window
         used = 0.0
-        for x, a in awards:
-            if low < x < high:
+        if not awards or at >= awards[-1][0]:  # in time order: the window is (at - W, at]
+            while awards and awards[0][0] <= low:
+                del awards[0]
+            for x, a in awards:
                 used += a
+        else:  # a late event: every window that holds it, conservatively
+            high = at + window
+            for x, a in awards:
+                if low < x < high:
+                    used += a
         room = cap - used
         if room <= 0.0:
             return 0.0
@@ -177,52 +182,38 @@ class RoundMixin:
                     self._tr(L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule {verb}",
                              cp.rule(line))
 
-    def _stages(self, cp: Any, L: Any, P: Any, t: float) -> None:
-        stage = P.stage
-        for index, fn, line in cp.stage_rules:
-            if index <= stage:
-                return
-            if fn(L, P, t):
-                if L.trace is not None:
-                    self._tr(L, t, "stage", f"stage {cp.stages[stage]} -> {cp.stages[index]}",
-                             cp.rule(line))
-                P.stage = index
-                return
+    def _move(self, cp: Any, L: Any, P: Any, t: float, index: int, line: int) -> None:
+        if L.trace is not None:
+            self._tr(L, t, "stage", f"stage {cp.stages[P.stage]} -> {cp.stages[index]}",
+                     cp.rule(line))
+        P.stage = index
 
-    def _lifecycle(self, cp: Any, L: Any, P: Any, t: float, out: list) -> None:
-        for flag, fn, line in cp.lifecycle:
-            if flag == "mql":
-                if P.mql_at is not None or not fn(L, P, t):
-                    continue
-                P.mql_at = t
-            else:
-                if P.sql_at is not None or not fn(L, P, t):
-                    continue
-                P.sql_at = t
-            rule = cp.rule(line)
-            self._act(out, L, t, flag, cp, rule=rule)
+    def _flag(self, cp: Any, L: Any, P: Any, t: float, flag: str, line: int, out: list) -> None:
+        if flag == "mql":
+            P.mql_at = t
+        else:
+            P.sql_at = t
+        rule = cp.rule(line)
+        self._act(out, L, t, flag, cp, rule=rule)
+        if L.trace is not None:
+            self._tr(L, t, flag, f"became {flag.upper()}", rule)
+
+    def _sunset_now(self, cp: Any, L: Any, t: float, out: list) -> None:
+        L.sunset = True
+        rule = cp.rule(cp.sunset[1])
+        self._act(out, L, t, "sunset", cp, rule=rule)
+        if L.trace is not None:
+            self._tr(L, t, "sunset", "sunset: all nurture stops", rule)
+
+    def _hand(self, cp: Any, L: Any, P: Any, t: float, k: int, out: list) -> None:
+        P.handed[k] = True
+        _, line, sends = cp.handoffs[k]
+        rule = cp.rule(line)
+        self._act(out, L, t, "handoff", cp, rule=rule)
+        if L.trace is not None:
+            self._tr(L, t, "handoff", "handed to sales", rule)
+        for content, channel, within, sline in sends:
+            self._act(out, L, t, "task", cp, content=content, channel=channel,
+                      due=t + within, rule=cp.rule(sline))
             if L.trace is not None:
-                self._tr(L, t, flag, f"became {flag.upper()}", rule)
-        if cp.sunset is not None and not L.sunset and cp.sunset[0](L, P, t):
-            L.sunset = True
-            rule = cp.rule(cp.sunset[1])
-            self._act(out, L, t, "sunset", cp, rule=rule)
-            if L.trace is not None:
-                self._tr(L, t, "sunset", "sunset: all nurture stops", rule)
-
-    def _handoff(self, cp: Any, L: Any, P: Any, t: float, out: list) -> None:
-        for k, (fn, line, sends) in enumerate(cp.handoffs):
-            if P.handed[k] or not fn(L, P, t):
-                continue
-            P.handed[k] = True
-            rule = cp.rule(line)
-            self._act(out, L, t, "handoff", cp, rule=rule)
-            if L.trace is not None:
-                self._tr(L, t, "handoff", "handed to sales", rule)
-            for content, channel, within, sline in sends:
-                self._act(out, L, t, "task", cp, content=content, channel=channel,
-                          due=t + within, rule=cp.rule(sline))
-                if L.trace is not None:
-                    self._tr(L, t, "task", f"sales task {content}", cp.rule(sline))
-
-
+                self._tr(L, t, "task", f"sales task {content}", cp.rule(sline))

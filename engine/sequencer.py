@@ -29,6 +29,11 @@ class SequenceMixin:
                 return c.rule(c.sunset[1])
         return None
 
+    def _check_exit(self, cp: Any, sc: Any, L: Any, P: Any, t: float, out: list) -> None:
+        why = self._exit_reason(cp, sc, L, P, t)
+        if why is not None:
+            self._exit(cp, sc, L, P, t, why[0], why[1], out)
+
     def _exits(self, cp: Any, L: Any, P: Any, t: float, out: list) -> None:
         for si, enr in enumerate(P.enr):
             if enr is None:

@@ -1,0 +1,68 @@
+"""The fused round: one generated function per program that evaluates, at one instant, the
+block values once, then stages, lifecycle flags, sunset and handoffs with their conditions inline
+(DSL.md's order at one instant). Changes go through the engine's slow-path methods (`_move`,
+`_flag`, `_sunset_now`, `_hand`), which also write the actions and the explain trail."""
+
+from __future__ import annotations
+
+from dsl import ir
+from engine.codegen import ModuleBuilder
+
+
+def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> str:
+    lines = ["def _round(E, CP, L, P, t, out):"]
+    if any(isinstance(r, ir.FitRule) for b in program.scores for r in b.rules):
+        lines.append("    if CP.fit_dynamic:\n        E._fit(CP, L, P, t)")
+    names = []
+    for i, block in enumerate(program.scores):
+        if block.decay is None:
+            lines.append(f"    _s{i} = P.fit[{i}] + P.eng[{i}]")
+        else:
+            base = 1.0 - block.decay.percent / 100.0
+            inv = 1.0 / float(block.decay.every.seconds)
+            lines.append(f"    _s{i} = P.fit[{i}] + P.eng[{i}] * {base!r} ** ((t - P.ref[{i}]) "
+                         f"* {inv!r})")
+        names.append(f"_s{i}")
+    lines.append(f"    _tot = {' + '.join(names) if names else '0.0'}")
+    rules = sorted(program.stage_rules, key=lambda r: -stages.index(r.stage))
+    for k, rule in enumerate(rules):
+        index = stages.index(rule.stage)
+        word = "if" if k == 0 else "elif"
+        lines.append(f"    {word} P.stage < {index} and {mb.inline(rule.condition)}:")
+        lines.append(f"        E._move(CP, L, P, t, {index}, {rule.span.line})")
+    for lc in (program.mql, program.sql):
+        if lc is not None:
+            lines.append(f"    if P.{lc.flag}_at is None and {mb.inline(lc.condition)}:")
+            lines.append(f"        E._flag(CP, L, P, t, {lc.flag!r}, {lc.span.line}, out)")
+    if program.policy is not None and program.policy.sunset is not None:
+        lines.append(f"    if not L.sunset and {mb.inline(program.policy.sunset)}:")
+        lines.append("        E._sunset_now(CP, L, t, out)")
+    for k, h in enumerate(program.handoffs):
+        lines.append(f"    if not P.handed[{k}] and {mb.inline(h.condition)}:")
+        lines.append(f"        E._hand(CP, L, P, t, {k}, out)")
+    return "\n".join(lines) + "\n"
+
+
+def entry_source(program: ir.Program, mb: ModuleBuilder) -> str:
+    """`_entry`: exits of enrolled sequences, then enrolments in file order."""
+    lines = ["def _entry(E, CP, L, P, t, etype, out):"]
+    if not program.sequences:
+        return lines[0] + "\n    return\n"
+    lines.append("    if P.n_enr:")
+    for si, seq in enumerate(program.sequences):
+        lines.append(f"        if P.enr[{si}] is not None:")
+        lines.append(f"            E._check_exit(CP, CP.sequences[{si}], L, P, t, out)")
+    for si, seq in enumerate(program.sequences):
+        if isinstance(seq.enter, ir.EnterOn):
+            lines.append(f"    if etype == {seq.enter.event!r}:")
+            lines.append(f"        E._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
+            continue
+        cond = seq.enter.condition if isinstance(seq.enter, ir.EnterWhen) else (
+            seq.audience or ir.Bool(value=True))
+        lines.append(f"    _e = {mb.inline(cond, scores_local=False)}")
+        lines.append(f"    if _e and not P.ewhen[{si}]:")
+        lines.append(f"        P.ewhen[{si}] = True")
+        lines.append(f"        E._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
+        lines.append("    else:")
+        lines.append(f"        P.ewhen[{si}] = _e")
+    return "\n".join(lines) + "\n"
