@@ -9,7 +9,8 @@ from dsl import ir
 
 # A time source: ("days", event, bound seconds, way, consumer)
 #              | ("count", event, window seconds, way, consumer)
-#              | ("score", block indexes, constant, way, consumer) | ("poll", seconds, way, consumer)
+#              | ("score", block indexes, constant, way, consumer)
+#              | ("poll", seconds, way, consumer)
 # `way` is "up", "down" or "both"; `consumer` names the rule that reads it, e.g. ("stage", 2).
 TimeSource = tuple
 POLL_SECONDS = 3600.0

@@ -49,7 +49,7 @@ def entry_source(program: ir.Program, mb: ModuleBuilder) -> str:
     if not program.sequences:
         return lines[0] + "\n    return\n"
     lines.append("    if P.n_enr:")
-    for si, seq in enumerate(program.sequences):
+    for si in range(len(program.sequences)):
         lines.append(f"        if P.enr[{si}] is not None:")
         lines.append(f"            E._check_exit(CP, CP.sequences[{si}], L, P, t, out)")
     for si, seq in enumerate(program.sequences):

@@ -151,8 +151,8 @@ class RoundMixin:
         if not awards or at >= awards[-1][0]:  # in time order: the window is (at - W, at]
             while awards and awards[0][0] <= low:
                 del awards[0]
-            for x, a in awards:
-                used += a
+            for award in awards:
+                used += award[1]
         else:  # a late event: every window that holds it, conservatively
             high = at + window
             for x, a in awards:

@@ -36,7 +36,8 @@ class ProgState:
     """One lead under one program."""
 
     __slots__ = ("a", "r", "seg", "fitc", "fitd", "fith", "fit", "eng", "ref", "capw", "stage",
-                 "mql_at", "sql_at", "handed", "enr", "n_enr", "last_exit", "ever", "ewhen", "seqtouch")
+                 "mql_at", "sql_at", "handed", "enr", "n_enr", "last_exit", "ever", "ewhen",
+                 "seqtouch")
 
     def __init__(self, n_seg: int, n_blocks: int, n_dyn_fit: int, n_handoffs: int,
                  n_seq: int) -> None:
