@@ -104,6 +104,7 @@ def load_programs(files: list[str]) -> list[Program] | None:
 def run(args: argparse.Namespace) -> int:
     from engine.io import InputError
     from engine.runner import RunError, RunOptions, run_live
+    from engine.runner_walk import ReplayMismatch
     from engine.store import StoreError
 
     programs = load_programs(args.files)
@@ -117,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         report = run_live(options, sys.stdout)
-    except (RunError, InputError, StoreError) as err:
+    except (RunError, InputError, StoreError, ReplayMismatch) as err:
         print(f"nurture run: {err}", file=sys.stderr)
         return exitcodes.USER_ERROR
     print_report(report, args)

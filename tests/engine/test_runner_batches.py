@@ -236,3 +236,57 @@ def test_actions_file_deleted_is_rebuilt_from_the_outbox(files: dict[str, Path])
     (files["dir"] / "d.jsonl").unlink()
     run_live(options(files, "d"), None)  # type: ignore[arg-type]
     assert (files["dir"] / "d.jsonl").read_bytes() == before
+
+
+def test_saved_state_is_the_engines_snapshot_split_in_two() -> None:
+    """The runner reads the engine's lead record directly; it must equal `snapshot_lead`."""
+    from engine.core import Engine
+    from engine.model import Event as RealEvent
+    from engine.model import Lead as RealLead
+    from engine.runner_walk import snapshot_parts
+
+    real = Engine([dsl.compile_source(RULES + "score s:\n  +1 on opened\n", "x.nurture")])
+    real.add_lead(RealLead("L1", T0, {"size": 3.0}), T0)
+    real.ingest(RealEvent("e1", "L1", "opened", T0 + 60, {"content": "c"}), T0 + 60)
+    state, trace = snapshot_parts(real, "L1")
+    whole = real.snapshot_lead("L1")
+    assert whole.pop("trace") == [[e.at, e.kind, e.message, e.rule] for e in trace]
+    assert json.loads(json.dumps(state)) == json.loads(json.dumps(whole))
+
+
+def crash_midway(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    real_write = engine.runner_actions.ActionsFile.write_new
+    calls = {"n": 0}
+
+    def flaky(self: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise Crash
+        return real_write(self)
+
+    monkeypatch.setattr(engine.runner_actions.ActionsFile, "write_new", flaky)
+    with pytest.raises(Crash):
+        run_live(options(files, name, batch_size=4), None)  # type: ignore[arg-type]
+    monkeypatch.setattr(engine.runner_actions.ActionsFile, "write_new", real_write)
+
+
+def test_rules_cannot_change_under_an_interrupted_run(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crash_midway(files, monkeypatch, "i")
+    files["rules"].write_text(RULES + "segment big: size > 3\n")
+    with pytest.raises(RunError, match="was interrupted: finish it first"):
+        run_live(options(files, "i", migrate=True), None)  # type: ignore[arg-type]
+
+
+def test_a_tampered_outbox_is_detected_on_replay(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.runner_walk import ReplayMismatch
+
+    crash_midway(files, monkeypatch, "t")
+    store = Store(str(files["dir"] / "t.db"))
+    store.db.execute("DELETE FROM outbox WHERE seq = 2")
+    store.close()
+    with pytest.raises(ReplayMismatch, match="the database was changed by hand"):
+        run_live(options(files, "t"), None)  # type: ignore[arg-type]
