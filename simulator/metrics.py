@@ -193,6 +193,9 @@ class RunMetrics:
         for (seq, step, arm), members in sorted(self.arms.items()):
             out[f"arm.{seq}.{step}.{arm}.rate"] = self._rate(members)
             out[f"arm.{seq}.{step}.{arm}.n"] = len(members)
+            first = self.arms.get((seq, step, 1))
+            if arm != 1 and first:  # lift of this arm over the first one (points)
+                out[f"arm.{seq}.{step}.{arm}.lift"] = self._rate(members) - self._rate(first)
 
     def result(self, sales: dict[str, float]) -> dict[str, object]:
         out: dict[str, float] = dict(sorted(self.count.items()))

@@ -164,6 +164,9 @@ class Report:
             n = self.mean(f"arm.{seq}.{step}.{arm}.n")
             self.row(f"split {step}, arm {arm}", key, pct,
                      note=f"converted ({label}, {num(n)} leads sent)")
+            if self.get(f"arm.{seq}.{step}.{arm}.lift"):
+                self.row(f"  arm {arm} vs arm 1", f"arm.{seq}.{step}.{arm}.lift",
+                         lambda x: f"{100 * x:+.1f} pts")
 
     def _sales(self) -> None:
         if not self.mean("sales.tasks"):
