@@ -1,7 +1,7 @@
 """`nurture compare A B [...] [--scenario S] [...]`: forecast several rule files on the same
 synthetic leads and random streams, and print their differences with 90% intervals.
 
-The scenario (given, or derived from the first file's `lead:` block) is checked against every
+The scenario (given, or derived from each file's `lead:` block) is checked against every
 file. stdout holds only the report; the progress bar goes to stderr when it is a terminal.
 """
 
