@@ -66,8 +66,12 @@ class Walker:
     def ingest(self, e: EventRow, at: float, late: bool) -> None:
         from engine import Event
 
-        self.advance_before(at)
-        self.collect(self.engine.ingest(Event(e.id, e.lead, e.type, e.at, e.props), at))
+        due = self.engine.next_due()
+        if due is not None and due < at:
+            self._advance(at, inclusive=False)
+        actions = self.engine.ingest(Event(e.id, e.lead, e.type, e.at, e.props), at)
+        if actions:
+            self.collect(actions)
         self.batch.events.append(StoredEvent(e.id, e.lead, e.type, e.at, e.props, at, late))
         self._journal("event", e.lead, e.id, at, None)
 
