@@ -6,6 +6,7 @@ nothing to say (no split, no sales task) are left out.
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 
 CHANNELS = ("email", "sms", "ad", "social", "mail", "task")
@@ -63,10 +64,54 @@ class Report:
             f"{f['runs']} run{'s' if f['runs'] != 1 else ''} · seed {f['seed']}",
             "Each figure: mean over runs  [90% interval: 5th – 95th percentile of runs].",
         ]
-        for part in (self._outcomes, self._timing, self._channels, self._money,
+        for part in (self._headline, self._outcomes, self._timing, self._channels, self._money,
                      self._sequences, self._sales):
             part()
         return "\n".join(self.lines) + "\n"
+
+    def _range(self, key: str, how=num) -> str:
+        s = self.get(key) or {}
+        if s.get("lo") is None or s.get("lo") == s.get("hi"):
+            return ""
+        return f"; 90% of runs: {how(s['lo'])} to {how(s['hi'])}"
+
+    def say(self, text: str) -> None:
+        self.lines.append(textwrap.fill(text, width=96, initial_indent="  ",
+                                        subsequent_indent="  "))
+
+    def _headline(self) -> None:
+        """Three or four sentences: what to expect, whether nurture pays, what to watch."""
+        self.title("Headline")
+        f = self.f
+        self.say(
+            f"Of {num(f['leads'])} leads over {f['days']:g} days, about "
+            f"{num(self.mean('customers'))} become customers "
+            f"({pct(self.mean('conversion_rate'))}{self._range('customers')}), "
+            f"bringing {money(self.mean('revenue'))} for {money(self.mean('cost'))} of touches "
+            f"and sales tasks.")
+        added = self.get("incremental.customers") or {}
+        if added.get("n"):
+            lo, hi = added["lo"], added["hi"]
+            verdict = ("more customers than without it in nearly every run" if lo > 0 else
+                       "fewer customers than without it in nearly every run" if hi < 0 else
+                       "an effect the runs cannot tell from zero")
+            self.say(f"Against the holdout, nurture adds {added['mean']:+,.1f} customers "
+                     f"(90% of runs: {lo:+,.1f} to {hi:+,.1f}): {verdict}.")
+        self._watch()
+
+    def _watch(self) -> None:
+        notes = []
+        if self.mean("unsubscribe_rate") > 0.02:
+            notes.append(f"{pct(self.mean('unsubscribe_rate'))} of leads unsubscribe")
+        due = self.get("sales.within_due_share") or {}
+        if due.get("mean") is not None and due["mean"] < 0.9:
+            notes.append(f"sales picks up only {pct(due['mean'])} of handoffs in time")
+        if self.mean("sales.backlog_end") > 0.1 * max(self.mean("sales.tasks"), 1):
+            notes.append(f"{num(self.mean('sales.backlog_end'))} handoffs still wait at the end")
+        if self.mean("sales.tasks") and not self.mean("sales.worked"):
+            notes.append("no sales capacity: handoffs are never worked")
+        if notes:
+            self.say("Watch: " + "; ".join(notes) + ".")
 
     def _outcomes(self) -> None:
         self.title("Outcomes")
@@ -103,7 +148,7 @@ class Report:
             touches = self.mean(f"touches.{c}") if c != "task" else self.mean("sales.tasks")
             opens = self.get(f"open_rate.{c}")
             clicks = self.get(f"click_rate.{c}")
-            o = pct(opens["mean"]) if opens else "-"
+            o = pct(opens["mean"]) if opens and opens["mean"] else "-"
             k = pct(clicks["mean"], 2) if clicks else "-"
             self.lines.append(f"  {c:<9}{num(touches):>10}{o:>11}{k:>12}"
                               f"{money(self.mean(f'cost.{c}')):>12}")
