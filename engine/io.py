@@ -15,19 +15,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
-from collections.abc import Container, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Container, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dsl.diagnostics import did_you_mean
-from dsl.ir import BUILTIN_EVENTS, CHANNELS
+from engine.io_values import Schema, check_attr, check_props, format_time, parse_time, plain
 
-if TYPE_CHECKING:
-    from dsl.ir import Program
+__all__ = ["EventRow", "InputError", "LeadRow", "Rejected", "Schema", "format_time",
+           "parse_time", "read_events", "read_leads"]
 
 
 class InputError(Exception):
@@ -63,101 +59,6 @@ class Rejected:
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}"
-
-
-# ---------------------------------------------------------------- time
-
-
-def parse_time(value: object) -> float:
-    """ISO 8601 text -> epoch seconds; no offset means UTC. ValueError when it is not one."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(value)
-    parsed = datetime.fromisoformat(value.strip())
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
-
-
-def format_time(seconds: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
-
-
-# ---------------------------------------------------------------- schema
-
-
-@dataclass
-class Schema:
-    """What a row may hold: the union of every rule file's `lead:` block and event types."""
-
-    attrs: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
-    events: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    @classmethod
-    def from_programs(cls, programs: Iterable[Program]) -> Schema:
-        schema = cls(events={k: dict(v) for k, v in BUILTIN_EVENTS.items()})
-        for program in programs:
-            for decl in program.lead:
-                schema.attrs.setdefault(decl.name, []).append((decl.type, tuple(decl.options)))
-            for event in program.events:
-                props = schema.events.setdefault(event.name, {})
-                props.update({p.name: p.type for p in event.props})
-        return schema
-
-
-def _check_attr(schema: Schema, name: str, value: object) -> tuple[object, str | None]:
-    """(the value to keep, None) or (None, the reason it is wrong). Empty means missing."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, None
-    if name == "timezone":
-        return _check_timezone(value)
-    kept: object = value
-    for kind, options in schema.attrs.get(name, ()):
-        if kind == "number":
-            number = _as_number(value)
-            if number is None:
-                return None, f"column '{name}': {value!r} is not a number"
-            kept = number
-        elif kind == "one_of":
-            text = str(value).strip().lower()
-            match = next((o for o in options if o.strip().lower() == text), None)
-            if match is None:
-                allowed = ", ".join(repr(o) for o in options)
-                return None, f"column '{name}': {value!r} is not one of {allowed}"
-            kept = match
-        elif isinstance(value, (dict, list, bool)):
-            return None, f"column '{name}': {value!r} is not text"
-        else:
-            kept = value if isinstance(value, str) else _plain(value)
-    return kept, None
-
-
-def _check_timezone(value: object) -> tuple[object, str | None]:
-    name = str(value).strip()
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None, f"column 'timezone': unknown time zone {value!r}"
-    return name, None
-
-
-def _plain(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _as_number(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return number if number == number and abs(number) != float("inf") else None
-    return None
 
 
 # ---------------------------------------------------------------- files
@@ -271,7 +172,7 @@ def _lead_from(
 ) -> tuple[LeadRow | None, str | None]:
     lead_id = record.get("id")
     if isinstance(lead_id, (int, float)) and not isinstance(lead_id, bool):
-        lead_id = _plain(lead_id)
+        lead_id = plain(lead_id)
     if not isinstance(lead_id, str) or not lead_id.strip():
         return None, "missing id"
     created = record.get("created_at")
@@ -285,7 +186,7 @@ def _lead_from(
     for name, value in record.items():
         if name in ("id", "created_at"):
             continue
-        kept, reason = _check_attr(schema, name, value)
+        kept, reason = check_attr(schema, name, value)
         if reason:
             return None, reason
         if kept is not None:
@@ -339,31 +240,7 @@ def _event_from(obj: object, line: int, schema: Schema) -> tuple[EventRow | None
         at = parse_time(obj["at"])
     except ValueError:
         return None, f"bad timestamp {obj['at']!r} in 'at'"
-    props, reason = _check_props(kind, obj.get("props"), schema.events[kind])
+    props, reason = check_props(kind, obj.get("props"), schema.events[kind])
     if reason:
         return None, reason
     return EventRow(obj["id"].strip(), obj["lead"].strip(), kind, at, props, line), None
-
-
-def _check_props(
-    kind: str, given: object, declared: dict[str, str]
-) -> tuple[dict[str, object], str | None]:
-    if given is None:
-        return {}, None
-    if not isinstance(given, dict):
-        return {}, f"field 'props' must be an object, got {given!r}"
-    props: dict[str, object] = {}
-    for name, value in given.items():
-        if value is None:
-            continue
-        wanted = declared.get(name)
-        if wanted == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            return {}, f"property {name!r} of {kind!r} must be a number, got {value!r}"
-        if wanted == "text" and not isinstance(value, str):
-            return {}, f"property {name!r} of {kind!r} must be text, got {value!r}"
-        if name == "channel" and wanted == "text":
-            value = value.strip().lower()
-            if value not in CHANNELS:
-                return {}, f"unknown channel {given[name]!r} (channels: {', '.join(CHANNELS)})"
-        props[name] = float(value) if wanted == "number" else value
-    return props, None
