@@ -204,10 +204,10 @@ class _Run:
     def _walk(self, new_leads: list[LeadRow], events: list[EventRow], meta: dict[str, object],
               checkpoint: bool) -> None:
         until = self.options.until
-        if until is None and self.clock is None and not events and not any(
+        if until is None and self.clock is None and new_leads and not events and not any(
             lead.created_at is not None for lead in new_leads
-        ):
-            until = float(int(time.time()))  # nothing in the input says what time it is
+        ):  # new leads, and nothing in the input says what time it is: now
+            until = float(int(time.time()))
         plan = make_plan(new_leads, events, self.clock, until)
         self.report.after_until = plan.after_until
         self.report.events_late = plan.late
