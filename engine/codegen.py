@@ -127,6 +127,14 @@ class ModuleBuilder:
         return {k: v for k, v in namespace.items() if k.startswith(("_c", "_w", "_round"))
                 and callable(v) and k not in ("_cnt", "_cntw")}
 
+    def inline_where(self, expr: ir.Expr) -> str:
+        """A `where` filter inline, over the event's properties `E`."""
+        saved, self._where_ctx = self._where_ctx, True
+        try:
+            return self._bool(expr)
+        finally:
+            self._where_ctx = saved
+
     def inline(self, expr: ir.Expr, scores_local: bool = True) -> str:
         """A condition as an expression over the fused round's locals."""
         self.in_round = "round" if scores_local else "entry"

@@ -10,7 +10,7 @@ from typing import Any
 from dsl import ir
 from engine.analysis import TimeSources, is_static
 from engine.codegen import ModuleBuilder
-from engine.fused import entry_source, round_source
+from engine.fused import entry_source, points_source, round_source
 
 Cond = Callable[..., bool]
 
@@ -92,7 +92,11 @@ class CompiledProgram:
         self._compile_all(program, seg_exprs)
         self.mb.lines.append(round_source(program, self.mb, self.stages))
         self.mb.lines.append(entry_source(program, self.mb))
+        for n, typ in enumerate(sorted(self.event_rules)):
+            self.mb.lines.append(points_source(program, self.mb, typ, f"_pts{n}"))
         fns = self.mb.build()
+        self.points_fns = {typ: self.mb.globals[f"_pts{n}"]
+                           for n, typ in enumerate(sorted(self.event_rules))}
         self.round_fn = fns["_round"]
         self.entry_fn = self.mb.globals["_entry"]
         for obj, attr, name in self._pending:

@@ -141,7 +141,7 @@ class Engine(RoundMixin, SequenceMixin):
         plan = self.plans.get(typ)
         if plan is None:
             filters = self.filters.get(typ)
-            points = [(cp, cp.event_rules.get(typ)) for cp in self.progs]
+            points = [(cp, cp.points_fns.get(typ)) for cp in self.progs]
             sources = self.type_sources.get(typ)
             if sources and all(s[0] == "score" and s[3] == "up" for _, ch in sources for s in ch):
                 sources = [(pidx, ch, True) for pidx, ch in sources]
@@ -190,10 +190,10 @@ class Engine(RoundMixin, SequenceMixin):
             self._special(L, typ, props, now)
         # engagement points, fit, stages, flags, handoff; then exits, enrolments, due steps
         progs = L.progs
-        for cp, rules in points:
+        for cp, add_points in points:
             P = progs[cp.index]
-            if rules:
-                self._points(cp, L, P, rules, at, props, now)
+            if add_points is not None:
+                add_points(self, cp, L, P, at, props, now)
             cp.round_fn(self, cp, L, P, now, out)
         for cp in self.progs:
             P = progs[cp.index]
@@ -219,9 +219,9 @@ class Engine(RoundMixin, SequenceMixin):
         for cp in self.progs:
             P = progs[cp.index]
             if etype is not None:
-                rules = cp.event_rules.get(etype)
-                if rules:
-                    self._points(cp, L, P, rules, at, props, t)
+                add_points = cp.points_fns.get(etype)
+                if add_points is not None:
+                    add_points(self, cp, L, P, at, props, t)
             cp.round_fn(self, cp, L, P, t, out)
         for cp in self.progs:
             P = progs[cp.index]

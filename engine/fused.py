@@ -43,6 +43,45 @@ def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> s
     return "\n".join(lines) + "\n"
 
 
+def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -> str:
+    """`name(G, CP, L, P, at, E, t)`: the engagement points of one event type, inline."""
+    lines = [f"def {name}(G, CP, L, P, at, E, t):"]
+    k = 0
+    for b, block in enumerate(program.scores):
+        for rule in block.rules:
+            if not isinstance(rule, ir.EventRule) or rule.event != typ:
+                continue
+            rc = f"CP.event_rules[{typ!r}][{k}]"
+            k += 1
+            pad = "    "
+            if rule.where is not None:
+                lines.append(f"    if {mb.inline_where(rule.where)}:")
+                pad = "        "
+            if rule.cap is not None:
+                lines.append(f"{pad}_p = G._capped(P, {rc}, at, {float(rule.points)!r}, t)")
+                lines.append(f"{pad}if _p == 0.0:")
+                lines.append(f"{pad}    G._no_points(CP, L, {rc}, t)")
+                lines.append(f"{pad}else:")
+                pad += "    "
+            else:
+                lines.append(f"{pad}_p = {float(rule.points)!r}")
+            if block.decay is None:
+                lines.append(f"{pad}P.eng[{b}] += _p")
+            else:
+                base = 1.0 - block.decay.percent / 100.0
+                inv = 1.0 / float(block.decay.every.seconds)
+                lines.append(f"{pad}_r = P.ref[{b}]")
+                lines.append(f"{pad}if at >= _r:")
+                lines.append(f"{pad}    P.eng[{b}] = P.eng[{b}] * {base!r} ** ((at - _r) * {inv!r})"
+                             " + _p")
+                lines.append(f"{pad}    P.ref[{b}] = at")
+                lines.append(f"{pad}else:")
+                lines.append(f"{pad}    P.eng[{b}] += _p * {base!r} ** ((_r - at) * {inv!r})")
+            lines.append(f"{pad}if L.trace is not None:")
+            lines.append(f"{pad}    G._got_points(CP, L, {rc}, _p, t)")
+    return "\n".join(lines) + "\n"
+
+
 def entry_source(program: ir.Program, mb: ModuleBuilder) -> str:
     """`_entry`: exits of enrolled sequences, then enrolments in file order."""
     lines = ["def _entry(E, CP, L, P, t, etype, out):"]

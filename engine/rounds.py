@@ -112,33 +112,13 @@ class RoundMixin:
 
     # ------------------------------------------------------------ points
 
-    def _points(self, cp: Any, L: Any, P: Any, rules: list, at: float, props: dict,
-                t: float) -> None:
-        for rc in rules:
-            if rc.where is not None and not rc.where(props, L, P, t):
-                continue
-            pts = rc.points
-            if rc.cap is not None:
-                pts = self._capped(P, rc, at, pts, t)
-                if pts == 0.0:
-                    if L.trace is not None:
-                        self._tr(L, t, "capped", f"no points for {rc.event}: cap reached",
-                                 cp.rule(rc.line))
-                    continue
-            b = rc.block
-            d = cp.decay[b]
-            if d is None:
-                P.eng[b] += pts
-            else:
-                ref = P.ref[b]
-                if at >= ref:
-                    P.eng[b] = P.eng[b] * d[0] ** ((at - ref) / d[1]) + pts
-                    P.ref[b] = at
-                else:
-                    P.eng[b] += pts * d[0] ** ((ref - at) / d[1])
-            if L.trace is not None:
-                self._tr(L, t, "points", f"{pts:+g} {cp.block_names[b]} on {rc.event}",
-                         cp.rule(rc.line))
+    def _no_points(self, cp: Any, L: Any, rc: Any, t: float) -> None:
+        if L.trace is not None:
+            self._tr(L, t, "capped", f"no points for {rc.event}: cap reached", cp.rule(rc.line))
+
+    def _got_points(self, cp: Any, L: Any, rc: Any, pts: float, t: float) -> None:
+        self._tr(L, t, "points", f"{pts:+g} {cp.block_names[rc.block]} on {rc.event}",
+                 cp.rule(rc.line))
 
     @staticmethod
     def _capped(P: Any, rc: Any, at: float, pts: float, t: float) -> float:
