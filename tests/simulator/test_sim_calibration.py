@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import program, run, scenario
+from simhelpers import program, run, scenario
 
 ONE_EMAIL = "content offer email\nsequence s:\n  enter on created\n  send offer\n"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from helpers import program, scenario
+from simhelpers import program, scenario
 
 from simulator.population import DAY, generate
 from simulator.streams import LeadDraws, Streams, stream_key

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from test_replay import _record
+from test_sim_replay import _record
 
 from engine import Lead, fmt_time
 from simulator.runner import engine_seed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import program, run, scenario
+from simhelpers import program, run, scenario
 
 NEUTRAL = {"relevance_bonus": 1.0, "irrelevance_factor": 1.0, "bounce": {},
            "conversion_per_day": 0.0}
