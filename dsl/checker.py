@@ -11,6 +11,7 @@ from typing import Any
 
 from dsl import ir
 from dsl.diagnostics import Diagnostic, did_you_mean
+from dsl.fastnode import new, replace
 from dsl.parser import RESERVED
 from dsl.resolve import Names, Resolver, Scope
 
@@ -32,13 +33,21 @@ class Checker:
 
     def declare(self, kind: str, name: str, span: ir.Span) -> bool:
         if name in RESERVED:
-            self.error("reserved-word", f"'{name}' is a reserved word and cannot name a {kind}",
-                       span, f"choose another name, like '{name}_{kind.split()[-1]}'")
+            self.error(
+                "reserved-word",
+                f"'{name}' is a reserved word and cannot name a {kind}",
+                span,
+                f"choose another name, like '{name}_{kind.split()[-1]}'",
+            )
             return False
         if name in self.seen:
             other_kind, other = self.seen[name]
-            self.error("duplicate", f"'{name}' is already defined as a {other_kind} on line "
-                       f"{other.line}", span, "give each thing its own name")
+            self.error(
+                "duplicate",
+                f"'{name}' is already defined as a {other_kind} on line {other.line}",
+                span,
+                "give each thing its own name",
+            )
             return False
         self.seen[name] = (kind, span)
         return True
@@ -94,40 +103,60 @@ class Checker:
         fields["stage_rules"] = self._stage_rules([i for i in items if isinstance(i, ir.StageRule)])
         for life in (i for i in items if isinstance(i, ir.Lifecycle)):
             if fields.get(life.flag) is not None:
-                self.error("duplicate", f"'{life.flag}' is defined twice", life.span,
-                           "keep one line and join the conditions with 'or'")
+                self.error(
+                    "duplicate",
+                    f"'{life.flag}' is defined twice",
+                    life.span,
+                    "keep one line and join the conditions with 'or'",
+                )
                 continue
             cond = self.resolver.condition(life.condition, what=f"{life.flag} condition")
-            fields[life.flag] = life.model_copy(update={"condition": cond})
+            fields[life.flag] = replace(life, condition=cond)
         fields["policy"] = self._policy(found["policy"])
         fields["sequences"] = tuple(
             self._sequence(*i[1]) for i in items if isinstance(i, tuple) and i[0] == "sequence"
         )
         fields["handoffs"] = tuple(self._handoff(i) for i in items if isinstance(i, ir.Handoff))
-        return ir.Program(**fields)
+        return new(ir.Program, **fields)
 
     def _file_header(self, found: dict[str, Any], fields: dict[str, Any]) -> None:
         for key in ("campaign", "stages", "lead", "policy"):
             for extra in found[key][1:]:
                 span = extra[2] if key in ("policy", "campaign") else _first_span(extra[1])
-                self.error("duplicate", f"'{key}' appears more than once", span,
-                           f"keep one '{key}' line" if key in ("campaign", "stages")
-                           else f"merge them into one '{key}:' block")
-        top = ir.Span(line=1, column=1, end_line=1, end_column=2)
+                self.error(
+                    "duplicate",
+                    f"'{key}' appears more than once",
+                    span,
+                    f"keep one '{key}' line"
+                    if key in ("campaign", "stages")
+                    else f"merge them into one '{key}:' block",
+                )
+        top = new(ir.Span, line=1, column=1, end_line=1, end_column=2)
         if not found["campaign"]:
-            self.error("missing", "the file has no 'campaign' line", top,
-                       'start the file with: campaign "Name of the campaign"')
+            self.error(
+                "missing",
+                "the file has no 'campaign' line",
+                top,
+                'start the file with: campaign "Name of the campaign"',
+            )
         if not found["stages"]:
-            self.error("missing", "the file has no 'stages' line", top,
-                       "add the funnel, like: stages awareness, consideration, decision")
+            self.error(
+                "missing",
+                "the file has no 'stages' line",
+                top,
+                "add the funnel, like: stages awareness, consideration, decision",
+            )
         fields["campaign"] = found["campaign"][0][1] if found["campaign"] else ""
         fields["stages"] = tuple(found["stages"][0][1]) if found["stages"] else ()
 
     def _content(self, c: ir.ContentDecl) -> ir.ContentDecl:
         if c.channel not in ir.CHANNELS:
-            self.error("unknown-channel", f"unknown channel '{c.channel}'", c.channel_span,
-                       did_you_mean(c.channel, ir.CHANNELS)
-                       or f"channels are {', '.join(ir.CHANNELS)}")
+            self.error(
+                "unknown-channel",
+                f"unknown channel '{c.channel}'",
+                c.channel_span,
+                did_you_mean(c.channel, ir.CHANNELS) or f"channels are {', '.join(ir.CHANNELS)}",
+            )
         if c.stage is not None and c.stage not in self.names.stages:
             self._unknown_stage(c.stage, c.stage_span)
         if c.cost < 0:
@@ -135,15 +164,19 @@ class Checker:
         return c
 
     def _unknown_stage(self, name: str, span: ir.Span) -> None:
-        self.error("unknown-name", f"unknown stage '{name}'", span,
-                   did_you_mean(name, self.names.stages)
-                   or f"the stages are {', '.join(self.names.stages) or 'not declared'}")
+        self.error(
+            "unknown-name",
+            f"unknown stage '{name}'",
+            span,
+            did_you_mean(name, self.names.stages)
+            or f"the stages are {', '.join(self.names.stages) or 'not declared'}",
+        )
 
     def _segment(self, s: ir.Segment) -> ir.Segment:
         self.resolver.current_segment = s.name
         cond = self.resolver.condition(s.condition, what="segment condition")
         self.resolver.current_segment = None
-        return s.model_copy(update={"condition": cond})
+        return replace(s, condition=cond)
 
     def _segment_cycles(self) -> None:
         """One error per cycle of segments using each other, at its first segment."""
@@ -155,30 +188,36 @@ class Checker:
                 continue
             reported.add(frozenset(path))
             through = " through " + ", ".join(f"'{p}'" for p in path[1:]) if len(path) > 1 else ""
-            self.error("cycle", f"segment '{start}' depends on itself{through}",
-                       self.names.segments[start].span,
-                       "a segment may not use itself, directly or through others")
+            self.error(
+                "cycle",
+                f"segment '{start}' depends on itself{through}",
+                self.names.segments[start].span,
+                "a segment may not use itself, directly or through others",
+            )
 
     def _score(self, block: ir.ScoreBlock) -> ir.ScoreBlock:
         rules = []
         for rule in block.rules:
             if isinstance(rule, ir.FitRule):
                 cond = self.resolver.condition(rule.condition, what="score condition")
-                rules.append(rule.model_copy(update={"condition": cond}))
+                rules.append(replace(rule, condition=cond))
             else:
                 rules.append(self._event_rule(rule))
         decay = block.decay
         if decay is not None and not 0 < decay.percent < 100:
-            self.error("bad-percent", "decay is a percentage above 0% and below 100%",
-                       decay.span)
+            self.error("bad-percent", "decay is a percentage above 0% and below 100%", decay.span)
         if decay is not None and decay.every.seconds == 0:
             self.error("bad-duration", "decay needs a period longer than 0", decay.every.span)
-        return block.model_copy(update={"rules": tuple(rules)})
+        return replace(block, rules=tuple(rules))
 
     def _event_rule(self, rule: ir.EventRule) -> ir.EventRule:
         if rule.event not in self.names.events:
-            self.error("unknown-name", f"unknown event '{rule.event}'", rule.event_span,
-                       did_you_mean(rule.event, self.names.events))
+            self.error(
+                "unknown-name",
+                f"unknown event '{rule.event}'",
+                rule.event_span,
+                did_you_mean(rule.event, self.names.events),
+            )
             return rule
         where = rule.where
         if where is not None:
@@ -188,12 +227,17 @@ class Checker:
             if rule.cap.points <= 0:
                 self.error("bad-cap", "a cap must be above 0", rule.cap.span)
             if rule.points < 0:
-                self.error("bad-cap", "a cap bounds points earned; this line takes points away",
-                           rule.cap.span, "remove the cap")
+                self.error(
+                    "bad-cap",
+                    "a cap bounds points earned; this line takes points away",
+                    rule.cap.span,
+                    "remove the cap",
+                )
             if rule.cap.window.seconds == 0:
-                self.error("bad-duration", "a cap needs a window longer than 0",
-                           rule.cap.window.span)
-        return rule.model_copy(update={"where": where})
+                self.error(
+                    "bad-duration", "a cap needs a window longer than 0", rule.cap.window.span
+                )
+        return replace(rule, where=where)
 
     def _stage_rules(self, rules: list[ir.StageRule]) -> tuple[ir.StageRule, ...]:
         out: list[ir.StageRule] = []
@@ -205,19 +249,31 @@ class Checker:
                 self._unknown_stage(rule.stage, rule.stage_span)
                 continue
             if index == 0:
-                self.error("first-stage", f"'{rule.stage}' is the first stage: every lead starts "
-                           "there", rule.stage_span, "give conditions for later stages only")
+                self.error(
+                    "first-stage",
+                    f"'{rule.stage}' is the first stage: every lead starts there",
+                    rule.stage_span,
+                    "give conditions for later stages only",
+                )
                 continue
             if any(r.stage == rule.stage for r in out):
-                self.error("duplicate", f"stage '{rule.stage}' has two rules", rule.stage_span,
-                           "join the conditions with 'or'")
+                self.error(
+                    "duplicate",
+                    f"stage '{rule.stage}' has two rules",
+                    rule.stage_span,
+                    "join the conditions with 'or'",
+                )
                 continue
             if index < last_index:
-                self.error("stage-order", f"stage '{rule.stage}' comes before "
-                           f"'{out[-1].stage}' in the funnel; write its rule first",
-                           rule.stage_span, "stage rules follow the order of 'stages'")
+                self.error(
+                    "stage-order",
+                    f"stage '{rule.stage}' comes before "
+                    f"'{out[-1].stage}' in the funnel; write its rule first",
+                    rule.stage_span,
+                    "stage rules follow the order of 'stages'",
+                )
             last_index = max(last_index, index)
-            out.append(rule.model_copy(update={"condition": cond}))
+            out.append(replace(rule, condition=cond))
         return tuple(out)
 
     def _policy(self, blocks: list[Any]) -> ir.Policy | None:
@@ -235,24 +291,30 @@ class Checker:
             else:
                 fields[key] = value
                 if key == "quiet" and value.start == value.end:
-                    self.error("bad-time", "quiet hours start and end at the same time",
-                               value.span)
-        return ir.Policy(**fields)
+                    self.error("bad-time", "quiet hours start and end at the same time", value.span)
+        return new(ir.Policy, **fields)
 
     def _handoff(self, h: ir.Handoff) -> ir.Handoff:
         cond = self.resolver.condition(h.condition, what="handoff condition")
         for send in h.sends:
             content = self._content_ref(send.content, send.content_span)
             if content is not None and content.channel != "task":
-                self.error("not-a-task", f"'{send.content}' is {content.channel} content; a "
-                           "handoff sends sales tasks", send.content_span,
-                           "declare it with channel 'task'")
-        return h.model_copy(update={"condition": cond})
+                self.error(
+                    "not-a-task",
+                    f"'{send.content}' is {content.channel} content; a handoff sends sales tasks",
+                    send.content_span,
+                    "declare it with channel 'task'",
+                )
+        return replace(h, condition=cond)
 
     def _content_ref(self, name: str, span: ir.Span) -> ir.ContentDecl | None:
         if name not in self.names.contents:
-            self.error("unknown-name", f"unknown content '{name}'", span,
-                       did_you_mean(name, self.names.contents))
+            self.error(
+                "unknown-name",
+                f"unknown content '{name}'",
+                span,
+                did_you_mean(name, self.names.contents),
+            )
             return None
         return self.names.contents[name]
 
@@ -267,22 +329,35 @@ class Checker:
                 continue
             key, value, line_span = line
             if steps:
-                self.error("header-after-step", f"'{key}' must come before the first step",
-                           line_span, "put 'for', 'enter', 'exit when', 'holdout', "
-                           "'reenter after' and 'limit' at the top of the sequence")
+                self.error(
+                    "header-after-step",
+                    f"'{key}' must come before the first step",
+                    line_span,
+                    "put 'for', 'enter', 'exit when', 'holdout', "
+                    "'reenter after' and 'limit' at the top of the sequence",
+                )
             elif _field(key) in fields:
-                self.error("duplicate", f"this sequence already has a '{key}' line", line_span,
-                           "keep one; join conditions with 'and' or 'or'")
+                self.error(
+                    "duplicate",
+                    f"this sequence already has a '{key}' line",
+                    line_span,
+                    "keep one; join conditions with 'and' or 'or'",
+                )
             else:
                 fields[_field(key)] = self._header(key, value)
         if "enter" not in fields:
-            self.error("no-enter", f"sequence '{name}' never enrols anyone", span,
-                       "add 'enter on EVENT' or 'enter when CONDITION'")
+            self.error(
+                "no-enter",
+                f"sequence '{name}' never enrols anyone",
+                span,
+                "add 'enter on EVENT' or 'enter when CONDITION'",
+            )
         if not steps:
-            self.error("no-steps", f"sequence '{name}' has no steps", span,
-                       "add at least one 'send'")
+            self.error(
+                "no-steps", f"sequence '{name}' has no steps", span, "add at least one 'send'"
+            )
         fields["steps"] = self._steps(steps)
-        return ir.Sequence(**fields)
+        return new(ir.Sequence, **fields)
 
     def _header(self, key: str, value: Any) -> Any:
         if key == "for":
@@ -292,16 +367,24 @@ class Checker:
         if key == "enter":
             if isinstance(value, ir.EnterWhen):
                 cond = self.resolver.condition(value.condition, what="entry condition")
-                return value.model_copy(update={"condition": cond})
+                return replace(value, condition=cond)
             if value.event not in self.names.events:
-                self.error("unknown-name", f"unknown event '{value.event}'", value.event_span,
-                           did_you_mean(value.event, self.names.events))
+                self.error(
+                    "unknown-name",
+                    f"unknown event '{value.event}'",
+                    value.event_span,
+                    did_you_mean(value.event, self.names.events),
+                )
             return value
         if key == "holdout":
             percent, span = value
             if not 0 <= percent < 100:
-                self.error("bad-percent", "a holdout is a percentage from 0% to below 100%", span,
-                           "a control group is a small share, like 10%")
+                self.error(
+                    "bad-percent",
+                    "a holdout is a percentage from 0% to below 100%",
+                    span,
+                    "a control group is a small share, like 10%",
+                )
             return percent
         return value
 
@@ -314,23 +397,29 @@ class Checker:
             when = None
             if step.when is not None:
                 when = self.resolver.condition(step.when, what="send condition")
-            return step.model_copy(update={"when": when})
+            return replace(step, when=when)
         if isinstance(step, ir.WaitUntil):
             cond = self.resolver.condition(step.condition, Scope(wait_until=True), "wait condition")
-            return step.model_copy(update={"condition": cond})
+            return replace(step, condition=cond)
         if isinstance(step, ir.If):
             cond = self.resolver.condition(step.condition, what="'if' condition")
-            return step.model_copy(update={
-                "condition": cond, "then": self._steps(list(step.then)),
-                "otherwise": self._steps(list(step.otherwise)),
-            })
+            return replace(
+                step,
+                condition=cond,
+                then=self._steps(list(step.then)),
+                otherwise=self._steps(list(step.otherwise)),
+            )
         if isinstance(step, ir.Split):
             total = sum(arm.percent for arm in step.arms)
             if abs(total - 100) > 1e-9:
-                self.error("split-total", f"the arms of this split add up to {total:g}%, not 100%",
-                           step.span, "make the percentages total 100%")
-            arms = tuple(a.model_copy(update={"step": self._step(a.step)}) for a in step.arms)
-            return step.model_copy(update={"arms": arms})
+                self.error(
+                    "split-total",
+                    f"the arms of this split add up to {total:g}%, not 100%",
+                    step.span,
+                    "make the percentages total 100%",
+                )
+            arms = tuple(replace(a, step=self._step(a.step)) for a in step.arms)
+            return replace(step, arms=arms)
         return step
 
 

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Schemas are built on first validation, not at import: `nurture check` builds its nodes with
+    # `model_construct` (the front end's own, already-checked values) and never pays for them.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Span(Node):
@@ -493,9 +495,6 @@ def _count_steps(steps: tuple[Step, ...]) -> int:
     return total
 
 
-for _model in list(globals().values()):
-    if isinstance(_model, type) and issubclass(_model, Node) and _model is not Node:
-        _model.model_rebuild()
 
 # Built-in events and their properties (DSL.md "Events").
 BUILTIN_EVENTS: dict[str, dict[str, str]] = {

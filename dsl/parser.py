@@ -8,7 +8,7 @@ later mistakes are still reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -114,9 +114,7 @@ def _check_glued(token: Any, prev: Any) -> None:
         raise StuckWordError(prev.line, prev.column, str(prev), str(token))
 
 
-@lru_cache(maxsize=2)
-def get_parser(strict: bool = False) -> Lark:
-    """The one parser; `strict=True` (tests only) makes Lark refuse any grammar conflict."""
+def _lark(strict: bool = False) -> Lark:
     from lark import Lark
 
     return Lark(
@@ -127,7 +125,14 @@ def get_parser(strict: bool = False) -> Lark:
         propagate_positions=True,
         maybe_placeholders=True,
         strict=strict,
+        cache=not strict,  # the LALR tables, kept in the temp folder: a cold start loads them
     )
+
+
+@lru_cache(maxsize=2)
+def get_parser(strict: bool = False) -> Lark:
+    """The one tree-building parser; `strict=True` (tests only) refuses any grammar conflict."""
+    return _lark(strict)
 
 
 def bare_parse(text: str) -> Tree:
@@ -155,18 +160,35 @@ class ParseResult:
 
 def parse_recovering(text: str, file: str = "<rules>") -> ParseResult:
     """Parse, recovering from syntax errors so that every mistake of the file is reported."""
+    return _recovering(get_parser().parse, normalise(text), file)
+
+
+def parse_items(text: str, file: str = "<rules>") -> tuple[ParseResult, list[Any], list[Any]]:
+    """Parse to IR items (nodes and tagged tuples, names unresolved), with recovery.
+
+    Returns the parse result, the items, and the mistakes found while building nodes (bad
+    escapes, bad times, ...)."""
+    from dsl.transformer import build_items
+
+    text = normalise(text)
+    result = _recovering(get_parser().parse, text, file)
+    if result.tree is None:
+        return result, [], []
+    items, build_errors = build_items(result.tree, file, text)
+    return result, items, build_errors
+
+
+def _recovering(parse: Callable[[str], Any], text: str, file: str) -> ParseResult:
     from lark.exceptions import UnexpectedInput
 
     from dsl.recovery import Recovery
 
-    text = normalise(text)
-    parser = get_parser()
     if not text[:1].isspace() or not text.split("\n", 1)[0].strip():
         try:  # the common case: a clean file, parsed once
-            return ParseResult(parser.parse(text), [])
+            return ParseResult(parse(text), [])
         except (UnexpectedInput, LayoutError, StuckWordError):
             pass
-    return Recovery(text.split("\n"), file).run(parser)
+    return Recovery(text.split("\n"), file).run(parse)
 
 
 def parse_text(text: str, file: str = "<rules>") -> tuple[Tree | None, list[Diagnostic]]:

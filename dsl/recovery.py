@@ -10,7 +10,8 @@ changed, so the checker can tell a name lost with a blanked line from a genuinel
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from dsl.diagnostics import Diagnostic
 from dsl.ir import Span
@@ -18,21 +19,28 @@ from dsl.lines import brackets, code_of, first_word, indent_of
 from dsl.parser import LayoutError, ParseResult, StuckWordError
 from dsl.syntax_messages import describe, no_body
 
-if TYPE_CHECKING:
-    from lark import Lark
-
 MAX_SYNTAX_ERRORS = 50
 MAX_ROUNDS = 200
 
 # A block keyword → a neutral header that keeps the body readable, and a neutral body line.
 HEADERS = {
-    "lead": "lead:", "score": "score _recover{n}:", "policy": "policy:",
-    "sequence": "sequence _recover{n}:", "handoff": "handoff when true:", "if": "if true:",
-    "else": "else:", "split": "split:",
+    "lead": "lead:",
+    "score": "score _recover{n}:",
+    "policy": "policy:",
+    "sequence": "sequence _recover{n}:",
+    "handoff": "handoff when true:",
+    "if": "if true:",
+    "else": "else:",
+    "split": "split:",
 }
 BODIES = {
-    "lead": "_recover{n}: text", "score": "+0 on created", "policy": "quiet 00:00-00:01",
-    "sequence": "wait 1m", "if": "wait 1m", "else": "wait 1m", "split": "100% -> wait 1m",
+    "lead": "_recover{n}: text",
+    "score": "+0 on created",
+    "policy": "quiet 00:00-00:01",
+    "sequence": "wait 1m",
+    "if": "wait 1m",
+    "else": "wait 1m",
+    "split": "100% -> wait 1m",
     "handoff": "send _recover{n} within 1d",
 }
 # First words that start a line of their own: a line beginning with one cannot continue brackets.
@@ -58,7 +66,7 @@ class Recovery:
 
     # ------------------------------------------------------------ driver
 
-    def run(self, parser: Lark) -> ParseResult:
+    def run(self, parse: Callable[[str], Any]) -> ParseResult:
         from lark.exceptions import UnexpectedInput
 
         self.check_brackets()
@@ -66,7 +74,7 @@ class Recovery:
         for _ in range(MAX_ROUNDS):
             before = list(self.lines)
             try:
-                tree = parser.parse("\n".join(self.lines))
+                tree = parse("\n".join(self.lines))
             except LayoutError as err:
                 line = self.on_layout(err)
             except StuckWordError as err:
@@ -144,8 +152,10 @@ class Recovery:
         j = self.next_code_line(end)
         while j is not None and indent_of(self.lines[j - 1]) > base:
             end, j = j, self.next_code_line(j)
-        if first_word(self.lines[start - 1]) == "if" and j is not None and (
-            first_word(self.lines[j - 1]) == "else" and indent_of(self.lines[j - 1]) == base
+        if (
+            first_word(self.lines[start - 1]) == "if"
+            and j is not None
+            and (first_word(self.lines[j - 1]) == "else" and indent_of(self.lines[j - 1]) == base)
         ):
             end = self.governed(j)[1]
         return start, end
@@ -176,8 +186,9 @@ class Recovery:
             j = self.next_code_line(i)
             if j is not None and indent_of(self.lines[j - 1]) > indent_of(self.lines[i - 1]):
                 continue
-            slot = next((k for k in range(i + 1, j or len(self.lines) + 1) if k in self.modified),
-                        None)
+            slot = next(
+                (k for k in range(i + 1, j or len(self.lines) + 1) if k in self.modified), None
+            )
             if slot is not None:
                 pad = " " * (indent_of(self.lines[i - 1]) + 2)
                 self.replace(slot, pad + BODIES[kw].format(n=slot))
@@ -206,11 +217,16 @@ class Recovery:
         text = self.lines[0] if self.lines else ""
         if text[:1] in (" ", "\t") and code_of(text).strip():
             width = len(text) - len(text.lstrip(" \t"))
-            self.report(1, Diagnostic(
-                "bad-indent", "unexpected indentation", Span(line=1, column=1, end_line=1,
-                                                             end_column=1 + width),
-                "top-level lines start at the first column", file=self.file,
-            ))
+            self.report(
+                1,
+                Diagnostic(
+                    "bad-indent",
+                    "unexpected indentation",
+                    Span(line=1, column=1, end_line=1, end_column=1 + width),
+                    "top-level lines start at the first column",
+                    file=self.file,
+                ),
+            )
             self._drop_run(1)
 
     def _continues(self, start: int, text: str) -> bool:
@@ -222,12 +238,16 @@ class Recovery:
 
     def _unclosed(self, opener: tuple[int, int, str], start: int, end: int) -> None:
         line, col, ch = opener
-        self.report(line, Diagnostic(
-            "unclosed-bracket", f"this '{ch}' is never closed",
-            Span(line=line, column=col, end_line=line, end_column=col + 1),
-            f"close it with '{_CLOSER[ch]}'; a line goes on to the next only inside brackets",
-            file=self.file,
-        ))
+        self.report(
+            line,
+            Diagnostic(
+                "unclosed-bracket",
+                f"this '{ch}' is never closed",
+                Span(line=line, column=col, end_line=line, end_column=col + 1),
+                f"close it with '{_CLOSER[ch]}'; a line goes on to the next only inside brackets",
+                file=self.file,
+            ),
+        )
         self.blank(start, max(start, end))
 
     def on_layout(self, err: LayoutError) -> int:
@@ -287,8 +307,10 @@ class Recovery:
             return True
         text = self.lines[line - 1]
         first_col = len(text) - len(text.lstrip(" \t")) + 1
-        return header != line and err.column == first_col and (
-            indent_of(text) <= indent_of(self.lines[header - 1])
+        return (
+            header != line
+            and err.column == first_col
+            and (indent_of(text) <= indent_of(self.lines[header - 1]))
         )
 
     def _drop_run(self, line: int) -> None:

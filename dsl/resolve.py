@@ -13,6 +13,7 @@ from typing import Any
 
 from dsl import ir
 from dsl.diagnostics import Diagnostic, did_you_mean
+from dsl.fastnode import new, replace
 
 UNKNOWN = "?"
 _CONTENT_FUNCS = ("opened", "clicked", "replied")
@@ -73,8 +74,10 @@ class Resolver:
         node, type_ = self.resolve(expr, scope or Scope())
         if type_ not in ("bool", UNKNOWN):
             self.error(
-                "type", f"this {what} is a {_type_word(type_)}, not true or false",
-                node.span, _bool_hint(type_),
+                "type",
+                f"this {what} is a {_type_word(type_)}, not true or false",
+                node.span,
+                _bool_hint(type_),
             )
         return node
 
@@ -107,46 +110,47 @@ class Resolver:
             types.add(type_)
         types.discard(UNKNOWN)
         if len(types) > 1:
-            self.error(
-                "type", "a list holds values of one kind: all numbers or all texts", e.span
-            )
-            return e.model_copy(update={"items": tuple(items)}), UNKNOWN
+            self.error("type", "a list holds values of one kind: all numbers or all texts", e.span)
+            return replace(e, items=tuple(items)), UNKNOWN
         item_type = types.pop() if types else UNKNOWN
-        return e.model_copy(update={"items": tuple(items)}), f"list:{item_type}"
+        return replace(e, items=tuple(items)), f"list:{item_type}"
 
     def _r_name(self, e: ir.Name, scope: Scope) -> tuple[Any, str]:
         n, name, span = self.names, e.name, e.span
         if scope.props is not None and name in scope.props:
             type_ = scope.props[name]
-            return ir.Prop(name=name, type=type_, span=span), type_
+            return new(ir.Prop, name=name, type=type_, span=span), type_
         if name in n.attributes:
             decl = n.attributes[name]
             type_ = "number" if decl.type == "number" else "text"
-            return ir.Attr(name=name, type=type_, span=span), type_
+            return new(ir.Attr, name=name, type=type_, span=span), type_
         if name == "timezone":
-            return ir.Attr(name=name, type="text", span=span), "text"
+            return new(ir.Attr, name=name, type="text", span=span), "text"
         if name in n.segments:
             if self.current_segment is not None:
                 self.segment_deps.setdefault(self.current_segment, set()).add(name)
-            return ir.SegmentRef(name=name, span=span), "bool"
+            return new(ir.SegmentRef, name=name, span=span), "bool"
         if name in n.scores:
-            return ir.ScoreRef(name=name, span=span), "number"
+            return new(ir.ScoreRef, name=name, span=span), "number"
         if name in n.stages:
-            return ir.StageConst(name=name, index=n.stages[name], span=span), "stage"
+            return new(ir.StageConst, name=name, index=n.stages[name], span=span), "stage"
         if name in ir.LIFECYCLE_FLAGS:
-            return ir.Flag(name=name, span=span), "bool"
+            return new(ir.Flag, name=name, span=span), "bool"
         if name in n.events:
             if scope.wait_until:
-                return ir.EventSince(event=name, span=span), "bool"
+                return new(ir.EventSince, event=name, span=span), "bool"
             self.error(
-                "bare-event", f"'{name}' is an event type, not a condition", span,
+                "bare-event",
+                f"'{name}' is an event type, not a condition",
+                span,
                 f"to ask whether it happened, write count({name}, 30d) >= 1",
             )
             return e, UNKNOWN
         if name in n.contents or name in n.sequences:
             kind = "content" if name in n.contents else "sequence"
             hint = (
-                f"write opened({name}) or clicked({name})" if kind == "content"
+                f"write opened({name}) or clicked({name})"
+                if kind == "content"
                 else f"write in_sequence({name})"
             )
             self.error("not-a-value", f"'{name}' is a {kind}, not a value", span, hint)
@@ -167,8 +171,10 @@ class Resolver:
         else:
             message = f"unknown {kind} '{e.name}'"
         if hint is None:
-            hint = ("not a lead attribute, segment, score, stage or flag; declare it in the "
-                    "'lead:' block or define it")
+            hint = (
+                "not a lead attribute, segment, score, stage or flag; declare it in the "
+                "'lead:' block or define it"
+            )
             if scope.props is not None:
                 props = ", ".join(scope.props) or "none"
                 hint = f"the properties of '{scope.event}' are: {props}"
@@ -179,14 +185,14 @@ class Resolver:
     def _r_neg(self, e: ir.Neg, scope: Scope) -> tuple[Any, str]:
         node, type_ = self.resolve(e.operand, scope)
         self._expect_number(node, type_, "'-'")
-        return e.model_copy(update={"operand": node}), "number"
+        return replace(e, operand=node), "number"
 
     def _r_arith(self, e: ir.Arith, scope: Scope) -> tuple[Any, str]:
         left, lt = self.resolve(e.left, scope)
         right, rt = self.resolve(e.right, scope)
         self._expect_number(left, lt, f"'{e.op}'")
         self._expect_number(right, rt, f"'{e.op}'")
-        return e.model_copy(update={"left": left, "right": right}), "number"
+        return replace(e, left=left, right=right), "number"
 
     def _expect_number(self, node: Any, type_: str, where: str) -> None:
         if type_ not in ("number", UNKNOWN):
@@ -200,26 +206,28 @@ class Resolver:
             node, type_ = self.resolve(child, scope)
             if type_ not in ("bool", UNKNOWN):
                 self.error(
-                    "type", f"'{word}' joins conditions, but this is a {_type_word(type_)}",
-                    node.span, _bool_hint(type_),
+                    "type",
+                    f"'{word}' joins conditions, but this is a {_type_word(type_)}",
+                    node.span,
+                    _bool_hint(type_),
                 )
             out.append(node)
         return out
 
     def _r_and(self, e: ir.And, scope: Scope) -> tuple[Any, str]:
-        return e.model_copy(update={"items": tuple(self._logic(e, scope, e.items, "and"))}), "bool"
+        return replace(e, items=tuple(self._logic(e, scope, e.items, "and"))), "bool"
 
     def _r_or(self, e: ir.Or, scope: Scope) -> tuple[Any, str]:
-        return e.model_copy(update={"items": tuple(self._logic(e, scope, e.items, "or"))}), "bool"
+        return replace(e, items=tuple(self._logic(e, scope, e.items, "or"))), "bool"
 
     def _r_not(self, e: ir.Not, scope: Scope) -> tuple[Any, str]:
         (node,) = self._logic(e, scope, (e.operand,), "not")
-        return e.model_copy(update={"operand": node}), "bool"
+        return replace(e, operand=node), "bool"
 
     def _r_compare(self, e: ir.Compare, scope: Scope) -> tuple[Any, str]:
         left, lt = self.resolve(e.left, scope)
         right, rt = self.resolve(e.right, scope)
-        node = e.model_copy(update={"left": left, "right": right})
+        node = replace(e, left=left, right=right)
         if UNKNOWN not in (lt, rt):
             self._check_compare(node, lt, rt)
         return node, "bool"
@@ -228,11 +236,15 @@ class Resolver:
         op = e.op
         if op in ("in", "not in"):
             if not rt.startswith("list:"):
-                self.error("type", f"'{op}' needs a list on its right, like [\"a\", \"b\"]",
-                           e.right.span)
+                self.error(
+                    "type", f'\'{op}\' needs a list on its right, like ["a", "b"]', e.right.span
+                )
             elif rt != f"list:{lt}" and rt != f"list:{UNKNOWN}":
-                self.error("type", f"cannot look for a {_type_word(lt)} in a list of "
-                           f"{_type_word(rt[5:])}s", e.span)
+                self.error(
+                    "type",
+                    f"cannot look for a {_type_word(lt)} in a list of {_type_word(rt[5:])}s",
+                    e.span,
+                )
             else:
                 for item in getattr(e.right, "items", ()):
                     self._check_option(e.left, item)
@@ -240,18 +252,29 @@ class Resolver:
         if op in ("contains", "startswith", "endswith", "matches"):
             for side, type_ in ((e.left, lt), (e.right, rt)):
                 if type_ != "text":
-                    self.error("type", f"'{op}' compares texts, but this is a "
-                               f"{_type_word(type_)}", side.span)
+                    self.error(
+                        "type",
+                        f"'{op}' compares texts, but this is a {_type_word(type_)}",
+                        side.span,
+                    )
             if op == "matches" and rt == "text":
                 self._check_regex(e.right)
             return
         if lt == "bool" or rt == "bool":
-            self.error("type", f"'{op}' cannot compare true/false conditions", e.span,
-                       "use the condition itself, or 'not' it")
+            self.error(
+                "type",
+                f"'{op}' cannot compare true/false conditions",
+                e.span,
+                "use the condition itself, or 'not' it",
+            )
             return
         if lt != rt:
-            self.error("type", f"cannot compare a {_type_word(lt)} with a {_type_word(rt)}",
-                       e.span, _compare_hint(e, lt, rt))
+            self.error(
+                "type",
+                f"cannot compare a {_type_word(lt)} with a {_type_word(rt)}",
+                e.span,
+                _compare_hint(e, lt, rt),
+            )
             return
         if lt == "text" and op not in ("==", "!="):
             self.error("type", f"'{op}' compares numbers or stages, not texts", e.span)
@@ -270,8 +293,12 @@ class Resolver:
         if wanted not in {o.strip().lower() for o in decl.options}:
             options = ", ".join(f'"{o}"' for o in decl.options)
             hint = did_you_mean(value.value, decl.options)
-            self.error("not-an-option", f"'{attr.name}' is never \"{value.value}\": it is one "
-                       f"of {options}", value.span, hint)
+            self.error(
+                "not-an-option",
+                f"'{attr.name}' is never \"{value.value}\": it is one of {options}",
+                value.span,
+                hint,
+            )
 
     def _check_regex(self, node: Any) -> None:
         if not isinstance(node, ir.Str):
@@ -280,23 +307,30 @@ class Resolver:
         try:
             re.compile(node.value)
         except re.error as err:
-            self.error("bad-regex", f"this pattern is not a valid regular expression: {err.msg}",
-                       node.span)
+            self.error(
+                "bad-regex", f"this pattern is not a valid regular expression: {err.msg}", node.span
+            )
             return
         if _NESTED_QUANTIFIER.search(node.value):
-            self.error("slow-regex", "this pattern repeats a repetition and could hang the engine",
-                       node.span, "remove the nested '+' or '*', e.g. (ab)+ instead of (a+b)+")
+            self.error(
+                "slow-regex",
+                "this pattern repeats a repetition and could hang the engine",
+                node.span,
+                "remove the nested '+' or '*', e.g. (ab)+ instead of (a+b)+",
+            )
 
     # ------------------------------------------------------------ built-in calls
 
     def _r_call(self, e: ir.Call, scope: Scope) -> tuple[Any, str]:
         func = e.func
         if func not in _FUNCS:
-            name_span = e.span.model_copy(
-                update={"end_line": e.span.line, "end_column": e.span.column + len(func)}
+            name_span = replace(e.span, end_line=e.span.line, end_column=e.span.column + len(func))
+            self.error(
+                "unknown-function",
+                f"unknown function '{func}'",
+                name_span,
+                did_you_mean(func, _FUNCS) or f"the functions are {', '.join(_FUNCS)}",
             )
-            self.error("unknown-function", f"unknown function '{func}'", name_span,
-                       did_you_mean(func, _FUNCS) or f"the functions are {', '.join(_FUNCS)}")
             return e, UNKNOWN
         arg = e.args[0]
         if func != "count" and (e.where is not None or e.window is not None):
@@ -306,12 +340,14 @@ class Resolver:
             return self._count(e, arg)
         if func == "days_since":
             event = self._arg_name(arg, "event", {**self.names.events, "last_engagement": {}})
-            return ir.DaysSince(event=event or "?", span=e.span), "number" if event else UNKNOWN
+            return new(
+                ir.DaysSince, event=event or "?", span=e.span
+            ), "number" if event else UNKNOWN
         if func == "in_sequence":
             seq = self._arg_name(arg, "sequence", dict.fromkeys(self.names.sequences))
-            return ir.InSequence(sequence=seq or "?", span=e.span), "bool" if seq else UNKNOWN
+            return new(ir.InSequence, sequence=seq or "?", span=e.span), "bool" if seq else UNKNOWN
         content = self._arg_name(arg, "content", self.names.contents)
-        return ir.ContentCheck(action=func, content=content or "?", span=e.span), (
+        return new(ir.ContentCheck, action=func, content=content or "?", span=e.span), (
             "bool" if content else UNKNOWN
         )
 
@@ -323,19 +359,27 @@ class Resolver:
                 e.where, Scope(props=self.names.events[event], event=event), "'where'"
             )
         if e.window is None:
-            self.error("bad-call", "count(...) needs a time window", e.span,
-                       f"write count({getattr(arg, 'name', 'clicked')}, 30d)")
+            self.error(
+                "bad-call",
+                "count(...) needs a time window",
+                e.span,
+                f"write count({getattr(arg, 'name', 'clicked')}, 30d)",
+            )
         if not event or e.window is None:
             return e, UNKNOWN
-        return ir.Count(event=event, where=where, window=e.window, span=e.span), "number"
+        return new(ir.Count, event=event, where=where, window=e.window, span=e.span), "number"
 
     def _arg_name(self, arg: Any, kind: str, pool: dict[str, Any]) -> str | None:
         if not isinstance(arg, ir.Name):
             self.error("bad-call", f"this function takes the name of a {kind}", arg.span)
             return None
         if arg.name not in pool:
-            self.error("unknown-name", f"unknown {kind} '{arg.name}'", arg.span,
-                       did_you_mean(arg.name, pool))
+            self.error(
+                "unknown-name",
+                f"unknown {kind} '{arg.name}'",
+                arg.span,
+                did_you_mean(arg.name, pool),
+            )
             return None
         return arg.name
 
@@ -343,8 +387,12 @@ class Resolver:
 def _type_word(type_: str) -> str:
     if type_.startswith("list:"):
         return "list"
-    return {"bool": "true/false condition", "stage": "stage", "number": "number",
-            "text": "text"}.get(type_, type_)
+    return {
+        "bool": "true/false condition",
+        "stage": "stage",
+        "number": "number",
+        "text": "text",
+    }.get(type_, type_)
 
 
 def _bool_hint(type_: str) -> str | None:

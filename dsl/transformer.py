@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lark import Token, Transformer, Tree, v_args
-from lark.exceptions import VisitError
+from lark import Token, Tree
 
 from dsl import ir
 from dsl.diagnostics import Diagnostic
+from dsl.fastnode import new
 from dsl.lines import code_of
 
 _ESCAPE = re.compile(r"\\(.)")
@@ -23,14 +23,15 @@ def span_of(meta_or_token: Any) -> ir.Span:
     m = meta_or_token
     if getattr(m, "empty", False):
         return ir.NO_SPAN
-    return ir.Span(
-        line=m.line, column=m.column, end_line=m.end_line, end_column=m.end_column
-    )
+    return new(ir.Span, line=m.line, column=m.column, end_line=m.end_line, end_column=m.end_column)
 
 
-class _Builder(Transformer):  # type: ignore[type-arg]
+class Builder:
     def __init__(self, file: str, lines: list[str] | None = None) -> None:
-        super().__init__()
+        self.reset(file, lines)
+
+    def reset(self, file: str, lines: list[str] | None) -> None:
+        """Ready for a new parse (the builder inside the parser is reused from file to file)."""
         self.file = file
         self.lines = lines
         self.diagnostics: list[Diagnostic] = []
@@ -41,11 +42,22 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         s = span_of(meta)
         if s.end_line > s.line and self.lines is not None and s.line <= len(self.lines):
             end = len(code_of(self.lines[s.line - 1])) + 1
-            return ir.Span(line=s.line, column=s.column, end_line=s.line, end_column=end)
+            return new(ir.Span, line=s.line, column=s.column, end_line=s.line, end_column=end)
         return s
 
     def _error(self, code: str, message: str, span: ir.Span, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint, file=self.file))
+
+    def build(self, tree: Tree) -> Any:
+        """Children first, then the method named after the rule, called as f(meta, children).
+
+        (Lark's own Transformer with v_args(meta=True) re-wraps the method on every call, which
+        cost a third of the build; this plain walk does not.)"""
+        children = [self.build(c) if isinstance(c, Tree) else c for c in tree.children]
+        method = getattr(self, tree.data, None)
+        if method is None:
+            return Tree(tree.data, children, tree.meta)
+        return method(tree.meta, children)
 
     # ------------------------------------------------------------ terminals
 
@@ -55,14 +67,21 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             if m.group(1) not in '"\\':
                 col = token.column + 1 + m.start()
                 self._error(
-                    "bad-escape", f"'\\{m.group(1)}' is not an escape in text",
-                    ir.Span(line=token.line, column=col, end_line=token.line, end_column=col + 2),
+                    "bad-escape",
+                    f"'\\{m.group(1)}' is not an escape in text",
+                    new(
+                        ir.Span,
+                        line=token.line,
+                        column=col,
+                        end_line=token.line,
+                        end_column=col + 2,
+                    ),
                     'the only escapes are \\" and \\\\; write \\\\ for a backslash',
                 )
         return _ESCAPE.sub(lambda m: m.group(1), body)
 
     def _duration(self, token: Token) -> ir.Duration:
-        return ir.Duration(amount=int(token[:-1]), unit=token[-1], span=span_of(token))
+        return new(ir.Duration, amount=int(token[:-1]), unit=token[-1], span=span_of(token))
 
     @staticmethod
     def _percent(token: Token) -> float:
@@ -70,116 +89,109 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
     # ------------------------------------------------------------ expressions
 
-    @v_args(meta=True)
     def num(self, meta: Any, children: list[Token]) -> ir.Num:
-        return ir.Num(value=float(children[0]), span=self.span(meta))
+        return new(ir.Num, value=float(children[0]), span=self.span(meta))
 
-    @v_args(meta=True)
     def string(self, meta: Any, children: list[Token]) -> ir.Str:
-        return ir.Str(value=self._text(children[0]), span=self.span(meta))
+        return new(ir.Str, value=self._text(children[0]), span=self.span(meta))
 
-    @v_args(meta=True)
     def true(self, meta: Any, children: list[Any]) -> ir.Bool:
-        return ir.Bool(value=True, span=self.span(meta))
+        return new(ir.Bool, value=True, span=self.span(meta))
 
-    @v_args(meta=True)
     def false(self, meta: Any, children: list[Any]) -> ir.Bool:
-        return ir.Bool(value=False, span=self.span(meta))
+        return new(ir.Bool, value=False, span=self.span(meta))
 
-    @v_args(meta=True)
     def list(self, meta: Any, children: list[Any]) -> ir.ListLit:
         items = tuple(c for c in children if c is not None)
-        return ir.ListLit(items=items, span=self.span(meta))
+        return new(ir.ListLit, items=items, span=self.span(meta))
 
-    @v_args(meta=True)
     def name(self, meta: Any, children: list[Token]) -> ir.Name:
-        return ir.Name(name=str(children[0]), span=self.span(meta))
+        return new(ir.Name, name=str(children[0]), span=self.span(meta))
 
-    @v_args(meta=True)
     def stage_var(self, meta: Any, children: list[Any]) -> ir.StageVar:
-        return ir.StageVar(span=self.span(meta))
+        return new(ir.StageVar, span=self.span(meta))
 
-    @v_args(meta=True)
     def score_var(self, meta: Any, children: list[Any]) -> ir.ScoreRef:
-        return ir.ScoreRef(name=None, span=self.span(meta))
+        return new(ir.ScoreRef, name=None, span=self.span(meta))
 
-    @v_args(meta=True)
     def call(self, meta: Any, children: list[Any]) -> ir.Call:
         func, arg, where, window = children
-        return ir.Call(
-            func=str(func), args=(arg,), where=where,
-            window=self._duration(window) if window is not None else None, span=self.span(meta),
+        return new(
+            ir.Call,
+            func=str(func),
+            args=(arg,),
+            where=where,
+            window=self._duration(window) if window is not None else None,
+            span=self.span(meta),
         )
 
-    @v_args(meta=True)
     def neg(self, meta: Any, children: list[Any]) -> ir.Expr:
         operand = children[0]
         if isinstance(operand, ir.Num):
-            return ir.Num(value=-operand.value, span=self.span(meta))
-        return ir.Neg(operand=operand, span=self.span(meta))
+            return new(ir.Num, value=-operand.value, span=self.span(meta))
+        return new(ir.Neg, operand=operand, span=self.span(meta))
 
-    @v_args(meta=True)
     def arith(self, meta: Any, children: list[Any]) -> ir.Arith:
         left, op, right = children
-        return ir.Arith(op=str(op), left=left, right=right, span=self.span(meta))
+        return new(ir.Arith, op=str(op), left=left, right=right, span=self.span(meta))
 
-    @v_args(meta=True)
     def compare(self, meta: Any, children: list[Any]) -> ir.Compare:
         left, op, right = children
         op_text = "not in" if op.type == "NOT_IN" else str(op)
-        return ir.Compare(op=op_text, left=left, right=right, span=self.span(meta))
+        return new(ir.Compare, op=op_text, left=left, right=right, span=self.span(meta))
 
-    @v_args(meta=True)
     def and_(self, meta: Any, children: list[Any]) -> ir.And:
         left, right = children
         items = (*left.items, right) if isinstance(left, ir.And) else (left, right)
-        return ir.And(items=items, span=self.span(meta))
+        return new(ir.And, items=items, span=self.span(meta))
 
-    @v_args(meta=True)
     def or_(self, meta: Any, children: list[Any]) -> ir.Or:
         left, right = children
         items = (*left.items, right) if isinstance(left, ir.Or) else (left, right)
-        return ir.Or(items=items, span=self.span(meta))
+        return new(ir.Or, items=items, span=self.span(meta))
 
-    @v_args(meta=True)
     def not_(self, meta: Any, children: list[Any]) -> ir.Not:
-        return ir.Not(operand=children[0], span=self.span(meta))
+        return new(ir.Not, operand=children[0], span=self.span(meta))
 
     # ------------------------------------------------------------ declarations
 
-    def campaign(self, children: list[Token]) -> tuple[str, str, ir.Span]:
+    def campaign(self, meta: Any, children: list[Token]) -> tuple[str, str, ir.Span]:
         return ("campaign", self._text(children[0]), span_of(children[0]))
 
-    def stages(self, children: list[Token]) -> tuple[str, list[ir.StageDecl]]:
-        return ("stages", [ir.StageDecl(name=str(t), span=span_of(t)) for t in children])
+    def stages(self, meta: Any, children: list[Token]) -> tuple[str, list[ir.StageDecl]]:
+        return (
+            "stages",
+            [new(ir.StageDecl, name=str(t), span=span_of(t)) for t in children],
+        )
 
-    def lead_block(self, children: list[Any]) -> tuple[str, list[ir.AttributeDecl]]:
+    def lead_block(self, meta: Any, children: list[Any]) -> tuple[str, list[ir.AttributeDecl]]:
         return ("lead", children)
 
-    @v_args(meta=True)
     def attr_decl(self, meta: Any, children: list[Any]) -> ir.AttributeDecl:
         name, (type_, options) = children
-        return ir.AttributeDecl(name=str(name), type=type_, options=options, span=span_of(name))
+        return new(
+            ir.AttributeDecl, name=str(name), type=type_, options=options, span=span_of(name)
+        )
 
-    def t_number(self, children: list[Any]) -> tuple[str, tuple[str, ...]]:
+    def t_number(self, meta: Any, children: list[Any]) -> tuple[str, tuple[str, ...]]:
         return ("number", ())
 
-    def t_text(self, children: list[Any]) -> tuple[str, tuple[str, ...]]:
+    def t_text(self, meta: Any, children: list[Any]) -> tuple[str, tuple[str, ...]]:
         return ("text", ())
 
-    def t_one_of(self, children: list[Token]) -> tuple[str, tuple[str, ...]]:
+    def t_one_of(self, meta: Any, children: list[Token]) -> tuple[str, tuple[str, ...]]:
         return ("one_of", tuple(self._text(t) for t in children))
 
-    def event_decl(self, children: list[Any]) -> ir.EventDecl:
+    def event_decl(self, meta: Any, children: list[Any]) -> ir.EventDecl:
         name, *props = children
         props = [p for p in props if p is not None]
-        return ir.EventDecl(name=str(name), props=tuple(props), span=span_of(name))
+        return new(ir.EventDecl, name=str(name), props=tuple(props), span=span_of(name))
 
-    def prop_decl(self, children: list[Any]) -> ir.PropDecl:
+    def prop_decl(self, meta: Any, children: list[Any]) -> ir.PropDecl:
         name, (type_, _) = children
-        return ir.PropDecl(name=str(name), type=type_, span=span_of(name))
+        return new(ir.PropDecl, name=str(name), type=type_, span=span_of(name))
 
-    def content_decl(self, children: list[Any]) -> ir.ContentDecl:
+    def content_decl(self, meta: Any, children: list[Any]) -> ir.ContentDecl:
         name, channel, *options = children
         fields: dict[str, Any] = {}
         for key, value, span in options:
@@ -188,98 +200,116 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             fields[key] = value
             fields[f"{key}_span"] = span
         fields.pop("cost_span", None)
-        return ir.ContentDecl(
-            name=str(name), channel=str(channel), span=span_of(name),
-            channel_span=span_of(channel), **fields,
+        return new(
+            ir.ContentDecl,
+            name=str(name),
+            channel=str(channel),
+            span=span_of(name),
+            channel_span=span_of(channel),
+            **fields,
         )
 
-    def content_stage(self, children: list[Token]) -> tuple[str, str, ir.Span]:
+    def content_stage(self, meta: Any, children: list[Token]) -> tuple[str, str, ir.Span]:
         return ("stage", str(children[0]), span_of(children[0]))
 
-    def content_cost(self, children: list[Token]) -> tuple[str, float, ir.Span]:
+    def content_cost(self, meta: Any, children: list[Token]) -> tuple[str, float, ir.Span]:
         return ("cost", float(children[0]), span_of(children[0]))
 
-    def segment(self, children: list[Any]) -> ir.Segment:
+    def segment(self, meta: Any, children: list[Any]) -> ir.Segment:
         name, condition = children
-        return ir.Segment(name=str(name), condition=condition, span=span_of(name))
+        return new(ir.Segment, name=str(name), condition=condition, span=span_of(name))
 
     # ------------------------------------------------------------ scores, stages, lifecycle
 
-    @v_args(meta=True)
     def score_block(self, meta: Any, children: list[Any]) -> ir.ScoreBlock:
         name, *lines = children
         rules = tuple(x for x in lines if not isinstance(x, ir.Decay))
         decays = [x for x in lines if isinstance(x, ir.Decay)]
         for extra in decays[1:]:
             self._error(
-                "duplicate-decay", "a score block has at most one 'decay' line", extra.span,
+                "duplicate-decay",
+                "a score block has at most one 'decay' line",
+                extra.span,
                 "keep one decay line per block",
             )
-        return ir.ScoreBlock(
-            name=str(name), rules=rules, decay=decays[0] if decays else None, span=span_of(name)
+        return new(
+            ir.ScoreBlock,
+            name=str(name),
+            rules=rules,
+            decay=decays[0] if decays else None,
+            span=span_of(name),
         )
 
-    @v_args(meta=True)
     def fit_rule(self, meta: Any, children: list[Any]) -> ir.FitRule:
         points, condition = children
-        return ir.FitRule(points=float(points), condition=condition, span=self.span(meta))
+        return new(ir.FitRule, points=float(points), condition=condition, span=self.span(meta))
 
-    @v_args(meta=True)
     def event_rule(self, meta: Any, children: list[Any]) -> ir.EventRule:
         points, event, where, cap = children
-        return ir.EventRule(
-            points=float(points), event=str(event), where=where, cap=cap, span=self.span(meta),
+        return new(
+            ir.EventRule,
+            points=float(points),
+            event=str(event),
+            where=where,
+            cap=cap,
+            span=self.span(meta),
             event_span=span_of(event),
         )
 
-    @v_args(meta=True)
     def cap(self, meta: Any, children: list[Token]) -> ir.Cap:
-        return ir.Cap(
-            points=float(children[0]), window=self._duration(children[1]), span=self.span(meta)
-        )
-
-    @v_args(meta=True)
-    def decay(self, meta: Any, children: list[Token]) -> ir.Decay:
-        return ir.Decay(
-            percent=self._percent(children[0]), every=self._duration(children[1]),
+        return new(
+            ir.Cap,
+            points=float(children[0]),
+            window=self._duration(children[1]),
             span=self.span(meta),
         )
 
-    @v_args(meta=True)
-    def stage_rule(self, meta: Any, children: list[Any]) -> ir.StageRule:
-        name, condition = children
-        return ir.StageRule(
-            stage=str(name), condition=condition, span=self.span(meta), stage_span=span_of(name)
+    def decay(self, meta: Any, children: list[Token]) -> ir.Decay:
+        return new(
+            ir.Decay,
+            percent=self._percent(children[0]),
+            every=self._duration(children[1]),
+            span=self.span(meta),
         )
 
-    @v_args(meta=True)
+    def stage_rule(self, meta: Any, children: list[Any]) -> ir.StageRule:
+        name, condition = children
+        return new(
+            ir.StageRule,
+            stage=str(name),
+            condition=condition,
+            span=self.span(meta),
+            stage_span=span_of(name),
+        )
+
     def lifecycle(self, meta: Any, children: list[Any]) -> ir.Lifecycle:
         flag, condition = children
-        return ir.Lifecycle(flag=str(flag), condition=condition, span=self.span(meta))
+        return new(ir.Lifecycle, flag=str(flag), condition=condition, span=self.span(meta))
 
     # ------------------------------------------------------------ policy
 
-    @v_args(meta=True)
     def policy(self, meta: Any, children: list[Any]) -> tuple[str, list[Any], ir.Span]:
         return ("policy", children, self.span(meta))
 
-    def policy_limit(self, children: list[Any]) -> tuple[str, Any]:
+    def policy_limit(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
         return ("limit", children[0])
 
-    @v_args(meta=True)
     def limit(self, meta: Any, children: list[Token]) -> ir.Limit:
         count = children[0]
         if "." in count or int(count) < 1:
             self._error(
-                "bad-limit", "a limit counts whole touches: a whole number of at least 1",
-                span_of(count), "like: limit 3 per 7d",
+                "bad-limit",
+                "a limit counts whole touches: a whole number of at least 1",
+                span_of(count),
+                "like: limit 3 per 7d",
             )
-        return ir.Limit(
-            count=max(1, int(float(count))), window=self._duration(children[1]),
+        return new(
+            ir.Limit,
+            count=max(1, int(float(count))),
+            window=self._duration(children[1]),
             span=self.span(meta),
         )
 
-    @v_args(meta=True)
     def quiet(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
         token = children[0]
         start_text, end_text = str(token).split("-")
@@ -289,105 +319,111 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             if hours > 23 or mins > 59:
                 col = token.column + offset
                 self._error(
-                    "bad-time", f"'{part}' is not a time of day",
-                    ir.Span(line=token.line, column=col, end_line=token.line,
-                            end_column=col + len(part)),
+                    "bad-time",
+                    f"'{part}' is not a time of day",
+                    new(
+                        ir.Span,
+                        line=token.line,
+                        column=col,
+                        end_line=token.line,
+                        end_column=col + len(part),
+                    ),
                     "write 24-hour times from 00:00 to 23:59",
                 )
             minutes.append(min(hours, 23) * 60 + min(mins, 59))
-        return ("quiet", ir.Quiet(start=minutes[0], end=minutes[1], span=self.span(meta)))
+        return (
+            "quiet",
+            new(ir.Quiet, start=minutes[0], end=minutes[1], span=self.span(meta)),
+        )
 
-    @v_args(meta=True)
     def sunset(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
         return ("sunset", (children[0], self.span(meta)))
 
     # ------------------------------------------------------------ sequences
 
-    @v_args(meta=True)
     def sequence(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
         name, *lines = children
         return ("sequence", (str(name), span_of(name), lines))
 
-    @v_args(meta=True)
     def audience(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
         return ("for", children[0], self.span(meta))
 
-    @v_args(meta=True)
     def enter_on(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
-        node = ir.EnterOn(
-            event=str(children[0]), span=self.span(meta), event_span=span_of(children[0])
+        node = new(
+            ir.EnterOn,
+            event=str(children[0]),
+            span=self.span(meta),
+            event_span=span_of(children[0]),
         )
         return ("enter", node, self.span(meta))
 
-    @v_args(meta=True)
     def enter_when(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
-        return ("enter", ir.EnterWhen(condition=children[0], span=self.span(meta)), self.span(meta))
+        return (
+            "enter",
+            new(ir.EnterWhen, condition=children[0], span=self.span(meta)),
+            self.span(meta),
+        )
 
-    @v_args(meta=True)
     def exit_when(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
         return ("exit when", children[0], self.span(meta))
 
-    @v_args(meta=True)
     def holdout(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
         return ("holdout", (self._percent(children[0]), span_of(children[0])), self.span(meta))
 
-    @v_args(meta=True)
     def reenter(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
         return ("reenter after", self._duration(children[0]), self.span(meta))
 
-    @v_args(meta=True)
     def seq_limit(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
         return ("limit", children[0], self.span(meta))
 
-    @v_args(meta=True)
     def send(self, meta: Any, children: list[Any]) -> ir.Send:
         content, when = children
-        return ir.Send(
-            content=str(content), when=when, span=self.span(meta), content_span=span_of(content)
+        return new(
+            ir.Send,
+            content=str(content),
+            when=when,
+            span=self.span(meta),
+            content_span=span_of(content),
         )
 
-    @v_args(meta=True)
     def wait(self, meta: Any, children: list[Token]) -> ir.Wait:
-        return ir.Wait(duration=self._duration(children[0]), span=self.span(meta))
+        return new(ir.Wait, duration=self._duration(children[0]), span=self.span(meta))
 
-    @v_args(meta=True)
     def wait_until(self, meta: Any, children: list[Any]) -> ir.WaitUntil:
         condition, timeout = children
-        return ir.WaitUntil(
-            condition=condition, timeout=self._duration(timeout), span=self.span(meta)
+        return new(
+            ir.WaitUntil, condition=condition, timeout=self._duration(timeout), span=self.span(meta)
         )
 
-    @v_args(meta=True)
     def if_step(self, meta: Any, children: list[Any]) -> ir.If:
         condition, *rest = children
         otherwise: tuple[Any, ...] = ()
         if rest and (rest[-1] is None or isinstance(rest[-1], tuple)):
             otherwise = rest.pop() or ()
-        return ir.If(
-            condition=condition, then=tuple(rest), otherwise=otherwise, span=self.span(meta)
+        return new(
+            ir.If, condition=condition, then=tuple(rest), otherwise=otherwise, span=self.span(meta)
         )
 
-    def else_block(self, children: list[Any]) -> tuple[Any, ...]:
+    def else_block(self, meta: Any, children: list[Any]) -> tuple[Any, ...]:
         return tuple(children)
 
-    @v_args(meta=True)
     def split_step(self, meta: Any, children: list[Any]) -> ir.Split:
-        return ir.Split(arms=tuple(children), span=self.span(meta))
+        return new(ir.Split, arms=tuple(children), span=self.span(meta))
 
-    @v_args(meta=True)
     def arm(self, meta: Any, children: list[Any]) -> ir.SplitArm:
         percent, step = children
-        return ir.SplitArm(percent=self._percent(percent), step=step, span=self.span(meta))
+        return new(ir.SplitArm, percent=self._percent(percent), step=step, span=self.span(meta))
 
-    @v_args(meta=True)
     def handoff(self, meta: Any, children: list[Any]) -> ir.Handoff:
         condition, *sends = children
-        return ir.Handoff(condition=condition, sends=tuple(sends), span=self.span(meta))
+        return new(ir.Handoff, condition=condition, sends=tuple(sends), span=self.span(meta))
 
-    @v_args(meta=True)
     def handoff_send(self, meta: Any, children: list[Token]) -> ir.HandoffSend:
-        return ir.HandoffSend(
-            content=str(children[0]), within=self._duration(children[1]), span=self.span(meta),
+        return new(
+            ir.HandoffSend,
+            content=str(children[0]),
+            within=self._duration(children[1]),
+            span=self.span(meta),
             content_span=span_of(children[0]),
         )
 
@@ -398,9 +434,6 @@ def build_items(
     """The top-level items of a parse tree, as nodes or tagged tuples, and any build mistakes.
 
     With `source` (the normalised text), spans of line constructs end on their own line."""
-    builder = _Builder(file, source.split("\n") if source is not None else None)
-    try:
-        start = builder.transform(tree)
-    except VisitError as err:  # a bug in a callback, never a user's mistake: re-raise the cause
-        raise err.orig_exc from err
+    builder = Builder(file, source.split("\n") if source is not None else None)
+    start = builder.build(tree)
     return list(start.children), builder.diagnostics
