@@ -74,6 +74,7 @@ class CompiledProgram:
         self.path = program.path
         self.stages = [s.name for s in program.stages]
         self.contents = {c.name: c.channel for c in program.contents}
+        self.attr_types = {a.name: a.type for a in program.lead}
         self.blocks = list(program.scores)
         self.block_names = [b.name for b in self.blocks]
         self.decay: list[tuple[float, float] | None] = [

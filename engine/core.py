@@ -50,6 +50,7 @@ class Engine(RoundMixin, SequenceMixin):
             self.special |= cp.mb.content_actions
         self.type_sources = self._sources_by_type()
         self.plans: dict[str, tuple] = {}
+        self._changed: set[str] = set()
 
     def _sources_by_type(self) -> dict[str, list[tuple[int, list[tuple]]]]:
         """Per event type, the time sources whose next instant that event can bring earlier."""
@@ -69,23 +70,24 @@ class Engine(RoundMixin, SequenceMixin):
 
     # ------------------------------------------------------------ leads
 
-    def _new_state(self, lead_id: str, created: float, attrs: dict[str, object]) -> LeadState:
+    def _new_state(self, lead_id: str, created: float, attrs: dict[str, object],
+                   quiet: bool = True) -> LeadState:
         L = LeadState(lead_id, created, attrs)
         if self.trace:
-            L.trace = []
+            L.trace = [TraceEntry(created, "created", "lead created", None)]
         for cp in self.progs:
             P = ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
                           len(cp.handoffs), len(cp.sequences))
             P.ref = [created] * len(cp.blocks)
             L.progs.append(P)
-        self._set_attrs(L, attrs, created, quiet=True)
+        self._set_attrs(L, attrs, created, quiet=quiet)
         return L
 
     def _set_attrs(self, L: LeadState, attrs: dict[str, object], t: float, quiet: bool) -> None:
         L.attrs = dict(attrs)
         L.tz = zone(attrs.get("timezone"))
         for cp, P in zip(self.progs, L.progs, strict=False):
-            types = {a.name: a.type for a in cp.program.lead}
+            types = cp.attr_types
             P.a = {k: (norm_number(v) if types.get(k) == "number" else norm_text(v))
                    for k, v in attrs.items()}
             P.r = {k: raw_text(v) for k, v in attrs.items()}
@@ -108,12 +110,10 @@ class Engine(RoundMixin, SequenceMixin):
         self._run_due(now, out, strict=True)
         if lead.id in self.leads:
             return out + self.update_lead(lead.id, lead.attrs, now)
-        L = self._new_state(lead.id, at, lead.attrs)
+        L = self._new_state(lead.id, at, lead.attrs, quiet=False)
         self.leads[lead.id] = L
+        self._changed.add(lead.id)
         self._late = True if at < now else None
-        if L.trace is not None:
-            self._tr(L, at, "created", "lead created")
-            self._set_attrs(L, lead.attrs, at, quiet=False)
         self._record(L, "created", at, {}, now)
         self._round(L, now, out, "created", at, {})
         self._late = None
@@ -124,6 +124,7 @@ class Engine(RoundMixin, SequenceMixin):
         out: list[Action] = []
         self._run_due(now, out, strict=True)
         L = self.leads[lead_id]
+        self._changed.add(lead_id)
         if L.trace is not None:
             self._tr(L, now, "updated", "lead attributes updated")
         self._set_attrs(L, attrs, now, quiet=False)
@@ -133,6 +134,11 @@ class Engine(RoundMixin, SequenceMixin):
 
     def lead_ids(self) -> list[str]:
         return list(self.leads)
+
+    def pop_changed(self) -> set[str]:
+        """The ids of leads whose state changed since the last call (for savers of state)."""
+        changed, self._changed = self._changed, set()
+        return changed
 
     # ------------------------------------------------------------ events
 
@@ -161,6 +167,7 @@ class Engine(RoundMixin, SequenceMixin):
         if heap and heap[0][0] < now:
             self._run_due(now, out, strict=True)
         L = self.leads[event.lead]
+        self._changed.add(event.lead)
         typ = event.type
         props = event.props
         if at < now:
@@ -289,6 +296,7 @@ class Engine(RoundMixin, SequenceMixin):
     def _fire(self, entry: tuple, out: list[Action]) -> None:
         t, _, pidx, sidx, lead_id, _ = entry
         L = self.leads[lead_id]
+        self._changed.add(lead_id)
         if pidx < 0:
             L.wake = None
             L.wtok = 0
@@ -314,7 +322,7 @@ class Engine(RoundMixin, SequenceMixin):
 
     def explain(self, lead_id: str) -> Explanation:
         L = self.leads[lead_id]
-        return Explanation(lead_id, list(L.trace or []))
+        return Explanation(lead_id, list(L.trace or ()))
 
     def view(self, lead_id: str, now: float, program: int = 0) -> LeadView:
         L = self.leads[lead_id]
@@ -334,7 +342,7 @@ class Engine(RoundMixin, SequenceMixin):
         L = self.leads[lead_id]
         data = L.to_dict()
         data["trace"] = None if L.trace is None else [
-            [e.at, e.kind, e.message, e.rule] for e in L.trace]
+            list(e) for e in L.trace]
         return data
 
     def restore_lead(self, data: dict[str, Any]) -> None:
@@ -349,6 +357,7 @@ class Engine(RoundMixin, SequenceMixin):
                 if enr is not None and enr.due is not None and enr.mode != "run":
                     self._push_enr(cp.index, si, L.id, enr)
         self.leads[L.id] = L
+        self._changed.discard(L.id)
         if L.wake is not None:
             self._push_wake(L, L.wake)
 

@@ -121,3 +121,13 @@ def test_several_programs_share_unsubscribes_and_sunset() -> None:
     assert [(a.action, a.program, a.reason) for a in acts] == [
         ("enrolled", "b.nurture", None), ("sunset", "a.nurture", None),
         ("exited", "b.nurture", "sunset")]
+
+
+def test_pop_changed_names_the_leads_touched_since_the_last_call() -> None:
+    run = Run("sequence s:\n  enter on signed_up\n  wait 1d\n  send x\n").lead("L1").lead("L2")
+    assert run.engine.pop_changed() == {"L1", "L2"}
+    run.event("L2", "signed_up", T0)
+    assert run.engine.pop_changed() == {"L2"}
+    run.through(T0 + DAY)
+    assert run.engine.pop_changed() == {"L2"}
+    assert run.engine.pop_changed() == set()
