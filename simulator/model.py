@@ -86,7 +86,8 @@ class Model:
         self.seq = 0
         self.event_n = 0
         self.customer: set[int] = set()
-        self.arrived = 0  # leads arrived so far (leads arrive in index order)
+        self.arrivals: list[float] = []  # arrival instants, in lead order
+        self.arrived = 0  # leads arrived so far (they arrive in index order)
         self.process: simpy.Process | None = None
         self.sleeping_until: float | None = None
         self.wakeups = 0
@@ -110,10 +111,8 @@ class Model:
     # ------------------------------------------------------------------ scheduler
 
     def run(self, progress: Callable[[float], None] | None = None) -> dict[str, object]:
-        for i, t in enumerate(self.pop.arrival.tolist()):
-            self.heap.append((self.start + t, i, ARRIVE, i, None))
-        self.seq = len(self.heap)
-        heapq.heapify(self.heap)
+        # arrivals are already in time order: a list and a cursor, not heap entries
+        self.arrivals = [self.start + t for t in self.pop.arrival.tolist()]
         self.process = self.env.process(self._scheduler(progress))
         self.env.run(until=self.end + 1)
         self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
@@ -121,6 +120,8 @@ class Model:
 
     def _next(self) -> tuple[float, bool]:
         t_event = self.heap[0][0] if self.heap else INF
+        if self.arrived < len(self.arrivals) and self.arrivals[self.arrived] <= t_event:
+            t_event = self.arrivals[self.arrived]
         due = self.engine.next_due()
         t_due = INF if due is None else due
         return (t_event, True) if t_event <= t_due else (t_due, False)
@@ -150,6 +151,10 @@ class Model:
                 progress((t - self.start) / (self.end - self.start))
 
     def _events_at(self, t: float) -> None:
+        """Every arrival at t (first, in lead order), then every other event at t."""
+        arrivals = self.arrivals
+        while self.arrived < len(arrivals) and arrivals[self.arrived] == t:
+            _arrive(self, t, self.arrived, None)
         while self.heap and self.heap[0][0] == t:
             _, _, kind, i, payload = heapq.heappop(self.heap)
             HANDLERS[kind](self, t, i, payload)
@@ -191,7 +196,7 @@ class Model:
 
 # ---------------------------------------------------------------------- heap entry kinds
 
-ARRIVE, RESPOND, ORGANIC, CLOCK, CONVERT, EVENT = range(6)
+RESPOND, ORGANIC, CLOCK, CONVERT, EVENT = range(5)
 
 
 def _arrive(m: Model, t: float, i: int, payload: object) -> None:
@@ -267,5 +272,5 @@ def _convert(m: Model, t: float, i: int, source: object) -> None:
     m.ingest(i, t, "converted", {"value": value})
 
 
-HANDLERS = {ARRIVE: _arrive, RESPOND: _respond, ORGANIC: _organic, CLOCK: _clock,
+HANDLERS = {RESPOND: _respond, ORGANIC: _organic, CLOCK: _clock,
             CONVERT: _convert, EVENT: _event}
