@@ -105,7 +105,7 @@ class Walker:
 
     def collect(self, actions: Iterable[Action]) -> None:
         for action in actions:
-            line = json.dumps(action.to_dict(), ensure_ascii=False)
+            line = _line(action.to_dict())
             self.touched.add(action.lead)
             if self.replayed is not None:
                 self.replayed.append(line)
@@ -180,14 +180,18 @@ class Walker:
         self.since_checkpoint = len(rows)
 
 
+_line = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _empty_batch() -> Batch:
     return Batch(events=[], leads=[], states={}, actions=[], clock=None)
 
 
-def _trail_rows(lead: str, trace: list[Any], done: int) -> list[tuple[Any, ...]]:
-    if trace and isinstance(trace[0], (list, tuple)):
-        return [(lead, n, e[0], e[1], e[2], e[3]) for n, e in enumerate(trace[done:], done)]
-    return [(lead, n, e.at, e.kind, e.message, e.rule) for n, e in enumerate(trace[done:], done)]
+def _trail_rows(lead: str, trace: list[Any], done: int) -> list[tuple[str, int, list[Any]]]:
+    new = trace[done:]
+    if new and isinstance(new[0], (list, tuple)):
+        return [(lead, done, [list(e) for e in new])]
+    return [(lead, done, [[e.at, e.kind, e.message, e.rule] for e in new])]
 
 
 def snapshot_parts(engine: Engine, lead: str) -> tuple[dict[str, Any], list[Any]]:

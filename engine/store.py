@@ -10,8 +10,9 @@ Tables (all JSON is UTF-8 text):
   is what makes ingestion idempotent.
 - `lead_state(lead, state)`: the engine's `snapshot_lead` of each lead (scores, enrolments,
   timers), without its explain trail, which is kept apart:
-- `trail(lead, n, at, kind, message, rule)`: the explain trail, append-only (entry `n` of a lead
-  never changes), so a batch writes only the entries it added.
+- `trail(lead, n, entries)`: the explain trail, append-only: each row holds the entries a
+  checkpoint added for the lead, from entry number `n` on, as a JSON list of
+  `[at, kind, message, rule]`; a checkpoint writes only what is new.
 - `journal(seq, kind, lead, ref, at, data)`: every call the runner made to the engine, in order
   (`add` a lead, `update` its attributes, `event` (ref = event id), `until`: timers run up to `at`).
   The states above are a checkpoint: `meta.checkpoint_journal` / `checkpoint_outbox` say how far
@@ -46,8 +47,8 @@ CREATE TABLE IF NOT EXISTS events (
   props TEXT NOT NULL, applied_at REAL NOT NULL, late INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS lead_state (lead TEXT PRIMARY KEY, state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS trail (
-  lead TEXT NOT NULL, n INTEGER NOT NULL, at REAL NOT NULL, kind TEXT NOT NULL,
-  message TEXT NOT NULL, rule TEXT, PRIMARY KEY (lead, n)) WITHOUT ROWID;
+  lead TEXT NOT NULL, n INTEGER NOT NULL, entries TEXT NOT NULL, PRIMARY KEY (lead, n))
+  WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS journal (
   seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, lead TEXT NOT NULL, ref TEXT, at REAL NOT NULL,
   data TEXT);
@@ -85,7 +86,7 @@ class Batch:
     states: dict[str, dict[str, Any]]  # without "trace"
     actions: list[tuple[str, float, str, str]]  # lead, at, kind, JSON line
     clock: float | None
-    trail: list[tuple[str, int, float, str, str, str | None]] = field(default_factory=list)
+    trail: list[tuple[str, int, list[list[Any]]]] = field(default_factory=list)
     journal: list[tuple[str, str, str | None, float, str | None]] = field(default_factory=list)
     checkpoint: bool = False  # states and trail are written: the journal so far is covered
 
@@ -119,6 +120,7 @@ class Store:
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA cache_size=-65536")  # 64 MB: the event-id index stays in memory
         db.executescript(_DDL)
         return db
 
@@ -159,16 +161,15 @@ class Store:
 
     def states(self) -> Iterator[dict[str, Any]]:
         """Every lead's saved state with its trail under "trace", in lead id order."""
-        trails = self.db.execute(
-            "SELECT lead, at, kind, message, rule FROM trail ORDER BY lead, n")
+        trails = self.db.execute("SELECT lead, entries FROM trail ORDER BY lead, n")
         pending = next(trails, None)
         for lead, state in self.db.execute("SELECT lead, state FROM lead_state ORDER BY lead"):
             data = json.loads(state)
-            trace = []
+            trace: list[Any] = []
             while pending is not None and pending[0] < lead:
                 pending = next(trails, None)
             while pending is not None and pending[0] == lead:
-                trace.append(list(pending[1:]))
+                trace += json.loads(pending[1])
                 pending = next(trails, None)
             data["trace"] = trace
             yield data
@@ -178,13 +179,14 @@ class Store:
         if row is None:
             return None
         data = json.loads(row[0])
-        sql = "SELECT at, kind, message, rule FROM trail WHERE lead = ? ORDER BY n"
-        data["trace"] = [list(r) for r in self.db.execute(sql, (lead,))]
+        sql = "SELECT entries FROM trail WHERE lead = ? ORDER BY n"
+        data["trace"] = [e for (chunk,) in self.db.execute(sql, (lead,)) for e in json.loads(chunk)]
         return data
 
     def trail_lengths(self) -> dict[str, int]:
-        sql = "SELECT lead, MAX(n) + 1 FROM trail GROUP BY lead"
-        return {lead: int(n) for lead, n in self.db.execute(sql)}
+        sql = ("SELECT lead, n, entries FROM trail t "
+               "WHERE n = (SELECT MAX(n) FROM trail WHERE lead = t.lead)")
+        return {lead: int(n) + len(json.loads(chunk)) for lead, n, chunk in self.db.execute(sql)}
 
     def lead_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM leads ORDER BY id")]
@@ -244,7 +246,8 @@ class Store:
             self.db.executemany(
                 "INSERT INTO outbox(lead, at, action, line) VALUES (?, ?, ?, ?)", batch.actions
             )
-            self.db.executemany("INSERT INTO trail VALUES (?, ?, ?, ?, ?, ?)", batch.trail)
+            self.db.executemany("INSERT INTO trail VALUES (?, ?, ?)",
+                                [(lead, n, _dumps(chunk)) for lead, n, chunk in batch.trail])
             self.db.executemany(
                 "INSERT INTO journal(kind, lead, ref, at, data) VALUES (?, ?, ?, ?, ?)",
                 batch.journal)
@@ -293,8 +296,7 @@ class _Transaction:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def _take_lock(path: str) -> Any:

@@ -105,3 +105,18 @@ def test_killed_runs_resume_to_the_same_actions(
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT COUNT(*) FROM events").fetchone() == (count,)
         assert con.execute("SELECT COUNT(*) FROM outbox").fetchone() == (total,)
+
+
+def test_killed_run_leaves_the_same_states_and_trail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from engine.store import Store
+
+    monkeypatch.chdir(tmp_path)
+    generate(tmp_path, leads=200, events_per_lead=10)
+    assert nurture(capsys, *command("clean.db", "clean.jsonl")[3:])[0] == 0
+    total = (tmp_path / "clean.jsonl").read_bytes().count(b"\n")
+    kill_when(tmp_path / "crash.db", "crash.jsonl", total // 2)
+    assert nurture(capsys, *command("crash.db", "crash.jsonl")[3:])[0] == 0
+    clean, crashed = Store("clean.db", readonly=True), Store("crash.db", readonly=True)
+    assert list(crashed.states()) == list(clean.states())

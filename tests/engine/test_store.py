@@ -76,7 +76,7 @@ def test_checkpoint_marks_how_far_the_states_reach(tmp_path: Path) -> None:
     store = Store(str(tmp_path / "db"))
     first = batch(event("e1"))
     first.journal = [("event", "L1", "e1", 10.0, None)]
-    first.trail = [("L1", 0, 10.0, "event", "opened", None)]
+    first.trail = [("L1", 0, [[10.0, "event", "opened", None]])]
     first.checkpoint = True
     store.commit_batch(first)
     second = batch(event("e2", at=20.0), clock=20.0)
@@ -89,3 +89,4 @@ def test_checkpoint_marks_how_far_the_states_reach(tmp_path: Path) -> None:
         ("until", "", None, 30.0, None, None, None, None),
     ]
     assert store.state("L1")["trace"] == [[10.0, "event", "opened", None]]
+    assert store.trail_lengths() == {"L1": 1}
