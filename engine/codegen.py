@@ -94,6 +94,7 @@ class ModuleBuilder:
         self.content_actions: set[str] = set()
         self.filters: list[tuple[str, str, str]] = []  # (event, index key, where function)
         self.tag = 0
+        self._filter_keys: dict[tuple[str, str], str] = {}
 
     def _fresh(self, prefix: str) -> str:
         self._n += 1
@@ -275,15 +276,19 @@ class ModuleBuilder:
 
     def _count_code(self, e: ir.Count) -> str:
         low = f"t - {float(e.window.seconds)!r}"
-        self.counted[e.event] = max(self.counted.get(e.event, 0.0), float(e.window.seconds))
+        if e.where is None or not _props_only(e.where):
+            self.counted[e.event] = max(self.counted.get(e.event, 0.0), float(e.window.seconds))
         if e.where is None:
             return f"_cnt(L.ev_t.get({e.event!r}), {low})"
-        fn = self.where(e.where)
         if _props_only(e.where):  # an index of matching events, kept as they arrive
-            key = f"{e.event}#{self.tag}.{len(self.filters)}"
-            self.filters.append((e.event, key, fn))
-            self.counted[key] = float(e.window.seconds)
+            same = (e.event, repr(_without_spans(e.where.model_dump())))
+            key = self._filter_keys.get(same)
+            if key is None:
+                key = self._filter_keys[same] = f"{e.event}#{self.tag}.{len(self.filters)}"
+                self.filters.append((e.event, key, self.where(e.where)))
+            self.counted[key] = max(self.counted.get(key, 0.0), float(e.window.seconds))
             return f"_cnt(L.ev_t.get({key!r}), {low})"
+        fn = self.where(e.where)
         self.counted_where.add(e.event)
         return (f"_cntw(L.ev_t.get({e.event!r}), L.ev_p.get({e.event!r}), {low}, {fn}, "
                 "L, P, t)")
@@ -303,6 +308,14 @@ class ModuleBuilder:
         base = 1.0 - block.decay.percent / 100.0
         inv = 1.0 / float(block.decay.every.seconds)
         return f"(P.fit[{i}] + P.eng[{i}] * {base!r} ** ((t - P.ref[{i}]) * {inv!r}))"
+
+
+def _without_spans(data: object) -> object:
+    if isinstance(data, dict):
+        return {k: _without_spans(v) for k, v in sorted(data.items()) if not k.endswith("span")}
+    if isinstance(data, (list, tuple)):
+        return [_without_spans(v) for v in data]
+    return data
 
 
 def _props_only(e: ir.Expr) -> bool:
