@@ -71,7 +71,8 @@ def test_a_lead_whose_exit_already_holds_does_not_enter() -> None:
 
 
 def test_exit_in_the_middle_of_a_wait_cancels_it() -> None:
-    body = "sequence s:\n  enter on signed_up\n  exit when customer\n  send x\n  wait 2d\n  send y\n"
+    body = ("sequence s:\n  enter on signed_up\n  exit when customer\n  send x\n  wait 2d\n"
+            "  send y\n")
     run = Run(body).lead("L1").event("L1", "signed_up", T0)
     run.event("L1", "converted", T0 + DAY, value=5).through(T0 + 10 * DAY)
     assert run.sends() == [(at(T0), "x")]
