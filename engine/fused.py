@@ -46,21 +46,25 @@ def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> s
 def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -> str:
     """`name(G, CP, L, P, at, E, t)`: the engagement points of one event type, inline."""
     lines = [f"def {name}(G, CP, L, P, at, E, t):"]
+    index = {id(r): n for n, r in enumerate(
+        r for b in program.scores for r in b.rules if isinstance(r, ir.EventRule))}
     k = 0
     for b, block in enumerate(program.scores):
         for rule in block.rules:
             if not isinstance(rule, ir.EventRule) or rule.event != typ:
                 continue
             rc = f"CP.event_rules[{typ!r}][{k}]"
+            n_rule = index[id(rule)]
             k += 1
             pad = "    "
             if rule.where is not None:
                 lines.append(f"    if {mb.inline_where(rule.where)}:")
                 pad = "        "
             if rule.cap is not None:
-                lines.append(f"{pad}_p = G._capped(P, {rc}, at, {float(rule.points)!r}, t)")
+                lines += _cap_lines(pad, rc, rule, n_rule)
                 lines.append(f"{pad}if _p == 0.0:")
-                lines.append(f"{pad}    G._no_points(CP, L, {rc}, t)")
+                lines.append(f"{pad}    if L.trace is not None:")
+                lines.append(f"{pad}        G._no_points(CP, L, {rc}, t)")
                 lines.append(f"{pad}else:")
                 pad += "    "
             else:
@@ -80,6 +84,35 @@ def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -
             lines.append(f"{pad}if L.trace is not None:")
             lines.append(f"{pad}    G._got_points(CP, L, {rc}, _p, t)")
     return "\n".join(lines) + "\n"
+
+
+def _cap_lines(pad: str, rc: str, rule: ir.EventRule, n_rule: int) -> list[str]:
+    """`cap N per W` inline for events in time order (the window is `(at - W, at]`); a late
+    event goes through the engine's general `_capped`."""
+    assert rule.cap is not None
+    cap, window, pts = float(rule.cap.points), float(rule.cap.window.seconds), float(rule.points)
+    size = abs(pts)
+    sign = "" if pts >= 0 else "-"
+    return [
+        f"{pad}_aw = P.capw.get({n_rule})",
+        f"{pad}if _aw is None:",
+        f"{pad}    _aw = P.capw[{n_rule}] = []",
+        f"{pad}if not _aw or at >= _aw[-1][0]:",
+        f"{pad}    while _aw and _aw[0][0] <= at - {window!r}:",
+        f"{pad}        del _aw[0]",
+        f"{pad}    _u = 0.0",
+        f"{pad}    for _x in _aw:",
+        f"{pad}        _u += _x[1]",
+        f"{pad}    _room = {cap!r} - _u",
+        f"{pad}    if _room > 0.0:",
+        f"{pad}        _q = {size!r} if {size!r} <= _room else _room",
+        f"{pad}        _aw.append([at, _q])",
+        f"{pad}        _p = {sign}_q",
+        f"{pad}    else:",
+        f"{pad}        _p = 0.0",
+        f"{pad}else:",
+        f"{pad}    _p = G._capped(P, {rc}, at, {pts!r}, t)",
+    ]
 
 
 def entry_source(program: ir.Program, mb: ModuleBuilder) -> str:
