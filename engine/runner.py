@@ -99,7 +99,7 @@ class _Run:
             refuse_changes(self.store, changes)
         self.engine = Engine(self.options.programs, seed=seed, trace=True)
         self.walker = Walker(self.engine, self.store, self.options.batch_size,
-                             self.options.checkpoint_every)
+                             self.options.checkpoint_every, self.options.programs)
         tail = self.walker.journal_tail()
         if tail and changes:
             raise RunError(

@@ -7,6 +7,7 @@ in time order, timers run between them), with no database and no trail, up to `a
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,3 +83,19 @@ def program_views(engine: Engine, programs: list[Program], lead_id: str, at: flo
         view = engine.view(lead_id, at)
         return list(view) if isinstance(view, (list, tuple)) else [view]
     return [engine.view(lead_id, at, program=index) for index in range(len(programs))]
+
+
+def standing_rows(
+    engine: Engine, programs: list[Program], lead_id: str, at: float
+) -> list[tuple[Any, ...]]:
+    """Rows of the `standing` table: the lead under each program at `at` (scores to 4 places)."""
+    rows = []
+    for program, view in zip(programs, program_views(engine, programs, lead_id, at), strict=True):
+        scores = {name: round(value, 4) for name, value in view.scores.items()}
+        rows.append((
+            lead_id, program.path, at, round(view.score, 4), view.stage,
+            json.dumps(scores, ensure_ascii=False), ";".join(view.segments), int(view.mql),
+            int(view.sql), int(view.customer), int(view.unsubscribed), int(view.sunset),
+            view.mql_at, view.sql_at,
+        ))
+    return rows

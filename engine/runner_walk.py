@@ -16,9 +16,11 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from engine.runner_score import standing_rows
 from engine.store import Batch, Store, StoredEvent
 
 if TYPE_CHECKING:
+    from dsl.ir import Program
     from engine import Action, Engine
     from engine.io import EventRow, LeadRow
     from engine.runner_actions import ActionsFile, EchoActions
@@ -30,9 +32,11 @@ class ReplayMismatch(RuntimeError):
 
 class Walker:
     def __init__(
-        self, engine: Engine, store: Store, batch_size: int, checkpoint_every: int
+        self, engine: Engine, store: Store, batch_size: int, checkpoint_every: int,
+        programs: list[Program] | None = None,
     ) -> None:
         self.engine = engine
+        self.programs = programs or []
         self.store = store
         self.batch_size = batch_size
         self.checkpoint_every = checkpoint_every
@@ -135,9 +139,12 @@ class Walker:
         changed = getattr(self.engine, "pop_changed", None)
         if changed is not None:
             self.touched.update(changed())
+        standing = self.programs and hasattr(self.engine, "view") and batch.clock is not None
         for lead in sorted(self.touched):
             state, trace = snapshot_parts(self.engine, lead)
             batch.states[lead] = state
+            if standing:
+                batch.standing += standing_rows(self.engine, self.programs, lead, batch.clock)
             done = self.trail_len.get(lead, 0)
             if len(trace) > done:
                 batch.trail.extend(_trail_rows(lead, trace, done))

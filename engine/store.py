@@ -13,6 +13,10 @@ Tables (all JSON is UTF-8 text):
 - `trail(lead, n, entries)`: the explain trail, append-only: each row holds the entries a
   checkpoint added for the lead, from entry number `n` on, as a JSON list of
   `[at, kind, message, rule]`; a checkpoint writes only what is new.
+- `standing(lead, program, at, score, stage, scores, segments, mql, sql, customer,
+  unsubscribed, sunset, mql_at, sql_at)`: each lead's standing under each rule file as of the
+  last checkpoint (`at`), for people and CRMs reading the database with SQL; the engine never
+  reads it.
 - `journal(seq, kind, lead, ref, at, data)`: every call the runner made to the engine, in order
   (`add` a lead, `update` its attributes, `event` (ref = event id), `until`: timers run up to `at`).
   The states above are a checkpoint: `meta.checkpoint_journal` / `checkpoint_outbox` say how far
@@ -49,6 +53,11 @@ CREATE TABLE IF NOT EXISTS lead_state (lead TEXT PRIMARY KEY, state TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS trail (
   lead TEXT NOT NULL, n INTEGER NOT NULL, entries TEXT NOT NULL, PRIMARY KEY (lead, n))
   WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS standing (
+  lead TEXT NOT NULL, program TEXT NOT NULL, at REAL NOT NULL, score REAL NOT NULL,
+  stage TEXT NOT NULL, scores TEXT NOT NULL, segments TEXT NOT NULL, mql INTEGER NOT NULL,
+  sql INTEGER NOT NULL, customer INTEGER NOT NULL, unsubscribed INTEGER NOT NULL,
+  sunset INTEGER NOT NULL, mql_at REAL, sql_at REAL, PRIMARY KEY (lead, program));
 CREATE TABLE IF NOT EXISTS journal (
   seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, lead TEXT NOT NULL, ref TEXT, at REAL NOT NULL,
   data TEXT);
@@ -89,6 +98,7 @@ class Batch:
     trail: list[tuple[str, int, list[list[Any]]]] = field(default_factory=list)
     journal: list[tuple[str, str, str | None, float, str | None]] = field(default_factory=list)
     checkpoint: bool = False  # states and trail are written: the journal so far is covered
+    standing: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 class Store:
@@ -251,6 +261,9 @@ class Store:
             self.db.executemany(
                 "INSERT INTO journal(kind, lead, ref, at, data) VALUES (?, ?, ?, ?, ?)",
                 batch.journal)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO standing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                batch.standing)
             values = dict(meta or {})
             if batch.clock is not None:
                 values["clock"] = repr(batch.clock)

@@ -317,3 +317,16 @@ def test_bad_until_is_bad_usage(work: Path, capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(SystemExit) as stop:
         run(capsys, "--until", "tomorrow")
     assert stop.value.code == 2
+
+
+def test_standing_table_for_sql_readers(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "--until", UNTIL)
+    db = sqlite3.connect(work / "n.db")
+    rows = db.execute("SELECT lead, program, at, score, stage, scores, segments, mql, mql_at "
+                      "FROM standing ORDER BY lead").fetchall()
+    assert rows == [
+        ("A", "r.nurture", 1767744000.0, 15.0, "warm",
+         '{"fit": 10.0, "activity": 5.0, "interest": 0.0}', "pro", 1, 1767610800.0),
+        ("B", "r.nurture", 1767744000.0, 0.0, "new",
+         '{"fit": 0.0, "activity": 0.0, "interest": 0.0}', "", 0, None),
+    ]
