@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dsl.diagnostics import Diagnostic
+from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.ir import Span
 from dsl.lines import brackets, code_of, first_word
 
@@ -13,6 +13,11 @@ _RESERVED = frozenset(
     "and or not in true false contains startswith endswith matches where when on score stage "
     "stages send wait until if else split for enter exit within".split()
 )
+_KEYWORDS = sorted(_RESERVED | {
+    "campaign", "lead", "event", "content", "segment", "policy", "sequence", "handoff", "mql",
+    "sql", "holdout", "reenter", "limit", "quiet", "sunset", "decay", "cap", "cost", "per",
+    "every", "after", "one", "of", "number", "text",
+})
 _UNIT_WORD = re.compile(
     r"(\d+)[ \t]*(minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|mo|y)"
     r"(?![A-Za-z0-9_])",
@@ -158,7 +163,7 @@ def no_body(text: str, line: int, file: str) -> Diagnostic:
 def glued(err: Any, file: str) -> Diagnostic:
     word = err.keyword + err.rest
     return Diagnostic("syntax", f"unexpected '{word}'", _span(err.line, err.column, len(word)),
-                      f"did you mean '{err.keyword} {err.rest}'?", file=file)
+                      _split_hint(err.keyword, err.rest), file=file)
 
 
 def layout(err: Any, text: str, file: str) -> Diagnostic:
@@ -194,11 +199,50 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
                 "to wait for one of several things, join them with 'or' before the limit: "
                 "wait until clicked or opened or 3d", file=file,
             )
+    glued = _mid_word(text, line, column, file)
+    if glued is not None:
+        return glued
+    expected = set(getattr(err, "allowed", None) or getattr(err, "expected", None) or ())
+    if "QUIET_RANGE" in expected:
+        word = text[column - 1:].split("#")[0].strip().split(" ")[0] or " "
+        return Diagnostic("bad-time", f"'{word}' is not a range of hours",
+                          _span(line, column, len(word)), "write 24-hour times, like 20:00-08:00",
+                          file=file)
     if isinstance(err, UnexpectedCharacters):
         return _bad_character(err, text, line, column, file)
     if isinstance(err, UnexpectedToken):
         return _bad_token(err, text, line, column, file)
     return Diagnostic("syntax", "this line cannot be read", _span(line, column), None, file=file)
+
+
+_SUFFIXES = frozenset({"s", "es", "ed", "er", "ers", "ing", "ings"})
+
+
+def _mid_word(text: str, line: int, column: int, file: str) -> Diagnostic | None:
+    """A keyword the lexer cut off the front of a longer word (`waiting`, `sendwelcome`)."""
+    def wordy(i: int) -> bool:
+        return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+    if column < 2 or not wordy(column - 2) or not wordy(column - 1):
+        return None
+    start = column - 1
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    end = column - 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    word, keyword, rest = text[start:end], text[start:column - 1], text[column - 1:end]
+    if not keyword.isalpha():
+        return None
+    return Diagnostic("syntax", f"unexpected '{word}'", _span(line, start + 1, len(word)),
+                      _split_hint(keyword, rest), file=file)
+
+
+def _split_hint(keyword: str, rest: str) -> str | None:
+    """`sendwelcome` → 'send welcome'; `sends`, `waitt` → the nearest keyword."""
+    if len(rest) >= 3 and rest.lower() not in _SUFFIXES:
+        return f"did you mean '{keyword} {rest}'?"
+    return did_you_mean(keyword + rest, _KEYWORDS)
 
 
 def _duration_mistake(text: str, line: int, column: int, file: str) -> Diagnostic | None:
@@ -313,6 +357,14 @@ def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagno
                           file=file)
     expected = _in_context(expected, prefix)
     hint = "to test a list, write 'not in'" if token.type == "NOT" and "IN" in expected else None
+    if token.type == "NAME":
+        words = [w.strip("'") for w in map(_word, expected) if w.startswith("'")]
+        hint = did_you_mean(value, [w for w in words if w.isalpha()])
+        if expected == {"STRING"}:
+            hint = f'texts are written in double quotes: "{value}"'
+    chained = re.search(r"(==|!=|<=|>=|<|>)", prefix.split(":", 1)[-1])
+    if token.type == "COMP_OP" and "NAME" not in expected and chained:
+        hint = "comparisons do not chain: join two with 'and', like x >= 1 and x < 3"
     return Diagnostic(
         "syntax", f"unexpected {_token_word(token)}: expected {expected_words(expected)}",
         _span(line, column, width), hint, file=file,
