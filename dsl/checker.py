@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from dsl import ir
+from dsl.check_flow import FlowChecks
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.fastnode import new, replace
 from dsl.parser import RESERVED
@@ -18,7 +19,7 @@ from dsl.resolve import Names, Resolver, Scope
 _HEADER_ORDER = ("for", "enter", "exit when", "holdout", "reenter after", "limit")
 
 
-class Checker:
+class Checker(FlowChecks):
     def __init__(self, file: str) -> None:
         self.file = file
         self.diagnostics: list[Diagnostic] = []
@@ -294,135 +295,6 @@ class Checker:
                     self.error("bad-time", "quiet hours start and end at the same time", value.span)
         return new(ir.Policy, **fields)
 
-    def _handoff(self, h: ir.Handoff) -> ir.Handoff:
-        cond = self.resolver.condition(h.condition, what="handoff condition")
-        for send in h.sends:
-            content = self._content_ref(send.content, send.content_span)
-            if content is not None and content.channel != "task":
-                self.error(
-                    "not-a-task",
-                    f"'{send.content}' is {content.channel} content; a handoff sends sales tasks",
-                    send.content_span,
-                    "declare it with channel 'task'",
-                )
-        return replace(h, condition=cond)
-
-    def _content_ref(self, name: str, span: ir.Span) -> ir.ContentDecl | None:
-        if name not in self.names.contents:
-            self.error(
-                "unknown-name",
-                f"unknown content '{name}'",
-                span,
-                did_you_mean(name, self.names.contents),
-            )
-            return None
-        return self.names.contents[name]
-
-    # ------------------------------------------------------------ sequences
-
-    def _sequence(self, name: str, span: ir.Span, lines: list[Any]) -> ir.Sequence:
-        fields: dict[str, Any] = {"name": name, "span": span}
-        steps: list[Any] = []
-        for line in lines:
-            if not isinstance(line, tuple):
-                steps.append(line)
-                continue
-            key, value, line_span = line
-            if steps:
-                self.error(
-                    "header-after-step",
-                    f"'{key}' must come before the first step",
-                    line_span,
-                    "put 'for', 'enter', 'exit when', 'holdout', "
-                    "'reenter after' and 'limit' at the top of the sequence",
-                )
-            elif _field(key) in fields:
-                self.error(
-                    "duplicate",
-                    f"this sequence already has a '{key}' line",
-                    line_span,
-                    "keep one; join conditions with 'and' or 'or'",
-                )
-            else:
-                fields[_field(key)] = self._header(key, value)
-        if "enter" not in fields:
-            self.error(
-                "no-enter",
-                f"sequence '{name}' never enrols anyone",
-                span,
-                "add 'enter on EVENT' or 'enter when CONDITION'",
-            )
-        if not steps:
-            self.error(
-                "no-steps", f"sequence '{name}' has no steps", span, "add at least one 'send'"
-            )
-        fields["steps"] = self._steps(steps)
-        return new(ir.Sequence, **fields)
-
-    def _header(self, key: str, value: Any) -> Any:
-        if key == "for":
-            return self.resolver.condition(value, what="audience")
-        if key == "exit when":
-            return self.resolver.condition(value, what="exit condition")
-        if key == "enter":
-            if isinstance(value, ir.EnterWhen):
-                cond = self.resolver.condition(value.condition, what="entry condition")
-                return replace(value, condition=cond)
-            if value.event not in self.names.events:
-                self.error(
-                    "unknown-name",
-                    f"unknown event '{value.event}'",
-                    value.event_span,
-                    did_you_mean(value.event, self.names.events),
-                )
-            return value
-        if key == "holdout":
-            percent, span = value
-            if not 0 <= percent < 100:
-                self.error(
-                    "bad-percent",
-                    "a holdout is a percentage from 0% to below 100%",
-                    span,
-                    "a control group is a small share, like 10%",
-                )
-            return percent
-        return value
-
-    def _steps(self, steps: list[Any]) -> tuple[Any, ...]:
-        return tuple(self._step(s) for s in steps)
-
-    def _step(self, step: Any) -> Any:
-        if isinstance(step, ir.Send):
-            self._content_ref(step.content, step.content_span)
-            when = None
-            if step.when is not None:
-                when = self.resolver.condition(step.when, what="send condition")
-            return replace(step, when=when)
-        if isinstance(step, ir.WaitUntil):
-            cond = self.resolver.condition(step.condition, Scope(wait_until=True), "wait condition")
-            return replace(step, condition=cond)
-        if isinstance(step, ir.If):
-            cond = self.resolver.condition(step.condition, what="'if' condition")
-            return replace(
-                step,
-                condition=cond,
-                then=self._steps(list(step.then)),
-                otherwise=self._steps(list(step.otherwise)),
-            )
-        if isinstance(step, ir.Split):
-            total = sum(arm.percent for arm in step.arms)
-            if abs(total - 100) > 1e-9:
-                self.error(
-                    "split-total",
-                    f"the arms of this split add up to {total:g}%, not 100%",
-                    step.span,
-                    "make the percentages total 100%",
-                )
-            arms = tuple(replace(a, step=self._step(a.step)) for a in step.arms)
-            return replace(step, arms=arms)
-        return step
-
-
 def _cycle_from(start: str, deps: dict[str, set[str]]) -> list[str] | None:
     """The segments of a path from `start` back to itself, or None."""
     stack: list[tuple[str, list[str]]] = [(start, [start])]
@@ -436,10 +308,6 @@ def _cycle_from(start: str, deps: dict[str, set[str]]) -> list[str] | None:
                 seen.add(dep)
                 stack.append((dep, [*path, dep]))
     return None
-
-
-def _field(key: str) -> str:
-    return {"for": "audience", "exit when": "exit", "reenter after": "reenter_after"}.get(key, key)
 
 
 def _first_span(value: Any) -> ir.Span:
