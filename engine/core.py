@@ -173,10 +173,10 @@ class Engine(RoundMixin, SequenceMixin):
         if at < now:
             self._late = True
             if L.trace is not None:
-                self._tr(L, now, "event", f"{typ} {_props_text(props)} (late, at "
+                self._tr(L, now, "event", f"{_event_text(typ, props)} (late, at "
                          f"{datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ})")
         elif L.trace is not None:
-            self._tr(L, now, "event", f"{typ} {_props_text(props)}")
+            L.trace.append(TraceEntry(now, "event", _event_text(typ, props), None))
         stored, filters, engagement, special, points, sources = self.plans.get(typ) or \
             self._plan(typ)
         # what the lead did: counts, days_since, content checks, flags
@@ -369,5 +369,11 @@ def block_value(cp: CompiledProgram, P: ProgState, i: int, t: float) -> float:
     return P.fit[i] + eng
 
 
-def _props_text(props: dict[str, object]) -> str:
-    return " ".join(f"{k}={props[k]}" for k in sorted(props))
+def _event_text(typ: str, props: dict[str, object]) -> str:
+    """`clicked channel=email content=x`: the event as the trail shows it."""
+    if not props:
+        return typ
+    if len(props) == 1:
+        for k, v in props.items():
+            return f"{typ} {k}={v}"
+    return typ + " " + " ".join(f"{k}={props[k]}" for k in sorted(props))
