@@ -95,6 +95,8 @@ class ModuleBuilder:
         self.filters: list[tuple[str, str, str]] = []  # (event, index key, where function)
         self.tag = 0
         self._filter_keys: dict[tuple[str, str], str] = {}
+        self.arrivals: set[str] = set()      # event types read by a bare event in `wait until`
+        self.days_events: set[str] = set()   # event types read by days_since(...)
 
     def _fresh(self, prefix: str) -> str:
         self._n += 1
@@ -167,6 +169,7 @@ class ModuleBuilder:
         if isinstance(e, ir.InSequence):
             return f"(P.enr[{int(self._seq_index(e.sequence))}] is not None)"
         if isinstance(e, ir.EventSince):
+            self.arrivals.add(e.event)
             return f"(L.arr.get({e.event!r}, 0) > w)"
         raise ValueError(f"not a condition: {e.kind}")
 
@@ -254,6 +257,7 @@ class ModuleBuilder:
         if isinstance(e, ir.Count):
             return self._count_code(e), []
         if isinstance(e, ir.DaysSince):
+            self.days_events.add(e.event)
             if e.event == "last_engagement":
                 return f"((t - L.last_eng) / {DAY!r})", []
             return f"((t - L.last.get({e.event!r}, L.created)) / {DAY!r})", []

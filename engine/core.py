@@ -50,6 +50,7 @@ class Engine(RoundMixin, SequenceMixin):
             self.special |= cp.mb.content_actions
         self.type_sources = self._sources_by_type()
         self.plans: dict[str, tuple] = {}
+        self.arrivals = set().union(*(cp.mb.arrivals for cp in self.progs))
         self._changed: set[str] = set()
 
     def _sources_by_type(self) -> dict[str, list[tuple[int, list[tuple]]]]:
@@ -153,9 +154,10 @@ class Engine(RoundMixin, SequenceMixin):
                 sources = [(pidx, ch, True) for pidx, ch in sources]
             elif sources:
                 sources = [(pidx, ch, False) for pidx, ch in sources]
+            days = any(typ in cp.mb.days_events for cp in self.progs)
             plan = self.plans[typ] = (
                 typ in self.counted, filters, typ not in NON_ENGAGEMENT_EVENTS,
-                typ in self.special, points, sources)
+                typ in self.special, points, sources, days)
         return plan
 
     def ingest(self, event: Event, now: float) -> list[Action]:
@@ -177,20 +179,22 @@ class Engine(RoundMixin, SequenceMixin):
                          f"{datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ})")
         elif L.trace is not None:
             L.trace.append(TraceEntry(now, "event", _event_text(typ, props), None))
-        stored, filters, engagement, special, points, sources = self.plans.get(typ) or \
+        stored, filters, engagement, special, points, sources, days = self.plans.get(typ) or \
             self._plan(typ)
         # what the lead did: counts, days_since, content checks, flags
         L.n_arr = n = L.n_arr + 1
-        L.arr[typ] = n
+        if self.arrivals:
+            L.arr[typ] = n
         if stored:
             self._store(L, typ, at, props, now)
         if filters is not None:
             for key, fn in filters:
                 if fn(props, L, None, now):
                     self._store(L, key, at, None, now)
-        last = L.last.get(typ)
-        if last is None or at > last:
-            L.last[typ] = at
+        if days:
+            last = L.last.get(typ)
+            if last is None or at > last:
+                L.last[typ] = at
         if engagement and at > L.last_eng:
             L.last_eng = at
         if special:
