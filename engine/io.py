@@ -18,6 +18,7 @@ import json
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from dsl.diagnostics import did_you_mean
 from engine.io_values import Schema, check_attr, check_props, format_time, parse_time, plain
@@ -38,8 +39,7 @@ class LeadRow:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class EventRow:
+class EventRow(NamedTuple):
     id: str
     lead: str
     type: str

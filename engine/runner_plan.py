@@ -10,14 +10,16 @@ is added at its `created_at`, or at its first event when that is earlier or when
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from engine.io import EventRow, LeadRow
 
 LEAD, EVENT = 0, 1
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
+    """Sorted as a tuple: (time, order, index) always differ, so rows are never compared."""
+
     time: float
     order: int  # LEAD before EVENT at one instant
     index: int  # input order
@@ -61,7 +63,7 @@ def make_plan(
         if until is not None and at > until:
             continue  # created after --until: it comes in with a later run
         items.append(Item(at, LEAD, index, lead, None, False))
-    items.sort(key=lambda item: (item.time, item.order, item.index))
+    items.sort()
     late = sum(1 for item in items if item.late)
     return Plan(items, until, start, len(events) - len(kept), late)
 

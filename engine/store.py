@@ -38,7 +38,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 SCHEMA_VERSION = "1"
 
@@ -75,8 +75,7 @@ class StoreError(Exception):
     """The database cannot be used (not SQLite, locked by another run, from a newer version)."""
 
 
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
+class StoredEvent(NamedTuple):
     id: str
     lead: str
     type: str
@@ -244,10 +243,8 @@ class Store:
             )
             self.db.executemany(
                 "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (e.id, e.lead, e.type, e.at, _dumps(e.props), e.applied_at, int(e.late))
-                    for e in batch.events
-                ],
+                [(i, lead, kind, at, _dumps(props), applied, int(late))
+                 for i, lead, kind, at, props, applied, late in batch.events],
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO lead_state(lead, state) VALUES (?, ?)",
