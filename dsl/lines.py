@@ -34,20 +34,18 @@ def first_word(text: str) -> str:
     return m.group(1) if m else ""
 
 
+_BRACKET_SCAN = re.compile(r'"(?:\\.|[^"\\])*"?|#.*|[()\[\]]')
+
+
 def brackets(text: str) -> list[tuple[int, str]]:
     """(0-based column, character) of every bracket outside strings and comments."""
-    out, in_string, i = [], False, 0
-    while i < len(text):
-        ch = text[i]
-        if in_string and ch == "\\":
-            i += 2
-            continue
-        if ch == '"':
-            in_string = not in_string
-        elif not in_string:
-            if ch == "#":
-                break
-            if ch in "()[]":
-                out.append((i, ch))
-        i += 1
+    if "(" not in text and ")" not in text and "[" not in text and "]" not in text:
+        return []
+    out = []
+    for m in _BRACKET_SCAN.finditer(text):
+        token = m.group(0)
+        if token[0] == "#":
+            break
+        if len(token) == 1 and token in "()[]":
+            out.append((m.start(), token))
     return out

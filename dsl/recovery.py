@@ -71,10 +71,11 @@ class Recovery:
 
         self.check_brackets()
         self.check_first_line()
+        cache: dict[tuple[int, str], Any] = {}
         for _ in range(MAX_ROUNDS):
             before = list(self.lines)
             try:
-                tree = parse("\n".join(self.lines))
+                tree = self._parse_chunks(parse, cache)
             except LayoutError as err:
                 line = self.on_layout(err)
             except StuckWordError as err:
@@ -88,6 +89,31 @@ class Recovery:
             if len(self.diagnostics) >= MAX_SYNTAX_ERRORS:
                 break
         return self._result(None)
+
+    def _parse_chunks(self, parse: Callable[[str], Any], cache: dict[tuple[int, str], Any]) -> Any:
+        """Parse top-level block by block, each at its own line numbers; a block already read
+        (same place, same text) is not read again, so an edit costs one block, not the file."""
+        from lark import Tree
+
+        children: list[Any] = []
+        for start, end in self.chunks():
+            text = "\n".join(self.lines[start - 1 : end])
+            key = (start, text)
+            if key not in cache:
+                cache[key] = parse("\n" * (start - 1) + text + "\n")
+            children += cache[key].children
+        return Tree("start", children)
+
+    def chunks(self) -> list[tuple[int, int]]:
+        """Runs of lines that each begin with a top-level line (outside brackets)."""
+        starts, depth = [1], 0
+        for i, text in enumerate(self.lines, start=1):
+            if i > 1 and depth == 0 and text[:1] not in ("", " ", "\t", "#"):
+                starts.append(i)
+            for _, ch in brackets(text):
+                depth = depth + 1 if ch in "([" else max(0, depth - 1)
+        ends = [s - 1 for s in starts[1:]] + [len(self.lines)]
+        return list(zip(starts, ends, strict=True))
 
     def _drop_top_level(self, line: int) -> bool:
         """Last resort when an edit changed nothing: blank the whole top-level block."""
@@ -179,19 +205,20 @@ class Recovery:
 
     def fill_empty_blocks(self) -> None:
         """A block whose every line we blanked gets a neutral body line."""
-        for i in range(1, len(self.lines) + 1):
+        for k in sorted(self.modified):
+            if self.lines[k - 1].strip():
+                continue
+            i = self.prev_code_line(k)
+            if i is None:
+                continue
             kw = first_word(self.lines[i - 1])
             if kw not in BODIES or not self.code(i).endswith(":"):
                 continue
             j = self.next_code_line(i)
             if j is not None and indent_of(self.lines[j - 1]) > indent_of(self.lines[i - 1]):
                 continue
-            slot = next(
-                (k for k in range(i + 1, j or len(self.lines) + 1) if k in self.modified), None
-            )
-            if slot is not None:
-                pad = " " * (indent_of(self.lines[i - 1]) + 2)
-                self.replace(slot, pad + BODIES[kw].format(n=slot))
+            pad = " " * (indent_of(self.lines[i - 1]) + 2)
+            self.replace(k, pad + BODIES[kw].format(n=k))
 
     def check_brackets(self) -> None:
         """Report every '(' or '[' left open, before Lark reads on into the next lines."""
