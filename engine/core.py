@@ -9,15 +9,16 @@ from typing import Any
 from dsl.ir import NON_ENGAGEMENT_EVENTS, Program
 from engine.codegen import norm_number, norm_text, raw_text
 from engine.compiled import CompiledProgram
-from engine.model import Action, Event, Explanation, Lead, LeadView, TraceEntry
+from engine.model import Action, Event, Lead, TraceEntry
 from engine.policy import zone
+from engine.reading import ReadingMixin
 from engine.rounds import RoundMixin
 from engine.sequencer import SequenceMixin
 from engine.state import LeadState, ProgState
 from engine.timecross import next_wake
 
 
-class Engine(RoundMixin, SequenceMixin):
+class Engine(RoundMixin, SequenceMixin, ReadingMixin):
     """Runs checked programs over leads; every call is told the time."""
 
     def __init__(self, programs: list[Program], seed: int = 0, trace: bool = True) -> None:
@@ -321,56 +322,6 @@ class Engine(RoundMixin, SequenceMixin):
         if self._rewake:
             self._rewake = False
             self._wake_full(L, t)
-
-    # ------------------------------------------------------------ reading
-
-    def explain(self, lead_id: str) -> Explanation:
-        L = self.leads[lead_id]
-        return Explanation(lead_id, list(L.trace or ()))
-
-    def view(self, lead_id: str, now: float, program: int = 0) -> LeadView:
-        L = self.leads[lead_id]
-        cp = self.progs[program]
-        P = L.progs[program]
-        scores = {name: block_value(cp, P, i, now) for i, name in enumerate(cp.block_names)}
-        segs = [n for i, n in enumerate(cp.segment_names) if cp.segment_fns[i](L, P, now)]
-        return LeadView(
-            lead=lead_id, at=now, scores=scores, score=sum(scores.values()),
-            stage=cp.stages[P.stage] if cp.stages else "", segments=segs,
-            mql=P.mql_at is not None, sql=P.sql_at is not None, customer=L.customer,
-            unsubscribed=L.unsub, sunset=L.sunset, mql_at=P.mql_at, sql_at=P.sql_at)
-
-    # ------------------------------------------------------------ snapshots
-
-    def snapshot_lead(self, lead_id: str) -> dict[str, Any]:
-        L = self.leads[lead_id]
-        data = L.to_dict()
-        data["trace"] = None if L.trace is None else [
-            list(e) for e in L.trace]
-        return data
-
-    def restore_lead(self, data: dict[str, Any]) -> None:
-        L = self._new_state(data["id"], data["created"], data["attrs"])
-        L.load(data)
-        if data.get("trace") is not None and self.trace:
-            L.trace = [TraceEntry(*e) for e in data["trace"]]
-        for cp, P, pd in zip(self.progs, L.progs, data["progs"], strict=False):
-            P.load(pd)
-            P.fit = [c + d for c, d in zip(P.fitc, P.fitd, strict=False)]
-            for si, enr in enumerate(P.enr):
-                if enr is not None and enr.due is not None and enr.mode != "run":
-                    self._push_enr(cp.index, si, L.id, enr)
-        self.leads[L.id] = L
-        self._changed.discard(L.id)
-        if L.wake is not None:
-            self._push_wake(L, L.wake)
-
-
-def block_value(cp: CompiledProgram, P: ProgState, i: int, t: float) -> float:
-    """A score block's value at `t`: fit plus engagement decayed to `t`."""
-    d = cp.decay[i]
-    eng = P.eng[i] if d is None else P.eng[i] * d[0] ** ((t - P.ref[i]) / d[1])
-    return P.fit[i] + eng
 
 
 def _event_text(typ: str, props: dict[str, object]) -> str:

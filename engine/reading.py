@@ -1,0 +1,67 @@
+"""Reading a lead: its explain trail, its standing at an instant, and its saved state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.compiled import CompiledProgram
+from engine.model import Explanation, LeadView, TraceEntry
+from engine.state import LeadState, ProgState
+
+
+class ReadingMixin:
+    """Methods of Engine that read or save a lead's state."""
+
+    leads: dict[str, LeadState]
+    progs: list[CompiledProgram]
+    trace: bool
+
+    # ------------------------------------------------------------ reading
+
+    def explain(self, lead_id: str) -> Explanation:
+        L = self.leads[lead_id]
+        return Explanation(lead_id, list(L.trace or ()))
+
+    def view(self, lead_id: str, now: float, program: int = 0) -> LeadView:
+        L = self.leads[lead_id]
+        cp = self.progs[program]
+        P = L.progs[program]
+        scores = {name: block_value(cp, P, i, now) for i, name in enumerate(cp.block_names)}
+        segs = [n for i, n in enumerate(cp.segment_names) if cp.segment_fns[i](L, P, now)]
+        return LeadView(
+            lead=lead_id, at=now, scores=scores, score=sum(scores.values()),
+            stage=cp.stages[P.stage] if cp.stages else "", segments=segs,
+            mql=P.mql_at is not None, sql=P.sql_at is not None, customer=L.customer,
+            unsubscribed=L.unsub, sunset=L.sunset, mql_at=P.mql_at, sql_at=P.sql_at)
+
+    # ------------------------------------------------------------ snapshots
+
+    def snapshot_lead(self, lead_id: str) -> dict[str, Any]:
+        L = self.leads[lead_id]
+        data = L.to_dict()
+        data["trace"] = None if L.trace is None else [
+            list(e) for e in L.trace]
+        return data
+
+    def restore_lead(self, data: dict[str, Any]) -> None:
+        L = self._new_state(data["id"], data["created"], data["attrs"])
+        L.load(data)
+        if data.get("trace") is not None and self.trace:
+            L.trace = [TraceEntry(*e) for e in data["trace"]]
+        for cp, P, pd in zip(self.progs, L.progs, data["progs"], strict=False):
+            P.load(pd)
+            P.fit = [c + d for c, d in zip(P.fitc, P.fitd, strict=False)]
+            for si, enr in enumerate(P.enr):
+                if enr is not None and enr.due is not None and enr.mode != "run":
+                    self._push_enr(cp.index, si, L.id, enr)
+        self.leads[L.id] = L
+        self._changed.discard(L.id)
+        if L.wake is not None:
+            self._push_wake(L, L.wake)
+
+
+def block_value(cp: CompiledProgram, P: ProgState, i: int, t: float) -> float:
+    """A score block's value at `t`: fit plus engagement decayed to `t`."""
+    d = cp.decay[i]
+    eng = P.eng[i] if d is None else P.eng[i] * d[0] ** ((t - P.ref[i]) / d[1])
+    return P.fit[i] + eng
