@@ -24,6 +24,7 @@ class ScoreResult:
     at: float
     rows: list[dict[str, object]]
     after_at: int  # events later than `at`, not applied
+    not_yet: int = 0  # leads created after `at`: no row
 
 
 def latest_time(leads: list[LeadRow], events: list[EventRow]) -> float | None:
@@ -49,7 +50,7 @@ def score_leads(
     _advance(engine, at, inclusive=True)
     added = {item.lead.id for item in plan.items if item.lead is not None}
     rows = [standing(program, engine, lead.id, at) for lead in leads if lead.id in added]
-    return ScoreResult(at, rows, plan.after_until)
+    return ScoreResult(at, rows, plan.after_until, len(leads) - len(rows))
 
 
 def _advance(engine: Engine, until: float, inclusive: bool) -> None:

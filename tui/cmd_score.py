@@ -77,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"nurture score: {len(result.rows)} leads scored at {format_time(at)}", file=sys.stderr)
     if result.after_at:
         print(f"  {result.after_at} events after {format_time(at)} not applied", file=sys.stderr)
+    if result.not_yet:
+        print(f"  {result.not_yet} leads created after {format_time(at)} left out",
+              file=sys.stderr)
     return _report_rejected(rejected)
 
 

@@ -87,3 +87,14 @@ def test_missing_leads_file(work: Path, capsys: pytest.CaptureFixture[str]) -> N
     code, out, err = nurture(capsys, "score", "r.nurture", "--leads", "none.csv")
     assert code == 1
     assert err.strip() == "nurture score: none.csv: no such file"
+
+
+def test_leads_created_after_at_are_left_out_and_counted(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(work, "leads.csv", LEADS + "D,2026-02-01T00:00:00Z,free,1\n")
+    code, out, err = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv", "--at",
+                             "2026-01-10T00:00:00Z")
+    assert code == 0
+    assert [line.split(",")[0] for line in out.splitlines()] == ["id", "A", "B", "C"]
+    assert "1 leads created after 2026-01-10T00:00:00Z left out" in err
