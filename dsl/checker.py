@@ -36,7 +36,7 @@ class Checker(FlowChecks):
         if name in RESERVED:
             self.error(
                 "reserved-word",
-                f"'{name}' is a reserved word and cannot name a {kind}",
+                f"'{name}' is a reserved word and cannot name {_article(kind)} {kind}",
                 span,
                 f"choose another name, like '{name}_{kind.split()[-1]}'",
             )
@@ -314,3 +314,7 @@ def _first_span(value: Any) -> ir.Span:
     if isinstance(value, list) and value:
         return value[0].span
     return ir.NO_SPAN
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"

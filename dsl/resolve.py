@@ -371,7 +371,8 @@ class Resolver:
 
     def _arg_name(self, arg: Any, kind: str, pool: dict[str, Any]) -> str | None:
         if not isinstance(arg, ir.Name):
-            self.error("bad-call", f"this function takes the name of a {kind}", arg.span)
+            article = "an" if kind[0] in "aeiou" else "a"
+            self.error("bad-call", f"this function takes the name of {article} {kind}", arg.span)
             return None
         if arg.name not in pool:
             self.error(
