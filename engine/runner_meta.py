@@ -49,6 +49,8 @@ def rules_changes(store: Store, hashes: dict[str, str]) -> list[str]:
             changes.append(f"{path} (new)")
         elif stored[path] != hashes[path]:
             changes.append(f"{path} (changed)")
+    if not changes and list(stored) != list(hashes):
+        changes.append("the files' order (it was: " + " ".join(stored) + ")")
     return changes
 
 

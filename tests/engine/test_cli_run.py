@@ -330,3 +330,15 @@ def test_standing_table_for_sql_readers(work: Path, capsys: pytest.CaptureFixtur
         ("B", "r.nurture", 1767744000.0, 0.0, "new",
          '{"fit": 0.0, "activity": 0.0, "interest": 0.0}', "", 0, None),
     ]
+
+
+def test_rule_files_in_another_order_are_a_change(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(work, "one.nurture", ONE)
+    two = ONE.replace('"one"', '"two"').replace("sequence one", "sequence two")
+    write(work, "two.nurture", two)
+    assert run(capsys, rules=("one.nurture", "two.nurture"))[0] == 0
+    code, _, err = run(capsys, rules=("two.nurture", "one.nurture"))
+    assert code == 1
+    assert "  the files' order (it was: one.nurture two.nurture)" in err
