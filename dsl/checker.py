@@ -165,6 +165,8 @@ class Checker(FlowChecks):
         return c
 
     def _unknown_stage(self, name: str, span: ir.Span) -> None:
+        if not self.names.stages:  # no `stages` line: that one error says it all
+            return
         self.error(
             "unknown-name",
             f"unknown stage '{name}'",

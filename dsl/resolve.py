@@ -225,6 +225,9 @@ class Resolver:
         return replace(e, operand=node), "bool"
 
     def _r_compare(self, e: ir.Compare, scope: Scope) -> tuple[Any, str]:
+        sides = (e.left.kind, e.right.kind)
+        if not self.names.stages and "stage_var" in sides and "name" in sides:
+            return e, "bool"  # no `stages` line (reported once): its names are not unknown
         left, lt = self.resolve(e.left, scope)
         right, rt = self.resolve(e.right, scope)
         node = replace(e, left=left, right=right)
