@@ -35,6 +35,8 @@ def new(cls: type[T], **fields: Any) -> T:
         if value is _MISSING:
             raise TypeError(f"{cls.__name__} needs '{name}'")
         values[name] = value
+    if len(values) < len(fields) or not fields.keys() <= values.keys():
+        raise TypeError(f"{cls.__name__} has no field {sorted(fields.keys() - values.keys())}")
     node = object.__new__(cls)
     object.__setattr__(node, "__dict__", values)
     object.__setattr__(node, "__pydantic_fields_set__", set(fields))
