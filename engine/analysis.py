@@ -85,6 +85,13 @@ class TimeSources:
             return
         if isinstance(e, ir.Compare) and self._direct(e, pol):
             return
+        if isinstance(e, ir.Compare) and self._moves(e):
+            # time inside arithmetic: search the instant the comparison turns (timecross._root)
+            self._put("root", e, "both")
+            for c in children(e):
+                if isinstance(c, ir.Count):
+                    self._put("count", c.event, float(c.window.seconds), "both")
+            return
         if isinstance(e, ir.DaysSince):
             self._put("poll", POLL_SECONDS, "both")
         elif isinstance(e, ir.Count):
@@ -94,6 +101,14 @@ class TimeSources:
         inner = pol if isinstance(e, (ir.And, ir.Or)) else 0
         for c in children(e):
             self._walk(c, inner, seen)
+
+    def _moves(self, e: ir.Expr) -> bool:
+        """Whether time alone moves this value (days_since, a decaying score) - counts aside."""
+        if isinstance(e, ir.DaysSince):
+            return True
+        if isinstance(e, ir.ScoreRef):
+            return bool(self._decaying(e))
+        return any(self._moves(c) for c in children(e))
 
     def _decaying(self, e: ir.ScoreRef) -> tuple[int, ...]:
         names = [e.name] if e.name is not None else [b.name for b in self.blocks]
@@ -123,4 +138,4 @@ class TimeSources:
         return False
 
     def sorted(self) -> list[TimeSource]:
-        return sorted(self.found, key=repr)
+        return sorted(self.found, key=lambda s: (s[0], repr(s[1:])))

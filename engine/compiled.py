@@ -91,6 +91,7 @@ class CompiledProgram:
         self.times = TimeSources(self.blocks, seg_exprs)
         self._pending: list[tuple[Any, str, str]] = []
         self._compile_all(program, seg_exprs)
+        roots = {s[1]: self.mb.condition(s[1]) for s in self.times.found if s[0] == "root"}
         self.mb.lines.append(round_source(program, self.mb, self.stages))
         self.mb.lines.append(entry_source(program, self.mb))
         for n, typ in enumerate(sorted(self.event_rules)):
@@ -111,7 +112,8 @@ class CompiledProgram:
         for sc in self.sequences:
             if sc.enter_on is not None:
                 self.enter_on.setdefault(sc.enter_on, []).append(sc)
-        self.time_sources = self.times.sorted()
+        self.time_sources = [("root", fns[roots[s[1]]], *s[2:]) if s[0] == "root" else s
+                             for s in self.times.sorted()]
         self.filters = [(event, key, fns[name]) for event, key, name in self.mb.filters]
         self.relevant = self._relevant_types()
 

@@ -65,7 +65,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
                 blocks = {rc.block for rc in cp.event_rules.get(typ, ())}
                 chosen = [s for s in cp.time_sources
                           if (s[0] == "count" and s[1] == typ)
-                          or (s[0] == "score" and blocks.intersection(s[1]))]
+                          or (s[0] == "score" and blocks.intersection(s[1]))
+                          or (s[0] == "root" and blocks)]
                 if chosen:
                     out.setdefault(typ, []).append((cp.index, chosen))
         return out

@@ -7,7 +7,9 @@ harmless, so every estimate here errs early, never late:
 - `count(E, W)`: when the oldest counted event of type E leaves the window (`at + W`);
 - `SCORE OP n` with decay: solved exactly when one decaying block is involved; with several, the
   earliest instant the total could have moved by the gap (then re-checked at that wake);
-- any other use of `days_since` or a decaying score (inside arithmetic): hourly.
+- a comparison with `days_since` or a decaying score inside arithmetic: the instant it turns,
+  found by sampling ahead and bisecting (`_root`);
+- `days_since` or a decaying score anywhere else (not compared): hourly.
 """
 
 from __future__ import annotations
@@ -87,6 +89,28 @@ def _score_bound(moving: list[tuple[float, float, float]], gap: float, t: float)
     return t + max(lo, 1.0)
 
 
+def _root(fn: Any, L: Any, P: Any, t: float) -> float | None:
+    """The first instant after `t` at which the comparison `fn` turns, sampled 1 minute ahead
+    and then at doubling distances (up to ~8 years), then bisected to a millisecond. Exact for a
+    comparison that turns at most once between samples (monotone in time, as days_since and
+    same-signed decay are)."""
+    now = bool(fn(L, P, t))
+    prev, step = t, 60.0
+    for _ in range(23):
+        ahead = t + step
+        if bool(fn(L, P, ahead)) != now:
+            lo, hi = prev, ahead
+            while hi - lo > EPS:
+                mid = (lo + hi) / 2.0
+                if bool(fn(L, P, mid)) != now:
+                    hi = mid
+                else:
+                    lo = mid
+            return hi
+        prev, step = ahead, step * 2.0
+    return None
+
+
 def _live(L: Any, P: Any, consumer: tuple) -> bool:
     """Whether the rule reading a source can still change anything."""
     what = consumer[0]
@@ -125,6 +149,8 @@ def next_wake(cp: Any, L: Any, P: Any, sources: list[tuple], t: float) -> float 
             c = _days(L, src[1], src[2], t)
         elif kind == "count":
             c = _count(L, src[1], src[2], t)
+        elif kind == "root":
+            c = _root(src[1], L, P, t)
         elif kind == "score":
             c = _score(cp, P, src[1], src[2], src[3], t)
             if c is not None and c <= t:

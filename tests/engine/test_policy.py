@@ -197,3 +197,17 @@ def test_negative_points_decaying_upward_cross_a_threshold() -> None:
     run = Run(body).lead("L1", T0, size=1).event("L1", "unsubscribed", T0 + 1, channel="sms")
     run.through(T0 + 5 * DAY)
     assert run.rows("mql")[0]["at"] == at(T0 + 1 + 2 * DAY)
+
+
+def test_days_since_inside_arithmetic_fires_at_its_crossing() -> None:
+    body = ("sequence s:\n  enter when clicked(x) and days_since(clicked) * 2 > 10\n  send x\n")
+    run = Run(body).lead("L1").event("L1", "clicked", T0 + 60, content="x")
+    run.through(T0 + 30 * DAY)
+    assert run.sends() == [(at(T0 + 60 + 5 * DAY), "x")]
+
+
+def test_decaying_score_inside_arithmetic_fires_at_its_crossing() -> None:
+    body = ("score e:\n  +10 on clicked\n  decay 50% every 1d\n"
+            "sequence s:\n  enter on clicked\n  exit when e + 1 < 6\n  wait 10d\n  send x\n")
+    run = Run(body).lead("L1").event("L1", "clicked", T0).through(T0 + 20 * DAY)
+    assert run.rows("exited")[0]["at"] == at(T0 + DAY)
