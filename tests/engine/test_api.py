@@ -131,3 +131,18 @@ def test_pop_changed_names_the_leads_touched_since_the_last_call() -> None:
     run.through(T0 + DAY)
     assert run.engine.pop_changed() == {"L2"}
     assert run.engine.pop_changed() == set()
+
+
+def test_snapshot_keeps_a_postponed_send_and_its_original_due_time() -> None:
+    from enginekit import ts
+    body = "policy:\n  quiet 20:00-08:00\nsequence s:\n  enter on signed_up\n  send x\n"
+    start = ts("2026-01-05T21:00:00Z")
+    run = Run(body).lead("L1", start).event("L1", "signed_up", start)
+    data = json.loads(json.dumps(run.engine.snapshot_lead("L1")))
+    assert data["progs"][0]["enr"][0]["mode"] == "send"
+    fresh = Engine([program(body)], seed=0)
+    fresh.restore_lead(data)
+    assert fresh.next_due() == ts("2026-01-06T08:00:00Z")
+    acts = fresh.advance(ts("2026-01-06T09:00:00Z"))
+    assert [(a.action, a.to_dict()["at"]) for a in acts] == [
+        ("send", "2026-01-06T08:00:00Z"), ("exited", "2026-01-06T08:00:00Z")]
