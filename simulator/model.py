@@ -90,6 +90,7 @@ class Model:
         self.arrived = 0  # leads arrived so far (they arrive in index order)
         self.process: simpy.Process | None = None
         self.sleeping_until: float | None = None
+        self.t_due: float | None = None  # engine.next_due() as of the last engine call
         self.wakeups = 0
         self.log: list[object] | None = [] if record else None  # leads and events, in order
         self.actions: list[Action] | None = [] if record else None
@@ -122,8 +123,10 @@ class Model:
         t_event = self.heap[0][0] if self.heap else INF
         if self.arrived < len(self.arrivals) and self.arrivals[self.arrived] <= t_event:
             t_event = self.arrivals[self.arrived]
-        due = self.engine.next_due()
-        t_due = INF if due is None else due
+        if self.t_due is None:  # the engine was called since: ask again
+            due = self.engine.next_due()
+            self.t_due = INF if due is None else due
+        t_due = self.t_due
         return (t_event, True) if t_event <= t_due else (t_due, False)
 
     def _scheduler(self, progress: Callable[[float], None] | None):
@@ -162,6 +165,8 @@ class Model:
     # ------------------------------------------------------------------ engine I/O
 
     def _handle(self, actions: list[Action], now: float) -> None:
+        """Act on what one engine call returned (every engine call goes through here)."""
+        self.t_due = None
         if self.actions is not None:
             self.actions.extend(actions)
         for a in actions:
