@@ -22,7 +22,7 @@ ALPHABET = st.sampled_from(
     + ["send", "wait", "until", "or", "and", "not", "if", "else:", "split:", "3d", "50%", "->",
        "score", "stage", "segment", "sequence", ":\n  ", "\n    ", "\x00", "é", "\u2028"]
 )
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=300, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
