@@ -141,9 +141,9 @@ class Report:
         used = [c for c in CHANNELS if self.mean(f"touches.{c}") or self.mean(f"cost.{c}")]
         if not used:
             return
-        self.title(f"  {'channel':<9}{'touches':>10}{'open rate':>11}{'click rate':>12}"
-                   f"{'cost':>12}")
-        self.lines[-1] = "Touches and cost by channel" + "\n" + self.lines[-1]
+        self.title("Touches and cost by channel")
+        self.lines.append(f"  {'channel':<9}{'touches':>10}{'open rate':>11}{'click rate':>12}"
+                          f"{'cost':>12}")
         for c in used:
             touches = self.mean(f"touches.{c}") if c != "task" else self.mean("sales.tasks")
             opens = self.get(f"open_rate.{c}")
