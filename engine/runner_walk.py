@@ -167,13 +167,14 @@ class Walker:
             if kind == "until":
                 self.run_until(at)
                 continue
-            self.advance_before(at)
-            if kind == "add":
+            if kind == "update":  # as `update_lead` above: no timer loop of its own
+                self.collect(self.engine.update_lead(lead, json.loads(data), at))
+            elif kind == "add":
+                self.advance_before(at)
                 d = json.loads(data)
                 self.collect(self.engine.add_lead(Lead(lead, d["created_at"], d["attrs"]), at))
-            elif kind == "update":
-                self.collect(self.engine.update_lead(lead, json.loads(data), at))
             else:
+                self.advance_before(at)
                 event = Event(ref, lead, etype, eat, json.loads(eprops))
                 self.collect(self.engine.ingest(event, at))
             self._journal(kind, lead, ref, at, data)

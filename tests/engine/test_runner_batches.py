@@ -254,7 +254,9 @@ def test_saved_state_is_the_engines_snapshot_split_in_two() -> None:
     assert json.loads(json.dumps(state)) == json.loads(json.dumps(whole))
 
 
-def crash_midway(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+def crash_midway(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, name: str, **kw: Any
+) -> None:
     real_write = engine.runner_actions.ActionsFile.write_new
     calls = {"n": 0}
 
@@ -266,7 +268,7 @@ def crash_midway(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, name: 
 
     monkeypatch.setattr(engine.runner_actions.ActionsFile, "write_new", flaky)
     with pytest.raises(Crash):
-        run_live(options(files, name, batch_size=4), None)  # type: ignore[arg-type]
+        run_live(options(files, name, batch_size=4, **kw), None)  # type: ignore[arg-type]
     monkeypatch.setattr(engine.runner_actions.ActionsFile, "write_new", real_write)
 
 
@@ -290,3 +292,22 @@ def test_a_tampered_outbox_is_detected_on_replay(
     store.close()
     with pytest.raises(ReplayMismatch, match="the database was changed by hand"):
         run_live(options(files, "t"), None)  # type: ignore[arg-type]
+
+
+def test_crash_after_lead_updates_replays_them(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    more = files["dir"] / "more.jsonl"
+    more.write_text("".join(
+        json.dumps({"id": f"m{n}", "lead": "L3", "type": "clicked",
+                    "at": _iso(T0 + 4 * DAY + n * 3600)}) + "\n" for n in range(30)))
+    for name in ("calm", "crash"):
+        run_live(options(files, name), None)  # type: ignore[arg-type]
+    files["leads"].write_text("id,size\nL3,300\n")
+    run_live(options(files, "calm", events_path=str(more), batch_size=4),
+             None)  # type: ignore[arg-type]
+    crash_midway(files, monkeypatch, "crash", events_path=str(more))
+    run_live(options(files, "crash", events_path=str(more)), None)  # type: ignore[arg-type]
+    calm = (files["dir"] / "calm.jsonl").read_bytes()
+    assert (files["dir"] / "crash.jsonl").read_bytes() == calm
+    assert b'"action": "mql", "reason": "size 300.0"' in calm
