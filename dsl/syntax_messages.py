@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from dsl.diagnostics import Diagnostic, did_you_mean
+from dsl.expected import expected_words, in_context, join_words, open_brackets, word
 from dsl.ir import Span
-from dsl.lines import brackets, code_of, first_word
+from dsl.lines import code_of, first_word
 
 _RESERVED = frozenset(
     "and or not in true false contains startswith endswith matches where when on score stage "
@@ -29,8 +30,6 @@ _WAIT_UNTIL = re.compile(r"[ \t]*wait[ \t]+until\b")
 _DURATION_WORD = re.compile(r"(?<![A-Za-z0-9_.])\d+[mhdw](?![A-Za-z0-9_])")
 _TIMEOUT = re.compile(r"\bor[ \t]+\d+[mhdw][ \t]*$")
 _BARE_TIMEOUT = re.compile(r"\bor[ \t]+(\d+(\.\d+)?)[ \t]*$")
-_CALL_ARG = re.compile(r"\bcount[ \t]*\([ \t]*\w+[ \t]*$")
-_EVENT_RULE = re.compile(r"[ \t]*[+-]\d+(\.\d+)?[ \t]+on\b")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 _CHAR_HINTS = {
     "'": "texts are written in double quotes, like \"pricing\"",
@@ -41,69 +40,10 @@ _CHAR_HINTS = {
     ";": "write one construct per line, without ';'",
 }
 
-_WORDS = {
-    "_NL": "the end of the line", "NAME": "a name", "STRING": "a quoted text",
-    "NUMBER": "a number", "DURATION": "a duration like 3d", "PERCENT": "a percentage like 10%",
-    "POINTS": "points with their sign, like +5", "QUIET_RANGE": "hours like 20:00-08:00",
-    "_INDENT": "an indented block", "_DEDENT": "the end of the block", "COMP_OP": "a comparison",
-    "ADD_OP": "'+' or '-'", "MUL_OP": "'*' or '/'", "LIFECYCLE": "'mql' or 'sql'",
-    "TEXT_OP": "a comparison", "NOT_IN": "'not in'", "IN": "'in'", "$END": "the end of the file",
-    "__ANON_0": "'number'", "__ANON_1": "'->'", "COLON": "':'", "COMMA": "','", "LPAR": "'('",
-    "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "MINUS": "'-'",
-}
-_TOP_LEVEL = {"CAMPAIGN", "STAGES", "LEAD", "EVENT", "CONTENT", "SEGMENT", "POLICY", "SEQUENCE"}
-_VALUE_START = {"NAME", "NUMBER", "STRING", "LPAR", "LSQB"}
-_OPERATORS = {"COMP_OP", "AND", "OR", "ADD_OP", "MUL_OP", "IN", "NOT_IN", "TEXT_OP"}
 
 
 def _span(line: int, column: int, width: int = 1) -> Span:
     return Span(line=line, column=column, end_line=line, end_column=column + max(width, 1))
-
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def expected_words(expected: set[str]) -> str:
-    """What would fit here, in words, for the common places of a file."""
-    names = set(expected) - {"_DEDENT"} or set(expected)
-    if len(names & _TOP_LEVEL) >= 3:
-        return "a top-level line such as 'segment', 'score', 'sequence' or 'policy'"
-    if {"SEND", "WAIT", "FOR"} <= names:
-        return ("a sequence line: a header such as 'for', 'enter' or 'exit when', "
-                "or a step such as 'send', 'wait', 'if' or 'split'")
-    if {"SEND", "WAIT"} <= names:
-        return "a step such as 'send', 'wait', 'if' or 'split'"
-    if {"POINTS", "DECAY"} <= names:
-        return "a score line: points with their sign (like +5) then 'when' or 'on', or 'decay'"
-    if {"LIMIT", "QUIET", "SUNSET"} <= names:
-        return "a policy line: 'limit', 'quiet' or 'sunset'"
-    if {"__ANON_0", "TEXT", "ONE"} <= names:
-        return "a type: number, text or one of \"a\", \"b\""
-    if {"__ANON_0", "TEXT"} <= names:
-        return "a type: number or text"
-    if len(names & _VALUE_START) >= 4:
-        return "a condition" if "NOT" in names else "a value"
-    words: list[str] = []
-    if names & _OPERATORS:
-        ops = ["'and'", "'or'"] if {"AND", "OR"} & names else []
-        if "COMP_OP" in names or "TEXT_OP" in names:
-            ops.append("a comparison")
-        words += ops or ["an operator"]
-        names -= _OPERATORS | {"NOT"}
-    rest = sorted(_word(n) for n in names if n != "_NL")
-    words += rest
-    if "_NL" in names:
-        words.append("the end of the line")
-    return _join(words) if words else "something else"
-
-
-def _word(name: str) -> str:
-    if name in _WORDS:
-        return _WORDS[name]
-    if name.isalpha() and name.isupper():
-        return f"'{name.lower()}'"
-    return name.lower()
 
 
 def _token_word(token: Any) -> str:
@@ -116,37 +56,6 @@ def _token_word(token: Any) -> str:
 
 def _line_end(text: str) -> int:
     return len(code_of(text)) + 1
-
-
-def _openbrackets(prefix: str) -> str:
-    """The brackets still open at the end of `prefix`, innermost last."""
-    stack: list[str] = []
-    for _, ch in brackets(prefix):
-        if ch in "([":
-            stack.append(ch)
-        elif stack:
-            stack.pop()
-    return "".join(stack)
-
-
-def _in_context(expected: set[str], prefix: str) -> set[str]:
-    """LALR merges look-aheads of similar places; keep those that make sense on this line."""
-    if not expected & _OPERATORS:
-        return expected
-    keep = set(expected)
-    opened = _openbrackets(prefix)
-    keep.discard("LPAR")
-    if not opened:
-        keep -= {"RPAR", "RSQB", "COMMA"}
-    else:
-        keep -= {"_NL", "COLON", "CAP", "RSQB" if opened[-1] == "(" else "RPAR"}
-    if not _CALL_ARG.search(prefix):
-        keep.discard("WHERE")
-    if not re.match(r"[ \t]*(if|handoff)\b", prefix):
-        keep.discard("COLON")
-    if not _EVENT_RULE.match(prefix):
-        keep.discard("CAP")
-    return keep
 
 
 # ------------------------------------------------------------------ the messages
@@ -174,7 +83,7 @@ def layout(err: Any, text: str, file: str) -> Diagnostic:
     return Diagnostic(
         "bad-indent", "this line's indentation matches no enclosing block",
         _span(err.line, 1, err.column - 1 if err.column > 1 else 1),
-        f"line it up with a block above: indent it by {_join(levels)} spaces", file=file,
+        f"line it up with a block above: indent it by {join_words(levels)} spaces", file=file,
     )
 
 
@@ -190,7 +99,7 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
         if not _TIMEOUT.search(code):
             return _missing_timeout(text, line, file)
         inner = [m for m in _DURATION_WORD.finditer(code)
-                 if not _openbrackets(code[: m.start()])][:-1]
+                 if not open_brackets(code[: m.start()])][:-1]
         if inner:
             m = inner[0]
             return Diagnostic(
@@ -350,15 +259,15 @@ def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagno
     if token.type == "IF" and re.match(r"[ \t]*else[ \t]*$", prefix):
         return Diagnostic("else-if", "there is no 'else if'", _span(line, column, 2),
                           "write 'else:' and nest the 'if' inside it, indented", file=file)
-    if token.type in ("RPAR", "RSQB") and _openbrackets(prefix) == "":
+    if token.type in ("RPAR", "RSQB") and open_brackets(prefix) == "":
         opener = "(" if value == ")" else "["
         return Diagnostic("syntax", f"this '{value}' has no matching '{opener}'",
                           _span(line, column), f"remove it, or add '{opener}' where it begins",
                           file=file)
-    expected = _in_context(expected, prefix)
+    expected = in_context(expected, prefix)
     hint = "to test a list, write 'not in'" if token.type == "NOT" and "IN" in expected else None
     if token.type == "NAME":
-        words = [w.strip("'") for w in map(_word, expected) if w.startswith("'")]
+        words = [w.strip("'") for w in map(word, expected) if w.startswith("'")]
         hint = did_you_mean(value, [w for w in words if w.isalpha()])
         if expected == {"STRING"}:
             hint = f'texts are written in double quotes: "{value}"'
