@@ -243,7 +243,7 @@ class Store:
             )
             self.db.executemany(
                 "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(i, lead, kind, at, _dumps(props), applied, int(late))
+                [(i, lead, kind, at, _props_json(props), applied, int(late))
                  for i, lead, kind, at, props, applied, late in batch.events],
             )
             self.db.executemany(
@@ -307,6 +307,22 @@ class _Transaction:
 
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_PROPS: dict[tuple[Any, ...], str] = {}
+
+
+def _props_json(props: dict[str, object]) -> str:
+    """An event's props as JSON; the few all-text shapes real events have are encoded once
+    (only text values: 1, 1.0 and True are equal keys but different JSON)."""
+    values = props.values()
+    if not all(type(v) is str for v in values):
+        return _dumps(props)
+    key = tuple(props.items())
+    text = _PROPS.get(key)
+    if text is None:
+        text = _dumps(props)
+        if len(_PROPS) < 10_000:
+            _PROPS[key] = text
+    return text
 
 
 def _take_lock(path: str) -> Any:
