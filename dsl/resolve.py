@@ -14,10 +14,8 @@ from typing import Any
 from dsl import ir
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.fastnode import new, replace
+from dsl.resolve_calls import UNKNOWN, CallResolution, Scope
 
-UNKNOWN = "?"
-_CONTENT_FUNCS = ("opened", "clicked", "replied")
-_FUNCS = ("count", "days_since", "in_sequence", *_CONTENT_FUNCS)
 # Nested quantifiers like (a+)+ or (a*)* can backtrack for ever; refused at check time.
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
 
@@ -48,16 +46,7 @@ class Names:
 
 
 @dataclass
-class Scope:
-    """Where an expression stands: inside a `where` (event props), inside `wait until`."""
-
-    props: dict[str, str] | None = None
-    event: str | None = None
-    wait_until: bool = False
-
-
-@dataclass
-class Resolver:
+class Resolver(CallResolution):
     names: Names
     file: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -323,69 +312,6 @@ class Resolver:
             )
 
     # ------------------------------------------------------------ built-in calls
-
-    def _r_call(self, e: ir.Call, scope: Scope) -> tuple[Any, str]:
-        func = e.func
-        if func not in _FUNCS:
-            name_span = replace(e.span, end_line=e.span.line, end_column=e.span.column + len(func))
-            self.error(
-                "unknown-function",
-                f"unknown function '{func}'",
-                name_span,
-                did_you_mean(func, _FUNCS) or f"the functions are {', '.join(_FUNCS)}",
-            )
-            return e, UNKNOWN
-        arg = e.args[0]
-        if func != "count" and (e.where is not None or e.window is not None):
-            extra = "'where'" if e.where is not None else "a time window"
-            self.error("bad-call", f"{func}(...) takes one name, not {extra}", e.span)
-        if func == "count":
-            return self._count(e, arg)
-        if func == "days_since":
-            event = self._arg_name(arg, "event", {**self.names.events, "last_engagement": {}})
-            return new(
-                ir.DaysSince, event=event or "?", span=e.span
-            ), "number" if event else UNKNOWN
-        if func == "in_sequence":
-            seq = self._arg_name(arg, "sequence", dict.fromkeys(self.names.sequences))
-            return new(ir.InSequence, sequence=seq or "?", span=e.span), "bool" if seq else UNKNOWN
-        content = self._arg_name(arg, "content", self.names.contents)
-        return new(ir.ContentCheck, action=func, content=content or "?", span=e.span), (
-            "bool" if content else UNKNOWN
-        )
-
-    def _count(self, e: ir.Call, arg: Any) -> tuple[Any, str]:
-        event = self._arg_name(arg, "event", self.names.events)
-        where = None
-        if e.where is not None and event:
-            where = self.condition(
-                e.where, Scope(props=self.names.events[event], event=event), "'where'"
-            )
-        if e.window is None:
-            self.error(
-                "bad-call",
-                "count(...) needs a time window",
-                e.span,
-                f"write count({getattr(arg, 'name', 'clicked')}, 30d)",
-            )
-        if not event or e.window is None:
-            return e, UNKNOWN
-        return new(ir.Count, event=event, where=where, window=e.window, span=e.span), "number"
-
-    def _arg_name(self, arg: Any, kind: str, pool: dict[str, Any]) -> str | None:
-        if not isinstance(arg, ir.Name):
-            article = "an" if kind[0] in "aeiou" else "a"
-            self.error("bad-call", f"this function takes the name of {article} {kind}", arg.span)
-            return None
-        if arg.name not in pool:
-            self.error(
-                "unknown-name",
-                f"unknown {kind} '{arg.name}'",
-                arg.span,
-                did_you_mean(arg.name, pool),
-            )
-            return None
-        return arg.name
 
 
 def _type_word(type_: str) -> str:
