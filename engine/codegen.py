@@ -95,6 +95,7 @@ class ModuleBuilder:
         self.filters: list[tuple[str, str, str]] = []  # (event, index key, where function)
         self.tag = 0
         self._filter_keys: dict[tuple[str, str], str] = {}
+        self.raw_attrs: set[str] = set()     # attributes read as written (by `matches`)
         self.arrivals: set[str] = set()      # event types read by a bare event in `wait until`
         self.days_events: set[str] = set()   # event types read by days_since(...)
 
@@ -245,6 +246,8 @@ class ModuleBuilder:
         if isinstance(e, ir.StageVar):
             return "P.stage", []
         if isinstance(e, ir.Attr):
+            if raw:
+                self.raw_attrs.add(e.name)
             table = "P.r" if raw else "P.a"
             return self._guarded(f"{table}.get({e.name!r})")
         if isinstance(e, ir.Prop):

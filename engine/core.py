@@ -93,7 +93,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             types = cp.attr_types
             P.a = {k: (norm_number(v) if types.get(k) == "number" else norm_text(v))
                    for k, v in attrs.items()}
-            P.r = {k: raw_text(v) for k, v in attrs.items()}
+            P.r = {k: raw_text(attrs.get(k)) for k in cp.mb.raw_attrs}
             for i in cp.static_segments:
                 P.seg[i] = bool(cp.segment_fns[i](L, P, t))
             fitc = [0.0] * len(cp.blocks)
