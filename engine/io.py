@@ -224,13 +224,31 @@ CREATED_BY_ENGINE = (
 
 def _event_from(obj: object, line: int, schema: Schema) -> tuple[EventRow | None, str | None]:
     assert isinstance(obj, dict)
+    eid, lead, kind, at = obj.get("id"), obj.get("lead"), obj.get("type"), obj.get("at")
+    if (type(eid) is str and type(lead) is str and type(kind) is str and type(at) is str
+            and kind in schema.events and kind != "created" and eid and lead and at):
+        try:  # the usual row: every field present and well formed
+            when = parse_time(at)
+        except ValueError:
+            return None, f"bad timestamp {at!r} in 'at'"
+        props, reason = check_props(kind, obj.get("props"), schema.events[kind])
+        if reason:
+            return None, reason
+        return EventRow(eid.strip(), lead.strip(), kind, when, props, line), None
+    return _event_slow(obj, line, schema)
+
+
+def _event_slow(obj: dict[str, object], line: int, schema: Schema) -> tuple[
+    EventRow | None, str | None
+]:
+    """Rows the fast path refused: find the reason (or accept, e.g. a padded event type)."""
     for name in REQUIRED:
         value = obj.get(name)
         if value is None or value == "":
             return None, f"missing field {name!r}"
         if name != "at" and not isinstance(value, str):
             return None, f"field {name!r} must be text, got {value!r}"
-    kind = obj["type"].strip()
+    kind = str(obj["type"]).strip()
     if kind == "created":
         return None, CREATED_BY_ENGINE
     if kind not in schema.events:
@@ -243,4 +261,4 @@ def _event_from(obj: object, line: int, schema: Schema) -> tuple[EventRow | None
     props, reason = check_props(kind, obj.get("props"), schema.events[kind])
     if reason:
         return None, reason
-    return EventRow(obj["id"].strip(), obj["lead"].strip(), kind, at, props, line), None
+    return EventRow(str(obj["id"]).strip(), str(obj["lead"]).strip(), kind, at, props, line), None

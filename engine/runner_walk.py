@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from engine.model import Event, Lead
 from engine.runner_score import standing_rows
 from engine.store import Batch, Store, StoredEvent
 
@@ -52,8 +53,6 @@ class Walker:
     # ------------------------------------------------------------ engine calls
 
     def add_lead(self, row: LeadRow, at: float) -> None:
-        from engine import Lead
-
         self.advance_before(at)
         attrs = dict(row.attrs)
         self.collect(self.engine.add_lead(Lead(row.id, row.created_at, attrs), at))
@@ -68,16 +67,21 @@ class Walker:
         self._journal("update", lead, None, at, json.dumps(attrs, ensure_ascii=False))
 
     def ingest(self, e: EventRow, at: float, late: bool) -> None:
-        from engine import Event
-
-        due = self.engine.next_due()
+        """The hot path: one event (the journal row written inline)."""
+        engine = self.engine
+        due = engine.next_due()
         if due is not None and due < at:
             self._advance(at, inclusive=False)
-        actions = self.engine.ingest(Event(e.id, e.lead, e.type, e.at, e.props), at)
+        actions = engine.ingest(Event(e.id, e.lead, e.type, e.at, e.props), at)
         if actions:
             self.collect(actions)
-        self.batch.events.append(StoredEvent(e.id, e.lead, e.type, e.at, e.props, at, late))
-        self._journal("event", e.lead, e.id, at, None)
+        batch = self.batch
+        batch.events.append(StoredEvent(e.id, e.lead, e.type, e.at, e.props, at, late))
+        batch.journal.append(("event", e.lead, e.id, at, None))
+        self.touched.add(e.lead)
+        if self.clock is None or at > self.clock:
+            self.clock = at
+        self.since_checkpoint += 1
 
     def run_until(self, until: float) -> None:
         """Every timer due up to `until` (included)."""
@@ -160,8 +164,6 @@ class Walker:
 
     def replay(self, rows: list[tuple[Any, ...]]) -> None:
         """Redo the engine calls after the checkpoint; their actions must be the outbox's."""
-        from engine import Event, Lead
-
         self.replayed = []
         for kind, lead, ref, at, data, etype, eat, eprops in rows:
             if kind == "until":

@@ -311,16 +311,18 @@ _PROPS: dict[tuple[Any, ...], str] = {}
 
 
 def _props_json(props: dict[str, object]) -> str:
-    """An event's props as JSON; the few all-text shapes real events have are encoded once
-    (only text values: 1, 1.0 and True are equal keys but different JSON)."""
-    values = props.values()
-    if not all(type(v) is str for v in values):
+    """An event's props as JSON; the few all-text shapes real events have are encoded once.
+
+    Only all-text props are kept (1, 1.0 and True are equal keys but different JSON); a key
+    with another value type never equals one of them, so a hit is always exact."""
+    try:
+        key = tuple(props.items())
+        text = _PROPS.get(key)
+    except TypeError:  # an unhashable value (a list in a custom property)
         return _dumps(props)
-    key = tuple(props.items())
-    text = _PROPS.get(key)
     if text is None:
         text = _dumps(props)
-        if len(_PROPS) < 10_000:
+        if len(_PROPS) < 10_000 and all(type(v) is str for v in props.values()):
             _PROPS[key] = text
     return text
 
