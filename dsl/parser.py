@@ -44,65 +44,59 @@ class StuckWordError(Exception):
 
 
 def _make_indenter() -> Any:
-    from lark.indenter import Indenter
+    from lark.lark import PostLex
     from lark.lexer import Token
 
-    class NurtureIndenter(Indenter):
-        """Python-like blocks; _INDENT/_DEDENT sit where the next line's text starts."""
+    class NurtureIndenter(PostLex):
+        """Python-like blocks; _INDENT/_DEDENT sit where the next line's text starts.
 
-        NL_type = "_NL"
-        OPEN_PAREN_types = ["LPAR", "LSQB"]
-        CLOSE_PAREN_types = ["RPAR", "RSQB"]
-        INDENT_type = "_INDENT"
-        DEDENT_type = "_DEDENT"
-        tab_len = 8
+        All state lives in `process` (not on the instance), so one parser may serve several
+        threads at once."""
 
-        def handle_NL(self, token: Token) -> Iterator[Token]:  # noqa: N802 (Lark's name)
-            if self.paren_level > 0:
-                return
-            yield token
-            indent_str = token.rsplit("\n", 1)[1]
-            line, column = token.end_line, token.end_column
-            if "\t" in indent_str:
-                raise LayoutError(line, indent_str.index("\t") + 1, "tab", tuple(self.indent_level))
-            indent = len(indent_str)
-            pos = token.end_pos
-            levels = tuple(self.indent_level)
+        always_accept = ("_NL",)
 
-            def at(kind: str) -> Token:
-                return Token(kind, indent_str, pos, line, column, line, column, pos)
-
-            if indent > self.indent_level[-1]:
-                self.indent_level.append(indent)
-                yield at(self.INDENT_type)
-                return
-            while indent < self.indent_level[-1]:
-                self.indent_level.pop()
-                yield at(self.DEDENT_type)
-            if indent != self.indent_level[-1]:
-                raise LayoutError(line, indent + 1, "dedent", levels)
-
-        def _process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+            levels, parens = [0], 0
             token = prev = None
             for token in stream:
                 _check_glued(token, prev)
                 prev = token
-                if token.type == self.NL_type:
-                    yield from self.handle_NL(token)
+                if token.type == "_NL":
+                    if parens == 0:
+                        yield token
+                        yield from _layout(token, levels, Token)
                 else:
                     yield token
-                if token.type in self.OPEN_PAREN_types:
-                    self.paren_level += 1
-                elif token.type in self.CLOSE_PAREN_types:
-                    self.paren_level = max(0, self.paren_level - 1)
-            while len(self.indent_level) > 1:
-                self.indent_level.pop()
+                if token.type in ("LPAR", "LSQB"):
+                    parens += 1
+                elif token.type in ("RPAR", "RSQB"):
+                    parens = max(0, parens - 1)
+            while len(levels) > 1:
+                levels.pop()
                 if token is None:
-                    yield Token(self.DEDENT_type, "", 0, 1, 1, 1, 1, 0)
+                    yield Token("_DEDENT", "", 0, 1, 1, 1, 1, 0)
                 else:
-                    yield Token.new_borrow_pos(self.DEDENT_type, "", token)
+                    yield Token.new_borrow_pos("_DEDENT", "", token)
 
     return NurtureIndenter()
+
+
+def _layout(token: Any, levels: list[int], token_class: Any) -> Iterator[Any]:
+    """The _INDENT/_DEDENT tokens after one newline; `levels` is the stack of open blocks."""
+    indent_str = token.rsplit("\n", 1)[1]
+    line, column, pos = token.end_line, token.end_column, token.end_pos
+    if "\t" in indent_str:
+        raise LayoutError(line, indent_str.index("\t") + 1, "tab", tuple(levels))
+    indent, before = len(indent_str), tuple(levels)
+    if indent > levels[-1]:
+        levels.append(indent)
+        yield token_class("_INDENT", indent_str, pos, line, column, line, column, pos)
+        return
+    while indent < levels[-1]:
+        levels.pop()
+        yield token_class("_DEDENT", indent_str, pos, line, column, line, column, pos)
+    if indent != levels[-1]:
+        raise LayoutError(line, indent + 1, "dedent", before)
 
 
 def _check_glued(token: Any, prev: Any) -> None:

@@ -44,3 +44,13 @@ def test_checked_programs_hold_no_unresolved_names() -> None:
     for path in FILES:
         dumped = load_program(path).model_dump_json()
         assert '"kind":"name"' not in dumped and '"kind":"call"' not in dumped
+
+
+def test_checking_from_several_threads_at_once_gives_the_same_programs() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [path.read_text(encoding="utf-8") for path in FILES] * 4
+    alone = [check_source(text, "t.nurture") for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda text: check_source(text, "t.nurture"), texts))
+    assert together == alone
