@@ -62,7 +62,7 @@ class Checker(FlowChecks):
         for decl in (s for _, stages in found["stages"][:1] for s in stages):
             if self.declare("stage", decl.name, decl.span):
                 self.names.stages[decl.name] = len(self.names.stages)
-        for _, attrs in found["lead"]:
+        for _, attrs, _span in found["lead"]:
             for attr in attrs:
                 if self.declare("lead attribute", attr.name, attr.span):
                     self.names.attributes[attr.name] = attr
@@ -95,7 +95,7 @@ class Checker(FlowChecks):
         found = self.collect(items)
         fields: dict[str, Any] = {"path": path}
         self._file_header(found, fields)
-        fields["lead"] = tuple(a for _, attrs in found["lead"] for a in attrs)
+        fields["lead"] = tuple(a for _, attrs, _span in found["lead"] for a in attrs)
         fields["events"] = tuple(i for i in items if isinstance(i, ir.EventDecl))
         fields["contents"] = tuple(self._content(i) for i in items if isinstance(i, ir.ContentDecl))
         fields["segments"] = tuple(self._segment(i) for i in items if isinstance(i, ir.Segment))
@@ -123,7 +123,7 @@ class Checker(FlowChecks):
     def _file_header(self, found: dict[str, Any], fields: dict[str, Any]) -> None:
         for key in ("campaign", "stages", "lead", "policy"):
             for extra in found[key][1:]:
-                span = extra[2] if key in ("policy", "campaign") else _first_span(extra[1])
+                span = extra[2] if key in ("policy", "campaign", "lead") else _first_span(extra[1])
                 self.error(
                     "duplicate",
                     f"'{key}' appears more than once",

@@ -118,13 +118,29 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
                           _span(line, column, len(word)), "write 24-hour times, like 20:00-08:00",
                           file=file)
     if isinstance(err, UnexpectedCharacters):
-        return _bad_character(err, text, line, column, file)
+        return _with_top_level_hint(_bad_character(err, text, line, column, file), text)
     if isinstance(err, UnexpectedToken):
-        return _bad_token(err, text, line, column, file)
+        return _with_top_level_hint(_bad_token(err, text, line, column, file), text)
     return Diagnostic("syntax", "this line cannot be read", _span(line, column), None, file=file)
 
 
 _SUFFIXES = frozenset({"s", "es", "ed", "er", "ers", "ing", "ings"})
+
+
+_TOP_LEVEL_LINE = re.compile(
+    r"[ \t]+((campaign|stages|event|content|segment|policy|sequence|handoff|mql|sql)\b"
+    r"|(score|stage)[ \t]+\w+[ \t]*(:|when\b))"
+)
+
+
+def _with_top_level_hint(diag: Diagnostic, text: str) -> Diagnostic:
+    """An indented top-level line (`  segment x: ...` inside a block): say where it belongs."""
+    m = _TOP_LEVEL_LINE.match(text)
+    if m is None or diag.hint is not None:
+        return diag
+    word = first_word(text)
+    hint = f"'{word}' starts a top-level line: write it at the first column, outside any block"
+    return Diagnostic(diag.code, diag.message, diag.span, hint, diag.severity, diag.file)
 
 
 def _mid_word(text: str, line: int, column: int, file: str) -> Diagnostic | None:

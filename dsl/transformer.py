@@ -164,8 +164,10 @@ class Builder:
             [new(ir.StageDecl, name=str(t), span=span_of(t)) for t in children],
         )
 
-    def lead_block(self, meta: Any, children: list[Any]) -> tuple[str, list[ir.AttributeDecl]]:
-        return ("lead", children)
+    def lead_block(
+        self, meta: Any, children: list[Any]
+    ) -> tuple[str, list[ir.AttributeDecl], ir.Span]:
+        return ("lead", children, self.span(meta))
 
     def attr_decl(self, meta: Any, children: list[Any]) -> ir.AttributeDecl:
         name, (type_, options) = children
