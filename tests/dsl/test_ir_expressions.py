@@ -205,3 +205,32 @@ def test_spans_point_at_the_source() -> None:
     assert (cond.span.line, cond.span.column) == (line, 12)
     assert (cond.right.span.column, cond.right.span.end_column) == (28, 31)
     assert program.path == "test.nurture"
+
+
+@pytest.mark.parametrize(("event", "prop", "type_", "value"), [
+    ("converted", "value", "number", "100"),
+    ("submitted", "form", "text", '"demo"'),
+    ("unsubscribed", "channel", "text", '"sms"'),
+    ("bounced", "content", "text", '"welcome"'),
+    ("delivered", "channel", "text", '"email"'),
+    ("replied", "content", "text", '"welcome"'),
+])
+def test_built_in_event_properties_in_where(event: str, prop: str, type_: str, value: str) -> None:
+    cond = segment(f"count({event} where {prop} == {value}, 30d) >= 1")
+    expected = num(100) if type_ == "number" else text(value.strip('"'))
+    assert cond.left == ir.Count(
+        event=event, window=days(30),
+        where=ir.Compare(op="==", left=ir.Prop(name=prop, type=type_), right=expected),
+    )
+
+
+def test_a_property_shadows_a_lead_attribute_inside_where() -> None:
+    # inside `where`, the event's own properties come first (DSL.md)
+    program = compile_with(
+        "event form_sent(company_size: number)\n"
+        "segment s: count(form_sent where company_size > 5, 1d) >= 1\n"
+    )
+    assert program.segments[-1].condition.left.where.left == ir.Prop(  # type: ignore[union-attr]
+        name="company_size", type="number",
+        span=program.segments[-1].condition.left.where.left.span,  # type: ignore[union-attr]
+    )
