@@ -149,17 +149,19 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         """Per event type, what an event of that type touches (computed once)."""
         plan = self.plans.get(typ)
         if plan is None:
-            filters = self.filters.get(typ)
             points = [(cp, cp.points_fns.get(typ)) for cp in self.progs]
             sources = self.type_sources.get(typ)
             if sources and all(s[0] == "score" and s[3] == "up" for _, ch in sources for s in ch):
                 sources = [(pidx, ch, True) for pidx, ch in sources]
             elif sources:
                 sources = [(pidx, ch, False) for pidx, ch in sources]
-            days = any(typ in cp.mb.days_events for cp in self.progs)
+            stored = 0 if typ not in self.counted else (2 if typ in self.counted_where else 1)
+            content = any(typ in cp.mb.content_actions for cp in self.progs)
+            special = typ in self.special and not content
             plan = self.plans[typ] = (
-                typ in self.counted, filters, typ not in NON_ENGAGEMENT_EVENTS,
-                typ in self.special, points, sources, days)
+                stored, self.filters.get(typ), typ not in NON_ENGAGEMENT_EVENTS, content,
+                special, points, sources, any(typ in cp.mb.days_events for cp in self.progs),
+                bool(self.arrivals))
         return plan
 
     def ingest(self, event: Event, now: float) -> list[Action]:
@@ -170,36 +172,49 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         heap = self.heap
         if heap and heap[0][0] < now:
             self._run_due(now, out, strict=True)
-        L = self.leads[event.lead]
-        self._changed.add(event.lead)
+        lead_id = event.lead
+        L = self.leads[lead_id]
+        self._changed.add(lead_id)
         typ = event.type
         props = event.props
-        if at < now:
+        late = at < now
+        if late:
             self._late = True
-            if L.trace is not None:
-                self._tr(L, now, "event", f"{_event_text(typ, props)} (late, at "
-                         f"{datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ})")
-        elif L.trace is not None:
-            L.trace.append(TraceEntry(now, "event", _event_text(typ, props), None))
-        stored, filters, engagement, special, points, sources, days = self.plans.get(typ) or \
-            self._plan(typ)
-        # what the lead did: counts, days_since, content checks, flags
+        if L.trace is not None:
+            self._trace_event(L, typ, props, at, now, late)
+        (stored, filters, engagement, content, special, points, sources, days,
+         arrivals) = self.plans.get(typ) or self._plan(typ)
+        # what the lead did: counts, days_since, content checks, flags (hot path: kept inline)
         L.n_arr = n = L.n_arr + 1
-        if self.arrivals:
+        if arrivals:
             L.arr[typ] = n
         if stored:
-            self._store(L, typ, at, props, now)
+            times = L.ev_t.get(typ)
+            if stored == 1 and times and at >= times[-1] and len(times) < 64:
+                times.append(at)
+            else:
+                self._store(L, typ, at, props, now)
         if filters is not None:
             for key, fn in filters:
                 if fn(props, L, None, now):
-                    self._store(L, key, at, None, now)
+                    times = L.ev_t.get(key)
+                    if times and at >= times[-1] and len(times) < 64:
+                        times.append(at)
+                    else:
+                        self._store(L, key, at, None, now)
         if days:
             last = L.last.get(typ)
             if last is None or at > last:
                 L.last[typ] = at
         if engagement and at > L.last_eng:
             L.last_eng = at
-        if special:
+        if content:
+            value = props.get("content")
+            if value.__class__ is str and value:
+                L.done.add((typ, value.strip().lower()))
+            elif value is not None:
+                self._special(L, typ, props, now)
+        elif special:
             self._special(L, typ, props, now)
         # engagement points, fit, stages, flags, handoff; then exits, enrolments, due steps
         progs = L.progs
@@ -213,7 +228,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             cp.entry_fn(self, cp, L, P, now, typ, out)
             if P.n_enr:
                 self._due_steps(cp, L, P, now, out)
-        self._late = None
+        if late:
+            self._late = None
         if self._rewake:
             self._wake_full(L, now)
         elif sources:
@@ -225,6 +241,13 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
                 if c is not None and (L.wake is None or c < L.wake):
                     self._push_wake(L, c)
         return out
+
+    def _trace_event(self, L: LeadState, typ: str, props: dict, at: float, now: float,
+                     late: bool) -> None:
+        text = _event_text(typ, props)
+        if late:
+            text += f" (late, at {datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ})"
+        L.trace.append(TraceEntry(now, "event", text, None))
 
     def _round(self, L: LeadState, t: float, out: list[Action], etype: str | None,
                at: float, props: dict) -> None:
