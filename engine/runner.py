@@ -52,7 +52,7 @@ class RunOptions:
     seed: int | None = None
     migrate: bool = False
     batch_size: int = 5000
-    checkpoint_every: int = 250_000  # engine calls between two checkpoints of the lead states
+    checkpoint_every: int = 500_000  # engine calls between two checkpoints of the lead states
 
 
 @dataclass

@@ -45,38 +45,48 @@ def make_plan(
     new_leads: list[LeadRow], events: list[EventRow], clock: float | None, until: float | None
 ) -> Plan:
     """Order this run's work; events after `until` are left out (and counted)."""
-    times = [effective(e.at, clock) for e in events]
     if until is None:
-        known = times + [effective(lead.created_at, clock) for lead in new_leads
-                         if lead.created_at is not None]
+        known = [effective(e.at, clock) for e in events] + [
+            effective(lead.created_at, clock) for lead in new_leads if lead.created_at is not None]
         until = max(known) if known else clock
-    kept = [(t, i, e) for i, (t, e) in enumerate(zip(times, events, strict=True))
-            if until is None or t <= until]
-    first_event: dict[str, float] = {}
-    for t, _, event in kept:
-        if event.lead not in first_event or t < first_event[event.lead]:
-            first_event[event.lead] = t
-    start = _start(clock, kept, new_leads, until)
-    items = [Item(t, EVENT, i, None, e, clock is not None and e.at < clock) for t, i, e in kept]
+    items, first_event, earliest = _event_items(events, clock, until, {x.id for x in new_leads})
+    late = sum(1 for item in items if item.late)
+    after = len(events) - len(items)
+    start = clock
+    if start is None:
+        candidates = [lead.created_at for lead in new_leads if lead.created_at is not None]
+        if earliest is not None:
+            candidates.append(earliest)
+        start = min(candidates) if candidates else until
     for index, lead in enumerate(new_leads):
         at = _lead_time(lead, first_event.get(lead.id), clock, start)
         if until is not None and at > until:
             continue  # created after --until: it comes in with a later run
         items.append(Item(at, LEAD, index, lead, None, False))
     items.sort()
-    late = sum(1 for item in items if item.late)
-    return Plan(items, until, start, len(events) - len(kept), late)
+    return Plan(items, until, start, after, late)
 
 
-def _start(
-    clock: float | None, kept: list[tuple[float, int, EventRow]], leads: list[LeadRow],
-    until: float | None,
-) -> float | None:
-    if clock is not None:
-        return clock
-    candidates = [t for t, _, _ in kept] + [lead.created_at for lead in leads
-                                            if lead.created_at is not None]
-    return min(candidates) if candidates else until
+def _event_items(
+    events: list[EventRow], clock: float | None, until: float | None, new: set[str]
+) -> tuple[list[Item], dict[str, float], float | None]:
+    """The events kept (to `until`), each new lead's first event time, the earliest time."""
+    items: list[Item] = []
+    first: dict[str, float] = {}
+    earliest: float | None = None
+    for index, e in enumerate(events):
+        late = clock is not None and e.at < clock
+        t = clock if late else e.at
+        if until is not None and t > until:
+            continue
+        items.append(Item(t, EVENT, index, None, e, late))
+        if earliest is None or t < earliest:
+            earliest = t
+        if e.lead in new:
+            seen = first.get(e.lead)
+            if seen is None or t < seen:
+                first[e.lead] = t
+    return items, first, earliest
 
 
 def _lead_time(

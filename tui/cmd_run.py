@@ -47,9 +47,9 @@ def add_parser(sub: Any) -> None:
                    help="exit 1 when any input row was rejected")
     p.add_argument("--batch-size", type=positive_int, default=5000, metavar="N",
                    help="engine calls per committed transaction (default 5000)")
-    p.add_argument("--checkpoint-every", type=positive_int, default=250_000, metavar="N",
+    p.add_argument("--checkpoint-every", type=positive_int, default=500_000, metavar="N",
                    help="engine calls between two saves of every changed lead's state; a killed "
-                   "run replays at most this many (default 250000)")
+                   "run replays at most this many (default 500000)")
 
 
 def time_arg(text: str) -> float:
