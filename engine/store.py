@@ -2,9 +2,10 @@
 
 Tables (all JSON is UTF-8 text):
 
-- `meta(key, value)`: `seed`, `rules` (JSON {file: sha256}), `clock` (epoch seconds the engine has
-  been advanced to), `actions_path` / `actions_seq` / `actions_bytes` (how far the actions file has
-  been written), `schema`.
+- `meta(key, value)`: `seed`, `rules` (JSON {file: sha256}, in the order given), `layout` (what
+  the positions in a lead's state mean, for `--migrate`), `clock` (epoch seconds the engine has
+  been advanced to), `checkpoint_journal` / `checkpoint_outbox` (see `journal`), `actions_path` /
+  `actions_seq` / `actions_bytes` (how far the actions file has been written), `schema`.
 - `leads(id, created_at, attrs)`: the lead rows as last supplied.
 - `events(id, lead, type, at, props, applied_at, late)`: every accepted event; `id` is unique, which
   is what makes ingestion idempotent.
@@ -25,9 +26,10 @@ Tables (all JSON is UTF-8 text):
   the exact JSON line written to the actions file.
 - `dead_letters(id, source, line, kind, reason, raw, recorded_at)`: rejected input rows.
 
-One `commit_batch` is one transaction: accepted events, lead rows, states, outbox rows and the clock
-commit together or not at all. WAL journal, `synchronous=NORMAL`: a committed batch survives the
-process being killed.
+One `commit_batch` is one transaction: journal rows, accepted events, lead rows, outbox rows, the
+clock (and at a checkpoint the states, trail and standing) commit together or not at all. WAL
+journal, `synchronous=NORMAL`: a committed batch survives the process being killed. One run at a
+time: a run holds an exclusive lock on `<db>.lock`; readers (`nurture explain`) need no lock.
 """
 
 from __future__ import annotations
