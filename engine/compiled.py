@@ -72,6 +72,7 @@ class CompiledProgram:
         self.program = program
         self.index = index
         self.path = program.path
+        self._rule_text: dict[int, str] = {}
         self.stages = [s.name for s in program.stages]
         self.contents = {c.name: c.channel for c in program.contents}
         self.attr_types = {a.name: a.type for a in program.lead}
@@ -118,7 +119,11 @@ class CompiledProgram:
         self.relevant = self._relevant_types()
 
     def rule(self, line: int) -> str:
-        return f"{self.path}:{line}"
+        """`file:line` of a rule (cached: the trail asks for it at every point)."""
+        text = self._rule_text.get(line)
+        if text is None:
+            text = self._rule_text[line] = f"{self.path}:{line}"
+        return text
 
     # ------------------------------------------------------------ compile
 

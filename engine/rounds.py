@@ -117,8 +117,8 @@ class RoundMixin:
             self._tr(L, t, "capped", f"no points for {rc.event}: cap reached", cp.rule(rc.line))
 
     def _got_points(self, cp: Any, L: Any, rc: Any, pts: float, t: float) -> None:
-        self._tr(L, t, "points", f"{pts:+g} {cp.block_names[rc.block]} on {rc.event}",
-                 cp.rule(rc.line))
+        L.trace.append(TraceEntry(t, "points", f"{pts:+g} {cp.block_names[rc.block]} on "
+                                  f"{rc.event}", cp.rule(rc.line)))
 
     @staticmethod
     def _capped(P: Any, rc: Any, at: float, pts: float, t: float) -> float:
