@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dsl.diagnostics import Diagnostic, DiagnosticError
+from dsl.fastnode import new
 from dsl.ir import Program, Span
 
 __all__ = ["Diagnostic", "DiagnosticError", "Program", "check_source", "compile_source",
@@ -63,7 +64,7 @@ def _too_deep(text: str, file: str) -> Diagnostic:
     lines = text.split("\n")
     weights = [len(re.findall(r"\b(?:and|or|not)\b|[-+*/(\[]", line)) for line in lines]
     line = weights.index(max(weights)) + 1 if lines else 1
-    span = Span(line=line, column=1, end_line=line, end_column=2)
+    span = new(Span, line=line, column=1, end_line=line, end_column=2)
     return Diagnostic("too-deep", "this condition is nested too deeply to read", span,
                       "split it into several segments", file=file)
 
@@ -78,7 +79,7 @@ def compile_source(text: str, file: str = "<rules>") -> Program:
 def read_source(path: str | Path) -> str:
     """The text of a rule file, or a DiagnosticError that says why it cannot be read."""
     p = Path(path)
-    here = Span(line=0, column=0, end_line=0, end_column=0)
+    here = new(Span, line=0, column=0, end_line=0, end_column=0)
     try:
         data = p.read_bytes()
     except FileNotFoundError:
@@ -102,7 +103,7 @@ def read_source(path: str | Path) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        span = Span(line=line, column=col, end_line=line, end_column=col + 1)
+        span = new(Span, line=line, column=col, end_line=line, end_column=col + 1)
         raise DiagnosticError([Diagnostic(
             "io", "this file is not UTF-8 text", span, "save it with the UTF-8 encoding",
             file=str(path),

@@ -29,7 +29,8 @@ class Span(Node):
         return f"{self.line}:{self.column}"
 
 
-NO_SPAN = Span(line=0, column=0, end_line=0, end_column=0)
+# Built without validation: validating here would build pydantic's schemas at import time.
+NO_SPAN = Span.model_construct(line=0, column=0, end_line=0, end_column=0)
 
 
 class Duration(Node):

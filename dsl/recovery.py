@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dsl.diagnostics import Diagnostic
+from dsl.fastnode import new
 from dsl.ir import Span
 from dsl.lines import brackets, code_of, first_word, indent_of
 from dsl.parser import LayoutError, ParseResult, StuckWordError
@@ -249,7 +250,7 @@ class Recovery:
                 Diagnostic(
                     "bad-indent",
                     "unexpected indentation",
-                    Span(line=1, column=1, end_line=1, end_column=1 + width),
+                    new(Span, line=1, column=1, end_line=1, end_column=1 + width),
                     "top-level lines start at the first column",
                     file=self.file,
                 ),
@@ -270,7 +271,7 @@ class Recovery:
             Diagnostic(
                 "unclosed-bracket",
                 f"this '{ch}' is never closed",
-                Span(line=line, column=col, end_line=line, end_column=col + 1),
+                new(Span, line=line, column=col, end_line=line, end_column=col + 1),
                 f"close it with '{_CLOSER[ch]}'; a line goes on to the next only inside brackets",
                 file=self.file,
             ),

@@ -7,6 +7,7 @@ from typing import Any
 
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.expected import expected_words, in_context, join_words, open_brackets, word
+from dsl.fastnode import new
 from dsl.ir import Span
 from dsl.lines import code_of, first_word
 
@@ -43,7 +44,7 @@ _CHAR_HINTS = {
 
 
 def _span(line: int, column: int, width: int = 1) -> Span:
-    return Span(line=line, column=column, end_line=line, end_column=column + max(width, 1))
+    return new(Span, line=line, column=column, end_line=line, end_column=column + max(width, 1))
 
 
 def _token_word(token: Any) -> str:
