@@ -316,6 +316,8 @@ class Recovery:
                 self.report(header, no_body(self.lines[header - 1], header, self.file))
             self._drop(header)
             return header
+        if token is not None and token.type == "_DEDENT":  # it sits on the next line's text
+            line = self.prev_code_line(line) or line
         self.report(line, describe(err, self.lines[line - 1], line, self.file))
         if token is not None and token.type == "_INDENT":
             self._drop_run(line)
