@@ -195,9 +195,8 @@ class Store:
         return data
 
     def trail_lengths(self) -> dict[str, int]:
-        sql = ("SELECT lead, n, entries FROM trail t "
-               "WHERE n = (SELECT MAX(n) FROM trail WHERE lead = t.lead)")
-        return {lead: int(n) + len(json.loads(chunk)) for lead, n, chunk in self.db.execute(sql)}
+        sql = "SELECT lead, MAX(n + json_array_length(entries)) FROM trail GROUP BY lead"
+        return {lead: int(n) for lead, n in self.db.execute(sql)}
 
     def lead_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM leads ORDER BY id")]
