@@ -35,8 +35,9 @@ class InputError(Exception):
 class LeadRow:
     id: str
     created_at: float | None
-    attrs: dict[str, object]
+    attrs: dict[str, object]  # the non-empty values
     line: int
+    columns: frozenset[str] = frozenset()  # every attribute column the row has, empty or not
 
 
 class EventRow(NamedTuple):
@@ -191,7 +192,8 @@ def _lead_from(
             return None, reason
         if kept is not None:
             attrs[name] = kept
-    return LeadRow(lead_id.strip(), created_at, attrs, line), None
+    columns = frozenset(k for k in record if k not in ("id", "created_at"))
+    return LeadRow(lead_id.strip(), created_at, attrs, line, columns), None
 
 
 # ---------------------------------------------------------------- events

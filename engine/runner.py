@@ -191,12 +191,21 @@ class _Run:
     def _update_leads(
         self, leads: list[LeadRow], stored: dict[str, tuple[float | None, dict[str, object]]]
     ) -> None:
-        """Lead rows supplied again: new attributes apply at the run's start (the DB clock)."""
+        """Lead rows supplied again: new attributes apply at the run's start (the DB clock).
+
+        A column the row has replaces the stored value (an empty cell clears it); an attribute
+        the file has no column for keeps its stored value, so a file of a few columns updates
+        just those."""
         for lead in leads:
-            if lead.id not in stored or stored[lead.id][1] == lead.attrs:
+            if lead.id not in stored:
+                continue
+            old = stored[lead.id][1]
+            attrs = {k: v for k, v in old.items() if k not in lead.columns}
+            attrs.update(lead.attrs)
+            if attrs == old:
                 continue
             now = self.clock if self.clock is not None else (lead.created_at or 0.0)
-            self.walker.update_lead(lead.id, lead.attrs, stored[lead.id][0], now)
+            self.walker.update_lead(lead.id, attrs, stored[lead.id][0], now)
             self.report.leads_updated += 1
 
     # ------------------------------------------------------------ the walk

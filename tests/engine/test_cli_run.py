@@ -342,3 +342,17 @@ def test_rule_files_in_another_order_are_a_change(
     code, _, err = run(capsys, rules=("two.nurture", "one.nurture"))
     assert code == 1
     assert "  the files' order (it was: one.nurture two.nurture)" in err
+
+
+def test_a_partial_lead_file_updates_only_its_columns(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "--until", UNTIL)
+    write(work, "leads.csv", "id,size\nA,50\nB,\n")  # A: size 50, plan kept; B: size cleared
+    write(work, "none.jsonl", "")
+    code, _, err = run(capsys, events="none.jsonl")
+    assert code == 0
+    assert "0 new leads, 2 updated" in err
+    db = sqlite3.connect(work / "n.db")
+    attrs = dict(db.execute("SELECT id, attrs FROM leads ORDER BY id").fetchall())
+    assert attrs == {"A": '{"plan":"pro","size":50.0}', "B": '{"plan":"free"}'}
