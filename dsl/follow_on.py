@@ -49,7 +49,7 @@ def _block_end(lines: list[str], line: int) -> int:
     end = line
     for i in range(line + 1, len(lines) + 1):
         text = lines[i - 1]
-        if not code_of(text).strip():
+        if not code_of(text).strip(" \t"):
             continue
         if indent_of(text) <= base:
             break

@@ -24,9 +24,9 @@ def code_of(text: str) -> str:
         if ch == '"':
             in_string = not in_string
         elif ch == "#" and not in_string:
-            return text[:i].rstrip()
+            return text[:i].rstrip(" \t")
         i += 1
-    return text.rstrip()
+    return text.rstrip(" \t")
 
 
 def first_word(text: str) -> str:

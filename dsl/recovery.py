@@ -141,16 +141,17 @@ class Recovery:
         return code_of(self.lines[i - 1]) if 1 <= i <= len(self.lines) else ""
 
     def next_code_line(self, i: int) -> int | None:
-        return next((j for j in range(i + 1, len(self.lines) + 1) if self.code(j).strip()), None)
+        last = len(self.lines)
+        return next((j for j in range(i + 1, last + 1) if self.code(j).strip(" \t")), None)
 
     def prev_code_line(self, i: int) -> int | None:
-        return next((j for j in range(i - 1, 0, -1) if self.code(j).strip()), None)
+        return next((j for j in range(i - 1, 0, -1) if self.code(j).strip(" \t")), None)
 
     def blank(self, start: int, end: int) -> bool:
         changed = False
         for i in range(max(start, 1), min(end, len(self.lines)) + 1):
-            if self.lines[i - 1].strip():
-                if code_of(self.original[i - 1]).strip():
+            if self.lines[i - 1].strip(" \t"):
+                if code_of(self.original[i - 1]).strip(" \t"):
                     self.modified.setdefault(i, self.original[i - 1])
                 self.lines[i - 1] = ""
                 self.placeholders.discard(i)
@@ -207,7 +208,7 @@ class Recovery:
     def fill_empty_blocks(self) -> None:
         """A block whose every line we blanked gets a neutral body line."""
         for k in sorted(self.modified):
-            if self.lines[k - 1].strip():
+            if self.lines[k - 1].strip(" \t"):
                 continue
             i = self.prev_code_line(k)
             if i is None:
@@ -226,7 +227,7 @@ class Recovery:
         stack: list[tuple[int, int, str]] = []
         start = 1
         for i, text in enumerate(self.lines, start=1):
-            if stack and code_of(text).strip() and not self._continues(start, text):
+            if stack and code_of(text).strip(" \t") and not self._continues(start, text):
                 self._unclosed(stack[-1], start, i - 1)
                 stack = []
             if not stack:
@@ -243,7 +244,7 @@ class Recovery:
     def check_first_line(self) -> None:
         """Lark cannot see the indentation of line 1 (no newline precedes it): check it here."""
         text = self.lines[0] if self.lines else ""
-        if text[:1] in (" ", "\t") and code_of(text).strip():
+        if text[:1] in (" ", "\t") and code_of(text).strip(" \t"):
             width = len(text) - len(text.lstrip(" \t"))
             self.report(
                 1,
@@ -285,7 +286,7 @@ class Recovery:
         end = err.line
         for j in range(err.line + 1, len(self.lines) + 1):
             text = self.lines[j - 1]
-            if not code_of(text).strip():
+            if not code_of(text).strip(" \t"):
                 continue
             lead = text[: len(text) - len(text.lstrip(" \t"))]
             if ("\t" not in lead) if err.kind == "tab" else (indent_of(text) in err.levels):

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from dsl import check_source, compile_source
 from dsl.diagnostics import DiagnosticError, render_all
+from dsl.lines import code_of
+from dsl.parser import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("rules/*.nurture"))]
@@ -28,10 +30,12 @@ SETTINGS = settings(max_examples=300, deadline=None,
 
 def _assert_sound(text: str) -> None:
     program, diagnostics = check_source(text, "prop.nurture")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+    lines = normalise(text).split("\n")
     for d in diagnostics:
-        assert 1 <= d.span.line <= lines + 1, d
+        assert 1 <= d.span.line <= len(lines), d
         assert d.span.column >= 1, d
+        if d.code != "missing":  # every other mistake points at a line with text on it
+            assert code_of(lines[d.span.line - 1]).strip(" \t"), d
     assert diagnostics == sorted(diagnostics, key=lambda d: d.sort_key())
     assert (program is None) == any(d.severity == "error" for d in diagnostics)
     render_all(diagnostics, text)
