@@ -65,7 +65,7 @@ def render_text(diag: Diagnostic, source: str) -> str:
     where = f"{diag.file}:{diag.span.line}:{diag.span.column}" if diag.span.line else diag.file
     out = [f"{where}: {label}{diag.message}"]
     lines = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if 1 <= diag.span.line <= len(lines) and lines[diag.span.line - 1].strip():
+    if 1 <= diag.span.line <= len(lines) and lines[diag.span.line - 1].strip(" \t"):
         text = _printable(lines[diag.span.line - 1])
         col = max(diag.span.column, 1)
         if diag.span.end_line == diag.span.line and diag.span.end_column > col:
