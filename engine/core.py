@@ -14,7 +14,7 @@ from engine.policy import zone
 from engine.reading import ReadingMixin
 from engine.rounds import RoundMixin
 from engine.sequencer import SequenceMixin
-from engine.state import LeadState, ProgState
+from engine.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, floats
 from engine.timecross import next_wake
 
 
@@ -81,7 +81,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         for cp in self.progs:
             P = ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
                           len(cp.handoffs), len(cp.sequences))
-            P.ref = [created] * len(cp.blocks)
+            P.ref = floats([created] * len(cp.blocks))
             L.progs.append(P)
         self._set_attrs(L, attrs, created, quiet=quiet)
         return L
@@ -96,7 +96,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             P.r = {k: raw_text(attrs.get(k)) for k in cp.mb.raw_attrs}
             for i in cp.static_segments:
                 P.seg[i] = bool(cp.segment_fns[i](L, P, t))
-            fitc = [0.0] * len(cp.blocks)
+            fitc = floats([0.0] * len(cp.blocks))
             for b, line, pts, fn in cp.fit_static:
                 if fn(L, P, t):
                     fitc[b] += pts
@@ -104,7 +104,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
                         self._tr(L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule holds",
                                  cp.rule(line))
             P.fitc = fitc
-            P.fit = [c + d for c, d in zip(fitc, P.fitd, strict=False)]
+            P.fit = floats([c + d for c, d in zip(fitc, P.fitd, strict=False)])
 
     def add_lead(self, lead: Lead, now: float) -> list[Action]:
         at = lead.created_at if lead.created_at is not None else now
@@ -187,6 +187,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         # what the lead did: counts, days_since, content checks, flags (hot path: kept inline)
         L.n_arr = n = L.n_arr + 1
         if arrivals:
+            if L.arr is EMPTY_MAP:
+                L.arr = {}
             L.arr[typ] = n
         if stored:
             times = L.ev_t.get(typ)
@@ -211,6 +213,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         if content:
             value = props.get("content")
             if value.__class__ is str and value:
+                if L.done is EMPTY_SET:
+                    L.done = set()
                 L.done.add((typ, value.strip().lower()))
             elif value is not None:
                 self._special(L, typ, props, now)

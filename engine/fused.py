@@ -106,7 +106,7 @@ def _cap_lines(pad: str, rc: str, rule: ir.EventRule, n_rule: int) -> list[str]:
         f"{pad}    _room = {cap!r} - _u",
         f"{pad}    if _room > 0.0:",
         f"{pad}        _q = {size!r} if {size!r} <= _room else _room",
-        f"{pad}        _aw.append([at, _q])",
+        f"{pad}        _aw.append((at, _q))",
         f"{pad}        _p = {sign}_q",
         f"{pad}    else:",
         f"{pad}        _p = 0.0",
@@ -131,7 +131,7 @@ def entry_source(program: ir.Program, mb: ModuleBuilder) -> str:
             continue
         cond = seq.enter.condition if isinstance(seq.enter, ir.EnterWhen) else (
             seq.audience or ir.Bool(value=True))
-        lines.append(f"    _e = {mb.inline(cond, scores_local=False)}")
+        lines.append(f"    _e = True if {mb.inline(cond, scores_local=False)} else False")
         lines.append(f"    if _e and not P.ewhen[{si}]:")
         lines.append(f"        P.ewhen[{si}] = True")
         lines.append(f"        E._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")

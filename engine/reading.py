@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.compiled import CompiledProgram
 from engine.model import Explanation, LeadView, TraceEntry
-from engine.state import LeadState, ProgState
+from engine.state import LeadState, ProgState, floats
 
 
 class ReadingMixin:
@@ -50,7 +50,7 @@ class ReadingMixin:
             L.trace = [TraceEntry(*e) for e in data["trace"]]
         for cp, P, pd in zip(self.progs, L.progs, data["progs"], strict=False):
             P.load(pd)
-            P.fit = [c + d for c, d in zip(P.fitc, P.fitd, strict=False)]
+            P.fit = floats([c + d for c, d in zip(P.fitc, P.fitd, strict=False)])
             for si, enr in enumerate(P.enr):
                 if enr is not None and enr.due is not None and enr.mode != "run":
                     self._push_enr(cp.index, si, L.id, enr)

@@ -9,6 +9,7 @@ from typing import Any
 from dsl.ir import NON_ENGAGEMENT_EVENTS
 from engine.codegen import norm_text
 from engine.model import Action, TraceEntry
+from engine.state import EMPTY_MAP, EMPTY_SET
 
 
 class RoundMixin:
@@ -32,6 +33,8 @@ class RoundMixin:
     def _record(self, L: Any, typ: str, at: float, props: dict, t: float) -> None:
         """What the lead did, kept for counts, days_since, content checks and flags."""
         L.n_arr += 1
+        if L.arr is EMPTY_MAP:
+            L.arr = {}
         L.arr[typ] = L.n_arr
         if typ in self.counted:
             self._store(L, typ, at, props, t)
@@ -53,6 +56,8 @@ class RoundMixin:
         if times is None:
             times = L.ev_t[key] = []
             if props is not None and key in self.counted_where:
+                if L.ev_p is EMPTY_MAP:
+                    L.ev_p = {}
                 L.ev_p[key] = []
         plist = L.ev_p.get(key) if props is not None else None
         if not times or at >= times[-1]:
@@ -81,6 +86,8 @@ class RoundMixin:
         if typ in ("opened", "clicked", "replied"):
             content = norm_text(props.get("content"))
             if content is not None:
+                if L.done is EMPTY_SET:
+                    L.done = set()
                 L.done.add((typ, content))
             return
         channel = norm_text(props.get("channel"))
@@ -92,14 +99,14 @@ class RoundMixin:
             if channel is None:
                 L.unsub_all = True
             else:
-                L.unsub_ch.add(channel)
+                L.unsub_ch = L.unsub_ch | {channel}
             L.unsub = True
             if L.trace is not None:
                 self._tr(L, t, "unsubscribed", f"unsubscribed from {channel or 'every channel'}")
         elif typ == "bounced":
             if channel is None:
                 channel = self._content_channel(norm_text(props.get("content")))
-            L.bounced.add(channel or "*")
+            L.bounced = L.bounced | {channel or "*"}
             if L.trace is not None:
                 self._tr(L, t, "bounced", f"address bounced on {channel or 'every channel'}")
 
@@ -143,9 +150,9 @@ class RoundMixin:
             return 0.0
         size = min(abs(pts), room)
         if awards and awards[-1][0] > at:
-            insort(awards, [at, size])
+            insort(awards, (at, size))
         else:
-            awards.append([at, size])
+            awards.append((at, size))
         return size if pts >= 0 else -size
 
     # ------------------------------------------------------------ fit, stages, flags

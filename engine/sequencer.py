@@ -220,8 +220,14 @@ class SequenceMixin:
             return False
         self._act(out, L, t, "send", cp, content=ins.content, channel=channel,
                   sequence=sc.name, step=ins.step, arm=ins.arm, rule=rule)
-        L.touches.append(t)
-        P.seqtouch[sc.index].append(t)
+        if L.touches:
+            L.touches.append(t)
+        else:
+            L.touches = [t]
+        if P.seqtouch[sc.index]:
+            P.seqtouch[sc.index].append(t)
+        else:
+            P.seqtouch[sc.index] = [t]
         if len(L.touches) > 64:
             self._prune_touches(L, P, t)
         if L.trace is not None:
@@ -256,6 +262,5 @@ class SequenceMixin:
 
     def _prune_touches(self, L: Any, P: Any, t: float) -> None:
         low = t - self.touch_keep
-        L.touches[:] = [x for x in L.touches if x > low]
-        for lst in P.seqtouch:
-            lst[:] = [x for x in lst if x > low]
+        L.touches = [x for x in L.touches if x > low]
+        P.seqtouch = [[x for x in lst if x > low] for lst in P.seqtouch]

@@ -3,7 +3,24 @@ flags, enrolments). Plain classes with __slots__; the hot path mutates them in p
 
 from __future__ import annotations
 
+from array import array
+from types import MappingProxyType
 from typing import Any
+
+# Shared empty stand-ins for containers most leads never fill: read-only, so a write that
+# forgot to make the lead its own container fails loudly instead of leaking across leads.
+EMPTY_MAP: Any = MappingProxyType({})
+EMPTY_SET: frozenset = frozenset()
+NO_TIMES: tuple = ()
+
+
+def floats(values: Any) -> array:
+    """Numbers kept per block: an array (one object, invisible to the garbage collector)."""
+    return array("d", values)
+
+
+def flags(values: Any) -> array:
+    return array("b", [1 if v else 0 for v in values])
 
 
 class Enrolment:
@@ -43,47 +60,48 @@ class ProgState:
                  n_seq: int) -> None:
         self.a: dict[str, object] = {}
         self.r: dict[str, object] = {}
-        self.seg: list[bool] = [False] * n_seg
-        self.fitc = [0.0] * n_blocks
-        self.fitd = [0.0] * n_blocks
-        self.fith = [False] * n_dyn_fit
-        self.fit = [0.0] * n_blocks
-        self.eng = [0.0] * n_blocks
-        self.ref = [0.0] * n_blocks
+        self.seg = array("b", bytes(n_seg))
+        self.fitc = array("d", bytes(8 * n_blocks))
+        self.fitd = array("d", bytes(8 * n_blocks))
+        self.fith = array("b", bytes(n_dyn_fit))
+        self.fit = array("d", bytes(8 * n_blocks))
+        self.eng = array("d", bytes(8 * n_blocks))
+        self.ref = array("d", bytes(8 * n_blocks))
         self.capw: dict[int, list[list[float]]] = {}
         self.stage = 0
         self.mql_at: float | None = None
         self.sql_at: float | None = None
-        self.handed = [False] * n_handoffs
+        self.handed = array("b", bytes(n_handoffs))
         self.enr: list[Enrolment | None] = [None] * n_seq
         self.n_enr = 0
         self.last_exit: list[float | None] = [None] * n_seq
-        self.ever = [False] * n_seq
-        self.ewhen = [False] * n_seq
-        self.seqtouch: list[list[float]] = [[] for _ in range(n_seq)]
+        self.ever = array("b", bytes(n_seq))
+        self.ewhen = array("b", bytes(n_seq))
+        self.seqtouch: list[Any] = [NO_TIMES] * n_seq
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "fith": list(self.fith), "fitd": list(self.fitd), "eng": list(self.eng),
-            "ref": list(self.ref), "capw": {str(k): v for k, v in sorted(self.capw.items())},
+            "fith": [bool(x) for x in self.fith], "fitd": list(self.fitd),
+            "eng": list(self.eng), "ref": list(self.ref),
+            "capw": {str(k): [list(a) for a in v] for k, v in sorted(self.capw.items())},
             "stage": self.stage, "mql_at": self.mql_at, "sql_at": self.sql_at,
-            "handed": list(self.handed),
+            "handed": [bool(x) for x in self.handed],
             "enr": [e.to_dict() if e is not None else None for e in self.enr],
-            "last_exit": list(self.last_exit), "ever": list(self.ever),
-            "ewhen": list(self.ewhen), "seqtouch": [list(x) for x in self.seqtouch],
+            "last_exit": list(self.last_exit), "ever": [bool(x) for x in self.ever],
+            "ewhen": [bool(x) for x in self.ewhen], "seqtouch": [list(x) for x in self.seqtouch],
         }
 
     def load(self, d: dict[str, Any]) -> None:
-        self.fith, self.fitd = list(d["fith"]), list(d["fitd"])
-        self.eng, self.ref = list(d["eng"]), list(d["ref"])
-        self.capw = {int(k): [list(x) for x in v] for k, v in d["capw"].items()}
+        self.fith, self.fitd = flags(d["fith"]), floats(d["fitd"])
+        self.eng, self.ref = floats(d["eng"]), floats(d["ref"])
+        self.capw = {int(k): [(x[0], x[1]) for x in v] for k, v in d["capw"].items()}
         self.stage, self.mql_at, self.sql_at = d["stage"], d["mql_at"], d["sql_at"]
-        self.handed = list(d["handed"])
+        self.handed = flags(d["handed"])
         self.enr = [Enrolment.from_dict(e) if e is not None else None for e in d["enr"]]
         self.n_enr = sum(1 for e in self.enr if e is not None)
-        self.last_exit, self.ever = list(d["last_exit"]), list(d["ever"])
-        self.ewhen = list(d["ewhen"])
-        self.seqtouch = [list(x) for x in d["seqtouch"]]
+        self.last_exit, self.ever = list(d["last_exit"]), flags(d["ever"])
+        self.ewhen = flags(d["ewhen"])
+        self.seqtouch = [list(x) if x else NO_TIMES for x in d["seqtouch"]]
 
 
 class LeadState:
@@ -99,17 +117,17 @@ class LeadState:
         self.attrs = dict(attrs)
         self.tz: Any = None
         self.ev_t: dict[str, list[float]] = {}
-        self.ev_p: dict[str, list[dict]] = {}
+        self.ev_p: Any = EMPTY_MAP          # dict[str, list[dict]] once an event needs it
         self.last: dict[str, float] = {}
         self.last_eng = created
-        self.arr: dict[str, int] = {}
+        self.arr: Any = EMPTY_MAP           # dict[str, int]
         self.n_arr = 0
-        self.done: set[tuple[str, str]] = set()
-        self.touches: list[float] = []
+        self.done: Any = EMPTY_SET          # set[tuple[str, str]]
+        self.touches: Any = NO_TIMES        # list[float]
         self.unsub_all = False
-        self.unsub_ch: set[str] = set()
+        self.unsub_ch: Any = EMPTY_SET      # set[str]
         self.unsub = False
-        self.bounced: set[str] = set()
+        self.bounced: Any = EMPTY_SET       # set[str]
         self.customer = False
         self.sunset = False
         self.progs: list[ProgState] = []
@@ -120,9 +138,10 @@ class LeadState:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "created": self.created, "attrs": self.attrs,
-            "ev_t": self.ev_t, "ev_p": self.ev_p, "last": self.last, "last_eng": self.last_eng,
-            "arr": self.arr, "n_arr": self.n_arr, "done": sorted(list(x) for x in self.done),
-            "touches": self.touches, "unsub_all": self.unsub_all,
+            "ev_t": self.ev_t, "ev_p": dict(self.ev_p), "last": self.last,
+            "last_eng": self.last_eng, "arr": dict(self.arr), "n_arr": self.n_arr,
+            "done": sorted(list(x) for x in self.done),
+            "touches": list(self.touches), "unsub_all": self.unsub_all,
             "unsub_ch": sorted(self.unsub_ch), "bounced": sorted(self.bounced),
             "customer": self.customer, "sunset": self.sunset, "wake": self.wake,
             "progs": [p.to_dict() for p in self.progs],
@@ -130,12 +149,14 @@ class LeadState:
 
     def load(self, d: dict[str, Any]) -> None:
         self.ev_t = {k: list(v) for k, v in d["ev_t"].items()}
-        self.ev_p = {k: list(v) for k, v in d["ev_p"].items()}
+        self.ev_p = {k: list(v) for k, v in d["ev_p"].items()} if d["ev_p"] else EMPTY_MAP
         self.last, self.last_eng = dict(d["last"]), d["last_eng"]
-        self.arr, self.n_arr = dict(d["arr"]), d["n_arr"]
-        self.done = {(a, b) for a, b in d["done"]}
-        self.touches = list(d["touches"])
-        self.unsub_all, self.unsub_ch = d["unsub_all"], set(d["unsub_ch"])
+        self.arr = dict(d["arr"]) if d["arr"] else EMPTY_MAP
+        self.n_arr = d["n_arr"]
+        self.done = {(a, b) for a, b in d["done"]} if d["done"] else EMPTY_SET
+        self.touches = list(d["touches"]) if d["touches"] else NO_TIMES
+        self.unsub_all = d["unsub_all"]
+        self.unsub_ch = set(d["unsub_ch"]) if d["unsub_ch"] else EMPTY_SET
         self.unsub = self.unsub_all or bool(self.unsub_ch)
-        self.bounced = set(d["bounced"])
+        self.bounced = set(d["bounced"]) if d["bounced"] else EMPTY_SET
         self.customer, self.sunset, self.wake = d["customer"], d["sunset"], d["wake"]
