@@ -198,10 +198,11 @@ def _empty_batch() -> Batch:
 
 
 def _trail_rows(lead: str, trace: list[Any], done: int) -> list[tuple[str, int, list[Any]]]:
+    """The entries past `done`; tuples (the engine's TraceEntry) are JSON arrays as they are."""
     new = trace[done:]
-    if new and isinstance(new[0], (list, tuple)):
-        return [(lead, done, [list(e) for e in new])]
-    return [(lead, done, [[e.at, e.kind, e.message, e.rule] for e in new])]
+    if new and not isinstance(new[0], (list, tuple)):
+        new = [[e.at, e.kind, e.message, e.rule] for e in new]
+    return [(lead, done, new)]
 
 
 def snapshot_parts(engine: Engine, lead: str) -> tuple[dict[str, Any], list[Any]]:
