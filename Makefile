@@ -15,6 +15,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/nurture check rules/*.nurture
+	$(BIN)/nurture simulate rules/b2b_saas_trial.nurture --scenario rules/b2b_saas_trial.scenario.toml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
