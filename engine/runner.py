@@ -51,7 +51,7 @@ class RunOptions:
     actions_path: str | None = None
     seed: int | None = None
     migrate: bool = False
-    batch_size: int = 5000
+    batch_size: int = 20_000
     checkpoint_every: int = 500_000  # engine calls between two checkpoints of the lead states
 
 

@@ -45,8 +45,8 @@ def add_parser(sub: Any) -> None:
                    help="accept changed rule files, keeping enrolments by sequence and step")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when any input row was rejected")
-    p.add_argument("--batch-size", type=positive_int, default=5000, metavar="N",
-                   help="engine calls per committed transaction (default 5000)")
+    p.add_argument("--batch-size", type=positive_int, default=20_000, metavar="N",
+                   help="engine calls per committed transaction (default 20000)")
     p.add_argument("--checkpoint-every", type=positive_int, default=500_000, metavar="N",
                    help="engine calls between two saves of every changed lead's state; a killed "
                    "run replays at most this many (default 500000)")
