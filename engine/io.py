@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from dsl.diagnostics import did_you_mean
-from engine.io_values import Schema, check_attr, check_props, format_time, parse_time, plain
+from engine.runner_input import Schema, check_attr, check_props, format_time, parse_time, plain
 
 __all__ = ["EventRow", "InputError", "LeadRow", "Rejected", "Schema", "format_time",
            "parse_time", "read_events", "read_leads"]
