@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from runner_support import RULES, events_text, nurture, write
+from test_runner_support import RULES, events_text, nurture, write
 
 LEADS = "id,created_at,plan,size\nA1,2026-01-05T09:00:00Z,pro,10\n"
 EVENTS = events_text(

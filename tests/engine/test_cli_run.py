@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from runner_support import RULES, events_text, nurture, read_jsonl, write
+from test_runner_support import RULES, events_text, nurture, read_jsonl, write
 
 LEADS = "id,created_at,plan,size\nA,2026-01-05T09:00:00Z,pro,10\nB,2026-01-05T09:00:00Z,free,3\n"
 CLICK = {"content": "hello", "channel": "email"}

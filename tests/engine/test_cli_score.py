@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from runner_support import RULES, events_text, nurture, read_jsonl, write
+from test_runner_support import RULES, events_text, nurture, read_jsonl, write
 
 LEADS = ("id,created_at,plan,size\nA,2026-01-05T09:00:00Z,pro,10\n"
          "B,2026-01-05T09:00:00Z,free,3\nC,2026-01-05T09:00:00Z,,\n")

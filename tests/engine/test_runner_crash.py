@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from runner_support import nurture
+from test_runner_support import nurture
 
 ROOT = Path(__file__).parents[2]
 RULES = str(ROOT / "rules" / "b2b_saas_trial.nurture")
