@@ -160,7 +160,7 @@ def bench_condition(program: dsl.Program, n: int) -> tuple[float, float]:
     eng.add_lead(Lead("c", T0, {"company_size": 50, "source": "trial_signup"}), T0)
     L = eng.leads["c"]
     P = L.progs[0]
-    P.eng[1], P.fit[0] = 35.0, 10.0
+    P.eng[1], P.fit = 35.0, (10.0, P.fit[1])
     cp = eng.progs[0]
     compiled = next(fn for flag, fn, _ in cp.lifecycle if flag == "sql")
     inv = 1.0 / (30 * DAY)

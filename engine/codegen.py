@@ -18,6 +18,7 @@ from typing import Any
 
 from dsl import ir
 from engine.regexguard import MAX_TEXT, compile_pattern
+from engine.state import put
 
 DAY = 86400.0
 
@@ -81,7 +82,7 @@ class ModuleBuilder:
         self.lines: list[str] = []
         self.globals: dict[str, Any] = {
             "__builtins__": {}, "_cnt": _count, "_cntw": _count_where, "_tn": norm_text,
-            "_nm": norm_number, "_rw": raw_text,
+            "_nm": norm_number, "_rw": raw_text, "_put": put,
         }
         self._n = 0
         self._names: list[str] = []
@@ -96,6 +97,9 @@ class ModuleBuilder:
         self.tag = 0
         self._filter_keys: dict[tuple[str, str], str] = {}
         self.raw_attrs: set[str] = set()     # attributes read as written (by `matches`)
+        self.static_mode = False             # compiling what only runs when attributes change
+        self.live_attrs: set[str] = set()    # attributes read at other times (kept per lead)
+        self.live_raw: set[str] = set()
         self.arrivals: set[str] = set()      # event types read by a bare event in `wait until`
         self.days_events: set[str] = set()   # event types read by days_since(...)
 
@@ -248,6 +252,8 @@ class ModuleBuilder:
         if isinstance(e, ir.Attr):
             if raw:
                 self.raw_attrs.add(e.name)
+            if not self.static_mode:
+                (self.live_raw if raw else self.live_attrs).add(e.name)
             table = "P.r" if raw else "P.a"
             return self._guarded(f"{table}.get({e.name!r})")
         if isinstance(e, ir.Prop):

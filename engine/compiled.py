@@ -10,7 +10,7 @@ from typing import Any
 from dsl import ir
 from engine.analysis import TimeSources, is_static
 from engine.codegen import ModuleBuilder
-from engine.fused import entry_source, points_source, round_source
+from engine.fused import entry_source, event_source, points_source, round_source
 
 Cond = Callable[..., bool]
 
@@ -97,7 +97,14 @@ class CompiledProgram:
         self.mb.lines.append(entry_source(program, self.mb))
         for n, typ in enumerate(sorted(self.event_rules)):
             self.mb.lines.append(points_source(program, self.mb, typ, f"_pts{n}"))
+        ev_types = sorted(set(self.event_rules) | {s.enter.event for s in program.sequences
+                                                   if isinstance(s.enter, ir.EnterOn)})
+        for n, typ in enumerate(ev_types):
+            self.mb.lines.append(event_source(program, self.mb, self.stages, typ, f"_ev{n}"))
+        self.mb.lines.append(event_source(program, self.mb, self.stages, None, "_evx"))
         fns = self.mb.build()
+        self.event_fns = {typ: self.mb.globals[f"_ev{n}"] for n, typ in enumerate(ev_types)}
+        self.event_other = self.mb.globals["_evx"]
         self.points_fns = {typ: self.mb.globals[f"_pts{n}"]
                            for n, typ in enumerate(sorted(self.event_rules))}
         self.round_fn = fns["_round"]
@@ -140,10 +147,11 @@ class CompiledProgram:
     def _compile_all(self, program: ir.Program, seg_exprs: dict[str, ir.Expr]) -> None:
         n = len(self.segment_names)
         self.segment_fns: list[Cond | None] = [None] * n
-        self.mb.inline_static = True
-        for i, s in enumerate(program.segments):
+        static = set(self.static_segments)
+        for i, s in enumerate(program.segments):  # a static one reads attributes, others P.seg
+            self.mb.inline_static = self.mb.static_mode = i in static
             self._cond(self.segment_fns, i, s.condition)
-        self.mb.inline_static = False
+        self.mb.inline_static = self.mb.static_mode = False
         self._compile_scores(seg_exprs)
         self.stage_rules: list[tuple[int, Cond, int]] = []
         for r in program.stage_rules:
@@ -178,7 +186,9 @@ class CompiledProgram:
                 if isinstance(rule, ir.FitRule):
                     holder = [b, rule.span.line, float(rule.points), None]
                     dynamic = not is_static(rule.condition, seg_exprs)
+                    self.mb.static_mode = not dynamic
                     self._cond(holder, 3, rule.condition, ("fit",) if dynamic else None, True)
+                    self.mb.static_mode = False
                     (self.fit_dynamic if dynamic else self.fit_static).append(holder)
                     continue
                 rc = EventRuleC(n_event, b, rule, None)

@@ -14,14 +14,17 @@ from engine.policy import zone
 from engine.reading import ReadingMixin
 from engine.rounds import RoundMixin
 from engine.sequencer import SequenceMixin
-from engine.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, floats
+from engine.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, floats, shared
 from engine.timecross import next_wake
 
 
 class Engine(RoundMixin, SequenceMixin, ReadingMixin):
     """Runs checked programs over leads; every call is told the time."""
 
-    def __init__(self, programs: list[Program], seed: int = 0, trace: bool = True) -> None:
+    def __init__(self, programs: list[Program], seed: int = 0, trace: bool = True,
+                 track_changes: bool | None = None) -> None:
+        """`track_changes`: keep the ids of changed leads for `pop_changed()` (savers of state
+        ask for it; unasked, nothing is kept). None: as `trace`, for callers written before."""
         self.progs = [CompiledProgram(p, i) for i, p in enumerate(programs)]
         self.seed = int(seed)
         self.trace = bool(trace)
@@ -52,7 +55,9 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         self.type_sources = self._sources_by_type()
         self.plans: dict[str, tuple] = {}
         self.arrivals = set().union(*(cp.mb.arrivals for cp in self.progs))
-        self._changed: set[str] = set()
+        self.days_events = set().union(*(cp.mb.days_events for cp in self.progs))
+        track = trace if track_changes is None else track_changes
+        self._changed: set[str] | None = set() if track else None
 
     def _sources_by_type(self) -> dict[str, list[tuple[int, list[tuple]]]]:
         """Per event type, the time sources whose next instant that event can bring earlier."""
@@ -78,11 +83,13 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         L = LeadState(lead_id, created, attrs)
         if self.trace:
             L.trace = [TraceEntry(created, "created", "lead created", None)]
+        progs = []
         for cp in self.progs:
             P = ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
                           len(cp.handoffs), len(cp.sequences))
             P.ref = floats([created] * len(cp.blocks))
-            L.progs.append(P)
+            progs.append(P)
+        L.progs = tuple(progs)
         self._set_attrs(L, attrs, created, quiet=quiet)
         return L
 
@@ -94,17 +101,23 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             P.a = {k: (norm_number(v) if types.get(k) == "number" else norm_text(v))
                    for k, v in attrs.items()}
             P.r = {k: raw_text(attrs.get(k)) for k in cp.mb.raw_attrs}
-            for i in cp.static_segments:
-                P.seg[i] = bool(cp.segment_fns[i](L, P, t))
-            fitc = floats([0.0] * len(cp.blocks))
+            if cp.static_segments:
+                seg = list(P.seg)
+                for i in cp.static_segments:
+                    seg[i] = 1 if cp.segment_fns[i](L, P, t) else 0
+                P.seg = shared(seg)
+            fitc = [0.0] * len(cp.blocks)
             for b, line, pts, fn in cp.fit_static:
                 if fn(L, P, t):
                     fitc[b] += pts
                     if L.trace is not None and not quiet:
                         self._tr(L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule holds",
                                  cp.rule(line))
-            P.fitc = fitc
-            P.fit = floats([c + d for c, d in zip(fitc, P.fitd, strict=False)])
+            P.fitc = shared(fitc)
+            P.fit = shared(c + d for c, d in zip(fitc, P.fitd, strict=False))
+            # keep only what conditions read after this (static ones were just evaluated)
+            P.a = {k: P.a.get(k) for k in cp.mb.live_attrs} if cp.mb.live_attrs else EMPTY_MAP
+            P.r = {k: P.r.get(k) for k in cp.mb.live_raw} if cp.mb.live_raw else EMPTY_MAP
 
     def add_lead(self, lead: Lead, now: float) -> list[Action]:
         at = lead.created_at if lead.created_at is not None else now
@@ -115,7 +128,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             return out + self.update_lead(lead.id, lead.attrs, now)
         L = self._new_state(lead.id, at, lead.attrs, quiet=False)
         self.leads[lead.id] = L
-        self._changed.add(lead.id)
+        if self._changed is not None:
+            self._changed.add(lead.id)
         self._late = True if at < now else None
         self._record(L, "created", at, {}, now)
         self._round(L, now, out, "created", at, {})
@@ -127,7 +141,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         out: list[Action] = []
         self._run_due(now, out, strict=True)
         L = self.leads[lead_id]
-        self._changed.add(lead_id)
+        if self._changed is not None:
+            self._changed.add(lead_id)
         if L.trace is not None:
             self._tr(L, now, "updated", "lead attributes updated")
         self._set_attrs(L, attrs, now, quiet=False)
@@ -139,7 +154,10 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         return list(self.leads)
 
     def pop_changed(self) -> set[str]:
-        """The ids of leads whose state changed since the last call (for savers of state)."""
+        """The ids of leads whose state changed since the last call (for savers of state);
+        only an engine made with `track_changes=True` keeps them (else: always empty)."""
+        if self._changed is None:
+            return set()
         changed, self._changed = self._changed, set()
         return changed
 
@@ -158,10 +176,14 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             stored = 0 if typ not in self.counted else (2 if typ in self.counted_where else 1)
             content = any(typ in cp.mb.content_actions for cp in self.progs)
             special = typ in self.special and not content
+            fused = None
+            if len(self.progs) == 1:  # one program: a generated function per event type
+                cp = self.progs[0]
+                fused = cp.event_fns.get(typ) or cp.event_other
             plan = self.plans[typ] = (
                 stored, self.filters.get(typ), typ not in NON_ENGAGEMENT_EVENTS, content,
                 special, points, sources, any(typ in cp.mb.days_events for cp in self.progs),
-                bool(self.arrivals))
+                bool(self.arrivals), fused)
         return plan
 
     def ingest(self, event: Event, now: float) -> list[Action]:
@@ -174,7 +196,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             self._run_due(now, out, strict=True)
         lead_id = event.lead
         L = self.leads[lead_id]
-        self._changed.add(lead_id)
+        if self._changed is not None:
+            self._changed.add(lead_id)
         typ = event.type
         props = event.props
         late = at < now
@@ -183,7 +206,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         if L.trace is not None:
             self._trace_event(L, typ, props, at, now, late)
         (stored, filters, engagement, content, special, points, sources, days,
-         arrivals) = self.plans.get(typ) or self._plan(typ)
+         arrivals, fused) = self.plans.get(typ) or self._plan(typ)
         # what the lead did: counts, days_since, content checks, flags (hot path: kept inline)
         L.n_arr = n = L.n_arr + 1
         if arrivals:
@@ -207,6 +230,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         if days:
             last = L.last.get(typ)
             if last is None or at > last:
+                if L.last is EMPTY_MAP:
+                    L.last = {}
                 L.last[typ] = at
         if engagement and at > L.last_eng:
             L.last_eng = at
@@ -222,16 +247,19 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             self._special(L, typ, props, now)
         # engagement points, fit, stages, flags, handoff; then exits, enrolments, due steps
         progs = L.progs
-        for cp, add_points in points:
-            P = progs[cp.index]
-            if add_points is not None:
-                add_points(self, cp, L, P, at, props, now)
-            cp.round_fn(self, cp, L, P, now, out)
-        for cp in self.progs:
-            P = progs[cp.index]
-            cp.entry_fn(self, cp, L, P, now, typ, out)
-            if P.n_enr:
-                self._due_steps(cp, L, P, now, out)
+        if fused is not None:
+            fused(self, self.progs[0], L, progs[0], at, props, now, out)
+        else:
+            for cp, add_points in points:
+                P = progs[cp.index]
+                if add_points is not None:
+                    add_points(self, cp, L, P, at, props, now)
+                cp.round_fn(self, cp, L, P, now, out)
+            for cp in self.progs:
+                P = progs[cp.index]
+                cp.entry_fn(self, cp, L, P, now, typ, out)
+                if P.n_enr:
+                    self._due_steps(cp, L, P, now, out)
         if late:
             self._late = None
         if self._rewake:
@@ -329,7 +357,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
     def _fire(self, entry: tuple, out: list[Action]) -> None:
         t, _, pidx, sidx, lead_id, _ = entry
         L = self.leads[lead_id]
-        self._changed.add(lead_id)
+        if self._changed is not None:
+            self._changed.add(lead_id)
         if pidx < 0:
             L.wake = None
             L.wtok = 0

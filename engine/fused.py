@@ -10,9 +10,9 @@ from engine.codegen import ModuleBuilder
 
 
 def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> str:
-    lines = ["def _round(E, CP, L, P, t, out):"]
+    lines = ["def _round(G, CP, L, P, t, out):"]
     if any(isinstance(r, ir.FitRule) for b in program.scores for r in b.rules):
-        lines.append("    if CP.fit_dynamic:\n        E._fit(CP, L, P, t)")
+        lines.append("    if CP.fit_dynamic:\n        G._fit(CP, L, P, t)")
     names = []
     for i, block in enumerate(program.scores):
         if block.decay is None:
@@ -29,17 +29,17 @@ def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> s
         index = stages.index(rule.stage)
         word = "if" if k == 0 else "elif"
         lines.append(f"    {word} P.stage < {index} and {mb.inline(rule.condition)}:")
-        lines.append(f"        E._move(CP, L, P, t, {index}, {rule.span.line})")
+        lines.append(f"        G._move(CP, L, P, t, {index}, {rule.span.line})")
     for lc in (program.mql, program.sql):
         if lc is not None:
             lines.append(f"    if P.{lc.flag}_at is None and {mb.inline(lc.condition)}:")
-            lines.append(f"        E._flag(CP, L, P, t, {lc.flag!r}, {lc.span.line}, out)")
+            lines.append(f"        G._flag(CP, L, P, t, {lc.flag!r}, {lc.span.line}, out)")
     if program.policy is not None and program.policy.sunset is not None:
         lines.append(f"    if not L.sunset and {mb.inline(program.policy.sunset)}:")
-        lines.append("        E._sunset_now(CP, L, t, out)")
+        lines.append("        G._sunset_now(CP, L, t, out)")
     for k, h in enumerate(program.handoffs):
         lines.append(f"    if not P.handed[{k}] and {mb.inline(h.condition)}:")
-        lines.append(f"        E._hand(CP, L, P, t, {k}, out)")
+        lines.append(f"        G._hand(CP, L, P, t, {k}, out)")
     return "\n".join(lines) + "\n"
 
 
@@ -96,6 +96,8 @@ def _cap_lines(pad: str, rc: str, rule: ir.EventRule, n_rule: int) -> list[str]:
     return [
         f"{pad}_aw = P.capw.get({n_rule})",
         f"{pad}if _aw is None:",
+        f"{pad}    if not P.capw:",
+        f"{pad}        P.capw = {{}}",
         f"{pad}    _aw = P.capw[{n_rule}] = []",
         f"{pad}if not _aw or at >= _aw[-1][0]:",
         f"{pad}    while _aw and _aw[0][0] <= at - {window!r}:",
@@ -117,24 +119,53 @@ def _cap_lines(pad: str, rc: str, rule: ir.EventRule, n_rule: int) -> list[str]:
 
 def entry_source(program: ir.Program, mb: ModuleBuilder) -> str:
     """`_entry`: exits of enrolled sequences, then enrolments in file order."""
-    lines = ["def _entry(E, CP, L, P, t, etype, out):"]
+    body = entry_body(program, mb, None, fixed=False)
+    return "def _entry(G, CP, L, P, t, etype, out):\n" + ("\n".join(body) or "    return") + "\n"
+
+
+def entry_body(program: ir.Program, mb: ModuleBuilder, etype: str | None,
+               fixed: bool = True) -> list[str]:
+    """The lines of `_entry`; with `fixed`, the event type is known (`etype`) when generating."""
+    lines: list[str] = []
     if not program.sequences:
-        return lines[0] + "\n    return\n"
+        return lines
     lines.append("    if P.n_enr:")
     for si in range(len(program.sequences)):
         lines.append(f"        if P.enr[{si}] is not None:")
-        lines.append(f"            E._check_exit(CP, CP.sequences[{si}], L, P, t, out)")
+        lines.append(f"            G._check_exit(CP, CP.sequences[{si}], L, P, t, out)")
     for si, seq in enumerate(program.sequences):
         if isinstance(seq.enter, ir.EnterOn):
-            lines.append(f"    if etype == {seq.enter.event!r}:")
-            lines.append(f"        E._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
+            if fixed and etype != seq.enter.event:
+                continue
+            pad = "    "
+            if not fixed:
+                lines.append(f"    if etype == {seq.enter.event!r}:")
+                pad = "        "
+            lines.append(f"{pad}G._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
             continue
         cond = seq.enter.condition if isinstance(seq.enter, ir.EnterWhen) else (
             seq.audience or ir.Bool(value=True))
         lines.append(f"    _e = True if {mb.inline(cond, scores_local=False)} else False")
-        lines.append(f"    if _e and not P.ewhen[{si}]:")
-        lines.append(f"        P.ewhen[{si}] = True")
-        lines.append(f"        E._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
-        lines.append("    else:")
-        lines.append(f"        P.ewhen[{si}] = _e")
+        lines.append("    if _e:")
+        lines.append(f"        if not P.ewhen[{si}]:")
+        lines.append(f"            P.ewhen = _put(P.ewhen, {si}, 1)")
+        lines.append(f"            G._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
+        lines.append(f"    elif P.ewhen[{si}]:")
+        lines.append(f"        P.ewhen = _put(P.ewhen, {si}, 0)")
+    return lines
+
+
+def event_source(program: ir.Program, mb: ModuleBuilder, stages: list[str], typ: str | None,
+                 name: str) -> str:
+    """`name(G, CP, L, P, at, E, t, out)`: everything one event of type `typ` (None: a type no
+    rule names) does under one program after it is recorded: points, the round, exits,
+    enrolments and due steps, in one function (fewer calls on the hot path)."""
+    lines = [f"def {name}(G, CP, L, P, at, E, t, out):"]
+    if typ is not None:
+        lines += points_source(program, mb, typ, "_").splitlines()[1:]
+    lines += round_source(program, mb, stages).splitlines()[1:]
+    lines += entry_body(program, mb, typ)
+    if program.sequences:
+        lines.append("    if P.n_enr:")
+        lines.append("        G._due_steps(CP, L, P, t, out)")
     return "\n".join(lines) + "\n"

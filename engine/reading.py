@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.compiled import CompiledProgram
 from engine.model import Explanation, LeadView, TraceEntry
-from engine.state import LeadState, ProgState, floats
+from engine.state import LeadState, ProgState, shared
 
 
 class ReadingMixin:
@@ -27,7 +27,9 @@ class ReadingMixin:
         cp = self.progs[program]
         P = L.progs[program]
         scores = {name: block_value(cp, P, i, now) for i, name in enumerate(cp.block_names)}
-        segs = [n for i, n in enumerate(cp.segment_names) if cp.segment_fns[i](L, P, now)]
+        static = cp.static_segments
+        segs = [n for i, n in enumerate(cp.segment_names)
+                if (P.seg[i] if i in static else cp.segment_fns[i](L, P, now))]
         return LeadView(
             lead=lead_id, at=now, scores=scores, score=sum(scores.values()),
             stage=cp.stages[P.stage] if cp.stages else "", segments=segs,
@@ -50,12 +52,13 @@ class ReadingMixin:
             L.trace = [TraceEntry(*e) for e in data["trace"]]
         for cp, P, pd in zip(self.progs, L.progs, data["progs"], strict=False):
             P.load(pd)
-            P.fit = floats([c + d for c, d in zip(P.fitc, P.fitd, strict=False)])
+            P.fit = shared(c + d for c, d in zip(P.fitc, P.fitd, strict=False))
             for si, enr in enumerate(P.enr):
                 if enr is not None and enr.due is not None and enr.mode != "run":
                     self._push_enr(cp.index, si, L.id, enr)
         self.leads[L.id] = L
-        self._changed.discard(L.id)
+        if self._changed is not None:
+            self._changed.discard(L.id)
         if L.wake is not None:
             self._push_wake(L, L.wake)
 

@@ -9,7 +9,7 @@ from typing import Any
 from dsl.ir import NON_ENGAGEMENT_EVENTS
 from engine.codegen import norm_text
 from engine.model import Action, TraceEntry
-from engine.state import EMPTY_MAP, EMPTY_SET
+from engine.state import EMPTY_MAP, EMPTY_SET, put
 
 
 class RoundMixin:
@@ -33,9 +33,10 @@ class RoundMixin:
     def _record(self, L: Any, typ: str, at: float, props: dict, t: float) -> None:
         """What the lead did, kept for counts, days_since, content checks and flags."""
         L.n_arr += 1
-        if L.arr is EMPTY_MAP:
-            L.arr = {}
-        L.arr[typ] = L.n_arr
+        if self.arrivals:
+            if L.arr is EMPTY_MAP:
+                L.arr = {}
+            L.arr[typ] = L.n_arr
         if typ in self.counted:
             self._store(L, typ, at, props, t)
         filters = self.filters.get(typ)
@@ -43,9 +44,12 @@ class RoundMixin:
             for key, fn in filters:
                 if fn(props, L, None, t):
                     self._store(L, key, at, None, t)
-        last = L.last.get(typ)
-        if last is None or at > last:
-            L.last[typ] = at
+        if typ in self.days_events:
+            last = L.last.get(typ)
+            if last is None or at > last:
+                if L.last is EMPTY_MAP:
+                    L.last = {}
+                L.last[typ] = at
         if typ not in NON_ENGAGEMENT_EVENTS and at > L.last_eng:
             L.last_eng = at
         if typ in self.special:
@@ -54,6 +58,8 @@ class RoundMixin:
     def _store(self, L: Any, key: str, at: float, props: dict | None, t: float) -> None:
         times = L.ev_t.get(key)
         if times is None:
+            if L.ev_t is EMPTY_MAP:
+                L.ev_t = {}
             times = L.ev_t[key] = []
             if props is not None and key in self.counted_where:
                 if L.ev_p is EMPTY_MAP:
@@ -132,6 +138,8 @@ class RoundMixin:
         cap, window = rc.cap
         awards = P.capw.get(rc.index)
         if awards is None:
+            if P.capw is EMPTY_MAP:
+                P.capw = {}
             awards = P.capw[rc.index] = []
         low = at - window
         used = 0.0
@@ -160,10 +168,10 @@ class RoundMixin:
     def _fit(self, cp: Any, L: Any, P: Any, t: float) -> None:
         for k, (b, line, pts, fn) in enumerate(cp.fit_dynamic):
             holds = bool(fn(L, P, t))
-            if holds != P.fith[k]:
-                P.fith[k] = holds
-                P.fitd[b] += pts if holds else -pts
-                P.fit[b] = P.fitc[b] + P.fitd[b]
+            if holds != bool(P.fith[k]):
+                P.fith = put(P.fith, k, 1 if holds else 0)
+                P.fitd = put(P.fitd, b, P.fitd[b] + (pts if holds else -pts))
+                P.fit = put(P.fit, b, P.fitc[b] + P.fitd[b])
                 if L.trace is not None:
                     verb = "now holds" if holds else "no longer holds"
                     self._tr(L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule {verb}",
@@ -193,7 +201,7 @@ class RoundMixin:
             self._tr(L, t, "sunset", "sunset: all nurture stops", rule)
 
     def _hand(self, cp: Any, L: Any, P: Any, t: float, k: int, out: list) -> None:
-        P.handed[k] = True
+        P.handed = put(P.handed, k, 1)
         _, line, sends = cp.handoffs[k]
         rule = cp.rule(line)
         self._act(out, L, t, "handoff", cp, rule=rule)

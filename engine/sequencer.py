@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.policy import limit_earliest, quiet_next, stable_fraction
+from engine.state import Enrolment, put
 
 
 class SequenceMixin:
@@ -57,6 +58,8 @@ class SequenceMixin:
                          cp.rule(ins.line))
         P.enr[sc.index] = None
         P.n_enr -= 1
+        if P.last_exit.__class__ is tuple:
+            P.last_exit = list(P.last_exit)
         P.last_exit[sc.index] = t
         self._act(out, L, t, "exited", cp, sequence=sc.name, reason=reason, rule=rule)
         if L.trace is not None:
@@ -70,10 +73,10 @@ class SequenceMixin:
             si = sc.index
             now = bool(sc.enter_when(L, P, t))
             if now and not P.ewhen[si]:
-                P.ewhen[si] = True
+                P.ewhen = put(P.ewhen, si, 1)
                 self._try_enrol(cp, sc, L, P, t, out)
-            else:
-                P.ewhen[si] = now
+            elif bool(P.ewhen[si]) != now:
+                P.ewhen = put(P.ewhen, si, 1 if now else 0)
         if etype is not None:
             for sc in cp.enter_on.get(etype, ()):
                 self._try_enrol(cp, sc, L, P, t, out)
@@ -91,15 +94,15 @@ class SequenceMixin:
         self._enrol(cp, sc, L, P, t, out)
 
     def _enrol(self, cp: Any, sc: Any, L: Any, P: Any, t: float, out: list) -> None:
-        from engine.state import Enrolment
-
         holdout = sc.holdout > 0 and (
             stable_fraction(self.seed, sc.name, "holdout", L.id) < sc.holdout / 100.0)
         enr = Enrolment(t, holdout)
+        if P.enr.__class__ is tuple:
+            P.enr = list(P.enr)
         P.enr[sc.index] = enr
         P.n_enr += 1
         self._rewake = True
-        P.ever[sc.index] = True
+        P.ever = put(P.ever, sc.index, 1)
         self._act(out, L, t, "enrolled", cp, sequence=sc.name,
                   reason="holdout" if holdout else None, rule=sc.rule)
         if L.trace is not None:
@@ -227,6 +230,8 @@ class SequenceMixin:
         if P.seqtouch[sc.index]:
             P.seqtouch[sc.index].append(t)
         else:
+            if P.seqtouch.__class__ is tuple:
+                P.seqtouch = list(P.seqtouch)
             P.seqtouch[sc.index] = [t]
         if len(L.touches) > 64:
             self._prune_touches(L, P, t)

@@ -15,12 +15,41 @@ NO_TIMES: tuple = ()
 
 
 def floats(values: Any) -> array:
-    """Numbers kept per block: an array (one object, invisible to the garbage collector)."""
+    """Numbers changed by events (engagement, decay reference): an array, one object that the
+    garbage collector never visits."""
     return array("d", values)
 
 
-def flags(values: Any) -> array:
-    return array("b", [1 if v else 0 for v in values])
+_SHARED: dict[tuple, tuple] = {}
+
+
+def shared(values: Any) -> tuple:
+    """Values that rarely change (fit, segment and handoff flags): one tuple shared by every lead
+    holding the same values; a change makes a new tuple (see `put`)."""
+    t = tuple(values)
+    found = _SHARED.get(t)
+    if found is not None:
+        return found
+    if len(_SHARED) < 65536:
+        _SHARED[t] = t
+    return t
+
+
+def put(values: tuple, i: int, value: Any) -> tuple:
+    """`values` with item `i` replaced, shared."""
+    return shared(values[:i] + (value,) + values[i + 1:])
+
+
+def flags(values: Any) -> tuple:
+    return shared(1 if v else 0 for v in values)
+
+
+def zeros(n: int) -> tuple:
+    return shared([0] * n)
+
+
+def fzeros(n: int) -> tuple:
+    return shared([0.0] * n)
 
 
 class Enrolment:
@@ -50,7 +79,9 @@ class Enrolment:
 
 
 class ProgState:
-    """One lead under one program."""
+    """One lead under one program. Flags and fit numbers are shared tuples (replaced on change);
+    engagement and its decay reference are arrays; per-sequence lists, cap windows and the
+    attributes read at run time start as shared empty stand-ins."""
 
     __slots__ = ("a", "r", "seg", "fitc", "fitd", "fith", "fit", "eng", "ref", "capw", "stage",
                  "mql_at", "sql_at", "handed", "enr", "n_enr", "last_exit", "ever", "ewhen",
@@ -58,26 +89,26 @@ class ProgState:
 
     def __init__(self, n_seg: int, n_blocks: int, n_dyn_fit: int, n_handoffs: int,
                  n_seq: int) -> None:
-        self.a: dict[str, object] = {}
-        self.r: dict[str, object] = {}
-        self.seg = array("b", bytes(n_seg))
-        self.fitc = array("d", bytes(8 * n_blocks))
-        self.fitd = array("d", bytes(8 * n_blocks))
-        self.fith = array("b", bytes(n_dyn_fit))
-        self.fit = array("d", bytes(8 * n_blocks))
+        self.a: Any = EMPTY_MAP             # attributes read by conditions at run time
+        self.r: Any = EMPTY_MAP             # the same, as written (for `matches`)
+        self.seg = zeros(n_seg)
+        self.fitc = fzeros(n_blocks)
+        self.fitd = fzeros(n_blocks)
+        self.fith = zeros(n_dyn_fit)
+        self.fit = fzeros(n_blocks)
         self.eng = array("d", bytes(8 * n_blocks))
         self.ref = array("d", bytes(8 * n_blocks))
-        self.capw: dict[int, list[list[float]]] = {}
+        self.capw: Any = EMPTY_MAP          # dict[int, list[tuple[float, float]]]
         self.stage = 0
         self.mql_at: float | None = None
         self.sql_at: float | None = None
-        self.handed = array("b", bytes(n_handoffs))
-        self.enr: list[Enrolment | None] = [None] * n_seq
+        self.handed = zeros(n_handoffs)
+        self.enr: Any = shared([None] * n_seq)       # a list once the lead enrols
         self.n_enr = 0
-        self.last_exit: list[float | None] = [None] * n_seq
-        self.ever = array("b", bytes(n_seq))
-        self.ewhen = array("b", bytes(n_seq))
-        self.seqtouch: list[Any] = [NO_TIMES] * n_seq
+        self.last_exit: Any = shared([None] * n_seq)  # a list once the lead leaves
+        self.ever = zeros(n_seq)
+        self.ewhen = zeros(n_seq)
+        self.seqtouch: Any = shared([NO_TIMES] * n_seq)  # a list once a sequence sends
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,16 +123,21 @@ class ProgState:
         }
 
     def load(self, d: dict[str, Any]) -> None:
-        self.fith, self.fitd = flags(d["fith"]), floats(d["fitd"])
+        self.fith, self.fitd = flags(d["fith"]), shared(float(x) for x in d["fitd"])
         self.eng, self.ref = floats(d["eng"]), floats(d["ref"])
-        self.capw = {int(k): [(x[0], x[1]) for x in v] for k, v in d["capw"].items()}
+        capw = {int(k): [(x[0], x[1]) for x in v] for k, v in d["capw"].items()}
+        self.capw = capw if capw else EMPTY_MAP
         self.stage, self.mql_at, self.sql_at = d["stage"], d["mql_at"], d["sql_at"]
         self.handed = flags(d["handed"])
-        self.enr = [Enrolment.from_dict(e) if e is not None else None for e in d["enr"]]
-        self.n_enr = sum(1 for e in self.enr if e is not None)
-        self.last_exit, self.ever = list(d["last_exit"]), flags(d["ever"])
+        enr = [Enrolment.from_dict(e) if e is not None else None for e in d["enr"]]
+        self.n_enr = sum(1 for e in enr if e is not None)
+        self.enr = enr if self.n_enr else shared(enr)
+        last_exit = list(d["last_exit"])
+        self.last_exit = last_exit if any(x is not None for x in last_exit) else shared(last_exit)
+        self.ever = flags(d["ever"])
         self.ewhen = flags(d["ewhen"])
-        self.seqtouch = [list(x) if x else NO_TIMES for x in d["seqtouch"]]
+        touch = [list(x) if x else NO_TIMES for x in d["seqtouch"]]
+        self.seqtouch = touch if any(touch) else shared(touch)
 
 
 class LeadState:
@@ -114,11 +150,11 @@ class LeadState:
     def __init__(self, lead_id: str, created: float, attrs: dict[str, object]) -> None:
         self.id = lead_id
         self.created = created
-        self.attrs = dict(attrs)
+        self.attrs = attrs
         self.tz: Any = None
-        self.ev_t: dict[str, list[float]] = {}
+        self.ev_t: Any = EMPTY_MAP          # dict[str, list[float]] once an event is counted
         self.ev_p: Any = EMPTY_MAP          # dict[str, list[dict]] once an event needs it
-        self.last: dict[str, float] = {}
+        self.last: Any = EMPTY_MAP          # dict[str, float]: last time of each type read
         self.last_eng = created
         self.arr: Any = EMPTY_MAP           # dict[str, int]
         self.n_arr = 0
@@ -130,7 +166,7 @@ class LeadState:
         self.bounced: Any = EMPTY_SET       # set[str]
         self.customer = False
         self.sunset = False
-        self.progs: list[ProgState] = []
+        self.progs: Any = ()                # one ProgState per program (a tuple)
         self.wake: float | None = None
         self.wtok = 0
         self.trace: list | None = None
@@ -138,7 +174,7 @@ class LeadState:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "created": self.created, "attrs": self.attrs,
-            "ev_t": self.ev_t, "ev_p": dict(self.ev_p), "last": self.last,
+            "ev_t": dict(self.ev_t), "ev_p": dict(self.ev_p), "last": dict(self.last),
             "last_eng": self.last_eng, "arr": dict(self.arr), "n_arr": self.n_arr,
             "done": sorted(list(x) for x in self.done),
             "touches": list(self.touches), "unsub_all": self.unsub_all,
@@ -148,9 +184,10 @@ class LeadState:
         }
 
     def load(self, d: dict[str, Any]) -> None:
-        self.ev_t = {k: list(v) for k, v in d["ev_t"].items()}
+        self.ev_t = {k: list(v) for k, v in d["ev_t"].items()} if d["ev_t"] else EMPTY_MAP
         self.ev_p = {k: list(v) for k, v in d["ev_p"].items()} if d["ev_p"] else EMPTY_MAP
-        self.last, self.last_eng = dict(d["last"]), d["last_eng"]
+        self.last = dict(d["last"]) if d["last"] else EMPTY_MAP
+        self.last_eng = d["last_eng"]
         self.arr = dict(d["arr"]) if d["arr"] else EMPTY_MAP
         self.n_arr = d["n_arr"]
         self.done = {(a, b) for a, b in d["done"]} if d["done"] else EMPTY_SET
