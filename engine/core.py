@@ -31,6 +31,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         self.multi = len(self.progs) > 1
         self.leads: dict[str, LeadState] = {}
         self.heap: list[tuple] = []
+        self._compact_at = 4096  # heap size at which stale entries are dropped
         self._tok = 0
         self._late: bool | None = None
         self._rewake = False  # a rule that reads time became live: recompute the lead's wake
@@ -94,7 +95,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         return L
 
     def _set_attrs(self, L: LeadState, attrs: dict[str, object], t: float, quiet: bool) -> None:
-        L.attrs = dict(attrs)
+        L.attrs = (shared(attrs), tuple(attrs.values()))  # names shared by leads; see attr_dict
         L.tz = zone(attrs.get("timezone"))
         for cp, P in zip(self.progs, L.progs, strict=False):
             types = cp.attr_types
@@ -303,12 +304,24 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         self._tok += 1
         enr.tok = self._tok
         heapq.heappush(self.heap, (enr.due, enr.orig, pidx, sidx, lead_id, self._tok))
+        if len(self.heap) > self._compact_at:
+            self._compact()
 
     def _push_wake(self, L: LeadState, at: float) -> None:
         self._tok += 1
         L.wake = at
         L.wtok = self._tok
         heapq.heappush(self.heap, (at, at, -1, -1, L.id, self._tok))
+        if len(self.heap) > self._compact_at:
+            self._compact()
+
+    def _compact(self) -> None:
+        """Drops timers that were replaced (a wake moved, an enrolment moved on): entries are
+        unique tuples, so the order in which timers fire does not change."""
+        live = self._live
+        self.heap[:] = [e for e in self.heap if live(e)]
+        heapq.heapify(self.heap)
+        self._compact_at = max(4096, 2 * len(self.heap))
 
     def _wake_full(self, L: LeadState, t: float) -> None:
         self._rewake = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.policy import limit_earliest, quiet_next, stable_fraction
-from engine.state import Enrolment, put
+from engine.state import Enrolment, put, shared
 
 
 class SequenceMixin:
@@ -58,6 +58,8 @@ class SequenceMixin:
                          cp.rule(ins.line))
         P.enr[sc.index] = None
         P.n_enr -= 1
+        if not P.n_enr:
+            P.enr = shared(P.enr)
         if P.last_exit.__class__ is tuple:
             P.last_exit = list(P.last_exit)
         P.last_exit[sc.index] = t

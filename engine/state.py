@@ -150,7 +150,7 @@ class LeadState:
     def __init__(self, lead_id: str, created: float, attrs: dict[str, object]) -> None:
         self.id = lead_id
         self.created = created
-        self.attrs = attrs
+        self.attrs: Any = ((), ())         # (names, values): see attr_dict
         self.tz: Any = None
         self.ev_t: Any = EMPTY_MAP          # dict[str, list[float]] once an event is counted
         self.ev_p: Any = EMPTY_MAP          # dict[str, list[dict]] once an event needs it
@@ -171,9 +171,14 @@ class LeadState:
         self.wtok = 0
         self.trace: list | None = None
 
+    def attr_dict(self) -> dict[str, object]:
+        """The attributes as given: kept as (shared names, values) to save a dict per lead."""
+        names, values = self.attrs
+        return dict(zip(names, values, strict=True))
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "created": self.created, "attrs": self.attrs,
+            "id": self.id, "created": self.created, "attrs": self.attr_dict(),
             "ev_t": dict(self.ev_t), "ev_p": dict(self.ev_p), "last": dict(self.last),
             "last_eng": self.last_eng, "arr": dict(self.arr), "n_arr": self.n_arr,
             "done": sorted(list(x) for x in self.done),
