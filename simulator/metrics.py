@@ -54,9 +54,26 @@ def _median_p90(values: list[float]) -> tuple[float, float]:
     return float(np.median(arr)), float(np.percentile(arr, 90))
 
 
+class _Members(dict):
+    """key -> which leads belong (one byte a lead), made on first use."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = n
+
+    def __missing__(self, key: object) -> bytearray:
+        value = self[key] = bytearray(self.n)
+        return value
+
+
+def _mask(members: bytearray | None) -> np.ndarray | None:
+    return np.frombuffer(members, dtype=np.uint8) != 0 if members is not None else None
+
+
 class RunMetrics:
-    def __init__(self, program: Program, start: float, days: float) -> None:
+    def __init__(self, program: Program, start: float, days: float, n: int = 0) -> None:
         self.start = start
+        self.n = n
         self.weeks = max(1, math.ceil(days / 7))
         self.cost_of = {c.name: c.cost for c in program.contents}
         self.sequences = [s.name for s in program.sequences]
@@ -65,9 +82,10 @@ class RunMetrics:
         self.weekly = {k: [0.0] * self.weeks for k in WEEKLY}
         self.arrived: dict[int, float] | None = None  # set by the model: lead -> arrival
         self.reached: dict[str, dict[int, float]] = {"mql": {}, "sql": {}, "customer": {}}
-        self.enrolled: dict[str, set[int]] = defaultdict(set)
-        self.holdout: dict[str, set[int]] = defaultdict(set)
-        self.arms: dict[tuple[str, int, int], set[int]] = defaultdict(set)
+        self.enrolled = _Members(n)  # sequence -> leads ever enrolled
+        self.holdout = _Members(n)  # sequence -> leads ever held out
+        self.arms = _Members(n)  # (sequence, split step, arm) -> leads sent that arm
+        self.send_keys: dict[str, tuple[str, str]] = {}  # channel -> its two counters
         self.step_content: dict[tuple[str, object], str] = {}
         self.funnel: dict[tuple[str, int], dict[str, float]] = defaultdict(
             lambda: defaultdict(float))
@@ -84,20 +102,7 @@ class RunMetrics:
     def action(self, i: int, a: object) -> None:
         kind = a.action
         if kind == "send":
-            cost = self.cost_of.get(a.content, 0.0)
-            self.count[f"touches.{a.channel}"] += 1
-            self.count[f"cost.{a.channel}"] += cost
-            self.count["touches"] += 1
-            self.count["cost"] += cost
-            self._week(a.at, "touches")
-            self._week(a.at, "cost", cost)
-            if a.sequence is not None:
-                self._step(a, "reached")
-                self._step(a, "sent")
-                if a.arm is not None:
-                    split = self.split_of.get((a.sequence, a.step or 0), a.step or 0)
-                    self.arms[(a.sequence, split, a.arm)].add(i)
-                    self.step_content.setdefault((a.sequence, f"{split}.arm{a.arm}"), a.content)
+            self._send(i, a)
         elif kind == "task":
             cost = self.cost_of.get(a.content, 0.0)
             self.count["tasks"] += 1
@@ -110,18 +115,40 @@ class RunMetrics:
                 self._step(a, "reached")
                 self._step(a, f"suppressed_{a.reason}")
                 if a.reason == "holdout":
-                    self.holdout[a.sequence].add(i)
+                    self.holdout[a.sequence][i] = 1
         elif kind == "enrolled":
-            self.enrolled[a.sequence].add(i)
+            self.enrolled[a.sequence][i] = 1
             self.count[f"seq.{a.sequence}.entered"] += 1
             if a.reason == "holdout":
-                self.holdout[a.sequence].add(i)
+                self.holdout[a.sequence][i] = 1
         elif kind == "exited":
             self.count[f"seq.{a.sequence}.exited.{a.reason}"] += 1
         elif kind in ("mql", "sql"):
             self._reach(kind, i, a.at)
         elif kind in ("handoff", "sunset"):
             self.count[kind] += 1
+
+    def _send(self, i: int, a: object) -> None:
+        cost = self.cost_of.get(a.content, 0.0)
+        keys = self.send_keys.get(a.channel)
+        if keys is None:
+            keys = self.send_keys[a.channel] = (f"touches.{a.channel}", f"cost.{a.channel}")
+        count = self.count
+        count[keys[0]] += 1
+        count[keys[1]] += cost
+        count["touches"] += 1
+        count["cost"] += cost
+        w = int((a.at - self.start) // (7 * DAY))
+        if 0 <= w < self.weeks:
+            self.weekly["touches"][w] += 1.0
+            self.weekly["cost"][w] += cost
+        if a.sequence is not None:
+            self._step(a, "reached")
+            self._step(a, "sent")
+            if a.arm is not None:
+                split = self.split_of.get((a.sequence, a.step or 0), a.step or 0)
+                self.arms[(a.sequence, split, a.arm)][i] = 1
+                self.step_content.setdefault((a.sequence, f"{split}.arm{a.arm}"), a.content)
 
     def _step(self, a: object, what: str) -> None:
         key = (a.sequence, a.step or 0)
@@ -161,27 +188,33 @@ class RunMetrics:
         self.count[f"customers.by.{source}"] += 1
         self._week(t, "revenue", value)
 
-    def _rate(self, members: set[int]) -> float:
-        if not members:
+    def _rate(self, members: np.ndarray) -> float:
+        n = int(np.count_nonzero(members))
+        if not n:
             return math.nan
-        customers = self.reached["customer"]
-        return sum(1 for i in members if i in customers) / len(members)
+        return int(np.count_nonzero(members & self.customers)) / n
 
     def _lifts(self, out: dict[str, float]) -> None:
         extra = math.nan  # customers the nurture added, summed over sequences with a holdout
+        self.customers = np.zeros(self.n, dtype=bool)
+        self.customers[list(self.reached["customer"])] = True
+        none = np.zeros(self.n, dtype=bool)
         for seq in self.sequences:
-            holdout = self.holdout.get(seq, set())
-            nurtured = self.enrolled.get(seq, set()) - holdout
-            if not holdout and not nurtured:
+            holdout = _mask(self.holdout.get(seq))
+            holdout = none if holdout is None else holdout
+            enrolled = _mask(self.enrolled.get(seq))
+            nurtured = none if enrolled is None else enrolled & ~holdout
+            n_nurtured, n_holdout = int(nurtured.sum()), int(holdout.sum())
+            if not n_holdout and not n_nurtured:
                 continue
             a, b = self._rate(nurtured), self._rate(holdout)
             out[f"lift.{seq}.nurtured_rate"] = a
             out[f"lift.{seq}.holdout_rate"] = b
             out[f"lift.{seq}.lift"] = a - b
-            out[f"lift.{seq}.nurtured_n"] = len(nurtured)
-            out[f"lift.{seq}.holdout_n"] = len(holdout)
-            if holdout and nurtured:
-                extra = (0.0 if math.isnan(extra) else extra) + (a - b) * len(nurtured)
+            out[f"lift.{seq}.nurtured_n"] = n_nurtured
+            out[f"lift.{seq}.holdout_n"] = n_holdout
+            if n_holdout and n_nurtured:
+                extra = (0.0 if math.isnan(extra) else extra) + (a - b) * n_nurtured
         customers = self.count["customer"]
         value = self.count["revenue"] / customers if customers else math.nan
         cost = self.count["cost"]
@@ -191,11 +224,12 @@ class RunMetrics:
                                   if cost and not math.isnan(out["incremental.revenue"])
                                   else math.nan)
         for (seq, step, arm), members in sorted(self.arms.items()):
-            out[f"arm.{seq}.{step}.{arm}.rate"] = self._rate(members)
-            out[f"arm.{seq}.{step}.{arm}.n"] = len(members)
-            first = self.arms.get((seq, step, 1))
-            if arm != 1 and first:  # lift of this arm over the first one (points)
-                out[f"arm.{seq}.{step}.{arm}.lift"] = self._rate(members) - self._rate(first)
+            mask = _mask(members)
+            out[f"arm.{seq}.{step}.{arm}.rate"] = self._rate(mask)
+            out[f"arm.{seq}.{step}.{arm}.n"] = int(mask.sum())
+            first = _mask(self.arms.get((seq, step, 1)))
+            if arm != 1 and first is not None and first.any():  # lift over the first arm
+                out[f"arm.{seq}.{step}.{arm}.lift"] = self._rate(mask) - self._rate(first)
 
     def result(self, sales: dict[str, float]) -> dict[str, object]:
         out: dict[str, float] = dict(sorted(self.count.items()))

@@ -3,10 +3,16 @@
 Drawn column-wise with numpy from named streams, so it depends only on (scenario, seed, run) and
 never on the rule file: two files compared on the same run see the very same leads. Lead `i`
 (ordered by arrival) has id `L{i+1}`; a lead's attributes are built only when it arrives.
+
+Columns are compact (a few bytes a lead, no Python object per value): a numeric column is an
+`array('d')` with NaN for missing; any other column is an `array('i')` of codes (-1: missing) into
+a table of its distinct values.
 """
 
 from __future__ import annotations
 
+import math
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,15 +24,28 @@ from simulator.streams import Streams
 DAY = 86400.0
 
 
+Column = tuple[array, list[object] | None]  # (values or codes, table of values or None)
+
+
+def compact(values: list[object]) -> Column:
+    """A column of per-lead values (None: missing) in its compact form."""
+    if all(v is None or type(v) is float for v in values):
+        return array("d", [math.nan if v is None else v for v in values]), None
+    table: dict[object, int] = {}
+    codes = array("i", [-1 if v is None else table.setdefault(v, len(table)) for v in values])
+    return codes, list(table)
+
+
 @dataclass
 class Population:
     arrival: np.ndarray  # seconds after the start, ascending, whole seconds
     persona: np.ndarray  # persona index of each lead
     readiness: np.ndarray  # latent buying readiness at arrival, 0..1
-    columns: dict[str, list[object]]  # attribute -> value per lead (None: missing)
+    columns: dict[str, Column]  # attribute -> compact column (see `compact`)
 
     def __post_init__(self) -> None:
-        self.persona_of: list[int] = self.persona.tolist()  # fast per-lead lookups
+        self.persona_of = array("i", self.persona.tolist())  # fast per-lead lookups
+        self._columns = list(self.columns.items())
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -36,10 +55,13 @@ class Population:
 
     def attrs(self, i: int) -> dict[str, object]:
         out = {}
-        for name, column in self.columns.items():
+        for name, (column, table) in self._columns:
             value = column[i]
-            if value is not None:
-                out[name] = value
+            if table is None:
+                if value == value:  # not NaN
+                    out[name] = value
+            elif value >= 0:
+                out[name] = table[value]
         return out
 
 
@@ -87,4 +109,5 @@ def generate(scenario: Scenario, n: int, streams: Streams) -> Population:
             for idx, value in zip(members.tolist(), values, strict=True):
                 column[idx] = value
     arrival = arrival_times(scenario.population, n, streams.generator("arrivals"))
-    return Population(arrival=arrival, persona=persona, readiness=readiness, columns=columns)
+    return Population(arrival=arrival, persona=persona, readiness=readiness,
+                      columns={name: compact(values) for name, values in columns.items()})

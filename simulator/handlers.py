@@ -1,0 +1,89 @@
+"""What the scheduler does with each kind of agenda entry, and with an arrival.
+
+Each handler gets the model, the instant (`t`, epoch seconds; `s`, whole seconds after the start)
+and the agenda entry (an int, see `agenda.py`), from which it reads the lead and its number.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.agenda import AUX_MASK, AUX_SHIFT, LEAD_MASK, LEAD_SHIFT
+
+if TYPE_CHECKING:
+    from simulator.model import Model
+
+RESPOND, OWN, CONVERT, EVENT = range(4)
+CLICK, VISIT, SALES, BACKGROUND = range(4)  # what made a lead buy (`aux` of a CONVERT entry)
+SOURCES = ("click", "visit", "sales", "background")
+
+
+def arrive(m: Model, t: float, i: int) -> None:
+    m.arrived = i + 1
+    m.metrics.arrival(i, t)
+    m.add_lead(i, t)
+    s = round(t - m.start)
+    push = m.agenda.push
+    for at, type_, props in m.organic.arrival_events(i, s):
+        push(at, EVENT, i, 0, (type_, props))
+    nxt = m.organic.begin(i, s)
+    if nxt is not None:
+        push(nxt[0], OWN, i, nxt[1])
+
+
+def event(m: Model, t: float, s: int, key: int) -> None:
+    type_, props = m.agenda.take(key)
+    m.ingest((key >> LEAD_SHIFT) & LEAD_MASK, t, type_, props)
+
+
+def respond(m: Model, t: float, s: int, key: int) -> None:
+    i = (key >> LEAD_SHIFT) & LEAD_MASK
+    r = m.agenda.take(key)
+    kind = r.type
+    if (kind == "clicked" or kind == "replied") and r.gain:
+        m.behaviour.engaged(i, r.gain)
+        if not m.customer[i]:  # the lead's own stream runs at the new readiness from now on
+            nxt = m.organic.replan(i, s)
+            if nxt is not None:
+                m.agenda.push(nxt[0], OWN, i, nxt[1])
+    m.metrics.response(t, kind, r.props.get("channel", ""), r.origin)
+    m.ingest(i, t, kind, r.props)
+    if kind == "clicked" and not m.customer[i] and m.behaviour.visit_converts(r.conv_u, i):
+        m.agenda.push(s + 60, CONVERT, i, CLICK)
+
+
+def own(m: Model, t: float, s: int, key: int) -> None:
+    """The planned candidate of a lead's own stream (stale if it is no longer the planned one)."""
+    i = (key >> LEAD_SHIFT) & LEAD_MASK
+    k = (key >> AUX_SHIFT) & AUX_MASK
+    organic = m.organic
+    if m.customer[i] or organic.planned[i] != k:
+        return
+    kind = organic.take(i, k, s)
+    if kind.spec is None:
+        convert(m, t, s, key, BACKGROUND)
+        return
+    m.metrics.count[kind.counter] += 1
+    if kind.gain:
+        m.behaviour.engaged(i, kind.gain)
+    m.ingest(i, t, kind.event, organic.props(i, k, kind))
+    if kind.visit and organic.converts(i, k, m.behaviour.visit_chance(i)):
+        m.agenda.push(s + 60, CONVERT, i, VISIT)
+    nxt = organic.plan(i, s)
+    if nxt is not None:
+        m.agenda.push(nxt[0], OWN, i, nxt[1])
+
+
+def convert(m: Model, t: float, s: int, key: int, source: int = -1) -> None:
+    i = (key >> LEAD_SHIFT) & LEAD_MASK
+    if m.customer[i]:
+        return
+    if source < 0:
+        source = (key >> AUX_SHIFT) & AUX_MASK
+    m.customer[i] = 1
+    value = m.behaviour.deal_value(i, 0)
+    m.metrics.conversion(i, t, value, SOURCES[source])
+    m.ingest(i, t, "converted", {"value": value})
+
+
+DISPATCH = (respond, own, convert, event, None, None, None, None)
