@@ -13,7 +13,7 @@ only the rows it adds, not a rewrite of every lead it touched.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from engine.model import Event, Lead
@@ -49,6 +49,9 @@ class Walker:
         self.clock: float | None = store.clock()
         self.replayed: list[str] | None = None
         self.actions = 0
+        self.after_commit: Callable[[], None] | None = None  # the runner's garbage collection
+        self.calls = 0  # engine calls in this batch
+        self.run_start = 0  # batch.events[run_start:]: events not yet in a journal row
 
     # ------------------------------------------------------------ engine calls
 
@@ -75,13 +78,12 @@ class Walker:
         actions = engine.ingest(Event(e.id, e.lead, e.type, e.at, e.props), at)
         if actions:
             self.collect(actions)
-        batch = self.batch
-        batch.events.append(StoredEvent(e.id, e.lead, e.type, e.at, e.props, at, late))
-        batch.journal.append(("event", e.lead, e.id, at, None))
+        self.batch.events.append(StoredEvent(e.id, e.lead, e.type, e.at, e.props, at, late))
         self.touched.add(e.lead)
         if self.clock is None or at > self.clock:
             self.clock = at
         self.since_checkpoint += 1
+        self.calls += 1
 
     def run_until(self, until: float) -> None:
         """Every timer due up to `until` (included)."""
@@ -108,8 +110,19 @@ class Walker:
             self.touched.add(lead)
         self.clock = at if self.clock is None else max(self.clock, at)
         if self.replayed is None:
+            self._close_run()
             self.batch.journal.append((kind, lead, ref, at, data))
             self.since_checkpoint += 1
+            self.calls += 1
+
+    def _close_run(self) -> None:
+        """The events ingested since the last journal row, as one row: kind `events`, the ids
+        in order as a JSON list (their times and props are in the `events` table)."""
+        events = self.batch.events
+        if len(events) > self.run_start:
+            ids = [event.id for event in events[self.run_start:]]
+            self.batch.journal.append(("events", "", None, events[-1].applied_at, _ids(ids)))
+            self.run_start = len(events)
 
     def collect(self, actions: Iterable[Action]) -> None:
         for action in actions:
@@ -123,10 +136,18 @@ class Walker:
     # ------------------------------------------------------------ commits
 
     def maybe_commit(self) -> None:
-        if len(self.batch.journal) >= self.batch_size:
+        if self.calls >= self.batch_size:
             self.commit(checkpoint=self.since_checkpoint >= self.checkpoint_every)
 
     def commit(self, meta: dict[str, object] | None = None, checkpoint: bool = False) -> None:
+        self._write(meta, checkpoint)
+        assert self.sink is not None
+        self.sink.write_new()
+        if self.after_commit is not None:  # once the batch written is no longer referenced
+            self.after_commit()
+
+    def _write(self, meta: dict[str, object] | None, checkpoint: bool) -> None:
+        self._close_run()
         batch = self.batch
         batch.clock = self.clock
         if checkpoint:
@@ -137,7 +158,7 @@ class Walker:
         self.store.commit_batch(batch, values)
         self.actions += len(batch.actions)
         self.batch = _empty_batch()
-        self.sink.write_new()
+        self.calls = self.run_start = 0
 
     def _checkpoint(self, batch: Batch) -> None:
         changed = getattr(self.engine, "pop_changed", None)
@@ -191,6 +212,7 @@ class Walker:
 
 
 _line = json.JSONEncoder(ensure_ascii=False).encode
+_ids = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _empty_batch() -> Batch:

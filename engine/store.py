@@ -19,7 +19,10 @@ Tables (all JSON is UTF-8 text):
   last checkpoint (`at`), for people and CRMs reading the database with SQL; the engine never
   reads it.
 - `journal(seq, kind, lead, ref, at, data)`: every call the runner made to the engine, in order
-  (`add` a lead, `update` its attributes, `event` (ref = event id), `until`: timers run up to `at`).
+  (`add` a lead, `update` its attributes, `until`: timers run up to `at`; `events`: the events
+  accepted in a row between two other calls, data = their ids as a JSON list in the order they
+  were applied, `at` = the last one's; what each event was is in `events`, so a run of events
+  costs one journal row, not one each. A database from before holds `event` rows (ref = id).)
   The states above are a checkpoint: `meta.checkpoint_journal` / `checkpoint_outbox` say how far
   they reach; replaying the journal after them gives back the outbox rows after them.
 - `outbox(seq, lead, at, action, line)`: every action, in the order the engine emitted it; `line` is
@@ -274,10 +277,10 @@ class Store:
             return last
 
     def journal_after(self, seq: int) -> list[tuple[Any, ...]]:
-        """Journal rows after `seq`, each with its event's type, time and props when an event."""
-        sql = ("SELECT j.kind, j.lead, j.ref, j.at, j.data, e.type, e.at, e.props FROM journal j "
-               "LEFT JOIN events e ON e.id = j.ref WHERE j.seq > ? ORDER BY j.seq")
-        return list(self.db.execute(sql, (seq,)))
+        """The engine calls journaled after `seq`, in order: (kind, lead, ref, at, data, and for
+        an event its type, time and props). An `events` row comes back as one `event` call per
+        id it lists (lead, ref = event id, at = when it was applied, from the `events` table)."""
+        return list(self.db.execute(_JOURNAL_AFTER, (seq,)))
 
     def add_dead_letters(self, rows: Iterable[tuple[str, int, str, str, str]], now: float) -> int:
         """Record rejected rows (source, line, kind, reason, raw); a row seen before is kept once.
@@ -306,6 +309,17 @@ class _Transaction:
     def __exit__(self, kind: object, value: object, tb: object) -> None:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
+
+_JOURNAL_AFTER = """
+SELECT kind, lead, ref, at, data, type, event_at, props FROM (
+  SELECT j.seq, 0 AS n, j.kind, j.lead, j.ref, j.at, j.data, e.type, e.at AS event_at, e.props
+  FROM journal j LEFT JOIN events e ON e.id = j.ref WHERE j.seq > ?1 AND j.kind != 'events'
+  UNION ALL
+  SELECT j.seq, x.key, 'event', e.lead, e.id, e.applied_at, NULL, e.type, e.at, e.props
+  FROM journal j, json_each(j.data) x JOIN events e ON e.id = x.value
+  WHERE j.seq > ?1 AND j.kind = 'events'
+) ORDER BY seq, n
+"""
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _PROPS: dict[tuple[Any, ...], str] = {}

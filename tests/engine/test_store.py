@@ -90,3 +90,24 @@ def test_checkpoint_marks_how_far_the_states_reach(tmp_path: Path) -> None:
     ]
     assert store.state("L1")["trace"] == [[10.0, "event", "opened", None]]
     assert store.trail_lengths() == {"L1": 1}
+
+
+def test_a_run_of_events_is_one_journal_row_read_back_as_one_call_each(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "db"))
+    one = batch(event("e1", at=10.0), event("e2", at=12.0), event("e3", at=15.0), clock=30.0)
+    one.journal = [
+        ("add", "L1", None, 5.0, '{"created_at":null,"attrs":{}}'),
+        ("events", "", None, 12.0, '["e2","e1"]'),  # the list's order, not the table's
+        ("until", "", None, 14.0, None),
+        ("events", "", None, 15.0, '["e3"]'),
+    ]
+    store.commit_batch(one)
+    assert store.count("journal") == 4
+    assert store.journal_after(0) == [
+        ("add", "L1", None, 5.0, '{"created_at":null,"attrs":{}}', None, None, None),
+        ("event", "L1", "e2", 12.0, None, "opened", 12.0, '{"content":"w"}'),
+        ("event", "L1", "e1", 10.0, None, "opened", 10.0, '{"content":"w"}'),
+        ("until", "", None, 14.0, None, None, None, None),
+        ("event", "L1", "e3", 15.0, None, "opened", 15.0, '{"content":"w"}'),
+    ]
+    assert store.journal_after(2) == store.journal_after(0)[3:]
