@@ -12,6 +12,7 @@ through a guard `(_vN := value) is not None and ...` placed in front of the comp
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
@@ -82,7 +83,7 @@ class ModuleBuilder:
         self.lines: list[str] = []
         self.globals: dict[str, Any] = {
             "__builtins__": {}, "_cnt": _count, "_cntw": _count_where, "_tn": norm_text,
-            "_nm": norm_number, "_rw": raw_text, "_put": put,
+            "_nm": norm_number, "_rw": raw_text, "_put": put, "_len": len,
         }
         self._n = 0
         self._names: list[str] = []
@@ -197,6 +198,10 @@ class ModuleBuilder:
 
     def _compare(self, e: ir.Compare) -> str:
         op = e.op
+        if op in (">=", ">") and isinstance(e.left, ir.Count) and isinstance(e.right, ir.Num):
+            fast = self._count_at_least(e.left, float(e.right.value), op)
+            if fast is not None:
+                return fast
         if op in ("in", "not in"):
             left, guards = self._val(e.left)
             items = self._list(e.right, e.left)
@@ -287,20 +292,42 @@ class ModuleBuilder:
             return f"({left} / {d})", guards
         return f"({left} {e.op} {right})", guards
 
-    def _count_code(self, e: ir.Count) -> str:
-        low = f"t - {float(e.window.seconds)!r}"
-        if e.where is None or not _props_only(e.where):
-            self.counted[e.event] = max(self.counted.get(e.event, 0.0), float(e.window.seconds))
+    def _count_key(self, e: ir.Count) -> str | None:
+        """The key of the sorted times a count reads (registered to be kept); None when the count
+        filters on more than the event's properties."""
+        window = float(e.window.seconds)
         if e.where is None:
-            return f"_cnt(L.ev_t.get({e.event!r}), {low})"
-        if _props_only(e.where):  # an index of matching events, kept as they arrive
+            key = e.event
+        elif _props_only(e.where):  # an index of matching events, kept as they arrive
             same = (e.event, repr(_without_spans(e.where.model_dump())))
-            key = self._filter_keys.get(same)
+            key = self._filter_keys.get(same)  # type: ignore[assignment]
             if key is None:
                 key = self._filter_keys[same] = f"{e.event}#{self.tag}.{len(self.filters)}"
                 self.filters.append((e.event, key, self.where(e.where)))
-            self.counted[key] = max(self.counted.get(key, 0.0), float(e.window.seconds))
+        else:
+            return None
+        self.counted[key] = max(self.counted.get(key, 0.0), window)
+        return key
+
+    def _count_at_least(self, e: ir.Count, value: float, op: str) -> str | None:
+        """`count(...) >= n` (or `> n`) without counting: the n-th latest time is in the window
+        (times are kept sorted)."""
+        key = self._count_key(e)
+        if key is None:
+            return None
+        n = math.floor(value) + 1 if op == ">" else math.ceil(value)
+        if n <= 0:
+            return "True"
+        v = self._fresh("_v")
+        return (f"(({v} := L.ev_t.get({key!r})) is not None and _len({v}) >= {n} and "
+                f"{v}[-{n}] > t - {float(e.window.seconds)!r})")
+
+    def _count_code(self, e: ir.Count) -> str:
+        low = f"t - {float(e.window.seconds)!r}"
+        key = self._count_key(e)
+        if key is not None:
             return f"_cnt(L.ev_t.get({key!r}), {low})"
+        self.counted[e.event] = max(self.counted.get(e.event, 0.0), float(e.window.seconds))
         fn = self.where(e.where)
         self.counted_where.add(e.event)
         return (f"_cntw(L.ev_t.get({e.event!r}), L.ev_p.get({e.event!r}), {low}, {fn}, "

@@ -95,7 +95,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         return L
 
     def _set_attrs(self, L: LeadState, attrs: dict[str, object], t: float, quiet: bool) -> None:
-        L.attrs = (shared(attrs), tuple(attrs.values()))  # names shared by leads; see attr_dict
+        L.attrs = (shared(attrs), *attrs.values())  # names shared by leads; see attr_dict
         L.tz = zone(attrs.get("timezone"))
         for cp, P in zip(self.progs, L.progs, strict=False):
             types = cp.attr_types

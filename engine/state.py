@@ -150,7 +150,7 @@ class LeadState:
     def __init__(self, lead_id: str, created: float, attrs: dict[str, object]) -> None:
         self.id = lead_id
         self.created = created
-        self.attrs: Any = ((), ())         # (names, values): see attr_dict
+        self.attrs: Any = ((),)            # (names, *values): see attr_dict
         self.tz: Any = None
         self.ev_t: Any = EMPTY_MAP          # dict[str, list[float]] once an event is counted
         self.ev_p: Any = EMPTY_MAP          # dict[str, list[dict]] once an event needs it
@@ -172,9 +172,8 @@ class LeadState:
         self.trace: list | None = None
 
     def attr_dict(self) -> dict[str, object]:
-        """The attributes as given: kept as (shared names, values) to save a dict per lead."""
-        names, values = self.attrs
-        return dict(zip(names, values, strict=True))
+        """The attributes as given: kept as (shared names, *values) to save a dict per lead."""
+        return dict(zip(self.attrs[0], self.attrs[1:], strict=True))
 
     def to_dict(self) -> dict[str, Any]:
         return {
