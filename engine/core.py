@@ -31,6 +31,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         self.multi = len(self.progs) > 1
         self.leads: dict[str, LeadState] = {}
         self.heap: list[tuple] = []
+        self._blank = [ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
+                                 len(cp.handoffs), len(cp.sequences)) for cp in self.progs]
         self._compact_at = 4096  # heap size at which stale entries are dropped
         self._tok = 0
         self._late: bool | None = None
@@ -85,10 +87,9 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         if self.trace:
             L.trace = [TraceEntry(created, "created", "lead created", None)]
         progs = []
-        for cp in self.progs:
-            P = ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
-                          len(cp.handoffs), len(cp.sequences))
-            P.ref = floats([created] * len(cp.blocks))
+        for blank in self._blank:
+            P = blank.clone()
+            P.ref = floats([created] * len(P.ref))
             progs.append(P)
         L.progs = tuple(progs)
         self._set_attrs(L, attrs, created, quiet=quiet)

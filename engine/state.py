@@ -110,6 +110,20 @@ class ProgState:
         self.ewhen = zeros(n_seq)
         self.seqtouch: Any = shared([NO_TIMES] * n_seq)  # a list once a sequence sends
 
+    def clone(self) -> ProgState:
+        """A copy sharing every immutable value (cheaper than building a new lead's state)."""
+        p = ProgState.__new__(ProgState)
+        p.a, p.r, p.seg, p.fitc, p.fitd, p.fith = self.a, self.r, self.seg, self.fitc, \
+            self.fitd, self.fith
+        p.fit, p.capw, p.stage, p.mql_at, p.sql_at = self.fit, self.capw, self.stage, \
+            self.mql_at, self.sql_at
+        p.handed, p.enr, p.n_enr, p.last_exit, p.ever = self.handed, self.enr, self.n_enr, \
+            self.last_exit, self.ever
+        p.ewhen, p.seqtouch = self.ewhen, self.seqtouch
+        p.eng = array("d", self.eng)
+        p.ref = array("d", self.ref)
+        return p
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "fith": [bool(x) for x in self.fith], "fitd": list(self.fitd),

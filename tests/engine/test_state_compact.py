@@ -96,3 +96,13 @@ def test_snapshot_after_enrolment_and_exit_restores_the_same_state() -> None:
     other = Engine([program], trace=False)
     other.restore_lead(snap)
     assert other.snapshot_lead("L1") == snap
+
+
+def test_a_cloned_program_state_has_every_field_and_its_own_numbers() -> None:
+    from engine.state import ProgState
+
+    blank = ProgState(2, 2, 1, 1, 2)
+    copy = blank.clone()
+    assert all(getattr(copy, name) == getattr(blank, name) for name in ProgState.__slots__)
+    copy.eng[0] = 5.0
+    assert blank.eng[0] == 0.0
