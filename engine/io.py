@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from dsl.diagnostics import did_you_mean
+from engine.io_events import fast_event_parser
 from engine.runner_input import Schema, check_attr, check_props, format_time, parse_time, plain
 
 __all__ = ["EventRow", "InputError", "LeadRow", "Rejected", "Schema", "format_time",
@@ -93,15 +94,18 @@ def _json_lines(text: str) -> Iterator[tuple[int, str, object, str | None]]:
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as err:
-            yield number, raw, None, f"bad JSON: {err.msg} (column {err.colno})"
-            continue
-        if not isinstance(obj, dict):
-            yield number, raw, None, "not a JSON object"
-            continue
-        yield number, raw, obj, None
+        obj, problem = _json_object(raw)
+        yield number, raw, obj, problem
+
+
+def _json_object(raw: str) -> tuple[dict[str, object] | None, str | None]:
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as err:
+        return None, f"bad JSON: {err.msg} (column {err.colno})"
+    if not isinstance(obj, dict):
+        return None, "not a JSON object"
+    return obj, None
 
 
 # ---------------------------------------------------------------- leads
@@ -206,8 +210,13 @@ def read_events(
     text = _open_text(path)
     rows: list[EventRow] = []
     rejected: list[Rejected] = []
-    for line, raw, obj, problem in _json_lines(text):
-        event, reason = (None, problem) if problem else _event_from(obj, line, schema)
+    fast = fast_event_parser(schema, EventRow)
+    for line, raw in enumerate(text.splitlines(), start=1):
+        event, reason = fast(raw, line), None
+        if event is None:
+            if not raw.strip():
+                continue
+            event, reason = _event_line(raw, line, schema)
         if event is not None and event.lead not in leads:
             why = " (its lead row was rejected)" if event.lead in rejected_leads else ""
             event, reason = None, f"unknown lead {event.lead!r}{why}"
@@ -224,29 +233,21 @@ CREATED_BY_ENGINE = (
 )
 
 
-def _event_from(obj: object, line: int, schema: Schema) -> tuple[EventRow | None, str | None]:
-    assert isinstance(obj, dict)
-    eid, lead, kind, at = obj.get("id"), obj.get("lead"), obj.get("type"), obj.get("at")
-    if (type(eid) is str and type(lead) is str and type(kind) is str and type(at) is str
-            and kind in schema.events and kind != "created" and eid and lead and at):
-        try:  # the usual row: every field present and well formed
-            when = parse_time(at)
-        except ValueError:
-            return None, f"bad timestamp {at!r} in 'at'"
-        props, reason = check_props(kind, obj.get("props"), schema.events[kind])
-        if reason:
-            return None, reason
-        return EventRow(eid.strip(), lead.strip(), kind, when, props, line), None
-    return _event_slow(obj, line, schema)
+def _event_line(raw: str, line: int, schema: Schema) -> tuple[EventRow | None, str | None]:
+    """The careful path for a line the fast one (`io_events`) did not take."""
+    obj, problem = _json_object(raw)
+    if obj is None:
+        return None, problem
+    return _event_from(obj, line, schema)
 
 
-def _event_slow(obj: dict[str, object], line: int, schema: Schema) -> tuple[
+def _event_from(obj: dict[str, object], line: int, schema: Schema) -> tuple[
     EventRow | None, str | None
 ]:
-    """Rows the fast path refused: find the reason (or accept, e.g. a padded event type)."""
+    """Find what is wrong with the row (or accept it, e.g. a padded event type)."""
     for name in REQUIRED:
         value = obj.get(name)
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):
             return None, f"missing field {name!r}"
         if name != "at" and not isinstance(value, str):
             return None, f"field {name!r} must be text, got {value!r}"

@@ -112,6 +112,7 @@ def event_reasons(tmp_path: Path, schema: Schema, line: str) -> list[str]:
         ("{not json", "bad JSON: Expecting property name enclosed in double quotes (column 2)"),
         ("[1, 2]", "not a JSON object"),
         ('{"lead": "L1", "type": "opened", "at": "2026-01-02"}', "missing field 'id'"),
+        ('{"id": "  ", "lead": "L1", "type": "opened", "at": "2026-01-02"}', "missing field 'id'"),
         ('{"id": "e1", "lead": "L1", "type": "opened"}', "missing field 'at'"),
         ('{"id": 7, "lead": "L1", "type": "opened", "at": "2026-01-02"}',
          "field 'id' must be text, got 7"),
@@ -154,3 +155,26 @@ def test_channel_is_normalised(tmp_path: Path, schema: Schema) -> None:
             '"props": {"channel": " Email "}}')
     rows, _ = read_events(write(tmp_path, "e.jsonl", line + "\n"), schema, {"L1"})
     assert rows[0].props == {"channel": "email"}
+
+
+def test_usual_and_unusual_event_lines_read_the_same(tmp_path: Path, schema: Schema) -> None:
+    lines = [
+        '{"id": "e1", "lead": "L1", "type": "opened", "at": "2026-01-02T10:00:00Z", '
+        '"props": {"channel": "EMAIL", "content": "w"}}',
+        '{"id": "e2", "lead": "L1", "type": "opened", "at": "2026-01-02T10:00:00Z", '
+        '"props": {"channel": "EMAIL", "content": "w"}}',  # the same props again
+        '  {"id": " e3 ", "lead": "L1 ", "type": " opened", "at": " 2026-01-02T10:00:00 "}  ',
+        '{"id": "e4", "lead": "L1", "type": "webinar_attended", "at": "2026-01-02T12:00:00+02:00",'
+        ' "props": {"minutes": 30, "topic": null}}',
+        '{"id": "e5", "lead": "L1", "type": "webinar_attended", "at": "2026-01-02T10:00:00", '
+        '"props": {"minutes": true}}',
+    ]
+    rows, rejected = read_events(write(tmp_path, "e.jsonl", "\n".join(lines)), schema, {"L1"})
+    assert [(r.id, r.lead, r.type, r.at, r.props, r.line) for r in rows] == [
+        ("e1", "L1", "opened", 1767348000.0, {"channel": "email", "content": "w"}, 1),
+        ("e2", "L1", "opened", 1767348000.0, {"channel": "email", "content": "w"}, 2),
+        ("e3", "L1", "opened", 1767348000.0, {}, 3),
+        ("e4", "L1", "webinar_attended", 1767348000.0, {"minutes": 30.0}, 4),
+    ]
+    assert [(r.line, r.reason) for r in rejected] == [
+        (5, "property 'minutes' of 'webinar_attended' must be a number, got True")]
