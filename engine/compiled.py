@@ -73,6 +73,7 @@ class CompiledProgram:
         self.index = index
         self.path = program.path
         self._rule_text: dict[int, str] = {}
+        self.points_text: dict[tuple[int, float], str] = {}  # the trail's "+5 engagement on x"
         self.stages = [s.name for s in program.stages]
         self.contents = {c.name: c.channel for c in program.contents}
         self.attr_types = {a.name: a.type for a in program.lead}

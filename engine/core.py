@@ -278,10 +278,10 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
 
     def _trace_event(self, L: LeadState, typ: str, props: dict, at: float, now: float,
                      late: bool) -> None:
-        text = _event_text(typ, props)
+        text = _event_text(typ, props) if props else typ
         if late:
             text += f" (late, at {datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ})"
-        L.trace.append(TraceEntry(now, "event", text, None))
+        L.trace.append(tuple.__new__(TraceEntry, (now, "event", text, None)))
 
     def _round(self, L: LeadState, t: float, out: list[Action], etype: str | None,
                at: float, props: dict) -> None:
@@ -397,9 +397,15 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
 
 def _event_text(typ: str, props: dict[str, object]) -> str:
     """`clicked channel=email content=x`: the event as the trail shows it."""
-    if not props:
+    n = len(props)
+    if not n:
         return typ
-    if len(props) == 1:
+    if n == 1:
         for k, v in props.items():
             return f"{typ} {k}={v}"
-    return typ + " " + " ".join(f"{k}={props[k]}" for k in sorted(props))
+    if n == 2:
+        (k1, v1), (k2, v2) = props.items()
+        if k2 < k1:
+            return f"{typ} {k2}={v2} {k1}={v1}"
+        return f"{typ} {k1}={v1} {k2}={v2}"
+    return typ + " " + " ".join([f"{k}={props[k]}" for k in sorted(props)])

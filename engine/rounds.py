@@ -11,6 +11,8 @@ from engine.codegen import norm_text
 from engine.model import Action, TraceEntry
 from engine.state import EMPTY_MAP, EMPTY_SET, put
 
+_entry = tuple.__new__  # a TraceEntry without the Python-level __new__ of NamedTuple
+
 
 class RoundMixin:
     """Methods of Engine that update scores, stages and flags."""
@@ -26,7 +28,7 @@ class RoundMixin:
                           program=cp.path if self.multi else None, **kw))
 
     def _tr(self, L: Any, t: float, kind: str, message: str, rule: str | None = None) -> None:
-        L.trace.append(TraceEntry(t, kind, message, rule))
+        L.trace.append(_entry(TraceEntry, (t, kind, message, rule)))
 
     # ------------------------------------------------------------ events
 
@@ -130,8 +132,13 @@ class RoundMixin:
             self._tr(L, t, "capped", f"no points for {rc.event}: cap reached", cp.rule(rc.line))
 
     def _got_points(self, cp: Any, L: Any, rc: Any, pts: float, t: float) -> None:
-        L.trace.append(TraceEntry(t, "points", f"{pts:+g} {cp.block_names[rc.block]} on "
-                                  f"{rc.event}", cp.rule(rc.line)))
+        key = (rc.index, pts)
+        text = cp.points_text.get(key)
+        if text is None:
+            text = f"{pts:+g} {cp.block_names[rc.block]} on {rc.event}"
+            if len(cp.points_text) < 4096:
+                cp.points_text[key] = text
+        L.trace.append(_entry(TraceEntry, (t, "points", text, cp.rule(rc.line))))
 
     @staticmethod
     def _capped(P: Any, rc: Any, at: float, pts: float, t: float) -> float:
