@@ -194,7 +194,10 @@ class _Run:
 
     def _fresh(self, events: list[EventRow]) -> list[EventRow]:
         """Drop events whose id was seen before (in the database or earlier in the input)."""
-        seen = self.store.known_event_ids([e.id for e in events])
+        ids = [e.id for e in events]
+        seen = self.store.known_event_ids(ids) if self.store.has_events() else set()
+        if not seen and len(set(ids)) == len(ids):
+            return events  # the usual case: all new, none repeated
         fresh = []
         for event in events:
             if event.id in seen:
@@ -256,14 +259,16 @@ class _Run:
         self.report.events_late = plan.late
         walker = self.walker
         walker.commit(meta, checkpoint=checkpoint)  # with the seed and the rules' hashes
+        batch_size, report = walker.batch_size, self.report
         for item in plan.items:
-            if item.lead is not None:
-                walker.add_lead(item.lead, item.time)
-                self.report.leads_new += 1
-            elif item.event is not None:
+            if item.event is not None:
                 walker.ingest(item.event, item.time, item.late)
-                self.report.events_accepted += 1
-            walker.maybe_commit()
+                report.events_accepted += 1
+            elif item.lead is not None:
+                walker.add_lead(item.lead, item.time)
+                report.leads_new += 1
+            if walker.calls >= batch_size:
+                walker.maybe_commit()
         if plan.until is not None:
             walker.run_until(plan.until)
         walker.commit(checkpoint=True)

@@ -9,6 +9,7 @@ is added at its `created_at`, or at its first event when that is earlier or when
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -73,19 +74,22 @@ def _event_items(
     """The events kept (to `until`), each new lead's first event time, the earliest time."""
     items: list[Item] = []
     first: dict[str, float] = {}
-    earliest: float | None = None
+    low = clock if clock is not None else -math.inf
+    high = until if until is not None else math.inf
+    make, append = tuple.__new__, items.append  # an Item without NamedTuple's Python __new__
     for index, e in enumerate(events):
-        late = clock is not None and e.at < clock
-        t = clock if late else e.at
-        if until is not None and t > until:
+        t = e.at
+        late = t < low
+        if late:
+            t = low
+        if t > high:
             continue
-        items.append(Item(t, EVENT, index, None, e, late))
-        if earliest is None or t < earliest:
-            earliest = t
+        append(make(Item, (t, EVENT, index, None, e, late)))
         if e.lead in new:
             seen = first.get(e.lead)
             if seen is None or t < seen:
                 first[e.lead] = t
+    earliest = min(item.time for item in items) if items else None
     return items, first, earliest
 
 

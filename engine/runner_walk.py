@@ -78,7 +78,7 @@ class Walker:
         actions = engine.ingest(Event(e.id, e.lead, e.type, e.at, e.props), at)
         if actions:
             self.collect(actions)
-        self.batch.events.append(StoredEvent(e.id, e.lead, e.type, e.at, e.props, at, late))
+        self.batch.events.append(_new(StoredEvent, (e.id, e.lead, e.type, e.at, e.props, at, late)))
         self.touched.add(e.lead)
         if self.clock is None or at > self.clock:
             self.clock = at
@@ -212,6 +212,7 @@ class Walker:
 
 
 _line = json.JSONEncoder(ensure_ascii=False).encode
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__
 _ids = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 

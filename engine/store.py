@@ -226,6 +226,9 @@ class Store:
         row = self.db.execute("SELECT MAX(seq) FROM outbox").fetchone()
         return int(row[0] or 0)
 
+    def has_events(self) -> bool:
+        return self.db.execute("SELECT 1 FROM events LIMIT 1").fetchone() is not None
+
     def count(self, table: str) -> int:
         assert table in ("leads", "events", "outbox", "dead_letters", "lead_state", "trail",
                          "journal")
