@@ -84,16 +84,17 @@ def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
 
 @contextmanager
 def frozen_gc() -> Iterator[None]:
-    """The cyclic garbage collector runs once per batch, over that batch's new objects only.
+    """The cyclic garbage collector does not rescan what the run keeps alive.
 
     A run keeps millions of objects alive (the input rows, every lead's state and trail); the
     collector's automatic full collections scanned all of them again and again as they grew
-    (a fifth of a large run's time). Here it is off during the run; `settle_gc()` (after reading
-    the input and after each commit) collects what is unreachable among the objects created
-    since the last call, then moves the survivors out of its sight (`gc.freeze`). Reference
-    counting frees everything as usual; only garbage in reference cycles waits for the next
-    settle (the engine makes none: a large run collects 0 objects). At the end everything is
-    handed back to the collector and its previous setting restored."""
+    (a fifth of a large run's time). Here it is off during the run, and `settle_gc` moves
+    what is alive out of its sight (`gc.freeze`): after reading the input and after each
+    commit, collecting first at a checkpoint (and after the input) so garbage in reference
+    cycles made since the last commit is freed. Reference counting frees everything else as
+    usual; the engine makes no cycles (a 400k-event run collects 0 objects), so a cycle made
+    in a batch without a checkpoint would only wait for the end of the run, where everything
+    is handed back to the collector and its previous setting restored."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -104,9 +105,10 @@ def frozen_gc() -> Iterator[None]:
             gc.enable()
 
 
-def settle_gc() -> None:
-    """See `frozen_gc`: collect this batch's cyclic garbage, freeze the survivors."""
-    gc.collect()
+def settle_gc(collect: bool = True) -> None:
+    """See `frozen_gc`: collect the cycles made since the last call, freeze the survivors."""
+    if collect:
+        gc.collect()
     gc.freeze()
 
 

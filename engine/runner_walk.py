@@ -49,7 +49,7 @@ class Walker:
         self.clock: float | None = store.clock()
         self.replayed: list[str] | None = None
         self.actions = 0
-        self.after_commit: Callable[[], None] | None = None  # the runner's garbage collection
+        self.after_commit: Callable[[bool], None] | None = None  # (checkpoint?): runner's gc
         self.calls = 0  # engine calls in this batch
         self.run_start = 0  # batch.events[run_start:]: events not yet in a journal row
 
@@ -144,7 +144,7 @@ class Walker:
         assert self.sink is not None
         self.sink.write_new()
         if self.after_commit is not None:  # once the batch written is no longer referenced
-            self.after_commit()
+            self.after_commit(checkpoint)
 
     def _write(self, meta: dict[str, object] | None, checkpoint: bool) -> None:
         self._close_run()
