@@ -125,8 +125,11 @@ class BehaviourModel:
                                 origin=origin))
         return out
 
-    def engaged(self, i: int, gain: float) -> None:
-        self.readiness[i] = min(1.0, self.readiness[i] + gain)
+    def engaged(self, i: int, gain: float) -> bool:
+        """Add `gain` to lead i's readiness (at most 1); whether it changed."""
+        before = self.readiness[i]
+        self.readiness[i] = after = min(1.0, before + gain)
+        return after != before
 
     def visit_converts(self, u: float, i: int) -> bool:
         """Whether a click or a visit by lead i converts it, for a uniform u."""

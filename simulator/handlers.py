@@ -26,7 +26,7 @@ def arrive(m: Model, t: float, i: int) -> None:
     push = m.agenda.push
     for at, type_, props in m.organic.arrival_events(i, s):
         push(at, EVENT, i, 0, (type_, props))
-    nxt = m.organic.begin(i, s)
+    nxt = m.organic.plan(i, s)
     if nxt is not None:
         push(nxt[0], OWN, i, nxt[1])
 
@@ -40,12 +40,11 @@ def respond(m: Model, t: float, s: int, key: int) -> None:
     i = (key >> LEAD_SHIFT) & LEAD_MASK
     r = m.agenda.take(key)
     kind = r.type
-    if (kind == "clicked" or kind == "replied") and r.gain:
-        m.behaviour.engaged(i, r.gain)
-        if not m.customer[i]:  # the lead's own stream runs at the new readiness from now on
-            nxt = m.organic.replan(i, s)
-            if nxt is not None:
-                m.agenda.push(nxt[0], OWN, i, nxt[1])
+    if (kind == "clicked" or kind == "replied") and m.behaviour.engaged(i, r.gain) \
+            and not m.customer[i]:  # the lead's own stream runs at the new readiness from now on
+        nxt = m.organic.plan(i, s)  # (the entry planned before is now stale)
+        if nxt is not None:
+            m.agenda.push(nxt[0], OWN, i, nxt[1])
     m.metrics.response(t, kind, r.props.get("channel", ""), r.origin)
     m.ingest(i, t, kind, r.props)
     if kind == "clicked" and not m.customer[i] and m.behaviour.visit_converts(r.conv_u, i):
@@ -53,21 +52,22 @@ def respond(m: Model, t: float, s: int, key: int) -> None:
 
 
 def own(m: Model, t: float, s: int, key: int) -> None:
-    """The planned candidate of a lead's own stream (stale if it is no longer the planned one)."""
+    """The planned draw of a lead's own stream (stale if it is no longer the planned one)."""
     i = (key >> LEAD_SHIFT) & LEAD_MASK
     k = (key >> AUX_SHIFT) & AUX_MASK
     organic = m.organic
     if m.customer[i] or organic.planned[i] != k:
         return
-    kind = organic.take(i, k, s)
+    kind = organic.take(i, k)
     if kind.spec is None:
         convert(m, t, s, key, BACKGROUND)
         return
     m.metrics.count[kind.counter] += 1
     if kind.gain:
         m.behaviour.engaged(i, kind.gain)
-    m.ingest(i, t, kind.event, organic.props(i, k, kind))
-    if kind.visit and organic.converts(i, k, m.behaviour.visit_chance(i)):
+    props, u_convert = organic.event(i, k, kind)
+    m.ingest(i, t, kind.event, props)
+    if kind.visit and u_convert < m.behaviour.visit_chance(i):
         m.agenda.push(s + 60, CONVERT, i, VISIT)
     nxt = organic.plan(i, s)
     if nxt is not None:

@@ -120,22 +120,23 @@ class Model:
         self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
         return self.metrics.result(self.sales.summary(self.end))
 
-    def _next(self) -> tuple[float, bool]:
-        """The next instant to handle, and whether it is a synthetic event (else engine time)."""
-        heap = self.agenda.heap
-        t_event = self.start + (heap[0] >> T_SHIFT) if heap else INF
-        if self.arrived < len(self.arrivals) and self.arrivals[self.arrived] <= t_event:
-            t_event = self.arrivals[self.arrived]
-        if self.t_due is None:  # the engine was called since: ask again
-            due = self.engine.next_due()
-            self.t_due = INF if due is None else due
-        return (t_event, True) if t_event <= self.t_due else (self.t_due, False)
-
     def _scheduler(self, progress: Callable[[float], None] | None):
-        last_report = self.start
-        env, end = self.env, self.end
+        env, start, end = self.env, self.start, self.end
+        heap, arrivals, n = self.agenda.heap, self.arrivals, len(self.arrivals)
+        next_due = self.engine.next_due
+        last_report = start
         while True:
-            t, is_event = self._next()
+            # the next instant: the earliest synthetic event (an arrival first) or engine timer
+            t = start + (heap[0] >> T_SHIFT) if heap else INF
+            if self.arrived < n and arrivals[self.arrived] <= t:
+                t = arrivals[self.arrived]
+            due = self.t_due
+            if due is None:  # the engine was called since: ask again
+                due = next_due()
+                self.t_due = due = INF if due is None else due
+            is_event = t <= due
+            if not is_event:
+                t = due
             target = t if t <= end else end + 1
             if target > env.now:
                 self.wakeups += 1
@@ -156,7 +157,7 @@ class Model:
                 self.handle(self.engine.advance(t), t)
             if progress is not None and t - last_report >= DAY:
                 last_report = t
-                progress((t - self.start) / (end - self.start))
+                progress((t - start) / (end - start))
 
     def _events_at(self, t: float) -> None:
         """Every arrival at t (first, in lead order), then every other event at t."""
