@@ -395,17 +395,29 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             self._wake_full(L, t)
 
 
+_TEXTS: dict[tuple, str] = {}  # one string shared by every trail line of the same event text
+
+
 def _event_text(typ: str, props: dict[str, object]) -> str:
     """`clicked channel=email content=x`: the event as the trail shows it."""
     n = len(props)
-    if not n:
-        return typ
     if n == 1:
-        for k, v in props.items():
-            return f"{typ} {k}={v}"
-    if n == 2:
+        ((k1, v1),) = props.items()
+        if v1.__class__ is not str:
+            return f"{typ} {k1}={v1}"
+        key: tuple = (typ, k1, v1)
+    elif n == 2:
         (k1, v1), (k2, v2) = props.items()
         if k2 < k1:
-            return f"{typ} {k2}={v2} {k1}={v1}"
-        return f"{typ} {k1}={v1} {k2}={v2}"
-    return typ + " " + " ".join([f"{k}={props[k]}" for k in sorted(props)])
+            k1, v1, k2, v2 = k2, v2, k1, v1
+        if v1.__class__ is not str or v2.__class__ is not str:
+            return f"{typ} {k1}={v1} {k2}={v2}"
+        key = (typ, k1, v1, k2, v2)
+    else:
+        return typ + " " + " ".join([f"{k}={props[k]}" for k in sorted(props)])
+    text = _TEXTS.get(key)
+    if text is None:
+        text = " ".join([typ, *(f"{k}={v}" for k, v in zip(key[1::2], key[2::2], strict=True))])
+        if len(_TEXTS) < 65536:
+            _TEXTS[key] = text
+    return text

@@ -106,3 +106,14 @@ def test_a_cloned_program_state_has_every_field_and_its_own_numbers() -> None:
     assert all(getattr(copy, name) == getattr(blank, name) for name in ProgState.__slots__)
     copy.eng[0] = 5.0
     assert blank.eng[0] == 0.0
+
+
+def test_the_trail_writes_event_properties_sorted_by_name() -> None:
+    run = Run("segment s: size > 1\n").lead("L1", T0)
+    run.event("L1", "clicked", T0 + 1, content="x", channel="email")
+    run.event("L1", "clicked", T0 + 2, channel="sms", content="y")
+    run.event("L1", "converted", T0 + 3, value=100.0)
+    run.event("L1", "visited", T0 + 4, page="home", a=1, z="q")
+    texts = [e.message for e in run.engine.explain("L1").entries if e.kind == "event"]
+    assert texts == ["clicked channel=email content=x", "clicked channel=sms content=y",
+                     "converted value=100.0", "visited a=1 page=home z=q"]
