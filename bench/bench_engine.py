@@ -160,14 +160,14 @@ def bench_condition(program: dsl.Program, n: int) -> tuple[float, float]:
     eng.add_lead(Lead("c", T0, {"company_size": 50, "source": "trial_signup"}), T0)
     L = eng.leads["c"]
     P = L.progs[0]
-    P.eng[1], P.fit = 35.0, (10.0, P.fit[1])
+    P.er[1], P.fit = 35.0, (10.0, P.fit[1])  # er: engagement per block, then decay refs
     cp = eng.progs[0]
     compiled = next(fn for flag, fn, _ in cp.lifecycle if flag == "sql")
     inv = 1.0 / (30 * DAY)
 
     def hand(L, P, t, w=0):  # noqa: ANN001, ANN202
-        eng1 = P.fit[1] + P.eng[1] * 0.8 ** ((t - P.ref[1]) * inv)
-        return (P.fit[0] + P.eng[0]) + eng1 >= 80.0 and eng1 >= 30.0
+        eng1 = P.fit[1] + P.er[1] * 0.8 ** ((t - P.er[3]) * inv)
+        return (P.fit[0] + P.er[0]) + eng1 >= 80.0 and eng1 >= 30.0
 
     t = T0 + DAY
     assert compiled(L, P, t) == hand(L, P, t)

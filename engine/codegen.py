@@ -344,10 +344,11 @@ class ModuleBuilder:
     def _block(self, i: int) -> str:
         block = self.blocks[i]
         if block.decay is None:
-            return f"(P.fit[{i}] + P.eng[{i}])"
+            return f"(P.fit[{i}] + P.er[{i}])"
         base = 1.0 - block.decay.percent / 100.0
         inv = 1.0 / float(block.decay.every.seconds)
-        return f"(P.fit[{i}] + P.eng[{i}] * {base!r} ** ((t - P.ref[{i}]) * {inv!r}))"
+        r = len(self.blocks) + i  # P.er: engagement per block, then decay references
+        return f"(P.fit[{i}] + P.er[{i}] * {base!r} ** ((t - P.er[{r}]) * {inv!r}))"
 
 
 def _without_spans(data: object) -> object:

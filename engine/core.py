@@ -14,7 +14,7 @@ from engine.policy import zone
 from engine.reading import ReadingMixin
 from engine.rounds import RoundMixin
 from engine.sequencer import SequenceMixin
-from engine.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, floats, shared
+from engine.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, shared
 from engine.timecross import next_wake
 
 
@@ -89,7 +89,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         progs = []
         for blank in self._blank:
             P = blank.clone()
-            P.ref = floats([created] * len(P.ref))
+            P.ref = [created] * (len(P.er) // 2)
             progs.append(P)
         L.progs = tuple(progs)
         self._set_attrs(L, attrs, created, quiet=quiet)
@@ -172,9 +172,9 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             points = [(cp, cp.points_fns.get(typ)) for cp in self.progs]
             sources = self.type_sources.get(typ)
             if sources and all(s[0] == "score" and s[3] == "up" for _, ch in sources for s in ch):
-                sources = [(pidx, ch, True) for pidx, ch in sources]
+                sources = [(pidx, ch, len(self.progs[pidx].blocks)) for pidx, ch in sources]
             elif sources:
-                sources = [(pidx, ch, False) for pidx, ch in sources]
+                sources = [(pidx, ch, 0) for pidx, ch in sources]
             stored = 0 if typ not in self.counted else (2 if typ in self.counted_where else 1)
             content = any(typ in cp.mb.content_actions for cp in self.progs)
             special = typ in self.special and not content
@@ -267,9 +267,9 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         if self._rewake:
             self._wake_full(L, now)
         elif sources:
-            for pidx, chosen, up_only in sources:
+            for pidx, chosen, up_only in sources:  # up_only: the number of blocks, else 0
                 P = progs[pidx]
-                if up_only and min(P.eng) >= 0.0:
+                if up_only and min(P.er[:up_only]) >= 0.0:
                     continue  # only positive points, which only decay: nothing rises
                 c = next_wake(self.progs[pidx], L, P, chosen, now)
                 if c is not None and (L.wake is None or c < L.wake):

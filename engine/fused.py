@@ -14,13 +14,14 @@ def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> s
     if any(isinstance(r, ir.FitRule) for b in program.scores for r in b.rules):
         lines.append("    if CP.fit_dynamic:\n        G._fit(CP, L, P, t)")
     names = []
+    nb = len(program.scores)  # P.er: engagement per block, then each block's decay reference
     for i, block in enumerate(program.scores):
         if block.decay is None:
-            lines.append(f"    _s{i} = P.fit[{i}] + P.eng[{i}]")
+            lines.append(f"    _s{i} = P.fit[{i}] + P.er[{i}]")
         else:
             base = 1.0 - block.decay.percent / 100.0
             inv = 1.0 / float(block.decay.every.seconds)
-            lines.append(f"    _s{i} = P.fit[{i}] + P.eng[{i}] * {base!r} ** ((t - P.ref[{i}]) "
+            lines.append(f"    _s{i} = P.fit[{i}] + P.er[{i}] * {base!r} ** ((t - P.er[{nb + i}]) "
                          f"* {inv!r})")
         names.append(f"_s{i}")
     lines.append(f"    _tot = {' + '.join(names) if names else '0.0'}")
@@ -70,17 +71,18 @@ def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -
             else:
                 lines.append(f"{pad}_p = {float(rule.points)!r}")
             if block.decay is None:
-                lines.append(f"{pad}P.eng[{b}] += _p")
+                lines.append(f"{pad}P.er[{b}] += _p")
             else:
                 base = 1.0 - block.decay.percent / 100.0
                 inv = 1.0 / float(block.decay.every.seconds)
-                lines.append(f"{pad}_r = P.ref[{b}]")
+                r = len(program.scores) + b  # where the block's decay reference is kept
+                lines.append(f"{pad}_r = P.er[{r}]")
                 lines.append(f"{pad}if at >= _r:")
-                lines.append(f"{pad}    P.eng[{b}] = P.eng[{b}] * {base!r} ** ((at - _r) * {inv!r})"
+                lines.append(f"{pad}    P.er[{b}] = P.er[{b}] * {base!r} ** ((at - _r) * {inv!r})"
                              " + _p")
-                lines.append(f"{pad}    P.ref[{b}] = at")
+                lines.append(f"{pad}    P.er[{r}] = at")
                 lines.append(f"{pad}else:")
-                lines.append(f"{pad}    P.eng[{b}] += _p * {base!r} ** ((_r - at) * {inv!r})")
+                lines.append(f"{pad}    P.er[{b}] += _p * {base!r} ** ((_r - at) * {inv!r})")
             lines.append(f"{pad}if L.trace is not None:")
             lines.append(f"{pad}    G._got_points(CP, L, {rc}, _p, t)")
     return "\n".join(lines) + "\n"

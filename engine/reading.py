@@ -66,5 +66,6 @@ class ReadingMixin:
 def block_value(cp: CompiledProgram, P: ProgState, i: int, t: float) -> float:
     """A score block's value at `t`: fit plus engagement decayed to `t`."""
     d = cp.decay[i]
-    eng = P.eng[i] if d is None else P.eng[i] * d[0] ** ((t - P.ref[i]) / d[1])
+    er, n = P.er, len(P.er) // 2
+    eng = er[i] if d is None else er[i] * d[0] ** ((t - er[n + i]) / d[1])
     return P.fit[i] + eng

@@ -83,7 +83,7 @@ class ProgState:
     engagement and its decay reference are arrays; per-sequence lists, cap windows and the
     attributes read at run time start as shared empty stand-ins."""
 
-    __slots__ = ("a", "r", "seg", "fitc", "fitd", "fith", "fit", "eng", "ref", "capw", "stage",
+    __slots__ = ("a", "r", "seg", "fitc", "fitd", "fith", "fit", "er", "capw", "stage",
                  "mql_at", "sql_at", "handed", "enr", "n_enr", "last_exit", "ever", "ewhen",
                  "seqtouch")
 
@@ -96,8 +96,7 @@ class ProgState:
         self.fitd = fzeros(n_blocks)
         self.fith = zeros(n_dyn_fit)
         self.fit = fzeros(n_blocks)
-        self.eng = array("d", bytes(8 * n_blocks))
-        self.ref = array("d", bytes(8 * n_blocks))
+        self.er = array("d", bytes(16 * n_blocks))  # engagement per block, then decay refs
         self.capw: Any = EMPTY_MAP          # dict[int, list[tuple[float, float]]]
         self.stage = 0
         self.mql_at: float | None = None
@@ -110,6 +109,21 @@ class ProgState:
         self.ewhen = zeros(n_seq)
         self.seqtouch: Any = shared([NO_TIMES] * n_seq)  # a list once a sequence sends
 
+    @property
+    def eng(self) -> array:
+        """Engagement points per block at their reference times (a copy: write `er`)."""
+        return self.er[:len(self.er) // 2]
+
+    @property
+    def ref(self) -> array:
+        """Per block, the instant its engagement was last brought up to date (a copy)."""
+        return self.er[len(self.er) // 2:]
+
+    @ref.setter
+    def ref(self, values: Any) -> None:
+        n = len(self.er) // 2
+        self.er[n:] = floats(values)
+
     def clone(self) -> ProgState:
         """A copy sharing every immutable value (cheaper than building a new lead's state)."""
         p = ProgState.__new__(ProgState)
@@ -120,8 +134,7 @@ class ProgState:
         p.handed, p.enr, p.n_enr, p.last_exit, p.ever = self.handed, self.enr, self.n_enr, \
             self.last_exit, self.ever
         p.ewhen, p.seqtouch = self.ewhen, self.seqtouch
-        p.eng = array("d", self.eng)
-        p.ref = array("d", self.ref)
+        p.er = array("d", self.er)
         return p
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,7 +151,7 @@ class ProgState:
 
     def load(self, d: dict[str, Any]) -> None:
         self.fith, self.fitd = flags(d["fith"]), shared(float(x) for x in d["fitd"])
-        self.eng, self.ref = floats(d["eng"]), floats(d["ref"])
+        self.er = floats([*d["eng"], *d["ref"]])
         capw = {int(k): [(x[0], x[1]) for x in v] for k, v in d["capw"].items()}
         self.capw = capw if capw else EMPTY_MAP
         self.stage, self.mql_at, self.sql_at = d["stage"], d["mql_at"], d["sql_at"]

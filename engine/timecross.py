@@ -41,13 +41,14 @@ def _score(cp: Any, P: Any, blocks: tuple[int, ...], k: float, way: str,
            t: float) -> float | None:
     rest = 0.0
     moving: list[tuple[float, float, float]] = []  # (current decayed value, base, period)
+    er, nb = P.er, len(P.er) // 2
     for b in blocks:
         rest += P.fit[b]
         d = cp.decay[b]
         if d is None:
-            rest += P.eng[b]
-        elif P.eng[b] != 0.0:
-            value = P.eng[b] * d[0] ** ((t - P.ref[b]) / d[1])
+            rest += er[b]
+        elif er[b] != 0.0:
+            value = er[b] * d[0] ** ((t - er[nb + b]) / d[1])
             if value != 0.0:
                 moving.append((value, d[0], d[1]))
     if not moving:
@@ -136,8 +137,9 @@ def next_wake(cp: Any, L: Any, P: Any, sources: list[tuple], t: float) -> float 
     """The earliest candidate instant after `t` among `sources`, or None."""
     best: float | None = None
     rising = False
-    for e in P.eng:
-        if e < 0.0:
+    er = P.er
+    for b in range(len(er) // 2):
+        if er[b] < 0.0:
             rising = True
     for src in sources:
         kind = src[0]

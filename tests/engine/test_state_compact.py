@@ -104,8 +104,8 @@ def test_a_cloned_program_state_has_every_field_and_its_own_numbers() -> None:
     blank = ProgState(2, 2, 1, 1, 2)
     copy = blank.clone()
     assert all(getattr(copy, name) == getattr(blank, name) for name in ProgState.__slots__)
-    copy.eng[0] = 5.0
-    assert blank.eng[0] == 0.0
+    copy.er[0] = 5.0
+    assert blank.er[0] == 0.0 and copy.eng[0] == 5.0
 
 
 def test_the_trail_writes_event_properties_sorted_by_name() -> None:
