@@ -250,8 +250,9 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         # engagement points, fit, stages, flags, handoff; then exits, enrolments, due steps
         progs = L.progs
         if fused is not None:
-            fused(self, self.progs[0], L, progs[0], at, props, now, out)
+            rising = fused(self, self.progs[0], L, progs[0], at, props, now, out)
         else:
+            rising = True
             for cp, add_points in points:
                 P = progs[cp.index]
                 if add_points is not None:
@@ -269,7 +270,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         elif sources:
             for pidx, chosen, up_only in sources:  # up_only: the number of blocks, else 0
                 P = progs[pidx]
-                if up_only and min(P.er[:up_only]) >= 0.0:
+                if up_only and (not rising or min(P.er[:up_only]) >= 0.0):
                     continue  # only positive points, which only decay: nothing rises
                 c = next_wake(self.progs[pidx], L, P, chosen, now)
                 if c is not None and (L.wake is None or c < L.wake):

@@ -161,7 +161,8 @@ def event_source(program: ir.Program, mb: ModuleBuilder, stages: list[str], typ:
                  name: str) -> str:
     """`name(G, CP, L, P, at, E, t, out)`: everything one event of type `typ` (None: a type no
     rule names) does under one program after it is recorded: points, the round, exits,
-    enrolments and due steps, in one function (fewer calls on the hot path)."""
+    enrolments and due steps, in one function (fewer calls on the hot path). Returns whether
+    some block's engagement is below zero (then a score can rise by time alone)."""
     lines = [f"def {name}(G, CP, L, P, at, E, t, out):"]
     if typ is not None:
         lines += points_source(program, mb, typ, "_").splitlines()[1:]
@@ -170,4 +171,7 @@ def event_source(program: ir.Program, mb: ModuleBuilder, stages: list[str], typ:
     if program.sequences:
         lines.append("    if P.n_enr:")
         lines.append("        G._due_steps(CP, L, P, t, out)")
+    # whether a score may rise by time alone (a block below zero decays upwards)
+    rising = " or ".join(f"P.er[{b}] < 0.0" for b in range(len(program.scores)))
+    lines.append(f"    return {rising or 'False'}")
     return "\n".join(lines) + "\n"
