@@ -70,7 +70,7 @@ class Walker:
         self._journal("update", lead, None, at, json.dumps(attrs, ensure_ascii=False))
 
     def ingest(self, e: EventRow, at: float, late: bool) -> None:
-        """The hot path: one event (the journal row written inline)."""
+        """The hot path: one event (journaled with the run of events it is in, `_close_run`)."""
         engine = self.engine
         due = engine.next_due()
         if due is not None and due < at:

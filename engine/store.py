@@ -31,8 +31,13 @@ Tables (all JSON is UTF-8 text):
 
 One `commit_batch` is one transaction: journal rows, accepted events, lead rows, outbox rows, the
 clock (and at a checkpoint the states, trail and standing) commit together or not at all. WAL
-journal, `synchronous=NORMAL`: a committed batch survives the process being killed. One run at a
-time: a run holds an exclusive lock on `<db>.lock`; readers (`nurture explain`) need no lock.
+journal, `synchronous=NORMAL`: a commit has written its pages to the WAL file (the OS holds them)
+before it returns, so a committed batch survives the process being killed (SIGKILL) at any point,
+which is the guarantee asked for. The WAL is synced at its checkpoints, so after a power cut or an
+OS crash the file is still a consistent database, though it may lack the last batches. `FULL`
+would add an fsync per batch for that case only; `OFF` saves little and risks a corrupt file.
+One run at a time: a run holds an exclusive lock on `<db>.lock`; readers (`nurture explain`)
+need no lock.
 """
 
 from __future__ import annotations

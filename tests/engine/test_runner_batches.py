@@ -311,3 +311,18 @@ def test_crash_after_lead_updates_replays_them(
     calm = (files["dir"] / "calm.jsonl").read_bytes()
     assert (files["dir"] / "crash.jsonl").read_bytes() == calm
     assert b'"action": "mql", "reason": "size 300.0"' in calm
+
+
+def test_the_garbage_collector_is_given_back_as_it_was(files: dict[str, Path]) -> None:
+    import gc
+
+    assert gc.isenabled()
+    run_live(options(files, "gc"), None)  # type: ignore[arg-type]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        run_live(options(files, "gc2"), None)  # type: ignore[arg-type]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
