@@ -3,11 +3,14 @@
     .venv/bin/python bench/bench_simulator.py            # 100k leads, then 1M leads
     .venv/bin/python bench/bench_simulator.py --quick    # 20k leads, no 1M run
 
-Reports, per size: seconds for the run (and how much of it is inside the engine), scheduler
-wake-ups, engine calls, peak memory per lead (peak RSS of a fresh process minus its RSS just
-before the run, divided by the leads), and the bare-SimPy floor: the time SimPy alone takes for
-the same number of scheduler wake-ups (one process, one timeout per wake-up). Then the time
-ratio 1M / 100k. Targets (issue 4): <= 10 s per 100k run, <= 2 KB per lead, ratio <= 12x.
+Reports, per size: wall and CPU seconds of the same run, and how much of it is inside the engine
+(each public engine call timed: calls and µs per call), scheduler wake-ups, peak memory per lead
+(peak RSS of a fresh process minus its RSS just before the run, divided by the leads), and the
+bare-SimPy floor: the time SimPy alone takes for the same number of scheduler wake-ups (one
+process, one timeout per wake-up). For the first size also the simulator alone: the same run
+again with every engine call answered from a recording of the first (same calls, same order), so
+its CPU time is the simulator's and SimPy's, with no engine work and no timing wrappers. Then the
+time ratio 1M / 100k. Targets (issue 4): <= 10 s per 100k run, <= 2 KB per lead, ratio <= 12x.
 Each size runs in its own process so memory figures do not mix.
 """
 
@@ -26,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 RULES = "rules/b2b_saas_trial.nurture"
 SCENARIO = "rules/b2b_saas_trial.scenario.toml"
+CALLS = ("add_lead", "ingest", "advance", "next_due")
 
 
 def _rss_bytes() -> int:
@@ -48,39 +52,53 @@ def _bare_simpy(wakeups: int) -> float:
     return time.perf_counter() - start
 
 
-def one(leads: int, days: float) -> dict[str, float]:
-    """Run one replication in this process and measure it."""
+def _setup(leads: int, days: float):
     from dsl import load_program
-    from engine import Engine
     from simulator.api import Overrides, apply
     from simulator.loader import load_scenario
-    from simulator.model import Model
+
+    program = load_program(str(ROOT / RULES))
+    scenario = apply(load_scenario(str(ROOT / SCENARIO), program),
+                     Overrides(leads=leads, days=days, runs=1))
+    return program, scenario
+
+
+def _model(program, scenario, leads: int, engine_class=None):
+    from simulator import model as model_module
     from simulator.population import generate
     from simulator.runner import engine_seed
     from simulator.streams import Streams
 
-    spent = {"calls": 0, "seconds": 0.0}
-    for name in ("add_lead", "ingest", "advance", "next_due"):
+    if engine_class is not None:
+        model_module.Engine = engine_class
+    streams = Streams(scenario.run.seed, 0)
+    population = generate(scenario, leads, streams)
+    return model_module.Model(program, scenario, population, streams,
+                              engine_seed(scenario.run.seed, 0))
+
+
+def one(leads: int, days: float) -> dict[str, object]:
+    """Run one replication in this process and measure it."""
+    from engine import Engine
+
+    spent = {name: [0, 0.0] for name in CALLS}
+    for name in CALLS:
         original = getattr(Engine, name)
 
-        def timed(self, *args, _original=original):
+        def timed(self, *args, _original=original, _spent=spent[name]):
             t0 = time.perf_counter()
             try:
                 return _original(self, *args)
             finally:
-                spent["seconds"] += time.perf_counter() - t0
-                spent["calls"] += 1
+                _spent[1] += time.perf_counter() - t0
+                _spent[0] += 1
 
         setattr(Engine, name, timed)
-    program = load_program(str(ROOT / RULES))
-    scenario = apply(load_scenario(str(ROOT / SCENARIO), program),
-                     Overrides(leads=leads, days=days, runs=1))
+    program, scenario = _setup(leads, days)
     base_rss = _rss_bytes()
     t0 = time.perf_counter()
     cpu0 = time.process_time()
-    streams = Streams(scenario.run.seed, 0)
-    population = generate(scenario, leads, streams)
-    model = Model(program, scenario, population, streams, engine_seed(scenario.run.seed, 0))
+    model = _model(program, scenario, leads)
     result = model.run()
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
@@ -89,8 +107,10 @@ def one(leads: int, days: float) -> dict[str, float]:
         "leads": leads,
         "seconds": seconds,
         "cpu_seconds": cpu,
-        "engine_seconds": spent["seconds"],
-        "engine_calls": spent["calls"],
+        "engine_seconds": sum(s for _, s in spent.values()),
+        "engine_calls": sum(c for c, _ in spent.values()),
+        "engine_by_call": {k: {"calls": c, "us_per_call": s / c * 1e6 if c else 0.0}
+                           for k, (c, s) in spent.items()},
         "wakeups": model.wakeups,
         "bytes_per_lead": (peak - base_rss) / max(leads, 1),
         "simpy_floor_seconds": _bare_simpy(model.wakeups),
@@ -99,23 +119,88 @@ def one(leads: int, days: float) -> dict[str, float]:
     }
 
 
+def alone(leads: int, days: float) -> dict[str, float]:
+    """CPU seconds of the simulator and SimPy alone: a run replayed with the engine's answers
+    recorded from a first run (the replay checks it produced the same numbers)."""
+    from engine import Engine
+
+    tape: list[object] = []
+
+    class Recording(Engine):
+        def add_lead(self, *args):
+            tape.append(out := super().add_lead(*args))
+            return out
+
+        def ingest(self, *args):
+            tape.append(out := super().ingest(*args))
+            return out
+
+        def advance(self, *args):
+            tape.append(out := super().advance(*args))
+            return out
+
+        def next_due(self):
+            tape.append(out := super().next_due())
+            return out
+
+    class Replaying:
+        def __init__(self, *args, **kwargs) -> None:
+            self.answers = iter(tape)
+            self.trace = False
+            self.leads: dict[str, object] = {}  # no lead state: the model falls back to view()
+            self.stages = iter(stages)
+
+        def add_lead(self, *args):
+            return next(self.answers)
+
+        ingest = advance = add_lead
+
+        def next_due(self):
+            return next(self.answers)
+
+        def view(self, lead_id, now):
+            return next(self.stages)
+
+        def pop_changed(self) -> set[str]:
+            return set()
+
+    program, scenario = _setup(leads, days)
+    first = _model(program, scenario, leads, Recording)
+    stages = _stages(first)
+    expected = json.dumps(first.run()["scalars"])
+    del first
+    second = _model(program, scenario, leads, Replaying)
+    cpu0 = time.process_time()
+    result = second.run()
+    cpu = time.process_time() - cpu0
+    if json.dumps(result["scalars"]) != expected:
+        raise SystemExit("the replayed run differs from the recorded one")
+    return {"leads": leads, "cpu_seconds": cpu}
+
+
+def _stages(model) -> list[object]:
+    """Record what the model reads of lead stages, as `view()` answers for the replay."""
+    from types import SimpleNamespace
+
+    out: list[object] = []
+    original = model._stage
+
+    def stage(lead_id: str, now: float) -> str:
+        value = original(lead_id, now)
+        out.append(SimpleNamespace(stage=value))
+        return value
+
+    model._stage = stage
+    return out
+
+
 def breakdown(leads: int, days: float) -> dict[str, float]:
     """Bytes per lead still allocated after a run, by layer (tracemalloc; slow, so small)."""
     import tracemalloc
 
-    from dsl import load_program
-    from simulator.api import Overrides, apply
-    from simulator.loader import load_scenario
-    from simulator.model import Model
-    from simulator.population import generate
-    from simulator.streams import Streams
-
-    program = load_program(str(ROOT / RULES))
-    scenario = apply(load_scenario(str(ROOT / SCENARIO), program),
-                     Overrides(leads=leads, days=days, runs=1))
+    program, scenario = _setup(leads, days)
     tracemalloc.start(1)
-    streams = Streams(scenario.run.seed, 0)
-    model = Model(program, scenario, generate(scenario, leads, streams), streams, 1)
+    model = _model(program, scenario, leads)
     model.run()
     layers = {"engine": 0.0, "simulator": 0.0, "other": 0.0}
     for stat in tracemalloc.take_snapshot().statistics("filename"):
@@ -126,17 +211,18 @@ def breakdown(leads: int, days: float) -> dict[str, float]:
     return layers
 
 
-def measure(leads: int, days: float) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--one", str(leads), "--days", str(days)],
+def measure(flag: str, leads: int, days: float) -> dict[str, object]:
+    out = subprocess.run([sys.executable, __file__, flag, str(leads), "--days", str(days)],
                          capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def show(r: dict[str, float]) -> None:
-    mine = r["seconds"] - r["engine_seconds"]
-    print(f"{r['leads']:>9,} leads: {r['seconds']:7.1f} s per run, {r['cpu_seconds']:.1f} s CPU "
-          f"(engine {r['engine_seconds']:.1f} s in {r['engine_calls']:,} calls, "
-          f"simulator {mine:.1f} s)")
+def show(r: dict[str, object]) -> None:
+    calls = ", ".join(f"{k} {v['calls']:,} x {v['us_per_call']:.1f} µs"
+                      for k, v in r["engine_by_call"].items())
+    print(f"{r['leads']:>9,} leads: {r['seconds']:7.1f} s per run, {r['cpu_seconds']:.1f} s CPU; "
+          f"engine {r['engine_seconds']:.1f} s in {r['engine_calls']:,} calls "
+          f"(timed: {calls})")
     print(f"{'':>17}{r['wakeups']:,} scheduler wake-ups; bare-SimPy floor for them "
           f"{r['simpy_floor_seconds']:.2f} s")
     print(f"{'':>17}peak memory {r['bytes_per_lead'] / 1024:.2f} KB per lead; "
@@ -147,27 +233,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20k leads, skip the 1M run")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--alone", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--mem", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--days", type=float, default=90.0, help="horizon (default 90)")
     args = parser.parse_args()
-    if args.one is not None:
-        print(json.dumps(one(args.one, args.days)))
-        return 0
-    if args.mem is not None:
-        print(json.dumps(breakdown(args.mem, args.days)))
-        return 0
+    for flag, fn in (("one", one), ("alone", alone), ("mem", breakdown)):
+        if getattr(args, flag) is not None:
+            print(json.dumps(fn(getattr(args, flag), args.days)))
+            return 0
     print(f"simulator: {RULES} with {SCENARIO}, {args.days:g} days, one replication")
-    base = measure(20_000 if args.quick else 100_000, args.days)
+    size = 20_000 if args.quick else 100_000
+    base = measure("--one", size, args.days)
     show(base)
-    out = subprocess.run([sys.executable, __file__, "--mem", "5000", "--days", str(args.days)],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
-    layers = json.loads(out.stdout.strip().splitlines()[-1])
+    sim = measure("--alone", size, args.days)
+    print(f"{'':>17}simulator + SimPy alone (engine answers replayed): "
+          f"{sim['cpu_seconds']:.1f} s CPU", flush=True)
+    layers = measure("--mem", 5000, args.days)
     print(f"{'':>17}memory held after a 5k-lead run, per lead (tracemalloc): " + ", ".join(
         f"{k} {v / 1024:.2f} KB" for k, v in layers.items()), flush=True)
     if args.quick:
         print("(--quick: 1M-lead run skipped)")
         return 0
-    big = measure(1_000_000, args.days)
+    big = measure("--one", 1_000_000, args.days)
     show(big)
     print(f"time ratio 1M / 100k: {big['seconds'] / base['seconds']:.1f}x wall, "
           f"{big['cpu_seconds'] / base['cpu_seconds']:.1f}x CPU (target <= 12x)")
