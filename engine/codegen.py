@@ -99,6 +99,7 @@ class ModuleBuilder:
         self._filter_keys: dict[tuple[str, str], str] = {}
         self.raw_attrs: set[str] = set()     # attributes read as written (by `matches`)
         self.static_mode = False             # compiling what only runs when attributes change
+        self.dynamic_fit = False             # some fit rule reads more than attributes
         self.live_attrs: set[str] = set()    # attributes read at other times (kept per lead)
         self.live_raw: set[str] = set()
         self.arrivals: set[str] = set()      # event types read by a bare event in `wait until`

@@ -191,6 +191,7 @@ class CompiledProgram:
                     self._cond(holder, 3, rule.condition, ("fit",) if dynamic else None, True)
                     self.mb.static_mode = False
                     (self.fit_dynamic if dynamic else self.fit_static).append(holder)
+                    self.mb.dynamic_fit = self.mb.dynamic_fit or dynamic
                     continue
                 rc = EventRuleC(n_event, b, rule, None)
                 n_event += 1

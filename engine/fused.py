@@ -11,8 +11,8 @@ from engine.codegen import ModuleBuilder
 
 def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> str:
     lines = ["def _round(G, CP, L, P, t, out):"]
-    if any(isinstance(r, ir.FitRule) for b in program.scores for r in b.rules):
-        lines.append("    if CP.fit_dynamic:\n        G._fit(CP, L, P, t)")
+    if mb.dynamic_fit:  # fit rules that read more than attributes
+        lines.append("    G._fit(CP, L, P, t)")
     names = []
     nb = len(program.scores)  # P.er: engagement per block, then each block's decay reference
     for i, block in enumerate(program.scores):
@@ -147,8 +147,7 @@ def entry_body(program: ir.Program, mb: ModuleBuilder, etype: str | None,
             continue
         cond = seq.enter.condition if isinstance(seq.enter, ir.EnterWhen) else (
             seq.audience or ir.Bool(value=True))
-        lines.append(f"    _e = True if {mb.inline(cond, scores_local=False)} else False")
-        lines.append("    if _e:")
+        lines.append(f"    if {mb.inline(cond, scores_local=False)}:")
         lines.append(f"        if not P.ewhen[{si}]:")
         lines.append(f"            P.ewhen = _put(P.ewhen, {si}, 1)")
         lines.append(f"            G._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
@@ -163,11 +162,12 @@ def event_source(program: ir.Program, mb: ModuleBuilder, stages: list[str], typ:
     rule names) does under one program after it is recorded: points, the round, exits,
     enrolments and due steps, in one function (fewer calls on the hot path). Returns whether
     some block's engagement is below zero (then a score can rise by time alone)."""
-    lines = [f"def {name}(G, CP, L, P, at, E, t, out):"]
+    lines = [f"def {name}(G, CP, L, P, at, E, t, out):", "    _er = P.er"]
     if typ is not None:
         lines += points_source(program, mb, typ, "_").splitlines()[1:]
     lines += round_source(program, mb, stages).splitlines()[1:]
     lines += entry_body(program, mb, typ)
+    lines = [line.replace("P.er[", "_er[") for line in lines]  # the array is never replaced
     if program.sequences:
         lines.append("    if P.n_enr:")
         lines.append("        G._due_steps(CP, L, P, t, out)")
