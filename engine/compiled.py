@@ -10,7 +10,7 @@ from typing import Any
 from dsl import ir
 from engine.analysis import TimeSources, is_static
 from engine.codegen import ModuleBuilder
-from engine.fused import entry_source, event_source, points_source, round_source
+from engine.fused import entry_source, event_source, points_source, record_types, round_source
 
 Cond = Callable[..., bool]
 
@@ -103,9 +103,16 @@ class CompiledProgram:
         for n, typ in enumerate(ev_types):
             self.mb.lines.append(event_source(program, self.mb, self.stages, typ, f"_ev{n}"))
         self.mb.lines.append(event_source(program, self.mb, self.stages, None, "_evx"))
+        # for an engine of this one program: recording too, for every type whose recording
+        # depends on rules or that a rule reads (others go through the engine's ingest)
+        full = sorted(record_types(self.mb) | set(ev_types))
+        for n, typ in enumerate(full):
+            self.mb.lines.append(event_source(program, self.mb, self.stages, typ, f"_evr{n}",
+                                              record=True))
         fns = self.mb.build()
         self.event_fns = {typ: self.mb.globals[f"_ev{n}"] for n, typ in enumerate(ev_types)}
         self.event_other = self.mb.globals["_evx"]
+        self.event_full = {typ: self.mb.globals[f"_evr{n}"] for n, typ in enumerate(full)}
         self.points_fns = {typ: self.mb.globals[f"_pts{n}"]
                            for n, typ in enumerate(sorted(self.event_rules))}
         self.round_fn = fns["_round"]

@@ -182,9 +182,10 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             if len(self.progs) == 1:  # one program: a generated function per event type
                 cp = self.progs[0]
                 fused = cp.event_fns.get(typ) or cp.event_other
+            full = self.progs[0].event_full.get(typ) if len(self.progs) == 1 else None
             plan = self.plans[typ] = (
-                stored, self.filters.get(typ), typ not in NON_ENGAGEMENT_EVENTS, content,
-                special, points, sources, any(typ in cp.mb.days_events for cp in self.progs),
+                full, sources, stored, self.filters.get(typ), typ not in NON_ENGAGEMENT_EVENTS,
+                content, special, points, any(typ in cp.mb.days_events for cp in self.progs),
                 bool(self.arrivals), fused)
         return plan
 
@@ -207,8 +208,33 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             self._late = True
         if L.trace is not None:
             self._trace_event(L, typ, props, at, now, late)
-        (stored, filters, engagement, content, special, points, sources, days,
-         arrivals, fused) = self.plans.get(typ) or self._plan(typ)
+        plan = self.plans.get(typ) or self._plan(typ)
+        full = plan[0]
+        if full is not None:  # one program, a type its rules name: one generated function
+            rising = full(self, self.progs[0], L, L.progs[0], at, props, now, out)
+        else:
+            rising = self._ingest_general(L, typ, at, props, now, out, plan)
+        sources = plan[1]
+        if late:
+            self._late = None
+        if self._rewake:
+            self._wake_full(L, now)
+        elif sources:
+            for pidx, chosen, up_only in sources:  # up_only: the number of blocks, else 0
+                P = L.progs[pidx]
+                if up_only and (not rising or min(P.er[:up_only]) >= 0.0):
+                    continue  # only positive points, which only decay: nothing rises
+                c = next_wake(self.progs[pidx], L, P, chosen, now)
+                if c is not None and (L.wake is None or c < L.wake):
+                    self._push_wake(L, c)
+        return out
+
+    def _ingest_general(self, L: LeadState, typ: str, at: float, props: dict, now: float,
+                        out: list[Action], plan: tuple) -> bool:
+        """Recording, points, rounds, exits, enrolments and due steps of one event, for any
+        type and any number of programs; True when a score may rise by time alone."""
+        (_, _, stored, filters, engagement, content, special, points, days, arrivals,
+         fused) = plan
         # what the lead did: counts, days_since, content checks, flags (hot path: kept inline)
         L.n_arr = n = L.n_arr + 1
         if arrivals:
@@ -250,32 +276,18 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         # engagement points, fit, stages, flags, handoff; then exits, enrolments, due steps
         progs = L.progs
         if fused is not None:
-            rising = fused(self, self.progs[0], L, progs[0], at, props, now, out)
-        else:
-            rising = True
-            for cp, add_points in points:
-                P = progs[cp.index]
-                if add_points is not None:
-                    add_points(self, cp, L, P, at, props, now)
-                cp.round_fn(self, cp, L, P, now, out)
-            for cp in self.progs:
-                P = progs[cp.index]
-                cp.entry_fn(self, cp, L, P, now, typ, out)
-                if P.n_enr:
-                    self._due_steps(cp, L, P, now, out)
-        if late:
-            self._late = None
-        if self._rewake:
-            self._wake_full(L, now)
-        elif sources:
-            for pidx, chosen, up_only in sources:  # up_only: the number of blocks, else 0
-                P = progs[pidx]
-                if up_only and (not rising or min(P.er[:up_only]) >= 0.0):
-                    continue  # only positive points, which only decay: nothing rises
-                c = next_wake(self.progs[pidx], L, P, chosen, now)
-                if c is not None and (L.wake is None or c < L.wake):
-                    self._push_wake(L, c)
-        return out
+            return fused(self, self.progs[0], L, progs[0], at, props, now, out)
+        for cp, add_points in points:
+            P = progs[cp.index]
+            if add_points is not None:
+                add_points(self, cp, L, P, at, props, now)
+            cp.round_fn(self, cp, L, P, now, out)
+        for cp in self.progs:
+            P = progs[cp.index]
+            cp.entry_fn(self, cp, L, P, now, typ, out)
+            if P.n_enr:
+                self._due_steps(cp, L, P, now, out)
+        return True
 
     def _trace_event(self, L: LeadState, typ: str, props: dict, at: float, now: float,
                      late: bool) -> None:

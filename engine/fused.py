@@ -156,13 +156,64 @@ def entry_body(program: ir.Program, mb: ModuleBuilder, etype: str | None,
     return lines
 
 
+SPECIAL = ("converted", "unsubscribed", "bounced")
+
+
+def record_types(mb: ModuleBuilder) -> set[str]:
+    """The event types whose recording depends on rules (counts, filters, days_since, content
+    checks, flags): each gets its recording generated into its event function."""
+    types = {key for key in mb.counted if "#" not in key} | {f[0] for f in mb.filters}
+    types |= (mb.days_events - {"last_engagement"}) | mb.content_actions | mb.arrivals
+    return types | set(SPECIAL)
+
+
+def record_lines(mb: ModuleBuilder, typ: str) -> list[str]:
+    """What an event of type `typ` leaves on the lead (as `RoundMixin._record` and the engine's
+    ingest do for any type), for an engine running this one program."""
+    lines = ["    L.n_arr = _n = L.n_arr + 1"]
+    if mb.arrivals:
+        lines += ["    if L.arr is _EM:", "        L.arr = {}", f"    L.arr[{typ!r}] = _n"]
+    keys = [(typ, None)] if typ in mb.counted else []
+    keys += [(key, fname) for event, key, fname in mb.filters if event == typ]
+    for key, fname in keys:
+        pad = "    "
+        if fname is not None:
+            lines.append(f"    if {fname}(E, L, None, t):")
+            pad = "        "
+        if key in mb.counted_where:
+            lines.append(f"{pad}G._store(L, {key!r}, at, E, t)")
+            continue
+        lines += [f"{pad}_x = L.ev_t.get({key!r})",
+                  f"{pad}if _x and at >= _x[-1] and _len(_x) < 64:",
+                  f"{pad}    _x.append(at)",
+                  f"{pad}else:",
+                  f"{pad}    G._store(L, {key!r}, at, {'None' if fname else 'E'}, t)"]
+    if typ in mb.days_events:
+        lines += [f"    _x = L.last.get({typ!r})", "    if _x is None or at > _x:",
+                  "        if L.last is _EM:", "            L.last = {}",
+                  f"        L.last[{typ!r}] = at"]
+    if typ not in ir.NON_ENGAGEMENT_EVENTS:
+        lines += ["    if at > L.last_eng:", "        L.last_eng = at"]
+    if typ in mb.content_actions:
+        lines += ["    _x = E.get('content')", "    if _x.__class__ is _str and _x:",
+                  "        if L.done is _ES:", "            L.done = _set()",
+                  f"        L.done.add(({typ!r}, _x.strip().lower()))",
+                  "    elif _x is not None:", f"        G._special(L, {typ!r}, E, t)"]
+    elif typ in SPECIAL:
+        lines.append(f"    G._special(L, {typ!r}, E, t)")
+    return lines
+
+
 def event_source(program: ir.Program, mb: ModuleBuilder, stages: list[str], typ: str | None,
-                 name: str) -> str:
+                 name: str, record: bool = False) -> str:
     """`name(G, CP, L, P, at, E, t, out)`: everything one event of type `typ` (None: a type no
     rule names) does under one program after it is recorded: points, the round, exits,
     enrolments and due steps, in one function (fewer calls on the hot path). Returns whether
     some block's engagement is below zero (then a score can rise by time alone)."""
-    lines = [f"def {name}(G, CP, L, P, at, E, t, out):", "    _er = P.er"]
+    lines = [f"def {name}(G, CP, L, P, at, E, t, out):"]
+    if record and typ is not None:
+        lines += record_lines(mb, typ)
+    lines.append("    _er = P.er")
     if typ is not None:
         lines += points_source(program, mb, typ, "_").splitlines()[1:]
     lines += round_source(program, mb, stages).splitlines()[1:]
