@@ -159,9 +159,10 @@ class _Run:
     # ------------------------------------------------------------ setup
 
     def _restore(self, changes: list[str]) -> None:
-        if not changes:
-            for state in self.store.states():
+        if not changes:  # the trail stays in the database: the run only appends to it
+            for state in self.store.states(trail=False):
                 self.engine.restore_lead(state)
+            self.walker.trail_base = dict(self.walker.trail_len)
             return
         from engine.runner_migrate import migrate_snapshot
 

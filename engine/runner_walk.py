@@ -45,7 +45,8 @@ class Walker:
         self.batch = _empty_batch()
         self.touched: set[str] = set()  # leads changed since the last checkpoint
         self.since_checkpoint = 0
-        self.trail_len = store.trail_lengths()
+        self.trail_len = store.trail_lengths()  # entries in the database, per lead
+        self.trail_base: dict[str, int] = {}  # of those, the ones not in the engine's memory
         self.clock: float | None = store.clock()
         self.replayed: list[str] | None = None
         self.actions = 0
@@ -170,10 +171,10 @@ class Walker:
             batch.states[lead] = state
             if standing:
                 batch.standing += standing_rows(self.engine, self.programs, lead, batch.clock)
-            done = self.trail_len.get(lead, 0)
-            if len(trace) > done:
-                batch.trail.extend(_trail_rows(lead, trace, done))
-                self.trail_len[lead] = len(trace)
+            done, base = self.trail_len.get(lead, 0), self.trail_base.get(lead, 0)
+            if base + len(trace) > done:
+                batch.trail.append(_trail_row(lead, trace[done - base:], done))
+                self.trail_len[lead] = base + len(trace)
         batch.checkpoint = True
         self.touched = set()
         self.since_checkpoint = 0
@@ -220,12 +221,12 @@ def _empty_batch() -> Batch:
     return Batch(events=[], leads=[], states={}, actions=[], clock=None)
 
 
-def _trail_rows(lead: str, trace: list[Any], done: int) -> list[tuple[str, int, list[Any]]]:
-    """The entries past `done`; tuples (the engine's TraceEntry) are JSON arrays as they are."""
-    new = trace[done:]
+def _trail_row(lead: str, new: list[Any], n: int) -> tuple[str, int, list[Any]]:
+    """New entries, from entry number `n` on; tuples (the engine's TraceEntry) are JSON arrays
+    as they are."""
     if new and not isinstance(new[0], (list, tuple)):
         new = [[e.at, e.kind, e.message, e.rule] for e in new]
-    return [(lead, done, new)]
+    return (lead, n, new)
 
 
 def snapshot_parts(engine: Engine, lead: str) -> tuple[dict[str, Any], list[Any]]:

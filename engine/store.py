@@ -178,9 +178,11 @@ class Store:
         rows = self.db.execute("SELECT id, created_at, attrs FROM leads")
         return {lead: (created, json.loads(attrs)) for lead, created, attrs in rows}
 
-    def states(self) -> Iterator[dict[str, Any]]:
-        """Every lead's saved state with its trail under "trace", in lead id order."""
-        trails = self.db.execute("SELECT lead, entries FROM trail ORDER BY lead, n")
+    def states(self, trail: bool = True) -> Iterator[dict[str, Any]]:
+        """Every lead's saved state with its trail under "trace", in lead id order (with
+        `trail=False` the trace is left empty: a run appends to the trail without reading it)."""
+        sql = "SELECT lead, entries FROM trail ORDER BY lead, n" if trail else "SELECT 1 WHERE 0"
+        trails = self.db.execute(sql)
         pending = next(trails, None)
         for lead, state in self.db.execute("SELECT lead, state FROM lead_state ORDER BY lead"):
             data = json.loads(state)
