@@ -32,8 +32,13 @@ def compact(values: list[object]) -> Column:
     if all(v is None or type(v) is float for v in values):
         return array("d", [math.nan if v is None else v for v in values]), None
     table: dict[object, int] = {}
-    codes = array("i", [-1 if v is None else table.setdefault(v, len(table)) for v in values])
-    return codes, list(table)
+    codes = [-1 if v is None else table.setdefault(v, len(table)) for v in values]
+    return array(_typecode(len(table)), codes), list(table)
+
+
+def _typecode(values: int) -> str:
+    """The smallest signed array type that holds codes 0..values-1 and -1."""
+    return "b" if values < 1 << 7 else "h" if values < 1 << 15 else "i"
 
 
 @dataclass
@@ -44,7 +49,8 @@ class Population:
     columns: dict[str, Column]  # attribute -> compact column (see `compact`)
 
     def __post_init__(self) -> None:
-        self.persona_of = array("i", self.persona.tolist())  # fast per-lead lookups
+        self.persona_of = array(_typecode(int(self.persona.max(initial=0)) + 1),
+                                self.persona.tolist())  # fast per-lead lookups
         self._columns = list(self.columns.items())
 
     def __len__(self) -> int:
@@ -89,6 +95,7 @@ def generate(scenario: Scenario, n: int, streams: Streams) -> Population:
     personas = scenario.personas
     shares = np.array([p.share for p in personas], dtype=float)
     persona = streams.generator("persona").choice(len(personas), size=n, p=shares / shares.sum())
+    persona = persona.astype(np.min_scalar_type(max(len(personas) - 1, 0)))
     readiness = np.zeros(n)
     names = sorted({a for p in personas for a in p.attributes})
     columns: dict[str, list[object]] = {a: [None] * n for a in names}
