@@ -26,9 +26,12 @@ DAY = 86400.0
 
 def norm_text(value: object) -> str | None:
     """Text as compared: surrounding spaces and case ignored; empty is missing."""
-    if value is None:
+    if value.__class__ is str:
+        s = value.strip()  # type: ignore[attr-defined]
+    elif value is None:
         return None
-    s = str(value).strip()
+    else:
+        s = str(value).strip()
     return s.lower() if s else None
 
 
