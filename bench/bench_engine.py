@@ -1,11 +1,14 @@
 """Engine benchmarks: compiled conditions and throughput on the B2B playbook.
 
-    .venv/bin/python bench/bench_engine.py [--quick]
+    .venv/bin/python bench/bench_engine.py [--quick] [--memory N]
 
 (a) a compiled condition against a hand-written lambda of the same condition, same run;
 (b) events per second on rules/b2b_saas_trial.nurture with 100k leads and ~2M synthetic events
     (10x fewer with --quick), explain trail off, beside a hand-written implementation of just that
     file's scoring, segments and stages; and the trail on against off.
+
+(c) with --memory N: the engine's lead state in bytes per lead (tracemalloc, by the file that
+    allocated it) after the simulator's 90-day b2b scenario with N leads (20000 is the reference).
 
 Times are CPU seconds of this process (time.process_time), so that other work on a shared
 machine does not skew the comparison; the engine's time covers adding the leads, every event and
@@ -180,10 +183,43 @@ def bench_condition(program: dsl.Program, n: int) -> tuple[float, float]:
     return min(results[0], results[2]), min(results[1], results[3])
 
 
+def engine_memory(n_leads: int) -> dict[str, float]:
+    """Bytes per lead still held after a 90-day simulator run, by layer (tracemalloc)."""
+    import tracemalloc
+
+    from simulator.api import Overrides, apply
+    from simulator.loader import load_scenario
+    from simulator.model import Model
+    from simulator.population import generate
+    from simulator.streams import Streams
+
+    program = dsl.load_program(ROOT / "rules" / "b2b_saas_trial.nurture")
+    scenario = apply(load_scenario(str(ROOT / "rules" / "b2b_saas_trial.scenario.toml"), program),
+                     Overrides(leads=n_leads, days=90, runs=1))
+    tracemalloc.start(1)
+    streams = Streams(scenario.run.seed, 0)
+    model = Model(program, scenario, generate(scenario, n_leads, streams), streams, 1)
+    model.run()
+    layers = {"engine": 0.0, "simulator": 0.0, "other": 0.0}
+    for stat in tracemalloc.take_snapshot().statistics("filename"):
+        name = stat.traceback[0].filename
+        layer = ("engine" if "/engine/" in name or "nurture rules" in name
+                 else "simulator" if "/simulator/" in name else "other")
+        layers[layer] += stat.size / n_leads
+    tracemalloc.stop()
+    return layers
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="10x smaller sizes")
+    ap.add_argument("--memory", type=int, metavar="N", help="only (c): lead state memory")
     args = ap.parse_args()
+    if args.memory:
+        layers = engine_memory(args.memory)
+        for layer, size in layers.items():
+            print(f"{'(c) bytes per lead held by the ' + layer:44} {size:14,.0f}")
+        return 0
     scale = 10 if args.quick else 1
     n_leads, n_events = 100_000 // scale, 2_000_000 // scale
     program = dsl.load_program(ROOT / "rules" / "b2b_saas_trial.nurture")
@@ -200,11 +236,13 @@ def main() -> int:
     n = len(events)
     hand_s = hand_written(leads, events)
     off_s, add_s, n_act = run_engine(program, leads, events, trace=False)
+    add_us = add_s / n_leads * 1e6
     on_s, _, _ = run_engine(program, leads, events, trace=True)
     print(f"{'(b) leads / events':44} {f'{n_leads} / {n}':>14}")
     print(f"{'(b) engine, trace off: events/s':44} {n / off_s:14,.0f}")
     print(f"{'(b) engine, trace off: us/event':44} {off_s / n * 1e6:14.2f}")
     print(f"{'(b) of which adding the leads, s':44} {add_s:14.2f}")
+    print(f"{'(b) add_lead, us/lead':44} {add_us:14.1f}")
     print(f"{'(b) events only (leads added): events/s':44} {n / (off_s - add_s):14,.0f}")
     print(f"{'(b) actions emitted':44} {n_act:14,d}")
     print(f"{'(b) hand-written scoring: events/s':44} {n / hand_s:14,.0f}")
