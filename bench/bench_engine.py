@@ -218,7 +218,7 @@ def main() -> int:
     if args.memory:
         layers = engine_memory(args.memory)
         for layer, size in layers.items():
-            print(f"{'(c) bytes per lead held by the ' + layer:44} {size:14,.0f}")
+            print(f"{'(c) bytes per lead held, ' + layer:44} {size:14,.0f}")
         return 0
     scale = 10 if args.quick else 1
     n_leads, n_events = 100_000 // scale, 2_000_000 // scale
