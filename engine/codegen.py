@@ -106,6 +106,7 @@ class ModuleBuilder:
         self.dynamic_fit = False             # some fit rule reads more than attributes
         self.live_attrs: set[str] = set()    # attributes read at other times (kept per lead)
         self.live_raw: set[str] = set()
+        self.read_attrs: set[str] = set()    # every attribute read (normalised) anywhere
         self.arrivals: set[str] = set()      # event types read by a bare event in `wait until`
         self.days_events: set[str] = set()   # event types read by days_since(...)
 
@@ -264,6 +265,8 @@ class ModuleBuilder:
                 self.raw_attrs.add(e.name)
             if not self.static_mode:
                 (self.live_raw if raw else self.live_attrs).add(e.name)
+            if not raw:
+                self.read_attrs.add(e.name)
             table = "P.r" if raw else "P.a"
             return self._guarded(f"{table}.get({e.name!r})")
         if isinstance(e, ir.Prop):

@@ -132,6 +132,9 @@ class CompiledProgram:
                              for s in self.times.sorted()]
         self.filters = [(event, key, fns[name]) for event, key, name in self.mb.filters]
         self.relevant = self._relevant_types()
+        # the attributes conditions read, normalised when a lead's attributes are set
+        self.attr_norm = [(k, self.attr_types.get(k) == "number")
+                          for k in sorted(self.mb.read_attrs)]
 
     def rule(self, line: int) -> str:
         """`file:line` of a rule (cached: the trail asks for it at every point)."""

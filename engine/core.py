@@ -99,9 +99,9 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
         L.attrs = (shared(attrs), *attrs.values())  # names shared by leads; see attr_dict
         L.tz = zone(attrs.get("timezone"))
         for cp, P in zip(self.progs, L.progs, strict=False):
-            types = cp.attr_types
-            P.a = {k: (norm_number(v) if types.get(k) == "number" else norm_text(v))
-                   for k, v in attrs.items()}
+            get = attrs.get
+            P.a = {k: (norm_number(get(k)) if number else norm_text(get(k)))
+                   for k, number in cp.attr_norm}
             P.r = {k: raw_text(attrs.get(k)) for k in cp.mb.raw_attrs}
             if cp.static_segments:
                 seg = list(P.seg)
