@@ -4,9 +4,11 @@ Drawn column-wise with numpy from named streams, so it depends only on (scenario
 never on the rule file: two files compared on the same run see the very same leads. Lead `i`
 (ordered by arrival) has id `L{i+1}`; a lead's attributes are built only when it arrives.
 
-Columns are compact (a few bytes a lead, no Python object per value): a numeric column is an
-`array('d')` with NaN for missing; any other column is an `array('i')` of codes (-1: missing) into
-a table of its distinct values.
+Columns are compact (a few bytes a lead, no Python object per value): a column of few distinct
+values (text, choices, rounded numbers) is an array of codes (-1: missing) into a table of its
+values, so every lead with the same value gets the very same object (the engine keeps a lead's
+attributes: shared values cost it nothing per lead); a numeric column of many distinct values is
+an `array('d')` with NaN for missing.
 """
 
 from __future__ import annotations
@@ -27,10 +29,15 @@ DAY = 86400.0
 Column = tuple[array, list[object] | None]  # (values or codes, table of values or None)
 
 
+MAX_TABLE = 1 << 15  # more distinct numbers than this: a column of floats
+
+
 def compact(values: list[object]) -> Column:
     """A column of per-lead values (None: missing) in its compact form."""
     if all(v is None or type(v) is float for v in values):
-        return array("d", [math.nan if v is None else v for v in values]), None
+        distinct = {v for v in values if v is not None}
+        if len(distinct) >= MAX_TABLE or any(math.copysign(1.0, v) < 0 for v in distinct if not v):
+            return array("d", [math.nan if v is None else v for v in values]), None
     table: dict[object, int] = {}
     codes = [-1 if v is None else table.setdefault(v, len(table)) for v in values]
     return array(_typecode(len(table)), codes), list(table)
