@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,9 +15,10 @@ from engine.rounds import RoundMixin
 from engine.sequencer import SequenceMixin
 from engine.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, shared
 from engine.timecross import next_wake
+from engine.timers import TimerMixin
 
 
-class Engine(RoundMixin, SequenceMixin, ReadingMixin):
+class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
     """Runs checked programs over leads; every call is told the time."""
 
     def __init__(self, programs: list[Program], seed: int = 0, trace: bool = True,
@@ -311,101 +311,6 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin):
             cp.entry_fn(self, cp, L, P, t, etype, out)
             if P.n_enr:
                 self._due_steps(cp, L, P, t, out)
-
-    # ------------------------------------------------------------ timers
-
-    def _push_enr(self, pidx: int, sidx: int, lead_id: str, enr: Any) -> None:
-        self._tok += 1
-        enr.tok = self._tok
-        heapq.heappush(self.heap, (enr.due, enr.orig, pidx, sidx, lead_id, self._tok))
-        if len(self.heap) > self._compact_at:
-            self._compact()
-
-    def _push_wake(self, L: LeadState, at: float) -> None:
-        self._tok += 1
-        L.wake = at
-        L.wtok = self._tok
-        heapq.heappush(self.heap, (at, at, -1, -1, L.id, self._tok))
-        if len(self.heap) > self._compact_at:
-            self._compact()
-
-    def _compact(self) -> None:
-        """Drops timers that were replaced (a wake moved, an enrolment moved on): entries are
-        unique tuples, so the order in which timers fire does not change."""
-        live = self._live
-        self.heap[:] = [e for e in self.heap if live(e)]
-        heapq.heapify(self.heap)
-        self._compact_at = max(4096, 2 * len(self.heap))
-
-    def _wake_full(self, L: LeadState, t: float) -> None:
-        self._rewake = False
-        best = None
-        for cp, P in zip(self.progs, L.progs, strict=False):
-            if cp.time_sources:
-                c = next_wake(cp, L, P, cp.time_sources, t)
-                if c is not None and (best is None or c < best):
-                    best = c
-        if best is None:
-            L.wake = None
-            L.wtok = 0
-        elif best != L.wake:
-            self._push_wake(L, best)
-
-    def _live(self, entry: tuple) -> bool:
-        L = self.leads.get(entry[4])
-        if L is None:
-            return False
-        if entry[2] < 0:
-            return L.wtok == entry[5]
-        enr = L.progs[entry[2]].enr[entry[3]]
-        return enr is not None and enr.tok == entry[5]
-
-    def next_due(self) -> float | None:
-        heap = self.heap
-        while heap and not self._live(heap[0]):
-            heapq.heappop(heap)
-        return heap[0][0] if heap else None
-
-    def advance(self, now: float) -> list[Action]:
-        out: list[Action] = []
-        self._run_due(now, out, strict=False)
-        return out
-
-    def _run_due(self, now: float, out: list[Action], strict: bool) -> None:
-        heap = self.heap
-        while heap:
-            entry = heap[0]
-            if entry[0] > now or (strict and entry[0] >= now):
-                return
-            heapq.heappop(heap)
-            if self._live(entry):
-                self._fire(entry, out)
-
-    def _fire(self, entry: tuple, out: list[Action]) -> None:
-        t, _, pidx, sidx, lead_id, _ = entry
-        L = self.leads[lead_id]
-        if self._changed is not None:
-            self._changed.add(lead_id)
-        if pidx < 0:
-            L.wake = None
-            L.wtok = 0
-            self._round(L, t, out, None, t, {})
-            self._rewake = False
-            self._wake_full(L, t)
-            return
-        cp = self.progs[pidx]
-        P = L.progs[pidx]
-        enr = P.enr[sidx]
-        sc = cp.sequences[sidx]
-        enr.tok = 0
-        if enr.mode == "until":
-            enr.pc += 1
-            if L.trace is not None:
-                self._tr(L, t, "step", f"{sc.name}: wait over (timeout)")
-        self._run_steps(cp, sc, L, P, enr, t, out)
-        if self._rewake:
-            self._rewake = False
-            self._wake_full(L, t)
 
 
 _TEXTS: dict[tuple, str] = {}  # one string shared by every trail line of the same event text
