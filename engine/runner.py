@@ -131,7 +131,8 @@ class _Run:
         changes = rules_changes(self.store, hashes)
         if changes and not self.options.migrate:
             refuse_changes(self.store, changes)
-        self.engine = Engine(self.options.programs, seed=seed, trace=True)
+        self.engine = Engine(self.options.programs, seed=seed, trace=True,
+                             track_changes=True)
         self.walker = Walker(self.engine, self.store, self.options.batch_size,
                              self.options.checkpoint_every, self.options.programs)
         self.walker.after_commit = settle_gc

@@ -28,7 +28,8 @@ T0 = 1767225600.0  # 2026-01-01T00:00:00Z
 class FakeEngine:
     """Each lead: `enrolled` when added, a `send` every day after (3 in all), a `send` per click."""
 
-    def __init__(self, programs: list[Any], seed: int = 0, trace: bool = True) -> None:
+    def __init__(self, programs: list[Any], seed: int = 0, trace: bool = True,
+                 track_changes: bool | None = None) -> None:
         self.leads: dict[str, dict[str, Any]] = {}
 
     def add_lead(self, lead: Lead, now: float) -> list[Action]:
