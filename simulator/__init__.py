@@ -8,6 +8,7 @@ SimPy drives the real engine with simulated time; no rule is re-implemented here
     behaviour.py, organic.py  how leads answer touches and what they do on their own
     sales.py                  sales capacity as a simpy.Resource
     model.py                  one replication: one scheduler process around the engine
+    agenda.py, handlers.py    the scheduler's heap of int entries; what each entry does
     streams.py                named random streams from (seed, run, name)
     runner.py                 replications in a process pool (same seed, same numbers)
     metrics.py / forecast.py  per-run numbers; mean and 90% interval; paired differences
