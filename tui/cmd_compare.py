@@ -12,7 +12,8 @@ import sys
 from typing import Any
 
 from tui import exitcodes
-from tui.cmd_simulate import ProgressBar, add_common, load_rules, overrides, write_json
+from tui.cmd_simulate import ProgressBar, add_common, overrides, write_json
+from tui.loading import load_rules
 
 
 def add_parser(sub: Any) -> None:

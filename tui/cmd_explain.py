@@ -14,7 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from tui import exitcodes
-from tui.cmd_run import load_programs
+from tui.loading import load_programs
 
 if TYPE_CHECKING:
     from engine import Engine

@@ -11,14 +11,13 @@ nothing changed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING, Any
 
 from tui import exitcodes
+from tui.loading import load_programs
 
 if TYPE_CHECKING:
-    from dsl.ir import Program
     from engine.runner import RunReport
 
 SHOWN_REJECTIONS = 10
@@ -71,34 +70,6 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
     return value
-
-
-def load_programs(files: list[str]) -> list[Program] | None:
-    """Every rule file checked; on any error, all of them printed and None."""
-    from dsl import DiagnosticError, load_program, read_source
-    from dsl.diagnostics import render_all
-
-    programs, failed = [], False
-    seen: set[str] = set()
-    for path in files:
-        key = os.path.normpath(path)
-        if key in seen:
-            print(f"{path}: given twice", file=sys.stderr)
-            failed = True
-            continue
-        seen.add(key)
-        try:
-            programs.append(load_program(path))
-        except DiagnosticError as err:
-            try:
-                source = read_source(path)
-            except DiagnosticError:
-                source = ""
-            print(render_all(err.diagnostics, source), file=sys.stderr)
-            count = sum(1 for d in err.diagnostics if d.severity == "error")
-            print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
-            failed = True
-    return None if failed else programs
 
 
 def run(args: argparse.Namespace) -> int:

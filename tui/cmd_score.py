@@ -22,7 +22,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from tui import exitcodes
-from tui.cmd_run import load_programs, time_arg
+from tui.cmd_run import time_arg
+from tui.loading import load_programs
 
 if TYPE_CHECKING:
     from dsl.ir import Program

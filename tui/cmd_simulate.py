@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from tui import exitcodes
+from tui.loading import load_rules
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
@@ -58,24 +59,6 @@ def _positive_float(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
     return value
-
-
-def load_rules(path: str) -> Any | None:
-    """The checked program, or None after printing its errors to stderr."""
-    from dsl import DiagnosticError, load_program, read_source
-    from dsl.diagnostics import render_all
-
-    try:
-        return load_program(path)
-    except DiagnosticError as err:
-        try:
-            source = read_source(path)
-        except DiagnosticError:
-            source = ""
-        print(render_all(err.diagnostics, source), file=sys.stderr)
-        n = sum(1 for d in err.diagnostics if d.severity == "error")
-        print(f"{path}: {n} error{'s' if n != 1 else ''}", file=sys.stderr)
-        return None
 
 
 class ProgressBar:
