@@ -169,7 +169,6 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         """Per event type, what an event of that type touches (computed once)."""
         plan = self.plans.get(typ)
         if plan is None:
-            points = [(cp, cp.points_fns.get(typ)) for cp in self.progs]
             sources = self.type_sources.get(typ)
             if sources and all(s[0] == "score" and s[3] == "up" for _, ch in sources for s in ch):
                 sources = [(pidx, ch, len(self.progs[pidx].blocks)) for pidx, ch in sources]
@@ -185,7 +184,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
             full = self.progs[0].event_full.get(typ) if len(self.progs) == 1 else None
             plan = self.plans[typ] = (
                 full, sources, stored, self.filters.get(typ), typ not in NON_ENGAGEMENT_EVENTS,
-                content, special, points, any(typ in cp.mb.days_events for cp in self.progs),
+                content, special, any(typ in cp.mb.days_events for cp in self.progs),
                 bool(self.arrivals), fused)
         return plan
 
@@ -233,8 +232,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
                         out: list[Action], plan: tuple) -> bool:
         """Recording, points, rounds, exits, enrolments and due steps of one event, for any
         type and any number of programs; True when a score may rise by time alone."""
-        (_, _, stored, filters, engagement, content, special, points, days, arrivals,
-         fused) = plan
+        (_, _, stored, filters, engagement, content, special, days, arrivals, fused) = plan
         # what the lead did: counts, days_since, content checks, flags (hot path: kept inline)
         L.n_arr = n = L.n_arr + 1
         if arrivals:
@@ -274,19 +272,9 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         elif special:
             self._special(L, typ, props, now)
         # engagement points, fit, stages, flags, handoff; then exits, enrolments, due steps
-        progs = L.progs
         if fused is not None:
-            return fused(self, self.progs[0], L, progs[0], at, props, now, out)
-        for cp, add_points in points:
-            P = progs[cp.index]
-            if add_points is not None:
-                add_points(self, cp, L, P, at, props, now)
-            cp.round_fn(self, cp, L, P, now, out)
-        for cp in self.progs:
-            P = progs[cp.index]
-            cp.entry_fn(self, cp, L, P, now, typ, out)
-            if P.n_enr:
-                self._due_steps(cp, L, P, now, out)
+            return fused(self, self.progs[0], L, L.progs[0], at, props, now, out)
+        self._round(L, now, out, typ, at, props)
         return True
 
     def _trace_event(self, L: LeadState, typ: str, props: dict, at: float, now: float,
