@@ -15,6 +15,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from tui import exitcodes
+from tui.argtypes import nonnegative_int, positive_int, time_arg
 from tui.loading import load_programs
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def add_parser(sub: Any) -> None:
                    help="advance timers up to this time (ISO 8601; default: the last event)")
     p.add_argument("--actions", metavar="OUT",
                    help="actions file, JSON Lines (default: this run's actions on stdout)")
-    p.add_argument("--seed", type=int, metavar="X",
+    p.add_argument("--seed", type=nonnegative_int, metavar="X",
                    help="random seed for holdouts and splits, fixed at the first run (default 0)")
     p.add_argument("--migrate", action="store_true",
                    help="accept changed rule files, keeping enrolments by sequence and step")
@@ -49,27 +50,6 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--checkpoint-every", type=positive_int, default=500_000, metavar="N",
                    help="engine calls between two saves of every changed lead's state; a killed "
                    "run replays at most this many (default 500000)")
-
-
-def time_arg(text: str) -> float:
-    from engine.io import parse_time
-
-    try:
-        return parse_time(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a time (use ISO 8601, e.g. 2026-01-31T18:00:00Z)"
-        ) from None
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from tui import exitcodes
-from tui.cmd_run import time_arg
+from tui.argtypes import nonnegative_int, time_arg
 from tui.loading import load_programs
 
 if TYPE_CHECKING:
@@ -40,7 +40,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--events", metavar="E", help="events, JSON Lines")
     p.add_argument("--at", type=time_arg, metavar="T",
                    help="score as of this time (default: the latest time in the input)")
-    p.add_argument("--seed", type=int, default=0, metavar="X", help="random seed (default 0)")
+    p.add_argument("--seed", type=nonnegative_int, default=0, metavar="X",
+                   help="random seed (default 0)")
     p.add_argument("-o", "--output", metavar="OUT",
                    help="output file: CSV, or JSON Lines when it ends in .jsonl (default: stdout)")
 

@@ -14,16 +14,17 @@ import time
 from typing import Any
 
 from tui import exitcodes
+from tui.argtypes import nonnegative_int, positive_float, positive_int
 from tui.loading import load_rules
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", metavar="S", help="scenario TOML (default: derived from lead:)")
-    p.add_argument("--leads", type=_positive_int, metavar="N", help="population size")
-    p.add_argument("--days", type=_positive_float, metavar="D", help="horizon in days")
-    p.add_argument("--runs", type=_positive_int, metavar="R", help="replications")
-    p.add_argument("--seed", type=_nonnegative_int, metavar="X", help="master seed")
-    p.add_argument("--workers", type=_positive_int, metavar="W",
+    p.add_argument("--leads", type=positive_int, metavar="N", help="population size")
+    p.add_argument("--days", type=positive_float, metavar="D", help="horizon in days")
+    p.add_argument("--runs", type=positive_int, metavar="R", help="replications")
+    p.add_argument("--seed", type=nonnegative_int, metavar="X", help="master seed")
+    p.add_argument("--workers", type=positive_int, metavar="W",
                    help="processes (default: one per core, at most one per run)")
     p.add_argument("--json", metavar="OUT", help="also write the full forecast as JSON to OUT")
 
@@ -32,33 +33,6 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("simulate", help="forecast a rule file on a synthetic population")
     p.add_argument("file", metavar="FILE")
     add_common(p)
-
-
-def _positive_int(text: str) -> int:
-    value = _nonnegative_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return value
-
-
-def _nonnegative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return value
 
 
 class ProgressBar:
