@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import FrozenInstanceError, asdict, dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 ACTION_KINDS = ("send", "task", "suppressed", "enrolled", "exited", "mql", "sql", "handoff",
@@ -35,35 +36,80 @@ class Event:
     props: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
-    """What the outside world must do or know. Field order is the JSON key order."""
+ACTION_FIELDS = ("lead", "at", "action", "content", "channel", "sequence", "step", "arm", "reason",
+                 "due", "rule", "late", "program")
+
+
+class Action(tuple):
+    """What the outside world must do or know. Field order is the JSON key order.
+
+    Immutable, compared and hashed by its fields, like a frozen dataclass of these fields (equal
+    only to another Action); kept as a tuple so the engine builds one without a Python-level
+    `__init__` (`Action.of`), since it writes one per send, enrolment, exit and flag."""
+
+    __slots__ = ()
+    __match_args__ = ACTION_FIELDS
 
     lead: str
     at: float
     action: str
-    content: str | None = None
-    channel: str | None = None
-    sequence: str | None = None
-    step: int | None = None
-    arm: int | None = None
-    reason: str | None = None
-    due: float | None = None
-    rule: str | None = None
-    late: bool | None = None
-    program: str | None = None
+    content: str | None
+    channel: str | None
+    sequence: str | None
+    step: int | None
+    arm: int | None
+    reason: str | None
+    due: float | None
+    rule: str | None
+    late: bool | None
+    program: str | None
+
+    def __new__(cls, lead: str, at: float, action: str, content: str | None = None,
+                channel: str | None = None, sequence: str | None = None, step: int | None = None,
+                arm: int | None = None, reason: str | None = None, due: float | None = None,
+                rule: str | None = None, late: bool | None = None,
+                program: str | None = None) -> Action:
+        return tuple.__new__(cls, (lead, at, action, content, channel, sequence, step, arm,
+                                   reason, due, rule, late, program))
+
+    def __eq__(self, other: object) -> bool:  # not equal to a plain tuple of the same values
+        return other.__class__ is self.__class__ and tuple.__eq__(self, other)  # type: ignore
+
+    def __ne__(self, other: object) -> bool:
+        return other.__class__ is not self.__class__ or tuple.__ne__(self, other)  # type: ignore
+
+    __hash__ = tuple.__hash__  # as a frozen dataclass: the hash of the tuple of fields
+
+    def __lt__(self, other: object) -> bool:
+        return NotImplemented
+
+    __le__ = __gt__ = __ge__ = __lt__  # unordered, as a dataclass without order=True
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __getnewargs__(self) -> tuple:  # pickling calls Action(*fields)
+        return tuple(self)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{f}={v!r}" for f, v in zip(ACTION_FIELDS, self, strict=True))
+        return f"Action({inner})"
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {}
-        for f in _ACTION_FIELDS:
-            value = getattr(self, f)
+        for f, value in zip(ACTION_FIELDS, self, strict=True):
             if value is None:
                 continue
             out[f] = fmt_time(value) if f in ("at", "due") else value
         return out
 
 
-_ACTION_FIELDS = tuple(f.name for f in fields(Action))
+for _i, _name in enumerate(ACTION_FIELDS):
+    setattr(Action, _name, property(itemgetter(_i), doc=f"Field {_name}."))
+del _i, _name
 
 
 class TraceEntry(NamedTuple):

@@ -12,6 +12,7 @@ from engine.model import Action, TraceEntry
 from engine.state import EMPTY_MAP, EMPTY_SET, put
 
 _entry = tuple.__new__  # a TraceEntry without the Python-level __new__ of NamedTuple
+_new = tuple.__new__  # an Action without its Python-level __new__ (fields in ACTION_FIELDS order)
 
 
 class RoundMixin:
@@ -23,9 +24,13 @@ class RoundMixin:
 
     # ------------------------------------------------------------ helpers
 
-    def _act(self, out: list[Action], L: Any, t: float, kind: str, cp: Any, **kw: Any) -> None:
-        out.append(Action(L.id, t, kind, late=self._late,
-                          program=cp.path if self.multi else None, **kw))
+    def _act(self, out: list[Action], L: Any, t: float, kind: str, cp: Any,
+             content: str | None = None, channel: str | None = None,
+             sequence: str | None = None, step: int | None = None, arm: int | None = None,
+             reason: str | None = None, due: float | None = None,
+             rule: str | None = None) -> None:
+        out.append(_new(Action, (L.id, t, kind, content, channel, sequence, step, arm, reason,
+                                 due, rule, self._late, cp.path if self.multi else None)))
 
     def _tr(self, L: Any, t: float, kind: str, message: str, rule: str | None = None) -> None:
         L.trace.append(_entry(TraceEntry, (t, kind, message, rule)))
