@@ -26,6 +26,7 @@ LEAD_MASK = (1 << LEAD_BITS) - 1
 SEQ_MASK = (1 << SEQ_BITS) - 1
 MAX_LEADS = 1 << LEAD_BITS
 MAX_AUX = 1 << AUX_BITS
+RESPOND, OWN, CONVERT, EVENT = range(4)  # the kinds of entry (see simulator/handlers.py)
 
 
 def entry(t: int, seq: int, i: int, aux: int, kind: int) -> int:

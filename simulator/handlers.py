@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.agenda import AUX_MASK, AUX_SHIFT, LEAD_MASK, LEAD_SHIFT
+from simulator.agenda import (
+    AUX_MASK,
+    AUX_SHIFT,
+    CONVERT,
+    EVENT,
+    LEAD_MASK,
+    LEAD_SHIFT,
+)
 
 if TYPE_CHECKING:
     from simulator.model import Model
 
-RESPOND, OWN, CONVERT, EVENT = range(4)
 CLICK, VISIT, SALES, BACKGROUND = range(4)  # what made a lead buy (`aux` of a CONVERT entry)
 SOURCES = ("click", "visit", "sales", "background")
 
@@ -26,9 +32,7 @@ def arrive(m: Model, t: float, i: int) -> None:
     push = m.agenda.push
     for at, type_, props in m.organic.arrival_events(i, s):
         push(at, EVENT, i, 0, (type_, props))
-    nxt = m.organic.plan(i, s)
-    if nxt is not None:
-        push(nxt[0], OWN, i, nxt[1])
+    m.organic.plan_next(i, s, m.agenda)
 
 
 def event(m: Model, t: float, s: int, key: int) -> None:
@@ -42,9 +46,7 @@ def respond(m: Model, t: float, s: int, key: int) -> None:
     kind = r.type
     if (kind == "clicked" or kind == "replied") and m.behaviour.engaged(i, r.gain) \
             and not m.customer[i]:  # the lead's own stream runs at the new readiness from now on
-        nxt = m.organic.plan(i, s)  # (the entry planned before is now stale)
-        if nxt is not None:
-            m.agenda.push(nxt[0], OWN, i, nxt[1])
+        m.organic.plan_next(i, s, m.agenda)  # (the entry planned before is now stale)
     m.metrics.response(t, kind, r.props.get("channel", ""), r.origin)
     m.ingest(i, t, kind, r.props)
     if kind == "clicked" and not m.customer[i] and m.behaviour.visit_converts(r.conv_u, i):
@@ -56,7 +58,7 @@ def own(m: Model, t: float, s: int, key: int) -> None:
     i = (key >> LEAD_SHIFT) & LEAD_MASK
     k = (key >> AUX_SHIFT) & AUX_MASK
     organic = m.organic
-    if m.customer[i] or organic.planned[i] != k:
+    if organic.planned[i] != k or m.customer[i]:
         return
     kind = organic.take(i, k)
     if kind.spec is None:
@@ -69,9 +71,7 @@ def own(m: Model, t: float, s: int, key: int) -> None:
     m.ingest(i, t, kind.event, props)
     if kind.visit and u_convert < m.behaviour.visit_chance(i):
         m.agenda.push(s + 60, CONVERT, i, VISIT)
-    nxt = organic.plan(i, s)
-    if nxt is not None:
-        m.agenda.push(nxt[0], OWN, i, nxt[1])
+    organic.plan_next(i, s, m.agenda)
 
 
 def convert(m: Model, t: float, s: int, key: int, source: int = -1) -> None:

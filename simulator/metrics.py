@@ -16,6 +16,8 @@ import numpy as np
 from dsl.ir import If, Program, Split
 from simulator.population import DAY
 
+_RESPONSES = {"opened": "opens", "clicked": "clicks", "replied": "replies",
+              "unsubscribed": "unsubscribes", "bounced": "bounces"}
 WEEKLY = ("arrivals", "touches", "opens", "clicks", "mql", "sql", "customers", "unsubscribes",
           "revenue", "cost")
 
@@ -129,10 +131,11 @@ class RunMetrics:
             self.count[kind] += 1
 
     def _send(self, i: int, a: object) -> None:
-        cost = self.cost_of.get(a.content, 0.0)
-        keys = self.send_keys.get(a.channel)
+        content, channel, sequence = a.content, a.channel, a.sequence
+        cost = self.cost_of.get(content, 0.0)
+        keys = self.send_keys.get(channel)
         if keys is None:
-            keys = self.send_keys[a.channel] = (f"touches.{a.channel}", f"cost.{a.channel}")
+            keys = self.send_keys[channel] = (f"touches.{channel}", f"cost.{channel}")
         count = self.count
         count[keys[0]] += 1
         count[keys[1]] += cost
@@ -142,13 +145,17 @@ class RunMetrics:
         if 0 <= w < self.weeks:
             self.weekly["touches"][w] += 1.0
             self.weekly["cost"][w] += cost
-        if a.sequence is not None:
-            self._step(a, "reached")
-            self._step(a, "sent")
+        if sequence is not None:
+            key = (sequence, a.step or 0)
+            funnel = self.funnel[key]
+            funnel["reached"] += 1
+            funnel["sent"] += 1
+            if key not in self.step_content:
+                self.step_content[key] = content
             if a.arm is not None:
-                split = self.split_of.get((a.sequence, a.step or 0), a.step or 0)
-                self.arms[(a.sequence, split, a.arm)][i] = 1
-                self.step_content.setdefault((a.sequence, f"{split}.arm{a.arm}"), a.content)
+                split = self.split_of.get(key, key[1])
+                self.arms[(sequence, split, a.arm)][i] = 1
+                self.step_content.setdefault((sequence, f"{split}.arm{a.arm}"), content)
 
     def _step(self, a: object, what: str) -> None:
         key = (a.sequence, a.step or 0)
@@ -168,9 +175,7 @@ class RunMetrics:
             self._week(t, "customers" if what == "customer" else what)
 
     def response(self, t: float, kind: str, channel: str, origin: tuple[str, int] | None) -> None:
-        names = {"opened": "opens", "clicked": "clicks", "replied": "replies",
-                 "unsubscribed": "unsubscribes", "bounced": "bounces"}
-        name = names.get(kind)
+        name = _RESPONSES.get(kind)
         if name is None:
             return
         self.count[name] += 1

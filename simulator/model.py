@@ -30,7 +30,7 @@ import simpy
 from dsl.ir import Program
 from engine import Action, Engine, Event, Lead
 from simulator import handlers
-from simulator.agenda import MAX_LEADS, T_SHIFT, Agenda
+from simulator.agenda import CONVERT, MAX_LEADS, RESPOND, T_SHIFT, Agenda
 from simulator.behaviour import BehaviourModel
 from simulator.metrics import RunMetrics
 from simulator.organic import OrganicModel
@@ -110,7 +110,7 @@ class Model:
 
     def _from_sales(self, t: float, i: int, payload: object) -> None:
         """A sales outcome at t: queue it, and wake the scheduler if it sleeps past t."""
-        self.agenda.push(math.ceil(t - self.start), handlers.CONVERT, i, handlers.SALES)
+        self.agenda.push(math.ceil(t - self.start), CONVERT, i, handlers.SALES)
         if self.sleeping_until is not None and t < self.sleeping_until:
             self.sleeping_until = None
             self.process.interrupt()
@@ -134,7 +134,8 @@ class Model:
     def _scheduler(self, progress: Callable[[float], None] | None):
         env, start, end = self.env, self.start, self.end
         heap, arrivals, n = self.agenda.heap, self.arrivals, len(self.arrivals)
-        next_due = self.engine.next_due
+        next_due, advance, handle = self.engine.next_due, self.engine.advance, self.handle
+        dispatch, arrive = handlers.DISPATCH, handlers.arrive
         last_report = start
         while True:
             # the next instant: the earliest synthetic event (an arrival first) or engine timer
@@ -151,8 +152,6 @@ class Model:
             target = t if t <= end else end + 1
             if target > env.now:
                 self.wakeups += 1
-                if not self.wakeups & 1023:
-                    self.engine.pop_changed()  # nobody saves state here: keep that set small
                 self.sleeping_until = target
                 try:
                     yield env.timeout(target - env.now)
@@ -162,26 +161,19 @@ class Model:
                     self.sleeping_until = None
             if t > end:
                 return
-            if is_event:
-                self._events_at(t)
+            if is_event:  # every arrival at t (first, in lead order), then every other event
+                while self.arrived < n and arrivals[self.arrived] == t:
+                    arrive(self, t, self.arrived)
+                s = round(t - start)
+                limit = (s + 1) << T_SHIFT
+                while heap and heap[0] < limit:
+                    key = heappop(heap)
+                    dispatch[key & 7](self, t, s, key)
             else:
-                self.handle(self.engine.advance(t), t)
+                handle(advance(t), t)
             if progress is not None and t - last_report >= DAY:
                 last_report = t
                 progress((t - start) / (end - start))
-
-    def _events_at(self, t: float) -> None:
-        """Every arrival at t (first, in lead order), then every other event at t."""
-        arrivals = self.arrivals
-        while self.arrived < len(arrivals) and arrivals[self.arrived] == t:
-            handlers.arrive(self, t, self.arrived)
-        heap = self.agenda.heap
-        s = round(t - self.start)
-        limit = (s + 1) << T_SHIFT
-        dispatch = handlers.DISPATCH
-        while heap and heap[0] < limit:
-            key = heappop(heap)
-            dispatch[key & 7](self, t, s, key)
 
     # ------------------------------------------------------------------ engine I/O
 
@@ -207,7 +199,7 @@ class Model:
         origin = (a.sequence, a.step or 0) if a.sequence is not None else None
         push = self.agenda.push
         for r in self.behaviour.touch(i, a.at - self.start, a.content, stage, origin):
-            push(r.at, handlers.RESPOND, i, 0, r)
+            push(r.at, RESPOND, i, 0, r)
 
     def _stage(self, lead_id: str, now: float) -> str:
         """The lead's current stage. `engine.view` computes every score and segment too, so read

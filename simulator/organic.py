@@ -25,6 +25,7 @@ import math
 from array import array
 from collections.abc import Callable
 
+from simulator.agenda import OWN, Agenda
 from simulator.population import DAY
 from simulator.scenario import ArrivalEvent, OrganicEvent, Scenario
 from simulator.streams import Streams
@@ -112,15 +113,23 @@ class OrganicModel:
             self.planned[i] = -1
             return None
         x = u_kind * total
-        kinds = self.kinds[p]
         j = 0
-        for j, kind in enumerate(kinds):  # noqa: B007 (the last kind takes any rounding rest)
+        for kind in self.kinds[p]:
             x -= kind.a + kind.b * r
             if x < 0:
                 break
+            j += 1
+        else:
+            j -= 1  # the last kind takes any rounding rest
         self.planned[i] = k
         self.planned_kind[i] = j
         return at, k
+
+    def plan_next(self, i: int, now: int, agenda: Agenda) -> None:
+        """Plan lead i's next own event (see `plan`) and put it on the agenda."""
+        nxt = self.plan(i, now)
+        if nxt is not None:
+            agenda.push(nxt[0], OWN, i, nxt[1])
 
     def take(self, i: int, k: int) -> Kind:
         """The planned draw k of lead i falls due: what the lead does."""
