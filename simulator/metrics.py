@@ -81,6 +81,8 @@ class RunMetrics:
         self.sequences = [s.name for s in program.sequences]
         self.split_of = split_steps(program)
         self.count: dict[str, float] = defaultdict(float)
+        # counters named by parts (sequence, reason), joined into `count` names by `result()`
+        self.tally: dict[tuple[str, ...], int] = defaultdict(int)
         self.weekly = {k: [0.0] * self.weeks for k in WEEKLY}
         self.arrived: dict[int, float] | None = None  # set by the model: lead -> arrival
         self.reached: dict[str, dict[int, float]] = {"mql": {}, "sql": {}, "customer": {}}
@@ -105,6 +107,13 @@ class RunMetrics:
         kind = a.action
         if kind == "send":
             self._send(i, a)
+        elif kind == "enrolled":
+            self.enrolled[a.sequence][i] = 1
+            self.tally[("seq", a.sequence, "entered")] += 1
+            if a.reason == "holdout":
+                self.holdout[a.sequence][i] = 1
+        elif kind == "exited":
+            self.tally[("seq", a.sequence, "exited", a.reason)] += 1
         elif kind == "task":
             cost = self.cost_of.get(a.content, 0.0)
             self.count["tasks"] += 1
@@ -112,19 +121,12 @@ class RunMetrics:
             self.count["cost"] += cost
             self._week(a.at, "cost", cost)
         elif kind == "suppressed":
-            self.count[f"suppressed.{a.reason}"] += 1
+            self.tally[("suppressed", a.reason)] += 1
             if a.sequence is not None:
                 self._step(a, "reached")
                 self._step(a, f"suppressed_{a.reason}")
                 if a.reason == "holdout":
                     self.holdout[a.sequence][i] = 1
-        elif kind == "enrolled":
-            self.enrolled[a.sequence][i] = 1
-            self.count[f"seq.{a.sequence}.entered"] += 1
-            if a.reason == "holdout":
-                self.holdout[a.sequence][i] = 1
-        elif kind == "exited":
-            self.count[f"seq.{a.sequence}.exited.{a.reason}"] += 1
         elif kind in ("mql", "sql"):
             self._reach(kind, i, a.at)
         elif kind in ("handoff", "sunset"):
@@ -237,6 +239,9 @@ class RunMetrics:
                 out[f"arm.{seq}.{step}.{arm}.lift"] = self._rate(mask) - self._rate(first)
 
     def result(self, sales: dict[str, float]) -> dict[str, object]:
+        for parts, n in self.tally.items():
+            self.count[".".join(map(str, parts))] += n
+        self.tally.clear()
         out: dict[str, float] = dict(sorted(self.count.items()))
         leads = self.count["leads"]
         for what in ("mql", "sql", "customers"):
