@@ -133,12 +133,15 @@ class Model:
 
     def _scheduler(self, progress: Callable[[float], None] | None):
         env, start, end = self.env, self.start, self.end
-        heap, arrivals, n = self.agenda.heap, self.arrivals, len(self.arrivals)
+        agenda, arrivals, n = self.agenda, self.arrivals, len(self.arrivals)
+        heap = agenda.heap
         next_due, advance, handle = self.engine.next_due, self.engine.advance, self.handle
         dispatch, arrive = handlers.DISPATCH, handlers.arrive
         last_report = start
         while True:
             # the next instant: the earliest synthetic event (an arrival first) or engine timer
+            if not heap:
+                agenda.refill()
             t = start + (heap[0] >> T_SHIFT) if heap else INF
             if self.arrived < n and arrivals[self.arrived] <= t:
                 t = arrivals[self.arrived]
@@ -165,6 +168,7 @@ class Model:
                 while self.arrived < n and arrivals[self.arrived] == t:
                     arrive(self, t, self.arrived)
                 s = round(t - start)
+                agenda.upto(s)  # t may be an arrival's, in a bucket not yet reached
                 limit = (s + 1) << T_SHIFT
                 while heap and heap[0] < limit:
                     key = heappop(heap)
