@@ -11,6 +11,9 @@ process, one timeout per wake-up). For the first size also the simulator alone: 
 again with every engine call answered from a recording of the first (same calls, same order), so
 its CPU time is the simulator's and SimPy's, with no engine work and no timing wrappers. Then the
 time ratio 1M / 100k. Targets (issue 4): <= 10 s per 100k run, <= 2 KB per lead, ratio <= 12x.
+Then, for the first size, the wall seconds per replication when 4 of them run on 2 worker
+processes, as `nurture simulate --runs 4 --workers 2` runs them: what a forecast of several runs
+costs per run on this 2-core machine (one replication itself uses one core).
 Each size runs in its own process so memory figures do not mix.
 """
 
@@ -194,6 +197,20 @@ def _stages(model) -> list[object]:
     return out
 
 
+def pooled(leads: int, days: float, runs: int = 4, workers: int = 2) -> dict[str, float]:
+    """Wall seconds per replication when `runs` of them share `workers` processes, as
+    `nurture simulate --runs R --workers W` runs them (the process pool included)."""
+    from simulator.runner import run_many
+
+    program, scenario = _setup(leads, days)
+    t0 = time.perf_counter()
+    results = run_many([program], [scenario], runs, workers)
+    seconds = time.perf_counter() - t0
+    assert len(results[0]) == runs
+    return {"leads": leads, "runs": runs, "workers": workers, "seconds": seconds,
+            "seconds_per_run": seconds / runs}
+
+
 def breakdown(leads: int, days: float) -> dict[str, float]:
     """Bytes per lead still allocated after a run, by layer (tracemalloc; slow, so small)."""
     import tracemalloc
@@ -235,9 +252,10 @@ def main() -> int:
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--alone", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--mem", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--pooled", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--days", type=float, default=90.0, help="horizon (default 90)")
     args = parser.parse_args()
-    for flag, fn in (("one", one), ("alone", alone), ("mem", breakdown)):
+    for flag, fn in (("one", one), ("alone", alone), ("mem", breakdown), ("pooled", pooled)):
         if getattr(args, flag) is not None:
             print(json.dumps(fn(getattr(args, flag), args.days)))
             return 0
@@ -248,6 +266,10 @@ def main() -> int:
     sim = measure("--alone", size, args.days)
     print(f"{'':>17}simulator + SimPy alone (engine answers replayed): "
           f"{sim['cpu_seconds']:.1f} s CPU", flush=True)
+    pool = measure("--pooled", size, args.days)
+    print(f"{'':>17}{pool['runs']} replications on {pool['workers']} worker processes "
+          f"(as `nurture simulate --runs {pool['runs']} --workers {pool['workers']}`): "
+          f"{pool['seconds']:.1f} s wall, {pool['seconds_per_run']:.1f} s per run", flush=True)
     layers = measure("--mem", 5000, args.days)
     print(f"{'':>17}memory held after a 5k-lead run, per lead (tracemalloc): " + ", ".join(
         f"{k} {v / 1024:.2f} KB" for k, v in layers.items()), flush=True)
