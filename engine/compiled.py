@@ -19,12 +19,13 @@ class Instr:
     """One flattened sequence instruction; `step` is the 1-based step number (None for jumps)."""
 
     __slots__ = ("op", "step", "line", "content", "channel", "cond", "dur", "target", "arms",
-                 "arm")
+                 "arm", "rule")
 
-    def __init__(self, op: str, step: int | None, line: int) -> None:
+    def __init__(self, op: str, step: int | None, line: int, rule: str | None = None) -> None:
         self.op = op
         self.step = step
         self.line = line
+        self.rule = rule  # `file:line` of the step
         self.content: str | None = None
         self.channel: str | None = None
         self.cond: Cond | None = None
@@ -243,7 +244,7 @@ class CompiledProgram:
         out = sc.instrs
         for s in steps:
             counter[0] += 1
-            ins = Instr(s.kind, counter[0], s.span.line)
+            ins = Instr(s.kind, counter[0], s.span.line, self.rule(s.span.line))
             out.append(ins)
             if isinstance(s, ir.Send):
                 ins.content, ins.channel, ins.arm = s.content, self.contents.get(s.content), arm

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.model import Action
 from engine.policy import limit_earliest, quiet_next, stable_fraction
 from engine.state import Enrolment, put, shared
+
+_new = tuple.__new__  # an Action without its Python-level __new__ (fields in ACTION_FIELDS order)
 
 
 class SequenceMixin:
     """Methods of Engine that move leads through sequences."""
 
     seed: int
+    multi: bool
+    _late: bool | None
 
     # ------------------------------------------------------------ exits
 
@@ -52,10 +57,10 @@ class SequenceMixin:
             why = "sunset" if reason == "sunset" else "exit"
             self._act(out, L, t, "suppressed", cp, content=ins.content, channel=ins.channel,
                       sequence=sc.name, step=ins.step, arm=ins.arm, reason=why,
-                      rule=cp.rule(ins.line))
+                      rule=ins.rule)
             if L.trace is not None:
                 self._tr(L, t, "suppressed", f"postponed {ins.content} dropped: {why}",
-                         cp.rule(ins.line))
+                         ins.rule)
         P.enr[sc.index] = None
         P.n_enr -= 1
         if not P.n_enr:
@@ -122,7 +127,7 @@ class SequenceMixin:
                     continue
                 if L.trace is not None:
                     self._tr(L, t, "step", f"{sc.name} step {ins.step}: wait over, condition "
-                             "holds", cp.rule(ins.line))
+                             "holds", ins.rule)
                 enr.pc += 1
                 enr.mode = "run"
                 enr.tok = 0
@@ -135,55 +140,60 @@ class SequenceMixin:
     def _run_steps(self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, t: float,
                    out: list) -> None:
         instrs = sc.instrs
+        n = len(instrs)
+        exit_fn = sc.exit
         while True:
-            if enr.pc >= len(instrs):
+            pc = enr.pc
+            if pc >= n:
                 self._exit(cp, sc, L, P, t, "completed", sc.rule, out)
                 return
-            ins = instrs[enr.pc]
+            ins = instrs[pc]
             op = ins.op
             if op == "jump":
                 enr.pc = ins.target
                 continue
-            why = self._exit_reason(cp, sc, L, P, t)
-            if why is not None:
-                self._exit(cp, sc, L, P, t, why[0], why[1], out)
+            if L.sunset or L.unsub_all or (exit_fn is not None and exit_fn(L, P, t)):
+                why = self._exit_reason(cp, sc, L, P, t)  # the reason, in its order of precedence
+                self._exit(cp, sc, L, P, t, why[0], why[1], out)  # type: ignore[index]
                 return
             if op == "send":
                 if not self._send(cp, sc, L, P, enr, ins, t, out):
                     return
-                enr.pc += 1
+                enr.pc = pc + 1
             elif op == "wait":
-                enr.pc += 1
+                enr.pc = pc + 1
                 self._schedule(cp, sc, L, enr, "wait", t + ins.dur, t + ins.dur)
                 if L.trace is not None:
-                    self._tr(L, t, "step", f"{sc.name} step {ins.step}: wait", cp.rule(ins.line))
+                    self._tr(L, t, "step", f"{sc.name} step {ins.step}: wait", ins.rule)
                 return
             elif op == "until":
                 enr.wstart = L.n_arr
                 if ins.cond(L, P, t, enr.wstart):
-                    enr.pc += 1
+                    enr.pc = pc + 1
                     continue
                 self._schedule(cp, sc, L, enr, "until", t + ins.dur, t + ins.dur)
                 self._rewake = True
                 if L.trace is not None:
-                    self._tr(L, t, "step", f"{sc.name} step {ins.step}: wait until",
-                             cp.rule(ins.line))
+                    self._tr(L, t, "step", f"{sc.name} step {ins.step}: wait until", ins.rule)
                 return
             elif op == "if":
                 holds = ins.cond(L, P, t)
-                enr.pc = enr.pc + 1 if holds else ins.target
+                enr.pc = pc + 1 if holds else ins.target
                 if L.trace is not None:
                     self._tr(L, t, "step", f"{sc.name} step {ins.step}: if "
-                             f"{'true' if holds else 'false'}", cp.rule(ins.line))
+                             f"{'true' if holds else 'false'}", ins.rule)
             else:  # split
-                u = stable_fraction(self.seed, sc.name, str(ins.step), L.id)
-                for cum, target, arm in ins.arms:
-                    if u < cum:
-                        enr.pc = target
-                        if L.trace is not None:
-                            self._tr(L, t, "step", f"{sc.name} step {ins.step}: split arm {arm}",
-                                     cp.rule(ins.line))
-                        break
+                self._split(sc, L, enr, ins, t)
+
+    def _split(self, sc: Any, L: Any, enr: Any, ins: Any, t: float) -> None:
+        u = stable_fraction(self.seed, sc.name, str(ins.step), L.id)
+        for cum, target, arm in ins.arms:
+            if u < cum:
+                enr.pc = target
+                if L.trace is not None:
+                    self._tr(L, t, "step", f"{sc.name} step {ins.step}: split arm {arm}",
+                             ins.rule)
+                break
 
     def _schedule(self, cp: Any, sc: Any, L: Any, enr: Any, mode: str, due: float,
                   orig: float) -> None:
@@ -195,7 +205,7 @@ class SequenceMixin:
     def _send(self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, ins: Any, t: float,
               out: list) -> bool:
         """Carries out a send step; False when it was postponed."""
-        rule = cp.rule(ins.line)
+        rule = ins.rule
         if ins.cond is not None and not ins.cond(L, P, t):
             if L.trace is not None:
                 self._tr(L, t, "step", f"{sc.name} step {ins.step}: {ins.content} skipped "
@@ -208,14 +218,16 @@ class SequenceMixin:
                       sequence=sc.name, step=ins.step, arm=ins.arm, due=t, rule=rule)
             enr.mode = "run"
             return True
-        reason = self._suppression(L, enr, channel)
-        if reason is not None:
-            self._act(out, L, t, "suppressed", cp, content=ins.content, channel=channel,
-                      sequence=sc.name, step=ins.step, arm=ins.arm, reason=reason, rule=rule)
-            if L.trace is not None:
-                self._tr(L, t, "suppressed", f"{ins.content} suppressed ({reason})", rule)
-            enr.mode = "run"
-            return True
+        if enr.holdout or L.unsub_all or L.unsub_ch or L.bounced:
+            reason = self._suppression(L, enr, channel)
+            if reason is not None:
+                self._act(out, L, t, "suppressed", cp, content=ins.content, channel=channel,
+                          sequence=sc.name, step=ins.step, arm=ins.arm, reason=reason,
+                          rule=rule)
+                if L.trace is not None:
+                    self._tr(L, t, "suppressed", f"{ins.content} suppressed ({reason})", rule)
+                enr.mode = "run"
+                return True
         at = self._earliest(cp, sc, L, P, t)
         if at > t:
             orig = enr.orig if enr.mode == "send" else t
@@ -223,25 +235,31 @@ class SequenceMixin:
             if L.trace is not None:
                 self._tr(L, t, "postponed", f"{ins.content} postponed by policy", rule)
             return False
-        self._act(out, L, t, "send", cp, content=ins.content, channel=channel,
-                  sequence=sc.name, step=ins.step, arm=ins.arm, rule=rule)
-        if L.touches:
-            L.touches.append(t)
-        else:
-            L.touches = [t]
-        if P.seqtouch[sc.index]:
-            P.seqtouch[sc.index].append(t)
-        else:
-            if P.seqtouch.__class__ is tuple:
-                P.seqtouch = list(P.seqtouch)
-            P.seqtouch[sc.index] = [t]
-        if len(L.touches) > 64:
-            self._prune_touches(L, P, t)
+        out.append(_new(Action, (L.id, t, "send", ins.content, channel, sc.name, ins.step,
+                                 ins.arm, None, None, rule, self._late,
+                                 cp.path if self.multi else None)))
+        self._touched(sc, L, P, t)
         if L.trace is not None:
             self._tr(L, t, "send", f"{sc.name} step {ins.step}: sent {ins.content} "
                      f"by {channel}", rule)
         enr.mode = "run"
         return True
+
+    def _touched(self, sc: Any, L: Any, P: Any, t: float) -> None:
+        """A send at `t`: kept for the policy and sequence limits."""
+        if L.touches:
+            L.touches.append(t)
+        else:
+            L.touches = [t]
+        seqtouch = P.seqtouch
+        if seqtouch[sc.index]:
+            seqtouch[sc.index].append(t)
+        else:
+            if seqtouch.__class__ is tuple:
+                P.seqtouch = seqtouch = list(seqtouch)
+            seqtouch[sc.index] = [t]
+        if len(L.touches) > 64:
+            self._prune_touches(L, P, t)
 
     @staticmethod
     def _suppression(L: Any, enr: Any, channel: str | None) -> str | None:
@@ -253,16 +271,20 @@ class SequenceMixin:
             return "bounced"
         return None
 
-    def _earliest(self, cp: Any, sc: Any, L: Any, P: Any, t: float) -> float:
+    @staticmethod
+    def _earliest(cp: Any, sc: Any, L: Any, P: Any, t: float) -> float:
         at = t
+        limit, slimit, quiet = cp.limit, sc.limit, cp.quiet
         for _ in range(8):
             start = at
-            if cp.limit is not None:  # the policy limit counts the lead's touches from every file
-                at = max(at, limit_earliest(L.touches, cp.limit[0], cp.limit[1], at))
-            if sc.limit is not None:
-                at = max(at, limit_earliest(P.seqtouch[sc.index], sc.limit[0], sc.limit[1], at))
-            if cp.quiet is not None:
-                at = quiet_next(at, cp.quiet[0], cp.quiet[1], L.tz)
+            # the policy limit counts the lead's touches from every file; a limit of n cannot
+            # bind while fewer than n touches are kept
+            if limit is not None and len(L.touches) >= limit[0]:
+                at = max(at, limit_earliest(L.touches, limit[0], limit[1], at))
+            if slimit is not None and len(P.seqtouch[sc.index]) >= slimit[0]:
+                at = max(at, limit_earliest(P.seqtouch[sc.index], slimit[0], slimit[1], at))
+            if quiet is not None:
+                at = quiet_next(at, quiet[0], quiet[1], L.tz)
             if at == start:
                 break
         return at
