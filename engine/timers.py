@@ -71,9 +71,20 @@ class TimerMixin:
 
     def next_due(self) -> float | None:
         heap = self.heap
-        while heap and not self._live(heap[0]):
+        leads = self.leads
+        while heap:
+            entry = heap[0]
+            L = leads.get(entry[4])  # _live, inline (called once per scheduler wake-up)
+            if L is not None:
+                if entry[2] < 0:
+                    if L.wtok == entry[5]:
+                        return entry[0]
+                else:
+                    enr = L.progs[entry[2]].enr[entry[3]]
+                    if enr is not None and enr.tok == entry[5]:
+                        return entry[0]
             heapq.heappop(heap)
-        return heap[0][0] if heap else None
+        return None
 
     def advance(self, now: float) -> list[Action]:
         out: list[Action] = []
@@ -82,36 +93,45 @@ class TimerMixin:
 
     def _run_due(self, now: float, out: list[Action], strict: bool) -> None:
         heap = self.heap
+        leads = self.leads
+        pop = heapq.heappop
         while heap:
             entry = heap[0]
             if entry[0] > now or (strict and entry[0] >= now):
                 return
-            heapq.heappop(heap)
-            if self._live(entry):
-                self._fire(entry, out)
+            pop(heap)
+            L = leads.get(entry[4])  # _live, inline
+            if L is None:
+                continue
+            if entry[2] < 0:
+                if L.wtok == entry[5]:
+                    self._fire_wake(L, entry[0], out)
+            else:
+                enr = L.progs[entry[2]].enr[entry[3]]
+                if enr is not None and enr.tok == entry[5]:
+                    self._fire_step(L, entry[2], entry[3], enr, entry[0], out)
 
-    def _fire(self, entry: tuple, out: list[Action]) -> None:
-        t, _, pidx, sidx, lead_id, _ = entry
-        L = self.leads[lead_id]
+    def _fire_wake(self, L: LeadState, t: float, out: list[Action]) -> None:
         if self._changed is not None:
-            self._changed.add(lead_id)
-        if pidx < 0:
-            L.wake = None
-            L.wtok = 0
-            self._round(L, t, out, None, t, {})
-            self._rewake = False
-            self._wake_full(L, t)
-            return
+            self._changed.add(L.id)
+        L.wake = None
+        L.wtok = 0
+        self._round(L, t, out, None, t, {})
+        self._rewake = False
+        self._wake_full(L, t)
+
+    def _fire_step(self, L: LeadState, pidx: int, sidx: int, enr: Any, t: float,
+                   out: list[Action]) -> None:
+        if self._changed is not None:
+            self._changed.add(L.id)
         cp = self.progs[pidx]
-        P = L.progs[pidx]
-        enr = P.enr[sidx]
         sc = cp.sequences[sidx]
         enr.tok = 0
         if enr.mode == "until":
             enr.pc += 1
             if L.trace is not None:
                 self._tr(L, t, "step", f"{sc.name}: wait over (timeout)")
-        self._run_steps(cp, sc, L, P, enr, t, out)
+        self._run_steps(cp, sc, L, L.progs[pidx], enr, t, out)
         if self._rewake:
             self._rewake = False
             self._wake_full(L, t)
