@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from bisect import bisect_right
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -57,6 +58,12 @@ def quiet_next(at: float, start: int, end: int, tz: ZoneInfo | None) -> float:
         day = at - (at % 86400.0)
         end_at = day + end * 60.0
         return end_at if end_at > at else end_at + 86400.0
+    fast = _quiet_fast(at, start, end, tz)
+    return fast if fast is not None else quiet_by_datetime(at, start, end, tz)
+
+
+def quiet_by_datetime(at: float, start: int, end: int, tz: ZoneInfo) -> float:
+    """`quiet_next` in a time zone through `datetime` (the reference; used near offset changes)."""
     for _ in range(3):  # a daylight-saving gap can land inside quiet hours once more
         local = datetime.fromtimestamp(at, tz)
         minute = local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
@@ -66,3 +73,49 @@ def quiet_next(at: float, start: int, end: int, tz: ZoneInfo | None) -> float:
         wall = datetime.combine(day, time(end // 60, end % 60), tzinfo=tz)
         at = max(wall.astimezone(UTC).timestamp(), at)
     return at
+
+
+_OFFSETS: dict[ZoneInfo, dict[int, int | None]] = {}
+
+
+def _offset(tz: ZoneInfo, day: int) -> int | None:
+    """The zone's UTC offset in whole seconds, when it is the same at both ends of the UTC days
+    `day - 3` to `day + 4`, else None; cached per zone and day. Zones change offset at most
+    twice a year, months apart, so equal ends mean no change inside (then a wall-clock time in
+    that span is the UTC time less the offset, with no gap or repeated hour)."""
+    days = _OFFSETS.get(tz)
+    if days is None:
+        days = _OFFSETS[tz] = {}
+    elif day in days:
+        return days[day]
+    first = datetime.fromtimestamp((day - 3) * 86400, tz).utcoffset()
+    last = datetime.fromtimestamp((day + 5) * 86400 - 1, tz).utcoffset()
+    off = None
+    if first == last and first is not None and not first.microseconds:
+        off = first.days * 86400 + first.seconds
+    if len(days) > 65536:
+        days.clear()
+    days[day] = off
+    return off
+
+
+def _quiet_fast(at: float, start: int, end: int, tz: ZoneInfo) -> float | None:
+    """`quiet_next` by whole-second arithmetic on a cached offset, giving the very number the
+    datetime route gives (local time from `at` rounded to microseconds, half to even, as
+    `datetime.fromtimestamp` does); None near an offset change (then `datetime` decides). The
+    answer lies within two days after `at`, inside the span `_offset` checked."""
+    secs = math.floor(at)
+    us = round((at - secs) * 1e6)
+    if us >= 1000000:
+        secs += 1
+        us -= 1000000
+    off = _offset(tz, secs // 86400)
+    if off is None:
+        return None
+    local = secs + off
+    sod = local % 86400
+    minute = (sod // 3600) * 60 + (sod % 3600) // 60 + (sod % 60 + us / 1e6) / 60
+    if not _quiet(minute, start, end):
+        return at
+    wall = local - sod + (0 if minute < end else 86400) + end * 60  # local seconds of the end
+    return max(float(wall - off), at)
