@@ -1,8 +1,9 @@
 """`nurture run --migrate`: carry each lead's saved state over to changed rule files.
 
 The database keeps, beside the rules' hashes, their *layout* (per file: score blocks, stages,
-handoff count, and per sequence its flattened steps as (kind, step position)), because the
-engine's snapshot refers to these by position. Migrating a lead's snapshot to the new rules:
+handoff count, and per sequence its flattened steps as (kind, step position), a send step with
+a third item: its content, channel, split arm and rule), because the engine's snapshot refers to
+these by position. Migrating a lead's snapshot to the new rules:
 
 - programs are matched by file path; a new file starts the lead fresh, a file no longer given
   takes its enrolments away (each an `exited` action, reason `rules changed`);
@@ -10,6 +11,10 @@ engine's snapshot refers to these by position. Migrating a lead's snapshot to th
   kind at the same step position (a wait already begun keeps its due time); otherwise, and for a
   sequence that is gone, the lead exits with reason `rules changed`. Last exits, "went through
   once" and `enter when` memory follow the sequence name;
+- a lead that exits while its send is postponed by policy first gets that send recorded as
+  `suppressed` (reason `exit`), as the engine does on any exit: content, channel, step, arm and
+  rule as the old rules had them. A layout written before sends were described in it knows only
+  the sequence and the step: the rest is left out (null), the action still recorded;
 - engagement points follow the score block name; the stage follows its name (else the first
   stage); `mql`/`sql` times and handoffs already done are kept; cap windows and the fit rules'
   memory restart.
@@ -22,7 +27,7 @@ lifecycle flags, exits and enrolments of the new rules.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from engine.model import Action
 from engine.state import ProgState
@@ -44,19 +49,35 @@ def layout(engine: Engine) -> list[dict[str, Any]]:
             "handoffs": len(cp.handoffs),
             "sequences": [
                 {"name": sc.name, "rule": sc.rule,
-                 "steps": [[ins.op, ins.step] for ins in sc.instrs]}
+                 "steps": [_step_layout(cp, ins) for ins in sc.instrs]}
                 for sc in cp.sequences
             ],
         })
     return out
 
 
+def _step_layout(cp: Any, ins: Any) -> list[Any]:
+    """(kind, step position), and for a send what a postponed one would be recorded as."""
+    if ins.op != "send":
+        return [ins.op, ins.step]
+    return [ins.op, ins.step, {"content": ins.content, "channel": ins.channel, "arm": ins.arm,
+                               "rule": cp.rule(ins.line)}]
+
+
+class _Exit(NamedTuple):
+    sequence: str
+    rule: str | None
+    path: str | None  # the old program's file
+    postponed: dict[str, Any] | None  # the send postponed when the lead exits, if any
+
+
 def migrate_snapshot(
     state: dict[str, Any], old: list[dict[str, Any]], engine: Engine, clock: float
 ) -> tuple[dict[str, Any], list[Action]]:
-    """The snapshot rewritten for the engine's programs, and the `exited` actions it implies."""
+    """The snapshot rewritten for the engine's programs, and the actions it implies: per exit,
+    `suppressed` for a postponed send, then `exited`."""
     lead = str(state["id"])
-    exits: list[tuple[str, str | None, str | None]] = []  # sequence, rule, program path
+    exits: list[_Exit] = []
     old_by_path = {o["path"]: (o, pd) for o, pd in zip(old, state["progs"], strict=False)}
     new_progs = []
     for cp in engine.progs:
@@ -69,19 +90,48 @@ def migrate_snapshot(
     for layout_old, pd in old_by_path.values():  # files no longer given
         for seq, enr in zip(layout_old["sequences"], pd["enr"], strict=False):
             if enr is not None:
-                exits.append((seq["name"], seq["rule"], layout_old["path"]))
-    multi = len(engine.progs) > 1
-    actions = [
-        Action(lead, clock, "exited", sequence=name, reason=RULES_CHANGED, rule=rule,
-               program=path if multi else None)
-        for name, rule, path in exits
-    ]
+                exits.append(_Exit(seq["name"], seq["rule"], layout_old["path"],
+                                   _postponed(seq["steps"], enr)))
+    actions, trail = _exit_records(lead, clock, exits, len(engine.progs) > 1)
     new_state = dict(state, progs=new_progs)
     if new_state.get("trace") is not None:
-        new_state["trace"] = list(state["trace"]) + [
-            [clock, "exited", f"left {name} ({RULES_CHANGED})", rule] for name, rule, _ in exits
-        ]
+        new_state["trace"] = list(state["trace"]) + trail
     return new_state, actions
+
+
+def _exit_records(
+    lead: str, clock: float, exits: list[_Exit], multi: bool
+) -> tuple[list[Action], list[list[Any]]]:
+    """The actions and trail entries of the exits, as the engine's `_exit` writes them."""
+    actions: list[Action] = []
+    trail: list[list[Any]] = []
+    for ex in exits:
+        program = ex.path if multi else None
+        send = ex.postponed
+        if send is not None:
+            actions.append(Action(
+                lead, clock, "suppressed", content=send["content"], channel=send["channel"],
+                sequence=ex.sequence, step=send["step"], arm=send["arm"], reason="exit",
+                rule=send["rule"], program=program))
+            what = send["content"] if send["content"] is not None else f"step {send['step']}"
+            trail.append([clock, "suppressed", f"postponed {what} dropped: exit", send["rule"]])
+        actions.append(Action(lead, clock, "exited", sequence=ex.sequence, reason=RULES_CHANGED,
+                              rule=ex.rule, program=program))
+        trail.append([clock, "exited", f"left {ex.sequence} ({RULES_CHANGED})", ex.rule])
+    return actions, trail
+
+
+def _postponed(steps: list[list[Any]], enr: dict[str, Any]) -> dict[str, Any] | None:
+    """The send an enrolment waits to make (mode `send`: postponed by policy), from the old
+    layout; None when it waits for nothing of the kind."""
+    if enr.get("mode") != "send":
+        return None
+    pc = enr.get("pc")
+    entry = steps[pc] if isinstance(pc, int) and 0 <= pc < len(steps) else []
+    info = entry[2] if len(entry) > 2 and isinstance(entry[2], dict) else {}
+    return {"content": info.get("content"), "channel": info.get("channel"),
+            "step": entry[1] if len(entry) > 1 else None, "arm": info.get("arm"),
+            "rule": info.get("rule")}
 
 
 def _fresh_prog(cp: Any, created: float) -> dict[str, Any]:
@@ -92,8 +142,7 @@ def _fresh_prog(cp: Any, created: float) -> dict[str, Any]:
 
 
 def _migrate_prog(
-    pd: dict[str, Any], old: dict[str, Any], cp: Any, clock: float,
-    exits: list[tuple[str, str | None, str | None]],
+    pd: dict[str, Any], old: dict[str, Any], cp: Any, clock: float, exits: list[_Exit],
 ) -> dict[str, Any]:
     out = _fresh_prog(cp, clock)
     blocks = {name: i for i, name in enumerate(old["blocks"])}
@@ -111,7 +160,8 @@ def _migrate_prog(
         enr = pd["enr"][i]
         if sc is None:
             if enr is not None:
-                exits.append((seq["name"], seq["rule"], old["path"]))
+                exits.append(_Exit(seq["name"], seq["rule"], old["path"],
+                                   _postponed(seq["steps"], enr)))
             continue
         j = sc.index
         out["last_exit"][j], out["ever"][j] = pd["last_exit"][i], pd["ever"][i]
@@ -120,7 +170,7 @@ def _migrate_prog(
             continue
         pc = _same_step(seq["steps"], enr["pc"], enr["mode"], sc.instrs)
         if pc is None:
-            exits.append((seq["name"], sc.rule, old["path"]))
+            exits.append(_Exit(seq["name"], sc.rule, old["path"], _postponed(seq["steps"], enr)))
             out["last_exit"][j], out["ever"][j] = clock, True
         else:
             out["enr"][j] = dict(enr, pc=pc)
@@ -135,7 +185,7 @@ def _same_step(old_steps: list[list[Any]], pc: int, mode: str, instrs: list[Any]
     at = pc - 1 if mode == "wait" else pc
     if not 0 <= at < len(old_steps):
         return None
-    op, step = old_steps[at]
+    op, step = old_steps[at][0], old_steps[at][1]
     if step is None:
         return None
     for index, ins in enumerate(instrs):
