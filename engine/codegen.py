@@ -19,7 +19,7 @@ from typing import Any
 
 from dsl import ir
 from engine.regexguard import MAX_TEXT, compile_pattern
-from engine.state import EMPTY_MAP, EMPTY_SET, put
+from engine.state import EMPTY_MAP, EMPTY_SET, put, shared
 
 DAY = 86400.0
 
@@ -87,7 +87,7 @@ class ModuleBuilder:
         self.globals: dict[str, Any] = {
             "__builtins__": {}, "_cnt": _count, "_cntw": _count_where, "_tn": norm_text,
             "_nm": norm_number, "_rw": raw_text, "_put": put, "_len": len,
-            "_EM": EMPTY_MAP, "_ES": EMPTY_SET, "_set": set, "_str": str,
+            "_EM": EMPTY_MAP, "_ES": EMPTY_SET, "_set": set, "_str": str, "_shared": shared,
         }
         self._n = 0
         self._names: list[str] = []

@@ -11,6 +11,7 @@ from dsl import ir
 from engine.analysis import TimeSources, is_static
 from engine.codegen import ModuleBuilder
 from engine.fused import entry_source, event_source, points_source, record_types, round_source
+from engine.fused_static import static_source
 
 Cond = Callable[..., bool]
 
@@ -110,7 +111,17 @@ class CompiledProgram:
         for n, typ in enumerate(full):
             self.mb.lines.append(event_source(program, self.mb, self.stages, typ, f"_evr{n}",
                                               record=True))
+        # the attributes conditions read, normalised when a lead's attributes are set
+        self.attr_norm = [(k, self.attr_types.get(k) == "number")
+                          for k in sorted(self.mb.read_attrs)]
+        fit_static = [r.condition for b in self.blocks for r in b.rules
+                      if isinstance(r, ir.FitRule) and is_static(r.condition, seg_exprs)]
+        self.mb.lines.append(static_source(
+            self.mb, self.attr_norm, sorted(self.mb.raw_attrs),
+            [s.condition for s in program.segments], self.static_segments, fit_static))
         fns = self.mb.build()
+        self.static_fn = self.mb.globals["_static"]
+        self.fitc_of: dict[tuple, tuple] = {}  # which static fit rules hold -> fit per block
         self.event_fns = {typ: self.mb.globals[f"_ev{n}"] for n, typ in enumerate(ev_types)}
         self.event_other = self.mb.globals["_evx"]
         self.event_full = {typ: self.mb.globals[f"_evr{n}"] for n, typ in enumerate(full)}
@@ -133,9 +144,6 @@ class CompiledProgram:
                              for s in self.times.sorted()]
         self.filters = [(event, key, fns[name]) for event, key, name in self.mb.filters]
         self.relevant = self._relevant_types()
-        # the attributes conditions read, normalised when a lead's attributes are set
-        self.attr_norm = [(k, self.attr_types.get(k) == "number")
-                          for k in sorted(self.mb.read_attrs)]
 
     def rule(self, line: int) -> str:
         """`file:line` of a rule (cached: the trail asks for it at every point)."""

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dsl.ir import NON_ENGAGEMENT_EVENTS, Program
-from engine.codegen import norm_number, norm_text, raw_text
 from engine.compiled import CompiledProgram
 from engine.model import Action, Event, Lead, TraceEntry
 from engine.policy import zone
@@ -86,40 +85,43 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         L = LeadState(lead_id, created, attrs)
         if self.trace:
             L.trace = [TraceEntry(created, "created", "lead created", None)]
-        progs = []
-        for blank in self._blank:
-            P = blank.clone()
-            P.ref = [created] * (len(P.er) // 2)
-            progs.append(P)
-        L.progs = tuple(progs)
+        L.progs = tuple([blank.clone(created) for blank in self._blank])
         self._set_attrs(L, attrs, created, quiet=quiet)
         return L
 
     def _set_attrs(self, L: LeadState, attrs: dict[str, object], t: float, quiet: bool) -> None:
         L.attrs = (shared(attrs), *attrs.values())  # names shared by leads; see attr_dict
-        L.tz = zone(attrs.get("timezone"))
+        tz = attrs.get("timezone")
+        L.tz = None if tz is None else zone(tz)
         for cp, P in zip(self.progs, L.progs, strict=False):
-            get = attrs.get
-            P.a = {k: (norm_number(get(k)) if number else norm_text(get(k)))
-                   for k, number in cp.attr_norm}
-            P.r = {k: raw_text(attrs.get(k)) for k in cp.mb.raw_attrs}
-            if cp.static_segments:
-                seg = list(P.seg)
-                for i in cp.static_segments:
-                    seg[i] = 1 if cp.segment_fns[i](L, P, t) else 0
-                P.seg = shared(seg)
-            fitc = [0.0] * len(cp.blocks)
-            for b, line, pts, fn in cp.fit_static:
-                if fn(L, P, t):
-                    fitc[b] += pts
-                    if L.trace is not None and not quiet:
+            held = cp.static_fn(L, P, attrs, t)  # sets P.a, P.r and static segments
+            fitc = cp.fitc_of.get(held)
+            if fitc is None:
+                fitc = self._fit_static(cp, held)
+            if L.trace is not None and not quiet and any(held):
+                for (b, line, pts, _), holds in zip(cp.fit_static, held, strict=True):
+                    if holds:
                         self._tr(L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule holds",
                                  cp.rule(line))
-            P.fitc = shared(fitc)
-            P.fit = shared(c + d for c, d in zip(fitc, P.fitd, strict=False))
+            P.fitc = fitc
+            # c + 0.0 is c (fit points never sum to -0.0): most leads have no dynamic fit
+            P.fit = fitc if not any(P.fitd) else shared(
+                c + d for c, d in zip(fitc, P.fitd, strict=False))
             # keep only what conditions read after this (static ones were just evaluated)
             P.a = {k: P.a.get(k) for k in cp.mb.live_attrs} if cp.mb.live_attrs else EMPTY_MAP
             P.r = {k: P.r.get(k) for k in cp.mb.live_raw} if cp.mb.live_raw else EMPTY_MAP
+
+    @staticmethod
+    def _fit_static(cp: CompiledProgram, held: tuple) -> tuple:
+        """Fit points per block from the attribute-only fit rules that hold (cached)."""
+        fitc = [0.0] * len(cp.blocks)
+        for (b, _, pts, _), holds in zip(cp.fit_static, held, strict=True):
+            if holds:
+                fitc[b] += pts
+        out = shared(fitc)
+        if len(cp.fitc_of) < 4096:
+            cp.fitc_of[held] = out
+        return out
 
     def add_lead(self, lead: Lead, now: float) -> list[Action]:
         at = lead.created_at if lead.created_at is not None else now

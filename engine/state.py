@@ -124,8 +124,9 @@ class ProgState:
         n = len(self.er) // 2
         self.er[n:] = floats(values)
 
-    def clone(self) -> ProgState:
-        """A copy sharing every immutable value (cheaper than building a new lead's state)."""
+    def clone(self, ref: float | None = None) -> ProgState:
+        """A copy sharing every immutable value (cheaper than building a new lead's state);
+        with `ref`, every block's decay reference set to it."""
         p = ProgState.__new__(ProgState)
         p.a, p.r, p.seg, p.fitc, p.fitd, p.fith = self.a, self.r, self.seg, self.fitc, \
             self.fitd, self.fith
@@ -134,7 +135,11 @@ class ProgState:
         p.handed, p.enr, p.n_enr, p.last_exit, p.ever = self.handed, self.enr, self.n_enr, \
             self.last_exit, self.ever
         p.ewhen, p.seqtouch = self.ewhen, self.seqtouch
-        p.er = array("d", self.er)
+        if ref is None:
+            p.er = array("d", self.er)
+        else:
+            n = len(self.er) // 2
+            p.er = array("d", self.er[:n].tolist() + [ref] * n)
         return p
 
     def to_dict(self) -> dict[str, Any]:
