@@ -45,7 +45,7 @@ class Walker:
         self.batch = _empty_batch()
         self.touched: set[str] = set()  # leads changed since the last checkpoint
         self.since_checkpoint = 0
-        self.trail_len = store.trail_lengths()  # entries in the database, per lead
+        self._trail_len: dict[str, int] | None = None
         self.trail_base: dict[str, int] = {}  # of those, the ones not in the engine's memory
         self.clock: float | None = store.clock()
         self.replayed: list[str] | None = None
@@ -53,6 +53,14 @@ class Walker:
         self.after_commit: Callable[[bool], None] | None = None  # (checkpoint?): runner's gc
         self.calls = 0  # engine calls in this batch
         self.run_start = 0  # batch.events[run_start:]: events not yet in a journal row
+
+    @property
+    def trail_len(self) -> dict[str, int]:
+        """Trail entries in the database, per lead (read when first needed: a reader that only
+        replays never needs it)."""
+        if self._trail_len is None:
+            self._trail_len = self.store.trail_lengths()
+        return self._trail_len
 
     # ------------------------------------------------------------ engine calls
 
@@ -184,12 +192,21 @@ class Walker:
     def journal_tail(self) -> list[tuple[Any, ...]]:
         return self.store.journal_after(int(self.store.get("checkpoint_journal") or 0))
 
-    def replay(self, rows: list[tuple[Any, ...]]) -> None:
-        """Redo the engine calls after the checkpoint; their actions must be the outbox's."""
+    def replay(self, rows: list[tuple[Any, ...]], only: str | None = None) -> None:
+        """Redo the engine calls after the checkpoint; their actions must be the outbox's.
+
+        With `only` (a lead id), the engine holds that lead alone: another lead's call is not
+        made, but the timers run up to it as they did then (the same `advance_before`), so the
+        lead's own timers fire at the same moments; its actions must be its own outbox rows (a
+        lead's course depends on nothing of another's but the time)."""
         self.replayed = []
         for kind, lead, ref, at, data, etype, eat, eprops in rows:
             if kind == "until":
                 self.run_until(at)
+                continue
+            if only is not None and lead != only:
+                if kind != "update":  # as below: an update has no timer loop of its own
+                    self.advance_before(at)
                 continue
             if kind == "update":  # as `update_lead` above: no timer loop of its own
                 self.collect(self.engine.update_lead(lead, json.loads(data), at))
@@ -202,14 +219,24 @@ class Walker:
                 event = Event(ref, lead, etype, eat, json.loads(eprops))
                 self.collect(self.engine.ingest(event, at))
             self._journal(kind, lead, ref, at, data)
-        expected = [line for _, line in
-                    self.store.outbox_after(int(self.store.get("checkpoint_outbox") or 0))]
+        after = int(self.store.get("checkpoint_outbox") or 0)
+        expected = [line for _, line in self.store.outbox_after(after, only)]
         replayed, self.replayed = self.replayed, None
         if replayed != expected:
             raise ReplayMismatch(
                 f"{self.store.path}: replaying the interrupted run gave {len(replayed)} actions "
                 f"where the outbox holds {len(expected)}; the database was changed by hand")
         self.since_checkpoint = len(rows)
+
+
+def catch_up(engine: Engine, store: Store, lead: str,
+             programs: list[Program] | None = None) -> None:
+    """Bring `lead`, restored from the last checkpoint (or not yet there), up to what the
+    database has committed: the journal after the checkpoint replayed in memory for that lead
+    (`Walker.replay`, as a run starting again replays it). Only reads the database; raises
+    ReplayMismatch when the replay does not give back the lead's actions in the outbox."""
+    walker = Walker(engine, store, batch_size=1, checkpoint_every=1, programs=programs)
+    walker.replay(walker.journal_tail(), only=lead)
 
 
 _line = json.JSONEncoder(ensure_ascii=False).encode

@@ -37,7 +37,7 @@ which is the guarantee asked for. The WAL is synced at its checkpoints, so after
 OS crash the file is still a consistent database, though it may lack the last batches. `FULL`
 would add an fsync per batch for that case only; `OFF` saves little and risks a corrupt file.
 One run at a time: a run holds an exclusive lock on `<db>.lock`; readers (`nurture explain`)
-need no lock.
+need no lock: they open the file read-only and read inside one transaction (`reading`).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -221,9 +222,14 @@ class Store:
             known.update(row[0] for row in rows)
         return known
 
-    def outbox_after(self, seq: int) -> Iterator[tuple[int, str]]:
-        sql = "SELECT seq, line FROM outbox WHERE seq > ? ORDER BY seq"
-        yield from self.db.execute(sql, (seq,))
+    def outbox_after(self, seq: int, lead: str | None = None) -> Iterator[tuple[int, str]]:
+        """(seq, line) of the actions after `seq`, in order; with `lead`, only that lead's."""
+        if lead is None:
+            yield from self.db.execute(
+                "SELECT seq, line FROM outbox WHERE seq > ? ORDER BY seq", (seq,))
+        else:
+            yield from self.db.execute(
+                "SELECT seq, line FROM outbox WHERE seq > ? AND lead = ? ORDER BY seq", (seq, lead))
 
     def outbox_line(self, seq: int) -> str | None:
         row = self.db.execute("SELECT line FROM outbox WHERE seq = ?", (seq,)).fetchone()
@@ -291,6 +297,16 @@ class Store:
         an event its type, time and props). An `events` row comes back as one `event` call per
         id it lists (lead, ref = event id, at = when it was applied, from the `events` table)."""
         return list(self.db.execute(_JOURNAL_AFTER, (seq,)))
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction: every read inside sees the same committed state, even while a
+        run commits batches meanwhile (WAL readers keep their snapshot). Writes nothing."""
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
 
     def add_dead_letters(self, rows: Iterable[tuple[str, int, str, str, str]], now: float) -> int:
         """Record rejected rows (source, line, kind, reason, raw); a row seen before is kept once.

@@ -1,9 +1,16 @@
 """`nurture explain FILE... --db DB LEAD [--json]`: why a lead has its score, stage and touches.
 
-Reads the lead's engine state from the database of `nurture run` (read-only: it works while a run
-is going on) and prints its trail as a timeline: every point, stage move, lifecycle change,
-enrolment, step, postponement and suppression with the rule's file:line. `--json` prints the same
-for machines. The rule files must be the ones the database last ran.
+Reads the lead's engine state from the database of `nurture run` and prints its trail as a
+timeline: every point, stage move, lifecycle change, enrolment, step, postponement and suppression
+with the rule's file:line. `--json` prints the same for machines. The rule files must be the ones
+the database last ran.
+
+Lead states are saved at checkpoints, while every batch a run commits (its events, actions and
+journal) may come after the last one: a run killed in between, or one still going. So the lead is
+restored from the checkpoint and the journal after it replayed in memory, the same replay a run
+starting again does (`runner_walk.catch_up`): what explain shows covers every committed action.
+Read-only: the database is opened read-only, read in one transaction (a consistent view while a
+run commits meanwhile), and never written.
 """
 
 from __future__ import annotations
@@ -42,13 +49,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"nurture explain: {err}", file=sys.stderr)
         return exitcodes.USER_ERROR
     try:
-        return _explain(args, programs, store)
+        with store.reading():
+            return _explain(args, programs, store)
     finally:
         store.close()
 
 
 def _explain(args: argparse.Namespace, programs: list[Any], store: Store) -> int:
-    from engine import Engine
     from engine.runner_meta import rule_hashes, rules_changes
 
     changes = rules_changes(store, rule_hashes(args.files))
@@ -58,13 +65,9 @@ def _explain(args: argparse.Namespace, programs: list[Any], store: Store) -> int
               "give the same rule files (or run `nurture run ... --migrate` first)",
               file=sys.stderr)
         return exitcodes.USER_ERROR
-    state = store.state(args.lead)
-    if state is None:
-        hint = _did_you_mean(args.lead, store)
-        print(f"nurture explain: no lead {args.lead!r} in {args.db}{hint}", file=sys.stderr)
+    engine = _caught_up(args, programs, store)
+    if engine is None:
         return exitcodes.USER_ERROR
-    engine = Engine(programs, seed=int(store.get("seed") or 0), trace=True)
-    engine.restore_lead(state)
     clock = store.clock() or 0.0
     if args.json:
         data = _as_json(engine, programs, args.lead, clock)
@@ -72,6 +75,29 @@ def _explain(args: argparse.Namespace, programs: list[Any], store: Store) -> int
     else:
         print(_as_text(engine, programs, args.lead, clock))
     return exitcodes.OK
+
+
+def _caught_up(args: argparse.Namespace, programs: list[Any], store: Store) -> Engine | None:
+    """An engine holding the lead as the database has it: the last checkpoint, then the journal
+    after it replayed. None (the message printed) when there is no such lead or the replay does
+    not give back the outbox."""
+    from engine import Engine
+    from engine.runner_walk import ReplayMismatch, catch_up
+
+    engine = Engine(programs, seed=int(store.get("seed") or 0), trace=True)
+    state = store.state(args.lead)
+    if state is not None:
+        engine.restore_lead(state)
+    try:  # a lead added after the checkpoint is added by the replay
+        catch_up(engine, store, args.lead, programs)
+    except ReplayMismatch as err:
+        print(f"nurture explain: {err}", file=sys.stderr)
+        return None
+    if args.lead not in engine.lead_ids():
+        hint = _did_you_mean(args.lead, store)
+        print(f"nurture explain: no lead {args.lead!r} in {args.db}{hint}", file=sys.stderr)
+        return None
+    return engine
 
 
 def _did_you_mean(lead: str, store: Store) -> str:
