@@ -88,6 +88,7 @@ class ModuleBuilder:
             "__builtins__": {}, "_cnt": _count, "_cntw": _count_where, "_tn": norm_text,
             "_nm": norm_number, "_rw": raw_text, "_put": put, "_len": len,
             "_EM": EMPTY_MAP, "_ES": EMPTY_SET, "_set": set, "_str": str, "_shared": shared,
+            "_RU": ("until", "run"),
         }
         self._n = 0
         self._names: list[str] = []
@@ -99,6 +100,9 @@ class ModuleBuilder:
         self.counted_where: set[str] = set()
         self.content_actions: set[str] = set()
         self.filters: list[tuple[str, str, str]] = []  # (event, index key, where function)
+        self.where_exprs: dict[str, ir.Expr] = {}  # where function -> its expression
+        # while generating an event function: (normaliser, property) -> the local holding it
+        self.prop_locals: dict[tuple[str, str], str] | None = None
         self.tag = 0
         self._filter_keys: dict[tuple[str, str], str] = {}
         self.raw_attrs: set[str] = set()     # attributes read as written (by `matches`)
@@ -127,12 +131,20 @@ class ModuleBuilder:
     def where(self, expr: ir.Expr) -> str:
         name = self._fresh("_w")
         saved, self._where_ctx = self._where_ctx, True
+        locals_, self.prop_locals = self.prop_locals, None  # a function of its own
         try:
             body = self._bool(expr)
         finally:
             self._where_ctx = saved
+            self.prop_locals = locals_
         self.lines.append(f"def {name}(E, L, P, t):\n    return {body}\n")
+        self.where_exprs[name] = expr
         return name
+
+    def prop_lines(self) -> list[str]:
+        """The assignments of the event properties read inline (see `prop_locals`)."""
+        return [f"    {v} = {fn}(E.get({name!r}))"
+                for (fn, name), v in (self.prop_locals or {}).items()]
 
     def build(self) -> dict[str, Callable[..., Any]]:
         source = "\n".join(self.lines)
@@ -273,6 +285,11 @@ class ModuleBuilder:
             if not self._where_ctx:
                 raise ValueError("event property outside 'where'")
             fn = "_rw" if raw else ("_nm" if e.type == "number" else "_tn")
+            if self.prop_locals is not None:  # read once at the top of the event function
+                v = self.prop_locals.get((fn, e.name))
+                if v is None:
+                    v = self.prop_locals[(fn, e.name)] = self._fresh("_p")
+                return v, [f"{v} is not None"]
             return self._guarded(f"{fn}(E.get({e.name!r}))")
         if isinstance(e, ir.ScoreRef):
             return self._score(e.name), []

@@ -132,8 +132,11 @@ def entry_body(program: ir.Program, mb: ModuleBuilder, etype: str | None,
     if not program.sequences:
         return lines
     lines.append("    if P.n_enr:")
-    for si in range(len(program.sequences)):
-        lines.append(f"        if P.enr[{si}] is not None:")
+    for si, seq in enumerate(program.sequences):  # _exit_reason's tests, inline
+        why = "L.sunset or L.unsub_all"
+        if seq.exit is not None:
+            why += f" or {mb.inline(seq.exit, scores_local=False)}"
+        lines.append(f"        if P.enr[{si}] is not None and ({why}):")
         lines.append(f"            G._check_exit(CP, CP.sequences[{si}], L, P, t, out)")
     for si, seq in enumerate(program.sequences):
         if isinstance(seq.enter, ir.EnterOn):
@@ -177,8 +180,8 @@ def record_lines(mb: ModuleBuilder, typ: str) -> list[str]:
     keys += [(key, fname) for event, key, fname in mb.filters if event == typ]
     for key, fname in keys:
         pad = "    "
-        if fname is not None:
-            lines.append(f"    if {fname}(E, L, None, t):")
+        if fname is not None:  # the filter inline (it reads event properties only)
+            lines.append(f"    if {mb.inline_where(mb.where_exprs[fname])}:")
             pad = "        "
         if key in mb.counted_where:
             lines.append(f"{pad}G._store(L, {key!r}, at, E, t)")
@@ -211,16 +214,22 @@ def event_source(program: ir.Program, mb: ModuleBuilder, stages: list[str], typ:
     enrolments and due steps, in one function (fewer calls on the hot path). Returns whether
     some block's engagement is below zero (then a score can rise by time alone)."""
     lines = [f"def {name}(G, CP, L, P, at, E, t, out):"]
-    if record and typ is not None:
-        lines += record_lines(mb, typ)
-    lines.append("    _er = P.er")
-    if typ is not None:
-        lines += points_source(program, mb, typ, "_").splitlines()[1:]
-    lines += round_source(program, mb, stages).splitlines()[1:]
-    lines += entry_body(program, mb, typ)
+    mb.prop_locals = {}  # each property a `where` reads: normalised once, at the top
+    try:
+        body = record_lines(mb, typ) if record and typ is not None else []
+        body.append("    _er = P.er")
+        if typ is not None:
+            body += points_source(program, mb, typ, "_").splitlines()[1:]
+        body += round_source(program, mb, stages).splitlines()[1:]
+        body += entry_body(program, mb, typ)
+        lines += mb.prop_lines() + body
+    finally:
+        mb.prop_locals = None
     lines = [line.replace("P.er[", "_er[") for line in lines]  # the array is never replaced
-    if program.sequences:
-        lines.append("    if P.n_enr:")
+    if program.sequences:  # due steps: an enrolment that runs now or waits until a condition
+        due = " or ".join(f"((_e := P.enr[{si}]) is not None and _e.mode in _RU)"
+                          for si in range(len(program.sequences)))
+        lines.append(f"    if P.n_enr and ({due}):")
         lines.append("        G._due_steps(CP, L, P, t, out)")
     # whether a score may rise by time alone (a block below zero decays upwards)
     rising = " or ".join(f"P.er[{b}] < 0.0" for b in range(len(program.scores)))
