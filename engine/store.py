@@ -209,6 +209,9 @@ class Store:
         sql = "SELECT lead, MAX(n + json_array_length(entries)) FROM trail GROUP BY lead"
         return {lead: int(n) for lead, n in self.db.execute(sql)}
 
+    def has_lead(self, lead: str) -> bool:
+        return self.db.execute("SELECT 1 FROM leads WHERE id = ?", (lead,)).fetchone() is not None
+
     def lead_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM leads ORDER BY id")]
 

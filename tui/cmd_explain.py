@@ -84,18 +84,22 @@ def _caught_up(args: argparse.Namespace, programs: list[Any], store: Store) -> E
     from engine import Engine
     from engine.runner_walk import ReplayMismatch, catch_up
 
+    if not store.has_lead(args.lead):  # committed with its arrival, checkpoint or not
+        hint = _did_you_mean(args.lead, store)
+        print(f"nurture explain: no lead {args.lead!r} in {args.db}{hint}", file=sys.stderr)
+        return None
     engine = Engine(programs, seed=int(store.get("seed") or 0), trace=True)
     state = store.state(args.lead)
-    if state is not None:
+    if state is not None:  # else the lead arrived after the checkpoint: the replay adds it
         engine.restore_lead(state)
-    try:  # a lead added after the checkpoint is added by the replay
+    try:
         catch_up(engine, store, args.lead, programs)
     except ReplayMismatch as err:
         print(f"nurture explain: {err}", file=sys.stderr)
         return None
-    if args.lead not in engine.lead_ids():
-        hint = _did_you_mean(args.lead, store)
-        print(f"nurture explain: no lead {args.lead!r} in {args.db}{hint}", file=sys.stderr)
+    if args.lead not in engine.lead_ids():  # a lead row without its arrival: changed by hand
+        print(f"nurture explain: {args.db} has a row for lead {args.lead!r} but no state",
+              file=sys.stderr)
         return None
     return engine
 
