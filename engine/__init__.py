@@ -2,7 +2,7 @@
 
     model.py      Lead, Event, Action, TraceEntry, Explanation, LeadView (the API's values)
     core.py       Engine: add_lead / update_lead / ingest, per-event-type plans
-    timers.py     next_due / advance: the timer heap of steps and wakes
+    timers.py     next_due / advance: the timer queue (timerq.py) of steps and wakes
     compiled.py   a checked Program compiled once: conditions, event rules by type, sequences
     codegen.py    conditions -> generated Python source, run with no builtins
     fused.py      generated per-program round, and per event type one function: recording,

@@ -14,6 +14,7 @@ from engine.rounds import RoundMixin
 from engine.sequencer import SequenceMixin
 from engine.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, shared
 from engine.timecross import next_wake
+from engine.timerq import TimerQueue
 from engine.timers import TimerMixin
 
 
@@ -29,10 +30,10 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         self.trace = bool(trace)
         self.multi = len(self.progs) > 1
         self.leads: dict[str, LeadState] = {}
-        self.heap: list[tuple] = []
+        self.timers = TimerQueue()
         self._blank = [ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
                                  len(cp.handoffs), len(cp.sequences)) for cp in self.progs]
-        self._compact_at = 4096  # heap size at which stale entries are dropped
+        self._compact_at = 4096  # queue size at which stale entries are dropped
         self._tok = 0
         self._late: bool | None = None
         self._rewake = False  # a rule that reads time became live: recompute the lead's wake
@@ -195,8 +196,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         if at > now:
             now = at
         out: list[Action] = []
-        heap = self.heap
-        if heap and heap[0][0] < now:
+        first = self.timers.first()
+        if first is not None and first[0] < now:
             self._run_due(now, out, strict=True)
         lead_id = event.lead
         L = self.leads[lead_id]

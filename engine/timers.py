@@ -1,21 +1,22 @@
-"""The engine's timers: one heap of (due, original due, program, sequence, lead, token) for
-enrolment steps (program and sequence >= 0) and lead wakes (-1, -1); an entry is live while its
-token is the one its enrolment or lead holds, and replaced entries are dropped in bulk."""
+"""The engine's timers: one queue (engine.timerq) of (due, original due, program, sequence,
+lead, token) for enrolment steps (program and sequence >= 0) and lead wakes (-1, -1); an entry
+is live while its token is the one its enrolment or lead holds, and replaced entries are dropped
+in bulk."""
 
 from __future__ import annotations
 
-import heapq
 from typing import Any
 
 from engine.model import Action
 from engine.state import LeadState
 from engine.timecross import next_wake
+from engine.timerq import TimerQueue
 
 
 class TimerMixin:
     """Methods of Engine that schedule and fire timers."""
 
-    heap: list[tuple]
+    timers: TimerQueue
     leads: dict[str, LeadState]
     progs: list[Any]
     _tok: int
@@ -26,25 +27,23 @@ class TimerMixin:
     def _push_enr(self, pidx: int, sidx: int, lead_id: str, enr: Any) -> None:
         self._tok += 1
         enr.tok = self._tok
-        heapq.heappush(self.heap, (enr.due, enr.orig, pidx, sidx, lead_id, self._tok))
-        if len(self.heap) > self._compact_at:
+        self.timers.push((enr.due, enr.orig, pidx, sidx, lead_id, self._tok))
+        if self.timers.size > self._compact_at:
             self._compact()
 
     def _push_wake(self, L: LeadState, at: float) -> None:
         self._tok += 1
         L.wake = at
         L.wtok = self._tok
-        heapq.heappush(self.heap, (at, at, -1, -1, L.id, self._tok))
-        if len(self.heap) > self._compact_at:
+        self.timers.push((at, at, -1, -1, L.id, self._tok))
+        if self.timers.size > self._compact_at:
             self._compact()
 
     def _compact(self) -> None:
         """Drops timers that were replaced (a wake moved, an enrolment moved on): entries are
         unique tuples, so the order in which timers fire does not change."""
-        live = self._live
-        self.heap[:] = [e for e in self.heap if live(e)]
-        heapq.heapify(self.heap)
-        self._compact_at = max(4096, 2 * len(self.heap))
+        self.timers.keep(self._live)
+        self._compact_at = max(4096, 2 * self.timers.size)
 
     def _wake_full(self, L: LeadState, t: float) -> None:
         self._rewake = False
@@ -70,10 +69,12 @@ class TimerMixin:
         return enr is not None and enr.tok == entry[5]
 
     def next_due(self) -> float | None:
-        heap = self.heap
+        timers = self.timers
         leads = self.leads
-        while heap:
-            entry = heap[0]
+        while True:
+            entry = timers.first()
+            if entry is None:
+                return None
             L = leads.get(entry[4])  # _live, inline (called once per scheduler wake-up)
             if L is not None:
                 if entry[2] < 0:
@@ -83,8 +84,7 @@ class TimerMixin:
                     enr = L.progs[entry[2]].enr[entry[3]]
                     if enr is not None and enr.tok == entry[5]:
                         return entry[0]
-            heapq.heappop(heap)
-        return None
+            timers.pop()
 
     def advance(self, now: float) -> list[Action]:
         out: list[Action] = []
@@ -92,14 +92,13 @@ class TimerMixin:
         return out
 
     def _run_due(self, now: float, out: list[Action], strict: bool) -> None:
-        heap = self.heap
+        timers = self.timers
         leads = self.leads
-        pop = heapq.heappop
-        while heap:
-            entry = heap[0]
-            if entry[0] > now or (strict and entry[0] >= now):
+        while True:
+            entry = timers.first()
+            if entry is None or entry[0] > now or (strict and entry[0] >= now):
                 return
-            pop(heap)
+            timers.pop()
             L = leads.get(entry[4])  # _live, inline
             if L is None:
                 continue
