@@ -7,7 +7,8 @@ at a checkpoint: every `checkpoint_every` calls and at the end of a run. A run k
 checkpoints left a journal tail: the next run restores the checkpoint and replays that tail, which
 being deterministic gives back exactly the actions already in the outbox (checked line by line);
 they are not written again. So nothing accepted is lost, nothing is sent twice, and a batch costs
-only the rows it adds, not a rewrite of every lead it touched.
+only the rows it adds, not a rewrite of every lead it touched. `nurture explain` replays that tail
+the same way, in memory and for its one lead (`catch_up`), so it shows every committed batch.
 """
 
 from __future__ import annotations
