@@ -9,12 +9,13 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _ZONES: dict[str, ZoneInfo | None] = {}
+_sha256 = hashlib.sha256
 
 
 def stable_fraction(seed: int, sequence: str, part: str, lead: str) -> float:
     """A number in [0, 1) from SHA-256 of (seed, sequence name, part, lead id)."""
-    key = "\x1f".join((str(seed), sequence, part, lead)).encode("utf-8")
-    return int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 18446744073709551616.0
+    key = f"{seed}\x1f{sequence}\x1f{part}\x1f{lead}".encode()  # seed: an int
+    return int.from_bytes(_sha256(key).digest()[:8], "big") / 18446744073709551616.0
 
 
 def zone(name: object) -> ZoneInfo | None:
