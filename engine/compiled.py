@@ -12,6 +12,11 @@ from engine.analysis import TimeSources, is_static
 from engine.codegen import ModuleBuilder
 from engine.fused import entry_source, event_source, points_source, record_types, round_source
 from engine.fused_static import static_source
+from engine.fused_wake import wake_source
+from engine.timecross import EPS
+from engine.timecross import _count as tc_count
+from engine.timecross import _root as tc_root
+from engine.timecross import _score as tc_score
 
 Cond = Callable[..., bool]
 
@@ -143,7 +148,18 @@ class CompiledProgram:
         self.time_sources = [("root", fns[roots[s[1]]], *s[2:]) if s[0] == "root" else s
                              for s in self.times.sorted()]
         self.filters = [(event, key, fns[name]) for event, key, name in self.mb.filters]
+        self.wake_fn = self._build_wake()
         self.relevant = self._relevant_types()
+
+    def _build_wake(self) -> Cond:
+        """`timecross.next_wake` over every time source, generated (see engine.fused_wake)."""
+        extra: dict[str, Any] = {"_EPS": EPS, "_tcount": tc_count, "_troot": tc_root,
+                                 "_tscore": tc_score, "_cp": self}
+        source = wake_source(self.time_sources, len(self.blocks), "_wake", extra)
+        self.mb.globals.update(extra)
+        exec(compile(source, "<nurture wake>", "exec"), self.mb.globals)  # noqa: S102
+        self.mb.source += "\n" + source
+        return self.mb.globals["_wake"]
 
     def rule(self, line: int) -> str:
         """`file:line` of a rule (cached: the trail asks for it at every point)."""

@@ -9,7 +9,6 @@ from typing import Any
 
 from engine.model import Action
 from engine.state import LeadState
-from engine.timecross import next_wake
 from engine.timerq import TimerQueue
 
 
@@ -50,7 +49,7 @@ class TimerMixin:
         best = None
         for cp, P in zip(self.progs, L.progs, strict=False):
             if cp.time_sources:
-                c = next_wake(cp, L, P, cp.time_sources, t)
+                c = cp.wake_fn(L, P, t)  # next_wake(cp, L, P, cp.time_sources, t), generated
                 if c is not None and (best is None or c < best):
                     best = c
         if best is None:
