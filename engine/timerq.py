@@ -76,15 +76,16 @@ class TimerQueue:
             self.head += 1
         self.size -= 1
 
-    def keep(self, live: Callable[[tuple], bool]) -> None:
-        """Keeps only the entries for which `live` holds (the order of the rest is unchanged)."""
-        self.cur = [e for e in self.cur[self.head:] if live(e)]
+    def keep(self, select: Callable[[list], list]) -> None:
+        """Keeps the entries `select` returns out of each list of entries given to it (a list
+        comprehension, no call per entry); the order of the rest is unchanged."""
+        self.cur = select(self.cur[self.head:])
         self.head = 0
-        self.side = [e for e in self.side if live(e)]
+        self.side = select(self.side)
         heapify(self.side)
         size = len(self.cur) + len(self.side)
         for k in list(self.buckets):
-            bucket = [e for e in self.buckets[k] if live(e)]
+            bucket = select(self.buckets[k])
             if bucket:
                 self.buckets[k] = bucket
                 size += len(bucket)

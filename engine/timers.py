@@ -41,7 +41,14 @@ class TimerMixin:
     def _compact(self) -> None:
         """Drops timers that were replaced (a wake moved, an enrolment moved on): entries are
         unique tuples, so the order in which timers fire does not change."""
-        self.timers.keep(self._live)
+        leads = self.leads
+
+        def select(entries: list) -> list:  # _live, inline
+            return [e for e in entries if (L := leads.get(e[4])) is not None and (
+                L.wtok == e[5] if e[2] < 0 else
+                (enr := L.progs[e[2]].enr[e[3]]) is not None and enr.tok == e[5])]
+
+        self.timers.keep(select)
         self._compact_at = max(4096, 2 * self.timers.size)
 
     def _wake_full(self, L: LeadState, t: float) -> None:

@@ -44,7 +44,7 @@ def test_keep_drops_entries_and_leaves_the_order() -> None:
     for e in entries:
         q.push(e)
     assert q.first() == (5.0, 5.0, -1, -1, "L1", 6)
-    q.keep(lambda e: e[5] % 2 == 0)  # tokens 0, 2, 4, 6
+    q.keep(lambda entries: [e for e in entries if e[5] % 2 == 0])  # tokens 0, 2, 4, 6
     got = []
     while (e := q.first()) is not None:
         got.append(e[5])
