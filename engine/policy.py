@@ -59,8 +59,46 @@ def quiet_next(at: float, start: int, end: int, tz: ZoneInfo | None) -> float:
         day = at - (at % 86400.0)
         end_at = day + end * 60.0
         return end_at if end_at > at else end_at + 86400.0
+    h = int(at // 3600.0)
+    if at - h * 3600.0 < 3599.999:  # not within a microsecond's rounding of the next hour
+        hours = _HOURS.get(tz)
+        if hours is None:
+            hours = _HOURS[tz] = {}
+        key = (h << 22) | (start << 11) | end
+        e = hours.get(key, _MISSING)
+        if e is _MISSING:
+            e = _hour_class(h, start, end, tz)
+            if len(hours) > 65536:
+                hours.clear()
+            hours[key] = e
+        if e is not None:
+            return at if e < 0.0 else e
     fast = _quiet_fast(at, start, end, tz)
     return fast if fast is not None else quiet_by_datetime(at, start, end, tz)
+
+
+_HOURS: dict[ZoneInfo, dict[int, float | None]] = {}
+_MISSING = object()
+
+
+def _hour_class(h: int, start: int, end: int, tz: ZoneInfo) -> float | None:
+    """For every instant of the UTC hour `h`: -1.0 when none is in quiet hours, the end of the
+    quiet span when all are (the same instant for all), None when the hour holds a boundary or
+    an offset change (then each instant is worked out)."""
+    begin = h * 3600
+    off = _offset(tz, begin // 86400)
+    if off is None:
+        return None
+    sod = (begin + off) % 86400  # local seconds of day at the hour's start
+    lo, hi = start * 60, end * 60
+    if lo == hi:
+        return -1.0
+    quiet = lo <= sod < hi if lo < hi else (sod >= lo or sod < hi)
+    if not quiet:
+        return -1.0 if (lo - sod) % 86400 >= 3600 else None
+    if (hi - sod) % 86400 < 3600:
+        return None
+    return _quiet_fast(float(begin), start, end, tz)
 
 
 def quiet_by_datetime(at: float, start: int, end: int, tz: ZoneInfo) -> float:
