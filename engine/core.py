@@ -95,7 +95,8 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         tz = attrs.get("timezone")
         L.tz = None if tz is None else zone(tz)
         for cp, P in zip(self.progs, L.progs, strict=False):
-            held = cp.static_fn(L, P, attrs, t)  # sets P.a, P.r and static segments
+            # P.a and P.r: what conditions read after this; the static ones are evaluated now
+            held = cp.static_fn(L, P, attrs, t)
             fitc = cp.fitc_of.get(held)
             if fitc is None:
                 fitc = self._fit_static(cp, held)
@@ -108,9 +109,6 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
             # c + 0.0 is c (fit points never sum to -0.0): most leads have no dynamic fit
             P.fit = fitc if not any(P.fitd) else shared(
                 c + d for c, d in zip(fitc, P.fitd, strict=False))
-            # keep only what conditions read after this (static ones were just evaluated)
-            P.a = {k: P.a.get(k) for k in cp.mb.live_attrs} if cp.mb.live_attrs else EMPTY_MAP
-            P.r = {k: P.r.get(k) for k in cp.mb.live_raw} if cp.mb.live_raw else EMPTY_MAP
 
     @staticmethod
     def _fit_static(cp: CompiledProgram, held: tuple) -> tuple:
@@ -136,8 +134,12 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         if self._changed is not None:
             self._changed.add(lead.id)
         self._late = True if at < now else None
-        self._record(L, "created", at, {}, now)
-        self._round(L, now, out, "created", at, {})
+        # as an event "created": recorded, then its round (one generated function when it can)
+        plan = self.plans.get("created") or self._plan("created")
+        if plan[0] is not None:
+            plan[0](self, self.progs[0], L, L.progs[0], at, {}, now, out)
+        else:
+            self._ingest_general(L, "created", at, {}, now, out, plan)
         self._late = None
         self._wake_full(L, now)
         return out

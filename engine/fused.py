@@ -171,8 +171,8 @@ def record_types(mb: ModuleBuilder) -> set[str]:
 
 
 def record_lines(mb: ModuleBuilder, typ: str) -> list[str]:
-    """What an event of type `typ` leaves on the lead (as `RoundMixin._record` and the engine's
-    ingest do for any type), for an engine running this one program."""
+    """What an event of type `typ` leaves on the lead (as the engine's ingest does for any
+    type), for an engine running this one program."""
     lines = ["    L.n_arr = _n = L.n_arr + 1"]
     if mb.arrivals:
         lines += ["    if L.arr is _EM:", "        L.arr = {}", f"    L.arr[{typ!r}] = _n"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from typing import Any
 
-from dsl.ir import NON_ENGAGEMENT_EVENTS
 from engine.codegen import norm_text
 from engine.model import Action, TraceEntry
 from engine.state import EMPTY_MAP, EMPTY_SET, put
@@ -36,31 +35,6 @@ class RoundMixin:
         L.trace.append(_entry(TraceEntry, (t, kind, message, rule)))
 
     # ------------------------------------------------------------ events
-
-    def _record(self, L: Any, typ: str, at: float, props: dict, t: float) -> None:
-        """What the lead did, kept for counts, days_since, content checks and flags."""
-        L.n_arr += 1
-        if self.arrivals:
-            if L.arr is EMPTY_MAP:
-                L.arr = {}
-            L.arr[typ] = L.n_arr
-        if typ in self.counted:
-            self._store(L, typ, at, props, t)
-        filters = self.filters.get(typ)
-        if filters is not None:
-            for key, fn in filters:
-                if fn(props, L, None, t):
-                    self._store(L, key, at, None, t)
-        if typ in self.days_events:
-            last = L.last.get(typ)
-            if last is None or at > last:
-                if L.last is EMPTY_MAP:
-                    L.last = {}
-                L.last[typ] = at
-        if typ not in NON_ENGAGEMENT_EVENTS and at > L.last_eng:
-            L.last_eng = at
-        if typ in self.special:
-            self._special(L, typ, props, t)
 
     def _store(self, L: Any, key: str, at: float, props: dict | None, t: float) -> None:
         times = L.ev_t.get(key)
