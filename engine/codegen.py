@@ -103,6 +103,8 @@ class ModuleBuilder:
         self.where_exprs: dict[str, ir.Expr] = {}  # where function -> its expression
         # while generating an event function: (normaliser, property) -> the local holding it
         self.prop_locals: dict[tuple[str, str], str] | None = None
+        # while generating the static function: (raw, attribute) -> the local holding it
+        self.attr_locals: dict[tuple[bool, str], str] | None = None
         self.tag = 0
         self._filter_keys: dict[tuple[str, str], str] = {}
         self.raw_attrs: set[str] = set()     # attributes read as written (by `matches`)
@@ -279,6 +281,11 @@ class ModuleBuilder:
                 (self.live_raw if raw else self.live_attrs).add(e.name)
             if not raw:
                 self.read_attrs.add(e.name)
+            if self.attr_locals is not None:  # the static function's locals
+                v = self.attr_locals.get((raw, e.name))
+                if v is None:
+                    v = self.attr_locals[(raw, e.name)] = self._fresh("_a")
+                return v, [f"{v} is not None"]
             table = "P.r" if raw else "P.a"
             return self._guarded(f"{table}.get({e.name!r})")
         if isinstance(e, ir.Prop):
