@@ -62,7 +62,9 @@ class Report:
             f"Forecast: {f['campaign']}  ({f['file']})",
             f"{f['scenario']} · {num(f['leads'])} leads over {f['days']:g} days · "
             f"{f['runs']} run{'s' if f['runs'] != 1 else ''} · seed {f['seed']}",
-            "Each figure: mean over runs  [90% interval: 5th – 95th percentile of runs].",
+            "Each figure: mean over runs  [90% interval: 5th – 95th percentile of runs]."
+            if f["runs"] > 1 else
+            "One run: each figure is that run's; no intervals (give --runs 20 for them).",
         ]
         for part in (self._headline, self._outcomes, self._timing, self._channels, self._money,
                      self._sequences, self._sales):
@@ -90,7 +92,10 @@ class Report:
             f"bringing {money(self.mean('revenue'))} for {money(self.mean('cost'))} of touches "
             f"and sales tasks.")
         added = self.get("incremental.customers") or {}
-        if added.get("n"):
+        if added.get("n") == 1:
+            self.say(f"Against the holdout, nurture adds {added['mean']:+,.1f} customers in "
+                     "this one run; more runs tell how sure that is.")
+        elif added.get("n"):
             lo, hi = added["lo"], added["hi"]
             verdict = ("more customers than without it in nearly every run" if lo > 0 else
                        "fewer customers than without it in nearly every run" if hi < 0 else
@@ -108,6 +113,12 @@ class Report:
             notes.append(f"sales picks up only {pct(due['mean'])} of handoffs in time")
         if self.mean("sales.backlog_end") > 0.1 * max(self.mean("sales.tasks"), 1):
             notes.append(f"{num(self.mean('sales.backlog_end'))} handoffs still wait at the end")
+        missing = [label for label, key in (("MQL", "mql"), ("SQL", "sql"))
+                   if self.f.get("lifecycle", {}).get(key, False) and not self.mean(key)]
+        if missing:
+            notes.append(f"no lead reaches {' or '.join(missing)} (can the rules' points reach "
+                         f"the threshold{'s' if len(missing) > 1 else ''} with this population's "
+                         "behaviour?)")
         if self.mean("sales.tasks") and not self.mean("sales.worked"):
             notes.append("no sales capacity: handoffs are never worked")
         if notes:

@@ -75,3 +75,18 @@ def test_compare_marks_a_clear_difference(tmp_path, capsys):
 
 def test_compare_needs_two_files(capsys):
     assert main(["compare", RULES]) == 2
+
+
+def test_one_run_claims_no_interval_and_a_threshold_never_reached_is_flagged(capsys):
+    # the default population of the b2b file never reaches `mql when score >= 50` in 30 days
+    code = main(["simulate", RULES, "--leads", "120", "--days", "30", "--runs", "1",
+                 "--workers", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[2] == "One run: each figure is that run's; no intervals (give --runs 20 for them)."
+    assert "90% of runs" not in out and "nearly every run" not in out
+    assert "  MQL                     0   0.0% of leads" in lines
+    watch = " ".join(out.split("Watch: ")[1].split("\n\n")[0].split())
+    assert watch == ("no lead reaches MQL or SQL (can the rules' points reach the thresholds "
+                     "with this population's behaviour?).")
