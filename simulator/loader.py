@@ -188,9 +188,38 @@ def _default_persona(program: Program) -> sc.Persona:
         event = getattr(seq.enter, "event", None)
         if event and event != "created" and event not in [e.event for e in entry]:
             entry.append(sc.ArrivalEvent(event=event))
+    pages = sorted(named_values(program, "visited", "page"))
+    page = (Choice(weights={v: 1.0 for v in ["home", *pages]}) if pages
+            else Constant(value="home"))
     visits = sc.OrganicEvent(event="visited", per_day=cal.ORGANIC_VISITS_PER_DAY,
-                             props={"page": Constant(value="home")})
+                             props={"page": page})
     return sc.Persona(name="everyone", on_arrival=entry, organic=[visits])
+
+
+def named_values(program: Program, event: str, prop: str) -> set[str]:
+    """The text values the rules compare property `prop` of `event` with (`where page ==
+    "pricing"`, `where page in [...]`): the default persona visits those pages too (each as often
+    as an unnamed "home"), so rules that score them can be forecast without a scenario."""
+    found: set[str] = set()
+    for node in _nodes(program):
+        if getattr(node, "event", None) == event and getattr(node, "where", None) is not None:
+            for cmp in _nodes(node.where):
+                if (getattr(cmp, "kind", None) == "compare" and cmp.op in ("==", "in")
+                        and getattr(cmp.left, "kind", None) == "prop" and cmp.left.name == prop):
+                    items = cmp.right.items if cmp.right.kind == "list" else (cmp.right,)
+                    found.update(i.value for i in items if i.kind == "str")
+    return found
+
+
+def _nodes(node: object):
+    """`node` and every IR node inside it."""
+    if isinstance(node, BaseModel):
+        yield node
+        for name in type(node).model_fields:
+            yield from _nodes(getattr(node, name))
+    elif isinstance(node, tuple | list):
+        for item in node:
+            yield from _nodes(item)
 
 
 def complete(scenario: sc.Scenario, program: Program) -> sc.Scenario:

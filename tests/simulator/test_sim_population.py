@@ -74,3 +74,20 @@ def test_named_generators_do_not_depend_on_each_other():
     first = s.generator("arrivals").random(3).tolist()
     s.generator("persona").random(10)
     assert s.generator("arrivals").random(3).tolist() == first
+
+
+def test_without_personas_the_default_one_visits_the_pages_the_rules_name():
+    prog = program('''segment keen: count(visited where page in ["pricing", "demo"], 7d) >= 1
+score s:
+  +5 on visited where page == "pricing" or page == "docs"
+  +1 on clicked where content == "x"
+''')
+    (persona,) = scenario(prog).personas
+    (visits,) = persona.organic
+    assert visits.event == "visited"
+    assert visits.props["page"].weights == {"home": 1.0, "demo": 1.0, "docs": 1.0, "pricing": 1.0}
+
+
+def test_without_named_pages_the_default_persona_visits_home():
+    (persona,) = scenario(PROG).personas
+    assert persona.organic[0].props["page"].value == "home"
