@@ -1,7 +1,10 @@
 """The engine's timers: one queue (engine.timerq) of (due, original due, program, sequence,
 lead, token) for enrolment steps (program and sequence >= 0) and lead wakes (-1, -1); an entry
 is live while its token is the one its enrolment or lead holds, and replaced entries are dropped
-in bulk."""
+in bulk. A lead's wake that moves later keeps its queued entry (due at most `L.wake`): reached
+before `L.wake`, the entry is queued again at `L.wake` instead of firing, so each lead holds
+one wake entry instead of one per move (the order of live entries is the same: tokens only
+tell live from stale)."""
 
 from __future__ import annotations
 
@@ -63,7 +66,10 @@ class TimerMixin:
             L.wake = None
             L.wtok = 0
         elif best != L.wake:
-            self._push_wake(L, best)
+            if L.wtok and L.wake is not None and best > L.wake:
+                L.wake = best  # later: the queued entry, reached first, is queued again then
+            else:
+                self._push_wake(L, best)
 
     def _live(self, entry: tuple) -> bool:
         L = self.leads.get(entry[4])
@@ -85,7 +91,11 @@ class TimerMixin:
             if L is not None:
                 if entry[2] < 0:
                     if L.wtok == entry[5]:
-                        return entry[0]
+                        if entry[0] >= L.wake:
+                            return entry[0]
+                        timers.pop()  # the wake moved later: queue it there
+                        self._push_wake(L, L.wake)
+                        continue
                 else:
                     enr = L.progs[entry[2]].enr[entry[3]]
                     if enr is not None and enr.tok == entry[5]:
@@ -110,7 +120,10 @@ class TimerMixin:
                 continue
             if entry[2] < 0:
                 if L.wtok == entry[5]:
-                    self._fire_wake(L, entry[0], out)
+                    if entry[0] >= L.wake:
+                        self._fire_wake(L, entry[0], out)
+                    else:  # the wake moved later: queue it there
+                        self._push_wake(L, L.wake)
             else:
                 enr = L.progs[entry[2]].enr[entry[3]]
                 if enr is not None and enr.tok == entry[5]:
