@@ -214,11 +214,14 @@ class Model:
             return self.engine.view(lead_id, now).stage
 
     def ingest(self, i: int, t: float, type_: str, props: dict[str, object]) -> None:
-        self.event_n += 1
-        event = Event(f"e{self.event_n}", f"L{i + 1}", type_, t, props)
+        self.event_n = n = self.event_n + 1
+        event = Event(f"e{n}", f"L{i + 1}", type_, t, props)
         if self.log is not None:
             self.log.append(event)
-        self.handle(self.engine.ingest(event, t), t)
+        actions = self.engine.ingest(event, t)
+        self.t_due = None  # as `handle` does, without the call: most events answer nothing
+        if actions:
+            self.handle(actions, t)
 
     def add_lead(self, i: int, t: float) -> None:
         lead = Lead(f"L{i + 1}", t, self.pop.attrs(i))
