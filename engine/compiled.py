@@ -62,7 +62,7 @@ class SeqC:
 
 
 class EventRuleC:
-    __slots__ = ("index", "block", "points", "where", "cap", "line", "event")
+    __slots__ = ("index", "block", "points", "where", "cap", "line", "event", "rule", "texts")
 
     def __init__(self, index: int, block: int, rule: ir.EventRule, where: Cond | None) -> None:
         self.index = index
@@ -72,6 +72,8 @@ class EventRuleC:
         self.cap = (float(rule.cap.points), float(rule.cap.window.seconds)) if rule.cap else None
         self.line = rule.span.line
         self.event = rule.event
+        self.rule: str | None = None  # `file:line`, set by the program
+        self.texts: dict[float, str] = {}  # points -> the trail's "+5 engagement on x"
 
 
 class CompiledProgram:
@@ -80,7 +82,6 @@ class CompiledProgram:
         self.index = index
         self.path = program.path
         self._rule_text: dict[int, str] = {}
-        self.points_text: dict[tuple[int, float], str] = {}  # the trail's "+5 engagement on x"
         self.stages = [s.name for s in program.stages]
         self.contents = {c.name: c.channel for c in program.contents}
         self.attr_types = {a.name: a.type for a in program.lead}
@@ -229,6 +230,7 @@ class CompiledProgram:
                     self.mb.dynamic_fit = self.mb.dynamic_fit or dynamic
                     continue
                 rc = EventRuleC(n_event, b, rule, None)
+                rc.rule = self.rule(rule.span.line)
                 n_event += 1
                 if rule.where is not None:
                     self._pending.append((rc, "where", self.mb.where(rule.where)))

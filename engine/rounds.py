@@ -108,16 +108,15 @@ class RoundMixin:
 
     def _no_points(self, cp: Any, L: Any, rc: Any, t: float) -> None:
         if L.trace is not None:
-            self._tr(L, t, "capped", f"no points for {rc.event}: cap reached", cp.rule(rc.line))
+            self._tr(L, t, "capped", f"no points for {rc.event}: cap reached", rc.rule)
 
     def _got_points(self, cp: Any, L: Any, rc: Any, pts: float, t: float) -> None:
-        key = (rc.index, pts)
-        text = cp.points_text.get(key)
+        text = rc.texts.get(pts)
         if text is None:
             text = f"{pts:+g} {cp.block_names[rc.block]} on {rc.event}"
-            if len(cp.points_text) < 4096:
-                cp.points_text[key] = text
-        L.trace.append(_entry(TraceEntry, (t, "points", text, cp.rule(rc.line))))
+            if len(rc.texts) < 256:
+                rc.texts[pts] = text
+        L.trace.append(_entry(TraceEntry, (t, "points", text, rc.rule)))
 
     @staticmethod
     def _capped(P: Any, rc: Any, at: float, pts: float, t: float) -> float:
