@@ -43,6 +43,8 @@ def raw_text(value: object) -> str | None:
 
 
 def norm_number(value: object) -> float | None:
+    if value.__class__ is float:  # as float(value): the same number
+        return value  # type: ignore[return-value]
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):

@@ -29,6 +29,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         self.seed = int(seed)
         self.trace = bool(trace)
         self.multi = len(self.progs) > 1
+        self.single = self.progs[0] if len(self.progs) == 1 else None
         self.leads: dict[str, LeadState] = {}
         self.timers = TimerQueue()
         self._blank = [ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),

@@ -19,6 +19,7 @@ class TimerMixin:
     """Methods of Engine that schedule and fire timers."""
 
     timers: TimerQueue
+    single: Any  # the one program, when the engine runs one (else None)
     leads: dict[str, LeadState]
     progs: list[Any]
     _tok: int
@@ -56,12 +57,15 @@ class TimerMixin:
 
     def _wake_full(self, L: LeadState, t: float) -> None:
         self._rewake = False
-        best = None
-        for cp, P in zip(self.progs, L.progs, strict=False):
-            if cp.time_sources:
-                c = cp.wake_fn(L, P, t)  # next_wake(cp, L, P, cp.time_sources, t), generated
-                if c is not None and (best is None or c < best):
-                    best = c
+        if self.single is not None:  # one program
+            best = self.single.wake_fn(L, L.progs[0], t) if self.single.time_sources else None
+        else:
+            best = None
+            for cp, P in zip(self.progs, L.progs, strict=False):
+                if cp.time_sources:
+                    c = cp.wake_fn(L, P, t)  # next_wake(cp, L, P, cp.time_sources, t)
+                    if c is not None and (best is None or c < best):
+                        best = c
         if best is None:
             L.wake = None
             L.wtok = 0
