@@ -87,7 +87,9 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         L = LeadState(lead_id, created, attrs)
         if self.trace:
             L.trace = [TraceEntry(created, "created", "lead created", None)]
-        L.progs = tuple([blank.clone(created) for blank in self._blank])
+        blank = self._blank
+        L.progs = (blank[0].clone(created),) if len(blank) == 1 else tuple(
+            [b.clone(created) for b in blank])
         self._set_attrs(L, attrs, created, quiet=quiet)
         return L
 

@@ -138,7 +138,11 @@ class TimerMixin:
             self._changed.add(L.id)
         L.wake = None
         L.wtok = 0
-        self._round(L, t, out, None, t, {})
+        fused = self.single.event_other if self.single is not None else None
+        if fused is not None:  # one program: round, exits, enrolments, due steps, generated
+            fused(self, self.single, L, L.progs[0], t, {}, t, out)
+        else:
+            self._round(L, t, out, None, t, {})
         self._rewake = False
         self._wake_full(L, t)
 
