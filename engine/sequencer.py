@@ -16,6 +16,9 @@ class SequenceMixin:
 
     seed: int
     multi: bool
+    _tok: int
+    _compact_at: int
+    timers: Any
     _late: bool | None
 
     # ------------------------------------------------------------ exits
@@ -200,7 +203,11 @@ class SequenceMixin:
         enr.mode = mode
         enr.due = due
         enr.orig = orig
-        self._push_enr(cp.index, sc.index, L.id, enr)
+        self._tok += 1  # _push_enr, inline
+        enr.tok = self._tok
+        self.timers.push((due, orig, cp.index, sc.index, L.id, self._tok))
+        if self.timers.size > self._compact_at:
+            self._compact()
 
     def _send(self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, ins: Any, t: float,
               out: list) -> bool:
@@ -274,17 +281,31 @@ class SequenceMixin:
     @staticmethod
     def _earliest(cp: Any, sc: Any, L: Any, P: Any, t: float) -> float:
         at = t
-        limit, slimit, quiet = cp.limit, sc.limit, cp.quiet
+        quiet, tz = cp.quiet, L.tz
+        # the policy limit counts the lead's touches from every file; a limit of n cannot bind
+        # while fewer than n touches are kept (touches do not change in here)
+        touches, limit = L.touches, cp.limit
+        if limit is not None and len(touches) < limit[0]:
+            limit = None
+        seqtouch, slimit = P.seqtouch[sc.index], sc.limit
+        if slimit is not None and len(seqtouch) < slimit[0]:
+            slimit = None
+        if limit is None and slimit is None:  # quiet hours alone
+            if quiet is None:
+                return at
+            for _ in range(8):
+                start, at = at, quiet_next(at, quiet[0], quiet[1], tz)
+                if at == start:
+                    break
+            return at
         for _ in range(8):
             start = at
-            # the policy limit counts the lead's touches from every file; a limit of n cannot
-            # bind while fewer than n touches are kept
-            if limit is not None and len(L.touches) >= limit[0]:
-                at = max(at, limit_earliest(L.touches, limit[0], limit[1], at))
-            if slimit is not None and len(P.seqtouch[sc.index]) >= slimit[0]:
-                at = max(at, limit_earliest(P.seqtouch[sc.index], slimit[0], slimit[1], at))
+            if limit is not None:
+                at = max(at, limit_earliest(touches, limit[0], limit[1], at))
+            if slimit is not None:
+                at = max(at, limit_earliest(seqtouch, slimit[0], slimit[1], at))
             if quiet is not None:
-                at = quiet_next(at, quiet[0], quiet[1], L.tz)
+                at = quiet_next(at, quiet[0], quiet[1], tz)
             if at == start:
                 break
         return at
