@@ -121,11 +121,16 @@ class Model:
         # arrivals are already in time order: an array and a cursor, not agenda entries
         self.arrivals = array("d", (self.pop.arrival + self.start).tolist())
         self.process = self.env.process(self._scheduler(progress))
-        collecting = gc.isenabled()
+        collecting, frozen = gc.isenabled(), gc.get_freeze_count()
         gc.disable()  # see NO_GC
         try:
             self.env.run(until=self.end + 1)
         finally:
+            # what the run made goes straight to the oldest generation, unexamined: with the
+            # collector back on, its next young collection would otherwise walk all of it
+            gc.freeze()
+            if not frozen:
+                gc.unfreeze()
             if collecting:
                 gc.enable()
         self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
