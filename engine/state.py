@@ -83,8 +83,9 @@ class ProgState:
     engagement and its decay reference are arrays; per-sequence lists, cap windows and the
     attributes read at run time start as shared empty stand-ins."""
 
-    __slots__ = ("a", "r", "seg", "fitc", "fitd", "fith", "fit", "er", "capw", "stage",
-                 "mql_at", "sql_at", "handed", "enr", "n_enr", "last_exit", "ever", "ewhen",
+    # what every event reads first (nearby in memory), then the rest
+    __slots__ = ("er", "fit", "stage", "mql_at", "sql_at", "handed", "n_enr", "enr", "ewhen",
+                 "seg", "a", "r", "fitc", "fitd", "fith", "capw", "last_exit", "ever",
                  "seqtouch")
 
     def __init__(self, n_seg: int, n_blocks: int, n_dyn_fit: int, n_handoffs: int,
@@ -175,9 +176,10 @@ class ProgState:
 class LeadState:
     """Everything the engine knows about one lead."""
 
-    __slots__ = ("id", "created", "attrs", "tz", "ev_t", "ev_p", "last", "last_eng", "arr",
-                 "n_arr", "done", "touches", "unsub_all", "unsub_ch", "unsub", "bounced",
-                 "customer", "sunset", "progs", "wake", "wtok", "trace")
+    # what every event reads first (nearby in memory), then the rest
+    __slots__ = ("trace", "progs", "n_arr", "last_eng", "ev_t", "sunset", "unsub_all",
+                 "customer", "unsub", "wake", "wtok", "id", "tz", "touches", "last", "arr",
+                 "done", "unsub_ch", "bounced", "ev_p", "created", "attrs")
 
     def __init__(self, lead_id: str, created: float, attrs: dict[str, object]) -> None:
         self.id = lead_id
