@@ -32,6 +32,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         self.single = self.progs[0] if len(self.progs) == 1 else None
         self.leads: dict[str, LeadState] = {}
         self.timers = TimerQueue()
+        self._due_gen, self._due_at = -1, None  # next_due's last answer, at timers.gen
         self._blank = [ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
                                  len(cp.handoffs), len(cp.sequences)) for cp in self.progs]
         self._compact_at = 4096  # queue size at which stale entries are dropped
@@ -151,6 +152,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         out: list[Action] = []
         self._run_due(now, out, strict=True)
         L = self.leads[lead_id]
+        self.timers.gen += 1  # (next_due asks again: a rare call, kept simple)
         if self._changed is not None:
             self._changed.add(lead_id)
         if L.trace is not None:

@@ -46,6 +46,7 @@ class ReadingMixin:
         return data
 
     def restore_lead(self, data: dict[str, Any]) -> None:
+        self.timers.gen += 1  # a replaced lead's queued timers die
         L = self._new_state(data["id"], data["created"], data["attrs"])
         L.load(data)
         if data.get("trace") is not None and self.trace:

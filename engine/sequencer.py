@@ -64,7 +64,8 @@ class SequenceMixin:
             if L.trace is not None:
                 self._tr(L, t, "suppressed", f"postponed {ins.content} dropped: {why}",
                          ins.rule)
-        P.enr[sc.index] = None
+        P.enr[sc.index] = None  # its timer, if any, dies
+        self.timers.gen += 1
         P.n_enr -= 1
         if not P.n_enr:
             P.enr = shared(P.enr)
@@ -133,7 +134,8 @@ class SequenceMixin:
                              "holds", ins.rule)
                 enr.pc += 1
                 enr.mode = "run"
-                enr.tok = 0
+                enr.tok = 0  # its timeout dies
+                self.timers.gen += 1
                 self._run_steps(cp, sc, L, P, enr, t, out)
             elif enr.mode == "run":
                 self._run_steps(cp, cp.sequences[si], L, P, enr, t, out)

@@ -15,7 +15,7 @@ WIDTH = 3600.0  # seconds per bucket
 
 
 class TimerQueue:
-    __slots__ = ("cur", "head", "side", "took_side", "key", "buckets", "keys", "size")
+    __slots__ = ("cur", "head", "side", "took_side", "key", "buckets", "keys", "size", "gen")
 
     def __init__(self) -> None:
         self.cur: list = []          # the current bucket, sorted; taken from `head` on
@@ -26,12 +26,15 @@ class TimerQueue:
         self.buckets: dict[int, list] = {}  # later buckets, unsorted
         self.keys: list[int] = []    # a heap of the numbers of `buckets`
         self.size = 0                # entries held
+        self.gen = 0                 # changes on every push, pop and keep (and by the engine
+        #                              when a queued entry dies or its lead's wake moves)
 
     def __len__(self) -> int:
         return self.size
 
     def push(self, entry: tuple) -> None:
         self.size += 1
+        self.gen += 1
         k = int(entry[0] // WIDTH)
         if k <= self.key:
             heappush(self.side, entry)
@@ -69,6 +72,7 @@ class TimerQueue:
 
     def pop(self) -> None:
         """Drops the entry `first()` returned (call right after it)."""
+        self.gen += 1
         if self.took_side:
             heappop(self.side)
         else:
@@ -79,6 +83,7 @@ class TimerQueue:
     def keep(self, select: Callable[[list], list]) -> None:
         """Keeps the entries `select` returns out of each list of entries given to it (a list
         comprehension, no call per entry); the order of the rest is unchanged."""
+        self.gen += 1
         self.cur = select(self.cur[self.head:])
         self.head = 0
         self.side = select(self.side)

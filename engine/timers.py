@@ -19,6 +19,8 @@ class TimerMixin:
     """Methods of Engine that schedule and fire timers."""
 
     timers: TimerQueue
+    _due_gen: int
+    _due_at: float | None
     single: Any  # the one program, when the engine runs one (else None)
     leads: dict[str, LeadState]
     progs: list[Any]
@@ -69,9 +71,11 @@ class TimerMixin:
         if best is None:
             L.wake = None
             L.wtok = 0
+            self.timers.gen += 1
         elif best != L.wake:
             if L.wtok and L.wake is not None and best > L.wake:
                 L.wake = best  # later: the queued entry, reached first, is queued again then
+                self.timers.gen += 1
             else:
                 self._push_wake(L, best)
 
@@ -85,6 +89,16 @@ class TimerMixin:
         return enr is not None and enr.tok == entry[5]
 
     def next_due(self) -> float | None:
+        """The due time of the first live timer; the same answer again while nothing that
+        decides it changed (no timer queued or taken, none died, no wake moved: `timers.gen`)."""
+        timers = self.timers
+        if timers.gen == self._due_gen:
+            return self._due_at
+        at = self._next_due()
+        self._due_gen, self._due_at = timers.gen, at
+        return at
+
+    def _next_due(self) -> float | None:
         timers = self.timers
         leads = self.leads
         while True:
