@@ -69,9 +69,10 @@ class TimerMixin:
                     if c is not None and (best is None or c < best):
                         best = c
         if best is None:
+            if L.wtok:  # its queued wake dies
+                self.timers.gen += 1
             L.wake = None
             L.wtok = 0
-            self.timers.gen += 1
         elif best != L.wake:
             if L.wtok and L.wake is not None and best > L.wake:
                 L.wake = best  # later: the queued entry, reached first, is queued again then
