@@ -101,6 +101,9 @@ class Model:
         self.customer = bytearray(len(population))
         self.arrivals = array("d")  # arrival instants, in lead order
         self.arrived = 0  # leads arrived so far (they arrive in index order)
+        # each lead's id, the very string the engine keys its state by: an event reuses it, so
+        # the engine's lookup finds it by identity with its hash already known
+        self.ids: list[str] = []
         self.process: simpy.Process | None = None
         self.sleeping_until: float | None = None
         self.t_due: float | None = None  # engine.next_due() as of the last engine call
@@ -220,7 +223,7 @@ class Model:
 
     def ingest(self, i: int, t: float, type_: str, props: dict[str, object]) -> None:
         self.event_n = n = self.event_n + 1
-        event = Event(f"e{n}", f"L{i + 1}", type_, t, props)
+        event = Event(f"e{n}", self.ids[i], type_, t, props)
         if self.log is not None:
             self.log.append(event)
         actions = self.engine.ingest(event, t)
@@ -229,7 +232,9 @@ class Model:
             self.handle(actions, t)
 
     def add_lead(self, i: int, t: float) -> None:
-        lead = Lead(f"L{i + 1}", t, self.pop.attrs(i))
+        lead_id = f"L{i + 1}"
+        self.ids.append(lead_id)  # leads arrive in index order: ids[i] is lead i's
+        lead = Lead(lead_id, t, self.pop.attrs(i))
         self.engine.trace = i in self.traced
         if self.log is not None:
             self.log.append(lead)
