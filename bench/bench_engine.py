@@ -10,6 +10,10 @@
 (c) with --memory N: the engine's lead state in bytes per lead (tracemalloc, by the file that
     allocated it) after the simulator's 90-day b2b scenario with N leads (20000 is the reference).
 
+The engine runs with the cyclic garbage collector off, as `nurture run` and `nurture simulate`
+run it; the trail's on/off ratio is also given with the collector on (Python's default), where its
+passes over every lead's growing trail add to the trail-on time.
+
 Times are CPU seconds of this process (time.process_time), so that other work on a shared
 machine does not skew the comparison; the engine's time covers adding the leads, every event and
 the timers up to the last event (sends, waits, wakes).
@@ -82,8 +86,24 @@ def make_data(n_leads: int, n_events: int, seed: int = 7) -> tuple[list, list]:
 
 
 def run_engine(program: dsl.Program, leads: list, events: list,
-               trace: bool) -> tuple[float, float, int]:
-    """(total CPU seconds, of which adding the leads, actions emitted)."""
+               trace: bool, collector: bool = False) -> tuple[float, float, int]:
+    """(total CPU seconds, of which adding the leads, actions emitted).
+
+    As `nurture run` and `nurture simulate` run the engine, the cyclic garbage collector is off
+    (the engine makes no reference cycles; see engine/runner.py `frozen_gc` and NO_GC in
+    simulator/model.py); `collector=True` runs it with the collector on, as Python's default."""
+    gc.collect()
+    if not collector:
+        gc.disable()
+    try:
+        return _run_engine(program, leads, events, trace)
+    finally:
+        gc.enable()
+        gc.collect()
+
+
+def _run_engine(program: dsl.Program, leads: list, events: list,
+                trace: bool) -> tuple[float, float, int]:
     eng = Engine([program], seed=1, trace=trace)
     n_actions = 0
     ordered = sorted(leads, key=lambda x: x.created_at)
@@ -234,7 +254,12 @@ def main() -> int:
     gc.collect()
     gc.freeze()  # the input data is not the engine's garbage: keep it out of every GC pass
     n = len(events)
-    hand_s = hand_written(leads, events)
+    gc.collect()
+    gc.disable()  # the same collector setting as the engine's runs below
+    try:
+        hand_s = hand_written(leads, events)
+    finally:
+        gc.enable()
     off_s, add_s, n_act = run_engine(program, leads, events, trace=False)
     add_us = add_s / n_leads * 1e6
     on_s, _, _ = run_engine(program, leads, events, trace=True)
@@ -249,6 +274,10 @@ def main() -> int:
     print(f"{'(b) engine / hand-written time (target <=3)':44} {off_s / hand_s:14.2f}")
     print(f"{'(b) engine, trace on: events/s':44} {n / on_s:14,.0f}")
     print(f"{'(b) trace on / off time (target <2)':44} {on_s / off_s:14.2f}")
+    off_gc, _, _ = run_engine(program, leads, events, trace=False, collector=True)
+    on_gc, _, _ = run_engine(program, leads, events, trace=True, collector=True)
+    print(f"{'(b) with the collector on: trace off, s':44} {off_gc:14.2f}")
+    print(f"{'(b) with the collector on: trace on / off':44} {on_gc / off_gc:14.2f}")
     return 0 if math.isfinite(off_s) else 1
 
 
