@@ -1,4 +1,4 @@
-"""Run every benchmark in bench/ one after the other: `make bench` (add ARGS=--quick for a short run)."""
+"""Run every benchmark in bench/ one after the other: `make bench` (ARGS=--quick: a short run)."""
 
 from __future__ import annotations
 
