@@ -204,30 +204,11 @@ def bench_condition(program: dsl.Program, n: int) -> tuple[float, float]:
 
 
 def engine_memory(n_leads: int) -> dict[str, float]:
-    """Bytes per lead still held after a 90-day simulator run, by layer (tracemalloc)."""
-    import tracemalloc
+    """Bytes per lead still held after a 90-day simulator run, by layer (tracemalloc): the
+    simulator bench's own measure (bench_simulator.breakdown)."""
+    from bench_simulator import breakdown
 
-    from simulator.api import Overrides, apply
-    from simulator.loader import load_scenario
-    from simulator.model import Model
-    from simulator.population import generate
-    from simulator.streams import Streams
-
-    program = dsl.load_program(ROOT / "rules" / "b2b_saas_trial.nurture")
-    scenario = apply(load_scenario(str(ROOT / "rules" / "b2b_saas_trial.scenario.toml"), program),
-                     Overrides(leads=n_leads, days=90, runs=1))
-    tracemalloc.start(1)
-    streams = Streams(scenario.run.seed, 0)
-    model = Model(program, scenario, generate(scenario, n_leads, streams), streams, 1)
-    model.run()
-    layers = {"engine": 0.0, "simulator": 0.0, "other": 0.0}
-    for stat in tracemalloc.take_snapshot().statistics("filename"):
-        name = stat.traceback[0].filename
-        layer = ("engine" if "/engine/" in name or "nurture rules" in name
-                 else "simulator" if "/simulator/" in name else "other")
-        layers[layer] += stat.size / n_leads
-    tracemalloc.stop()
-    return layers
+    return breakdown(n_leads, 90.0)
 
 
 def main() -> int:

@@ -236,6 +236,7 @@ def breakdown(leads: int, days: float) -> dict[str, float]:
         layer = ("engine" if "/engine/" in name or "nurture rules" in name
                  else "simulator" if "/simulator/" in name else "other")
         layers[layer] += stat.size / leads
+    tracemalloc.stop()
     return layers
 
 
