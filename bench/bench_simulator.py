@@ -161,7 +161,6 @@ def alone(leads: int, days: float) -> dict[str, float]:
         def __init__(self, *args, **kwargs) -> None:
             self.answers = iter(tape)
             self.trace = False
-            self.leads: dict[str, object] = {}  # no lead state: the model falls back to view()
             self.stages = iter(stages)
 
         def add_lead(self, *args):
@@ -172,7 +171,7 @@ def alone(leads: int, days: float) -> dict[str, float]:
         def next_due(self):
             return next(self.answers)
 
-        def view(self, lead_id, now):
+        def stage(self, lead_id):
             return next(self.stages)
 
         def pop_changed(self) -> set[str]:
@@ -192,16 +191,14 @@ def alone(leads: int, days: float) -> dict[str, float]:
     return {"leads": leads, "cpu_seconds": cpu}
 
 
-def _stages(model) -> list[object]:
-    """Record what the model reads of lead stages, as `view()` answers for the replay."""
-    from types import SimpleNamespace
-
-    out: list[object] = []
+def _stages(model) -> list[str]:
+    """Record what the model reads of lead stages, as `stage()` answers for the replay."""
+    out: list[str] = []
     original = model._stage
 
     def stage(lead_id: str, now: float) -> str:
         value = original(lead_id, now)
-        out.append(SimpleNamespace(stage=value))
+        out.append(value)
         return value
 
     model._stage = stage

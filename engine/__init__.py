@@ -14,7 +14,7 @@
     policy.py     SHA-256 holdout/split fractions, limits, quiet hours in the lead's zone
     regexguard.py `matches` patterns compiled once, nested quantifiers refused, input capped
     state.py      per-lead state: __slots__, shared tuples for rarely changed values, containers
-                  made on first use; reading.py explain, view, snapshots
+                  made on first use; reading.py explain, view, stage, snapshots
 """
 
 from engine.core import Engine

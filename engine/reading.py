@@ -36,6 +36,12 @@ class ReadingMixin:
             mql=P.mql_at is not None, sql=P.sql_at is not None, customer=L.customer,
             unsubscribed=L.unsub, sunset=L.sunset, mql_at=P.mql_at, sql_at=P.sql_at)
 
+    def stage(self, lead_id: str, program: int = 0) -> str:
+        """The lead's funnel stage under `program` as of the engine's last call: `view`'s
+        stage, without working out every score and segment ("" for a file without stages)."""
+        cp = self.progs[program]
+        return cp.stages[self.leads[lead_id].progs[program].stage] if cp.stages else ""
+
     # ------------------------------------------------------------ snapshots
 
     def snapshot_lead(self, lead_id: str) -> dict[str, Any]:

@@ -86,7 +86,6 @@ class Model:
         self.traced = traced if traced is not None else trace_sample(
             len(population), scenario.run.trace_sample)
         self.pop = population
-        self.stage_names = [s.name for s in program.stages]
         channel_of = {c.name: c.channel for c in program.contents}
         stage_of = {c.name: c.stage for c in program.contents}
         self.behaviour = BehaviourModel(scenario, population, streams, channel_of, stage_of)
@@ -214,12 +213,8 @@ class Model:
             push(r.at, RESPOND, i, 0, r)
 
     def _stage(self, lead_id: str, now: float) -> str:
-        """The lead's current stage. `engine.view` computes every score and segment too, so read
-        the stage index from the lead's state when the engine exposes it (same value)."""
-        try:
-            return self.stage_names[self.engine.leads[lead_id].progs[0].stage]
-        except (AttributeError, LookupError, TypeError):
-            return self.engine.view(lead_id, now).stage
+        """The lead's current stage (`engine.stage`: `view`'s, without every score)."""
+        return self.engine.stage(lead_id)
 
     def ingest(self, i: int, t: float, type_: str, props: dict[str, object]) -> None:
         self.event_n = n = self.event_n + 1

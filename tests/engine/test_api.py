@@ -43,6 +43,16 @@ def test_update_lead_changes_attribute_rules_and_reevaluates() -> None:
     assert run.view("L1", T0 + DAY).scores == {"fit": 10.0}
 
 
+def test_stage_reads_the_current_stage_as_view_does() -> None:
+    body = "score e:\n  +10 on clicked\nstage b when e >= 10\nstage c when e >= 20\n"
+    run = Run(body).lead("L1")
+    assert run.engine.stage("L1") == "a"
+    run.event("L1", "clicked", T0 + HOUR)
+    assert run.engine.stage("L1") == "b" == run.view("L1", T0 + HOUR).stage
+    run.event("L1", "clicked", T0 + 2 * HOUR)
+    assert run.engine.stage("L1") == "c"
+
+
 def test_adding_a_known_lead_again_updates_it() -> None:
     run = Run("segment big: size > 10\n").lead("L1", T0, size=1).lead("L1", T0 + 1, size=50)
     assert run.view("L1", T0 + 2).segments == ["big"]
