@@ -192,16 +192,17 @@ def alone(leads: int, days: float) -> dict[str, float]:
 
 
 def _stages(model) -> list[str]:
-    """Record what the model reads of lead stages, as `stage()` answers for the replay."""
+    """Record what the model asks the engine of lead stages, as `stage()` answers for the
+    replay."""
     out: list[str] = []
-    original = model._stage
+    original = model.engine.stage
 
-    def stage(lead_id: str, now: float) -> str:
-        value = original(lead_id, now)
+    def stage(lead_id: str) -> str:
+        value = original(lead_id)
         out.append(value)
         return value
 
-    model._stage = stage
+    model.engine.stage = stage
     return out
 
 

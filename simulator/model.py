@@ -201,20 +201,16 @@ class Model:
             metrics.action(i, a)
             kind = a.action
             if kind == "send":
-                self._touch(i, a, now)
+                self._touch(i, a)
             elif kind == "task":
                 self.sales.task(i, now, a.due)
 
-    def _touch(self, i: int, a: Action, now: float) -> None:
-        stage = self._stage(a.lead, now) if self.behaviour.stage_of.get(a.content) else None
+    def _touch(self, i: int, a: Action) -> None:
+        stage = self.engine.stage(a.lead) if self.behaviour.stage_of.get(a.content) else None
         origin = (a.sequence, a.step or 0) if a.sequence is not None else None
         push = self.agenda.push
         for r in self.behaviour.touch(i, a.at - self.start, a.content, stage, origin):
             push(r.at, RESPOND, i, 0, r)
-
-    def _stage(self, lead_id: str, now: float) -> str:
-        """The lead's current stage (`engine.stage`: `view`'s, without every score)."""
-        return self.engine.stage(lead_id)
 
     def ingest(self, i: int, t: float, type_: str, props: dict[str, object]) -> None:
         self.event_n = n = self.event_n + 1
@@ -227,7 +223,7 @@ class Model:
             self.handle(actions, t)
 
     def add_lead(self, i: int, t: float) -> None:
-        lead_id = f"L{i + 1}"
+        lead_id = self.pop.lead_id(i)
         self.ids.append(lead_id)  # leads arrive in index order: ids[i] is lead i's
         lead = Lead(lead_id, t, self.pop.attrs(i))
         self.engine.trace = i in self.traced
