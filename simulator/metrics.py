@@ -4,6 +4,13 @@
 Flat dotted names (`touches.email`, `lift.trial_onboarding.holdout_rate`) make aggregation over
 replications and comparison between files one loop each. NaN means "not measurable in this run"
 (no SQL at all, say); it is skipped when averaging.
+
+Every number is independent of the order of the calls between leads, so the leads of one
+replication may be split over shards (one `RunMetrics` each) and the shards merged
+(`RunMetrics.merge`) into exactly, to the last bit, what one `RunMetrics` fed every call gives.
+Counters only ever add 1 (exact in floats in any order); a sum of money is kept as its parts —
+sends and tasks counted per content (ints), each customer's deal value — and summed in `result()`
+with `math.fsum` (correctly rounded, so independent of the order of its terms).
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ _RESPONSES = {"opened": "opens", "clicked": "clicks", "replied": "replies",
               "unsubscribed": "unsubscribes", "bounced": "bounces"}
 WEEKLY = ("arrivals", "touches", "opens", "clicks", "mql", "sql", "customers", "unsubscribes",
           "revenue", "cost")
+_COUNTED = tuple(k for k in WEEKLY if k not in ("touches", "revenue", "cost"))  # 1.0 a call
+_WEEK = 7 * DAY
 
 
 def split_steps(program: Program) -> dict[tuple[str, int], int]:
@@ -52,8 +61,13 @@ def _number(name: str, steps: tuple, split: int | None, last: int,
 def _median_p90(values: list[float]) -> tuple[float, float]:
     if not values:
         return math.nan, math.nan
-    arr = np.asarray(values)
+    arr = np.sort(np.asarray(values))
     return float(np.median(arr)), float(np.percentile(arr, 90))
+
+
+def _float_counter() -> defaultdict[str, float]:
+    """A funnel step's counters (module level, so a `RunMetrics` pickles)."""
+    return defaultdict(float)
 
 
 class _Members(dict):
@@ -67,12 +81,45 @@ class _Members(dict):
         value = self[key] = bytearray(self.n)
         return value
 
+    def merge(self, other: _Members) -> None:
+        for key, theirs in other.items():
+            mine = self.get(key)
+            if mine is None:
+                self[key] = bytearray(theirs)
+            else:
+                ours = np.frombuffer(mine, dtype=np.uint8)
+                np.bitwise_or(ours, np.frombuffer(theirs, dtype=np.uint8), out=ours)
+
 
 def _mask(members: bytearray | None) -> np.ndarray | None:
     return np.frombuffer(members, dtype=np.uint8) != 0 if members is not None else None
 
 
+def _add(mine: dict, theirs: dict) -> None:
+    for key, value in theirs.items():
+        mine[key] = mine.get(key, 0) + value
+
+
+def _add_rows(mine: dict[object, list[int]], theirs: dict[object, list[int]]) -> None:
+    for key, row in theirs.items():
+        ours = mine.get(key)
+        mine[key] = list(row) if ours is None else [a + b for a, b in zip(ours, row, strict=True)]
+
+
+def _by_name(rows: dict[str | None, list[int]]) -> list[tuple[str | None, list[int]]]:
+    return sorted(rows.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+
+
 class RunMetrics:
+    """The counters of one replication, or of one shard of its leads.
+
+    Merge contract (`merge`): shards of one replication — same program, start, days and `n`,
+    each lead's calls all in one shard and in their order — merge, in any order and grouping,
+    into a `RunMetrics` whose `result()` is identical to the last bit to that of one `RunMetrics`
+    fed every call in any interleaving of the leads. `result()` does not change the counters,
+    so it may be called before or after a merge, any number of times.
+    """
+
     def __init__(self, program: Program, start: float, days: float, n: int = 0) -> None:
         self.start = start
         self.n = n
@@ -80,24 +127,36 @@ class RunMetrics:
         self.cost_of = {c.name: c.cost for c in program.contents}
         self.sequences = [s.name for s in program.sequences]
         self.split_of = split_steps(program)
-        self.count: dict[str, float] = defaultdict(float)
+        self.count: dict[str, float] = defaultdict(float)  # each a sum of 1.0s, never of money
         # counters named by parts (sequence, reason), joined into `count` names by `result()`
         self.tally: dict[tuple[str, ...], int] = defaultdict(int)
-        self.weekly = {k: [0.0] * self.weeks for k in WEEKLY}
+        self.weekly = {k: [0.0] * self.weeks for k in _COUNTED}
+        # content -> how many sends (tasks) of it each week, the last slot outside the weeks
+        self.sends: dict[str, list[int]] = {}
+        self.tasks: dict[str | None, list[int]] = {}
+        self.channel_of: dict[str, str] = {}  # content -> its channel (as the engine sent it)
+        self.revenue: dict[int, float] = {}  # customer -> deal value (a lead buys at most once)
         self.arrived: dict[int, float] | None = None  # set by the model: lead -> arrival
         self.reached: dict[str, dict[int, float]] = {"mql": {}, "sql": {}, "customer": {}}
         self.enrolled = _Members(n)  # sequence -> leads ever enrolled
         self.holdout = _Members(n)  # sequence -> leads ever held out
         self.arms = _Members(n)  # (sequence, split step, arm) -> leads sent that arm
-        self.send_keys: dict[str, tuple[str, str]] = {}  # channel -> its two counters
-        self.step_content: dict[tuple[str, object], str] = {}
-        self.funnel: dict[tuple[str, int], dict[str, float]] = defaultdict(
-            lambda: defaultdict(float))
+        self.step_content: dict[tuple[str, int], str] = {}  # (sequence, step) -> its content
+        # (sequence, split step, arm) -> (its lowest step sent, that step's content)
+        self.arm_content: dict[tuple[str, int, int], tuple[int, str]] = {}
+        self.funnel: dict[tuple[str, int], dict[str, float]] = defaultdict(_float_counter)
 
-    def _week(self, t: float, name: str, amount: float = 1.0) -> None:
-        w = int((t - self.start) // (7 * DAY))
+    def _week(self, t: float, name: str) -> None:
+        w = int((t - self.start) // _WEEK)
         if 0 <= w < self.weeks:
-            self.weekly[name][w] += amount
+            self.weekly[name][w] += 1.0
+
+    def _tick(self, rows: dict[str | None, list[int]], content: str | None, t: float) -> None:
+        row = rows.get(content)
+        if row is None:
+            row = rows[content] = [0] * (self.weeks + 1)
+        w = int((t - self.start) // _WEEK)
+        row[w if 0 <= w < self.weeks else -1] += 1
 
     def arrival(self, i: int, t: float) -> None:
         self.count["leads"] += 1
@@ -115,11 +174,7 @@ class RunMetrics:
         elif kind == "exited":
             self.tally[("seq", a.sequence, "exited", a.reason)] += 1
         elif kind == "task":
-            cost = self.cost_of.get(a.content, 0.0)
-            self.count["tasks"] += 1
-            self.count["cost.task"] += cost
-            self.count["cost"] += cost
-            self._week(a.at, "cost", cost)
+            self._tick(self.tasks, a.content, a.at)
         elif kind == "suppressed":
             self.tally[("suppressed", a.reason)] += 1
             if a.sequence is not None:
@@ -133,20 +188,13 @@ class RunMetrics:
             self.count[kind] += 1
 
     def _send(self, i: int, a: object) -> None:
-        content, channel, sequence = a.content, a.channel, a.sequence
-        cost = self.cost_of.get(content, 0.0)
-        keys = self.send_keys.get(channel)
-        if keys is None:
-            keys = self.send_keys[channel] = (f"touches.{channel}", f"cost.{channel}")
-        count = self.count
-        count[keys[0]] += 1
-        count[keys[1]] += cost
-        count["touches"] += 1
-        count["cost"] += cost
-        w = int((a.at - self.start) // (7 * DAY))
-        if 0 <= w < self.weeks:
-            self.weekly["touches"][w] += 1.0
-            self.weekly["cost"][w] += cost
+        content, sequence = a.content, a.sequence
+        row = self.sends.get(content)
+        if row is None:
+            row = self.sends[content] = [0] * (self.weeks + 1)
+            self.channel_of[content] = a.channel
+        w = int((a.at - self.start) // _WEEK)
+        row[w if 0 <= w < self.weeks else -1] += 1
         if sequence is not None:
             key = (sequence, a.step or 0)
             funnel = self.funnel[key]
@@ -155,20 +203,24 @@ class RunMetrics:
             if key not in self.step_content:
                 self.step_content[key] = content
             if a.arm is not None:
-                split = self.split_of.get(key, key[1])
-                self.arms[(sequence, split, a.arm)][i] = 1
-                self.step_content.setdefault((sequence, f"{split}.arm{a.arm}"), content)
+                arm = (sequence, self.split_of.get(key, key[1]), a.arm)
+                self.arms[arm][i] = 1
+                first = self.arm_content.get(arm)
+                if first is None or key[1] < first[0]:  # an arm's label: its first step sent
+                    self.arm_content[arm] = (key[1], content)
 
     def _step(self, a: object, what: str) -> None:
         key = (a.sequence, a.step or 0)
         self.funnel[key][what] += 1
-        if a.content is not None:
-            self.step_content.setdefault(key, a.content)
+        if a.content is not None and key not in self.step_content:
+            self.step_content[key] = a.content
 
     def labels(self) -> dict[str, str]:
-        """`sequence.step` -> the content that step sends (for reports)."""
-        return {f"{seq}.{step}": c for (seq, step), c in
-                sorted(self.step_content.items(), key=lambda kv: (kv[0][0], str(kv[0][1])))}
+        """`sequence.step` (an arm: `sequence.split.armN`) -> the content it sends (reports)."""
+        named = [((seq, str(step)), c) for (seq, step), c in self.step_content.items()]
+        named += [((seq, f"{split}.arm{arm}"), c)
+                  for (seq, split, arm), (_, c) in self.arm_content.items()]
+        return {f"{seq}.{step}": c for (seq, step), c in sorted(named)}
 
     def _reach(self, what: str, i: int, t: float) -> None:
         if i not in self.reached[what]:
@@ -191,20 +243,91 @@ class RunMetrics:
         if i in self.reached["customer"]:
             return
         self._reach("customer", i, t)
-        self.count["revenue"] += value
+        self.revenue[i] = value
         self.count[f"customers.by.{source}"] += 1
-        self._week(t, "revenue", value)
 
-    def _rate(self, members: np.ndarray) -> float:
-        n = int(np.count_nonzero(members))
-        if not n:
-            return math.nan
-        return int(np.count_nonzero(members & self.customers)) / n
+    # ------------------------------------------------------------------ shards
 
-    def _lifts(self, out: dict[str, float]) -> None:
+    def merge(self, other: RunMetrics) -> None:
+        """Fold another shard's counters into these (see the class docstring for the contract).
+
+        Counters, tallies, weekly counts, sends and tasks per content and the funnel add; leads
+        reached, deal values and step labels unite; lead sets (`_Members`) OR together. Raises
+        ValueError for metrics of another replication shape or a lead counted in both."""
+        if (other.start, other.weeks, other.n, other.cost_of, other.sequences) != \
+                (self.start, self.weeks, self.n, self.cost_of, self.sequences):
+            raise ValueError("merge: the metrics are of different programs or populations")
+        for what, leads in other.reached.items():
+            if not self.reached[what].keys().isdisjoint(leads):
+                raise ValueError(f"merge: a lead reached {what} in both shards")
+        _add(self.count, other.count)
+        _add(self.tally, other.tally)
+        for name, row in other.weekly.items():
+            self.weekly[name] = [a + b for a, b in zip(self.weekly[name], row, strict=True)]
+        _add_rows(self.sends, other.sends)
+        _add_rows(self.tasks, other.tasks)
+        for content, channel in other.channel_of.items():
+            self.channel_of.setdefault(content, channel)
+        for what, leads in other.reached.items():
+            self.reached[what].update(leads)
+        self.revenue.update(other.revenue)
+        self.enrolled.merge(other.enrolled)
+        self.holdout.merge(other.holdout)
+        self.arms.merge(other.arms)
+        for key, counts in other.funnel.items():
+            _add(self.funnel[key], counts)
+        for mine, theirs in ((self.step_content, other.step_content),
+                             (self.arm_content, other.arm_content)):
+            for key, value in theirs.items():  # the same either side (the smaller if not)
+                if key not in mine or value < mine[key]:
+                    mine[key] = value
+        if self.arrived is None:
+            self.arrived = other.arrived
+
+    # ------------------------------------------------------------------ summary
+
+    def _money(self) -> tuple[dict[str, float], dict[str, list[float]]]:
+        """Touches, tasks, cost (in all, by channel, by week) and revenue: (scalars, weekly).
+        Only what happened is named, as ever: no `cost.sms` without an SMS sent."""
+        items = [(c, row, ("touches", f"touches.{ch}"), f"cost.{ch}")
+                 for c, row in _by_name(self.sends) for ch in (self.channel_of[c],)]
+        items += [(c, row, ("tasks",), "cost.task") for c, row in _by_name(self.tasks)]
+        counts: dict[str, int] = {}
+        costs: dict[str, list[float]] = {}  # name -> n * cost of each content it covers
+        by_week: list[list[float]] = [[] for _ in range(self.weeks)]
+        for content, row, names, cost_name in items:
+            cost = self.cost_of.get(content, 0.0)
+            n = sum(row)
+            for name in names:
+                counts[name] = counts.get(name, 0) + n
+            costs.setdefault(cost_name, []).append(n * cost)
+            costs.setdefault("cost", []).append(n * cost)
+            for w in range(self.weeks):
+                by_week[w].append(row[w] * cost)
+        scalars = {name: float(n) for name, n in counts.items()}
+        scalars.update({name: math.fsum(parts) for name, parts in costs.items()})
+        paid: list[list[float]] = [[] for _ in range(self.weeks)]
+        for i, value in self.revenue.items():
+            w = int((self.reached["customer"][i] - self.start) // _WEEK)
+            if 0 <= w < self.weeks:
+                paid[w].append(value)
+        if self.revenue:
+            scalars["revenue"] = math.fsum(self.revenue.values())
+        sent = list(self.sends.values())
+        weekly = {"touches": [float(sum(row[w] for row in sent)) for w in range(self.weeks)],
+                  "revenue": [math.fsum(parts) for parts in paid],
+                  "cost": [math.fsum(parts) for parts in by_week]}
+        return scalars, weekly
+
+    def _lifts(self, out: dict[str, float], revenue: float, cost: float) -> None:
+        customers = np.zeros(self.n, dtype=bool)
+        customers[list(self.reached["customer"])] = True
+
+        def rate(members: np.ndarray) -> float:
+            n = int(np.count_nonzero(members))
+            return int(np.count_nonzero(members & customers)) / n if n else math.nan
+
         extra = math.nan  # customers the nurture added, summed over sequences with a holdout
-        self.customers = np.zeros(self.n, dtype=bool)
-        self.customers[list(self.reached["customer"])] = True
         none = np.zeros(self.n, dtype=bool)
         for seq in self.sequences:
             holdout = _mask(self.holdout.get(seq))
@@ -214,7 +337,7 @@ class RunMetrics:
             n_nurtured, n_holdout = int(nurtured.sum()), int(holdout.sum())
             if not n_holdout and not n_nurtured:
                 continue
-            a, b = self._rate(nurtured), self._rate(holdout)
+            a, b = rate(nurtured), rate(holdout)
             out[f"lift.{seq}.nurtured_rate"] = a
             out[f"lift.{seq}.holdout_rate"] = b
             out[f"lift.{seq}.lift"] = a - b
@@ -222,48 +345,51 @@ class RunMetrics:
             out[f"lift.{seq}.holdout_n"] = n_holdout
             if n_holdout and n_nurtured:
                 extra = (0.0 if math.isnan(extra) else extra) + (a - b) * n_nurtured
-        customers = self.count["customer"]
-        value = self.count["revenue"] / customers if customers else math.nan
-        cost = self.count["cost"]
+        n_customers = len(self.reached["customer"])
+        value = revenue / n_customers if n_customers else math.nan
         out["incremental.customers"] = extra
-        out["incremental.revenue"] = extra * value if customers else math.nan
+        out["incremental.revenue"] = extra * value if n_customers else math.nan
         out["incremental.roi"] = ((out["incremental.revenue"] - cost) / cost
                                   if cost and not math.isnan(out["incremental.revenue"])
                                   else math.nan)
         for (seq, step, arm), members in sorted(self.arms.items()):
             mask = _mask(members)
-            out[f"arm.{seq}.{step}.{arm}.rate"] = self._rate(mask)
+            out[f"arm.{seq}.{step}.{arm}.rate"] = rate(mask)
             out[f"arm.{seq}.{step}.{arm}.n"] = int(mask.sum())
             first = _mask(self.arms.get((seq, step, 1)))
             if arm != 1 and first is not None and first.any():  # lift over the first arm
-                out[f"arm.{seq}.{step}.{arm}.lift"] = self._rate(mask) - self._rate(first)
+                out[f"arm.{seq}.{step}.{arm}.lift"] = rate(mask) - rate(first)
 
     def result(self, sales: dict[str, float]) -> dict[str, object]:
+        out: dict[str, float] = dict(self.count)
         for parts, n in self.tally.items():
-            self.count[".".join(map(str, parts))] += n
-        self.tally.clear()
-        out: dict[str, float] = dict(sorted(self.count.items()))
-        leads = self.count["leads"]
+            name = ".".join(map(str, parts))
+            out[name] = out.get(name, 0.0) + n
+        money, weekly = self._money()
+        out.update(money)
+        revenue, cost = money.get("revenue", 0.0), money.get("cost", 0.0)
+        leads = self.count.get("leads", 0.0)
         for what in ("mql", "sql", "customers"):
-            out[what] = self.count[what if what != "customers" else "customer"]
+            out[what] = self.count.get(what if what != "customers" else "customer", 0.0)
             out[f"{what}_rate"] = out[what] / leads if leads else math.nan
         out.pop("customer", None)
         out["conversion_rate"] = out.pop("customers_rate")
+        arrived = self.arrived or {}
         for what, key in (("mql", "mql"), ("sql", "sql"), ("customer", "customers")):
-            arrived = self.arrived or {}
             days = [(t - arrived[i]) / DAY for i, t in self.reached[what].items()]
             out[f"days_to_{key}.median"], out[f"days_to_{key}.p90"] = _median_p90(days)
         for ch in ("email", "sms", "ad", "social", "mail"):
-            sent = self.count.get(f"touches.{ch}", 0.0)
+            sent = out.get(f"touches.{ch}", 0.0)
             if sent:
-                out[f"open_rate.{ch}"] = self.count.get(f"opens.{ch}", 0.0) / sent
-                out[f"click_rate.{ch}"] = self.count.get(f"clicks.{ch}", 0.0) / sent
+                out[f"open_rate.{ch}"] = out.get(f"opens.{ch}", 0.0) / sent
+                out[f"click_rate.{ch}"] = out.get(f"clicks.{ch}", 0.0) / sent
         out["unsubscribe_rate"] = out.get("unsubscribes", 0.0) / leads if leads else math.nan
-        cost = self.count["cost"]
-        out["roi"] = (self.count["revenue"] - cost) / cost if cost else math.nan
+        out["roi"] = (revenue - cost) / cost if cost else math.nan
         for (seq, step), counts in sorted(self.funnel.items()):
             for what, value in sorted(counts.items()):
                 out[f"funnel.{seq}.{step}.{what}"] = value
-        self._lifts(out)
+        self._lifts(out, revenue, cost)
         out.update({f"sales.{k}": v for k, v in sales.items()})
-        return {"scalars": dict(sorted(out.items())), "weekly": self.weekly}
+        weekly.update(self.weekly)
+        return {"scalars": dict(sorted(out.items())),
+                "weekly": {name: list(weekly[name]) for name in WEEKLY}}
