@@ -13,8 +13,10 @@ a call to that run); the simulator alone, the same run again with every engine c
 a recording of the first (same calls, same order), so its CPU time is the simulator's and SimPy's,
 with no engine work and no timing wrappers; and the wall seconds per replication when 4 of them
 run on 2 worker processes, as `nurture simulate --runs 4 --workers 2` runs them (what a forecast
-of several runs costs per run on this 2-core machine; one replication uses one core). Then the
-time ratio 1M / 100k. Targets (issue 4): <= 10 s per 100k run, <= 2 KB per lead, ratio <= 12x.
+of several runs costs per run on this 2-core machine); and the wall seconds of the same single
+replication split over 2 processes (`simulator/shards.py`, as `nurture simulate --runs 1
+--workers 2` runs it), interleaved with the one-process runs. Then the time ratio 1M / 100k.
+Targets (issue 4): <= 10 s per 100k run, <= 2 KB per lead, ratio <= 12x.
 Each size runs in its own process so memory figures do not mix.
 """
 
@@ -220,6 +222,23 @@ def pooled(leads: int, days: float, runs: int = 4, workers: int = 2) -> dict[str
             "seconds_per_run": seconds / runs}
 
 
+def sharded(leads: int, days: float, shards: int = 2) -> dict[str, float]:
+    """One replication split over `shards` processes (`simulator/shards.py`), as `nurture
+    simulate --runs 1 --workers 2` runs it: wall seconds, and CPU seconds of all processes."""
+    from simulator.runner import run_one
+
+    program, scenario = _setup(leads, days)
+    t0 = time.perf_counter()
+    cpu0 = time.process_time()
+    result = run_one(program, scenario, 0, shards=shards)
+    seconds = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"leads": leads, "shards": shards, "seconds": seconds,
+            "cpu_seconds": cpu + children.ru_utime + children.ru_stime,
+            "customers": result["scalars"]["customers"]}
+
+
 def breakdown(leads: int, days: float) -> dict[str, float]:
     """Bytes per lead still allocated after a run, by layer (tracemalloc; slow, so small)."""
     import tracemalloc
@@ -266,20 +285,32 @@ def main() -> int:
     parser.add_argument("--alone", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--mem", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--pooled", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--sharded", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--days", type=float, default=90.0, help="horizon (default 90)")
     args = parser.parse_args()
     for flag, fn in (("one", one), ("timed", timed), ("alone", alone), ("mem", breakdown),
-                     ("pooled", pooled)):
+                     ("pooled", pooled), ("sharded", sharded)):
         if getattr(args, flag) is not None:
             print(json.dumps(fn(getattr(args, flag), args.days)))
             return 0
     print(f"simulator: {RULES} with {SCENARIO}, {args.days:g} days, one replication")
     size = 20_000 if args.quick else 100_000
-    runs = [measure("--one", size, args.days) for _ in range(3)]
+    runs, split = [], []
+    for _ in range(3):  # interleaved, so both see the same machine
+        runs.append(measure("--one", size, args.days))
+        split.append(measure("--sharded", size, args.days))
     base = min(runs, key=lambda r: r["cpu_seconds"])  # the least disturbed of three
     show(base, measure("--timed", size, args.days))
     print(f"{'':>17}(fastest of 3 runs; the three took "
           + ", ".join(f"{r['cpu_seconds']:.1f}" for r in runs) + " s CPU)")
+    fast = min(split, key=lambda r: r["seconds"])
+    print(f"{'':>17}the same replication on 2 shards (2 processes, as `nurture simulate "
+          f"--runs 1 --workers 2`): {fast['seconds']:.1f} s wall, {fast['cpu_seconds']:.1f} s "
+          f"CPU in all (fastest of 3: " + ", ".join(f"{r['seconds']:.1f}" for r in split)
+          + f" s); {base['seconds'] / fast['seconds']:.2f}x faster than one process",
+          flush=True)
+    if fast["customers"] != base["customers"]:
+        raise SystemExit("the sharded replication differs from the one-process one")
     sim = measure("--alone", size, args.days)
     print(f"{'':>17}simulator + SimPy alone (engine answers replayed): "
           f"{sim['cpu_seconds']:.1f} s CPU", flush=True)
@@ -297,6 +328,9 @@ def main() -> int:
     show(big, None)
     print(f"time ratio 1M / 100k: {big['seconds'] / base['seconds']:.1f}x wall, "
           f"{big['cpu_seconds'] / base['cpu_seconds']:.1f}x CPU (target <= 12x)")
+    big_split = measure("--sharded", 1_000_000, args.days)
+    print(f"1M leads on 2 shards: {big_split['seconds']:.1f} s wall; ratio 1M / 100k on 2 shards "
+          f"{big_split['seconds'] / fast['seconds']:.1f}x wall")
     return 0
 
 

@@ -33,7 +33,7 @@ SEQ_MASK = (1 << SEQ_BITS) - 1
 MAX_LEADS = 1 << LEAD_BITS
 MAX_AUX = 1 << AUX_BITS
 BUCKET_BITS = 12  # buckets of 4,096 seconds (68 minutes)
-RESPOND, OWN, CONVERT, EVENT = range(4)  # the kinds of entry (see simulator/handlers.py)
+RESPOND, OWN, CONVERT, EVENT, SALE = range(5)  # the kinds of entry (see simulator/handlers.py)
 
 
 def entry(t: int, seq: int, i: int, aux: int, kind: int) -> int:

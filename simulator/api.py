@@ -76,7 +76,7 @@ def lead_timeline(program: Program, scenario: Scenario, run: int,
     model = Model(program, scenario, population, streams, engine_seed(seed, run), record=True,
                   traced={index})
     model.run()
-    if index >= model.arrived:
+    if model.ids[index] is None:
         raise KeyError(lead_id)
     events = [e for e in model.log or [] if isinstance(e, Event) and e.lead == lead_id]
     return model.engine.explain(lead_id), events

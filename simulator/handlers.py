@@ -6,6 +6,7 @@ and the agenda entry (an int, see `agenda.py`), from which it reads the lead and
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from simulator.agenda import (
@@ -16,6 +17,7 @@ from simulator.agenda import (
     LEAD_MASK,
     LEAD_SHIFT,
 )
+from simulator.population import DAY
 
 if TYPE_CHECKING:
     from simulator.model import Model
@@ -25,7 +27,7 @@ SOURCES = ("click", "visit", "sales", "background")
 
 
 def arrive(m: Model, t: float, i: int) -> None:
-    m.arrived = i + 1
+    m.arrived += 1
     m.metrics.arrival(i, t)
     m.add_lead(i, t)
     s = round(t - m.start)
@@ -86,4 +88,16 @@ def convert(m: Model, t: float, s: int, key: int, source: int = -1) -> None:
     m.ingest(i, t, "converted", {"value": value})
 
 
-DISPATCH = (respond, own, convert, event, None, None, None, None)
+def sale(m: Model, t: float, s: int, key: int) -> None:
+    """A rep is done with the lead's task n, which waited `wait` seconds for a rep: the lead buys
+    with chance close_rate * readiness * exp(-wait / cooling_days), readiness as it is now."""
+    i = (key >> LEAD_SHIFT) & LEAD_MASK
+    n = (key >> AUX_SHIFT) & AUX_MASK
+    wait = m.agenda.take(key)
+    spec = m.sales
+    warmth = m.behaviour.readiness[i] * math.exp(-wait / (spec.cooling_days * DAY))
+    if m.sale_draws.uniform(i, n) < spec.close_rate * warmth:
+        convert(m, t, s, key, SALES)
+
+
+DISPATCH = (respond, own, convert, event, sale, None, None, None)

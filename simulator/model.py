@@ -1,14 +1,17 @@
-"""One replication: a SimPy environment driving the real engine with simulated time.
+"""One replication (or one shard of one): a SimPy environment driving the real engine with
+simulated time.
 
 ONE scheduler process owns the clock. It sleeps until the earliest of the engine's next due
 instant and the next synthetic event (the agenda, a heap), then handles everything due at that
 instant: events first, in the order they were scheduled, then the engine's timers (`advance`) —
 the engine's own order at one instant. No SimPy process per lead, and no daily poll of every lead.
-Sales reps are a `simpy.Resource`: each handoff task is a small process that queues for a rep, so
-handoffs wait when sales is saturated, and readiness cools while they wait. When a sales process
-produces an event before the scheduler's wake-up, it puts it on the agenda and interrupts the
-scheduler, which looks again (an interrupt is rare and cheap; a `timeout | wake` condition on
-every sleep is not).
+
+Leads share only the sales desk (`simulator/sales.py`, a `simpy.Resource` on its own clock). The
+model runs in windows of the desk's lookahead (`window`): it takes the outcomes the desk decided,
+simulates every instant of the window, and hands over the handoff tasks it made. An outcome that
+comes before the scheduler's wake-up interrupts it, and it looks again (an interrupt is rare and
+cheap; a `timeout | wake` condition on every sleep is not). A shard (`shard` of `shards`) simulates
+every `shards`-th lead; `simulator/shards.py` runs the shards of one replication side by side.
 
 Times are epoch seconds (the engine's unit); the SimPy clock starts at the scenario's start.
 Synthetic events are whole seconds after the start (`t` below is the epoch instant, `s` the whole
@@ -21,7 +24,8 @@ from __future__ import annotations
 import gc
 import math
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from heapq import heappop
 
@@ -30,12 +34,12 @@ import simpy
 from dsl.ir import Program
 from engine import Action, Engine, Event, Lead
 from simulator import handlers
-from simulator.agenda import CONVERT, MAX_LEADS, RESPOND, T_SHIFT, Agenda
+from simulator.agenda import MAX_LEADS, RESPOND, SALE, T_SHIFT, Agenda
 from simulator.behaviour import BehaviourModel
 from simulator.metrics import RunMetrics
 from simulator.organic import OrganicModel
 from simulator.population import DAY, Population
-from simulator.sales import SalesDesk
+from simulator.sales import Outcome, SalesDesk, Task, drive
 from simulator.scenario import Scenario
 from simulator.streams import Streams
 
@@ -44,6 +48,23 @@ INF = math.inf
 # and more live objects (~1 s of a 100k-lead run, 5%) to find cycles that a run does not make:
 # everything it allocates is freed by reference counting (tests/simulator/test_sim_memory.py
 # checks that a run leaves no cyclic garbage). So the collector is off while a run runs.
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """The cyclic garbage collector off (see NO_GC), as it was afterwards."""
+    collecting, frozen = gc.isenabled(), gc.get_freeze_count()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # what the run made goes straight to the oldest generation, unexamined: with the
+        # collector back on, its next young collection would otherwise walk all of it
+        gc.freeze()
+        if not frozen:
+            gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 class _ArrivalTimes:
@@ -74,7 +95,7 @@ class Model:
 
     def __init__(self, program: Program, scenario: Scenario, population: Population,
                  streams: Streams, seed: int, record: bool = False,
-                 traced: set[int] | None = None) -> None:
+                 traced: set[int] | None = None, shard: int = 0, shards: int = 1) -> None:
         if len(population) > MAX_LEADS:
             raise ValueError(f"at most {MAX_LEADS:,} leads in one replication")
         self.start = start_epoch(scenario)
@@ -83,9 +104,11 @@ class Model:
         self.engine = Engine([program], seed=seed, trace=False)
         # The engine decides per lead, when the lead is added, whether to keep its explain trail
         # (it reads `engine.trace` then): switched on only for the traced sample (DESIGN.md).
-        self.traced = traced if traced is not None else trace_sample(
+        traced = traced if traced is not None else trace_sample(
             len(population), scenario.run.trace_sample)
+        self.traced = {i for i in traced if i % shards == shard}
         self.pop = population
+        self.shard, self.shards = shard, shards
         channel_of = {c.name: c.channel for c in program.contents}
         stage_of = {c.name: c.stage for c in program.contents}
         self.behaviour = BehaviourModel(scenario, population, streams, channel_of, stage_of)
@@ -93,16 +116,22 @@ class Model:
                                     population.persona_of, scenario.population.days * DAY)
         self.metrics = RunMetrics(program, self.start, scenario.population.days,
                                   len(population))
-        self.sales = SalesDesk(self.env, scenario.sales, streams, self.behaviour.readiness,
-                               self._from_sales)
+        self.sales = scenario.sales
+        self.sale_draws = streams.lead_draws("sales")
+        self.tasks: list[Task] = []  # handoff tasks made, for the sales desk
+        self.posted: tuple[list[Outcome], float] = ([], self.start)
+        self.desk: SalesDesk | None = None  # the desk that ran this model's handoffs
         self.agenda = Agenda(scenario.population.days * DAY)
         self.event_n = 0
         self.customer = bytearray(len(population))
-        self.arrivals = array("d")  # arrival instants, in lead order
-        self.arrived = 0  # leads arrived so far (they arrive in index order)
-        # each lead's id, the very string the engine keys its state by: an event reuses it, so
-        # the engine's lookup finds it by identity with its hash already known
-        self.ids: list[str] = []
+        # this shard's leads (every `shards`-th from `shard`) and their arrival instants, in
+        # arrival order (which is lead order)
+        self.leads = range(shard, len(population), shards)
+        self.arrivals = array("d")
+        self.arrived = 0  # this shard's leads arrived so far
+        # each lead's id, the very string the engine keys its state by (None: not arrived): an
+        # event reuses it, so the engine's lookup finds it by identity with its hash known
+        self.ids: list[str | None] = [None] * len(population)
         self.process: simpy.Process | None = None
         self.sleeping_until: float | None = None
         self.t_due: float | None = None  # engine.next_due() as of the last engine call
@@ -110,41 +139,58 @@ class Model:
         self.log: list[object] | None = [] if record else None  # leads and events, in order
         self.actions: list[Action] | None = [] if record else None
 
-    def _from_sales(self, t: float, i: int, payload: object) -> None:
-        """A sales outcome at t: queue it, and wake the scheduler if it sleeps past t."""
-        self.agenda.push(math.ceil(t - self.start), CONVERT, i, handlers.SALES)
-        if self.sleeping_until is not None and t < self.sleeping_until:
+    # ------------------------------------------------------------------ windows
+
+    def begin(self) -> None:
+        """Ready to simulate windows (`window`)."""
+        # arrivals are already in time order: an array and a cursor, not agenda entries
+        self.arrivals = array("d", (self.pop.arrival[self.shard::self.shards]
+                                    + self.start).tolist())
+        self.process = self.env.process(self._scheduler())
+
+    def post(self, outcomes: list[Outcome], until: float) -> None:
+        """The next window (see `sales.Shard`): simulated when its tasks are collected."""
+        self.posted = (outcomes, until)
+
+    def collect(self) -> list[Task]:
+        return self.window(*self.posted)
+
+    def window(self, outcomes: list[Outcome], until: float) -> list[Task]:
+        """Take the sales outcomes the desk decided, simulate every instant before `until`, and
+        hand over the tasks made meanwhile."""
+        push = self.agenda.push
+        first = math.inf
+        for s, i, n, wait in outcomes:
+            push(s, SALE, i, n, wait)
+            first = min(first, self.start + s)
+        if self.sleeping_until is not None and first < self.sleeping_until:
             self.sleeping_until = None
-            self.process.interrupt()
+            self.process.interrupt()  # an outcome comes before the scheduler's wake-up
+        self.env.run(until=until)
+        tasks, self.tasks = self.tasks, []
+        return tasks
+
+    def run(self, progress: Callable[[float], None] | None = None) -> dict[str, object]:
+        """The whole replication in this process (one shard of one): its metrics."""
+        self.desk = desk = SalesDesk(self.sales, self.start, self.end)
+        with collector_off():
+            self.begin()
+            drive([self], desk, progress)
+        return self.result(desk)
+
+    def result(self, desk: SalesDesk) -> dict[str, object]:
+        self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
+        return self.metrics.result(desk.summary())
 
     # ------------------------------------------------------------------ scheduler
 
-    def run(self, progress: Callable[[float], None] | None = None) -> dict[str, object]:
-        # arrivals are already in time order: an array and a cursor, not agenda entries
-        self.arrivals = array("d", (self.pop.arrival + self.start).tolist())
-        self.process = self.env.process(self._scheduler(progress))
-        collecting, frozen = gc.isenabled(), gc.get_freeze_count()
-        gc.disable()  # see NO_GC
-        try:
-            self.env.run(until=self.end + 1)
-        finally:
-            # what the run made goes straight to the oldest generation, unexamined: with the
-            # collector back on, its next young collection would otherwise walk all of it
-            gc.freeze()
-            if not frozen:
-                gc.unfreeze()
-            if collecting:
-                gc.enable()
-        self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
-        return self.metrics.result(self.sales.summary(self.end))
-
-    def _scheduler(self, progress: Callable[[float], None] | None):
+    def _scheduler(self):
         env, start, end = self.env, self.start, self.end
         agenda, arrivals, n = self.agenda, self.arrivals, len(self.arrivals)
         heap = agenda.heap
         next_due, advance, handle = self.engine.next_due, self.engine.advance, self.handle
         dispatch, arrive = handlers.DISPATCH, handlers.arrive
-        last_report = start
+        first, step = self.shard, self.shards
         while True:
             # the next instant: the earliest synthetic event (an arrival first) or engine timer
             if not heap:
@@ -166,14 +212,14 @@ class Model:
                 try:
                     yield env.timeout(target - env.now)
                 except simpy.Interrupt:
-                    continue  # sales produced an event before `target`: look again
+                    continue  # a sales outcome comes before `target`: look again
                 finally:
                     self.sleeping_until = None
             if t > end:
                 return
             if is_event:  # every arrival at t (first, in lead order), then every other event
                 while self.arrived < n and arrivals[self.arrived] == t:
-                    arrive(self, t, self.arrived)
+                    arrive(self, t, first + self.arrived * step)
                 s = round(t - start)
                 agenda.upto(s)  # t may be an arrival's, in a bucket not yet reached
                 limit = (s + 1) << T_SHIFT
@@ -182,9 +228,6 @@ class Model:
                     dispatch[key & 7](self, t, s, key)
             else:
                 handle(advance(t), t)
-            if progress is not None and t - last_report >= DAY:
-                last_report = t
-                progress((t - start) / (end - start))
 
     # ------------------------------------------------------------------ engine I/O
 
@@ -203,7 +246,7 @@ class Model:
             if kind == "send":
                 self._touch(i, a)
             elif kind == "task":
-                self.sales.task(i, now, a.due)
+                self.tasks.append((now, i, len(self.tasks), a.due))
 
     def _touch(self, i: int, a: Action) -> None:
         stage = self.engine.stage(a.lead) if self.behaviour.stage_of.get(a.content) else None
@@ -224,7 +267,7 @@ class Model:
 
     def add_lead(self, i: int, t: float) -> None:
         lead_id = self.pop.lead_id(i)
-        self.ids.append(lead_id)  # leads arrive in index order: ids[i] is lead i's
+        self.ids[i] = lead_id
         lead = Lead(lead_id, t, self.pop.attrs(i))
         self.engine.trace = i in self.traced
         if self.log is not None:

@@ -4,6 +4,8 @@ A replication is a pure function of (rule files, scenario, run number): its rand
 from (seed, run, name), the engine's split/holdout seed from (seed, run, "engine"). Several rule
 files in one job (a comparison) share one population and the per-lead streams: common random
 numbers. Results are collected by run number, so the worker count never changes an output.
+With fewer replications than workers, each replication is itself split over the workers
+(`simulator/shards.py`), which changes no number either.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from dsl.ir import Program
-from simulator.model import Model
-from simulator.population import generate
 from simulator.scenario import Scenario
-from simulator.streams import Streams, stream_key
+from simulator.shards import engine_seed as engine_seed  # re-exported: the seed of a run
+from simulator.shards import run_sharded
 
 Progress = Callable[[float, int], None]  # (runs done, fractions included; runs in all)
 
@@ -28,26 +29,17 @@ class Job:
     scenarios: tuple[Scenario, ...]  # one per program (each completed against its `lead:`)
     run: int
     traces: bool = False  # keep the explain trails of the traced sample (run 0 only)
-
-
-def engine_seed(seed: int, run: int) -> int:
-    return stream_key(seed, run, "engine") % (2**31)
+    shards: int = 1  # processes for each replication (see `simulator/shards.py`)
 
 
 def run_one(program: Program, scenario: Scenario, run: int, traces: bool = False,
-            progress: Callable[[float], None] | None = None) -> dict[str, object]:
-    """One replication of one file: the per-run metrics (see `RunMetrics.result`), and with
-    `traces` the explain trail of every lead in the traced sample (`scenario.run.trace_sample`)."""
-    seed = scenario.run.seed
-    streams = Streams(seed, run)
-    population = generate(scenario, scenario.population.leads, streams)
-    model = Model(program, scenario, population, streams, engine_seed(seed, run))
-    result = model.run(progress)
+            progress: Callable[[float], None] | None = None,
+            shards: int = 1) -> dict[str, object]:
+    """One replication of one file, in `shards` processes: the per-run metrics (see
+    `RunMetrics.result`), and with `traces` the explain trail of every lead in the traced sample
+    (`scenario.run.trace_sample`)."""
+    result, model = run_sharded(program, scenario, run, shards, traces, progress)
     result["labels"] = model.metrics.labels()
-    if traces:
-        result["traces"] = {population.lead_id(i): model.engine.explain(population.lead_id(i))
-                            .to_dict()["entries"] for i in sorted(model.traced)
-                            if i < model.arrived}
     return result
 
 
@@ -57,19 +49,22 @@ def run_job(job: Job, progress: Callable[[float], None] | None = None) -> list[d
     out = []
     for k, (p, s) in enumerate(zip(job.programs, job.scenarios, strict=True)):
         inner = (lambda f, k=k: progress((k + f) / n)) if progress else None
-        out.append(run_one(p, s, job.run, keep, inner))
+        out.append(run_one(p, s, job.run, keep, inner, job.shards))
     return out
 
 
 def default_workers(runs: int) -> int:
-    return max(1, min(runs, os.cpu_count() or 1))
+    """Every core: one replication each, or, with a single replication, a shard each."""
+    cores = os.cpu_count() or 1
+    return max(1, min(runs, cores) if runs > 1 else cores)
 
 
 def run_many(programs: list[Program], scenarios: list[Scenario], runs: int, workers: int,
              progress: Progress | None = None,
              traces: bool = False) -> list[list[dict[str, object]]]:
     """results[file][run], for `runs` replications of every file on common random numbers."""
-    jobs = [Job(tuple(programs), tuple(scenarios), r, traces) for r in range(runs)]
+    shards = max(1, workers) if runs == 1 else 1
+    jobs = [Job(tuple(programs), tuple(scenarios), r, traces, shards) for r in range(runs)]
     by_run: dict[int, list[dict[str, object]]] = {}
     if workers <= 1 or runs <= 1:
         for job in jobs:

@@ -1,79 +1,151 @@
 """Sales capacity: handoff tasks queue for a rep (`simpy.Resource`), and readiness cools meanwhile.
 
-Each `task` action starts one small process: after `response_hours` it asks for a rep
-(`with reps.request() as req`), the rep works it for 1 / tasks_per_rep_per_day days, and the lead
-buys with chance close_rate * readiness * exp(-wait / cooling_days), where wait is the time from
-the task to the rep picking it up. With 0 reps no task is ever worked: the backlog only grows and
-no conversion is handoff-driven.
+Each `task` action becomes one small process on the desk's own SimPy clock: after
+`response_hours` it asks for a rep (`with reps.request() as req`), and the rep works it for
+1 / tasks_per_rep_per_day days. When a rep picks a task up, its outcome is known: it is worked
+until `done`, after waiting `wait` since the task. The lead buys at `done` with chance
+close_rate * readiness * exp(-wait / cooling_days) — readiness as it is then, so that part is
+decided by the lead's own model (`simulator/handlers.py`, `sale`). With 0 reps no task is ever
+worked: the backlog only grows and no conversion is handoff-driven.
+
+The desk is the one thing leads share, so it is what ties the shards of a replication together
+(`simulator/shards.py`). It runs behind the leads by a lookahead: a task made at t is not picked up
+before t + response, nor done before t + response + service, so the leads can be simulated a
+window of that length ahead, their tasks of the window handed to the desk in one batch, and the
+desk run on to the end of the window plus the response time: every pick-up before then is final,
+because no task not yet handed over can arrive in the queue before it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Protocol
 
 import simpy
 
 from simulator.population import DAY
 from simulator.scenario import Sales
-from simulator.streams import Streams
+
+# A task: (instant it was made, lead, its order among the lead's actions at that instant, due)
+Task = tuple[float, int, int, "float | None"]
+# An outcome: (whole seconds after the start when the rep is done, lead, task number, wait)
+Outcome = tuple[int, int, int, float]
+
+
+def lookahead(spec: Sales) -> int:
+    """The window, in whole seconds: no task's outcome lands sooner after the task (at least 1)."""
+    return max(1, math.floor(spec.response_hours * 3600 + DAY / spec.tasks_per_rep_per_day))
 
 
 class SalesDesk:
-    def __init__(self, env: simpy.Environment, spec: Sales, streams: Streams,
-                 readiness: list[float], emit: Callable[[float, int, object], None]) -> None:
-        self.env = env
+    """The sales queue of one replication, on its own SimPy clock (see the module docstring)."""
+
+    def __init__(self, spec: Sales, start: float, end: float) -> None:
+        self.env = simpy.Environment(initial_time=start)
         self.spec = spec
-        self.readiness = readiness
-        self.emit = emit
-        self.reps = simpy.Resource(env, capacity=spec.reps) if spec.reps > 0 else None
+        self.start = start
+        self.end = end
+        self.reps = simpy.Resource(self.env, capacity=spec.reps) if spec.reps > 0 else None
+        self.response = spec.response_hours * 3600
         self.service = DAY / spec.tasks_per_rep_per_day
-        self.draws = streams.lead_draws("sales")
         self.tasks_of: dict[int, int] = {}
-        self.created = 0
-        self.worked = 0
-        self.closed = 0
-        self.waiting = 0
-        self.peak = 0
-        self.within_due = 0
+        self.made: list[float] = []  # when each task was made
+        self.picked: list[float] = []  # when each picked-up task was picked up
         self.waits: list[float] = []
-        self.in_flight = 0  # tasks being queued or worked: they may produce an event
+        self.within_due = 0
+        self.outcomes: list[Outcome] = []
 
-    def task(self, i: int, now: float, due: float | None) -> None:
-        self.created += 1
-        self.waiting += 1
-        self.peak = max(self.peak, self.waiting)
-        n = self.tasks_of.get(i, 0)
-        self.tasks_of[i] = n + 1
-        if self.reps is not None:
-            self.in_flight += 1
-            self.env.process(self._work(i, now, due, self.draws.uniform(i, n)))
+    def hand_over(self, tasks: list[Task]) -> None:
+        """The tasks made in the window just simulated, in any order: queued in a fixed one
+        (time, lead, order), so that which shard made a task never changes the queue."""
+        for t, i, _order, due in sorted(tasks, key=lambda x: (x[0], x[1], x[2])):
+            n = self.tasks_of.get(i, 0)
+            self.tasks_of[i] = n + 1
+            self.made.append(t)
+            if self.reps is not None:
+                self.env.process(self._work(i, n, t, due))
 
-    def _work(self, i: int, created: float, due: float | None, u: float):
-        if self.spec.response_hours > 0:
-            yield self.env.timeout(self.spec.response_hours * 3600)
+    def run_until(self, until: float) -> list[Outcome]:
+        """Run the desk to `until` (not included); the outcomes of the tasks picked up so far."""
+        until = min(until, self.end + 1)
+        if until > self.env.now:
+            self.env.run(until=until)
+        out, self.outcomes = self.outcomes, []
+        return out
+
+    def _work(self, i: int, n: int, made: float, due: float | None):
+        delay = made + self.response - self.env.now
+        if delay > 0:
+            yield self.env.timeout(delay)
         with self.reps.request() as req:
             yield req
-            self.waiting -= 1
-            wait = self.env.now - created
+            now = self.env.now
+            self.picked.append(now)
+            wait = now - made
             self.waits.append(wait)
-            if due is None or self.env.now <= due:
+            if due is None or now <= due:
                 self.within_due += 1
+            done = math.ceil(now + self.service - self.start)
+            self.outcomes.append((done, i, n, wait))
             yield self.env.timeout(self.service)
-        self.worked += 1
-        self.in_flight -= 1
-        warmth = self.readiness[i] * math.exp(-wait / (self.spec.cooling_days * DAY))
-        if u < self.spec.close_rate * warmth:
-            self.closed += 1
-            self.emit(float(math.ceil(self.env.now)), i, "sales")
 
-    def summary(self, end: float) -> dict[str, float]:
+    def peak_backlog(self) -> int:
+        """The most tasks waiting at once (made, not yet picked up; a pick-up at the instant a
+        task is made counts first)."""
+        moves = sorted([(t, 0) for t in self.picked] + [(t, 1) for t in self.made])
+        waiting = peak = 0
+        for _, made in moves:
+            waiting += 1 if made else -1
+            peak = max(peak, waiting)
+        return peak
+
+    def summary(self) -> dict[str, float]:
         picked = len(self.waits)
         return {
-            "tasks": float(self.created),
-            "worked": float(self.worked),
-            "peak_backlog": float(self.peak),
-            "backlog_end": float(self.waiting),
+            "tasks": float(len(self.made)),
+            "worked": float(sum(1 for t in self.picked if t + self.service <= self.end + 1)),
+            "peak_backlog": float(self.peak_backlog()),
+            "backlog_end": float(len(self.made) - picked),
             "mean_wait_hours": sum(self.waits) / picked / 3600 if picked else math.nan,
             "within_due_share": self.within_due / picked if picked else math.nan,
         }
+
+
+class Shard(Protocol):
+    """A part of a replication's leads, simulated window by window: `post` gives it the outcomes
+    of its leads and the window's end, `collect` waits for the window to be simulated and returns
+    the tasks its leads made (a shard in another process works in between)."""
+
+    def post(self, outcomes: list[Outcome], until: float) -> None: ...
+
+    def collect(self) -> list[Task]: ...
+
+
+def drive(shards: list[Shard], desk: SalesDesk,
+          progress: Callable[[float], None] | None = None) -> None:
+    """Run a replication's shards (lead i in shard i % len(shards)) and its sales desk to the
+    end, window by window (see the module docstring).
+
+    Every window, each shard gets the outcomes of its own leads, simulates the window and hands
+    over its tasks; the desk then runs on to the window's end plus the response time. An outcome
+    lands no sooner than `lookahead` after its task, so it always reaches its shard in time."""
+    start, end = desk.start, desk.end
+    step = lookahead(desk.spec) if desk.reps is not None else math.inf
+    k = len(shards)
+    outcomes: list[list[Outcome]] = [[] for _ in shards]
+    w = start
+    while w <= end:
+        until = min(w + step, end + 1)
+        for shard, mine in zip(shards, outcomes, strict=True):
+            shard.post(mine, until)
+        tasks: list[Task] = []
+        for shard in shards:
+            tasks += shard.collect()
+        desk.hand_over(tasks)
+        outcomes = [[] for _ in shards]
+        for o in desk.run_until(until + desk.response):
+            outcomes[o[1] % k].append(o)
+        if progress is not None:
+            progress(min(1.0, (until - start) / (end - start)) if end > start else 1.0)
+        w = until

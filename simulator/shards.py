@@ -1,0 +1,125 @@
+"""One replication on several cores: its leads in shards, side by side, tied by the sales desk.
+
+Leads are independent of each other except through the sales queue (`simulator/sales.py`): the
+engine keeps each lead's state apart, and every draw is keyed by (lead, counter). So shard k
+simulates leads k, k + K, k + 2K, ... with its own engine and agenda, in its own process (shard 0
+in this one), and this process runs the sales desk between windows (`sales.drive`). Sharding
+changes no number: a lead sees the same events at the same instants whatever K, the desk queues
+tasks in a fixed order, and the shards' metrics merge exactly (`RunMetrics.merge`).
+`tests/simulator/test_sim_shards.py` checks that K = 1, 2 and 3 give the same JSON.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+
+from dsl.ir import Program
+from simulator.metrics import RunMetrics
+from simulator.model import Model, collector_off
+from simulator.population import generate
+from simulator.sales import Outcome, SalesDesk, Task, drive
+from simulator.scenario import Scenario
+from simulator.streams import Streams, stream_key
+
+
+def engine_seed(seed: int, run: int) -> int:
+    return stream_key(seed, run, "engine") % (2**31)
+
+
+def shard_model(program: Program, scenario: Scenario, run: int, shard: int = 0,
+                shards: int = 1) -> Model:
+    """The model of one shard of replication `run` (the whole replication with one shard)."""
+    seed = scenario.run.seed
+    streams = Streams(seed, run)
+    population = generate(scenario, scenario.population.leads, streams)
+    return Model(program, scenario, population, streams, engine_seed(seed, run),
+                 shard=shard, shards=shards)
+
+
+def traces_of(model: Model) -> dict[int, list[object]]:
+    """lead index -> explain trail entries, for the model's traced leads that arrived."""
+    return {i: model.engine.explain(model.ids[i]).to_dict()["entries"]
+            for i in sorted(model.traced) if model.ids[i] is not None}
+
+
+class Worker:
+    """A shard in a child process, driven over a pipe (`sales.Shard`)."""
+
+    def __init__(self, program: Program, scenario: Scenario, run: int, shard: int, shards: int,
+                 traces: bool) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child, program, scenario, run, shard, shards, traces),
+            daemon=True)
+        self.process.start()
+        child.close()
+
+    def post(self, outcomes: list[Outcome], until: float) -> None:
+        self.conn.send((outcomes, until))
+
+    def collect(self) -> list[Task]:
+        return self._receive()
+
+    def finish(self) -> tuple[RunMetrics, dict[int, list[object]], int]:
+        """The shard's (metrics, traces, wake-ups), and the process ended."""
+        self.conn.send(None)
+        out = self._receive()
+        self.process.join()
+        return out
+
+    def _receive(self):
+        kind, value = self.conn.recv()
+        if kind == "error":
+            raise RuntimeError(f"a shard of the replication failed:\n{value}")
+        return value
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _serve(conn: Connection, program: Program, scenario: Scenario, run: int, shard: int,
+           shards: int, traces: bool) -> None:
+    try:
+        model = shard_model(program, scenario, run, shard, shards)
+        with collector_off():
+            model.begin()
+            while (message := conn.recv()) is not None:
+                conn.send(("ok", model.window(*message)))
+        conn.send(("ok", (model.metrics, traces_of(model) if traces else {}, model.wakeups)))
+    except Exception:  # reported to the parent, which raises it
+        conn.send(("error", traceback.format_exc()))
+
+
+def run_sharded(program: Program, scenario: Scenario, run: int, shards: int, traces: bool = False,
+                progress: Callable[[float], None] | None = None) -> tuple[dict[str, object], Model]:
+    """Replication `run` in `shards` shards (shard 0 here, the others in child processes): its
+    metrics (`RunMetrics.result`, with "traces" — lead id -> entries — when `traces`), and the
+    model of shard 0."""
+    workers = [Worker(program, scenario, run, k, shards, traces) for k in range(1, shards)]
+    try:
+        model = shard_model(program, scenario, run, 0, shards)
+        model.desk = desk = SalesDesk(scenario.sales, model.start, model.end)
+        with collector_off():
+            model.begin()
+            drive([model, *workers], desk, progress)
+        found = traces_of(model) if traces else {}
+        for worker in workers:
+            metrics, more, wakeups = worker.finish()
+            model.metrics.merge(metrics)
+            found.update(more)
+            model.wakeups += wakeups
+    finally:
+        for worker in workers:
+            worker.stop()
+    result = model.result(desk)
+    if traces:
+        result["traces"] = {model.pop.lead_id(i): found[i] for i in sorted(found)}
+    return result, model
+
