@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 RULES = "rules/b2b_saas_trial.nurture"
 SCENARIO = "rules/b2b_saas_trial.scenario.toml"
-CALLS = ("add_lead", "ingest", "advance", "next_due")
+CALLS = ("add_lead", "ingest_fields", "advance", "next_due")
 
 
 def _rss_bytes() -> int:
@@ -147,8 +147,8 @@ def alone(leads: int, days: float) -> dict[str, float]:
             tape.append(out := super().add_lead(*args))
             return out
 
-        def ingest(self, *args):
-            tape.append(out := super().ingest(*args))
+        def ingest_fields(self, *args):
+            tape.append(out := super().ingest_fields(*args))
             return out
 
         def advance(self, *args):
@@ -168,7 +168,7 @@ def alone(leads: int, days: float) -> dict[str, float]:
         def add_lead(self, *args):
             return next(self.answers)
 
-        ingest = advance = add_lead
+        ingest_fields = advance = add_lead
 
         def next_due(self):
             return next(self.answers)

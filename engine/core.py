@@ -199,19 +199,21 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         return plan
 
     def ingest(self, event: Event, now: float) -> list[Action]:
-        at = event.at
+        return self.ingest_fields(event.lead, event.type, event.at, event.props, now)
+
+    def ingest_fields(self, lead_id: str, typ: str, at: float, props: dict[str, object],
+                      now: float) -> list[Action]:
+        """`ingest` of the event (lead_id, typ, at, props): for a caller that has no `Event` to
+        hand and need not build one (the simulator); an event's id plays no part in acting."""
         if at > now:
             now = at
         out: list[Action] = []
         first = self.timers.first()
         if first is not None and first[0] < now:
             self._run_due(now, out, strict=True)
-        lead_id = event.lead
         L = self.leads[lead_id]
         if self._changed is not None:
             self._changed.add(lead_id)
-        typ = event.type
-        props = event.props
         late = at < now
         if late:
             self._late = True

@@ -102,6 +102,7 @@ class Model:
         self.end = self.start + scenario.population.days * DAY
         self.env = simpy.Environment(initial_time=self.start)
         self.engine = Engine([program], seed=seed, trace=False)
+        self.ingest_fields = self.engine.ingest_fields
         # The engine decides per lead, when the lead is added, whether to keep its explain trail
         # (it reads `engine.trace` then): switched on only for the traced sample (DESIGN.md).
         traced = traced if traced is not None else trace_sample(
@@ -256,11 +257,10 @@ class Model:
             push(r.at, RESPOND, i, 0, r)
 
     def ingest(self, i: int, t: float, type_: str, props: dict[str, object]) -> None:
-        self.event_n = n = self.event_n + 1
-        event = Event(f"e{n}", self.ids[i], type_, t, props)
         if self.log is not None:
-            self.log.append(event)
-        actions = self.engine.ingest(event, t)
+            self.event_n += 1
+            self.log.append(Event(f"e{self.event_n}", self.ids[i], type_, t, props))
+        actions = self.ingest_fields(self.ids[i], type_, t, props, t)
         self.t_due = None  # as `handle` does, without the call: most events answer nothing
         if actions:
             self.handle(actions, t)
