@@ -12,6 +12,7 @@ tasks in a fixed order, and the shards' metrics merge exactly (`RunMetrics.merge
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -86,6 +87,8 @@ class Worker:
 
 def _serve(conn: Connection, program: Program, scenario: Scenario, run: int, shard: int,
            shards: int, traces: bool) -> None:
+    # Ctrl-C is the parent's to handle (it stops the shards): no traceback from a shard
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         model = shard_model(program, scenario, run, shard, shards)
         with collector_off():
