@@ -125,11 +125,10 @@ class Model:
         self.agenda = Agenda(scenario.population.days * DAY)
         self.event_n = 0
         self.customer = bytearray(len(population))
-        # this shard's leads (every `shards`-th from `shard`) and their arrival instants, in
-        # arrival order (which is lead order)
-        self.leads = range(shard, len(population), shards)
+        # the arrival instants of this shard's leads (every `shards`-th from `shard`), in
+        # arrival order (which is lead order), and how many of them arrived so far
         self.arrivals = array("d")
-        self.arrived = 0  # this shard's leads arrived so far
+        self.arrived = 0
         # each lead's id, the very string the engine keys its state by (None: not arrived): an
         # event reuses it, so the engine's lookup finds it by identity with its hash known
         self.ids: list[str | None] = [None] * len(population)

@@ -155,3 +155,14 @@ def test_every_outcome_reaches_its_shard_before_its_instant():
                 assert s >= start  # not in the past of the shard
                 got += 1
     assert got >= 40  # one rep, 8 a day, for 10 days: it is saturated
+
+
+@pytest.mark.parametrize("name", ["b2b_saas_trial", "b2c_browse_abandon", "higher_ed_enrollment"])
+def test_every_shipped_playbook_shards_to_the_same_numbers(name):
+    program = load_program(f"rules/{name}.nurture")
+    scenario = apply(load_scenario(f"rules/{name}.scenario.toml", program),
+                     Overrides(leads=800, days=40, runs=1, seed=2))
+    one = run_one(program, scenario, 0, traces=True, shards=1)
+    two = run_one(program, scenario, 0, traces=True, shards=2)
+    assert one["scalars"]["touches"] > 0
+    assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
