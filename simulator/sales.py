@@ -104,7 +104,7 @@ class SalesDesk:
         picked = len(self.waits)
         return {
             "tasks": float(len(self.made)),
-            "worked": float(sum(1 for t in self.picked if t + self.service <= self.end + 1)),
+            "worked": float(sum(1 for t in self.picked if t + self.service < self.end + 1)),
             "peak_backlog": float(self.peak_backlog()),
             "backlog_end": float(len(self.made) - picked),
             "mean_wait_hours": sum(self.waits) / picked / 3600 if picked else math.nan,
