@@ -8,11 +8,9 @@ from dsl.ir import Program
 from engine import Event, Explanation
 from simulator.forecast import differences, summarise
 from simulator.loader import load_scenario
-from simulator.model import Model
-from simulator.population import generate
-from simulator.runner import Progress, engine_seed, run_many
+from simulator.runner import Progress, run_many
 from simulator.scenario import Scenario
-from simulator.streams import Streams
+from simulator.shards import shard_model
 
 
 @dataclass(frozen=True)
@@ -67,14 +65,10 @@ def lead_timeline(program: Program, scenario: Scenario, run: int,
                   lead_id: str) -> tuple[Explanation, list[Event]]:
     """Any lead's explain trail and synthetic events, rebuilt by re-running its replication with
     tracing on for that lead (same seed, same numbers). KeyError if the lead never arrived."""
-    seed = scenario.run.seed
-    streams = Streams(seed, run)
-    population = generate(scenario, scenario.population.leads, streams)
     index = int(lead_id.removeprefix("L")) - 1 if lead_id.removeprefix("L").isdigit() else -1
-    if not 0 <= index < len(population):
+    if not 0 <= index < scenario.population.leads:
         raise KeyError(lead_id)
-    model = Model(program, scenario, population, streams, engine_seed(seed, run), record=True,
-                  traced={index})
+    model = shard_model(program, scenario, run, record=True, traced={index})
     model.run()
     if model.ids[index] is None:
         raise KeyError(lead_id)

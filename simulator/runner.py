@@ -4,8 +4,8 @@ A replication is a pure function of (rule files, scenario, run number): its rand
 from (seed, run, name), the engine's split/holdout seed from (seed, run, "engine"). Several rule
 files in one job (a comparison) share one population and the per-lead streams: common random
 numbers. Results are collected by run number, so the worker count never changes an output.
-With fewer replications than workers, each replication is itself split over the workers
-(`simulator/shards.py`), which changes no number either.
+A single replication with several workers is split over them (`simulator/shards.py`), which
+changes no number either.
 """
 
 from __future__ import annotations

@@ -31,13 +31,14 @@ def engine_seed(seed: int, run: int) -> int:
 
 
 def shard_model(program: Program, scenario: Scenario, run: int, shard: int = 0,
-                shards: int = 1) -> Model:
-    """The model of one shard of replication `run` (the whole replication with one shard)."""
+                shards: int = 1, record: bool = False, traced: set[int] | None = None) -> Model:
+    """The model of one shard of replication `run` (the whole replication with one shard); for
+    `record` and `traced` see `Model`."""
     seed = scenario.run.seed
     streams = Streams(seed, run)
     population = generate(scenario, scenario.population.leads, streams)
-    return Model(program, scenario, population, streams, engine_seed(seed, run),
-                 shard=shard, shards=shards)
+    return Model(program, scenario, population, streams, engine_seed(seed, run), record=record,
+                 traced=traced, shard=shard, shards=shards)
 
 
 def traces_of(model: Model) -> dict[int, list[object]]:
