@@ -34,7 +34,8 @@ def render(result: dict[str, object]) -> str:
     first = files[0]
     lines = [
         f"Comparison on common random numbers: {len(files)} files, "
-        f"{num(first['leads'])} leads over {first['days']:g} days, {first['runs']} runs, "
+        f"{num(first['leads'])} leads over {first['days']:g} days, {first['runs']} "
+        f"run{'s' if first['runs'] != 1 else ''}, "
         f"seed {first['seed']}",
         f"Scenario: {first['scenario']}",
         "Each difference: mean over paired runs [90% interval]; * = clear of zero.",

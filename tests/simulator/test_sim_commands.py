@@ -90,3 +90,14 @@ def test_one_run_claims_no_interval_and_a_threshold_never_reached_is_flagged(cap
     watch = " ".join(out.split("Watch: ")[1].split("\n\n")[0].split())
     assert watch == ("no lead reaches MQL or SQL (can the rules' points reach the thresholds "
                      "with this population's behaviour?).")
+
+
+def test_compare_of_one_run_on_two_workers_names_one_run(tmp_path, capsys):
+    copy = tmp_path / "copy.nurture"
+    copy.write_text(open(RULES).read())
+    code = main(["compare", RULES, str(copy), "--scenario", SCENARIO, "--leads", "120",
+                 "--days", "30", "--runs", "1", "--workers", "2"])  # each file on 2 shards
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[0] == ("Comparison on common random numbers: 2 files, 120 leads "
+                                   "over 30 days, 1 run, seed 0")
