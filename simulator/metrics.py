@@ -20,7 +20,17 @@ from collections import defaultdict
 
 import numpy as np
 
-from dsl.ir import If, Program, Split
+from dsl.ir import Program
+from simulator.metrics_parts import (
+    Members,
+    add_counts,
+    add_rows,
+    by_name,
+    float_counter,
+    mask,
+    median_p90,
+    split_steps,
+)
 from simulator.population import DAY
 
 _RESPONSES = {"opened": "opens", "clicked": "clicks", "replied": "replies",
@@ -29,85 +39,6 @@ WEEKLY = ("arrivals", "touches", "opens", "clicks", "mql", "sql", "customers", "
           "revenue", "cost")
 _COUNTED = tuple(k for k in WEEKLY if k not in ("touches", "revenue", "cost"))  # 1.0 a call
 _WEEK = 7 * DAY
-
-
-def split_steps(program: Program) -> dict[tuple[str, int], int]:
-    """(sequence, step number) -> the number of the `split` step that holds it.
-
-    Steps are numbered as the engine numbers them: 1-based, in file order, nested steps right
-    after the `if`/`split` that holds them (then-branch, else-branch; arms in order)."""
-    out: dict[tuple[str, int], int] = {}
-    for seq in program.sequences:
-        _number(seq.name, seq.steps, None, 0, out)
-    return out
-
-
-def _number(name: str, steps: tuple, split: int | None, last: int,
-            out: dict[tuple[str, int], int]) -> int:
-    """Number `steps` after step `last`; return the last number used."""
-    for step in steps:
-        last += 1
-        number = last
-        if split is not None:
-            out[(name, number)] = split
-        if isinstance(step, If):
-            last = _number(name, step.then, split, last, out)
-            last = _number(name, step.otherwise, split, last, out)
-        elif isinstance(step, Split):
-            last = _number(name, tuple(arm.step for arm in step.arms), number, last, out)
-    return last
-
-
-def _median_p90(values: list[float]) -> tuple[float, float]:
-    if not values:
-        return math.nan, math.nan
-    arr = np.sort(np.asarray(values))
-    return float(np.median(arr)), float(np.percentile(arr, 90))
-
-
-def _float_counter() -> defaultdict[str, float]:
-    """A funnel step's counters (module level, so a `RunMetrics` pickles)."""
-    return defaultdict(float)
-
-
-class _Members(dict):
-    """key -> which leads belong (one byte a lead), made on first use."""
-
-    def __init__(self, n: int) -> None:
-        super().__init__()
-        self.n = n
-
-    def __missing__(self, key: object) -> bytearray:
-        value = self[key] = bytearray(self.n)
-        return value
-
-    def merge(self, other: _Members) -> None:
-        for key, theirs in other.items():
-            mine = self.get(key)
-            if mine is None:
-                self[key] = bytearray(theirs)
-            else:
-                ours = np.frombuffer(mine, dtype=np.uint8)
-                np.bitwise_or(ours, np.frombuffer(theirs, dtype=np.uint8), out=ours)
-
-
-def _mask(members: bytearray | None) -> np.ndarray | None:
-    return np.frombuffer(members, dtype=np.uint8) != 0 if members is not None else None
-
-
-def _add(mine: dict, theirs: dict) -> None:
-    for key, value in theirs.items():
-        mine[key] = mine.get(key, 0) + value
-
-
-def _add_rows(mine: dict[object, list[int]], theirs: dict[object, list[int]]) -> None:
-    for key, row in theirs.items():
-        ours = mine.get(key)
-        mine[key] = list(row) if ours is None else [a + b for a, b in zip(ours, row, strict=True)]
-
-
-def _by_name(rows: dict[str | None, list[int]]) -> list[tuple[str | None, list[int]]]:
-    return sorted(rows.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
 
 
 class RunMetrics:
@@ -138,13 +69,13 @@ class RunMetrics:
         self.revenue: dict[int, float] = {}  # customer -> deal value (a lead buys at most once)
         self.arrived: dict[int, float] | None = None  # set by the model: lead -> arrival
         self.reached: dict[str, dict[int, float]] = {"mql": {}, "sql": {}, "customer": {}}
-        self.enrolled = _Members(n)  # sequence -> leads ever enrolled
-        self.holdout = _Members(n)  # sequence -> leads ever held out
-        self.arms = _Members(n)  # (sequence, split step, arm) -> leads sent that arm
+        self.enrolled = Members(n)  # sequence -> leads ever enrolled
+        self.holdout = Members(n)  # sequence -> leads ever held out
+        self.arms = Members(n)  # (sequence, split step, arm) -> leads sent that arm
         self.step_content: dict[tuple[str, int], str] = {}  # (sequence, step) -> its content
         # (sequence, split step, arm) -> (its lowest step sent, that step's content)
         self.arm_content: dict[tuple[str, int, int], tuple[int, str]] = {}
-        self.funnel: dict[tuple[str, int], dict[str, float]] = defaultdict(_float_counter)
+        self.funnel: dict[tuple[str, int], dict[str, float]] = defaultdict(float_counter)
 
     def _week(self, t: float, name: str) -> None:
         w = int((t - self.start) // _WEEK)
@@ -252,7 +183,7 @@ class RunMetrics:
         """Fold another shard's counters into these (see the class docstring for the contract).
 
         Counters, tallies, weekly counts, sends and tasks per content and the funnel add; leads
-        reached, deal values and step labels unite; lead sets (`_Members`) OR together. Raises
+        reached, deal values and step labels unite; lead sets (`Members`) OR together. Raises
         ValueError for metrics of another replication shape or a lead counted in both."""
         if (other.start, other.weeks, other.n, other.cost_of, other.sequences) != \
                 (self.start, self.weeks, self.n, self.cost_of, self.sequences):
@@ -260,12 +191,12 @@ class RunMetrics:
         for what, leads in other.reached.items():
             if not self.reached[what].keys().isdisjoint(leads):
                 raise ValueError(f"merge: a lead reached {what} in both shards")
-        _add(self.count, other.count)
-        _add(self.tally, other.tally)
+        add_counts(self.count, other.count)
+        add_counts(self.tally, other.tally)
         for name, row in other.weekly.items():
             self.weekly[name] = [a + b for a, b in zip(self.weekly[name], row, strict=True)]
-        _add_rows(self.sends, other.sends)
-        _add_rows(self.tasks, other.tasks)
+        add_rows(self.sends, other.sends)
+        add_rows(self.tasks, other.tasks)
         for content, channel in other.channel_of.items():
             self.channel_of.setdefault(content, channel)
         for what, leads in other.reached.items():
@@ -275,7 +206,7 @@ class RunMetrics:
         self.holdout.merge(other.holdout)
         self.arms.merge(other.arms)
         for key, counts in other.funnel.items():
-            _add(self.funnel[key], counts)
+            add_counts(self.funnel[key], counts)
         for mine, theirs in ((self.step_content, other.step_content),
                              (self.arm_content, other.arm_content)):
             for key, value in theirs.items():  # the same either side (the smaller if not)
@@ -290,8 +221,8 @@ class RunMetrics:
         """Touches, tasks, cost (in all, by channel, by week) and revenue: (scalars, weekly).
         Only what happened is named, as ever: no `cost.sms` without an SMS sent."""
         items = [(c, row, ("touches", f"touches.{ch}"), f"cost.{ch}")
-                 for c, row in _by_name(self.sends) for ch in (self.channel_of[c],)]
-        items += [(c, row, ("tasks",), "cost.task") for c, row in _by_name(self.tasks)]
+                 for c, row in by_name(self.sends) for ch in (self.channel_of[c],)]
+        items += [(c, row, ("tasks",), "cost.task") for c, row in by_name(self.tasks)]
         counts: dict[str, int] = {}
         costs: dict[str, list[float]] = {}  # name -> n * cost of each content it covers
         by_week: list[list[float]] = [[] for _ in range(self.weeks)]
@@ -330,9 +261,9 @@ class RunMetrics:
         extra = math.nan  # customers the nurture added, summed over sequences with a holdout
         none = np.zeros(self.n, dtype=bool)
         for seq in self.sequences:
-            holdout = _mask(self.holdout.get(seq))
+            holdout = mask(self.holdout.get(seq))
             holdout = none if holdout is None else holdout
-            enrolled = _mask(self.enrolled.get(seq))
+            enrolled = mask(self.enrolled.get(seq))
             nurtured = none if enrolled is None else enrolled & ~holdout
             n_nurtured, n_holdout = int(nurtured.sum()), int(holdout.sum())
             if not n_holdout and not n_nurtured:
@@ -353,12 +284,12 @@ class RunMetrics:
                                   if cost and not math.isnan(out["incremental.revenue"])
                                   else math.nan)
         for (seq, step, arm), members in sorted(self.arms.items()):
-            mask = _mask(members)
-            out[f"arm.{seq}.{step}.{arm}.rate"] = rate(mask)
-            out[f"arm.{seq}.{step}.{arm}.n"] = int(mask.sum())
-            first = _mask(self.arms.get((seq, step, 1)))
+            sent = mask(members)
+            out[f"arm.{seq}.{step}.{arm}.rate"] = rate(sent)
+            out[f"arm.{seq}.{step}.{arm}.n"] = int(sent.sum())
+            first = mask(self.arms.get((seq, step, 1)))
             if arm != 1 and first is not None and first.any():  # lift over the first arm
-                out[f"arm.{seq}.{step}.{arm}.lift"] = rate(mask) - rate(first)
+                out[f"arm.{seq}.{step}.{arm}.lift"] = rate(sent) - rate(first)
 
     def result(self, sales: dict[str, float]) -> dict[str, object]:
         out: dict[str, float] = dict(self.count)
@@ -377,7 +308,7 @@ class RunMetrics:
         arrived = self.arrived or {}
         for what, key in (("mql", "mql"), ("sql", "sql"), ("customer", "customers")):
             days = [(t - arrived[i]) / DAY for i, t in self.reached[what].items()]
-            out[f"days_to_{key}.median"], out[f"days_to_{key}.p90"] = _median_p90(days)
+            out[f"days_to_{key}.median"], out[f"days_to_{key}.p90"] = median_p90(days)
         for ch in ("email", "sms", "ad", "social", "mail"):
             sent = out.get(f"touches.{ch}", 0.0)
             if sent:

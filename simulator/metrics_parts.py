@@ -1,0 +1,90 @@
+"""The parts `RunMetrics` (simulator/metrics.py) is built of: split-step numbering, lead sets,
+and the sums that merge shards' counters."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import numpy as np
+
+from dsl.ir import If, Program, Split
+
+
+def split_steps(program: Program) -> dict[tuple[str, int], int]:
+    """(sequence, step number) -> the number of the `split` step that holds it.
+
+    Steps are numbered as the engine numbers them: 1-based, in file order, nested steps right
+    after the `if`/`split` that holds them (then-branch, else-branch; arms in order)."""
+    out: dict[tuple[str, int], int] = {}
+    for seq in program.sequences:
+        _number(seq.name, seq.steps, None, 0, out)
+    return out
+
+
+def _number(name: str, steps: tuple, split: int | None, last: int,
+            out: dict[tuple[str, int], int]) -> int:
+    """Number `steps` after step `last`; return the last number used."""
+    for step in steps:
+        last += 1
+        number = last
+        if split is not None:
+            out[(name, number)] = split
+        if isinstance(step, If):
+            last = _number(name, step.then, split, last, out)
+            last = _number(name, step.otherwise, split, last, out)
+        elif isinstance(step, Split):
+            last = _number(name, tuple(arm.step for arm in step.arms), number, last, out)
+    return last
+
+
+def median_p90(values: list[float]) -> tuple[float, float]:
+    if not values:
+        return math.nan, math.nan
+    arr = np.sort(np.asarray(values))
+    return float(np.median(arr)), float(np.percentile(arr, 90))
+
+
+def float_counter() -> defaultdict[str, float]:
+    """A funnel step's counters (module level, so a `RunMetrics` pickles)."""
+    return defaultdict(float)
+
+
+class Members(dict):
+    """key -> which leads belong (one byte a lead), made on first use."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = n
+
+    def __missing__(self, key: object) -> bytearray:
+        value = self[key] = bytearray(self.n)
+        return value
+
+    def merge(self, other: Members) -> None:
+        for key, theirs in other.items():
+            mine = self.get(key)
+            if mine is None:
+                self[key] = bytearray(theirs)
+            else:
+                ours = np.frombuffer(mine, dtype=np.uint8)
+                np.bitwise_or(ours, np.frombuffer(theirs, dtype=np.uint8), out=ours)
+
+
+def mask(members: bytearray | None) -> np.ndarray | None:
+    return np.frombuffer(members, dtype=np.uint8) != 0 if members is not None else None
+
+
+def add_counts(mine: dict, theirs: dict) -> None:
+    for key, value in theirs.items():
+        mine[key] = mine.get(key, 0) + value
+
+
+def add_rows(mine: dict[object, list[int]], theirs: dict[object, list[int]]) -> None:
+    for key, row in theirs.items():
+        ours = mine.get(key)
+        mine[key] = list(row) if ours is None else [a + b for a, b in zip(ours, row, strict=True)]
+
+
+def by_name(rows: dict[str | None, list[int]]) -> list[tuple[str | None, list[int]]]:
+    return sorted(rows.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
