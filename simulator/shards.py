@@ -62,7 +62,10 @@ class Worker:
         child.close()
 
     def post(self, outcomes: list[Outcome], until: float) -> None:
-        self.conn.send((outcomes, until))
+        try:
+            self.conn.send((outcomes, until))
+        except BrokenPipeError:
+            self._gone()
 
     def collect(self) -> list[Task]:
         return self._receive()
@@ -75,10 +78,19 @@ class Worker:
         return out
 
     def _receive(self):
-        kind, value = self.conn.recv()
+        try:
+            kind, value = self.conn.recv()
+        except EOFError:
+            self._gone()
         if kind == "error":
             raise RuntimeError(f"a shard of the replication failed:\n{value}")
         return value
+
+    def _gone(self) -> None:
+        """The process died without a word (killed, out of memory)."""
+        self.process.join(timeout=5)
+        raise RuntimeError(f"a shard's process ended unexpectedly (exit code "
+                           f"{self.process.exitcode})") from None
 
     def stop(self) -> None:
         if self.process.is_alive():

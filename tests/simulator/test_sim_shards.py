@@ -184,3 +184,15 @@ def test_tasks_left_waiting_are_dropped_without_searching_the_queue(monkeypatch)
     del desk
     gc.collect()
     assert cancels == []
+
+
+def test_a_shard_process_that_dies_is_named(b2b):
+    from simulator.shards import Worker
+
+    program, scenario = b2b
+    worker = Worker(program, scenario, 0, 1, 2, False)
+    worker.process.kill()
+    worker.process.join()
+    with pytest.raises(RuntimeError, match=r"process ended unexpectedly \(exit code -9\)"):
+        worker.post([], 1e12)
+        worker.collect()
