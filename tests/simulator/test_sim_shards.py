@@ -196,3 +196,15 @@ def test_a_shard_process_that_dies_is_named(b2b):
     with pytest.raises(RuntimeError, match=r"process ended unexpectedly \(exit code -9\)"):
         worker.post([], 1e12)
         worker.collect()
+
+
+def test_shards_also_run_where_processes_are_spawned_not_forked(b2b, monkeypatch):
+    # macOS and Windows start processes by spawning: the shard's inputs travel by pickle
+    import multiprocessing
+
+    program, scenario = b2b
+    small = apply(scenario, Overrides(leads=300, days=20))
+    forked = run_one(program, small, 0, shards=2)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    spawned = run_one(program, small, 0, shards=2)
+    assert json.dumps(spawned, sort_keys=True) == json.dumps(forked, sort_keys=True)
