@@ -62,20 +62,23 @@ class Worker:
         child.close()
 
     def post(self, outcomes: list[Outcome], until: float) -> None:
-        try:
-            self.conn.send((outcomes, until))
-        except BrokenPipeError:
-            self._gone()
+        self._send((outcomes, until))
 
     def collect(self) -> list[Task]:
         return self._receive()
 
     def finish(self) -> tuple[RunMetrics, dict[int, list[object]], int]:
         """The shard's (metrics, traces, wake-ups), and the process ended."""
-        self.conn.send(None)
+        self._send(None)
         out = self._receive()
         self.process.join()
         return out
+
+    def _send(self, message: object) -> None:
+        try:
+            self.conn.send(message)
+        except BrokenPipeError:
+            self._gone()
 
     def _receive(self):
         try:
