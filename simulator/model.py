@@ -39,7 +39,7 @@ from simulator.behaviour import BehaviourModel
 from simulator.metrics import RunMetrics
 from simulator.organic import OrganicModel
 from simulator.population import DAY, Population
-from simulator.sales import Outcome, SalesDesk, Task, drive
+from simulator.sales import Outcome, SalesDesk, Shard, Task, drive
 from simulator.scenario import Scenario
 from simulator.streams import Streams
 
@@ -172,15 +172,21 @@ class Model:
 
     def run(self, progress: Callable[[float], None] | None = None) -> dict[str, object]:
         """The whole replication in this process (one shard of one): its metrics."""
-        self.desk = desk = SalesDesk(self.sales, self.start, self.end)
+        self.drive([], progress)
+        return self.result()
+
+    def drive(self, others: list[Shard], progress: Callable[[float], None] | None = None) -> None:
+        """Run this shard and `others` (the rest of the replication's, in shard order) to the
+        end, with the sales desk here (`sales.drive`)."""
+        self.desk = SalesDesk(self.sales, self.start, self.end)
         with collector_off():
             self.begin()
-            drive([self], desk, progress)
-        return self.result(desk)
+            drive([self, *others], self.desk, progress)
 
-    def result(self, desk: SalesDesk) -> dict[str, object]:
+    def result(self) -> dict[str, object]:
+        """The replication's metrics, once driven (and merged with the other shards')."""
         self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
-        return self.metrics.result(desk.summary())
+        return self.metrics.result(self.desk.summary())
 
     # ------------------------------------------------------------------ scheduler
 

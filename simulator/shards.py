@@ -21,7 +21,7 @@ from dsl.ir import Program
 from simulator.metrics import RunMetrics
 from simulator.model import Model, collector_off
 from simulator.population import generate
-from simulator.sales import Outcome, SalesDesk, Task, drive
+from simulator.sales import Outcome, Task
 from simulator.scenario import Scenario
 from simulator.streams import Streams, stream_key
 
@@ -124,10 +124,7 @@ def run_sharded(program: Program, scenario: Scenario, run: int, shards: int, tra
     workers = [Worker(program, scenario, run, k, shards, traces) for k in range(1, shards)]
     try:
         model = shard_model(program, scenario, run, 0, shards)
-        model.desk = desk = SalesDesk(scenario.sales, model.start, model.end)
-        with collector_off():
-            model.begin()
-            drive([model, *workers], desk, progress)
+        model.drive(workers, progress)
         found = traces_of(model) if traces else {}
         for worker in workers:
             metrics, more, wakeups = worker.finish()
@@ -137,7 +134,7 @@ def run_sharded(program: Program, scenario: Scenario, run: int, shards: int, tra
     finally:
         for worker in workers:
             worker.stop()
-    result = model.result(desk)
+    result = model.result()
     if traces:
         result["traces"] = {model.pop.lead_id(i): found[i] for i in sorted(found)}
     return result, model
