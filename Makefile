@@ -24,7 +24,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check dsl engine simulator tui tests bench
+	$(BIN)/ruff check dsl engine simulator live cli tui tests bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info

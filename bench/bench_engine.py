@@ -90,7 +90,7 @@ def run_engine(program: dsl.Program, leads: list, events: list,
     """(total CPU seconds, of which adding the leads, actions emitted).
 
     As `nurture run` and `nurture simulate` run the engine, the cyclic garbage collector is off
-    (the engine makes no reference cycles; see engine/runner.py `frozen_gc` and NO_GC in
+    (the engine makes no reference cycles; see live/runner.py `frozen_gc` and NO_GC in
     simulator/model.py); `collector=True` runs it with the collector on, as Python's default."""
     gc.collect()
     if not collector:

@@ -174,7 +174,7 @@ def main() -> int:
 
 
 def _cli(path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "check", str(path)],
+    result = subprocess.run([sys.executable, "-m", "cli.main", "check", str(path)],
                             capture_output=True, cwd=ROOT)
     if result.returncode != 0:
         raise SystemExit(f"nurture check failed: {result.stderr.decode()[:500]}")

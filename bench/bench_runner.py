@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_runner.py            # 20k leads, ~400k events
     .venv/bin/python bench/bench_runner.py --quick    # 2k leads, ~40k events
 
-Runs rules/b2b_saas_trial.nurture through `engine.runner.run_live` (trail on, as in production:
+Runs rules/b2b_saas_trial.nurture through `live.runner.run_live` (trail on, as in production:
 `nurture explain` needs it) into a fresh SQLite database and an actions file, and prints events per
 second for the whole run (reading, checking, engine, commits, actions file) and for a second run
 that resumes the database with a further day of events. Target: >= 20k events/s.
@@ -81,7 +81,7 @@ def _props(kind: str, rng: np.random.Generator) -> dict[str, str]:
 
 def run_once(folder: str, events: str, leads: str) -> tuple[float, object]:
     from dsl import load_program
-    from engine.runner import RunOptions, run_live
+    from live.runner import RunOptions, run_live
 
     options = RunOptions(
         rule_files=[RULES], programs=[load_program(RULES)], leads_path=leads, events_path=events,
@@ -100,8 +100,8 @@ def engine_alone(leads: str, events: str) -> tuple[float, int]:
     """The same leads and events through a bare Engine (trail on, no checks, no SQLite): CPU s."""
     from dsl import load_program
     from engine import Engine, Event, Lead
-    from engine.io import Schema, read_events, read_leads
-    from engine.runner_plan import make_plan
+    from live.inputs import Schema, read_events, read_leads
+    from live.plan import make_plan
 
     program = load_program(RULES)
     schema = Schema.from_programs([program])

@@ -73,7 +73,7 @@ def _setup(leads: int, days: float):
 def _model(program, scenario, leads: int, engine_class=None):
     from simulator import model as model_module
     from simulator.population import generate
-    from simulator.runner import engine_seed
+    from simulator.replications import engine_seed
     from simulator.streams import Streams
 
     if engine_class is not None:
@@ -212,7 +212,7 @@ def _stages(model) -> list[str]:
 def pooled(leads: int, days: float, runs: int = 4, workers: int = 2) -> dict[str, float]:
     """Wall seconds per replication when `runs` of them share `workers` processes, as
     `nurture simulate --runs R --workers W` runs them (the process pool included)."""
-    from simulator.runner import run_many
+    from simulator.replications import run_many
 
     program, scenario = _setup(leads, days)
     t0 = time.perf_counter()
@@ -226,7 +226,7 @@ def pooled(leads: int, days: float, runs: int = 4, workers: int = 2) -> dict[str
 def sharded(leads: int, days: float, shards: int = 2) -> dict[str, float]:
     """One replication split over `shards` processes (`simulator/shards.py`), as `nurture
     simulate --runs 1 --workers 2` runs it: wall seconds, and CPU seconds of all processes."""
-    from simulator.runner import run_one
+    from simulator.replications import run_one
 
     program, scenario = _setup(leads, days)
     t0 = time.perf_counter()

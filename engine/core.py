@@ -6,16 +6,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dsl.ir import NON_ENGAGEMENT_EVENTS, Program
-from engine.compiled import CompiledProgram
+from engine.compiler.compiled import CompiledProgram
+from engine.compiler.timecross import next_wake
 from engine.model import Action, Event, Lead, TraceEntry
-from engine.policy import zone
-from engine.reading import ReadingMixin
-from engine.rounds import RoundMixin
-from engine.sequencer import SequenceMixin
-from engine.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, shared
-from engine.timecross import next_wake
-from engine.timerq import TimerQueue
-from engine.timers import TimerMixin
+from engine.runtime.policy import zone
+from engine.runtime.reading import ReadingMixin
+from engine.runtime.rounds import RoundMixin
+from engine.runtime.sequencer import SequenceMixin
+from engine.runtime.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, shared
+from engine.runtime.timerq import TimerQueue
+from engine.runtime.timers import TimerMixin
 
 
 class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):

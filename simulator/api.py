@@ -8,7 +8,7 @@ from dsl.ir import Program
 from engine import Event, Explanation
 from simulator.forecast import differences, summarise
 from simulator.loader import load_scenario
-from simulator.runner import Progress, run_many
+from simulator.replications import Progress, run_many
 from simulator.scenario import Scenario
 from simulator.shards import shard_model
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from cli.main import main
 from dsl import compile_source
 from dsl.diagnostics import DiagnosticError
 from dsl.format import format_source
-from tui.cli import main
 
 EXAMPLES = sorted(glob.glob("rules/*.nurture") + glob.glob("../shared/examples/*.nurture"))
 

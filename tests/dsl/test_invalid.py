@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from cli.main import main
 
 INVALID = Path(__file__).with_name("invalid")
 CASES = sorted(INVALID.glob("*.nurture"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cli.main import main
 from dsl import compile_source
 from dsl.lint import lint
-from tui.cli import main
 
 BASE = """\
 campaign "t"

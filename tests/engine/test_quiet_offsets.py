@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from engine.policy import quiet_by_datetime, quiet_next
+from engine.runtime.policy import quiet_by_datetime, quiet_next
 
 NY = ZoneInfo("America/New_York")
 

@@ -11,7 +11,7 @@ from enginekit import T0
 import dsl
 from dsl import ir
 from engine import Engine, Event, Lead
-from engine.codegen import ModuleBuilder
+from engine.compiler.codegen import ModuleBuilder
 
 SENTINEL = "/tmp/nurture-engine-pwned"
 

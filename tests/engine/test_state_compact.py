@@ -99,7 +99,7 @@ def test_snapshot_after_enrolment_and_exit_restores_the_same_state() -> None:
 
 
 def test_a_cloned_program_state_has_every_field_and_its_own_numbers() -> None:
-    from engine.state import ProgState
+    from engine.runtime.state import ProgState
 
     blank = ProgState(2, 2, 1, 1, 2)
     copy = blank.clone()

@@ -6,7 +6,7 @@ import heapq
 
 import numpy as np
 
-from engine.timerq import TimerQueue
+from engine.runtime.timerq import TimerQueue
 
 
 def _entry(rng: np.random.Generator, now: float, n: int) -> tuple:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from enginekit import DAY, HOUR, T0, Run
 
-from engine.regexguard import MAX_TEXT, UnsafePattern, compile_pattern
+from engine.compiler.regexguard import MAX_TEXT, UnsafePattern, compile_pattern
 
 
 def segments(body: str, at: float = T0, **attrs: object) -> list[str]:

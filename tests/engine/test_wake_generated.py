@@ -8,7 +8,7 @@ from enginekit import DAY, HOUR, T0, program
 
 import dsl
 from engine import Engine, Event, Lead
-from engine.timecross import next_wake
+from engine.compiler.timecross import next_wake
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dsl import compile_source
 from dsl.ir import Program
 from simulator.loader import complete
-from simulator.runner import run_one
+from simulator.replications import run_one
 from simulator.scenario import Scenario
 
 HEADER = """campaign "test"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tui.cli import main
+from cli.main import main
 
 RULES = "rules/b2b_saas_trial.nurture"
 SCENARIO = "rules/b2b_saas_trial.scenario.toml"

@@ -13,7 +13,7 @@ from simulator.api import Overrides, apply
 from simulator.loader import load_scenario
 from simulator.model import Model
 from simulator.population import generate
-from simulator.runner import engine_seed
+from simulator.replications import engine_seed
 from simulator.streams import Streams
 
 

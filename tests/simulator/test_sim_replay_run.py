@@ -11,9 +11,9 @@ import json
 
 from test_sim_replay import _record
 
+from cli.main import main
 from engine import Lead, fmt_time
-from simulator.runner import engine_seed
-from tui.cli import main
+from simulator.replications import engine_seed
 
 
 def test_nurture_run_over_the_recorded_log_writes_the_same_actions(tmp_path, capsys):

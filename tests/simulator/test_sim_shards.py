@@ -10,7 +10,7 @@ import pytest
 from dsl import load_program
 from simulator.api import Overrides, apply, forecast
 from simulator.loader import load_scenario
-from simulator.runner import run_one
+from simulator.replications import run_one
 from simulator.sales import SalesDesk, drive, lookahead
 from simulator.scenario import Sales
 from simulator.shards import shard_model

@@ -1,0 +1,1 @@
+"""The `nurture` command: argument parsing, one module per command, exit codes."""

@@ -1,0 +1,47 @@
+"""`nurture compare A B [...] [--scenario S] [...]`: forecast several rule files on the same
+synthetic leads and random streams, and print their differences with 90% intervals.
+
+The scenario (given, or derived from each file's `lead:` block) is checked against every
+file. stdout holds only the report; the progress bar goes to stderr when it is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from cli import exitcodes
+from cli.cmd_simulate import ProgressBar, add_common, overrides, write_json
+from cli.loading import load_rules
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("compare", help="forecast several rule files on common random numbers")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    add_common(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from simulator.api import compare, prepare
+    from simulator.compare_report import render
+    from simulator.loader import ScenarioError
+    from simulator.replications import default_workers
+
+    if len(args.files) < 2:
+        print("nurture compare: give at least two rule files", file=sys.stderr)
+        return exitcodes.USAGE
+    programs = [load_rules(path) for path in args.files]
+    if any(p is None for p in programs):
+        return exitcodes.USER_ERROR
+    try:
+        scenarios = [prepare(p, args.scenario, overrides(args)) for p in programs]
+    except ScenarioError as err:
+        print("\n".join(err.messages), file=sys.stderr)
+        return exitcodes.USER_ERROR
+    workers = args.workers or default_workers(scenarios[0].run.runs)
+    result = compare(programs, scenarios, args.scenario, workers, ProgressBar("comparing"))
+    if args.json and not write_json(args.json, result):
+        return exitcodes.USER_ERROR
+    sys.stdout.write(render(result))
+    return exitcodes.OK

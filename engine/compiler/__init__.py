@@ -1,0 +1,1 @@
+"""Compiling a checked Program into what the engine runs."""

@@ -1,0 +1,1 @@
+"""Running compiled rules: lead state, rounds, sequences, timers and policy."""

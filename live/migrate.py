@@ -1,0 +1,196 @@
+"""`nurture run --migrate`: carry each lead's saved state over to changed rule files.
+
+The database keeps, beside the rules' hashes, their *layout* (per file: score blocks, stages,
+handoff count, and per sequence its flattened steps as (kind, step position), a send step with
+a third item: its content, channel, split arm and rule), because the engine's snapshot refers to
+these by position. Migrating a lead's snapshot to the new rules:
+
+- programs are matched by file path; a new file starts the lead fresh, a file no longer given
+  takes its enrolments away (each an `exited` action, reason `rules changed`);
+- sequences are matched by name. An enrolment is kept when the new sequence has a step of the same
+  kind at the same step position (a wait already begun keeps its due time); otherwise, and for a
+  sequence that is gone, the lead exits with reason `rules changed`. Last exits, "went through
+  once" and `enter when` memory follow the sequence name;
+- a lead that exits while its send is postponed by policy first gets that send recorded as
+  `suppressed` (reason `exit`), as the engine does on any exit: content, channel, step, arm and
+  rule as the old rules had them. A layout written before sends were described in it knows only
+  the sequence and the step: the rest is left out (null), the action still recorded;
+- engagement points follow the score block name; the stage follows its name (else the first
+  stage); `mql`/`sql` times and handoffs already done are kept; cap windows and the fit rules'
+  memory restart.
+
+After the restore, the runner re-evaluates every migrated lead at the clock under the new rules
+(`update_lead` with the same attributes), which recomputes fit points and may move stages, fire
+lifecycle flags, exits and enrolments of the new rules.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from engine.model import Action
+from engine.runtime.state import ProgState
+
+if TYPE_CHECKING:
+    from engine import Engine
+
+RULES_CHANGED = "rules changed"
+
+
+def layout(engine: Engine) -> list[dict[str, Any]]:
+    """What the engine's snapshot positions mean, per program, in program order."""
+    out = []
+    for cp in getattr(engine, "progs", ()):
+        out.append({
+            "path": os.path.normpath(cp.path),
+            "blocks": list(cp.block_names),
+            "stages": list(cp.stages),
+            "handoffs": len(cp.handoffs),
+            "sequences": [
+                {"name": sc.name, "rule": sc.rule,
+                 "steps": [_step_layout(cp, ins) for ins in sc.instrs]}
+                for sc in cp.sequences
+            ],
+        })
+    return out
+
+
+def _step_layout(cp: Any, ins: Any) -> list[Any]:
+    """(kind, step position), and for a send what a postponed one would be recorded as."""
+    if ins.op != "send":
+        return [ins.op, ins.step]
+    return [ins.op, ins.step, {"content": ins.content, "channel": ins.channel, "arm": ins.arm,
+                               "rule": cp.rule(ins.line)}]
+
+
+class _Exit(NamedTuple):
+    sequence: str
+    rule: str | None
+    path: str | None  # the old program's file
+    postponed: dict[str, Any] | None  # the send postponed when the lead exits, if any
+
+
+def migrate_snapshot(
+    state: dict[str, Any], old: list[dict[str, Any]], engine: Engine, clock: float
+) -> tuple[dict[str, Any], list[Action]]:
+    """The snapshot rewritten for the engine's programs, and the actions it implies: per exit,
+    `suppressed` for a postponed send, then `exited`."""
+    lead = str(state["id"])
+    exits: list[_Exit] = []
+    old_by_path = {o["path"]: (o, pd) for o, pd in zip(old, state["progs"], strict=False)}
+    new_progs = []
+    for cp in engine.progs:
+        path = os.path.normpath(cp.path)
+        if path in old_by_path:
+            layout_old, pd = old_by_path.pop(path)
+            new_progs.append(_migrate_prog(pd, layout_old, cp, clock, exits))
+        else:
+            new_progs.append(_fresh_prog(cp, float(state["created"])))
+    for layout_old, pd in old_by_path.values():  # files no longer given
+        for seq, enr in zip(layout_old["sequences"], pd["enr"], strict=False):
+            if enr is not None:
+                exits.append(_Exit(seq["name"], seq["rule"], layout_old["path"],
+                                   _postponed(seq["steps"], enr)))
+    actions, trail = _exit_records(lead, clock, exits, len(engine.progs) > 1)
+    new_state = dict(state, progs=new_progs)
+    if new_state.get("trace") is not None:
+        new_state["trace"] = list(state["trace"]) + trail
+    return new_state, actions
+
+
+def _exit_records(
+    lead: str, clock: float, exits: list[_Exit], multi: bool
+) -> tuple[list[Action], list[list[Any]]]:
+    """The actions and trail entries of the exits, as the engine's `_exit` writes them."""
+    actions: list[Action] = []
+    trail: list[list[Any]] = []
+    for ex in exits:
+        program = ex.path if multi else None
+        send = ex.postponed
+        if send is not None:
+            actions.append(Action(
+                lead, clock, "suppressed", content=send["content"], channel=send["channel"],
+                sequence=ex.sequence, step=send["step"], arm=send["arm"], reason="exit",
+                rule=send["rule"], program=program))
+            what = send["content"] if send["content"] is not None else f"step {send['step']}"
+            trail.append([clock, "suppressed", f"postponed {what} dropped: exit", send["rule"]])
+        actions.append(Action(lead, clock, "exited", sequence=ex.sequence, reason=RULES_CHANGED,
+                              rule=ex.rule, program=program))
+        trail.append([clock, "exited", f"left {ex.sequence} ({RULES_CHANGED})", ex.rule])
+    return actions, trail
+
+
+def _postponed(steps: list[list[Any]], enr: dict[str, Any]) -> dict[str, Any] | None:
+    """The send an enrolment waits to make (mode `send`: postponed by policy), from the old
+    layout; None when it waits for nothing of the kind."""
+    if enr.get("mode") != "send":
+        return None
+    pc = enr.get("pc")
+    entry = steps[pc] if isinstance(pc, int) and 0 <= pc < len(steps) else []
+    info = entry[2] if len(entry) > 2 and isinstance(entry[2], dict) else {}
+    return {"content": info.get("content"), "channel": info.get("channel"),
+            "step": entry[1] if len(entry) > 1 else None, "arm": info.get("arm"),
+            "rule": info.get("rule")}
+
+
+def _fresh_prog(cp: Any, created: float) -> dict[str, Any]:
+    fresh = ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
+                      len(cp.handoffs), len(cp.sequences))
+    fresh.ref = [created] * len(cp.blocks)
+    return fresh.to_dict()
+
+
+def _migrate_prog(
+    pd: dict[str, Any], old: dict[str, Any], cp: Any, clock: float, exits: list[_Exit],
+) -> dict[str, Any]:
+    out = _fresh_prog(cp, clock)
+    blocks = {name: i for i, name in enumerate(old["blocks"])}
+    for j, name in enumerate(cp.block_names):
+        if name in blocks:
+            out["eng"][j], out["ref"][j] = pd["eng"][blocks[name]], pd["ref"][blocks[name]]
+    stage_name = old["stages"][pd["stage"]] if pd["stage"] < len(old["stages"]) else None
+    out["stage"] = cp.stages.index(stage_name) if stage_name in cp.stages else 0
+    out["mql_at"], out["sql_at"] = pd["mql_at"], pd["sql_at"]
+    handed = list(pd["handed"])[: len(cp.handoffs)]
+    out["handed"] = handed + [False] * (len(cp.handoffs) - len(handed))
+    new_seqs = {sc.name: sc for sc in cp.sequences}
+    for i, seq in enumerate(old["sequences"]):
+        sc = new_seqs.get(seq["name"])
+        enr = pd["enr"][i]
+        if sc is None:
+            if enr is not None:
+                exits.append(_Exit(seq["name"], seq["rule"], old["path"],
+                                   _postponed(seq["steps"], enr)))
+            continue
+        j = sc.index
+        out["last_exit"][j], out["ever"][j] = pd["last_exit"][i], pd["ever"][i]
+        out["ewhen"][j], out["seqtouch"][j] = pd["ewhen"][i], pd["seqtouch"][i]
+        if enr is None:
+            continue
+        pc = _same_step(seq["steps"], enr["pc"], enr["mode"], sc.instrs)
+        if pc is None:
+            exits.append(_Exit(seq["name"], sc.rule, old["path"], _postponed(seq["steps"], enr)))
+            out["last_exit"][j], out["ever"][j] = clock, True
+        else:
+            out["enr"][j] = dict(enr, pc=pc)
+    return out
+
+
+def _same_step(old_steps: list[list[Any]], pc: int, mode: str, instrs: list[Any]) -> int | None:
+    """The new position of the lead's current step: the same step number and kind, else None.
+
+    In `wait` mode the engine has already moved past its wait step, so the step is the one before.
+    """
+    at = pc - 1 if mode == "wait" else pc
+    if not 0 <= at < len(old_steps):
+        return None
+    op, step = old_steps[at][0], old_steps[at][1]
+    if step is None:
+        return None
+    for index, ins in enumerate(instrs):
+        if ins.step == step:
+            if ins.op != op:
+                return None
+            return index + 1 if mode == "wait" else index
+    return None
