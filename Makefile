@@ -23,8 +23,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py $(ARGS)
 
+PKGS := dsl engine simulator live cli tui tests bench
+
 lint: $(STAMP)
-	$(BIN)/ruff check dsl engine simulator live cli tui tests bench
+	$(BIN)/ruff format --check $(PKGS)
+	$(BIN)/ruff check $(PKGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -41,8 +41,15 @@ from engine import Engine, Event, Lead  # noqa: E402
 T0 = 1767600000.0  # 2026-01-05T08:00:00Z
 DAY = 86400.0
 PAGES = ["pricing", "home", "docs", "blog"]
-TYPES = ["opened", "clicked", "visited", "demo_requested", "webinar_attended", "unsubscribed",
-         "converted"]
+TYPES = [
+    "opened",
+    "clicked",
+    "visited",
+    "demo_requested",
+    "webinar_attended",
+    "unsubscribed",
+    "converted",
+]
 TYPE_P = [0.45, 0.17, 0.33, 0.02, 0.02, 0.005, 0.005]
 CONTENTS = ["welcome", "feature_spotlight", "case_study", "webinar_invite"]
 
@@ -52,14 +59,25 @@ def make_data(n_leads: int, n_events: int, seed: int = 7) -> tuple[list, list]:
     created = T0 + rng.uniform(0, 5 * DAY, n_leads)
     sizes = rng.integers(1, 2000, n_leads)
     inds = rng.choice(["finance", "healthcare", "retail", "software", "media"], n_leads)
-    titles = rng.choice(["VP Sales", "Engineer", "Director of IT", "Analyst", "Head of Ops"],
-                        n_leads)
+    titles = rng.choice(
+        ["VP Sales", "Engineer", "Director of IT", "Analyst", "Head of Ops"], n_leads
+    )
     mails = rng.choice(["@gmail.com", "@acme.com", "@corp.io"], n_leads)
     sources = rng.choice(["trial_signup", "webinar", "trade_show", "organic"], n_leads)
-    leads = [Lead(f"L{i}", float(created[i]),
-                  {"company_size": int(sizes[i]), "industry": str(inds[i]),
-                   "title": str(titles[i]), "email": f"x{i}{mails[i]}", "source": str(sources[i])})
-             for i in range(n_leads)]
+    leads = [
+        Lead(
+            f"L{i}",
+            float(created[i]),
+            {
+                "company_size": int(sizes[i]),
+                "industry": str(inds[i]),
+                "title": str(titles[i]),
+                "email": f"x{i}{mails[i]}",
+                "source": str(sources[i]),
+            },
+        )
+        for i in range(n_leads)
+    ]
     who = rng.integers(0, n_leads, n_events)
     at = created[who] + 60 + rng.uniform(0, 55 * DAY, n_events)
     kind = rng.choice(len(TYPES), n_events, p=TYPE_P)
@@ -80,13 +98,17 @@ def make_data(n_leads: int, n_events: int, seed: int = 7) -> tuple[list, list]:
         else:
             props = {}
         events.append(Event(f"e{k}", f"L{who[k]}", typ, float(at[k]), props))
-    signups = [Event(f"s{i}", lead.id, "signed_up", lead.created_at + 30.0, {})
-               for i, lead in enumerate(leads) if i % 2 == 0]
+    signups = [
+        Event(f"s{i}", lead.id, "signed_up", lead.created_at + 30.0, {})
+        for i, lead in enumerate(leads)
+        if i % 2 == 0
+    ]
     return leads, sorted(signups + events, key=lambda e: e.at)
 
 
-def run_engine(program: dsl.Program, leads: list, events: list,
-               trace: bool, collector: bool = False) -> tuple[float, float, int]:
+def run_engine(
+    program: dsl.Program, leads: list, events: list, trace: bool, collector: bool = False
+) -> tuple[float, float, int]:
     """(total CPU seconds, of which adding the leads, actions emitted).
 
     As `nurture run` and `nurture simulate` run the engine, the cyclic garbage collector is off
@@ -102,8 +124,9 @@ def run_engine(program: dsl.Program, leads: list, events: list,
         gc.collect()
 
 
-def _run_engine(program: dsl.Program, leads: list, events: list,
-                trace: bool) -> tuple[float, float, int]:
+def _run_engine(
+    program: dsl.Program, leads: list, events: list, trace: bool
+) -> tuple[float, float, int]:
     eng = Engine([program], seed=1, trace=trace)
     n_actions = 0
     ordered = sorted(leads, key=lambda x: x.created_at)
@@ -121,8 +144,18 @@ def _run_engine(program: dsl.Program, leads: list, events: list,
 
 
 class HandLead:
-    __slots__ = ("fit", "enterprise", "trial", "eng", "ref", "opened", "clicks", "pricing",
-                 "last_eng", "stage")
+    __slots__ = (
+        "fit",
+        "enterprise",
+        "trial",
+        "eng",
+        "ref",
+        "opened",
+        "clicks",
+        "pricing",
+        "last_eng",
+        "stage",
+    )
 
 
 def hand_written(leads: list, events: list) -> float:
@@ -134,16 +167,25 @@ def hand_written(leads: list, events: list) -> float:
     for lead in leads:
         a = lead.attrs
         h = HandLead()
-        h.enterprise = a["company_size"] >= 500 or a["industry"].lower() in ("finance",
-                                                                             "healthcare")
+        h.enterprise = a["company_size"] >= 500 or a["industry"].lower() in (
+            "finance",
+            "healthcare",
+        )
         h.trial = a["source"].strip().lower() == "trial_signup"
-        h.fit = (15 if h.enterprise else 0) + (10 if title_re.search(a["title"]) else 0) + (
-            -20 if a["email"].lower().endswith("@gmail.com") else 0)
+        h.fit = (
+            (15 if h.enterprise else 0)
+            + (10 if title_re.search(a["title"]) else 0)
+            + (-20 if a["email"].lower().endswith("@gmail.com") else 0)
+        )
         h.eng, h.ref, h.opened, h.clicks, h.pricing = 0.0, lead.created_at, [], [], []
         h.last_eng, h.stage = lead.created_at, 0
         state[lead.id] = h
-    points = {"clicked": 5.0, "demo_requested": 40.0, "webinar_attended": 10.0,
-              "unsubscribed": -50.0}
+    points = {
+        "clicked": 5.0,
+        "demo_requested": 40.0,
+        "webinar_attended": 10.0,
+        "unsubscribed": -50.0,
+    }
     for ev in events:
         h = state[ev.lead]
         t, typ = ev.at, ev.type
@@ -169,8 +211,9 @@ def hand_written(leads: list, events: list) -> float:
         _dormant = (t - h.last_eng) / DAY > 60
         if h.stage < 2 and (score >= 60 or pricing_curious):
             h.stage = 2
-        elif h.stage < 1 and (engagement >= 20 or
-                              len(h.clicks) - bisect_right(h.clicks, t - 30 * DAY) >= 1):
+        elif h.stage < 1 and (
+            engagement >= 20 or len(h.clicks) - bisect_right(h.clicks, t - 30 * DAY) >= 1
+        ):
             h.stage = 1
     return time.process_time() - start
 

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-HEADER = '''campaign "Generated benchmark"
+HEADER = """campaign "Generated benchmark"
 
 stages awareness, consideration, decision
 
@@ -34,7 +34,7 @@ lead:
   source: one of "trial_signup", "webinar", "trade_show", "organic"
 
 event webinar_attended(topic: text, minutes: number)
-'''
+"""
 
 
 def _content(i: int) -> str:
@@ -57,9 +57,11 @@ def _score(block: int, lines: int) -> str:
     out = [f"score b{block}:\n"]
     for j in range(lines):
         out.append(
-            f"  +{j % 9 + 1} when s{(block * 7 + j) % 40}\n" if j % 3 == 0 else
-            f"  -{j % 5 + 1} on unsubscribed\n" if j % 3 == 1 else
-            f'  +{j % 7 + 1} on visited where page == "p{j}"  cap 10 per 7d\n'
+            f"  +{j % 9 + 1} when s{(block * 7 + j) % 40}\n"
+            if j % 3 == 0
+            else f"  -{j % 5 + 1} on unsubscribed\n"
+            if j % 3 == 1
+            else f'  +{j % 7 + 1} on visited where page == "p{j}"  cap 10 per 7d\n'
         )
     out.append("  decay 20% every 30d\n\n")
     return "".join(out)
@@ -92,11 +94,15 @@ def generate(target_lines: int = 2000) -> str:
     parts = [HEADER, "\n", *(_content(i) for i in range(40)), "content call task\n\n"]
     parts += [_segment(i) for i in range(40)]
     parts += ["\n", *(_score(b, 30) for b in range(4))]
-    parts += ["stage consideration when b0 >= 20 or s1\n", "stage decision when score >= 60\n",
-              "mql when score >= 50\n", "sql when score >= 80 and b1 >= 30\n\n",
-              "policy:\n  limit 4 per 7d\n  quiet 20:00-08:00\n",
-              "  sunset when days_since(last_engagement) > 90\n\n",
-              "handoff when sql:\n  send call within 1d\n\n"]
+    parts += [
+        "stage consideration when b0 >= 20 or s1\n",
+        "stage decision when score >= 60\n",
+        "mql when score >= 50\n",
+        "sql when score >= 80 and b1 >= 30\n\n",
+        "policy:\n  limit 4 per 7d\n  quiet 20:00-08:00\n",
+        "  sunset when days_since(last_engagement) > 90\n\n",
+        "handoff when sql:\n  send call within 1d\n\n",
+    ]
     text, i = "".join(parts), 0
     while text.count("\n") < target_lines:
         text += _sequence(i)
@@ -106,9 +112,12 @@ def generate(target_lines: int = 2000) -> str:
 
 def timed(fn: Callable[[], object]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one call; CPU counts this process and finished children."""
+
     def cpu() -> float:
-        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
-            resource.RUSAGE_CHILDREN)
+        me, kids = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
         return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
     wall, used = time.perf_counter(), cpu()
@@ -142,11 +151,14 @@ def main() -> int:
     get_parser()  # built once, outside the timings (a command pays it once: see cold start)
     from dsl import _check  # the same work with Python's cycle collector left running
 
-    bare, full, full_gc = interleaved(runs, [
-        lambda: bare_parse(text),
-        lambda: check_source(text, "bench.nurture"),
-        lambda: _check(text, "bench.nurture"),
-    ])
+    bare, full, full_gc = interleaved(
+        runs,
+        [
+            lambda: bare_parse(text),
+            lambda: check_source(text, "bench.nurture"),
+            lambda: _check(text, "bench.nurture"),
+        ],
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.nurture"
         path.write_text(text, encoding="utf-8")
@@ -154,10 +166,12 @@ def main() -> int:
         cold_small, cold_big = interleaved(cold_runs, [lambda: _cli(small), lambda: _cli(path)])
 
     lines = text.count("\n")
-    print(f"generated file: {lines} lines, {len(program.segments)} segments, "
-          f"{len(program.scores)} score blocks, {len(program.sequences)} sequences, "
-          f"{program.step_count()} steps; best of {runs} (cold start: best of {cold_runs}); "
-          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(
+        f"generated file: {lines} lines, {len(program.segments)} segments, "
+        f"{len(program.scores)} score blocks, {len(program.sequences)} sequences, "
+        f"{program.step_count()} steps; best of {runs} (cold start: best of {cold_runs}); "
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    )
     print(f"{'measure':44} {'wall':>10} {'CPU':>10} {'target':>12}")
     rows = [
         ("bare Lark LALR parse", bare, "(floor)"),
@@ -168,14 +182,17 @@ def main() -> int:
     ]
     for name, (wall, cpu), target in rows:
         print(f"{name:44} {wall * 1000:7.1f} ms {cpu * 1000:7.1f} ms {target:>12}")
-    print(f"{'ratio parse+check / bare':44} {full[0] / bare[0]:9.2f}x {full[1] / bare[1]:9.2f}x "
-          f"{'<= 2.00x':>12}")
+    print(
+        f"{'ratio parse+check / bare':44} {full[0] / bare[0]:9.2f}x {full[1] / bare[1]:9.2f}x "
+        f"{'<= 2.00x':>12}"
+    )
     return 0
 
 
 def _cli(path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "cli.main", "check", str(path)],
-                            capture_output=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.main", "check", str(path)], capture_output=True, cwd=ROOT
+    )
     if result.returncode != 0:
         raise SystemExit(f"nurture check failed: {result.stderr.decode()[:500]}")
 

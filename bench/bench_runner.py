@@ -33,9 +33,9 @@ def iso(t: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
-def write_input(folder: str, leads: int, events_per_lead: int, days: int, seed: int = 1) -> tuple[
-    str, str, int
-]:
+def write_input(
+    folder: str, leads: int, events_per_lead: int, days: int, seed: int = 1
+) -> tuple[str, str, int]:
     """leads.csv and events.jsonl for the b2b playbook; returns their paths and the event count."""
     rng = np.random.default_rng(seed)
     lead_path = os.path.join(folder, "leads.csv")
@@ -48,10 +48,19 @@ def write_input(folder: str, leads: int, events_per_lead: int, days: int, seed: 
         for i in range(leads):
             size = int(rng.integers(5, 2000))
             title = "VP Marketing" if rng.random() < 0.2 else "Analyst"
-            out.write(f"L{i},{iso(created[i])},{size},{industries[i % 5]},{title},"
-                      f"u{i}@example.com,{sources[int(rng.integers(0, 4))]}\n")
-    kinds = ["opened", "clicked", "visited", "opened", "visited", "webinar_attended",
-             "demo_requested"]
+            out.write(
+                f"L{i},{iso(created[i])},{size},{industries[i % 5]},{title},"
+                f"u{i}@example.com,{sources[int(rng.integers(0, 4))]}\n"
+            )
+    kinds = [
+        "opened",
+        "clicked",
+        "visited",
+        "opened",
+        "visited",
+        "webinar_attended",
+        "demo_requested",
+    ]
     weights = np.array([0.42, 0.2, 0.25, 0.0, 0.0, 0.08, 0.05])
     rows = []
     for i in range(leads):
@@ -64,8 +73,12 @@ def write_input(folder: str, leads: int, events_per_lead: int, days: int, seed: 
     rows.sort(key=lambda r: (r[0], r[1]))
     with open(event_path, "w") as out:
         for n, (t, i, kind, props) in enumerate(rows):
-            out.write(json.dumps({"id": f"e{n}", "lead": f"L{i}", "type": kind, "at": iso(t),
-                                  "props": props}) + "\n")
+            out.write(
+                json.dumps(
+                    {"id": f"e{n}", "lead": f"L{i}", "type": kind, "at": iso(t), "props": props}
+                )
+                + "\n"
+            )
     return lead_path, event_path, len(rows)
 
 
@@ -84,8 +97,12 @@ def run_once(folder: str, events: str, leads: str) -> tuple[float, object]:
     from live.runner import RunOptions, run_live
 
     options = RunOptions(
-        rule_files=[RULES], programs=[load_program(RULES)], leads_path=leads, events_path=events,
-        db_path=os.path.join(folder, "bench.db"), actions_path=os.path.join(folder, "a.jsonl"),
+        rule_files=[RULES],
+        programs=[load_program(RULES)],
+        leads_path=leads,
+        events_path=events,
+        db_path=os.path.join(folder, "bench.db"),
+        actions_path=os.path.join(folder, "a.jsonl"),
     )
     start, cpu = time.perf_counter(), time.process_time()
     report = run_live(options, sys.stdout)
@@ -131,21 +148,31 @@ def main() -> None:
         accepted = report.events_accepted  # type: ignore[attr-defined]
         actions = report.actions  # type: ignore[attr-defined]
         size = os.path.getsize(os.path.join(folder, "bench.db")) / 1e6
-        print(f"live runner, b2b playbook, trail on: {leads} leads, {accepted} events "
-              f"({count} generated), {actions} actions, DB {size:.0f} MB")
+        print(
+            f"live runner, b2b playbook, trail on: {leads} leads, {accepted} events "
+            f"({count} generated), {actions} actions, DB {size:.0f} MB"
+        )
         cpu = RUN_CPU[-1]
-        print(f"  first run : {seconds:8.2f} s  {accepted / seconds:10,.0f} events/s  "
-              f"{seconds / accepted * 1e6:8.1f} us/event   (target >= 20,000 events/s)")
-        print(f"  CPU time  : {cpu:8.2f} s  {accepted / cpu:10,.0f} events/s  "
-              f"{cpu / accepted * 1e6:8.1f} us/event   (load average now "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+        print(
+            f"  first run : {seconds:8.2f} s  {accepted / seconds:10,.0f} events/s  "
+            f"{seconds / accepted * 1e6:8.1f} us/event   (target >= 20,000 events/s)"
+        )
+        print(
+            f"  CPU time  : {cpu:8.2f} s  {accepted / cpu:10,.0f} events/s  "
+            f"{cpu / accepted * 1e6:8.1f} us/event   (load average now "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        )
         alone, n = engine_alone(lead_path, event_path)
-        print(f"  the engine alone on the same input (CPU): {alone:.2f} s, {n / alone:,.0f} "
-              f"events/s; the runner adds {(cpu - alone) / accepted * 1e6:.1f} us/event "
-              "(reading, checks, journal, SQLite, checkpoints, actions file)")
+        print(
+            f"  the engine alone on the same input (CPU): {alone:.2f} s, {n / alone:,.0f} "
+            f"events/s; the runner adds {(cpu - alone) / accepted * 1e6:.1f} us/event "
+            "(reading, checks, journal, SQLite, checkpoints, actions file)"
+        )
         again, report2 = run_once(folder, event_path, lead_path)
-        print(f"  same input again (all duplicates, restore only): {again:.2f} s, "
-              f"{report2.duplicates} duplicates ignored")  # type: ignore[attr-defined]
+        print(
+            f"  same input again (all duplicates, restore only): {again:.2f} s, "
+            f"{report2.duplicates} duplicates ignored"
+        )  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

@@ -65,8 +65,9 @@ def _setup(leads: int, days: float):
     from simulator.loader import load_scenario
 
     program = load_program(str(ROOT / RULES))
-    scenario = apply(load_scenario(str(ROOT / SCENARIO), program),
-                     Overrides(leads=leads, days=days, runs=1))
+    scenario = apply(
+        load_scenario(str(ROOT / SCENARIO), program), Overrides(leads=leads, days=days, runs=1)
+    )
     return program, scenario
 
 
@@ -80,8 +81,9 @@ def _model(program, scenario, leads: int, engine_class=None):
         model_module.Engine = engine_class
     streams = Streams(scenario.run.seed, 0)
     population = generate(scenario, leads, streams)
-    return model_module.Model(program, scenario, population, streams,
-                              engine_seed(scenario.run.seed, 0))
+    return model_module.Model(
+        program, scenario, population, streams, engine_seed(scenario.run.seed, 0)
+    )
 
 
 def one(leads: int, days: float) -> dict[str, object]:
@@ -126,8 +128,9 @@ def _one(leads: int, days: float, timed: bool) -> dict[str, object]:
         "cpu_seconds": cpu,
         "engine_seconds": sum(s for _, s in spent.values()),
         "engine_calls": sum(c for c, _ in spent.values()),
-        "engine_by_call": {k: {"calls": c, "us_per_call": s / c * 1e6 if c else 0.0}
-                           for k, (c, s) in spent.items()},
+        "engine_by_call": {
+            k: {"calls": c, "us_per_call": s / c * 1e6 if c else 0.0} for k, (c, s) in spent.items()
+        },
         "wakeups": model.wakeups,
         "bytes_per_lead": (peak - base_rss) / max(leads, 1),
         "simpy_floor_seconds": _bare_simpy(model.wakeups),
@@ -219,8 +222,13 @@ def pooled(leads: int, days: float, runs: int = 4, workers: int = 2) -> dict[str
     results = run_many([program], [scenario], runs, workers)
     seconds = time.perf_counter() - t0
     assert len(results[0]) == runs
-    return {"leads": leads, "runs": runs, "workers": workers, "seconds": seconds,
-            "seconds_per_run": seconds / runs}
+    return {
+        "leads": leads,
+        "runs": runs,
+        "workers": workers,
+        "seconds": seconds,
+        "seconds_per_run": seconds / runs,
+    }
 
 
 def sharded(leads: int, days: float, shards: int = 2) -> dict[str, float]:
@@ -235,9 +243,13 @@ def sharded(leads: int, days: float, shards: int = 2) -> dict[str, float]:
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"leads": leads, "shards": shards, "seconds": seconds,
-            "cpu_seconds": cpu + children.ru_utime + children.ru_stime,
-            "customers": result["scalars"]["customers"]}
+    return {
+        "leads": leads,
+        "shards": shards,
+        "seconds": seconds,
+        "cpu_seconds": cpu + children.ru_utime + children.ru_stime,
+        "customers": result["scalars"]["customers"],
+    }
 
 
 def breakdown(leads: int, days: float) -> dict[str, float]:
@@ -251,39 +263,62 @@ def breakdown(leads: int, days: float) -> dict[str, float]:
     layers = {"engine": 0.0, "simulator": 0.0, "other": 0.0}
     for stat in tracemalloc.take_snapshot().statistics("filename"):
         name = stat.traceback[0].filename
-        layer = ("engine" if "/engine/" in name or "nurture rules" in name
-                 else "simulator" if "/simulator/" in name else "other")
+        layer = (
+            "engine"
+            if "/engine/" in name or "nurture rules" in name
+            else "simulator"
+            if "/simulator/" in name
+            else "other"
+        )
         layers[layer] += stat.size / leads
     tracemalloc.stop()
     return layers
 
 
 def measure(flag: str, leads: int, days: float) -> dict[str, object]:
-    out = subprocess.run([sys.executable, __file__, flag, str(leads), "--days", str(days)],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, __file__, flag, str(leads), "--days", str(days)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def show(r: dict[str, object], split: dict[str, object] | None) -> None:
     print(f"{r['leads']:>9,} leads: {r['seconds']:7.1f} s per run, {r['cpu_seconds']:.1f} s CPU")
     if split is not None:
-        calls = ", ".join(f"{k} {v['calls']:,} x {v['us_per_call']:.1f} µs"
-                          for k, v in split["engine_by_call"].items())
-        print(f"{'':>17}engine {split['engine_seconds']:.1f} s in {split['engine_calls']:,} calls "
-              f"(a second run, each call timed: {calls}; that run took "
-              f"{split['seconds']:.1f} s with the timers)")
-    print(f"{'':>17}{r['wakeups']:,} scheduler wake-ups; bare-SimPy floor for them "
-          f"{r['simpy_floor_seconds']:.2f} s")
-    print(f"{'':>17}peak memory {r['bytes_per_lead'] / 1024:.2f} KB per lead; "
-          f"{r['touches']:,.0f} touches, {r['customers']:,.0f} customers", flush=True)
+        calls = ", ".join(
+            f"{k} {v['calls']:,} x {v['us_per_call']:.1f} µs"
+            for k, v in split["engine_by_call"].items()
+        )
+        print(
+            f"{'':>17}engine {split['engine_seconds']:.1f} s in {split['engine_calls']:,} calls "
+            f"(a second run, each call timed: {calls}; that run took "
+            f"{split['seconds']:.1f} s with the timers)"
+        )
+    print(
+        f"{'':>17}{r['wakeups']:,} scheduler wake-ups; bare-SimPy floor for them "
+        f"{r['simpy_floor_seconds']:.2f} s"
+    )
+    print(
+        f"{'':>17}peak memory {r['bytes_per_lead'] / 1024:.2f} KB per lead; "
+        f"{r['touches']:,.0f} touches, {r['customers']:,.0f} customers",
+        flush=True,
+    )
 
 
-def _ratio(name: str, big: dict[str, object], before: dict[str, object],
-           after: dict[str, object]) -> None:
+def _ratio(
+    name: str, big: dict[str, object], before: dict[str, object], after: dict[str, object]
+) -> None:
     base = (before["seconds"] + after["seconds"]) / 2
-    print(f"time ratio 1M / 100k, {name}: {big['seconds'] / base:.1f}x wall (100k runs just "
-          f"before and after it: {before['seconds']:.1f} and {after['seconds']:.1f} s; "
-          f"target <= 12x)", flush=True)
+    print(
+        f"time ratio 1M / 100k, {name}: {big['seconds'] / base:.1f}x wall (100k runs just "
+        f"before and after it: {before['seconds']:.1f} and {after['seconds']:.1f} s; "
+        f"target <= 12x)",
+        flush=True,
+    )
 
 
 def main() -> int:
@@ -297,8 +332,14 @@ def main() -> int:
     parser.add_argument("--sharded", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--days", type=float, default=90.0, help="horizon (default 90)")
     args = parser.parse_args()
-    for flag, fn in (("one", one), ("timed", timed), ("alone", alone), ("mem", breakdown),
-                     ("pooled", pooled), ("sharded", sharded)):
+    for flag, fn in (
+        ("one", one),
+        ("timed", timed),
+        ("alone", alone),
+        ("mem", breakdown),
+        ("pooled", pooled),
+        ("sharded", sharded),
+    ):
         if getattr(args, flag) is not None:
             print(json.dumps(fn(getattr(args, flag), args.days)))
             return 0
@@ -310,26 +351,41 @@ def main() -> int:
         split.append(measure("--sharded", size, args.days))
     base = min(runs, key=lambda r: r["cpu_seconds"])  # the least disturbed of three
     show(base, measure("--timed", size, args.days))
-    print(f"{'':>17}(fastest of 3 runs; the three took "
-          + ", ".join(f"{r['cpu_seconds']:.1f}" for r in runs) + " s CPU)")
+    print(
+        f"{'':>17}(fastest of 3 runs; the three took "
+        + ", ".join(f"{r['cpu_seconds']:.1f}" for r in runs)
+        + " s CPU)"
+    )
     fast = min(split, key=lambda r: r["seconds"])
-    print(f"{'':>17}the same replication on 2 shards (2 processes, as `nurture simulate "
-          f"--runs 1 --workers 2`): {fast['seconds']:.1f} s wall, {fast['cpu_seconds']:.1f} s "
-          f"CPU in all (fastest of 3: " + ", ".join(f"{r['seconds']:.1f}" for r in split)
-          + f" s); {base['seconds'] / fast['seconds']:.2f}x faster than one process",
-          flush=True)
+    print(
+        f"{'':>17}the same replication on 2 shards (2 processes, as `nurture simulate "
+        f"--runs 1 --workers 2`): {fast['seconds']:.1f} s wall, {fast['cpu_seconds']:.1f} s "
+        f"CPU in all (fastest of 3: "
+        + ", ".join(f"{r['seconds']:.1f}" for r in split)
+        + f" s); {base['seconds'] / fast['seconds']:.2f}x faster than one process",
+        flush=True,
+    )
     if fast["customers"] != base["customers"]:
         raise SystemExit("the sharded replication differs from the one-process one")
     sim = measure("--alone", size, args.days)
-    print(f"{'':>17}simulator + SimPy alone (engine answers replayed): "
-          f"{sim['cpu_seconds']:.1f} s CPU", flush=True)
+    print(
+        f"{'':>17}simulator + SimPy alone (engine answers replayed): "
+        f"{sim['cpu_seconds']:.1f} s CPU",
+        flush=True,
+    )
     pool = measure("--pooled", size, args.days)
-    print(f"{'':>17}{pool['runs']} replications on {pool['workers']} worker processes "
-          f"(as `nurture simulate --runs {pool['runs']} --workers {pool['workers']}`): "
-          f"{pool['seconds']:.1f} s wall, {pool['seconds_per_run']:.1f} s per run", flush=True)
+    print(
+        f"{'':>17}{pool['runs']} replications on {pool['workers']} worker processes "
+        f"(as `nurture simulate --runs {pool['runs']} --workers {pool['workers']}`): "
+        f"{pool['seconds']:.1f} s wall, {pool['seconds_per_run']:.1f} s per run",
+        flush=True,
+    )
     layers = measure("--mem", 5000, args.days)
-    print(f"{'':>17}memory held after a 5k-lead run, per lead (tracemalloc): " + ", ".join(
-        f"{k} {v / 1024:.2f} KB" for k, v in layers.items()), flush=True)
+    print(
+        f"{'':>17}memory held after a 5k-lead run, per lead (tracemalloc): "
+        + ", ".join(f"{k} {v / 1024:.2f} KB" for k, v in layers.items()),
+        flush=True,
+    )
     if args.quick:
         print("(--quick: 1M-lead run skipped)")
         return 0
@@ -343,8 +399,10 @@ def main() -> int:
     before = measure("--sharded", size, args.days)
     big_split = measure("--sharded", 1_000_000, args.days)
     after = measure("--sharded", size, args.days)
-    print(f"1,000,000 leads on 2 shards: {big_split['seconds']:.1f} s wall, "
-          f"{big_split['cpu_seconds']:.1f} s CPU in all")
+    print(
+        f"1,000,000 leads on 2 shards: {big_split['seconds']:.1f} s wall, "
+        f"{big_split['cpu_seconds']:.1f} s CPU in all"
+    )
     _ratio("2 shards", big_split, before, after)
     return 0
 

@@ -18,9 +18,12 @@ def add_parser(sub: Any) -> None:
 
 def summary(program: Any) -> str:
     counts = ", ".join(
-        _plural(n, word) for n, word in (
-            (len(program.stages), "stage"), (len(program.segments), "segment"),
-            (len(program.scores), "score"), (len(program.sequences), "sequence"),
+        _plural(n, word)
+        for n, word in (
+            (len(program.stages), "stage"),
+            (len(program.segments), "segment"),
+            (len(program.scores), "score"),
+            (len(program.sequences), "sequence"),
             (program.step_count(), "step"),
         )
     )
@@ -46,15 +49,19 @@ def run(args: argparse.Namespace) -> int:
             try:
                 program, diags = check_source(source, path)
             except Exception as err:  # noqa: BLE001 (a bug of ours: say so, no traceback)
-                print(f"{path}: internal error while checking ({type(err).__name__}: {err}); "
-                      "please report it", file=sys.stderr)
+                print(
+                    f"{path}: internal error while checking ({type(err).__name__}: {err}); "
+                    "please report it",
+                    file=sys.stderr,
+                )
                 failed = True
                 continue
         errors = [d for d in diags if d.severity == "error"]
         failed = failed or bool(errors)
         if args.json:
-            report.append({"file": path, "ok": not errors,
-                           "diagnostics": [d.to_dict() for d in diags]})
+            report.append(
+                {"file": path, "ok": not errors, "diagnostics": [d.to_dict() for d in diags]}
+            )
             continue
         if diags:
             print(render_all(diags, source), file=sys.stderr)

@@ -29,8 +29,11 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("explain", help="a lead's timeline: every point, move and step",
-                       description="Explain one lead of a live database.")
+    p = sub.add_parser(
+        "explain",
+        help="a lead's timeline: every point, move and step",
+        description="Explain one lead of a live database.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="the rule files the database runs")
     p.add_argument("--db", required=True, metavar="DB", help="database of `nurture run`")
     p.add_argument("lead", metavar="LEAD", help="the lead's id")
@@ -61,9 +64,11 @@ def _explain(args: argparse.Namespace, programs: list[Any], store: Store) -> int
     changes = rules_changes(store, rule_hashes(args.files))
     if changes:
         listed = ", ".join(changes)
-        print(f"nurture explain: the rules differ from the ones {args.db} runs: {listed}\n"
-              "give the same rule files (or run `nurture run ... --migrate` first)",
-              file=sys.stderr)
+        print(
+            f"nurture explain: the rules differ from the ones {args.db} runs: {listed}\n"
+            "give the same rule files (or run `nurture run ... --migrate` first)",
+            file=sys.stderr,
+        )
         return exitcodes.USER_ERROR
     engine = _caught_up(args, programs, store)
     if engine is None:
@@ -98,8 +103,10 @@ def _caught_up(args: argparse.Namespace, programs: list[Any], store: Store) -> E
         print(f"nurture explain: {err}", file=sys.stderr)
         return None
     if args.lead not in engine.lead_ids():  # a lead row without its arrival: changed by hand
-        print(f"nurture explain: {args.db} has a row for lead {args.lead!r} but no state",
-              file=sys.stderr)
+        print(
+            f"nurture explain: {args.db} has a row for lead {args.lead!r} but no state",
+            file=sys.stderr,
+        )
         return None
     return engine
 
@@ -131,8 +138,12 @@ def _as_json(engine: Engine, programs: list[Any], lead: str, clock: float) -> di
         for key in ("mql_at", "sql_at"):
             data[key] = None if data[key] is None else format_time(float(data[key]))
         standing.append({"file": program.path, **data})
-    return {"lead": lead, "clock": format_time(clock), "standing": standing,
-            "entries": engine.explain(lead).to_dict()["entries"]}
+    return {
+        "lead": lead,
+        "clock": format_time(clock),
+        "standing": standing,
+        "entries": engine.explain(lead).to_dict()["entries"],
+    }
 
 
 def _as_text(engine: Engine, programs: list[Any], lead: str, clock: float) -> str:
@@ -141,12 +152,22 @@ def _as_text(engine: Engine, programs: list[Any], lead: str, clock: float) -> st
     lines = [f"lead {lead} at {format_time(clock)}"]
     for program, view in zip(programs, _views(engine, programs, lead, clock), strict=True):
         blocks = ", ".join(f"{name} {value:.2f}" for name, value in view.scores.items())
-        lines.append(f"  {program.path}: score {view.score:.2f}"
-                     + (f" ({blocks})" if blocks else "") + f", stage {view.stage}")
-        flags = [name for name in ("mql", "sql", "customer", "unsubscribed", "sunset")
-                 if getattr(view, name)]
-        lines.append("    segments: " + (", ".join(view.segments) or "none")
-                     + "; flags: " + (", ".join(flags) or "none"))
+        lines.append(
+            f"  {program.path}: score {view.score:.2f}"
+            + (f" ({blocks})" if blocks else "")
+            + f", stage {view.stage}"
+        )
+        flags = [
+            name
+            for name in ("mql", "sql", "customer", "unsubscribed", "sunset")
+            if getattr(view, name)
+        ]
+        lines.append(
+            "    segments: "
+            + (", ".join(view.segments) or "none")
+            + "; flags: "
+            + (", ".join(flags) or "none")
+        )
     entries = engine.explain(lead).entries
     lines.append("")
     if not entries:

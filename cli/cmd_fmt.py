@@ -13,8 +13,11 @@ from cli import exitcodes
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("fmt", help="rewrite rule files in the canonical layout")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--check", action="store_true",
-                   help="change nothing; list the files that would change and exit 1 if any")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; list the files that would change and exit 1 if any",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -26,30 +26,58 @@ SHOWN_REJECTIONS = 10
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
-        "run", help="run rule files live over leads and events (SQLite state)",
+        "run",
+        help="run rule files live over leads and events (SQLite state)",
         description="Run the rules over real leads and events: events in time order, timers up "
         "to --until, actions as JSON Lines. Resumable: run it again with more events.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="rule files (.nurture)")
     p.add_argument("--leads", required=True, metavar="L", help="leads, CSV or JSON Lines")
     p.add_argument("--events", metavar="E", help="events, JSON Lines")
-    p.add_argument("--db", default="nurture.db", metavar="DB",
-                   help="SQLite database holding the live state (default: nurture.db)")
-    p.add_argument("--until", type=time_arg, metavar="T",
-                   help="advance timers up to this time (ISO 8601; default: the last event)")
-    p.add_argument("--actions", metavar="OUT",
-                   help="actions file, JSON Lines (default: this run's actions on stdout)")
-    p.add_argument("--seed", type=nonnegative_int, metavar="X",
-                   help="random seed for holdouts and splits, fixed at the first run (default 0)")
-    p.add_argument("--migrate", action="store_true",
-                   help="accept changed rule files, keeping enrolments by sequence and step")
-    p.add_argument("--strict", action="store_true",
-                   help="exit 1 when any input row was rejected")
-    p.add_argument("--batch-size", type=positive_int, default=20_000, metavar="N",
-                   help="engine calls per committed transaction (default 20000)")
-    p.add_argument("--checkpoint-every", type=positive_int, default=500_000, metavar="N",
-                   help="engine calls between two saves of every changed lead's state; a killed "
-                   "run replays at most this many (default 500000)")
+    p.add_argument(
+        "--db",
+        default="nurture.db",
+        metavar="DB",
+        help="SQLite database holding the live state (default: nurture.db)",
+    )
+    p.add_argument(
+        "--until",
+        type=time_arg,
+        metavar="T",
+        help="advance timers up to this time (ISO 8601; default: the last event)",
+    )
+    p.add_argument(
+        "--actions",
+        metavar="OUT",
+        help="actions file, JSON Lines (default: this run's actions on stdout)",
+    )
+    p.add_argument(
+        "--seed",
+        type=nonnegative_int,
+        metavar="X",
+        help="random seed for holdouts and splits, fixed at the first run (default 0)",
+    )
+    p.add_argument(
+        "--migrate",
+        action="store_true",
+        help="accept changed rule files, keeping enrolments by sequence and step",
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 when any input row was rejected")
+    p.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=20_000,
+        metavar="N",
+        help="engine calls per committed transaction (default 20000)",
+    )
+    p.add_argument(
+        "--checkpoint-every",
+        type=positive_int,
+        default=500_000,
+        metavar="N",
+        help="engine calls between two saves of every changed lead's state; a killed "
+        "run replays at most this many (default 500000)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,10 +90,17 @@ def run(args: argparse.Namespace) -> int:
     if programs is None:
         return exitcodes.USER_ERROR
     options = RunOptions(
-        rule_files=list(args.files), programs=programs, leads_path=args.leads,
-        events_path=args.events, db_path=args.db, until=args.until,
-        actions_path=args.actions, seed=args.seed, migrate=args.migrate,
-        batch_size=args.batch_size, checkpoint_every=args.checkpoint_every,
+        rule_files=list(args.files),
+        programs=programs,
+        leads_path=args.leads,
+        events_path=args.events,
+        db_path=args.db,
+        until=args.until,
+        actions_path=args.actions,
+        seed=args.seed,
+        migrate=args.migrate,
+        batch_size=args.batch_size,
+        checkpoint_every=args.checkpoint_every,
     )
     try:
         report = run_live(options, sys.stdout)
@@ -98,8 +133,11 @@ def print_report(report: RunReport, args: argparse.Namespace) -> None:
     print("nurture run: " + "; ".join(parts), file=err)
     if report.rejected:
         n = len(report.rejected)
-        print(f"{n} input row{'s' if n != 1 else ''} rejected "
-              f"(kept in the dead_letters table of {args.db}):", file=err)
+        print(
+            f"{n} input row{'s' if n != 1 else ''} rejected "
+            f"(kept in the dead_letters table of {args.db}):",
+            file=err,
+        )
         for row in report.rejected[:SHOWN_REJECTIONS]:
             print(f"  {row}", file=err)
         if n > SHOWN_REJECTIONS:

@@ -32,18 +32,30 @@ SHOWN_REJECTIONS = 20
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("score", help="score a CRM export in one pass (no database)",
-                       description="Batch scoring: one row per lead with its scores, stage, "
-                       "segments and lifecycle flags at one instant.")
+    p = sub.add_parser(
+        "score",
+        help="score a CRM export in one pass (no database)",
+        description="Batch scoring: one row per lead with its scores, stage, "
+        "segments and lifecycle flags at one instant.",
+    )
     p.add_argument("file", metavar="FILE", help="rule file (.nurture)")
     p.add_argument("--leads", required=True, metavar="L", help="leads, CSV or JSON Lines")
     p.add_argument("--events", metavar="E", help="events, JSON Lines")
-    p.add_argument("--at", type=time_arg, metavar="T",
-                   help="score as of this time (default: the latest time in the input)")
-    p.add_argument("--seed", type=nonnegative_int, default=0, metavar="X",
-                   help="random seed (default 0)")
-    p.add_argument("-o", "--output", metavar="OUT",
-                   help="output file: CSV, or JSON Lines when it ends in .jsonl (default: stdout)")
+    p.add_argument(
+        "--at",
+        type=time_arg,
+        metavar="T",
+        help="score as of this time (default: the latest time in the input)",
+    )
+    p.add_argument(
+        "--seed", type=nonnegative_int, default=0, metavar="X", help="random seed (default 0)"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output file: CSV, or JSON Lines when it ends in .jsonl (default: stdout)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,8 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if result.after_at:
         print(f"  {result.after_at} events after {format_time(at)} not applied", file=sys.stderr)
     if result.not_yet:
-        print(f"  {result.not_yet} leads created after {format_time(at)} left out",
-              file=sys.stderr)
+        print(f"  {result.not_yet} leads created after {format_time(at)} left out", file=sys.stderr)
     return _report_rejected(rejected)
 
 
@@ -108,8 +119,20 @@ def _report_rejected(rejected: list[Any]) -> int:
 
 
 def columns(program: Program) -> list[str]:
-    return ["id", *(b.name for b in program.scores), "score", "stage", "segments", "mql", "sql",
-            "customer", "mql_at", "sql_at", "unsubscribed", "sunset"]
+    return [
+        "id",
+        *(b.name for b in program.scores),
+        "score",
+        "stage",
+        "segments",
+        "mql",
+        "sql",
+        "customer",
+        "mql_at",
+        "sql_at",
+        "unsubscribed",
+        "sunset",
+    ]
 
 
 def _write(program: Program, rows: list[dict[str, object]], output: str | None) -> None:

@@ -24,9 +24,12 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--days", type=positive_float, metavar="D", help="horizon in days")
     p.add_argument("--runs", type=positive_int, metavar="R", help="replications")
     p.add_argument("--seed", type=nonnegative_int, metavar="X", help="master seed")
-    p.add_argument("--workers", type=positive_int, metavar="W",
-                   help="processes (default: one per core); with one run, its leads are "
-                   "split over them")
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="W",
+        help="processes (default: one per core); with one run, its leads are split over them",
+    )
     p.add_argument("--json", metavar="OUT", help="also write the full forecast as JSON to OUT")
 
 

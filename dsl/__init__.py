@@ -12,8 +12,15 @@ from dsl.diagnostics import Diagnostic, DiagnosticError
 from dsl.fastnode import new
 from dsl.ir import Program, Span
 
-__all__ = ["Diagnostic", "DiagnosticError", "Program", "check_source", "compile_source",
-           "load_program", "read_source"]
+__all__ = [
+    "Diagnostic",
+    "DiagnosticError",
+    "Program",
+    "check_source",
+    "compile_source",
+    "load_program",
+    "read_source",
+]
 
 
 def check_source(text: str, file: str = "<rules>") -> tuple[Program | None, list[Diagnostic]]:
@@ -65,8 +72,13 @@ def _too_deep(text: str, file: str) -> Diagnostic:
     weights = [len(re.findall(r"\b(?:and|or|not)\b|[-+*/(\[]", line)) for line in lines]
     line = weights.index(max(weights)) + 1 if lines else 1
     span = new(Span, line=line, column=1, end_line=line, end_column=2)
-    return Diagnostic("too-deep", "this condition is nested too deeply to read", span,
-                      "split it into several segments", file=file)
+    return Diagnostic(
+        "too-deep",
+        "this condition is nested too deeply to read",
+        span,
+        "split it into several segments",
+        file=file,
+    )
 
 
 def compile_source(text: str, file: str = "<rules>") -> Program:
@@ -94,9 +106,15 @@ def read_source(path: str | Path) -> str:
         ) from None
     if b"\x00" in data:
         raise DiagnosticError(
-            [Diagnostic("io", "this is not a text file", here,
-                        "a rule file is plain text, like rules/b2b_saas_trial.nurture",
-                        file=str(path))]
+            [
+                Diagnostic(
+                    "io",
+                    "this is not a text file",
+                    here,
+                    "a rule file is plain text, like rules/b2b_saas_trial.nurture",
+                    file=str(path),
+                )
+            ]
         )
     try:
         return data.decode("utf-8-sig")
@@ -104,10 +122,17 @@ def read_source(path: str | Path) -> str:
         line = data[: err.start].count(b"\n") + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         span = new(Span, line=line, column=col, end_line=line, end_column=col + 1)
-        raise DiagnosticError([Diagnostic(
-            "io", "this file is not UTF-8 text", span, "save it with the UTF-8 encoding",
-            file=str(path),
-        )]) from None
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    "io",
+                    "this file is not UTF-8 text",
+                    span,
+                    "save it with the UTF-8 encoding",
+                    file=str(path),
+                )
+            ]
+        ) from None
 
 
 def load_program(path: str | Path) -> Program:

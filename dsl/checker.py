@@ -297,6 +297,7 @@ class Checker(FlowChecks):
                     self.error("bad-time", "quiet hours start and end at the same time", value.span)
         return new(ir.Policy, **fields)
 
+
 def _cycle_from(start: str, deps: dict[str, set[str]]) -> list[str] | None:
     """The segments of a path from `start` back to itself, or None."""
     stack: list[tuple[str, list[str]]] = [(start, [start])]

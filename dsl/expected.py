@@ -13,14 +13,33 @@ from dsl.lines import brackets
 _CALL_ARG = re.compile(r"\bcount[ \t]*\([ \t]*\w+[ \t]*$")
 _EVENT_RULE = re.compile(r"[ \t]*[+-]\d+(\.\d+)?[ \t]+on\b")
 _WORDS = {
-    "_NL": "the end of the line", "NAME": "a name", "STRING": "a quoted text",
-    "NUMBER": "a number", "DURATION": "a duration like 3d", "PERCENT": "a percentage like 10%",
-    "POINTS": "points with their sign, like +5", "QUIET_RANGE": "hours like 20:00-08:00",
-    "_INDENT": "an indented block", "_DEDENT": "the end of the block", "COMP_OP": "a comparison",
-    "ADD_OP": "'+' or '-'", "MUL_OP": "'*' or '/'", "LIFECYCLE": "'mql' or 'sql'",
-    "TEXT_OP": "a comparison", "NOT_IN": "'not in'", "IN": "'in'", "$END": "the end of the file",
-    "__ANON_0": "'number'", "__ANON_1": "'->'", "COLON": "':'", "COMMA": "','", "LPAR": "'('",
-    "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "MINUS": "'-'",
+    "_NL": "the end of the line",
+    "NAME": "a name",
+    "STRING": "a quoted text",
+    "NUMBER": "a number",
+    "DURATION": "a duration like 3d",
+    "PERCENT": "a percentage like 10%",
+    "POINTS": "points with their sign, like +5",
+    "QUIET_RANGE": "hours like 20:00-08:00",
+    "_INDENT": "an indented block",
+    "_DEDENT": "the end of the block",
+    "COMP_OP": "a comparison",
+    "ADD_OP": "'+' or '-'",
+    "MUL_OP": "'*' or '/'",
+    "LIFECYCLE": "'mql' or 'sql'",
+    "TEXT_OP": "a comparison",
+    "NOT_IN": "'not in'",
+    "IN": "'in'",
+    "$END": "the end of the file",
+    "__ANON_0": "'number'",
+    "__ANON_1": "'->'",
+    "COLON": "':'",
+    "COMMA": "','",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "MINUS": "'-'",
 }
 _TOP_LEVEL = {"CAMPAIGN", "STAGES", "LEAD", "EVENT", "CONTENT", "SEGMENT", "POLICY", "SEQUENCE"}
 _VALUE_START = {"NAME", "NUMBER", "STRING", "LPAR", "LSQB"}
@@ -37,8 +56,10 @@ def expected_words(expected: set[str]) -> str:
     if len(names & _TOP_LEVEL) >= 3:
         return "a top-level line such as 'segment', 'score', 'sequence' or 'policy'"
     if {"SEND", "WAIT", "FOR"} <= names:
-        return ("a sequence line: a header such as 'for', 'enter' or 'exit when', "
-                "or a step such as 'send', 'wait', 'if' or 'split'")
+        return (
+            "a sequence line: a header such as 'for', 'enter' or 'exit when', "
+            "or a step such as 'send', 'wait', 'if' or 'split'"
+        )
     if {"SEND", "WAIT"} <= names:
         return "a step such as 'send', 'wait', 'if' or 'split'"
     if {"POINTS", "DECAY"} <= names:
@@ -46,7 +67,7 @@ def expected_words(expected: set[str]) -> str:
     if {"LIMIT", "QUIET", "SUNSET"} <= names:
         return "a policy line: 'limit', 'quiet' or 'sunset'"
     if {"__ANON_0", "TEXT", "ONE"} <= names:
-        return "a type: number, text or one of \"a\", \"b\""
+        return 'a type: number, text or one of "a", "b"'
     if {"__ANON_0", "TEXT"} <= names:
         return "a type: number or text"
     if len(names & _VALUE_START) >= 4:

@@ -144,8 +144,11 @@ def _step_lines(step: Any, depth: int, out: list[Line]) -> None:
     elif step.kind == "split":
         out.append(Line("split:", depth, line))
         for arm in step.arms:
-            out.append(Line(f"{_percent(arm.percent)} -> {simple_step(arm.step)}", depth + 1,
-                            arm.span.line))
+            out.append(
+                Line(
+                    f"{_percent(arm.percent)} -> {simple_step(arm.step)}", depth + 1, arm.span.line
+                )
+            )
     else:
         out.append(Line(simple_step(step), depth, line))
 
@@ -180,20 +183,27 @@ def _block_lines(item: Any) -> tuple[str, list[Line]]:
         return _tuple_lines(item)
     if isinstance(item, ir.EventDecl):
         props = ", ".join(f"{p.name}: {p.type}" for p in item.props)
-        return "event", [Line(f"event {item.name}" + (f"({props})" if props else ""), 0,
-                              item.span.line)]
+        return "event", [
+            Line(f"event {item.name}" + (f"({props})" if props else ""), 0, item.span.line)
+        ]
     if isinstance(item, ir.ContentDecl):
-        cells = [item.name, item.channel, f"stage {item.stage}" if item.stage else "",
-                 f"cost {number(item.cost)}" if item.cost else ""]
+        cells = [
+            item.name,
+            item.channel,
+            f"stage {item.stage}" if item.stage else "",
+            f"cost {number(item.cost)}" if item.cost else "",
+        ]
         return "content", [Line("\t".join(["content", *cells]), 0, item.span.line)]
     if isinstance(item, ir.Segment):
-        return "segment", [Line(f"segment\t{item.name}:\t{expr(item.condition)}", 0,
-                                item.span.line)]
+        return "segment", [
+            Line(f"segment\t{item.name}:\t{expr(item.condition)}", 0, item.span.line)
+        ]
     if isinstance(item, ir.ScoreBlock):
         return "score", _score_lines(item)
     if isinstance(item, ir.StageRule):
-        return "stage", [Line(f"stage\t{item.stage}\twhen {expr(item.condition)}", 0,
-                              item.span.line)]
+        return "stage", [
+            Line(f"stage\t{item.stage}\twhen {expr(item.condition)}", 0, item.span.line)
+        ]
     if isinstance(item, ir.Lifecycle):
         return "lifecycle", [Line(f"{item.flag} when {expr(item.condition)}", 0, item.span.line)]
     if isinstance(item, ir.Handoff):
@@ -206,14 +216,17 @@ def _block_lines(item: Any) -> tuple[str, list[Line]]:
 
 def _score_lines(block: ir.ScoreBlock) -> list[Line]:
     lines = [Line(f"score {block.name}:", 0, block.span.line)]
-    rules = sorted([*block.rules, *([block.decay] if block.decay else [])],
-                   key=lambda r: r.span.line)
+    rules = sorted(
+        [*block.rules, *([block.decay] if block.decay else [])], key=lambda r: r.span.line
+    )
     for rule in rules:
         if isinstance(rule, ir.Decay):
             body = f"decay {_percent(rule.percent)} every {rule.every}"
         elif isinstance(rule, ir.FitRule):
-            body = f"{'+' if rule.points >= 0 else '-'}{number(abs(rule.points))}\twhen " \
-                   f"{expr(rule.condition)}"
+            body = (
+                f"{'+' if rule.points >= 0 else '-'}{number(abs(rule.points))}\twhen "
+                f"{expr(rule.condition)}"
+            )
         else:
             body = f"{'+' if rule.points >= 0 else '-'}{number(abs(rule.points))}\ton {rule.event}"
             if rule.where is not None:
@@ -280,8 +293,11 @@ def _align(lines: list[Line]) -> list[Line]:
             continue
         first, depth = lines[i].text.split("\t")[0], lines[i].depth
         j = i
-        while j < len(lines) and lines[j].depth == depth and lines[j].text and (
-            depth > 0 or lines[j].text.split("\t")[0] == first
+        while (
+            j < len(lines)
+            and lines[j].depth == depth
+            and lines[j].text
+            and (depth > 0 or lines[j].text.split("\t")[0] == first)
         ):
             j += 1
         rows = [(ln, ln.text.split("\t")) for ln in lines[i:j] if "\t" in ln.text]
@@ -360,8 +376,9 @@ def _align_trailing(rows: list[tuple[str, list[str]]]) -> list[str]:
     return out
 
 
-def _needs_blank(prev: tuple[str, list[Line]], item: tuple[str, list[Line]],
-                 source_lines: list[str]) -> bool:
+def _needs_blank(
+    prev: tuple[str, list[Line]], item: tuple[str, list[Line]], source_lines: list[str]
+) -> bool:
     if prev[0] != item[0] or len(prev[1]) > 1 or len(item[1]) > 1:
         return True
     start, end = prev[1][-1].source_line, item[1][0].source_line

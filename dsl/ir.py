@@ -153,7 +153,17 @@ class Arith(Node):
 
 
 CompareOp = Literal[
-    "==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains", "startswith", "endswith",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "in",
+    "not in",
+    "contains",
+    "startswith",
+    "endswith",
     "matches",
 ]
 
@@ -238,8 +248,29 @@ class EventSince(Node):
 
 Expr = Annotated[
     Union[  # noqa: UP007 (one discriminated union, kept explicit)
-        Num, Str, Bool, ListLit, Name, Attr, Prop, SegmentRef, ScoreRef, StageVar, StageConst,
-        Flag, Neg, Arith, Compare, And, Or, Not, Call, Count, DaysSince, ContentCheck, InSequence,
+        Num,
+        Str,
+        Bool,
+        ListLit,
+        Name,
+        Attr,
+        Prop,
+        SegmentRef,
+        ScoreRef,
+        StageVar,
+        StageConst,
+        Flag,
+        Neg,
+        Arith,
+        Compare,
+        And,
+        Or,
+        Not,
+        Call,
+        Count,
+        DaysSince,
+        ContentCheck,
+        InSequence,
         EventSince,
     ],
     Field(discriminator="kind"),
@@ -494,7 +525,6 @@ def _count_steps(steps: tuple[Step, ...]) -> int:
         elif isinstance(step, Split):
             total += _count_steps(tuple(arm.step for arm in step.arms))
     return total
-
 
 
 # Built-in events and their properties (DSL.md "Events").

@@ -102,8 +102,11 @@ def _layout(token: Any, levels: list[int], token_class: Any) -> Iterator[Any]:
 def _check_glued(token: Any, prev: Any) -> None:
     """`sendwelcome` must not read as `send welcome`: a keyword needs a break after it."""
     if (
-        prev is not None and prev.type != "NAME" and str(prev).isidentifier()
-        and token.start_pos == prev.end_pos and (str(token)[:1].isalnum() or str(token)[:1] == "_")
+        prev is not None
+        and prev.type != "NAME"
+        and str(prev).isidentifier()
+        and token.start_pos == prev.end_pos
+        and (str(token)[:1].isalnum() or str(token)[:1] == "_")
     ):
         raise StuckWordError(prev.line, prev.column, str(prev), str(token))
 

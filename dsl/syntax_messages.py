@@ -15,11 +15,36 @@ _RESERVED = frozenset(
     "and or not in true false contains startswith endswith matches where when on score stage "
     "stages send wait until if else split for enter exit within".split()
 )
-_KEYWORDS = sorted(_RESERVED | {
-    "campaign", "lead", "event", "content", "segment", "policy", "sequence", "handoff", "mql",
-    "sql", "holdout", "reenter", "limit", "quiet", "sunset", "decay", "cap", "cost", "per",
-    "every", "after", "one", "of", "number", "text",
-})
+_KEYWORDS = sorted(
+    _RESERVED
+    | {
+        "campaign",
+        "lead",
+        "event",
+        "content",
+        "segment",
+        "policy",
+        "sequence",
+        "handoff",
+        "mql",
+        "sql",
+        "holdout",
+        "reenter",
+        "limit",
+        "quiet",
+        "sunset",
+        "decay",
+        "cap",
+        "cost",
+        "per",
+        "every",
+        "after",
+        "one",
+        "of",
+        "number",
+        "text",
+    }
+)
 _UNIT_WORD = re.compile(
     r"(\d+)[ \t]*(minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|mo|y)"
     r"(?![A-Za-z0-9_])",
@@ -33,14 +58,13 @@ _TIMEOUT = re.compile(r"\bor[ \t]+\d+[mhdw][ \t]*$")
 _BARE_TIMEOUT = re.compile(r"\bor[ \t]+(\d+(\.\d+)?)[ \t]*$")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 _CHAR_HINTS = {
-    "'": "texts are written in double quotes, like \"pricing\"",
+    "'": 'texts are written in double quotes, like "pricing"',
     "=": "to compare, write '=='",
     "!": "to say 'not equal', write '!='",
     "&": "write 'and'",
     "|": "write 'or'",
     ";": "write one construct per line, without ';'",
 }
-
 
 
 def _span(line: int, column: int, width: int = 1) -> Span:
@@ -65,26 +89,41 @@ def _line_end(text: str) -> int:
 def no_body(text: str, line: int, file: str) -> Diagnostic:
     col = len(code_of(text))
     return Diagnostic(
-        "no-body", f"nothing is indented under this '{first_word(text)}' line", _span(line, col),
-        "indent the lines that belong to it, by 2 spaces more than this line", file=file,
+        "no-body",
+        f"nothing is indented under this '{first_word(text)}' line",
+        _span(line, col),
+        "indent the lines that belong to it, by 2 spaces more than this line",
+        file=file,
     )
 
 
 def glued(err: Any, file: str) -> Diagnostic:
     word = err.keyword + err.rest
-    return Diagnostic("syntax", f"unexpected '{word}'", _span(err.line, err.column, len(word)),
-                      _split_hint(err.keyword, err.rest), file=file)
+    return Diagnostic(
+        "syntax",
+        f"unexpected '{word}'",
+        _span(err.line, err.column, len(word)),
+        _split_hint(err.keyword, err.rest),
+        file=file,
+    )
 
 
 def layout(err: Any, text: str, file: str) -> Diagnostic:
     if err.kind == "tab":
-        return Diagnostic("tab", "a tab in the indentation", _span(err.line, err.column),
-                          "indent with spaces only", file=file)
+        return Diagnostic(
+            "tab",
+            "a tab in the indentation",
+            _span(err.line, err.column),
+            "indent with spaces only",
+            file=file,
+        )
     levels = [str(level) for level in err.levels]
     return Diagnostic(
-        "bad-indent", "this line's indentation matches no enclosing block",
+        "bad-indent",
+        "this line's indentation matches no enclosing block",
         _span(err.line, 1, err.column - 1 if err.column > 1 else 1),
-        f"line it up with a block above: indent it by {join_words(levels)} spaces", file=file,
+        f"line it up with a block above: indent it by {join_words(levels)} spaces",
+        file=file,
     )
 
 
@@ -99,25 +138,32 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
         code = text.split("#")[0].rstrip()
         if not _TIMEOUT.search(code):
             return _missing_timeout(text, line, file)
-        inner = [m for m in _DURATION_WORD.finditer(code)
-                 if not open_brackets(code[: m.start()])][:-1]
+        inner = [m for m in _DURATION_WORD.finditer(code) if not open_brackets(code[: m.start()])][
+            :-1
+        ]
         if inner:
             m = inner[0]
             return Diagnostic(
-                "bad-duration", "a duration may only be the time limit, after the last 'or'",
+                "bad-duration",
+                "a duration may only be the time limit, after the last 'or'",
                 _span(line, m.start() + 1, len(m.group(0))),
                 "to wait for one of several things, join them with 'or' before the limit: "
-                "wait until clicked or opened or 3d", file=file,
+                "wait until clicked or opened or 3d",
+                file=file,
             )
     glued = _mid_word(text, line, column, file)
     if glued is not None:
         return glued
     expected = set(getattr(err, "allowed", None) or getattr(err, "expected", None) or ())
     if "QUIET_RANGE" in expected:
-        word = text[column - 1:].split("#")[0].strip().split(" ")[0] or " "
-        return Diagnostic("bad-time", f"'{word}' is not a range of hours",
-                          _span(line, column, len(word)), "write 24-hour times, like 20:00-08:00",
-                          file=file)
+        word = text[column - 1 :].split("#")[0].strip().split(" ")[0] or " "
+        return Diagnostic(
+            "bad-time",
+            f"'{word}' is not a range of hours",
+            _span(line, column, len(word)),
+            "write 24-hour times, like 20:00-08:00",
+            file=file,
+        )
     if isinstance(err, UnexpectedCharacters):
         return _with_top_level_hint(_bad_character(err, text, line, column, file), text)
     if isinstance(err, UnexpectedToken):
@@ -146,6 +192,7 @@ def _with_top_level_hint(diag: Diagnostic, text: str) -> Diagnostic:
 
 def _mid_word(text: str, line: int, column: int, file: str) -> Diagnostic | None:
     """A keyword the lexer cut off the front of a longer word (`waiting`, `sendwelcome`)."""
+
     def wordy(i: int) -> bool:
         return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
@@ -157,11 +204,16 @@ def _mid_word(text: str, line: int, column: int, file: str) -> Diagnostic | None
     end = column - 1
     while end < len(text) and (text[end].isalnum() or text[end] == "_"):
         end += 1
-    word, keyword, rest = text[start:end], text[start:column - 1], text[column - 1:end]
+    word, keyword, rest = text[start:end], text[start : column - 1], text[column - 1 : end]
     if not keyword.isalpha():
         return None
-    return Diagnostic("syntax", f"unexpected '{word}'", _span(line, start + 1, len(word)),
-                      _split_hint(keyword, rest), file=file)
+    return Diagnostic(
+        "syntax",
+        f"unexpected '{word}'",
+        _span(line, start + 1, len(word)),
+        _split_hint(keyword, rest),
+        file=file,
+    )
 
 
 def _split_hint(keyword: str, rest: str) -> str | None:
@@ -172,7 +224,7 @@ def _split_hint(keyword: str, rest: str) -> str | None:
 
 
 def _duration_mistake(text: str, line: int, column: int, file: str) -> Diagnostic | None:
-    rest = text[column - 1:]
+    rest = text[column - 1 :]
     unit = _UNIT_WORD.match(rest)
     if unit:
         amount, word = int(unit.group(1)), unit.group(2).lower()
@@ -181,21 +233,35 @@ def _duration_mistake(text: str, line: int, column: int, file: str) -> Diagnosti
             return Diagnostic(
                 "bad-duration",
                 f"'{unit.group(0)}' is not a duration: there are no months or years",
-                where, f"write days or weeks, like {amount * (365 if word[0] == 'y' else 30)}d",
+                where,
+                f"write days or weeks, like {amount * (365 if word[0] == 'y' else 30)}d",
                 file=file,
             )
         letter = {"mi": "m", "ho": "h", "hr": "h", "da": "d", "we": "w", "wk": "w"}[word[:2]]
-        return Diagnostic("bad-duration", f"'{unit.group(0)}' is not a duration", where,
-                          f"write {amount}{letter}", file=file)
+        return Diagnostic(
+            "bad-duration",
+            f"'{unit.group(0)}' is not a duration",
+            where,
+            f"write {amount}{letter}",
+            file=file,
+        )
     frac = _FRACTION_DURATION.match(rest)
     if frac:
         seconds = float(f"{frac.group(1)}.{frac.group(2)}") * _UNIT_SECONDS[frac.group(3)]
-        better = next((f"{int(seconds // s)}{u}" for u, s in sorted(
-            _UNIT_SECONDS.items(), key=lambda kv: -kv[1]) if seconds % s == 0), None)
+        better = next(
+            (
+                f"{int(seconds // s)}{u}"
+                for u, s in sorted(_UNIT_SECONDS.items(), key=lambda kv: -kv[1])
+                if seconds % s == 0
+            ),
+            None,
+        )
         return Diagnostic(
-            "bad-duration", "a duration is a whole number of minutes, hours, days or weeks",
+            "bad-duration",
+            "a duration is a whole number of minutes, hours, days or weeks",
             _span(line, column, len(frac.group(0))),
-            f"write {better}" if better else "use a smaller unit", file=file,
+            f"write {better}" if better else "use a smaller unit",
+            file=file,
         )
     return None
 
@@ -205,36 +271,54 @@ def _missing_timeout(text: str, line: int, file: str) -> Diagnostic:
     bare = _BARE_TIMEOUT.search(code)
     if bare:
         col = bare.start(1) + 1
-        return Diagnostic("bad-duration", f"'{bare.group(1)}' has no unit",
-                          _span(line, col, len(bare.group(1))),
-                          f"write a duration like {bare.group(1)}d (m, h, d or w)", file=file)
+        return Diagnostic(
+            "bad-duration",
+            f"'{bare.group(1)}' has no unit",
+            _span(line, col, len(bare.group(1))),
+            f"write a duration like {bare.group(1)}d (m, h, d or w)",
+            file=file,
+        )
     return Diagnostic(
-        "no-timeout", "'wait until' needs a time limit after its last 'or'",
-        _span(line, len(code) + 1), "for example: wait until clicked or 3d", file=file,
+        "no-timeout",
+        "'wait until' needs a time limit after its last 'or'",
+        _span(line, len(code) + 1),
+        "for example: wait until clicked or 3d",
+        file=file,
     )
 
 
 def _bad_character(err: Any, text: str, line: int, column: int, file: str) -> Diagnostic:
-    rest = text[column - 1:]
+    rest = text[column - 1 :]
     char = rest[:1]
     if char == '"':
-        return Diagnostic("unclosed-string", "this text has no closing quote",
-                          _span(line, column, len(text.rstrip()) - column + 1),
-                          'end the text with " on the same line', file=file)
+        return Diagnostic(
+            "unclosed-string",
+            "this text has no closing quote",
+            _span(line, column, len(text.rstrip()) - column + 1),
+            'end the text with " on the same line',
+            file=file,
+        )
     stuck = _STUCK.match(rest)
     if stuck:
         word = stuck.group(0)
-        return Diagnostic("bad-number", f"'{word}' is not a number or a duration",
-                          _span(line, column, len(word)),
-                          "durations are a whole number and one of m, h, d, w, like 3d", file=file)
-    hint = "an arm is written like: 50% -> send welcome" if rest.startswith("=>") else (
-        _CHAR_HINTS.get(char)
+        return Diagnostic(
+            "bad-number",
+            f"'{word}' is not a number or a duration",
+            _span(line, column, len(word)),
+            "durations are a whole number and one of m, h, d, w, like 3d",
+            file=file,
+        )
+    hint = (
+        "an arm is written like: 50% -> send welcome"
+        if rest.startswith("=>")
+        else (_CHAR_HINTS.get(char))
     )
     allowed = set(err.allowed or ())
     if hint is None and allowed:
         hint = f"expected {expected_words(allowed)}"
-    return Diagnostic("syntax", f"unexpected character {char!r}", _span(line, column), hint,
-                      file=file)
+    return Diagnostic(
+        "syntax", f"unexpected character {char!r}", _span(line, column), hint, file=file
+    )
 
 
 def _accepted(err: Any) -> set[str]:
@@ -255,32 +339,50 @@ def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagno
     width = max(1, len(value))
     if token.type == "_INDENT":
         return Diagnostic(
-            "bad-indent", "unexpected indentation", _span(line, 1, max(column - 1, 1)),
-            "indent only the lines inside a block (after a line ending in ':')", file=file,
+            "bad-indent",
+            "unexpected indentation",
+            _span(line, 1, max(column - 1, 1)),
+            "indent only the lines inside a block (after a line ending in ':')",
+            file=file,
         )
     if token.type in ("_NL", "$END", "_DEDENT"):
         col = _line_end(text)
         return Diagnostic(
-            "syntax", f"this line is incomplete: expected {expected_words(expected)}",
-            _span(line, col), None, file=file,
+            "syntax",
+            f"this line is incomplete: expected {expected_words(expected)}",
+            _span(line, col),
+            None,
+            file=file,
         )
     if "NAME" in expected and value in _RESERVED:
         return Diagnostic(
-            "reserved-word", f"'{value}' is a reserved word and cannot be used as a name",
-            _span(line, column, width), "choose another name", file=file,
+            "reserved-word",
+            f"'{value}' is a reserved word and cannot be used as a name",
+            _span(line, column, width),
+            "choose another name",
+            file=file,
         )
     special = _number_mistake(token, expected, line, column, file)
     if special is not None:
         return special
     prefix = text[: column - 1]
     if token.type == "IF" and re.match(r"[ \t]*else[ \t]*$", prefix):
-        return Diagnostic("else-if", "there is no 'else if'", _span(line, column, 2),
-                          "write 'else:' and nest the 'if' inside it, indented", file=file)
+        return Diagnostic(
+            "else-if",
+            "there is no 'else if'",
+            _span(line, column, 2),
+            "write 'else:' and nest the 'if' inside it, indented",
+            file=file,
+        )
     if token.type in ("RPAR", "RSQB") and open_brackets(prefix) == "":
         opener = "(" if value == ")" else "["
-        return Diagnostic("syntax", f"this '{value}' has no matching '{opener}'",
-                          _span(line, column), f"remove it, or add '{opener}' where it begins",
-                          file=file)
+        return Diagnostic(
+            "syntax",
+            f"this '{value}' has no matching '{opener}'",
+            _span(line, column),
+            f"remove it, or add '{opener}' where it begins",
+            file=file,
+        )
     expected = in_context(expected, prefix)
     hint = "to test a list, write 'not in'" if token.type == "NOT" and "IN" in expected else None
     if token.type == "NAME":
@@ -292,25 +394,45 @@ def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagno
     if token.type == "COMP_OP" and "NAME" not in expected and chained:
         hint = "comparisons do not chain: join two with 'and', like x >= 1 and x < 3"
     return Diagnostic(
-        "syntax", f"unexpected {_token_word(token)}: expected {expected_words(expected)}",
-        _span(line, column, width), hint, file=file,
+        "syntax",
+        f"unexpected {_token_word(token)}: expected {expected_words(expected)}",
+        _span(line, column, width),
+        hint,
+        file=file,
     )
 
 
-def _number_mistake(token: Any, expected: set[str], line: int, column: int,
-                    file: str) -> Diagnostic | None:
+def _number_mistake(
+    token: Any, expected: set[str], line: int, column: int, file: str
+) -> Diagnostic | None:
     value, where = str(token), _span(line, column, len(str(token)))
     if token.type == "NUMBER" and "POINTS" in expected:
-        return Diagnostic("missing-sign", "score points need their sign", where,
-                          f"write +{value} to add points or -{value} to take them away", file=file)
+        return Diagnostic(
+            "missing-sign",
+            "score points need their sign",
+            where,
+            f"write +{value} to add points or -{value} to take them away",
+            file=file,
+        )
     if token.type == "NUMBER" and "DURATION" in expected:
-        return Diagnostic("bad-duration", f"'{value}' has no unit", where,
-                          f"write a duration like {value}d (m, h, d or w)", file=file)
+        return Diagnostic(
+            "bad-duration",
+            f"'{value}' has no unit",
+            where,
+            f"write a duration like {value}d (m, h, d or w)",
+            file=file,
+        )
     if token.type == "NUMBER" and "PERCENT" in expected:
-        return Diagnostic("bad-percent", f"'{value}' needs a % sign", where, f"write {value}%",
-                          file=file)
+        return Diagnostic(
+            "bad-percent", f"'{value}' needs a % sign", where, f"write {value}%", file=file
+        )
     if token.type == "DURATION" and "NUMBER" in expected and "DURATION" not in expected:
-        return Diagnostic("bad-duration", "a duration cannot be used here", where,
-                          "durations go after 'wait', 'per', 'every', 'within', 'reenter after' "
-                          "and in count(EVENT, 30d)", file=file)
+        return Diagnostic(
+            "bad-duration",
+            "a duration cannot be used here",
+            where,
+            "durations go after 'wait', 'per', 'every', 'within', 'reenter after' "
+            "and in count(EVENT, 30d)",
+            file=file,
+        )
     return None

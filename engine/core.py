@@ -21,8 +21,13 @@ from engine.runtime.timers import TimerMixin
 class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
     """Runs checked programs over leads; every call is told the time."""
 
-    def __init__(self, programs: list[Program], seed: int = 0, trace: bool = True,
-                 track_changes: bool | None = None) -> None:
+    def __init__(
+        self,
+        programs: list[Program],
+        seed: int = 0,
+        trace: bool = True,
+        track_changes: bool | None = None,
+    ) -> None:
         """`track_changes`: keep the ids of changed leads for `pop_changed()` (savers of state
         ask for it; unasked, nothing is kept). None: as `trace`, for callers written before."""
         self.progs = [CompiledProgram(p, i) for i, p in enumerate(programs)]
@@ -33,8 +38,16 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         self.leads: dict[str, LeadState] = {}
         self.timers = TimerQueue()
         self._due_gen, self._due_at = -1, None  # next_due's last answer, at timers.gen
-        self._blank = [ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
-                                 len(cp.handoffs), len(cp.sequences)) for cp in self.progs]
+        self._blank = [
+            ProgState(
+                len(cp.segment_names),
+                len(cp.blocks),
+                len(cp.fit_dynamic),
+                len(cp.handoffs),
+                len(cp.sequences),
+            )
+            for cp in self.progs
+        ]
         self._compact_at = 4096  # queue size at which stale entries are dropped
         self._tok = 0
         self._late: bool | None = None
@@ -73,24 +86,31 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         for typ in types:
             for cp in self.progs:
                 blocks = {rc.block for rc in cp.event_rules.get(typ, ())}
-                chosen = [s for s in cp.time_sources
-                          if (s[0] == "count" and s[1] == typ)
-                          or (s[0] == "score" and blocks.intersection(s[1]))
-                          or (s[0] == "root" and blocks)]
+                chosen = [
+                    s
+                    for s in cp.time_sources
+                    if (s[0] == "count" and s[1] == typ)
+                    or (s[0] == "score" and blocks.intersection(s[1]))
+                    or (s[0] == "root" and blocks)
+                ]
                 if chosen:
                     out.setdefault(typ, []).append((cp.index, chosen))
         return out
 
     # ------------------------------------------------------------ leads
 
-    def _new_state(self, lead_id: str, created: float, attrs: dict[str, object],
-                   quiet: bool = True) -> LeadState:
+    def _new_state(
+        self, lead_id: str, created: float, attrs: dict[str, object], quiet: bool = True
+    ) -> LeadState:
         L = LeadState(lead_id, created, attrs)
         if self.trace:
             L.trace = [TraceEntry(created, "created", "lead created", None)]
         blank = self._blank
-        L.progs = (blank[0].clone(created),) if len(blank) == 1 else tuple(
-            [b.clone(created) for b in blank])
+        L.progs = (
+            (blank[0].clone(created),)
+            if len(blank) == 1
+            else tuple([b.clone(created) for b in blank])
+        )
         self._set_attrs(L, attrs, created, quiet=quiet)
         return L
 
@@ -107,12 +127,20 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
             if L.trace is not None and not quiet and any(held):
                 for (b, line, pts, _), holds in zip(cp.fit_static, held, strict=True):
                     if holds:
-                        self._tr(L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule holds",
-                                 cp.rule(line))
+                        self._tr(
+                            L,
+                            t,
+                            "fit",
+                            f"{pts:+g} {cp.block_names[b]}: fit rule holds",
+                            cp.rule(line),
+                        )
             P.fitc = fitc
             # c + 0.0 is c (fit points never sum to -0.0): most leads have no dynamic fit
-            P.fit = fitc if not any(P.fitd) else shared(
-                c + d for c, d in zip(fitc, P.fitd, strict=False))
+            P.fit = (
+                fitc
+                if not any(P.fitd)
+                else shared(c + d for c, d in zip(fitc, P.fitd, strict=False))
+            )
 
     @staticmethod
     def _fit_static(cp: CompiledProgram, held: tuple) -> tuple:
@@ -193,16 +221,25 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
                 fused = cp.event_fns.get(typ) or cp.event_other
             full = self.progs[0].event_full.get(typ) if len(self.progs) == 1 else None
             plan = self.plans[typ] = (
-                full, sources, stored, self.filters.get(typ), typ not in NON_ENGAGEMENT_EVENTS,
-                content, special, any(typ in cp.mb.days_events for cp in self.progs),
-                bool(self.arrivals), fused)
+                full,
+                sources,
+                stored,
+                self.filters.get(typ),
+                typ not in NON_ENGAGEMENT_EVENTS,
+                content,
+                special,
+                any(typ in cp.mb.days_events for cp in self.progs),
+                bool(self.arrivals),
+                fused,
+            )
         return plan
 
     def ingest(self, event: Event, now: float) -> list[Action]:
         return self.ingest_fields(event.lead, event.type, event.at, event.props, now)
 
-    def ingest_fields(self, lead_id: str, typ: str, at: float, props: dict[str, object],
-                      now: float) -> list[Action]:
+    def ingest_fields(
+        self, lead_id: str, typ: str, at: float, props: dict[str, object], now: float
+    ) -> list[Action]:
         """`ingest` of the event (lead_id, typ, at, props): for a caller that has no `Event` to
         hand and need not build one (the simulator); an event's id plays no part in acting."""
         if at > now:
@@ -240,8 +277,16 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
                     self._push_wake(L, c)
         return out
 
-    def _ingest_general(self, L: LeadState, typ: str, at: float, props: dict, now: float,
-                        out: list[Action], plan: tuple) -> bool:
+    def _ingest_general(
+        self,
+        L: LeadState,
+        typ: str,
+        at: float,
+        props: dict,
+        now: float,
+        out: list[Action],
+        plan: tuple,
+    ) -> bool:
         """Recording, points, rounds, exits, enrolments and due steps of one event, for any
         type and any number of programs; True when a score may rise by time alone."""
         (_, _, stored, filters, engagement, content, special, days, arrivals, fused) = plan
@@ -289,15 +334,17 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         self._round(L, now, out, typ, at, props)
         return True
 
-    def _trace_event(self, L: LeadState, typ: str, props: dict, at: float, now: float,
-                     late: bool) -> None:
+    def _trace_event(
+        self, L: LeadState, typ: str, props: dict, at: float, now: float, late: bool
+    ) -> None:
         text = _event_text(typ, props) if props else typ
         if late:
             text += f" (late, at {datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ})"
         L.trace.append(tuple.__new__(TraceEntry, (now, "event", text, None)))
 
-    def _round(self, L: LeadState, t: float, out: list[Action], etype: str | None,
-               at: float, props: dict) -> None:
+    def _round(
+        self, L: LeadState, t: float, out: list[Action], etype: str | None, at: float, props: dict
+    ) -> None:
         progs = L.progs
         for cp in self.progs:
             P = progs[cp.index]

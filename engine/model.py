@@ -11,8 +11,17 @@ from dataclasses import FrozenInstanceError, asdict, dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
 
-ACTION_KINDS = ("send", "task", "suppressed", "enrolled", "exited", "mql", "sql", "handoff",
-                "sunset")
+ACTION_KINDS = (
+    "send",
+    "task",
+    "suppressed",
+    "enrolled",
+    "exited",
+    "mql",
+    "sql",
+    "handoff",
+    "sunset",
+)
 
 
 def fmt_time(at: float) -> str:
@@ -36,8 +45,21 @@ class Event:
     props: dict[str, object] = field(default_factory=dict)
 
 
-ACTION_FIELDS = ("lead", "at", "action", "content", "channel", "sequence", "step", "arm", "reason",
-                 "due", "rule", "late", "program")
+ACTION_FIELDS = (
+    "lead",
+    "at",
+    "action",
+    "content",
+    "channel",
+    "sequence",
+    "step",
+    "arm",
+    "reason",
+    "due",
+    "rule",
+    "late",
+    "program",
+)
 
 
 class Action(tuple):
@@ -64,13 +86,40 @@ class Action(tuple):
     late: bool | None
     program: str | None
 
-    def __new__(cls, lead: str, at: float, action: str, content: str | None = None,
-                channel: str | None = None, sequence: str | None = None, step: int | None = None,
-                arm: int | None = None, reason: str | None = None, due: float | None = None,
-                rule: str | None = None, late: bool | None = None,
-                program: str | None = None) -> Action:
-        return tuple.__new__(cls, (lead, at, action, content, channel, sequence, step, arm,
-                                   reason, due, rule, late, program))
+    def __new__(
+        cls,
+        lead: str,
+        at: float,
+        action: str,
+        content: str | None = None,
+        channel: str | None = None,
+        sequence: str | None = None,
+        step: int | None = None,
+        arm: int | None = None,
+        reason: str | None = None,
+        due: float | None = None,
+        rule: str | None = None,
+        late: bool | None = None,
+        program: str | None = None,
+    ) -> Action:
+        return tuple.__new__(
+            cls,
+            (
+                lead,
+                at,
+                action,
+                content,
+                channel,
+                sequence,
+                step,
+                arm,
+                reason,
+                due,
+                rule,
+                late,
+                program,
+            ),
+        )
 
     def __eq__(self, other: object) -> bool:  # not equal to a plain tuple of the same values
         return other.__class__ is self.__class__ and tuple.__eq__(self, other)  # type: ignore
@@ -121,8 +170,11 @@ class TraceEntry(NamedTuple):
     rule: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"at": fmt_time(self.at), "kind": self.kind,
-                                  "message": self.message}
+        out: dict[str, object] = {
+            "at": fmt_time(self.at),
+            "kind": self.kind,
+            "message": self.message,
+        }
         if self.rule is not None:
             out["rule"] = self.rule
         return out

@@ -24,8 +24,17 @@ from dsl.diagnostics import did_you_mean
 from live.inputs_fast import fast_event_parser
 from live.values import Schema, check_attr, check_props, format_time, parse_time, plain
 
-__all__ = ["EventRow", "InputError", "LeadRow", "Rejected", "Schema", "format_time",
-           "parse_time", "read_events", "read_leads"]
+__all__ = [
+    "EventRow",
+    "InputError",
+    "LeadRow",
+    "Rejected",
+    "Schema",
+    "format_time",
+    "parse_time",
+    "read_events",
+    "read_leads",
+]
 
 
 class InputError(Exception):
@@ -241,9 +250,9 @@ def _event_line(raw: str, line: int, schema: Schema) -> tuple[EventRow | None, s
     return _event_from(obj, line, schema)
 
 
-def _event_from(obj: dict[str, object], line: int, schema: Schema) -> tuple[
-    EventRow | None, str | None
-]:
+def _event_from(
+    obj: dict[str, object], line: int, schema: Schema
+) -> tuple[EventRow | None, str | None]:
     """Find what is wrong with the row (or accept it, e.g. a padded event type)."""
     for name in REQUIRED:
         value = obj.get(name)

@@ -61,8 +61,14 @@ def fast_event_parser(schema: Schema, row: type) -> Callable[[str, int], Any]:
         if end != len(raw) or type(obj) is not dict:
             return None
         eid, lead, kind, at = obj.get("id"), obj.get("lead"), obj.get("type"), obj.get("at")
-        if not (type(eid) is str and type(lead) is str and type(at) is str
-                and type(kind) is str and kind in events and kind != "created"):
+        if not (
+            type(eid) is str
+            and type(lead) is str
+            and type(at) is str
+            and type(kind) is str
+            and kind in events
+            and kind != "created"
+        ):
             return None
         eid, lead = eid.strip(), lead.strip()
         if not eid or not lead:

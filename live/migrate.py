@@ -42,17 +42,22 @@ def layout(engine: Engine) -> list[dict[str, Any]]:
     """What the engine's snapshot positions mean, per program, in program order."""
     out = []
     for cp in getattr(engine, "progs", ()):
-        out.append({
-            "path": os.path.normpath(cp.path),
-            "blocks": list(cp.block_names),
-            "stages": list(cp.stages),
-            "handoffs": len(cp.handoffs),
-            "sequences": [
-                {"name": sc.name, "rule": sc.rule,
-                 "steps": [_step_layout(cp, ins) for ins in sc.instrs]}
-                for sc in cp.sequences
-            ],
-        })
+        out.append(
+            {
+                "path": os.path.normpath(cp.path),
+                "blocks": list(cp.block_names),
+                "stages": list(cp.stages),
+                "handoffs": len(cp.handoffs),
+                "sequences": [
+                    {
+                        "name": sc.name,
+                        "rule": sc.rule,
+                        "steps": [_step_layout(cp, ins) for ins in sc.instrs],
+                    }
+                    for sc in cp.sequences
+                ],
+            }
+        )
     return out
 
 
@@ -60,8 +65,11 @@ def _step_layout(cp: Any, ins: Any) -> list[Any]:
     """(kind, step position), and for a send what a postponed one would be recorded as."""
     if ins.op != "send":
         return [ins.op, ins.step]
-    return [ins.op, ins.step, {"content": ins.content, "channel": ins.channel, "arm": ins.arm,
-                               "rule": cp.rule(ins.line)}]
+    return [
+        ins.op,
+        ins.step,
+        {"content": ins.content, "channel": ins.channel, "arm": ins.arm, "rule": cp.rule(ins.line)},
+    ]
 
 
 class _Exit(NamedTuple):
@@ -90,8 +98,11 @@ def migrate_snapshot(
     for layout_old, pd in old_by_path.values():  # files no longer given
         for seq, enr in zip(layout_old["sequences"], pd["enr"], strict=False):
             if enr is not None:
-                exits.append(_Exit(seq["name"], seq["rule"], layout_old["path"],
-                                   _postponed(seq["steps"], enr)))
+                exits.append(
+                    _Exit(
+                        seq["name"], seq["rule"], layout_old["path"], _postponed(seq["steps"], enr)
+                    )
+                )
     actions, trail = _exit_records(lead, clock, exits, len(engine.progs) > 1)
     new_state = dict(state, progs=new_progs)
     if new_state.get("trace") is not None:
@@ -109,14 +120,34 @@ def _exit_records(
         program = ex.path if multi else None
         send = ex.postponed
         if send is not None:
-            actions.append(Action(
-                lead, clock, "suppressed", content=send["content"], channel=send["channel"],
-                sequence=ex.sequence, step=send["step"], arm=send["arm"], reason="exit",
-                rule=send["rule"], program=program))
+            actions.append(
+                Action(
+                    lead,
+                    clock,
+                    "suppressed",
+                    content=send["content"],
+                    channel=send["channel"],
+                    sequence=ex.sequence,
+                    step=send["step"],
+                    arm=send["arm"],
+                    reason="exit",
+                    rule=send["rule"],
+                    program=program,
+                )
+            )
             what = send["content"] if send["content"] is not None else f"step {send['step']}"
             trail.append([clock, "suppressed", f"postponed {what} dropped: exit", send["rule"]])
-        actions.append(Action(lead, clock, "exited", sequence=ex.sequence, reason=RULES_CHANGED,
-                              rule=ex.rule, program=program))
+        actions.append(
+            Action(
+                lead,
+                clock,
+                "exited",
+                sequence=ex.sequence,
+                reason=RULES_CHANGED,
+                rule=ex.rule,
+                program=program,
+            )
+        )
         trail.append([clock, "exited", f"left {ex.sequence} ({RULES_CHANGED})", ex.rule])
     return actions, trail
 
@@ -129,20 +160,33 @@ def _postponed(steps: list[list[Any]], enr: dict[str, Any]) -> dict[str, Any] | 
     pc = enr.get("pc")
     entry = steps[pc] if isinstance(pc, int) and 0 <= pc < len(steps) else []
     info = entry[2] if len(entry) > 2 and isinstance(entry[2], dict) else {}
-    return {"content": info.get("content"), "channel": info.get("channel"),
-            "step": entry[1] if len(entry) > 1 else None, "arm": info.get("arm"),
-            "rule": info.get("rule")}
+    return {
+        "content": info.get("content"),
+        "channel": info.get("channel"),
+        "step": entry[1] if len(entry) > 1 else None,
+        "arm": info.get("arm"),
+        "rule": info.get("rule"),
+    }
 
 
 def _fresh_prog(cp: Any, created: float) -> dict[str, Any]:
-    fresh = ProgState(len(cp.segment_names), len(cp.blocks), len(cp.fit_dynamic),
-                      len(cp.handoffs), len(cp.sequences))
+    fresh = ProgState(
+        len(cp.segment_names),
+        len(cp.blocks),
+        len(cp.fit_dynamic),
+        len(cp.handoffs),
+        len(cp.sequences),
+    )
     fresh.ref = [created] * len(cp.blocks)
     return fresh.to_dict()
 
 
 def _migrate_prog(
-    pd: dict[str, Any], old: dict[str, Any], cp: Any, clock: float, exits: list[_Exit],
+    pd: dict[str, Any],
+    old: dict[str, Any],
+    cp: Any,
+    clock: float,
+    exits: list[_Exit],
 ) -> dict[str, Any]:
     out = _fresh_prog(cp, clock)
     blocks = {name: i for i, name in enumerate(old["blocks"])}
@@ -160,8 +204,9 @@ def _migrate_prog(
         enr = pd["enr"][i]
         if sc is None:
             if enr is not None:
-                exits.append(_Exit(seq["name"], seq["rule"], old["path"],
-                                   _postponed(seq["steps"], enr)))
+                exits.append(
+                    _Exit(seq["name"], seq["rule"], old["path"], _postponed(seq["steps"], enr))
+                )
             continue
         j = sc.index
         out["last_exit"][j], out["ever"][j] = pd["last_exit"][i], pd["ever"][i]

@@ -48,7 +48,8 @@ def make_plan(
     """Order this run's work; events after `until` are left out (and counted)."""
     if until is None:
         known = [effective(e.at, clock) for e in events] + [
-            effective(lead.created_at, clock) for lead in new_leads if lead.created_at is not None]
+            effective(lead.created_at, clock) for lead in new_leads if lead.created_at is not None
+        ]
         until = max(known) if known else clock
     items, first_event, earliest = _event_items(events, clock, until, {x.id for x in new_leads})
     late = sum(1 for item in items if item.late)

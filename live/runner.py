@@ -131,16 +131,21 @@ class _Run:
         changes = rules_changes(self.store, hashes)
         if changes and not self.options.migrate:
             refuse_changes(self.store, changes)
-        self.engine = Engine(self.options.programs, seed=seed, trace=True,
-                             track_changes=True)
-        self.walker = Walker(self.engine, self.store, self.options.batch_size,
-                             self.options.checkpoint_every, self.options.programs)
+        self.engine = Engine(self.options.programs, seed=seed, trace=True, track_changes=True)
+        self.walker = Walker(
+            self.engine,
+            self.store,
+            self.options.batch_size,
+            self.options.checkpoint_every,
+            self.options.programs,
+        )
         self.walker.after_commit = settle_gc
         tail = self.walker.journal_tail()
         if tail and changes:
             raise RunError(
                 f"the last run on {self.store.path} was interrupted: finish it first with the "
-                "rule files it ran (run the same command again), then change the rules")
+                "rule files it ran (run the same command again), then change the rules"
+            )
         stored_leads = self.store.leads()
         self._restore(changes)
         self.walker.replay(tail)
@@ -251,11 +256,20 @@ class _Run:
 
     # ------------------------------------------------------------ the walk
 
-    def _walk(self, new_leads: list[LeadRow], events: list[EventRow], meta: dict[str, object],
-              checkpoint: bool) -> None:
+    def _walk(
+        self,
+        new_leads: list[LeadRow],
+        events: list[EventRow],
+        meta: dict[str, object],
+        checkpoint: bool,
+    ) -> None:
         until = self.options.until
-        if until is None and self.clock is None and new_leads and not events and not any(
-            lead.created_at is not None for lead in new_leads
+        if (
+            until is None
+            and self.clock is None
+            and new_leads
+            and not events
+            and not any(lead.created_at is not None for lead in new_leads)
         ):  # new leads, and nothing in the input says what time it is: now
             until = float(int(time.time()))
         plan = make_plan(new_leads, events, self.clock, until)

@@ -71,9 +71,16 @@ def standing(program: Program, engine: Engine, lead_id: str, at: float) -> dict[
     for block in program.scores:
         row[block.name] = view.scores.get(block.name, 0.0)
     row.update(
-        score=view.score, stage=view.stage, segments=list(view.segments), mql=view.mql,
-        sql=view.sql, customer=view.customer, mql_at=view.mql_at, sql_at=view.sql_at,
-        unsubscribed=view.unsubscribed, sunset=view.sunset,
+        score=view.score,
+        stage=view.stage,
+        segments=list(view.segments),
+        mql=view.mql,
+        sql=view.sql,
+        customer=view.customer,
+        mql_at=view.mql_at,
+        sql_at=view.sql_at,
+        unsubscribed=view.unsubscribed,
+        sunset=view.sunset,
     )
     return row
 
@@ -93,10 +100,22 @@ def standing_rows(
     rows = []
     for program, view in zip(programs, program_views(engine, programs, lead_id, at), strict=True):
         scores = {name: round(value, 4) for name, value in view.scores.items()}
-        rows.append((
-            lead_id, program.path, at, round(view.score, 4), view.stage,
-            json.dumps(scores, ensure_ascii=False), ";".join(view.segments), int(view.mql),
-            int(view.sql), int(view.customer), int(view.unsubscribed), int(view.sunset),
-            view.mql_at, view.sql_at,
-        ))
+        rows.append(
+            (
+                lead_id,
+                program.path,
+                at,
+                round(view.score, 4),
+                view.stage,
+                json.dumps(scores, ensure_ascii=False),
+                ";".join(view.segments),
+                int(view.mql),
+                int(view.sql),
+                int(view.customer),
+                int(view.unsubscribed),
+                int(view.sunset),
+                view.mql_at,
+                view.sql_at,
+            )
+        )
     return rows

@@ -229,10 +229,12 @@ class Store:
         """(seq, line) of the actions after `seq`, in order; with `lead`, only that lead's."""
         if lead is None:
             yield from self.db.execute(
-                "SELECT seq, line FROM outbox WHERE seq > ? ORDER BY seq", (seq,))
+                "SELECT seq, line FROM outbox WHERE seq > ? ORDER BY seq", (seq,)
+            )
         else:
             yield from self.db.execute(
-                "SELECT seq, line FROM outbox WHERE seq > ? AND lead = ? ORDER BY seq", (seq, lead))
+                "SELECT seq, line FROM outbox WHERE seq > ? AND lead = ? ORDER BY seq", (seq, lead)
+            )
 
     def outbox_line(self, seq: int) -> str | None:
         row = self.db.execute("SELECT line FROM outbox WHERE seq = ?", (seq,)).fetchone()
@@ -246,8 +248,15 @@ class Store:
         return self.db.execute("SELECT 1 FROM events LIMIT 1").fetchone() is not None
 
     def count(self, table: str) -> int:
-        assert table in ("leads", "events", "outbox", "dead_letters", "lead_state", "trail",
-                         "journal")
+        assert table in (
+            "leads",
+            "events",
+            "outbox",
+            "dead_letters",
+            "lead_state",
+            "trail",
+            "journal",
+        )
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def dead_letters(self) -> list[tuple[str, int, str, str, str]]:
@@ -266,8 +275,10 @@ class Store:
             )
             self.db.executemany(
                 "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(i, lead, kind, at, _props_json(props), applied, int(late))
-                 for i, lead, kind, at, props, applied, late in batch.events],
+                [
+                    (i, lead, kind, at, _props_json(props), applied, int(late))
+                    for i, lead, kind, at, props, applied, late in batch.events
+                ],
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO lead_state(lead, state) VALUES (?, ?)",
@@ -276,14 +287,18 @@ class Store:
             self.db.executemany(
                 "INSERT INTO outbox(lead, at, action, line) VALUES (?, ?, ?, ?)", batch.actions
             )
-            self.db.executemany("INSERT INTO trail VALUES (?, ?, ?)",
-                                [(lead, n, _dumps(chunk)) for lead, n, chunk in batch.trail])
+            self.db.executemany(
+                "INSERT INTO trail VALUES (?, ?, ?)",
+                [(lead, n, _dumps(chunk)) for lead, n, chunk in batch.trail],
+            )
             self.db.executemany(
                 "INSERT INTO journal(kind, lead, ref, at, data) VALUES (?, ?, ?, ?, ?)",
-                batch.journal)
+                batch.journal,
+            )
             self.db.executemany(
                 "INSERT OR REPLACE INTO standing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                batch.standing)
+                batch.standing,
+            )
             values = dict(meta or {})
             if batch.clock is not None:
                 values["clock"] = repr(batch.clock)

@@ -34,7 +34,11 @@ class ReplayMismatch(RuntimeError):
 
 class Walker:
     def __init__(
-        self, engine: Engine, store: Store, batch_size: int, checkpoint_every: int,
+        self,
+        engine: Engine,
+        store: Store,
+        batch_size: int,
+        checkpoint_every: int,
         programs: list[Program] | None = None,
     ) -> None:
         self.engine = engine
@@ -73,8 +77,9 @@ class Walker:
         data = json.dumps({"created_at": row.created_at, "attrs": attrs}, ensure_ascii=False)
         self._journal("add", row.id, None, at, data)
 
-    def update_lead(self, lead: str, attrs: dict[str, object], created: float | None,
-                    at: float) -> None:
+    def update_lead(
+        self, lead: str, attrs: dict[str, object], created: float | None, at: float
+    ) -> None:
         self.collect(self.engine.update_lead(lead, dict(attrs), at))
         self.batch.leads.append((lead, created, dict(attrs)))
         self._journal("update", lead, None, at, json.dumps(attrs, ensure_ascii=False))
@@ -130,7 +135,7 @@ class Walker:
         in order as a JSON list (their times and props are in the `events` table)."""
         events = self.batch.events
         if len(events) > self.run_start:
-            ids = [event.id for event in events[self.run_start:]]
+            ids = [event.id for event in events[self.run_start :]]
             self.batch.journal.append(("events", "", None, events[-1].applied_at, _ids(ids)))
             self.run_start = len(events)
 
@@ -182,7 +187,7 @@ class Walker:
                 batch.standing += standing_rows(self.engine, self.programs, lead, batch.clock)
             done, base = self.trail_len.get(lead, 0), self.trail_base.get(lead, 0)
             if base + len(trace) > done:
-                batch.trail.append(_trail_row(lead, trace[done - base:], done))
+                batch.trail.append(_trail_row(lead, trace[done - base :], done))
                 self.trail_len[lead] = base + len(trace)
         batch.checkpoint = True
         self.touched = set()
@@ -226,12 +231,14 @@ class Walker:
         if replayed != expected:
             raise ReplayMismatch(
                 f"{self.store.path}: replaying the interrupted run gave {len(replayed)} actions "
-                f"where the outbox holds {len(expected)}; the database was changed by hand")
+                f"where the outbox holds {len(expected)}; the database was changed by hand"
+            )
         self.since_checkpoint = len(rows)
 
 
-def catch_up(engine: Engine, store: Store, lead: str,
-             programs: list[Program] | None = None) -> None:
+def catch_up(
+    engine: Engine, store: Store, lead: str, programs: list[Program] | None = None
+) -> None:
     """Bring `lead`, restored from the last checkpoint (or not yet there), up to what the
     database has committed: the journal after the checkpoint replayed in memory for that lead
     (`Walker.replay`, as a run starting again replays it). Only reads the database; raises

@@ -43,8 +43,13 @@ def entry(t: int, seq: int, i: int, aux: int, kind: int) -> int:
 
 def decode(key: int) -> tuple[int, int, int, int, int]:
     """(t, seq, lead, aux, kind) of an entry (the hot loop inlines this)."""
-    return (key >> T_SHIFT, (key >> SEQ_SHIFT) & SEQ_MASK, (key >> LEAD_SHIFT) & LEAD_MASK,
-            (key >> AUX_SHIFT) & AUX_MASK, key & KIND_MASK)
+    return (
+        key >> T_SHIFT,
+        (key >> SEQ_SHIFT) & SEQ_MASK,
+        (key >> LEAD_SHIFT) & LEAD_MASK,
+        (key >> AUX_SHIFT) & AUX_MASK,
+        key & KIND_MASK,
+    )
 
 
 class Agenda:

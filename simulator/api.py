@@ -24,10 +24,12 @@ class Overrides:
 
 
 def apply(scenario: Scenario, o: Overrides) -> Scenario:
-    pop = scenario.population.model_copy(update={
-        k: v for k, v in (("leads", o.leads), ("days", o.days)) if v is not None})
-    run = scenario.run.model_copy(update={
-        k: v for k, v in (("runs", o.runs), ("seed", o.seed)) if v is not None})
+    pop = scenario.population.model_copy(
+        update={k: v for k, v in (("leads", o.leads), ("days", o.days)) if v is not None}
+    )
+    run = scenario.run.model_copy(
+        update={k: v for k, v in (("runs", o.runs), ("seed", o.seed)) if v is not None}
+    )
     return scenario.model_copy(update={"population": pop, "run": run})
 
 
@@ -50,8 +52,14 @@ def _header(program: Program, scenario: Scenario, scenario_path: str | None) -> 
     }
 
 
-def forecast(program: Program, scenario: Scenario, scenario_path: str | None, workers: int,
-             progress: Progress | None = None, traces: bool = False) -> dict[str, object]:
+def forecast(
+    program: Program,
+    scenario: Scenario,
+    scenario_path: str | None,
+    workers: int,
+    progress: Progress | None = None,
+    traces: bool = False,
+) -> dict[str, object]:
     """R replications of one file, summarised (JSON-ready). With `traces`, also "traces": the
     explain trail of each lead of run 0's traced sample (lead id -> entries)."""
     runs = run_many([program], [scenario], scenario.run.runs, workers, progress, traces)[0]
@@ -61,8 +69,9 @@ def forecast(program: Program, scenario: Scenario, scenario_path: str | None, wo
     return out
 
 
-def lead_timeline(program: Program, scenario: Scenario, run: int,
-                  lead_id: str) -> tuple[Explanation, list[Event]]:
+def lead_timeline(
+    program: Program, scenario: Scenario, run: int, lead_id: str
+) -> tuple[Explanation, list[Event]]:
     """Any lead's explain trail and synthetic events, rebuilt by re-running its replication with
     tracing on for that lead (same seed, same numbers). KeyError if the lead never arrived."""
     index = int(lead_id.removeprefix("L")) - 1 if lead_id.removeprefix("L").isdigit() else -1
@@ -76,13 +85,22 @@ def lead_timeline(program: Program, scenario: Scenario, run: int,
     return model.engine.explain(lead_id), events
 
 
-def compare(programs: list[Program], scenarios: list[Scenario], scenario_path: str | None,
-            workers: int, progress: Progress | None = None) -> dict[str, object]:
+def compare(
+    programs: list[Program],
+    scenarios: list[Scenario],
+    scenario_path: str | None,
+    workers: int,
+    progress: Progress | None = None,
+) -> dict[str, object]:
     """Every file on the same leads and streams; differences of each file against the first."""
     first = scenarios[0]
     results = run_many(programs, scenarios, first.run.runs, workers, progress)
-    files = [{**_header(p, s, scenario_path), "forecast": summarise(r)}
-             for p, s, r in zip(programs, scenarios, results, strict=True)]
-    diffs = [{"base": programs[0].path, "other": p.path, "differences": differences(results[0], r)}
-             for p, r in zip(programs[1:], results[1:], strict=True)]
+    files = [
+        {**_header(p, s, scenario_path), "forecast": summarise(r)}
+        for p, s, r in zip(programs, scenarios, results, strict=True)
+    ]
+    diffs = [
+        {"base": programs[0].path, "other": p.path, "differences": differences(results[0], r)}
+        for p, r in zip(programs[1:], results[1:], strict=True)
+    ]
     return {"files": files, "comparisons": diffs}

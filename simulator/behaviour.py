@@ -47,8 +47,14 @@ def _later(t: float, seconds: float) -> int:
 class BehaviourModel:
     """The response model of one replication."""
 
-    def __init__(self, scenario: Scenario, population: Population, streams: Streams,
-                 channel_of: dict[str, str], stage_of: dict[str, str | None]) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        population: Population,
+        streams: Streams,
+        channel_of: dict[str, str],
+        stage_of: dict[str, str | None],
+    ) -> None:
         n = len(population)
         self.b = scenario.behaviour
         self.pop = population
@@ -64,10 +70,16 @@ class BehaviourModel:
             for p in scenario.personas
         ]
         b = self.b
-        self.rates = {ch: (b.bounce.get(ch, 0.0), b.open.get(ch, 0.0), b.click.get(ch, 0.0),
-                           b.reply.get(ch, 0.0), b.unsubscribe.get(ch, 0.0))
-                      for ch in set(b.bounce) | set(b.open) | set(b.click) | set(b.reply)
-                      | set(b.unsubscribe)}
+        self.rates = {
+            ch: (
+                b.bounce.get(ch, 0.0),
+                b.open.get(ch, 0.0),
+                b.click.get(ch, 0.0),
+                b.reply.get(ch, 0.0),
+                b.unsubscribe.get(ch, 0.0),
+            )
+            for ch in set(b.bounce) | set(b.open) | set(b.click) | set(b.reply) | set(b.unsubscribe)
+        }
         self.touch_draws = streams.lead_draws("touch")
         self.value_draws = streams.lead_draws("deal_value")
         self.half_life = self.b.fatigue_half_life_days * DAY
@@ -79,8 +91,14 @@ class BehaviourModel:
         self.fatigue_at[i] = t
         return max(0.0, f - self.b.fatigue_free_touches)
 
-    def touch(self, i: int, t: float, content: str, lead_stage: str | None,
-              origin: tuple[str, int] | None = None) -> list[Response]:
+    def touch(
+        self,
+        i: int,
+        t: float,
+        content: str,
+        lead_stage: str | None,
+        origin: tuple[str, int] | None = None,
+    ) -> list[Response]:
         """The responses to one delivered touch of `content` at t (seconds after the start).
         Touch n of a lead draws from counters 4n..4n+3, two uniforms each (drawn as needed):
         (bounce, open), (delay to seen, click), (delay to click, click converts), (reply, unsub)."""
@@ -121,8 +139,9 @@ class BehaviourModel:
             gain = b.readiness_gain_reply * gain_factor
             out.append(Response(_later(t_seen, 600), "replied", props, gain, origin=origin))
         if u_unsub < p_unsub * (1.0 + b.unsubscribe_fatigue * excess):
-            out.append(Response(_later(t_seen, 120), "unsubscribed", {"channel": channel},
-                                origin=origin))
+            out.append(
+                Response(_later(t_seen, 120), "unsubscribed", {"channel": channel}, origin=origin)
+            )
         return out
 
     def engaged(self, i: int, gain: float) -> bool:

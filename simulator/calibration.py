@@ -35,7 +35,11 @@ OPEN_RATE: dict[str, float] = {"email": 0.20, "sms": 0.0, "ad": 0.0, "social": 0
 
 # Hillstrom: +6.09 visit points per e-mail -> 0.06. Others are assumptions.
 CLICK_RATE: dict[str, float] = {
-    "email": 0.06, "sms": 0.05, "ad": 0.005, "social": 0.01, "mail": 0.01,
+    "email": 0.06,
+    "sms": 0.05,
+    "ad": 0.005,
+    "social": 0.01,
+    "mail": 0.01,
 }
 
 REPLY_RATE: dict[str, float] = {"email": 0.005, "sms": 0.01}  # assumption

@@ -19,8 +19,12 @@ HEADLINE = (
     ("ROI", "roi", lambda x: f"{x:,.1f}x", lambda x: f"{x:+,.2f}x"),
     ("touches", "touches", num, lambda x: f"{x:+,.0f}"),
     ("unsubscribes", "unsubscribes", num, lambda x: f"{x:+,.1f}"),
-    ("days to customer (median)", "days_to_customers.median", lambda x: num(x, 1),
-     lambda x: f"{x:+.1f}"),
+    (
+        "days to customer (median)",
+        "days_to_customers.median",
+        lambda x: num(x, 1),
+        lambda x: f"{x:+.1f}",
+    ),
     ("sales peak backlog", "sales.peak_backlog", num, lambda x: f"{x:+,.1f}"),
 )
 
@@ -42,8 +46,9 @@ def render(result: dict[str, object]) -> str:
     ]
     for label, f in zip("ABCDEFGHIJ", files, strict=False):
         lines.append(f"  {label} = {f['file']}  ({f['campaign']})")
-    for cmp, (label, other) in zip(result["comparisons"], zip("BCDEFGHIJ", files[1:],
-                                                                strict=False), strict=False):
+    for cmp, (label, other) in zip(
+        result["comparisons"], zip("BCDEFGHIJ", files[1:], strict=False), strict=False
+    ):
         lines += ["", f"{label} vs A", f"  {'':<28}{'A':>12}{label:>12}   {label} - A"]
         diffs = cmp["differences"]
         for name, key, fmt, dfmt in HEADLINE:
@@ -73,6 +78,5 @@ def _lift_lines(diffs: dict) -> list[str]:
     out = []
     for key in sorted(k for k in diffs if k.startswith("lift.") and k.endswith(".lift")):
         seq = key.split(".")[1]
-        out.append(f"  {'lift of ' + seq:<52}"
-                   f"{_diff(diffs[key], lambda x: f'{100 * x:+.2f} pts')}")
+        out.append(f"  {'lift of ' + seq:<52}{_diff(diffs[key], lambda x: f'{100 * x:+.2f} pts')}")
     return out

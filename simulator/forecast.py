@@ -15,13 +15,39 @@ import math
 import numpy as np
 
 # Keys whose absence in a run means "not measurable" (NaN), not zero.
-_RATIO_MARKERS = ("rate", "median", "p90", "roi", "lift.", "arm.", "mean_wait", "share",
-                  "incremental.")
+_RATIO_MARKERS = (
+    "rate",
+    "median",
+    "p90",
+    "roi",
+    "lift.",
+    "arm.",
+    "mean_wait",
+    "share",
+    "incremental.",
+)
 
 # Student t 95th percentile by degrees of freedom (a 90% two-sided interval).
-_T95 = {1: 6.314, 2: 2.920, 3: 2.353, 4: 2.132, 5: 2.015, 6: 1.943, 7: 1.895, 8: 1.860,
-        9: 1.833, 10: 1.812, 12: 1.782, 15: 1.753, 20: 1.725, 25: 1.708, 30: 1.697,
-        40: 1.684, 60: 1.671, 120: 1.658}
+_T95 = {
+    1: 6.314,
+    2: 2.920,
+    3: 2.353,
+    4: 2.132,
+    5: 2.015,
+    6: 1.943,
+    7: 1.895,
+    8: 1.860,
+    9: 1.833,
+    10: 1.812,
+    12: 1.782,
+    15: 1.753,
+    20: 1.725,
+    25: 1.708,
+    30: 1.697,
+    40: 1.684,
+    60: 1.671,
+    120: 1.658,
+}
 
 
 def t95(df: int) -> float:
@@ -64,8 +90,11 @@ def summarise(runs: list[dict[str, object]]) -> dict[str, object]:
     for name in runs[0]["weekly"] if runs else []:
         per_week = np.asarray([r["weekly"][name] for r in runs], dtype=float)
         lo, hi = np.percentile(per_week, [5, 95], axis=0)
-        weekly[name] = {"mean": [_clean(x) for x in per_week.mean(axis=0)],
-                        "lo": [_clean(x) for x in lo], "hi": [_clean(x) for x in hi]}
+        weekly[name] = {
+            "mean": [_clean(x) for x in per_week.mean(axis=0)],
+            "lo": [_clean(x) for x in lo],
+            "hi": [_clean(x) for x in hi],
+        }
     labels: dict[str, str] = {}
     for r in runs:
         for k, v in r.get("labels", {}).items():
@@ -82,8 +111,13 @@ def paired(base: list[float], other: list[float]) -> dict[str, object]:
     half = t95(d.size - 1) * float(d.std(ddof=1)) / math.sqrt(d.size) if d.size > 1 else math.nan
     lo, hi = mean - half, mean + half
     clear = bool(d.size > 1 and not math.isnan(half) and (lo > 0 or hi < 0))
-    return {"mean": _clean(mean), "lo": _clean(lo), "hi": _clean(hi), "n": int(d.size),
-            "clear": clear}
+    return {
+        "mean": _clean(mean),
+        "lo": _clean(lo),
+        "hi": _clean(hi),
+        "n": int(d.size),
+        "clear": clear,
+    }
 
 
 def differences(base: list[dict[str, object]], other: list[dict[str, object]]) -> dict[str, object]:

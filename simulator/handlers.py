@@ -46,8 +46,11 @@ def respond(m: Model, t: float, s: int, key: int) -> None:
     i = (key >> LEAD_SHIFT) & LEAD_MASK
     r = m.agenda.take(key)
     kind = r.type
-    if (kind == "clicked" or kind == "replied") and m.behaviour.engaged(i, r.gain) \
-            and not m.customer[i]:  # the lead's own stream runs at the new readiness from now on
+    if (
+        (kind == "clicked" or kind == "replied")
+        and m.behaviour.engaged(i, r.gain)
+        and not m.customer[i]
+    ):  # the lead's own stream runs at the new readiness from now on
         m.organic.plan_next(i, s, m.agenda)  # (the entry planned before is now stale)
     m.metrics.response(t, kind, r.props.get("channel", ""), r.origin)
     m.ingest(i, t, kind, r.props)

@@ -124,8 +124,9 @@ def check_against(scenario: sc.Scenario, program: Program) -> list[tuple[tuple, 
             if name not in decls:
                 near = difflib.get_close_matches(name, list(decls), n=1, cutoff=0.6)
                 hint = f" (did you mean '{near[0]}'?)" if near else ""
-                out.append((loc, f"attribute '{name}' is not in the `lead:` block of "
-                                 f"{program.path}{hint}"))
+                out.append(
+                    (loc, f"attribute '{name}' is not in the `lead:` block of {program.path}{hint}")
+                )
                 continue
             out.extend((loc, m) for m in _attr_type_problems(decls[name], dist))
         for kind in ("on_arrival", "organic"):
@@ -136,8 +137,10 @@ def check_against(scenario: sc.Scenario, program: Program) -> list[tuple[tuple, 
 
 def _attr_type_problems(decl: object, dist: object) -> list[str]:
     if decl.type == "number" and not is_numeric(dist):
-        return ["a number attribute needs a number distribution (normal, lognormal, uniform, "
-                "or a constant number)"]
+        return [
+            "a number attribute needs a number distribution (normal, lognormal, uniform, "
+            "or a constant number)"
+        ]
     if decl.type in ("text", "one_of") and is_numeric(dist):
         return [f"a {decl.type.replace('_', ' ')} attribute needs text values (choice or constant)"]
     if decl.type == "one_of":
@@ -149,15 +152,21 @@ def _attr_type_problems(decl: object, dist: object) -> list[str]:
     return []
 
 
-SIMULATOR_EVENTS = {"created": "the engine gives every lead its `created` event",
-                    "converted": "conversions come from the behaviour model "
-                                 "(conversion_per_visit, conversion_per_day, sales)"}
+SIMULATOR_EVENTS = {
+    "created": "the engine gives every lead its `created` event",
+    "converted": "conversions come from the behaviour model "
+    "(conversion_per_visit, conversion_per_day, sales)",
+}
 
 
 def _event_problems(ev: object, events: dict, loc: tuple) -> list[tuple[tuple, str]]:
     if ev.event in SIMULATOR_EVENTS:
-        return [(loc + ("event",), f"'{ev.event}' cannot be scripted here: "
-                                   f"{SIMULATOR_EVENTS[ev.event]}")]
+        return [
+            (
+                loc + ("event",),
+                f"'{ev.event}' cannot be scripted here: {SIMULATOR_EVENTS[ev.event]}",
+            )
+        ]
     if ev.event not in events:
         near = difflib.get_close_matches(ev.event, list(events), n=1, cutoff=0.6)
         hint = f" (did you mean '{near[0]}'?)" if near else ""
@@ -168,8 +177,12 @@ def _event_problems(ev: object, events: dict, loc: tuple) -> list[tuple[tuple, s
         if kind is None:
             out.append((loc + ("props", name), f"event '{ev.event}' has no property '{name}'"))
         elif kind == "number" and not is_numeric(dist):
-            out.append((loc + ("props", name), f"property '{name}' of '{ev.event}' is a number: "
-                                               "give a number distribution"))
+            out.append(
+                (
+                    loc + ("props", name),
+                    f"property '{name}' of '{ev.event}' is a number: give a number distribution",
+                )
+            )
     return out
 
 
@@ -189,10 +202,10 @@ def _default_persona(program: Program) -> sc.Persona:
         if event and event != "created" and event not in [e.event for e in entry]:
             entry.append(sc.ArrivalEvent(event=event))
     pages = sorted(named_values(program, "visited", "page"))
-    page = (Choice(weights={v: 1.0 for v in ["home", *pages]}) if pages
-            else Constant(value="home"))
-    visits = sc.OrganicEvent(event="visited", per_day=cal.ORGANIC_VISITS_PER_DAY,
-                             props={"page": page})
+    page = Choice(weights={v: 1.0 for v in ["home", *pages]}) if pages else Constant(value="home")
+    visits = sc.OrganicEvent(
+        event="visited", per_day=cal.ORGANIC_VISITS_PER_DAY, props={"page": page}
+    )
     return sc.Persona(name="everyone", on_arrival=entry, organic=[visits])
 
 
@@ -204,8 +217,12 @@ def named_values(program: Program, event: str, prop: str) -> set[str]:
     for node in _nodes(program):
         if getattr(node, "event", None) == event and getattr(node, "where", None) is not None:
             for cmp in _nodes(node.where):
-                if (getattr(cmp, "kind", None) == "compare" and cmp.op in ("==", "in")
-                        and getattr(cmp.left, "kind", None) == "prop" and cmp.left.name == prop):
+                if (
+                    getattr(cmp, "kind", None) == "compare"
+                    and cmp.op in ("==", "in")
+                    and getattr(cmp.left, "kind", None) == "prop"
+                    and cmp.left.name == prop
+                ):
                     items = cmp.right.items if cmp.right.kind == "list" else (cmp.right,)
                     found.update(i.value for i in items if i.kind == "str")
     return found

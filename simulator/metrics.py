@@ -33,10 +33,25 @@ from simulator.metrics_parts import (
 )
 from simulator.population import DAY
 
-_RESPONSES = {"opened": "opens", "clicked": "clicks", "replied": "replies",
-              "unsubscribed": "unsubscribes", "bounced": "bounces"}
-WEEKLY = ("arrivals", "touches", "opens", "clicks", "mql", "sql", "customers", "unsubscribes",
-          "revenue", "cost")
+_RESPONSES = {
+    "opened": "opens",
+    "clicked": "clicks",
+    "replied": "replies",
+    "unsubscribed": "unsubscribes",
+    "bounced": "bounces",
+}
+WEEKLY = (
+    "arrivals",
+    "touches",
+    "opens",
+    "clicks",
+    "mql",
+    "sql",
+    "customers",
+    "unsubscribes",
+    "revenue",
+    "cost",
+)
 _COUNTED = tuple(k for k in WEEKLY if k not in ("touches", "revenue", "cost"))  # 1.0 a call
 _WEEK = 7 * DAY
 
@@ -149,8 +164,10 @@ class RunMetrics:
     def labels(self) -> dict[str, str]:
         """`sequence.step` (an arm: `sequence.split.armN`) -> the content it sends (reports)."""
         named = [((seq, str(step)), c) for (seq, step), c in self.step_content.items()]
-        named += [((seq, f"{split}.arm{arm}"), c)
-                  for (seq, split, arm), (_, c) in self.arm_content.items()]
+        named += [
+            ((seq, f"{split}.arm{arm}"), c)
+            for (seq, split, arm), (_, c) in self.arm_content.items()
+        ]
         return {f"{seq}.{step}": c for (seq, step), c in sorted(named)}
 
     def _reach(self, what: str, i: int, t: float) -> None:
@@ -185,8 +202,13 @@ class RunMetrics:
         Counters, tallies, weekly counts, sends and tasks per content and the funnel add; leads
         reached, deal values and step labels unite; lead sets (`Members`) OR together. Raises
         ValueError for metrics of another replication shape or a lead counted in both."""
-        if (other.start, other.weeks, other.n, other.cost_of, other.sequences) != \
-                (self.start, self.weeks, self.n, self.cost_of, self.sequences):
+        if (other.start, other.weeks, other.n, other.cost_of, other.sequences) != (
+            self.start,
+            self.weeks,
+            self.n,
+            self.cost_of,
+            self.sequences,
+        ):
             raise ValueError("merge: the metrics are of different programs or populations")
         for what, leads in other.reached.items():
             if not self.reached[what].keys().isdisjoint(leads):
@@ -207,8 +229,10 @@ class RunMetrics:
         self.arms.merge(other.arms)
         for key, counts in other.funnel.items():
             add_counts(self.funnel[key], counts)
-        for mine, theirs in ((self.step_content, other.step_content),
-                             (self.arm_content, other.arm_content)):
+        for mine, theirs in (
+            (self.step_content, other.step_content),
+            (self.arm_content, other.arm_content),
+        ):
             for key, value in theirs.items():  # the same either side (the smaller if not)
                 if key not in mine or value < mine[key]:
                     mine[key] = value
@@ -220,8 +244,11 @@ class RunMetrics:
     def _money(self) -> tuple[dict[str, float], dict[str, list[float]]]:
         """Touches, tasks, cost (in all, by channel, by week) and revenue: (scalars, weekly).
         Only what happened is named, as ever: no `cost.sms` without an SMS sent."""
-        items = [(c, row, ("touches", f"touches.{ch}"), f"cost.{ch}")
-                 for c, row in by_name(self.sends) for ch in (self.channel_of[c],)]
+        items = [
+            (c, row, ("touches", f"touches.{ch}"), f"cost.{ch}")
+            for c, row in by_name(self.sends)
+            for ch in (self.channel_of[c],)
+        ]
         items += [(c, row, ("tasks",), "cost.task") for c, row in by_name(self.tasks)]
         counts: dict[str, int] = {}
         costs: dict[str, list[float]] = {}  # name -> n * cost of each content it covers
@@ -245,9 +272,11 @@ class RunMetrics:
         if self.revenue:
             scalars["revenue"] = math.fsum(self.revenue.values())
         sent = list(self.sends.values())
-        weekly = {"touches": [float(sum(row[w] for row in sent)) for w in range(self.weeks)],
-                  "revenue": [math.fsum(parts) for parts in paid],
-                  "cost": [math.fsum(parts) for parts in by_week]}
+        weekly = {
+            "touches": [float(sum(row[w] for row in sent)) for w in range(self.weeks)],
+            "revenue": [math.fsum(parts) for parts in paid],
+            "cost": [math.fsum(parts) for parts in by_week],
+        }
         return scalars, weekly
 
     def _lifts(self, out: dict[str, float], revenue: float, cost: float) -> None:
@@ -280,9 +309,11 @@ class RunMetrics:
         value = revenue / n_customers if n_customers else math.nan
         out["incremental.customers"] = extra
         out["incremental.revenue"] = extra * value if n_customers else math.nan
-        out["incremental.roi"] = ((out["incremental.revenue"] - cost) / cost
-                                  if cost and not math.isnan(out["incremental.revenue"])
-                                  else math.nan)
+        out["incremental.roi"] = (
+            (out["incremental.revenue"] - cost) / cost
+            if cost and not math.isnan(out["incremental.revenue"])
+            else math.nan
+        )
         for (seq, step, arm), members in sorted(self.arms.items()):
             sent = mask(members)
             out[f"arm.{seq}.{step}.{arm}.rate"] = rate(sent)
@@ -322,5 +353,7 @@ class RunMetrics:
         self._lifts(out, revenue, cost)
         out.update({f"sales.{k}": v for k, v in sales.items()})
         weekly.update(self.weekly)
-        return {"scalars": dict(sorted(out.items())),
-                "weekly": {name: list(weekly[name]) for name in WEEKLY}}
+        return {
+            "scalars": dict(sorted(out.items())),
+            "weekly": {name: list(weekly[name]) for name in WEEKLY},
+        }

@@ -22,8 +22,9 @@ def split_steps(program: Program) -> dict[tuple[str, int], int]:
     return out
 
 
-def _number(name: str, steps: tuple, split: int | None, last: int,
-            out: dict[tuple[str, int], int]) -> int:
+def _number(
+    name: str, steps: tuple, split: int | None, last: int, out: dict[tuple[str, int], int]
+) -> int:
     """Number `steps` after step `last`; return the last number used."""
     for step in steps:
         last += 1

@@ -93,9 +93,18 @@ def start_epoch(scenario: Scenario) -> float:
 class Model:
     """Simulate `population` under `program` for one replication."""
 
-    def __init__(self, program: Program, scenario: Scenario, population: Population,
-                 streams: Streams, seed: int, record: bool = False,
-                 traced: set[int] | None = None, shard: int = 0, shards: int = 1) -> None:
+    def __init__(
+        self,
+        program: Program,
+        scenario: Scenario,
+        population: Population,
+        streams: Streams,
+        seed: int,
+        record: bool = False,
+        traced: set[int] | None = None,
+        shard: int = 0,
+        shards: int = 1,
+    ) -> None:
         if len(population) > MAX_LEADS:
             raise ValueError(f"at most {MAX_LEADS:,} leads in one replication")
         self.start = start_epoch(scenario)
@@ -105,18 +114,26 @@ class Model:
         self.ingest_fields = self.engine.ingest_fields
         # The engine decides per lead, when the lead is added, whether to keep its explain trail
         # (it reads `engine.trace` then): switched on only for the traced sample (DESIGN.md).
-        traced = traced if traced is not None else trace_sample(
-            len(population), scenario.run.trace_sample)
+        traced = (
+            traced
+            if traced is not None
+            else trace_sample(len(population), scenario.run.trace_sample)
+        )
         self.traced = {i for i in traced if i % shards == shard}
         self.pop = population
         self.shard, self.shards = shard, shards
         channel_of = {c.name: c.channel for c in program.contents}
         stage_of = {c.name: c.stage for c in program.contents}
         self.behaviour = BehaviourModel(scenario, population, streams, channel_of, stage_of)
-        self.organic = OrganicModel(scenario, len(population), streams, self.behaviour.readiness,
-                                    population.persona_of, scenario.population.days * DAY)
-        self.metrics = RunMetrics(program, self.start, scenario.population.days,
-                                  len(population))
+        self.organic = OrganicModel(
+            scenario,
+            len(population),
+            streams,
+            self.behaviour.readiness,
+            population.persona_of,
+            scenario.population.days * DAY,
+        )
+        self.metrics = RunMetrics(program, self.start, scenario.population.days, len(population))
         self.sales = scenario.sales
         self.sale_draws = streams.lead_draws("sales")
         self.tasks: list[Task] = []  # handoff tasks made, for the sales desk
@@ -144,8 +161,9 @@ class Model:
     def begin(self) -> None:
         """Ready to simulate windows (`window`)."""
         # arrivals are already in time order: an array and a cursor, not agenda entries
-        self.arrivals = array("d", (self.pop.arrival[self.shard::self.shards]
-                                    + self.start).tolist())
+        self.arrivals = array(
+            "d", (self.pop.arrival[self.shard :: self.shards] + self.start).tolist()
+        )
         self.process = self.env.process(self._scheduler())
 
     def post(self, outcomes: list[Outcome], until: float) -> None:

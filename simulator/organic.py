@@ -37,8 +37,9 @@ MAX_DRAWS = 1 << 20  # a lead's stream stops there (its counters must stay below
 def _props(spec: ArrivalEvent | OrganicEvent, u: Callable[[int], float]) -> dict[str, object]:
     if not spec.props:
         return {}
-    return {name: dist.from_uniform(u(j)) for j, (name, dist) in
-            enumerate(sorted(spec.props.items()))}
+    return {
+        name: dist.from_uniform(u(j)) for j, (name, dist) in enumerate(sorted(spec.props.items()))
+    }
 
 
 class Kind:
@@ -60,18 +61,28 @@ class Kind:
 
 
 def _kinds(organic: list[OrganicEvent], conversion_per_day: float) -> tuple[Kind, ...]:
-    out = [Kind(spec, spec.per_day / DAY, spec.per_day * spec.readiness_boost / DAY)
-           for spec in organic]
+    out = [
+        Kind(spec, spec.per_day / DAY, spec.per_day * spec.readiness_boost / DAY)
+        for spec in organic
+    ]
     out.append(Kind(None, 0.0, conversion_per_day / DAY))
     return tuple(k for k in out if k.width > 0)
 
 
 class OrganicModel:
-    def __init__(self, scenario: Scenario, n: int, streams: Streams, readiness: array,
-                 persona_of: array, horizon: float) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        n: int,
+        streams: Streams,
+        readiness: array,
+        persona_of: array,
+        horizon: float,
+    ) -> None:
         self.personas = scenario.personas
-        self.kinds = [_kinds(p.organic, scenario.behaviour.conversion_per_day)
-                      for p in scenario.personas]
+        self.kinds = [
+            _kinds(p.organic, scenario.behaviour.conversion_per_day) for p in scenario.personas
+        ]
         self.a = [sum(k.a for k in kinds) for kinds in self.kinds]  # total rate at readiness 0
         self.b = [sum(k.b for k in kinds) for kinds in self.kinds]  # ... added per readiness
         self.persona_of = persona_of

@@ -56,8 +56,9 @@ class Population:
     columns: dict[str, Column]  # attribute -> compact column (see `compact`)
 
     def __post_init__(self) -> None:
-        self.persona_of = array(_typecode(int(self.persona.max(initial=0)) + 1),
-                                self.persona.tolist())  # fast per-lead lookups
+        self.persona_of = array(
+            _typecode(int(self.persona.max(initial=0)) + 1), self.persona.tolist()
+        )  # fast per-lead lookups
         self._columns = list(self.columns.items())
 
     def __len__(self) -> int:
@@ -123,5 +124,9 @@ def generate(scenario: Scenario, n: int, streams: Streams) -> Population:
             for idx, value in zip(members.tolist(), values, strict=True):
                 column[idx] = value
     arrival = arrival_times(scenario.population, n, streams.generator("arrivals"))
-    return Population(arrival=arrival, persona=persona, readiness=readiness,
-                      columns={name: compact(values) for name, values in columns.items()})
+    return Population(
+        arrival=arrival,
+        persona=persona,
+        readiness=readiness,
+        columns={name: compact(values) for name, values in columns.items()},
+    )

@@ -32,9 +32,14 @@ class Job:
     shards: int = 1  # processes for each replication (see `simulator/shards.py`)
 
 
-def run_one(program: Program, scenario: Scenario, run: int, traces: bool = False,
-            progress: Callable[[float], None] | None = None,
-            shards: int = 1) -> dict[str, object]:
+def run_one(
+    program: Program,
+    scenario: Scenario,
+    run: int,
+    traces: bool = False,
+    progress: Callable[[float], None] | None = None,
+    shards: int = 1,
+) -> dict[str, object]:
     """One replication of one file, in `shards` processes: the per-run metrics (see
     `RunMetrics.result`), and with `traces` the explain trail of every lead in the traced sample
     (`scenario.run.trace_sample`)."""
@@ -59,9 +64,14 @@ def default_workers(runs: int) -> int:
     return max(1, min(runs, cores) if runs > 1 else cores)
 
 
-def run_many(programs: list[Program], scenarios: list[Scenario], runs: int, workers: int,
-             progress: Progress | None = None,
-             traces: bool = False) -> list[list[dict[str, object]]]:
+def run_many(
+    programs: list[Program],
+    scenarios: list[Scenario],
+    runs: int,
+    workers: int,
+    progress: Progress | None = None,
+    traces: bool = False,
+) -> list[list[dict[str, object]]]:
     """results[file][run], for `runs` replications of every file on common random numbers."""
     shards = max(1, workers) if runs == 1 else 1
     jobs = [Job(tuple(programs), tuple(scenarios), r, traces, shards) for r in range(runs)]

@@ -63,11 +63,18 @@ class Report:
             f"{f['scenario']} · {num(f['leads'])} leads over {f['days']:g} days · "
             f"{f['runs']} run{'s' if f['runs'] != 1 else ''} · seed {f['seed']}",
             "Each figure: mean over runs  [90% interval: 5th – 95th percentile of runs]."
-            if f["runs"] > 1 else
-            "One run: each figure is that run's; no intervals (give --runs 20 for them).",
+            if f["runs"] > 1
+            else "One run: each figure is that run's; no intervals (give --runs 20 for them).",
         ]
-        for part in (self._headline, self._outcomes, self._timing, self._channels, self._money,
-                     self._sequences, self._sales):
+        for part in (
+            self._headline,
+            self._outcomes,
+            self._timing,
+            self._channels,
+            self._money,
+            self._sequences,
+            self._sales,
+        ):
             part()
         return "\n".join(self.lines) + "\n"
 
@@ -78,8 +85,9 @@ class Report:
         return f"; 90% of runs: {how(s['lo'])} to {how(s['hi'])}"
 
     def say(self, text: str) -> None:
-        self.lines.append(textwrap.fill(text, width=96, initial_indent="  ",
-                                        subsequent_indent="  "))
+        self.lines.append(
+            textwrap.fill(text, width=96, initial_indent="  ", subsequent_indent="  ")
+        )
 
     def _headline(self) -> None:
         """Three or four sentences: what to expect, whether nurture pays, what to watch."""
@@ -90,18 +98,27 @@ class Report:
             f"{num(self.mean('customers'))} become customers "
             f"({pct(self.mean('conversion_rate'))}{self._range('customers')}), "
             f"bringing {money(self.mean('revenue'))} for {money(self.mean('cost'))} of touches "
-            f"and sales tasks.")
+            f"and sales tasks."
+        )
         added = self.get("incremental.customers") or {}
         if added.get("n") == 1:
-            self.say(f"Against the holdout, nurture adds {added['mean']:+,.1f} customers in "
-                     "this one run; more runs tell how sure that is.")
+            self.say(
+                f"Against the holdout, nurture adds {added['mean']:+,.1f} customers in "
+                "this one run; more runs tell how sure that is."
+            )
         elif added.get("n"):
             lo, hi = added["lo"], added["hi"]
-            verdict = ("more customers than without it in nearly every run" if lo > 0 else
-                       "fewer customers than without it in nearly every run" if hi < 0 else
-                       "an effect the runs cannot tell from zero")
-            self.say(f"Against the holdout, nurture adds {added['mean']:+,.1f} customers "
-                     f"(90% of runs: {lo:+,.1f} to {hi:+,.1f}): {verdict}.")
+            verdict = (
+                "more customers than without it in nearly every run"
+                if lo > 0
+                else "fewer customers than without it in nearly every run"
+                if hi < 0
+                else "an effect the runs cannot tell from zero"
+            )
+            self.say(
+                f"Against the holdout, nurture adds {added['mean']:+,.1f} customers "
+                f"(90% of runs: {lo:+,.1f} to {hi:+,.1f}): {verdict}."
+            )
         self._watch()
 
     def _watch(self) -> None:
@@ -113,12 +130,17 @@ class Report:
             notes.append(f"sales picks up only {pct(due['mean'])} of handoffs in time")
         if self.mean("sales.backlog_end") > 0.1 * max(self.mean("sales.tasks"), 1):
             notes.append(f"{num(self.mean('sales.backlog_end'))} handoffs still wait at the end")
-        missing = [label for label, key in (("MQL", "mql"), ("SQL", "sql"))
-                   if self.f.get("lifecycle", {}).get(key, False) and not self.mean(key)]
+        missing = [
+            label
+            for label, key in (("MQL", "mql"), ("SQL", "sql"))
+            if self.f.get("lifecycle", {}).get(key, False) and not self.mean(key)
+        ]
         if missing:
-            notes.append(f"no lead reaches {' or '.join(missing)} (can the rules' points reach "
-                         f"the threshold{'s' if len(missing) > 1 else ''} with this population's "
-                         "behaviour?)")
+            notes.append(
+                f"no lead reaches {' or '.join(missing)} (can the rules' points reach "
+                f"the threshold{'s' if len(missing) > 1 else ''} with this population's "
+                "behaviour?)"
+            )
         if self.mean("sales.tasks") and not self.mean("sales.worked"):
             notes.append("no sales capacity: handoffs are never worked")
         if notes:
@@ -132,8 +154,9 @@ class Report:
                 self.row(label, key, note=f"{pct(self.mean(key + '_rate'))} of leads")
         self.row("customers", "customers")
         self.row("conversion rate", "conversion_rate", pct)
-        self.row("unsubscribes", "unsubscribes",
-                 note=f"{pct(self.mean('unsubscribe_rate'), 2)} of leads")
+        self.row(
+            "unsubscribes", "unsubscribes", note=f"{pct(self.mean('unsubscribe_rate'), 2)} of leads"
+        )
         paths = [(k.split(".")[-1], self.mean(k)) for k in self.s if k.startswith("customers.by.")]
         if paths:
             text = ", ".join(f"{name} {num(v, 1)}" for name, v in sorted(paths))
@@ -153,16 +176,18 @@ class Report:
         if not used:
             return
         self.title("Touches and cost by channel")
-        self.lines.append(f"  {'channel':<9}{'touches':>10}{'open rate':>11}{'click rate':>12}"
-                          f"{'cost':>12}")
+        self.lines.append(
+            f"  {'channel':<9}{'touches':>10}{'open rate':>11}{'click rate':>12}{'cost':>12}"
+        )
         for c in used:
             touches = self.mean(f"touches.{c}") if c != "task" else self.mean("sales.tasks")
             opens = self.get(f"open_rate.{c}")
             clicks = self.get(f"click_rate.{c}")
             o = pct(opens["mean"]) if opens and opens["mean"] else "-"
             k = pct(clicks["mean"], 2) if clicks else "-"
-            self.lines.append(f"  {c:<9}{num(touches):>10}{o:>11}{k:>12}"
-                              f"{money(self.mean(f'cost.{c}')):>12}")
+            self.lines.append(
+                f"  {c:<9}{num(touches):>10}{o:>11}{k:>12}{money(self.mean(f'cost.{c}')):>12}"
+            )
 
     def _money(self) -> None:
         self.title("Money")
@@ -170,8 +195,12 @@ class Report:
         self.row("cost of touches+tasks", "cost", money)
         self.row("ROI on all revenue", "roi", lambda x: f"{x:,.1f}x")
         if (self.get("incremental.customers") or {}).get("n"):
-            self.row("customers added", "incremental.customers", lambda x: f"{x:+,.1f}",
-                     note="nurtured minus holdout rate, times the nurtured leads")
+            self.row(
+                "customers added",
+                "incremental.customers",
+                lambda x: f"{x:+,.1f}",
+                note="nurtured minus holdout rate, times the nurtured leads",
+            )
             self.row("revenue added", "incremental.revenue", money)
             self.row("ROI on revenue added", "incremental.roi", lambda x: f"{x:,.1f}x")
 
@@ -200,17 +229,21 @@ class Report:
                 steps[int(step)][what] = self.mean(key)
         if not steps:
             return
-        self.lines.append(f"  {'step':<6}{'content':<20}{'reached':>9}{'sent':>9}{'opened':>9}"
-                          f"{'clicked':>9}{'held out':>9}{'held back':>10}")
+        self.lines.append(
+            f"  {'step':<6}{'content':<20}{'reached':>9}{'sent':>9}{'opened':>9}"
+            f"{'clicked':>9}{'held out':>9}{'held back':>10}"
+        )
         for step in sorted(steps):
             c = steps[step]
-            other = sum(v for k, v in c.items() if k.startswith("suppressed_") and
-                        k != "suppressed_holdout")
+            other = sum(
+                v for k, v in c.items() if k.startswith("suppressed_") and k != "suppressed_holdout"
+            )
             content = self.labels.get(f"{seq}.{step}", "")
             self.lines.append(
                 f"  {step:<6}{content:<20}{num(c.get('reached')):>9}{num(c.get('sent')):>9}"
                 f"{num(c.get('opened')):>9}{num(c.get('clicked')):>9}"
-                f"{num(c.get('suppressed_holdout')):>9}{num(other):>10}")
+                f"{num(c.get('suppressed_holdout')):>9}{num(other):>10}"
+            )
 
     def _arms(self, seq: str) -> None:
         arms = sorted(k for k in self.s if k.startswith(f"arm.{seq}.") and k.endswith(".rate"))
@@ -218,11 +251,18 @@ class Report:
             _, _, step, arm, _ = key.split(".")
             label = self.labels.get(f"{seq}.{step}.arm{arm}", "")
             n = self.mean(f"arm.{seq}.{step}.{arm}.n")
-            self.row(f"split {step}, arm {arm}", key, pct,
-                     note=f"converted ({label}, {num(n)} leads sent)")
+            self.row(
+                f"split {step}, arm {arm}",
+                key,
+                pct,
+                note=f"converted ({label}, {num(n)} leads sent)",
+            )
             if self.get(f"arm.{seq}.{step}.{arm}.lift"):
-                self.row(f"  arm {arm} vs arm 1", f"arm.{seq}.{step}.{arm}.lift",
-                         lambda x: f"{100 * x:+.1f} pts")
+                self.row(
+                    f"  arm {arm} vs arm 1",
+                    f"arm.{seq}.{step}.{arm}.lift",
+                    lambda x: f"{100 * x:+.1f} pts",
+                )
 
     def _sales(self) -> None:
         if not self.mean("sales.tasks"):

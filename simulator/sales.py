@@ -126,8 +126,9 @@ class Shard(Protocol):
     def collect(self) -> list[Task]: ...
 
 
-def drive(shards: list[Shard], desk: SalesDesk,
-          progress: Callable[[float], None] | None = None) -> None:
+def drive(
+    shards: list[Shard], desk: SalesDesk, progress: Callable[[float], None] | None = None
+) -> None:
     """Run a replication's shards (lead i in shard i % len(shards)) and its sales desk to the
     end, window by window (see the module docstring).
 

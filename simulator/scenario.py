@@ -22,6 +22,7 @@ def _numeric(dist: object) -> object:
         raise ValueError("needs a number (a constant number, normal, lognormal or uniform)")
     return dist
 
+
 Channel = Literal["email", "sms", "ad", "social", "mail", "task"]
 
 
@@ -52,8 +53,9 @@ class Population(_Model):
         try:
             datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise ValueError(f"not an ISO 8601 time: {value!r} "
-                             "(write it like 2026-01-05T00:00:00Z)") from None
+            raise ValueError(
+                f"not an ISO 8601 time: {value!r} (write it like 2026-01-05T00:00:00Z)"
+            ) from None
         return value
 
     @model_validator(mode="after")
@@ -66,9 +68,7 @@ class Population(_Model):
 
 
 class ArrivalEvent(_Model):
-    event: str = Field(
-        "signed_up", description="event type the lead produces when it arrives"
-    )
+    event: str = Field("signed_up", description="event type the lead produces when it arrives")
     probability: float = Field(1.0, ge=0, le=1, description="chance the lead produces it")
     delay_minutes: float = Field(1.0, ge=0, description="minutes after the lead's arrival")
     props: dict[str, Dist] = Field(default_factory=dict, description="event properties")
@@ -190,8 +190,10 @@ class Sales(_Model):
         2.0, ge=0, description="minimum time from a task to a rep's first contact"
     )
     close_rate: float = Field(
-        cal.SALES_CLOSE_RATE, ge=0, le=1, description="chance a worked task closes a lead of "
-        "readiness 1 (scales with readiness)"
+        cal.SALES_CLOSE_RATE,
+        ge=0,
+        le=1,
+        description="chance a worked task closes a lead of readiness 1 (scales with readiness)",
     )
     cooling_days: float = Field(
         7.0, gt=0, description="readiness falls by exp(-wait/cooling_days) while a task waits"

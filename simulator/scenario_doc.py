@@ -23,8 +23,11 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
 )
 
 DISTRIBUTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
-    ("constant", d.Constant), ("choice", d.Choice), ("normal", d.Normal),
-    ("lognormal", d.LogNormal), ("uniform", d.Uniform),
+    ("constant", d.Constant),
+    ("choice", d.Choice),
+    ("normal", d.Normal),
+    ("lognormal", d.LogNormal),
+    ("uniform", d.Uniform),
 )
 
 
@@ -41,14 +44,18 @@ def _default(field) -> str:
 
 
 def reference() -> str:
-    out = ["# Scenario reference", "",
-           "Every field is optional unless marked (required); unknown fields are errors.", ""]
+    out = [
+        "# Scenario reference",
+        "",
+        "Every field is optional unless marked (required); unknown fields are errors.",
+        "",
+    ]
     for title, model in SECTIONS:
         out += [f"## {title}", "", "| field | default | meaning |", "|---|---|---|"]
         for name, field in model.model_fields.items():
             out.append(f"| `{name}` | `{_default(field)}` | {field.description or ''} |")
         out.append("")
-    out += ["## Distributions (`{ dist = \"...\", ... }`)", ""]
+    out += ['## Distributions (`{ dist = "...", ... }`)', ""]
     for tag, model in DISTRIBUTIONS:
         fields = ", ".join(f"`{n}`" for n in model.model_fields if n != "dist")
         out.append(f"- `{tag}`: {fields}. {(model.__doc__ or '').strip()}")

@@ -30,34 +30,54 @@ def engine_seed(seed: int, run: int) -> int:
     return stream_key(seed, run, "engine") % (2**31)
 
 
-def shard_model(program: Program, scenario: Scenario, run: int, shard: int = 0,
-                shards: int = 1, record: bool = False, traced: set[int] | None = None) -> Model:
+def shard_model(
+    program: Program,
+    scenario: Scenario,
+    run: int,
+    shard: int = 0,
+    shards: int = 1,
+    record: bool = False,
+    traced: set[int] | None = None,
+) -> Model:
     """The model of one shard of replication `run` (the whole replication with one shard); for
     `record` and `traced` see `Model`."""
     seed = scenario.run.seed
     streams = Streams(seed, run)
     population = generate(scenario, scenario.population.leads, streams)
-    return Model(program, scenario, population, streams, engine_seed(seed, run), record=record,
-                 traced=traced, shard=shard, shards=shards)
+    return Model(
+        program,
+        scenario,
+        population,
+        streams,
+        engine_seed(seed, run),
+        record=record,
+        traced=traced,
+        shard=shard,
+        shards=shards,
+    )
 
 
 def traces_of(model: Model) -> dict[int, list[object]]:
     """lead index -> explain trail entries, for the model's traced leads that arrived."""
-    return {i: model.engine.explain(model.ids[i]).to_dict()["entries"]
-            for i in sorted(model.traced) if model.ids[i] is not None}
+    return {
+        i: model.engine.explain(model.ids[i]).to_dict()["entries"]
+        for i in sorted(model.traced)
+        if model.ids[i] is not None
+    }
 
 
 class Worker:
     """A shard in a child process, driven over a pipe (`sales.Shard`)."""
 
-    def __init__(self, program: Program, scenario: Scenario, run: int, shard: int, shards: int,
-                 traces: bool) -> None:
+    def __init__(
+        self, program: Program, scenario: Scenario, run: int, shard: int, shards: int, traces: bool
+    ) -> None:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=_serve, args=(child, program, scenario, run, shard, shards, traces),
-            daemon=True)
+            target=_serve, args=(child, program, scenario, run, shard, shards, traces), daemon=True
+        )
         self.process.start()
         child.close()
 
@@ -92,8 +112,9 @@ class Worker:
     def _gone(self) -> None:
         """The process died without a word (killed, out of memory)."""
         self.process.join(timeout=5)
-        raise RuntimeError(f"a shard's process ended unexpectedly (exit code "
-                           f"{self.process.exitcode})") from None
+        raise RuntimeError(
+            f"a shard's process ended unexpectedly (exit code {self.process.exitcode})"
+        ) from None
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -101,8 +122,15 @@ class Worker:
             self.process.join()
 
 
-def _serve(conn: Connection, program: Program, scenario: Scenario, run: int, shard: int,
-           shards: int, traces: bool) -> None:
+def _serve(
+    conn: Connection,
+    program: Program,
+    scenario: Scenario,
+    run: int,
+    shard: int,
+    shards: int,
+    traces: bool,
+) -> None:
     # Ctrl-C is the parent's to handle (it stops the shards): no traceback from a shard
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -116,8 +144,14 @@ def _serve(conn: Connection, program: Program, scenario: Scenario, run: int, sha
         conn.send(("error", traceback.format_exc()))
 
 
-def run_sharded(program: Program, scenario: Scenario, run: int, shards: int, traces: bool = False,
-                progress: Callable[[float], None] | None = None) -> tuple[dict[str, object], Model]:
+def run_sharded(
+    program: Program,
+    scenario: Scenario,
+    run: int,
+    shards: int,
+    traces: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[dict[str, object], Model]:
     """Replication `run` in `shards` shards (shard 0 here, the others in child processes): its
     metrics (`RunMetrics.result`, with "traces" — lead id -> entries — when `traces`), and the
     model of shard 0."""
@@ -138,4 +172,3 @@ def run_sharded(program: Program, scenario: Scenario, run: int, shards: int, tra
     if traces:
         result["traces"] = {model.pop.lead_id(i): found[i] for i in sorted(found)}
     return result, model
-

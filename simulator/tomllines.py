@@ -53,7 +53,7 @@ def line_index(text: str) -> dict[Path, int]:
             continue
         path = table + tuple(_split_key(key.group(1)))
         index.setdefault(path, number)
-        rest = line[key.end():]
+        rest = line[key.end() :]
         for inner in _INLINE_KEY.finditer(rest):
             index.setdefault(path + (inner.group(1).strip("\"'"),), number)
     return index

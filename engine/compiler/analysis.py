@@ -112,8 +112,9 @@ class TimeSources:
 
     def _decaying(self, e: ir.ScoreRef) -> tuple[int, ...]:
         names = [e.name] if e.name is not None else [b.name for b in self.blocks]
-        return tuple(self.block_index[n] for n in names
-                     if self.blocks[self.block_index[n]].decay is not None)
+        return tuple(
+            self.block_index[n] for n in names if self.blocks[self.block_index[n]].decay is not None
+        )
 
     def _direct(self, e: ir.Compare, pol: int) -> bool:
         """`days_since(E) OP n`, `count(...) OP n`, `score OP n` (either side): exact bounds."""

@@ -62,8 +62,15 @@ def _count(times: list[float] | None, low: float) -> int:
     return 0 if not times else len(times) - bisect_right(times, low)
 
 
-def _count_where(times: list[float] | None, props: list[dict] | None, low: float,
-                 fn: Callable[..., bool], L: Any, P: Any, t: float) -> int:
+def _count_where(
+    times: list[float] | None,
+    props: list[dict] | None,
+    low: float,
+    fn: Callable[..., bool],
+    L: Any,
+    P: Any,
+    t: float,
+) -> int:
     if not times:
         return 0
     n = 0
@@ -76,9 +83,14 @@ def _count_where(times: list[float] | None, props: list[dict] | None, low: float
 class ModuleBuilder:
     """Collects generated functions of one program and executes them once."""
 
-    def __init__(self, blocks: list[ir.ScoreBlock], segments: dict[str, int],
-                 segment_exprs: dict[str, ir.Expr], static_segments: set[str],
-                 sequences: dict[str, int]) -> None:
+    def __init__(
+        self,
+        blocks: list[ir.ScoreBlock],
+        segments: dict[str, int],
+        segment_exprs: dict[str, ir.Expr],
+        static_segments: set[str],
+        sequences: dict[str, int],
+    ) -> None:
         self.blocks = blocks
         self.sequence_index = sequences
         self.block_index = {b.name: i for i, b in enumerate(blocks)}
@@ -87,9 +99,19 @@ class ModuleBuilder:
         self.static_segments = static_segments
         self.lines: list[str] = []
         self.globals: dict[str, Any] = {
-            "__builtins__": {}, "_cnt": _count, "_cntw": _count_where, "_tn": norm_text,
-            "_nm": norm_number, "_rw": raw_text, "_put": put, "_len": len,
-            "_EM": EMPTY_MAP, "_ES": EMPTY_SET, "_set": set, "_str": str, "_shared": shared,
+            "__builtins__": {},
+            "_cnt": _count,
+            "_cntw": _count_where,
+            "_tn": norm_text,
+            "_nm": norm_number,
+            "_rw": raw_text,
+            "_put": put,
+            "_len": len,
+            "_EM": EMPTY_MAP,
+            "_ES": EMPTY_SET,
+            "_set": set,
+            "_str": str,
+            "_shared": shared,
             "_RU": ("until", "run"),
         }
         self._n = 0
@@ -109,14 +131,14 @@ class ModuleBuilder:
         self.attr_locals: dict[tuple[bool, str], str] | None = None
         self.tag = 0
         self._filter_keys: dict[tuple[str, str], str] = {}
-        self.raw_attrs: set[str] = set()     # attributes read as written (by `matches`)
-        self.static_mode = False             # compiling what only runs when attributes change
-        self.dynamic_fit = False             # some fit rule reads more than attributes
-        self.live_attrs: set[str] = set()    # attributes read at other times (kept per lead)
+        self.raw_attrs: set[str] = set()  # attributes read as written (by `matches`)
+        self.static_mode = False  # compiling what only runs when attributes change
+        self.dynamic_fit = False  # some fit rule reads more than attributes
+        self.live_attrs: set[str] = set()  # attributes read at other times (kept per lead)
         self.live_raw: set[str] = set()
-        self.read_attrs: set[str] = set()    # every attribute read (normalised) anywhere
-        self.arrivals: set[str] = set()      # event types read by a bare event in `wait until`
-        self.days_events: set[str] = set()   # event types read by days_since(...)
+        self.read_attrs: set[str] = set()  # every attribute read (normalised) anywhere
+        self.arrivals: set[str] = set()  # event types read by a bare event in `wait until`
+        self.days_events: set[str] = set()  # event types read by days_since(...)
 
     def _fresh(self, prefix: str) -> str:
         self._n += 1
@@ -147,16 +169,20 @@ class ModuleBuilder:
 
     def prop_lines(self) -> list[str]:
         """The assignments of the event properties read inline (see `prop_locals`)."""
-        return [f"    {v} = {fn}(E.get({name!r}))"
-                for (fn, name), v in (self.prop_locals or {}).items()]
+        return [
+            f"    {v} = {fn}(E.get({name!r}))" for (fn, name), v in (self.prop_locals or {}).items()
+        ]
 
     def build(self) -> dict[str, Callable[..., Any]]:
         source = "\n".join(self.lines)
         namespace = self.globals
         exec(compile(source, "<nurture rules>", "exec"), namespace)  # noqa: S102
         self.source = source
-        return {k: v for k, v in namespace.items() if k.startswith(("_c", "_w", "_round"))
-                and callable(v) and k not in ("_cnt", "_cntw")}
+        return {
+            k: v
+            for k, v in namespace.items()
+            if k.startswith(("_c", "_w", "_round")) and callable(v) and k not in ("_cnt", "_cntw")
+        }
 
     def inline_where(self, expr: ir.Expr) -> str:
         """A `where` filter inline, over the event's properties `E`."""
@@ -353,8 +379,10 @@ class ModuleBuilder:
         if n <= 0:
             return "True"
         v = self._fresh("_v")
-        return (f"(({v} := L.ev_t.get({key!r})) is not None and _len({v}) >= {n} and "
-                f"{v}[-{n}] > t - {float(e.window.seconds)!r})")
+        return (
+            f"(({v} := L.ev_t.get({key!r})) is not None and _len({v}) >= {n} and "
+            f"{v}[-{n}] > t - {float(e.window.seconds)!r})"
+        )
 
     def _count_code(self, e: ir.Count) -> str:
         low = f"t - {float(e.window.seconds)!r}"
@@ -364,15 +392,17 @@ class ModuleBuilder:
         self.counted[e.event] = max(self.counted.get(e.event, 0.0), float(e.window.seconds))
         fn = self.where(e.where)
         self.counted_where.add(e.event)
-        return (f"_cntw(L.ev_t.get({e.event!r}), L.ev_p.get({e.event!r}), {low}, {fn}, "
-                "L, P, t)")
+        return f"_cntw(L.ev_t.get({e.event!r}), L.ev_p.get({e.event!r}), {low}, {fn}, L, P, t)"
 
     def _score(self, name: str | None) -> str:
         if self.in_round == "round":  # the fused round computed every block once, into locals
             return "_tot" if name is None else f"_s{int(self.block_index[name])}"
         if name is None:
-            return "(" + " + ".join(self._block(i) for i in range(len(self.blocks))) + ")" \
-                if self.blocks else "0.0"
+            return (
+                "(" + " + ".join(self._block(i) for i in range(len(self.blocks))) + ")"
+                if self.blocks
+                else "0.0"
+            )
         return self._block(self.block_index[name])
 
     def _block(self, i: int) -> str:

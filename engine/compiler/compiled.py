@@ -30,8 +30,19 @@ Cond = Callable[..., bool]
 class Instr:
     """One flattened sequence instruction; `step` is the 1-based step number (None for jumps)."""
 
-    __slots__ = ("op", "step", "line", "content", "channel", "cond", "dur", "target", "arms",
-                 "arm", "rule")
+    __slots__ = (
+        "op",
+        "step",
+        "line",
+        "content",
+        "channel",
+        "cond",
+        "dur",
+        "target",
+        "arms",
+        "arm",
+        "rule",
+    )
 
     def __init__(self, op: str, step: int | None, line: int, rule: str | None = None) -> None:
         self.op = op
@@ -48,8 +59,21 @@ class Instr:
 
 
 class SeqC:
-    __slots__ = ("index", "name", "line", "audience", "enter_on", "enter_when", "exit", "exit_line",
-                 "holdout", "reenter", "limit", "instrs", "rule")
+    __slots__ = (
+        "index",
+        "name",
+        "line",
+        "audience",
+        "enter_on",
+        "enter_when",
+        "exit",
+        "exit_line",
+        "holdout",
+        "reenter",
+        "limit",
+        "instrs",
+        "rule",
+    )
 
     def __init__(self, index: int, seq: ir.Sequence, rule: str) -> None:
         self.index = index
@@ -95,14 +119,20 @@ class CompiledProgram:
         self.block_names = [b.name for b in self.blocks]
         self.decay: list[tuple[float, float] | None] = [
             (1.0 - b.decay.percent / 100.0, float(b.decay.every.seconds)) if b.decay else None
-            for b in self.blocks]
+            for b in self.blocks
+        ]
         seg_exprs = {s.name: s.condition for s in program.segments}
         self.segment_names = [s.name for s in program.segments]
         static = {n for n, e in seg_exprs.items() if is_static(e, seg_exprs)}
         self.static_segments = [i for i, n in enumerate(self.segment_names) if n in static]
         seq_index = {s.name: i for i, s in enumerate(program.sequences)}
-        self.mb = ModuleBuilder(self.blocks, {n: i for i, n in enumerate(self.segment_names)},
-                                seg_exprs, static, seq_index)
+        self.mb = ModuleBuilder(
+            self.blocks,
+            {n: i for i, n in enumerate(self.segment_names)},
+            seg_exprs,
+            static,
+            seq_index,
+        )
         self.mb.tag = index
         self.times = TimeSources(self.blocks, seg_exprs)
         self._pending: list[tuple[Any, str, str]] = []
@@ -112,8 +142,10 @@ class CompiledProgram:
         self.mb.lines.append(entry_source(program, self.mb))
         for n, typ in enumerate(sorted(self.event_rules)):
             self.mb.lines.append(points_source(program, self.mb, typ, f"_pts{n}"))
-        ev_types = sorted(set(self.event_rules) | {s.enter.event for s in program.sequences
-                                                   if isinstance(s.enter, ir.EnterOn)})
+        ev_types = sorted(
+            set(self.event_rules)
+            | {s.enter.event for s in program.sequences if isinstance(s.enter, ir.EnterOn)}
+        )
         for n, typ in enumerate(ev_types):
             self.mb.lines.append(event_source(program, self.mb, self.stages, typ, f"_ev{n}"))
         self.mb.lines.append(event_source(program, self.mb, self.stages, None, "_evx"))
@@ -121,24 +153,38 @@ class CompiledProgram:
         # depends on rules or that a rule reads (others go through the engine's ingest)
         full = sorted(record_types(self.mb) | set(ev_types))
         for n, typ in enumerate(full):
-            self.mb.lines.append(event_source(program, self.mb, self.stages, typ, f"_evr{n}",
-                                              record=True))
+            self.mb.lines.append(
+                event_source(program, self.mb, self.stages, typ, f"_evr{n}", record=True)
+            )
         # the attributes conditions read, normalised when a lead's attributes are set
-        self.attr_norm = [(k, self.attr_types.get(k) == "number")
-                          for k in sorted(self.mb.read_attrs)]
-        fit_static = [r.condition for b in self.blocks for r in b.rules
-                      if isinstance(r, ir.FitRule) and is_static(r.condition, seg_exprs)]
-        self.mb.lines.append(static_source(
-            self.mb, self.attr_norm, sorted(self.mb.raw_attrs),
-            [s.condition for s in program.segments], self.static_segments, fit_static))
+        self.attr_norm = [
+            (k, self.attr_types.get(k) == "number") for k in sorted(self.mb.read_attrs)
+        ]
+        fit_static = [
+            r.condition
+            for b in self.blocks
+            for r in b.rules
+            if isinstance(r, ir.FitRule) and is_static(r.condition, seg_exprs)
+        ]
+        self.mb.lines.append(
+            static_source(
+                self.mb,
+                self.attr_norm,
+                sorted(self.mb.raw_attrs),
+                [s.condition for s in program.segments],
+                self.static_segments,
+                fit_static,
+            )
+        )
         fns = self.mb.build()
         self.static_fn = self.mb.globals["_static"]
         self.fitc_of: dict[tuple, tuple] = {}  # which static fit rules hold -> fit per block
         self.event_fns = {typ: self.mb.globals[f"_ev{n}"] for n, typ in enumerate(ev_types)}
         self.event_other = self.mb.globals["_evx"]
         self.event_full = {typ: self.mb.globals[f"_evr{n}"] for n, typ in enumerate(full)}
-        self.points_fns = {typ: self.mb.globals[f"_pts{n}"]
-                           for n, typ in enumerate(sorted(self.event_rules))}
+        self.points_fns = {
+            typ: self.mb.globals[f"_pts{n}"] for n, typ in enumerate(sorted(self.event_rules))
+        }
         self.round_fn = fns["_round"]
         self.entry_fn = self.mb.globals["_entry"]
         for obj, attr, name in self._pending:
@@ -152,16 +198,22 @@ class CompiledProgram:
         for sc in self.sequences:
             if sc.enter_on is not None:
                 self.enter_on.setdefault(sc.enter_on, []).append(sc)
-        self.time_sources = [("root", fns[roots[s[1]]], *s[2:]) if s[0] == "root" else s
-                             for s in self.times.sorted()]
+        self.time_sources = [
+            ("root", fns[roots[s[1]]], *s[2:]) if s[0] == "root" else s for s in self.times.sorted()
+        ]
         self.filters = [(event, key, fns[name]) for event, key, name in self.mb.filters]
         self.wake_fn = self._build_wake()
         self.relevant = self._relevant_types()
 
     def _build_wake(self) -> Cond:
         """`timecross.next_wake` over every time source, generated (see `gen_wake`)."""
-        extra: dict[str, Any] = {"_EPS": EPS, "_tcount": tc_count, "_troot": tc_root,
-                                 "_tscore": tc_score, "_cp": self}
+        extra: dict[str, Any] = {
+            "_EPS": EPS,
+            "_tcount": tc_count,
+            "_troot": tc_root,
+            "_tscore": tc_score,
+            "_cp": self,
+        }
         source = wake_source(self.time_sources, len(self.blocks), "_wake", extra)
         self.mb.globals.update(extra)
         exec(compile(source, "<nurture wake>", "exec"), self.mb.globals)  # noqa: S102
@@ -177,8 +229,14 @@ class CompiledProgram:
 
     # ------------------------------------------------------------ compile
 
-    def _cond(self, obj: Any, attr: Any, expr: ir.Expr | None, timed: tuple | None = None,
-              both: bool = False) -> None:
+    def _cond(
+        self,
+        obj: Any,
+        attr: Any,
+        expr: ir.Expr | None,
+        timed: tuple | None = None,
+        both: bool = False,
+    ) -> None:
         """Compiles `expr` into `obj.attr`; `timed` names the consumer whose wakes it needs."""
         if expr is None:
             return
@@ -210,8 +268,15 @@ class CompiledProgram:
                 self.lifecycle.append(holder)
         self.handoffs: list[list[Any]] = []
         for h in program.handoffs:
-            sends = [(s.content, self.contents.get(s.content, "task"), float(s.within.seconds),
-                      s.span.line) for s in h.sends]
+            sends = [
+                (
+                    s.content,
+                    self.contents.get(s.content, "task"),
+                    float(s.within.seconds),
+                    s.span.line,
+                )
+                for s in h.sends
+            ]
             holder = [None, h.span.line, sends]
             self._cond(holder, 0, h.condition, ("handoff", len(self.handoffs)))
             self.handoffs.append(holder)
@@ -249,8 +314,11 @@ class CompiledProgram:
         if policy is None:
             return
         if policy.limit is not None:
-            self.limit = (policy.limit.count, float(policy.limit.window.seconds),
-                          policy.limit.span.line)
+            self.limit = (
+                policy.limit.count,
+                float(policy.limit.window.seconds),
+                policy.limit.span.line,
+            )
         if policy.quiet is not None:
             self.quiet = (policy.quiet.start, policy.quiet.end, policy.quiet.span.line)
         if policy.sunset is not None:
@@ -266,13 +334,15 @@ class CompiledProgram:
         elif isinstance(seq.enter, ir.EnterWhen):
             self._cond(sc, "enter_when", seq.enter.condition, ("enter", index), True)
         else:  # no enter line: the audience turning true enrols
-            self._cond(sc, "enter_when", seq.audience or ir.Bool(value=True), ("enter", index),
-                       True)
+            self._cond(
+                sc, "enter_when", seq.audience or ir.Bool(value=True), ("enter", index), True
+            )
         self._flatten(sc, seq.steps, [0], None)
         return sc
 
-    def _flatten(self, sc: SeqC, steps: tuple[Any, ...], counter: list[int],
-                 arm: int | None) -> None:
+    def _flatten(
+        self, sc: SeqC, steps: tuple[Any, ...], counter: list[int], arm: int | None
+    ) -> None:
         out = sc.instrs
         for s in steps:
             counter[0] += 1

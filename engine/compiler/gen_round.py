@@ -21,8 +21,9 @@ def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> s
         else:
             base = 1.0 - block.decay.percent / 100.0
             inv = 1.0 / float(block.decay.every.seconds)
-            lines.append(f"    _s{i} = P.fit[{i}] + P.er[{i}] * {base!r} ** ((t - P.er[{nb + i}]) "
-                         f"* {inv!r})")
+            lines.append(
+                f"    _s{i} = P.fit[{i}] + P.er[{i}] * {base!r} ** ((t - P.er[{nb + i}]) * {inv!r})"
+            )
         names.append(f"_s{i}")
     lines.append(f"    _tot = {' + '.join(names) if names else '0.0'}")
     rules = sorted(program.stage_rules, key=lambda r: -stages.index(r.stage))
@@ -47,8 +48,12 @@ def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> s
 def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -> str:
     """`name(G, CP, L, P, at, E, t)`: the engagement points of one event type, inline."""
     lines = [f"def {name}(G, CP, L, P, at, E, t):"]
-    index = {id(r): n for n, r in enumerate(
-        r for b in program.scores for r in b.rules if isinstance(r, ir.EventRule))}
+    index = {
+        id(r): n
+        for n, r in enumerate(
+            r for b in program.scores for r in b.rules if isinstance(r, ir.EventRule)
+        )
+    }
     k = 0
     for b, block in enumerate(program.scores):
         for rule in block.rules:
@@ -78,8 +83,9 @@ def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -
                 r = len(program.scores) + b  # where the block's decay reference is kept
                 lines.append(f"{pad}_r = P.er[{r}]")
                 lines.append(f"{pad}if at >= _r:")
-                lines.append(f"{pad}    P.er[{b}] = P.er[{b}] * {base!r} ** ((at - _r) * {inv!r})"
-                             " + _p")
+                lines.append(
+                    f"{pad}    P.er[{b}] = P.er[{b}] * {base!r} ** ((at - _r) * {inv!r}) + _p"
+                )
                 lines.append(f"{pad}    P.er[{r}] = at")
                 lines.append(f"{pad}else:")
                 lines.append(f"{pad}    P.er[{b}] += _p * {base!r} ** ((_r - at) * {inv!r})")
@@ -125,8 +131,9 @@ def entry_source(program: ir.Program, mb: ModuleBuilder) -> str:
     return "def _entry(G, CP, L, P, t, etype, out):\n" + ("\n".join(body) or "    return") + "\n"
 
 
-def entry_body(program: ir.Program, mb: ModuleBuilder, etype: str | None,
-               fixed: bool = True) -> list[str]:
+def entry_body(
+    program: ir.Program, mb: ModuleBuilder, etype: str | None, fixed: bool = True
+) -> list[str]:
     """The lines of `_entry`; with `fixed`, the event type is known (`etype`) when generating."""
     lines: list[str] = []
     if not program.sequences:
@@ -148,8 +155,11 @@ def entry_body(program: ir.Program, mb: ModuleBuilder, etype: str | None,
                 pad = "        "
             lines.append(f"{pad}G._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
             continue
-        cond = seq.enter.condition if isinstance(seq.enter, ir.EnterWhen) else (
-            seq.audience or ir.Bool(value=True))
+        cond = (
+            seq.enter.condition
+            if isinstance(seq.enter, ir.EnterWhen)
+            else (seq.audience or ir.Bool(value=True))
+        )
         lines.append(f"    if {mb.inline(cond, scores_local=False)}:")
         lines.append(f"        if not P.ewhen[{si}]:")
         lines.append(f"            P.ewhen = _put(P.ewhen, {si}, 1)")
@@ -186,29 +196,46 @@ def record_lines(mb: ModuleBuilder, typ: str) -> list[str]:
         if key in mb.counted_where:
             lines.append(f"{pad}G._store(L, {key!r}, at, E, t)")
             continue
-        lines += [f"{pad}_x = L.ev_t.get({key!r})",
-                  f"{pad}if _x and at >= _x[-1] and _len(_x) < 64:",
-                  f"{pad}    _x.append(at)",
-                  f"{pad}else:",
-                  f"{pad}    G._store(L, {key!r}, at, {'None' if fname else 'E'}, t)"]
+        lines += [
+            f"{pad}_x = L.ev_t.get({key!r})",
+            f"{pad}if _x and at >= _x[-1] and _len(_x) < 64:",
+            f"{pad}    _x.append(at)",
+            f"{pad}else:",
+            f"{pad}    G._store(L, {key!r}, at, {'None' if fname else 'E'}, t)",
+        ]
     if typ in mb.days_events:
-        lines += [f"    _x = L.last.get({typ!r})", "    if _x is None or at > _x:",
-                  "        if L.last is _EM:", "            L.last = {}",
-                  f"        L.last[{typ!r}] = at"]
+        lines += [
+            f"    _x = L.last.get({typ!r})",
+            "    if _x is None or at > _x:",
+            "        if L.last is _EM:",
+            "            L.last = {}",
+            f"        L.last[{typ!r}] = at",
+        ]
     if typ not in ir.NON_ENGAGEMENT_EVENTS:
         lines += ["    if at > L.last_eng:", "        L.last_eng = at"]
     if typ in mb.content_actions:
-        lines += ["    _x = E.get('content')", "    if _x.__class__ is _str and _x:",
-                  "        if L.done is _ES:", "            L.done = _set()",
-                  f"        L.done.add(({typ!r}, _x.strip().lower()))",
-                  "    elif _x is not None:", f"        G._special(L, {typ!r}, E, t)"]
+        lines += [
+            "    _x = E.get('content')",
+            "    if _x.__class__ is _str and _x:",
+            "        if L.done is _ES:",
+            "            L.done = _set()",
+            f"        L.done.add(({typ!r}, _x.strip().lower()))",
+            "    elif _x is not None:",
+            f"        G._special(L, {typ!r}, E, t)",
+        ]
     elif typ in SPECIAL:
         lines.append(f"    G._special(L, {typ!r}, E, t)")
     return lines
 
 
-def event_source(program: ir.Program, mb: ModuleBuilder, stages: list[str], typ: str | None,
-                 name: str, record: bool = False) -> str:
+def event_source(
+    program: ir.Program,
+    mb: ModuleBuilder,
+    stages: list[str],
+    typ: str | None,
+    name: str,
+    record: bool = False,
+) -> str:
     """`name(G, CP, L, P, at, E, t, out)`: everything one event of type `typ` (None: a type no
     rule names) does under one program after it is recorded: points, the round, exits,
     enrolments and due steps, in one function (fewer calls on the hot path). Returns whether
@@ -227,8 +254,10 @@ def event_source(program: ir.Program, mb: ModuleBuilder, stages: list[str], typ:
         mb.prop_locals = None
     lines = [line.replace("P.er[", "_er[") for line in lines]  # the array is never replaced
     if program.sequences:  # due steps: an enrolment that runs now or waits until a condition
-        due = " or ".join(f"((_e := P.enr[{si}]) is not None and _e.mode in _RU)"
-                          for si in range(len(program.sequences)))
+        due = " or ".join(
+            f"((_e := P.enr[{si}]) is not None and _e.mode in _RU)"
+            for si in range(len(program.sequences))
+        )
         lines.append(f"    if P.n_enr and ({due}):")
         lines.append("        G._due_steps(CP, L, P, t, out)")
     # whether a score may rise by time alone (a block below zero decays upwards)

@@ -8,9 +8,14 @@ from dsl import ir
 from engine.compiler.codegen import ModuleBuilder
 
 
-def static_source(mb: ModuleBuilder, attr_norm: list[tuple[str, bool]], raw: list[str],
-                  segments: list[ir.Expr], static: list[int],
-                  fit_rules: list[ir.Expr]) -> str:
+def static_source(
+    mb: ModuleBuilder,
+    attr_norm: list[tuple[str, bool]],
+    raw: list[str],
+    segments: list[ir.Expr],
+    static: list[int],
+    fit_rules: list[ir.Expr],
+) -> str:
     """`_static(L, P, A, t)`: from the attributes `A`, sets `P.a` and `P.r` (the attributes
     conditions read at other times, as compared and as written) and the static entries of
     `P.seg`; returns, per attribute-only fit rule in order, 1 when it holds, else 0. Attributes
@@ -25,8 +30,10 @@ def static_source(mb: ModuleBuilder, attr_norm: list[tuple[str, bool]], raw: lis
         if static:
             mb.static_mode = mb.inline_static = True
             try:  # a static segment inlines the static segments it names
-                values = [f"(1 if {mb.inline(e)} else 0)" if i in static else f"_q[{i}]"
-                          for i, e in enumerate(segments)]
+                values = [
+                    f"(1 if {mb.inline(e)} else 0)" if i in static else f"_q[{i}]"
+                    for i, e in enumerate(segments)
+                ]
             finally:
                 mb.static_mode = mb.inline_static = False
             body.append("    _q = P.seg")

@@ -26,8 +26,7 @@ def _live(consumer: tuple) -> str:
     return code.format(*(int(x) for x in consumer[1:]))
 
 
-def wake_source(sources: list[tuple], n_blocks: int, name: str,
-                extra: dict[str, Any]) -> str:
+def wake_source(sources: list[tuple], n_blocks: int, name: str, extra: dict[str, Any]) -> str:
     """`name(L, P, t)`: the earliest candidate instant after `t`, or None. Callables and tuples
     of a source reach the code as globals put in `extra` (names are counters)."""
     lines = [f"def {name}(L, P, t):", "    _b = None"]
@@ -40,11 +39,16 @@ def wake_source(sources: list[tuple], n_blocks: int, name: str,
             test = f"_up and {test}"
         lines.append(f"    if {test}:")
         if kind == "days":
-            base = ("L.last_eng" if src[1] == "last_engagement"
-                    else f"L.last.get({src[1]!r}, L.created)")
-            lines += [f"        _c = {base} + {float(src[2])!r}",
-                      "        if _c <= t:",
-                      "            _c = _c + _EPS if _c + _EPS > t else None"]
+            base = (
+                "L.last_eng"
+                if src[1] == "last_engagement"
+                else f"L.last.get({src[1]!r}, L.created)"
+            )
+            lines += [
+                f"        _c = {base} + {float(src[2])!r}",
+                "        if _c <= t:",
+                "            _c = _c + _EPS if _c + _EPS > t else None",
+            ]
         elif kind == "count":
             lines.append(f"        _c = _tcount(L, {src[1]!r}, {float(src[2])!r}, t)")
         elif kind == "root":
@@ -52,12 +56,13 @@ def wake_source(sources: list[tuple], n_blocks: int, name: str,
             lines.append(f"        _c = _troot(_rfn{n}, L, P, t)")
         elif kind == "score":
             extra[f"_blk{n}"] = tuple(int(b) for b in src[1])
-            lines += [f"        _c = _tscore(_cp, P, _blk{n}, {float(src[2])!r}, {src[3]!r}, t)",
-                      "        if _c is not None and _c <= t:",
-                      "            _c = t + _EPS"]
+            lines += [
+                f"        _c = _tscore(_cp, P, _blk{n}, {float(src[2])!r}, {src[3]!r}, t)",
+                "        if _c is not None and _c <= t:",
+                "            _c = t + _EPS",
+            ]
         else:
             lines.append(f"        _c = t + {float(src[1])!r}")
-        lines += ["        if _c is not None and (_b is None or _c < _b):",
-                  "            _b = _c"]
+        lines += ["        if _c is not None and (_b is None or _c < _b):", "            _b = _c"]
     lines.append("    return _b")
     return "\n".join(lines) + "\n"

@@ -37,8 +37,7 @@ def _count(L: Any, event: str, window: float, t: float) -> float | None:
     return times[i] + window if i < len(times) else None
 
 
-def _score(cp: Any, P: Any, blocks: tuple[int, ...], k: float, way: str,
-           t: float) -> float | None:
+def _score(cp: Any, P: Any, blocks: tuple[int, ...], k: float, way: str, t: float) -> float | None:
     rest = 0.0
     moving: list[tuple[float, float, float]] = []  # (current decayed value, base, period)
     er, nb = P.er, len(P.er) // 2

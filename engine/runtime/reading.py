@@ -28,13 +28,26 @@ class ReadingMixin:
         P = L.progs[program]
         scores = {name: block_value(cp, P, i, now) for i, name in enumerate(cp.block_names)}
         static = cp.static_segments
-        segs = [n for i, n in enumerate(cp.segment_names)
-                if (P.seg[i] if i in static else cp.segment_fns[i](L, P, now))]
+        segs = [
+            n
+            for i, n in enumerate(cp.segment_names)
+            if (P.seg[i] if i in static else cp.segment_fns[i](L, P, now))
+        ]
         return LeadView(
-            lead=lead_id, at=now, scores=scores, score=sum(scores.values()),
-            stage=cp.stages[P.stage] if cp.stages else "", segments=segs,
-            mql=P.mql_at is not None, sql=P.sql_at is not None, customer=L.customer,
-            unsubscribed=L.unsub, sunset=L.sunset, mql_at=P.mql_at, sql_at=P.sql_at)
+            lead=lead_id,
+            at=now,
+            scores=scores,
+            score=sum(scores.values()),
+            stage=cp.stages[P.stage] if cp.stages else "",
+            segments=segs,
+            mql=P.mql_at is not None,
+            sql=P.sql_at is not None,
+            customer=L.customer,
+            unsubscribed=L.unsub,
+            sunset=L.sunset,
+            mql_at=P.mql_at,
+            sql_at=P.sql_at,
+        )
 
     def stage(self, lead_id: str, program: int = 0) -> str:
         """The lead's funnel stage under `program` as of the engine's last call: `view`'s
@@ -47,8 +60,7 @@ class ReadingMixin:
     def snapshot_lead(self, lead_id: str) -> dict[str, Any]:
         L = self.leads[lead_id]
         data = L.to_dict()
-        data["trace"] = None if L.trace is None else [
-            list(e) for e in L.trace]
+        data["trace"] = None if L.trace is None else [list(e) for e in L.trace]
         return data
 
     def restore_lead(self, data: dict[str, Any]) -> None:

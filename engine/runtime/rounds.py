@@ -23,13 +23,42 @@ class RoundMixin:
 
     # ------------------------------------------------------------ helpers
 
-    def _act(self, out: list[Action], L: Any, t: float, kind: str, cp: Any,
-             content: str | None = None, channel: str | None = None,
-             sequence: str | None = None, step: int | None = None, arm: int | None = None,
-             reason: str | None = None, due: float | None = None,
-             rule: str | None = None) -> None:
-        out.append(_new(Action, (L.id, t, kind, content, channel, sequence, step, arm, reason,
-                                 due, rule, self._late, cp.path if self.multi else None)))
+    def _act(
+        self,
+        out: list[Action],
+        L: Any,
+        t: float,
+        kind: str,
+        cp: Any,
+        content: str | None = None,
+        channel: str | None = None,
+        sequence: str | None = None,
+        step: int | None = None,
+        arm: int | None = None,
+        reason: str | None = None,
+        due: float | None = None,
+        rule: str | None = None,
+    ) -> None:
+        out.append(
+            _new(
+                Action,
+                (
+                    L.id,
+                    t,
+                    kind,
+                    content,
+                    channel,
+                    sequence,
+                    step,
+                    arm,
+                    reason,
+                    due,
+                    rule,
+                    self._late,
+                    cp.path if self.multi else None,
+                ),
+            )
+        )
 
     def _tr(self, L: Any, t: float, kind: str, message: str, rule: str | None = None) -> None:
         L.trace.append(_entry(TraceEntry, (t, kind, message, rule)))
@@ -159,13 +188,15 @@ class RoundMixin:
                 P.fit = put(P.fit, b, P.fitc[b] + P.fitd[b])
                 if L.trace is not None:
                     verb = "now holds" if holds else "no longer holds"
-                    self._tr(L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule {verb}",
-                             cp.rule(line))
+                    self._tr(
+                        L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule {verb}", cp.rule(line)
+                    )
 
     def _move(self, cp: Any, L: Any, P: Any, t: float, index: int, line: int) -> None:
         if L.trace is not None:
-            self._tr(L, t, "stage", f"stage {cp.stages[P.stage]} -> {cp.stages[index]}",
-                     cp.rule(line))
+            self._tr(
+                L, t, "stage", f"stage {cp.stages[P.stage]} -> {cp.stages[index]}", cp.rule(line)
+            )
         P.stage = index
 
     def _flag(self, cp: Any, L: Any, P: Any, t: float, flag: str, line: int, out: list) -> None:
@@ -193,7 +224,16 @@ class RoundMixin:
         if L.trace is not None:
             self._tr(L, t, "handoff", "handed to sales", rule)
         for content, channel, within, sline in sends:
-            self._act(out, L, t, "task", cp, content=content, channel=channel,
-                      due=t + within, rule=cp.rule(sline))
+            self._act(
+                out,
+                L,
+                t,
+                "task",
+                cp,
+                content=content,
+                channel=channel,
+                due=t + within,
+                rule=cp.rule(sline),
+            )
             if L.trace is not None:
                 self._tr(L, t, "task", f"sales task {content}", cp.rule(sline))

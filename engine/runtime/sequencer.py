@@ -52,18 +52,29 @@ class SequenceMixin:
             if why is not None:
                 self._exit(cp, sc, L, P, t, why[0], why[1], out)
 
-    def _exit(self, cp: Any, sc: Any, L: Any, P: Any, t: float, reason: str, rule: str | None,
-              out: list) -> None:
+    def _exit(
+        self, cp: Any, sc: Any, L: Any, P: Any, t: float, reason: str, rule: str | None, out: list
+    ) -> None:
         enr = P.enr[sc.index]
         if enr.mode == "send":
             ins = sc.instrs[enr.pc]
             why = "sunset" if reason == "sunset" else "exit"
-            self._act(out, L, t, "suppressed", cp, content=ins.content, channel=ins.channel,
-                      sequence=sc.name, step=ins.step, arm=ins.arm, reason=why,
-                      rule=ins.rule)
+            self._act(
+                out,
+                L,
+                t,
+                "suppressed",
+                cp,
+                content=ins.content,
+                channel=ins.channel,
+                sequence=sc.name,
+                step=ins.step,
+                arm=ins.arm,
+                reason=why,
+                rule=ins.rule,
+            )
             if L.trace is not None:
-                self._tr(L, t, "suppressed", f"postponed {ins.content} dropped: {why}",
-                         ins.rule)
+                self._tr(L, t, "suppressed", f"postponed {ins.content} dropped: {why}", ins.rule)
         P.enr[sc.index] = None  # its timer, if any, dies
         self.timers.gen += 1
         P.n_enr -= 1
@@ -78,8 +89,7 @@ class SequenceMixin:
 
     # ------------------------------------------------------------ enrolments
 
-    def _enrol_all(self, cp: Any, L: Any, P: Any, t: float, etype: str | None,
-                   out: list) -> None:
+    def _enrol_all(self, cp: Any, L: Any, P: Any, t: float, etype: str | None, out: list) -> None:
         for sc in cp.enter_when:
             si = sc.index
             now = bool(sc.enter_when(L, P, t))
@@ -106,7 +116,8 @@ class SequenceMixin:
 
     def _enrol(self, cp: Any, sc: Any, L: Any, P: Any, t: float, out: list) -> None:
         holdout = sc.holdout > 0 and (
-            stable_fraction(self.seed, sc.name, "holdout", L.id) < sc.holdout / 100.0)
+            stable_fraction(self.seed, sc.name, "holdout", L.id) < sc.holdout / 100.0
+        )
         enr = Enrolment(t, holdout)
         if P.enr.__class__ is tuple:
             P.enr = list(P.enr)
@@ -114,11 +125,20 @@ class SequenceMixin:
         P.n_enr += 1
         self._rewake = True
         P.ever = put(P.ever, sc.index, 1)
-        self._act(out, L, t, "enrolled", cp, sequence=sc.name,
-                  reason="holdout" if holdout else None, rule=sc.rule)
+        self._act(
+            out,
+            L,
+            t,
+            "enrolled",
+            cp,
+            sequence=sc.name,
+            reason="holdout" if holdout else None,
+            rule=sc.rule,
+        )
         if L.trace is not None:
-            self._tr(L, t, "enrolled", f"entered {sc.name}" + (" (holdout)" if holdout else ""),
-                     sc.rule)
+            self._tr(
+                L, t, "enrolled", f"entered {sc.name}" + (" (holdout)" if holdout else ""), sc.rule
+            )
 
     def _due_steps(self, cp: Any, L: Any, P: Any, t: float, out: list) -> None:
         for si, enr in enumerate(P.enr):
@@ -130,8 +150,13 @@ class SequenceMixin:
                 if not ins.cond(L, P, t, enr.wstart):
                     continue
                 if L.trace is not None:
-                    self._tr(L, t, "step", f"{sc.name} step {ins.step}: wait over, condition "
-                             "holds", ins.rule)
+                    self._tr(
+                        L,
+                        t,
+                        "step",
+                        f"{sc.name} step {ins.step}: wait over, condition holds",
+                        ins.rule,
+                    )
                 enr.pc += 1
                 enr.mode = "run"
                 enr.tok = 0  # its timeout dies
@@ -142,8 +167,7 @@ class SequenceMixin:
 
     # ------------------------------------------------------------ steps
 
-    def _run_steps(self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, t: float,
-                   out: list) -> None:
+    def _run_steps(self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, t: float, out: list) -> None:
         instrs = sc.instrs
         n = len(instrs)
         exit_fn = sc.exit
@@ -185,8 +209,13 @@ class SequenceMixin:
                 holds = ins.cond(L, P, t)
                 enr.pc = pc + 1 if holds else ins.target
                 if L.trace is not None:
-                    self._tr(L, t, "step", f"{sc.name} step {ins.step}: if "
-                             f"{'true' if holds else 'false'}", ins.rule)
+                    self._tr(
+                        L,
+                        t,
+                        "step",
+                        f"{sc.name} step {ins.step}: if {'true' if holds else 'false'}",
+                        ins.rule,
+                    )
             else:  # split
                 self._split(sc, L, enr, ins, t)
 
@@ -196,12 +225,12 @@ class SequenceMixin:
             if u < cum:
                 enr.pc = target
                 if L.trace is not None:
-                    self._tr(L, t, "step", f"{sc.name} step {ins.step}: split arm {arm}",
-                             ins.rule)
+                    self._tr(L, t, "step", f"{sc.name} step {ins.step}: split arm {arm}", ins.rule)
                 break
 
-    def _schedule(self, cp: Any, sc: Any, L: Any, enr: Any, mode: str, due: float,
-                  orig: float) -> None:
+    def _schedule(
+        self, cp: Any, sc: Any, L: Any, enr: Any, mode: str, due: float, orig: float
+    ) -> None:
         enr.mode = mode
         enr.due = due
         enr.orig = orig
@@ -211,28 +240,57 @@ class SequenceMixin:
         if self.timers.size > self._compact_at:
             self._compact()
 
-    def _send(self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, ins: Any, t: float,
-              out: list) -> bool:
+    def _send(
+        self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, ins: Any, t: float, out: list
+    ) -> bool:
         """Carries out a send step; False when it was postponed."""
         rule = ins.rule
         if ins.cond is not None and not ins.cond(L, P, t):
             if L.trace is not None:
-                self._tr(L, t, "step", f"{sc.name} step {ins.step}: {ins.content} skipped "
-                         "(when is false)", rule)
+                self._tr(
+                    L,
+                    t,
+                    "step",
+                    f"{sc.name} step {ins.step}: {ins.content} skipped (when is false)",
+                    rule,
+                )
             enr.mode = "run"
             return True
         channel = ins.channel
         if channel == "task":
-            self._act(out, L, t, "task", cp, content=ins.content, channel=channel,
-                      sequence=sc.name, step=ins.step, arm=ins.arm, due=t, rule=rule)
+            self._act(
+                out,
+                L,
+                t,
+                "task",
+                cp,
+                content=ins.content,
+                channel=channel,
+                sequence=sc.name,
+                step=ins.step,
+                arm=ins.arm,
+                due=t,
+                rule=rule,
+            )
             enr.mode = "run"
             return True
         if enr.holdout or L.unsub_all or L.unsub_ch or L.bounced:
             reason = self._suppression(L, enr, channel)
             if reason is not None:
-                self._act(out, L, t, "suppressed", cp, content=ins.content, channel=channel,
-                          sequence=sc.name, step=ins.step, arm=ins.arm, reason=reason,
-                          rule=rule)
+                self._act(
+                    out,
+                    L,
+                    t,
+                    "suppressed",
+                    cp,
+                    content=ins.content,
+                    channel=channel,
+                    sequence=sc.name,
+                    step=ins.step,
+                    arm=ins.arm,
+                    reason=reason,
+                    rule=rule,
+                )
                 if L.trace is not None:
                     self._tr(L, t, "suppressed", f"{ins.content} suppressed ({reason})", rule)
                 enr.mode = "run"
@@ -244,13 +302,31 @@ class SequenceMixin:
             if L.trace is not None:
                 self._tr(L, t, "postponed", f"{ins.content} postponed by policy", rule)
             return False
-        out.append(_new(Action, (L.id, t, "send", ins.content, channel, sc.name, ins.step,
-                                 ins.arm, None, None, rule, self._late,
-                                 cp.path if self.multi else None)))
+        out.append(
+            _new(
+                Action,
+                (
+                    L.id,
+                    t,
+                    "send",
+                    ins.content,
+                    channel,
+                    sc.name,
+                    ins.step,
+                    ins.arm,
+                    None,
+                    None,
+                    rule,
+                    self._late,
+                    cp.path if self.multi else None,
+                ),
+            )
+        )
         self._touched(sc, L, P, t)
         if L.trace is not None:
-            self._tr(L, t, "send", f"{sc.name} step {ins.step}: sent {ins.content} "
-                     f"by {channel}", rule)
+            self._tr(
+                L, t, "send", f"{sc.name} step {ins.step}: sent {ins.content} by {channel}", rule
+            )
         enr.mode = "run"
         return True
 

@@ -37,7 +37,7 @@ def shared(values: Any) -> tuple:
 
 def put(values: tuple, i: int, value: Any) -> tuple:
     """`values` with item `i` replaced, shared."""
-    return shared(values[:i] + (value,) + values[i + 1:])
+    return shared(values[:i] + (value,) + values[i + 1 :])
 
 
 def flags(values: Any) -> tuple:
@@ -59,7 +59,7 @@ class Enrolment:
 
     def __init__(self, since: float, holdout: bool) -> None:
         self.pc = 0
-        self.mode = "run"      # run | wait | until | send (a postponed send)
+        self.mode = "run"  # run | wait | until | send (a postponed send)
         self.due: float | None = None
         self.orig: float | None = None
         self.tok = 0
@@ -68,8 +68,15 @@ class Enrolment:
         self.since = since
 
     def to_dict(self) -> dict[str, Any]:
-        return {"pc": self.pc, "mode": self.mode, "due": self.due, "orig": self.orig,
-                "wstart": self.wstart, "holdout": self.holdout, "since": self.since}
+        return {
+            "pc": self.pc,
+            "mode": self.mode,
+            "due": self.due,
+            "orig": self.orig,
+            "wstart": self.wstart,
+            "holdout": self.holdout,
+            "since": self.since,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Enrolment:
@@ -84,26 +91,45 @@ class ProgState:
     attributes read at run time start as shared empty stand-ins."""
 
     # what every event reads first (nearby in memory), then the rest
-    __slots__ = ("er", "fit", "stage", "mql_at", "sql_at", "handed", "n_enr", "enr", "ewhen",
-                 "seg", "a", "r", "fitc", "fitd", "fith", "capw", "last_exit", "ever",
-                 "seqtouch")
+    __slots__ = (
+        "er",
+        "fit",
+        "stage",
+        "mql_at",
+        "sql_at",
+        "handed",
+        "n_enr",
+        "enr",
+        "ewhen",
+        "seg",
+        "a",
+        "r",
+        "fitc",
+        "fitd",
+        "fith",
+        "capw",
+        "last_exit",
+        "ever",
+        "seqtouch",
+    )
 
-    def __init__(self, n_seg: int, n_blocks: int, n_dyn_fit: int, n_handoffs: int,
-                 n_seq: int) -> None:
-        self.a: Any = EMPTY_MAP             # attributes read by conditions at run time
-        self.r: Any = EMPTY_MAP             # the same, as written (for `matches`)
+    def __init__(
+        self, n_seg: int, n_blocks: int, n_dyn_fit: int, n_handoffs: int, n_seq: int
+    ) -> None:
+        self.a: Any = EMPTY_MAP  # attributes read by conditions at run time
+        self.r: Any = EMPTY_MAP  # the same, as written (for `matches`)
         self.seg = zeros(n_seg)
         self.fitc = fzeros(n_blocks)
         self.fitd = fzeros(n_blocks)
         self.fith = zeros(n_dyn_fit)
         self.fit = fzeros(n_blocks)
         self.er = array("d", bytes(16 * n_blocks))  # engagement per block, then decay refs
-        self.capw: Any = EMPTY_MAP          # dict[int, list[tuple[float, float]]]
+        self.capw: Any = EMPTY_MAP  # dict[int, list[tuple[float, float]]]
         self.stage = 0
         self.mql_at: float | None = None
         self.sql_at: float | None = None
         self.handed = zeros(n_handoffs)
-        self.enr: Any = shared([None] * n_seq)       # a list once the lead enrols
+        self.enr: Any = shared([None] * n_seq)  # a list once the lead enrols
         self.n_enr = 0
         self.last_exit: Any = shared([None] * n_seq)  # a list once the lead leaves
         self.ever = zeros(n_seq)
@@ -113,12 +139,12 @@ class ProgState:
     @property
     def eng(self) -> array:
         """Engagement points per block at their reference times (a copy: write `er`)."""
-        return self.er[:len(self.er) // 2]
+        return self.er[: len(self.er) // 2]
 
     @property
     def ref(self) -> array:
         """Per block, the instant its engagement was last brought up to date (a copy)."""
-        return self.er[len(self.er) // 2:]
+        return self.er[len(self.er) // 2 :]
 
     @ref.setter
     def ref(self, values: Any) -> None:
@@ -129,12 +155,28 @@ class ProgState:
         """A copy sharing every immutable value (cheaper than building a new lead's state);
         with `ref`, every block's decay reference set to it."""
         p = ProgState.__new__(ProgState)
-        p.a, p.r, p.seg, p.fitc, p.fitd, p.fith = self.a, self.r, self.seg, self.fitc, \
-            self.fitd, self.fith
-        p.fit, p.capw, p.stage, p.mql_at, p.sql_at = self.fit, self.capw, self.stage, \
-            self.mql_at, self.sql_at
-        p.handed, p.enr, p.n_enr, p.last_exit, p.ever = self.handed, self.enr, self.n_enr, \
-            self.last_exit, self.ever
+        p.a, p.r, p.seg, p.fitc, p.fitd, p.fith = (
+            self.a,
+            self.r,
+            self.seg,
+            self.fitc,
+            self.fitd,
+            self.fith,
+        )
+        p.fit, p.capw, p.stage, p.mql_at, p.sql_at = (
+            self.fit,
+            self.capw,
+            self.stage,
+            self.mql_at,
+            self.sql_at,
+        )
+        p.handed, p.enr, p.n_enr, p.last_exit, p.ever = (
+            self.handed,
+            self.enr,
+            self.n_enr,
+            self.last_exit,
+            self.ever,
+        )
         p.ewhen, p.seqtouch = self.ewhen, self.seqtouch
         if ref is None:
             p.er = array("d", self.er)
@@ -145,14 +187,20 @@ class ProgState:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "fith": [bool(x) for x in self.fith], "fitd": list(self.fitd),
-            "eng": list(self.eng), "ref": list(self.ref),
+            "fith": [bool(x) for x in self.fith],
+            "fitd": list(self.fitd),
+            "eng": list(self.eng),
+            "ref": list(self.ref),
             "capw": {str(k): [list(a) for a in v] for k, v in sorted(self.capw.items())},
-            "stage": self.stage, "mql_at": self.mql_at, "sql_at": self.sql_at,
+            "stage": self.stage,
+            "mql_at": self.mql_at,
+            "sql_at": self.sql_at,
             "handed": [bool(x) for x in self.handed],
             "enr": [e.to_dict() if e is not None else None for e in self.enr],
-            "last_exit": list(self.last_exit), "ever": [bool(x) for x in self.ever],
-            "ewhen": [bool(x) for x in self.ewhen], "seqtouch": [list(x) for x in self.seqtouch],
+            "last_exit": list(self.last_exit),
+            "ever": [bool(x) for x in self.ever],
+            "ewhen": [bool(x) for x in self.ewhen],
+            "seqtouch": [list(x) for x in self.seqtouch],
         }
 
     def load(self, d: dict[str, Any]) -> None:
@@ -177,30 +225,51 @@ class LeadState:
     """Everything the engine knows about one lead."""
 
     # what every event reads first (nearby in memory), then the rest
-    __slots__ = ("trace", "progs", "n_arr", "last_eng", "ev_t", "sunset", "unsub_all",
-                 "customer", "unsub", "wake", "wtok", "id", "tz", "touches", "last", "arr",
-                 "done", "unsub_ch", "bounced", "ev_p", "created", "attrs")
+    __slots__ = (
+        "trace",
+        "progs",
+        "n_arr",
+        "last_eng",
+        "ev_t",
+        "sunset",
+        "unsub_all",
+        "customer",
+        "unsub",
+        "wake",
+        "wtok",
+        "id",
+        "tz",
+        "touches",
+        "last",
+        "arr",
+        "done",
+        "unsub_ch",
+        "bounced",
+        "ev_p",
+        "created",
+        "attrs",
+    )
 
     def __init__(self, lead_id: str, created: float, attrs: dict[str, object]) -> None:
         self.id = lead_id
         self.created = created
-        self.attrs: Any = ((),)            # (names, *values): see attr_dict
+        self.attrs: Any = ((),)  # (names, *values): see attr_dict
         self.tz: Any = None
-        self.ev_t: Any = EMPTY_MAP          # dict[str, list[float]] once an event is counted
-        self.ev_p: Any = EMPTY_MAP          # dict[str, list[dict]] once an event needs it
-        self.last: Any = EMPTY_MAP          # dict[str, float]: last time of each type read
+        self.ev_t: Any = EMPTY_MAP  # dict[str, list[float]] once an event is counted
+        self.ev_p: Any = EMPTY_MAP  # dict[str, list[dict]] once an event needs it
+        self.last: Any = EMPTY_MAP  # dict[str, float]: last time of each type read
         self.last_eng = created
-        self.arr: Any = EMPTY_MAP           # dict[str, int]
+        self.arr: Any = EMPTY_MAP  # dict[str, int]
         self.n_arr = 0
-        self.done: Any = EMPTY_SET          # set[tuple[str, str]]
-        self.touches: Any = NO_TIMES        # list[float]
+        self.done: Any = EMPTY_SET  # set[tuple[str, str]]
+        self.touches: Any = NO_TIMES  # list[float]
         self.unsub_all = False
-        self.unsub_ch: Any = EMPTY_SET      # set[str]
+        self.unsub_ch: Any = EMPTY_SET  # set[str]
         self.unsub = False
-        self.bounced: Any = EMPTY_SET       # set[str]
+        self.bounced: Any = EMPTY_SET  # set[str]
         self.customer = False
         self.sunset = False
-        self.progs: Any = ()                # one ProgState per program (a tuple)
+        self.progs: Any = ()  # one ProgState per program (a tuple)
         self.wake: float | None = None
         self.wtok = 0
         self.trace: list | None = None
@@ -211,13 +280,23 @@ class LeadState:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "created": self.created, "attrs": self.attr_dict(),
-            "ev_t": dict(self.ev_t), "ev_p": dict(self.ev_p), "last": dict(self.last),
-            "last_eng": self.last_eng, "arr": dict(self.arr), "n_arr": self.n_arr,
+            "id": self.id,
+            "created": self.created,
+            "attrs": self.attr_dict(),
+            "ev_t": dict(self.ev_t),
+            "ev_p": dict(self.ev_p),
+            "last": dict(self.last),
+            "last_eng": self.last_eng,
+            "arr": dict(self.arr),
+            "n_arr": self.n_arr,
             "done": sorted(list(x) for x in self.done),
-            "touches": list(self.touches), "unsub_all": self.unsub_all,
-            "unsub_ch": sorted(self.unsub_ch), "bounced": sorted(self.bounced),
-            "customer": self.customer, "sunset": self.sunset, "wake": self.wake,
+            "touches": list(self.touches),
+            "unsub_all": self.unsub_all,
+            "unsub_ch": sorted(self.unsub_ch),
+            "bounced": sorted(self.bounced),
+            "customer": self.customer,
+            "sunset": self.sunset,
+            "wake": self.wake,
             "progs": [p.to_dict() for p in self.progs],
         }
 

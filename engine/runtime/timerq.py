@@ -18,15 +18,15 @@ class TimerQueue:
     __slots__ = ("cur", "head", "side", "took_side", "key", "buckets", "keys", "size", "gen")
 
     def __init__(self) -> None:
-        self.cur: list = []          # the current bucket, sorted; taken from `head` on
+        self.cur: list = []  # the current bucket, sorted; taken from `head` on
         self.head = 0
-        self.side: list = []         # a heap: entries pushed for the current hour or earlier
-        self.took_side = False       # whether `first()` answered from `side`
-        self.key = -(2 ** 62)        # the current bucket's number (due // WIDTH)
+        self.side: list = []  # a heap: entries pushed for the current hour or earlier
+        self.took_side = False  # whether `first()` answered from `side`
+        self.key = -(2**62)  # the current bucket's number (due // WIDTH)
         self.buckets: dict[int, list] = {}  # later buckets, unsorted
-        self.keys: list[int] = []    # a heap of the numbers of `buckets`
-        self.size = 0                # entries held
-        self.gen = 0                 # changes on every push, pop and keep (and by the engine
+        self.keys: list[int] = []  # a heap of the numbers of `buckets`
+        self.size = 0  # entries held
+        self.gen = 0  # changes on every push, pop and keep (and by the engine
         #                              when a queued entry dies or its lead's wake moves)
 
     def __len__(self) -> int:
@@ -84,7 +84,7 @@ class TimerQueue:
         """Keeps the entries `select` returns out of each list of entries given to it (a list
         comprehension, no call per entry); the order of the rest is unchanged."""
         self.gen += 1
-        self.cur = select(self.cur[self.head:])
+        self.cur = select(self.cur[self.head :])
         self.head = 0
         self.side = select(self.side)
         heapify(self.side)
@@ -102,7 +102,7 @@ class TimerQueue:
 
     def entries(self) -> list[tuple]:
         """Every entry, in no particular order."""
-        out = self.cur[self.head:] + self.side
+        out = self.cur[self.head :] + self.side
         for bucket in self.buckets.values():
             out += bucket
         return out

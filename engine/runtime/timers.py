@@ -50,9 +50,16 @@ class TimerMixin:
         leads = self.leads
 
         def select(entries: list) -> list:  # _live, inline
-            return [e for e in entries if (L := leads.get(e[4])) is not None and (
-                L.wtok == e[5] if e[2] < 0 else
-                (enr := L.progs[e[2]].enr[e[3]]) is not None and enr.tok == e[5])]
+            return [
+                e
+                for e in entries
+                if (L := leads.get(e[4])) is not None
+                and (
+                    L.wtok == e[5]
+                    if e[2] < 0
+                    else (enr := L.progs[e[2]].enr[e[3]]) is not None and enr.tok == e[5]
+                )
+            ]
 
         self.timers.keep(select)
         self._compact_at = max(4096, 2 * self.timers.size)
@@ -161,8 +168,9 @@ class TimerMixin:
         self._rewake = False
         self._wake_full(L, t)
 
-    def _fire_step(self, L: LeadState, pidx: int, sidx: int, enr: Any, t: float,
-                   out: list[Action]) -> None:
+    def _fire_step(
+        self, L: LeadState, pidx: int, sidx: int, enr: Any, t: float, out: list[Action]
+    ) -> None:
         if self._changed is not None:
             self._changed.add(L.id)
         cp = self.progs[pidx]

@@ -68,12 +68,20 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     report = json.loads(out)
     assert report[0] == {"file": str(GOOD), "ok": True, "diagnostics": []}
     assert report[1]["ok"] is False
-    assert report[1]["diagnostics"] == [{
-        "file": str(bad), "line": 3, "column": 12, "end_line": 3, "end_column": 15,
-        "severity": "error", "code": "unknown-name", "message": "unknown name 'qqq'",
-        "hint": "not a lead attribute, segment, score, stage or flag; declare it in the 'lead:' "
-                "block or define it",
-    }]
+    assert report[1]["diagnostics"] == [
+        {
+            "file": str(bad),
+            "line": 3,
+            "column": 12,
+            "end_line": 3,
+            "end_column": 15,
+            "severity": "error",
+            "code": "unknown-name",
+            "message": "unknown name 'qqq'",
+            "hint": "not a lead attribute, segment, score, stage or flag; "
+            "declare it in the 'lead:' block or define it",
+        }
+    ]
 
 
 def test_json_clean_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,8 +150,9 @@ def test_subprocess_run_has_no_traceback_and_the_right_codes(tmp_path: Path) -> 
     junk.write_bytes(b"\xff\xfe\x00garbage\x1b[31m")
     cmd = [sys.executable, "-m", "cli.main", "check"]
     clean = subprocess.run([*cmd, str(GOOD)], capture_output=True, text=True, cwd=ROOT)
-    broken = subprocess.run([*cmd, str(junk), str(tmp_path)], capture_output=True, text=True,
-                            cwd=ROOT)
+    broken = subprocess.run(
+        [*cmd, str(junk), str(tmp_path)], capture_output=True, text=True, cwd=ROOT
+    )
     usage = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     assert (clean.returncode, broken.returncode, usage.returncode) == (0, 1, 2)
     assert clean.stdout.startswith(f"{GOOD}: ok")

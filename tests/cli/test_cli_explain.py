@@ -16,15 +16,28 @@ EVENTS = events_text(
 
 
 @pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-         capsys: pytest.CaptureFixture[str]) -> Path:
+def work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Path:
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "r.nurture", RULES)
     write(tmp_path, "leads.csv", LEADS)
     write(tmp_path, "e.jsonl", EVENTS)
-    code, _, _ = nurture(capsys, "run", "r.nurture", "--leads", "leads.csv", "--events",
-                         "e.jsonl", "--db", "n.db", "--actions", "a.jsonl", "--until",
-                         "2026-01-07T00:00:00Z")
+    code, _, _ = nurture(
+        capsys,
+        "run",
+        "r.nurture",
+        "--leads",
+        "leads.csv",
+        "--events",
+        "e.jsonl",
+        "--db",
+        "n.db",
+        "--actions",
+        "a.jsonl",
+        "--until",
+        "2026-01-07T00:00:00Z",
+    )
     assert code == 0
     return tmp_path
 
@@ -34,21 +47,23 @@ def test_timeline_names_every_rule(work: Path, capsys: pytest.CaptureFixture[str
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "lead A1 at 2026-01-07T00:00:00Z"
-    assert lines[1] == ("  r.nurture: score 15.00 (fit 10.00, activity 5.00, interest 0.00), "
-                        "stage warm")
+    assert lines[1] == (
+        "  r.nurture: score 15.00 (fit 10.00, activity 5.00, interest 0.00), stage warm"
+    )
     assert lines[2] == "    segments: pro; flags: mql"
     timeline = "\n".join(lines[4:])
     for at, rule in [
-        ("2026-01-05T09:00:00Z", "r.nurture:18"),   # +10 fit when pro
-        ("2026-01-05T10:00:00Z", "r.nurture:36"),   # entered welcome
-        ("2026-01-05T10:00:00Z", "r.nurture:38"),   # sent hello
-        ("2026-01-05T11:00:00Z", "r.nurture:21"),   # +5 on clicked
-        ("2026-01-05T11:00:00Z", "r.nurture:28"),   # stage warm
-        ("2026-01-05T11:00:00Z", "r.nurture:31"),   # mql
-        ("2026-01-06T10:00:00Z", "r.nurture:40"),   # sent nudge
+        ("2026-01-05T09:00:00Z", "r.nurture:18"),  # +10 fit when pro
+        ("2026-01-05T10:00:00Z", "r.nurture:36"),  # entered welcome
+        ("2026-01-05T10:00:00Z", "r.nurture:38"),  # sent hello
+        ("2026-01-05T11:00:00Z", "r.nurture:21"),  # +5 on clicked
+        ("2026-01-05T11:00:00Z", "r.nurture:28"),  # stage warm
+        ("2026-01-05T11:00:00Z", "r.nurture:31"),  # mql
+        ("2026-01-06T10:00:00Z", "r.nurture:40"),  # sent nudge
     ]:
-        assert any(line.startswith(at) and line.endswith(f"[{rule}]")
-                   for line in timeline.splitlines()), (at, rule)
+        assert any(
+            line.startswith(at) and line.endswith(f"[{rule}]") for line in timeline.splitlines()
+        ), (at, rule)
 
 
 def test_json_for_machines(work: Path, capsys: pytest.CaptureFixture[str]) -> None:

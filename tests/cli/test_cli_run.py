@@ -27,10 +27,26 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def run(capsys: pytest.CaptureFixture[str], *extra: str, events: str = "e.jsonl",
-        rules: tuple[str, ...] = ("r.nurture",)) -> tuple[int, str, str]:
-    return nurture(capsys, "run", *rules, "--leads", "leads.csv", "--events", events,
-                   "--db", "n.db", "--actions", "a.jsonl", *extra)
+def run(
+    capsys: pytest.CaptureFixture[str],
+    *extra: str,
+    events: str = "e.jsonl",
+    rules: tuple[str, ...] = ("r.nurture",),
+) -> tuple[int, str, str]:
+    return nurture(
+        capsys,
+        "run",
+        *rules,
+        "--leads",
+        "leads.csv",
+        "--events",
+        events,
+        "--db",
+        "n.db",
+        "--actions",
+        "a.jsonl",
+        *extra,
+    )
 
 
 def test_run_writes_every_action_in_order(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -39,26 +55,87 @@ def test_run_writes_every_action_in_order(work: Path, capsys: pytest.CaptureFixt
     assert "2 new leads; 3 events accepted" in err
     seq = {"sequence": "welcome"}
     assert read_jsonl(work / "a.jsonl") == [
-        {"lead": "A", "at": "2026-01-05T10:00:00Z", "action": "enrolled", **seq,
-         "rule": "r.nurture:36"},
-        {"lead": "A", "at": "2026-01-05T10:00:00Z", "action": "send", "content": "hello",
-         "channel": "email", **seq, "step": 1, "rule": "r.nurture:38"},
+        {
+            "lead": "A",
+            "at": "2026-01-05T10:00:00Z",
+            "action": "enrolled",
+            **seq,
+            "rule": "r.nurture:36",
+        },
+        {
+            "lead": "A",
+            "at": "2026-01-05T10:00:00Z",
+            "action": "send",
+            "content": "hello",
+            "channel": "email",
+            **seq,
+            "step": 1,
+            "rule": "r.nurture:38",
+        },
         {"lead": "A", "at": "2026-01-05T11:00:00Z", "action": "mql", "rule": "r.nurture:31"},
         {"lead": "A", "at": "2026-01-05T11:00:00Z", "action": "handoff", "rule": "r.nurture:42"},
-        {"lead": "A", "at": "2026-01-05T11:00:00Z", "action": "task", "content": "call",
-         "channel": "task", "due": "2026-01-06T11:00:00Z", "rule": "r.nurture:43"},
-        {"lead": "B", "at": "2026-01-05T12:00:00Z", "action": "enrolled", **seq,
-         "rule": "r.nurture:36"},
-        {"lead": "B", "at": "2026-01-05T12:00:00Z", "action": "send", "content": "hello",
-         "channel": "email", **seq, "step": 1, "rule": "r.nurture:38"},
-        {"lead": "A", "at": "2026-01-06T10:00:00Z", "action": "send", "content": "nudge",
-         "channel": "email", **seq, "step": 3, "rule": "r.nurture:40"},
-        {"lead": "A", "at": "2026-01-06T10:00:00Z", "action": "exited", **seq,
-         "reason": "completed", "rule": "r.nurture:36"},
-        {"lead": "B", "at": "2026-01-06T12:00:00Z", "action": "send", "content": "nudge",
-         "channel": "email", **seq, "step": 3, "rule": "r.nurture:40"},
-        {"lead": "B", "at": "2026-01-06T12:00:00Z", "action": "exited", **seq,
-         "reason": "completed", "rule": "r.nurture:36"},
+        {
+            "lead": "A",
+            "at": "2026-01-05T11:00:00Z",
+            "action": "task",
+            "content": "call",
+            "channel": "task",
+            "due": "2026-01-06T11:00:00Z",
+            "rule": "r.nurture:43",
+        },
+        {
+            "lead": "B",
+            "at": "2026-01-05T12:00:00Z",
+            "action": "enrolled",
+            **seq,
+            "rule": "r.nurture:36",
+        },
+        {
+            "lead": "B",
+            "at": "2026-01-05T12:00:00Z",
+            "action": "send",
+            "content": "hello",
+            "channel": "email",
+            **seq,
+            "step": 1,
+            "rule": "r.nurture:38",
+        },
+        {
+            "lead": "A",
+            "at": "2026-01-06T10:00:00Z",
+            "action": "send",
+            "content": "nudge",
+            "channel": "email",
+            **seq,
+            "step": 3,
+            "rule": "r.nurture:40",
+        },
+        {
+            "lead": "A",
+            "at": "2026-01-06T10:00:00Z",
+            "action": "exited",
+            **seq,
+            "reason": "completed",
+            "rule": "r.nurture:36",
+        },
+        {
+            "lead": "B",
+            "at": "2026-01-06T12:00:00Z",
+            "action": "send",
+            "content": "nudge",
+            "channel": "email",
+            **seq,
+            "step": 3,
+            "rule": "r.nurture:40",
+        },
+        {
+            "lead": "B",
+            "at": "2026-01-06T12:00:00Z",
+            "action": "exited",
+            **seq,
+            "reason": "completed",
+            "rule": "r.nurture:36",
+        },
     ]
 
 
@@ -73,29 +150,50 @@ def test_until_defaults_to_the_last_event(work: Path, capsys: pytest.CaptureFixt
 def test_without_actions_file_the_actions_go_to_stdout(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = nurture(capsys, "run", "r.nurture", "--leads", "leads.csv", "--events",
-                           "e.jsonl", "--db", "n.db")
+    code, out, _ = nurture(
+        capsys, "run", "r.nurture", "--leads", "leads.csv", "--events", "e.jsonl", "--db", "n.db"
+    )
     assert code == 0
-    assert out.splitlines()[0] == ('{"lead": "A", "at": "2026-01-05T10:00:00Z", "action": '
-                                   '"enrolled", "sequence": "welcome", "rule": "r.nurture:36"}')
+    assert out.splitlines()[0] == (
+        '{"lead": "A", "at": "2026-01-05T10:00:00Z", "action": '
+        '"enrolled", "sequence": "welcome", "rule": "r.nurture:36"}'
+    )
     assert len(out.splitlines()) == 7
 
 
 BAD_ROWS = [
-    ('{"id": "x1", "lead": "A", "type": "opened", "at": "2026-01-05T13:00:00Z"', "event",
-     "bad JSON: Expecting ',' delimiter (column 73)"),
-    ('{"id": "x2", "lead": "Z", "type": "opened", "at": "2026-01-05T13:00:00Z"}', "event",
-     "unknown lead 'Z'"),
-    ('{"id": "x3", "lead": "A", "type": "downloaded", "at": "2026-01-05T13:00:00Z"}', "event",
-     "unknown event type 'downloaded'"),
-    ('{"id": "x4", "lead": "A", "type": "webinar_attended", "at": "2026-01-05T13:00:00Z", '
-     '"props": {"topic": 42}}', "event",
-     "property 'topic' of 'webinar_attended' must be text, got 42"),
-    ('{"id": "x5", "lead": "A", "type": "opened", "at": "5 Jan 2026"}', "event",
-     "bad timestamp '5 Jan 2026' in 'at'"),
+    (
+        '{"id": "x1", "lead": "A", "type": "opened", "at": "2026-01-05T13:00:00Z"',
+        "event",
+        "bad JSON: Expecting ',' delimiter (column 73)",
+    ),
+    (
+        '{"id": "x2", "lead": "Z", "type": "opened", "at": "2026-01-05T13:00:00Z"}',
+        "event",
+        "unknown lead 'Z'",
+    ),
+    (
+        '{"id": "x3", "lead": "A", "type": "downloaded", "at": "2026-01-05T13:00:00Z"}',
+        "event",
+        "unknown event type 'downloaded'",
+    ),
+    (
+        '{"id": "x4", "lead": "A", "type": "webinar_attended", "at": "2026-01-05T13:00:00Z", '
+        '"props": {"topic": 42}}',
+        "event",
+        "property 'topic' of 'webinar_attended' must be text, got 42",
+    ),
+    (
+        '{"id": "x5", "lead": "A", "type": "opened", "at": "5 Jan 2026"}',
+        "event",
+        "bad timestamp '5 Jan 2026' in 'at'",
+    ),
     ('{"id": "x6", "lead": "A", "type": "opened"}', "event", "missing field 'at'"),
-    ('{"id": "x7", "lead": "C", "type": "opened", "at": "2026-01-05T13:00:00Z"}', "event",
-     "unknown lead 'C' (its lead row was rejected)"),
+    (
+        '{"id": "x7", "lead": "C", "type": "opened", "at": "2026-01-05T13:00:00Z"}',
+        "event",
+        "unknown lead 'C' (its lead row was rejected)",
+    ),
 ]
 
 
@@ -111,11 +209,15 @@ def test_every_malformed_row_lands_in_dead_letters_with_its_reason(
     db = sqlite3.connect(work / "n.db")
     rows = db.execute("SELECT source, line, kind, reason, raw FROM dead_letters ORDER BY id")
     assert [tuple(r) for r in rows] == [
-        ("leads.csv", 4, "lead", "column 'plan': 'gold' is not one of 'free', 'pro'",
-         "C,2026-01-05T09:00:00Z,gold,3"),
+        (
+            "leads.csv",
+            4,
+            "lead",
+            "column 'plan': 'gold' is not one of 'free', 'pro'",
+            "C,2026-01-05T09:00:00Z,gold,3",
+        ),
         ("leads.csv", 5, "lead", "column 'size': 'many' is not a number", "D,,free,many"),
-        *[("e.jsonl", 4 + n, kind, reason, row) for n, (row, kind, reason) in
-          enumerate(BAD_ROWS)],
+        *[("e.jsonl", 4 + n, kind, reason, row) for n, (row, kind, reason) in enumerate(BAD_ROWS)],
     ]
     assert db.execute("SELECT COUNT(*) FROM events").fetchone() == (3,)
 
@@ -138,8 +240,10 @@ def test_dead_letters_are_not_recorded_twice(
 
 
 def test_duplicate_event_ids_are_ignored(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    again = ('{"id": "a2", "lead": "A", "type": "clicked", "at": "2026-01-05T11:30:00Z", '
-             '"props": {"content": "hello", "channel": "email"}}\n')
+    again = (
+        '{"id": "a2", "lead": "A", "type": "clicked", "at": "2026-01-05T11:30:00Z", '
+        '"props": {"content": "hello", "channel": "email"}}\n'
+    )
     write(work, "e.jsonl", EVENTS + again)
     code, _, err = run(capsys)
     assert code == 0
@@ -152,19 +256,31 @@ def test_second_run_continues_from_the_database(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(capsys, "--until", UNTIL)
-    write(work, "more.jsonl", EVENTS + events_text(
-        ("a3", "A", "opened", "2026-01-05T13:00:00Z", CLICK),
-        ("b2", "B", "clicked", "2026-01-08T09:00:00Z", CLICK),
-        ("b3", "B", "visited", "2026-01-08T09:30:00Z", {"page": "pricing"}),
-    ))
+    write(
+        work,
+        "more.jsonl",
+        EVENTS
+        + events_text(
+            ("a3", "A", "opened", "2026-01-05T13:00:00Z", CLICK),
+            ("b2", "B", "clicked", "2026-01-08T09:00:00Z", CLICK),
+            ("b3", "B", "visited", "2026-01-08T09:30:00Z", {"page": "pricing"}),
+        ),
+    )
     code, _, err = run(capsys, events="more.jsonl")
     assert code == 0
     assert "3 events accepted (1 late, applied at the clock); 3 duplicate events ignored" in err
     assert read_jsonl(work / "a.jsonl")[11:] == [  # B: 5 (click) + 10 (visit) = 15 -> mql
         {"lead": "B", "at": "2026-01-08T09:30:00Z", "action": "mql", "rule": "r.nurture:31"},
         {"lead": "B", "at": "2026-01-08T09:30:00Z", "action": "handoff", "rule": "r.nurture:42"},
-        {"lead": "B", "at": "2026-01-08T09:30:00Z", "action": "task", "content": "call",
-         "channel": "task", "due": "2026-01-09T09:30:00Z", "rule": "r.nurture:43"},
+        {
+            "lead": "B",
+            "at": "2026-01-08T09:30:00Z",
+            "action": "task",
+            "content": "call",
+            "channel": "task",
+            "due": "2026-01-09T09:30:00Z",
+            "rule": "r.nurture:43",
+        },
     ]
     db = sqlite3.connect(work / "n.db")
     late = db.execute("SELECT at, applied_at, late FROM events WHERE id = 'a3'").fetchone()
@@ -176,8 +292,7 @@ def test_a_lead_row_supplied_again_updates_it(
 ) -> None:
     run(capsys, "--until", UNTIL)
     write(work, "leads.csv", "id,plan,size\nB,pro,3\n")  # B turns pro: fit 10 + 0 -> no mql yet
-    write(work, "none.jsonl", events_text(
-        ("b2", "B", "clicked", "2026-01-07T09:00:00Z", CLICK)))
+    write(work, "none.jsonl", events_text(("b2", "B", "clicked", "2026-01-07T09:00:00Z", CLICK)))
     code, _, err = run(capsys, events="none.jsonl")
     assert code == 0
     assert "0 new leads, 1 updated" in err
@@ -190,8 +305,10 @@ def test_a_different_seed_later_is_refused(work: Path, capsys: pytest.CaptureFix
     assert run(capsys, "--seed", "7")[0] == 0
     code, _, err = run(capsys, "--seed", "8")
     assert code == 1
-    assert err.strip() == ("nurture run: n.db was started with --seed 7; it cannot continue with "
-                           "--seed 8 (leave --seed out, or use a new database for a new seed)")
+    assert err.strip() == (
+        "nurture run: n.db was started with --seed 7; it cannot continue with "
+        "--seed 8 (leave --seed out, or use a new database for a new seed)"
+    )
     assert run(capsys)[0] == 0  # leaving --seed out keeps 7
 
 
@@ -215,10 +332,22 @@ def test_migrate_exits_leads_from_a_removed_step(
     assert code == 0
     assert "migrated to the changed rules: r.nurture (changed)" in err
     assert read_jsonl(work / "a.jsonl")[7:] == [
-        {"lead": "A", "at": "2026-01-05T12:00:00Z", "action": "exited", "sequence": "welcome",
-         "reason": "rules changed", "rule": "r.nurture:36"},
-        {"lead": "B", "at": "2026-01-05T12:00:00Z", "action": "exited", "sequence": "welcome",
-         "reason": "rules changed", "rule": "r.nurture:36"},
+        {
+            "lead": "A",
+            "at": "2026-01-05T12:00:00Z",
+            "action": "exited",
+            "sequence": "welcome",
+            "reason": "rules changed",
+            "rule": "r.nurture:36",
+        },
+        {
+            "lead": "B",
+            "at": "2026-01-05T12:00:00Z",
+            "action": "exited",
+            "sequence": "welcome",
+            "reason": "rules changed",
+            "rule": "r.nurture:36",
+        },
     ]
 
 
@@ -229,8 +358,10 @@ def test_migrate_keeps_enrolments_at_the_same_step(
     write(work, "r.nurture", RULES.replace("content call", "content extra  email\ncontent call"))
     code, _, _ = run(capsys, "--migrate", "--until", UNTIL)
     assert code == 0
-    after = [(a["lead"], a["action"], a.get("content"), a["at"])
-             for a in read_jsonl(work / "a.jsonl")[7:]]
+    after = [
+        (a["lead"], a["action"], a.get("content"), a["at"])
+        for a in read_jsonl(work / "a.jsonl")[7:]
+    ]
     assert after == [
         ("A", "send", "nudge", "2026-01-06T10:00:00Z"),
         ("A", "exited", None, "2026-01-06T10:00:00Z"),
@@ -255,15 +386,23 @@ def test_two_rule_files_share_the_touch_limit(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(work, "one.nurture", ONE)
-    write(work, "two.nurture", ONE.replace('"one"', '"two"').replace("a1", "b1")
-          .replace("sequence one", "sequence two"))
+    write(
+        work,
+        "two.nurture",
+        ONE.replace('"one"', '"two"').replace("a1", "b1").replace("sequence one", "sequence two"),
+    )
     write(work, "e.jsonl", events_text(("a1", "A", "signed_up", "2026-01-05T10:00:00Z", None)))
     code, _, _ = run(capsys, "--until", UNTIL, rules=("one.nurture", "two.nurture"))
     assert code == 0
-    sends = [(a["content"], a["at"], a["program"]) for a in read_jsonl(work / "a.jsonl")
-             if a["action"] == "send"]
-    assert sends == [("a1", "2026-01-05T10:00:00Z", "one.nurture"),
-                     ("b1", "2026-01-06T10:00:00Z", "two.nurture")]  # postponed a day
+    sends = [
+        (a["content"], a["at"], a["program"])
+        for a in read_jsonl(work / "a.jsonl")
+        if a["action"] == "send"
+    ]
+    assert sends == [
+        ("a1", "2026-01-05T10:00:00Z", "one.nurture"),
+        ("b1", "2026-01-06T10:00:00Z", "two.nurture"),
+    ]  # postponed a day
 
 
 def test_same_seed_gives_byte_identical_actions(
@@ -274,9 +413,21 @@ def test_same_seed_gives_byte_identical_actions(
     rules = str(Path(__file__).parents[2] / "rules" / "b2b_saas_trial.nurture")
     generate(work, leads=150, events_per_lead=6)
     for name in ("one", "two"):
-        code, _, _ = nurture(capsys, "run", rules, "--leads", "gen_leads.csv", "--events",
-                             "gen_events.jsonl", "--db", f"{name}.db", "--actions",
-                             f"{name}.jsonl", "--seed", "3")
+        code, _, _ = nurture(
+            capsys,
+            "run",
+            rules,
+            "--leads",
+            "gen_leads.csv",
+            "--events",
+            "gen_events.jsonl",
+            "--db",
+            f"{name}.db",
+            "--actions",
+            f"{name}.jsonl",
+            "--seed",
+            "3",
+        )
         assert code == 0
     one = (work / "one.jsonl").read_bytes()
     assert one == (work / "two.jsonl").read_bytes()
@@ -288,8 +439,10 @@ def test_same_seed_gives_byte_identical_actions(
     [
         (["--leads", "nope.csv"], "nurture run: nope.csv: no such file"),
         (["--leads", "."], "nurture run: .: is a directory, not a file"),
-        (["--leads", "leads.csv", "--events", "missing.jsonl"],
-         "nurture run: missing.jsonl: no such file"),
+        (
+            ["--leads", "leads.csv", "--events", "missing.jsonl"],
+            "nurture run: missing.jsonl: no such file",
+        ),
         (["--leads", "bad.csv"], "nurture run: bad.csv: no 'id' column"),
     ],
 )
@@ -322,13 +475,33 @@ def test_bad_until_is_bad_usage(work: Path, capsys: pytest.CaptureFixture[str]) 
 def test_standing_table_for_sql_readers(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "--until", UNTIL)
     db = sqlite3.connect(work / "n.db")
-    rows = db.execute("SELECT lead, program, at, score, stage, scores, segments, mql, mql_at "
-                      "FROM standing ORDER BY lead").fetchall()
+    rows = db.execute(
+        "SELECT lead, program, at, score, stage, scores, segments, mql, mql_at "
+        "FROM standing ORDER BY lead"
+    ).fetchall()
     assert rows == [
-        ("A", "r.nurture", 1767744000.0, 15.0, "warm",
-         '{"fit": 10.0, "activity": 5.0, "interest": 0.0}', "pro", 1, 1767610800.0),
-        ("B", "r.nurture", 1767744000.0, 0.0, "new",
-         '{"fit": 0.0, "activity": 0.0, "interest": 0.0}', "", 0, None),
+        (
+            "A",
+            "r.nurture",
+            1767744000.0,
+            15.0,
+            "warm",
+            '{"fit": 10.0, "activity": 5.0, "interest": 0.0}',
+            "pro",
+            1,
+            1767610800.0,
+        ),
+        (
+            "B",
+            "r.nurture",
+            1767744000.0,
+            0.0,
+            "new",
+            '{"fit": 0.0, "activity": 0.0, "interest": 0.0}',
+            "",
+            0,
+            None,
+        ),
     ]
 
 

@@ -7,20 +7,24 @@ from pathlib import Path
 import pytest
 from runkit import RULES, events_text, nurture, read_jsonl, write
 
-LEADS = ("id,created_at,plan,size\nA,2026-01-05T09:00:00Z,pro,10\n"
-         "B,2026-01-05T09:00:00Z,free,3\nC,2026-01-05T09:00:00Z,,\n")
+LEADS = (
+    "id,created_at,plan,size\nA,2026-01-05T09:00:00Z,pro,10\n"
+    "B,2026-01-05T09:00:00Z,free,3\nC,2026-01-05T09:00:00Z,,\n"
+)
 OPEN = {"content": "hello", "channel": "email"}
 EVENTS = events_text(
-    ("e1", "A", "clicked", "2026-01-05T10:00:00Z", OPEN),      # activity +5: score 15 -> mql
-    ("e2", "A", "opened", "2026-01-05T10:10:00Z", OPEN),       # +1
-    ("e3", "A", "opened", "2026-01-05T10:20:00Z", OPEN),       # +1 (cap 2 per 1d reached)
-    ("e4", "A", "opened", "2026-01-05T10:30:00Z", OPEN),       # +0
+    ("e1", "A", "clicked", "2026-01-05T10:00:00Z", OPEN),  # activity +5: score 15 -> mql
+    ("e2", "A", "opened", "2026-01-05T10:10:00Z", OPEN),  # +1
+    ("e3", "A", "opened", "2026-01-05T10:20:00Z", OPEN),  # +1 (cap 2 per 1d reached)
+    ("e4", "A", "opened", "2026-01-05T10:30:00Z", OPEN),  # +0
     ("e5", "A", "visited", "2026-01-05T12:00:00Z", {"page": "pricing"}),  # interest +10
-    ("e6", "B", "opened", "2026-01-05T11:00:00Z", OPEN),       # activity +1
-    ("e7", "B", "visited", "2026-01-06T00:00:00Z", {"page": "docs"}),     # interest +10
+    ("e6", "B", "opened", "2026-01-05T11:00:00Z", OPEN),  # activity +1
+    ("e7", "B", "visited", "2026-01-06T00:00:00Z", {"page": "docs"}),  # interest +10
 )
-HEADER = "id,fit,activity,interest,score,stage,segments,mql,sql,customer,mql_at,sql_at," \
-         "unsubscribed,sunset"
+HEADER = (
+    "id,fit,activity,interest,score,stage,segments,mql,sql,customer,mql_at,sql_at,"
+    "unsubscribed,sunset"
+)
 
 
 @pytest.fixture
@@ -33,31 +37,65 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_score_csv_at_a_given_time(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv", "--events",
-                             "e.jsonl", "--at", "2026-01-06T12:00:00Z")
+    code, out, err = nurture(
+        capsys,
+        "score",
+        "r.nurture",
+        "--leads",
+        "leads.csv",
+        "--events",
+        "e.jsonl",
+        "--at",
+        "2026-01-06T12:00:00Z",
+    )
     assert code == 0
     # A: interest 10 * 0.5^(24h / 1d) = 5; B: 10 * 0.5^(12h / 1d) = 7.0711
-    assert out == "\n".join([
-        HEADER,
-        "A,10.00,7.00,5.00,22.00,hot,pro,true,false,false,2026-01-05T10:00:00Z,,false,false",
-        "B,0.00,1.00,7.07,8.07,new,,false,false,false,,,false,false",
-        "C,0.00,0.00,0.00,0.00,new,,false,false,false,,,false,false",
-    ]) + "\n"
+    assert (
+        out
+        == "\n".join(
+            [
+                HEADER,
+                "A,10.00,7.00,5.00,22.00,hot,pro,true,false,false,2026-01-05T10:00:00Z,,false,false",
+                "B,0.00,1.00,7.07,8.07,new,,false,false,false,,,false,false",
+                "C,0.00,0.00,0.00,0.00,new,,false,false,false,,,false,false",
+            ]
+        )
+        + "\n"
+    )
     assert "3 leads scored at 2026-01-06T12:00:00Z" in err
 
 
 def test_score_jsonl_defaults_to_the_latest_time(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv", "--events",
-                           "e.jsonl", "-o", "out.jsonl")
+    code, out, _ = nurture(
+        capsys,
+        "score",
+        "r.nurture",
+        "--leads",
+        "leads.csv",
+        "--events",
+        "e.jsonl",
+        "-o",
+        "out.jsonl",
+    )
     assert code == 0
     assert out == ""
     rows = read_jsonl(work / "out.jsonl")  # at 2026-01-06T00:00Z, the last event
     assert rows[0] == {
-        "id": "A", "fit": 10.0, "activity": 7.0, "interest": 7.07, "score": 24.07,
-        "stage": "hot", "segments": "pro", "mql": True, "sql": False, "customer": False,
-        "mql_at": "2026-01-05T10:00:00Z", "sql_at": None, "unsubscribed": False,
+        "id": "A",
+        "fit": 10.0,
+        "activity": 7.0,
+        "interest": 7.07,
+        "score": 24.07,
+        "stage": "hot",
+        "segments": "pro",
+        "mql": True,
+        "sql": False,
+        "customer": False,
+        "mql_at": "2026-01-05T10:00:00Z",
+        "sql_at": None,
+        "unsubscribed": False,
         "sunset": False,
     }
     assert rows[1]["interest"] == 10.0
@@ -65,17 +103,25 @@ def test_score_jsonl_defaults_to_the_latest_time(
 
 
 def test_events_after_at_are_not_applied(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv", "--events",
-                             "e.jsonl", "--at", "2026-01-05T10:05:00Z")
+    code, out, err = nurture(
+        capsys,
+        "score",
+        "r.nurture",
+        "--leads",
+        "leads.csv",
+        "--events",
+        "e.jsonl",
+        "--at",
+        "2026-01-05T10:05:00Z",
+    )
     assert code == 0
-    assert out.splitlines()[1] == ("A,10.00,5.00,0.00,15.00,warm,pro,true,false,false,"
-                                   "2026-01-05T10:00:00Z,,false,false")
+    assert out.splitlines()[1] == (
+        "A,10.00,5.00,0.00,15.00,warm,pro,true,false,false,2026-01-05T10:00:00Z,,false,false"
+    )
     assert "6 events after 2026-01-05T10:05:00Z not applied" in err
 
 
-def test_bad_rows_are_reported_and_left_out(
-    work: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_rows_are_reported_and_left_out(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(work, "leads.csv", LEADS + "D,,gold,1\n")
     code, out, err = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv")
     assert code == 1
@@ -93,8 +139,9 @@ def test_leads_created_after_at_are_left_out_and_counted(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(work, "leads.csv", LEADS + "D,2026-02-01T00:00:00Z,free,1\n")
-    code, out, err = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv", "--at",
-                             "2026-01-10T00:00:00Z")
+    code, out, err = nurture(
+        capsys, "score", "r.nurture", "--leads", "leads.csv", "--at", "2026-01-10T00:00:00Z"
+    )
     assert code == 0
     assert [line.split(",")[0] for line in out.splitlines()] == ["id", "A", "B", "C"]
     assert "1 leads created after 2026-01-10T00:00:00Z left out" in err

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from dsl import compile_source, ir
 
-HEADER = '''campaign "Test"
+HEADER = """campaign "Test"
 stages awareness, consideration, decision
 
 lead:
@@ -28,7 +28,7 @@ segment trial:      source == "trial_signup"
 
 score fit:
   +10 when enterprise
-'''
+"""
 HEADER_LINES = HEADER.count("\n")
 
 

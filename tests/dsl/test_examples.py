@@ -29,7 +29,10 @@ def test_b2b_trial_has_what_its_text_says() -> None:
     assert program.campaign == "B2B SaaS trial nurture"
     assert [s.name for s in program.stages] == ["awareness", "consideration", "decision"]
     assert [s.name for s in program.segments] == [
-        "enterprise", "trial", "pricing_curious", "dormant"
+        "enterprise",
+        "trial",
+        "pricing_curious",
+        "dormant",
     ]
     assert [b.name for b in program.scores] == ["fit", "engagement"]
     assert [s.name for s in program.sequences] == ["trial_onboarding", "win_back"]

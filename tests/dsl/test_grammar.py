@@ -15,8 +15,9 @@ def test_grammar_builds_in_strict_mode() -> None:
 def test_keywords_need_a_word_break() -> None:
     from dsl import check_source
 
-    _, diagnostics = check_source('campaign "x"\nstages a\nsequence s:\n  enter on created\n'
-                                  "  sendwelcome\n")
+    _, diagnostics = check_source(
+        'campaign "x"\nstages a\nsequence s:\n  enter on created\n  sendwelcome\n'
+    )
     assert [(d.span.line, d.message) for d in diagnostics] == [(5, "unexpected 'sendwelcome'")]
 
 

@@ -104,7 +104,8 @@ def test_unary_minus_on_a_name() -> None:
 
 def test_arithmetic_on_scores() -> None:
     assert segment("fit * 2 >= score") == ir.Compare(
-        op=">=", left=ir.Arith(op="*", left=ir.ScoreRef(name="fit"), right=num(2)),
+        op=">=",
+        left=ir.Arith(op="*", left=ir.ScoreRef(name="fit"), right=num(2)),
         right=ir.ScoreRef(name=None),
     )
 
@@ -138,8 +139,9 @@ def test_count_with_where_and_window() -> None:
         op=">=",
         left=ir.Count(
             event="visited",
-            where=ir.Compare(op="==", left=ir.Prop(name="page", type="text"),
-                             right=text("pricing")),
+            where=ir.Compare(
+                op="==", left=ir.Prop(name="page", type="text"), right=text("pricing")
+            ),
             window=days(14),
         ),
         right=num(1),
@@ -207,19 +209,23 @@ def test_spans_point_at_the_source() -> None:
     assert program.path == "test.nurture"
 
 
-@pytest.mark.parametrize(("event", "prop", "type_", "value"), [
-    ("converted", "value", "number", "100"),
-    ("submitted", "form", "text", '"demo"'),
-    ("unsubscribed", "channel", "text", '"sms"'),
-    ("bounced", "content", "text", '"welcome"'),
-    ("delivered", "channel", "text", '"email"'),
-    ("replied", "content", "text", '"welcome"'),
-])
+@pytest.mark.parametrize(
+    ("event", "prop", "type_", "value"),
+    [
+        ("converted", "value", "number", "100"),
+        ("submitted", "form", "text", '"demo"'),
+        ("unsubscribed", "channel", "text", '"sms"'),
+        ("bounced", "content", "text", '"welcome"'),
+        ("delivered", "channel", "text", '"email"'),
+        ("replied", "content", "text", '"welcome"'),
+    ],
+)
 def test_built_in_event_properties_in_where(event: str, prop: str, type_: str, value: str) -> None:
     cond = segment(f"count({event} where {prop} == {value}, 30d) >= 1")
     expected = num(100) if type_ == "number" else text(value.strip('"'))
     assert cond.left == ir.Count(
-        event=event, window=days(30),
+        event=event,
+        window=days(30),
         where=ir.Compare(op="==", left=ir.Prop(name=prop, type=type_), right=expected),
     )
 
@@ -231,6 +237,7 @@ def test_a_property_shadows_a_lead_attribute_inside_where() -> None:
         "segment s: count(form_sent where company_size > 5, 1d) >= 1\n"
     )
     assert program.segments[-1].condition.left.where.left == ir.Prop(  # type: ignore[union-attr]
-        name="company_size", type="number",
+        name="company_size",
+        type="number",
         span=program.segments[-1].condition.left.where.left.span,  # type: ignore[union-attr]
     )

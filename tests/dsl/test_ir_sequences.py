@@ -17,23 +17,26 @@ def steps(body: str) -> tuple[ir.Step, ...]:
 
 
 def test_every_header() -> None:
-    program = bare(compile_with(
-        "sequence onboarding:\n"
-        "  for trial and not enterprise\n"
-        "  enter on signed_up\n"
-        "  exit when customer or sql or unsubscribed\n"
-        "  holdout 10%\n"
-        "  reenter after 90d\n"
-        "  limit 3 per 7d\n"
-        "\n"
-        "  send welcome\n"
-    ))
+    program = bare(
+        compile_with(
+            "sequence onboarding:\n"
+            "  for trial and not enterprise\n"
+            "  enter on signed_up\n"
+            "  exit when customer or sql or unsubscribed\n"
+            "  holdout 10%\n"
+            "  reenter after 90d\n"
+            "  limit 3 per 7d\n"
+            "\n"
+            "  send welcome\n"
+        )
+    )
     assert program.sequences[0] == ir.Sequence(
         name="onboarding",
         audience=ir.And(items=(TRIAL, ir.Not(operand=ENTERPRISE))),
         enter=ir.EnterOn(event="signed_up"),
-        exit=ir.Or(items=(ir.Flag(name="customer"), ir.Flag(name="sql"),
-                          ir.Flag(name="unsubscribed"))),
+        exit=ir.Or(
+            items=(ir.Flag(name="customer"), ir.Flag(name="sql"), ir.Flag(name="unsubscribed"))
+        ),
         holdout=10.0,
         reenter_after=days(90),
         limit=ir.Limit(count=3, window=days(7)),
@@ -42,9 +45,11 @@ def test_every_header() -> None:
 
 
 def test_headers_in_any_order_and_enter_when() -> None:
-    program = bare(compile_with(
-        "sequence s:\n  limit 1 per 1d\n  enter when enterprise\n  for trial\n  send welcome\n"
-    ))
+    program = bare(
+        compile_with(
+            "sequence s:\n  limit 1 per 1d\n  enter when enterprise\n  for trial\n  send welcome\n"
+        )
+    )
     seq = program.sequences[0]
     assert seq.enter == ir.EnterWhen(condition=ENTERPRISE)
     assert seq.audience == TRIAL and seq.holdout == 0.0 and seq.reenter_after is None
@@ -65,15 +70,17 @@ def test_send_wait_and_send_when() -> None:
 
 def test_wait_until_with_a_content_check() -> None:
     assert steps("  wait until clicked(welcome) or 3d\n") == (
-        ir.WaitUntil(condition=ir.ContentCheck(action="clicked", content="welcome"),
-                     timeout=days(3)),
+        ir.WaitUntil(
+            condition=ir.ContentCheck(action="clicked", content="welcome"), timeout=days(3)
+        ),
     )
 
 
 def test_wait_until_bare_event_is_event_since() -> None:
     assert steps("  wait until clicked or 1h\n") == (
-        ir.WaitUntil(condition=ir.EventSince(event="clicked"),
-                     timeout=ir.Duration(amount=1, unit="h")),
+        ir.WaitUntil(
+            condition=ir.EventSince(event="clicked"), timeout=ir.Duration(amount=1, unit="h")
+        ),
     )
 
 
@@ -90,10 +97,12 @@ def test_wait_until_timeout_is_after_the_last_top_level_or() -> None:
 def test_wait_until_with_and_and_parenthesised_or() -> None:
     assert steps("  wait until (replied or clicked) and trial or 2w\n") == (
         ir.WaitUntil(
-            condition=ir.And(items=(
-                ir.Or(items=(ir.EventSince(event="replied"), ir.EventSince(event="clicked"))),
-                TRIAL,
-            )),
+            condition=ir.And(
+                items=(
+                    ir.Or(items=(ir.EventSince(event="replied"), ir.EventSince(event="clicked"))),
+                    TRIAL,
+                )
+            ),
             timeout=ir.Duration(amount=2, unit="w"),
         ),
     )
@@ -102,8 +111,9 @@ def test_wait_until_with_and_and_parenthesised_or() -> None:
 def test_wait_until_with_a_count_window_inside() -> None:
     assert steps("  wait until count(clicked, 7d) >= 2 or 30m\n") == (
         ir.WaitUntil(
-            condition=ir.Compare(op=">=", left=ir.Count(event="clicked", where=None,
-                                                        window=days(7)), right=num(2)),
+            condition=ir.Compare(
+                op=">=", left=ir.Count(event="clicked", where=None, window=days(7)), right=num(2)
+            ),
             timeout=ir.Duration(amount=30, unit="m"),
         ),
     )
@@ -132,10 +142,17 @@ def test_nested_if_in_else() -> None:
         "  if trial:\n    send tips\n  else:\n    if enterprise:\n      send welcome\n"
         "    else:\n      wait 1d\n"
     ) == (
-        ir.If(condition=TRIAL, then=(ir.Send(content="tips"),), otherwise=(
-            ir.If(condition=ENTERPRISE, then=(ir.Send(content="welcome"),),
-                  otherwise=(ir.Wait(duration=days(1)),)),
-        )),
+        ir.If(
+            condition=TRIAL,
+            then=(ir.Send(content="tips"),),
+            otherwise=(
+                ir.If(
+                    condition=ENTERPRISE,
+                    then=(ir.Send(content="welcome"),),
+                    otherwise=(ir.Wait(duration=days(1)),),
+                ),
+            ),
+        ),
     )
 
 
@@ -148,15 +165,24 @@ def test_split_inside_if() -> None:
         "      25% -> wait 1d\n"
     ) == (
         ir.If(
-            condition=ir.Compare(op=">=", left=ir.StageVar(),
-                                 right=ir.StageConst(name="consideration", index=1)),
-            then=(ir.Split(arms=(
-                ir.SplitArm(percent=50.0, step=ir.Send(content="welcome")),
-                ir.SplitArm(percent=25.0, step=ir.Send(
-                    content="tips",
-                    when=ir.Compare(op="==", left=ir.StageVar(), right=DECISION))),
-                ir.SplitArm(percent=25.0, step=ir.Wait(duration=days(1))),
-            )),),
+            condition=ir.Compare(
+                op=">=", left=ir.StageVar(), right=ir.StageConst(name="consideration", index=1)
+            ),
+            then=(
+                ir.Split(
+                    arms=(
+                        ir.SplitArm(percent=50.0, step=ir.Send(content="welcome")),
+                        ir.SplitArm(
+                            percent=25.0,
+                            step=ir.Send(
+                                content="tips",
+                                when=ir.Compare(op="==", left=ir.StageVar(), right=DECISION),
+                            ),
+                        ),
+                        ir.SplitArm(percent=25.0, step=ir.Wait(duration=days(1))),
+                    )
+                ),
+            ),
         ),
     )
 
@@ -176,14 +202,17 @@ def test_step_count_counts_nested_steps() -> None:
 
 
 def test_handoff() -> None:
-    program = bare(compile_with(
-        "handoff when sql:\n  send call within 1d\n  send call within 12h\n"
-    ))
+    program = bare(
+        compile_with("handoff when sql:\n  send call within 1d\n  send call within 12h\n")
+    )
     assert program.handoffs == (
-        ir.Handoff(condition=ir.Flag(name="sql"), sends=(
-            ir.HandoffSend(content="call", within=days(1)),
-            ir.HandoffSend(content="call", within=ir.Duration(amount=12, unit="h")),
-        )),
+        ir.Handoff(
+            condition=ir.Flag(name="sql"),
+            sends=(
+                ir.HandoffSend(content="call", within=days(1)),
+                ir.HandoffSend(content="call", within=ir.Duration(amount=12, unit="h")),
+            ),
+        ),
     )
 
 

@@ -21,11 +21,35 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("rules/*.nurture"))]
 ALPHABET = st.sampled_from(
     list("abcdefghijklmnopqrstuvwxyz_0123456789 \t\n\r\"\\#%:-+*/<>=!()[],.'@;")
-    + ["send", "wait", "until", "or", "and", "not", "if", "else:", "split:", "3d", "50%", "->",
-       "score", "stage", "segment", "sequence", ":\n  ", "\n    ", "\x00", "é", "\u2028"]
+    + [
+        "send",
+        "wait",
+        "until",
+        "or",
+        "and",
+        "not",
+        "if",
+        "else:",
+        "split:",
+        "3d",
+        "50%",
+        "->",
+        "score",
+        "stage",
+        "segment",
+        "sequence",
+        ":\n  ",
+        "\n    ",
+        "\x00",
+        "é",
+        "\u2028",
+    ]
 )
-SETTINGS = settings(max_examples=300, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _assert_sound(text: str) -> None:

@@ -15,23 +15,26 @@ def lines_and_codes(text: str) -> list[tuple[int, str]]:
 
 def test_three_syntax_errors_in_three_blocks_and_a_later_semantic_error() -> None:
     text = HEADER + (
-        "segment s1: qq >\n"                       # 7  syntax
-        "score x:\n  5 on clicked\n"               # 9  syntax (no sign)
-        "policy:\n  limit 3 per 7 days\n"          # 11 syntax
+        "segment s1: qq >\n"  # 7  syntax
+        "score x:\n  5 on clicked\n"  # 9  syntax (no sign)
+        "policy:\n  limit 3 per 7 days\n"  # 11 syntax
         "sequence q:\n  enter on created\n  send ww\n"  # 14 unknown content
     )
     assert lines_and_codes(text) == [
-        (7, "syntax"), (9, "missing-sign"), (11, "bad-duration"), (14, "unknown-name"),
+        (7, "syntax"),
+        (9, "missing-sign"),
+        (11, "bad-duration"),
+        (14, "unknown-name"),
     ]
 
 
 def test_three_syntax_errors_in_one_block() -> None:
     text = HEADER + (
         "sequence q:\n  enter on created\n"
-        "  send w when\n"        # 9
-        "  wait 2\n"             # 10
+        "  send w when\n"  # 9
+        "  wait 2\n"  # 10
         "  send w\n"
-        "  wait 1 week\n"        # 12
+        "  wait 1 week\n"  # 12
         "  if true\n    send t\n"  # 13
     )
     assert [line for line, _ in lines_and_codes(text)] == [9, 10, 12, 13]
@@ -40,7 +43,8 @@ def test_three_syntax_errors_in_one_block() -> None:
 def test_a_name_lost_with_a_blanked_line_is_not_reported_but_others_are() -> None:
     text = HEADER + "segment big: (\nsegment s: big and nope\n"
     assert [(line, code) for line, code in lines_and_codes(text)] == [
-        (7, "unclosed-bracket"), (8, "unknown-name"),
+        (7, "unclosed-bracket"),
+        (8, "unknown-name"),
     ]
     _, diagnostics = check_source(text)
     assert diagnostics[1].message == "unknown name 'nope'"

@@ -13,8 +13,9 @@ from engine import Action
 def test_unnamed_fields_default_to_none() -> None:
     a = Action("L1", 10.0, "enrolled", sequence="s")
     assert (a.lead, a.at, a.action, a.sequence) == ("L1", 10.0, "enrolled", "s")
-    assert [a.content, a.channel, a.step, a.arm, a.reason, a.due, a.rule, a.late,
-            a.program] == [None] * 9
+    assert [a.content, a.channel, a.step, a.arm, a.reason, a.due, a.rule, a.late, a.program] == [
+        None
+    ] * 9
 
 
 def test_equal_actions_compare_and_hash_equal() -> None:
@@ -52,4 +53,5 @@ def test_an_action_survives_pickling() -> None:
 def test_repr_names_every_field() -> None:
     assert repr(Action("L1", 1.0, "mql")) == (
         "Action(lead='L1', at=1.0, action='mql', content=None, channel=None, sequence=None, "
-        "step=None, arm=None, reason=None, due=None, rule=None, late=None, program=None)")
+        "step=None, arm=None, reason=None, due=None, rule=None, late=None, program=None)"
+    )

@@ -10,17 +10,28 @@ from enginekit import DAY, HOUR, T0, Run, program
 from engine import Action, Engine, Event, Lead
 from engine.model import fmt_time
 
-SEQ = ("score e:\n  +5 on clicked\n  decay 10% every 7d\n"
-       "sequence s:\n  enter on signed_up\n  send x\n  wait until clicked(x) or 2d\n"
-       "  split:\n    50% -> send y\n    50% -> send z\n  wait 1d\n  send x\n")
+SEQ = (
+    "score e:\n  +5 on clicked\n  decay 10% every 7d\n"
+    "sequence s:\n  enter on signed_up\n  send x\n  wait until clicked(x) or 2d\n"
+    "  split:\n    50% -> send y\n    50% -> send z\n  wait 1d\n  send x\n"
+)
 
 
 def test_action_json_has_fixed_key_order_utc_seconds_and_no_empty_fields() -> None:
-    a = Action("L1", T0 + 0.7, "send", content="x", channel="email", sequence="s", step=1,
-               rule="t.nurture:12")
+    a = Action(
+        "L1",
+        T0 + 0.7,
+        "send",
+        content="x",
+        channel="email",
+        sequence="s",
+        step=1,
+        rule="t.nurture:12",
+    )
     assert json.dumps(a.to_dict()) == (
         '{"lead": "L1", "at": "2026-01-05T10:00:00Z", "action": "send", "content": "x", '
-        '"channel": "email", "sequence": "s", "step": 1, "rule": "t.nurture:12"}')
+        '"channel": "email", "sequence": "s", "step": 1, "rule": "t.nurture:12"}'
+    )
     assert fmt_time(0) == "1970-01-01T00:00:00Z"
 
 
@@ -29,9 +40,11 @@ def test_a_late_event_is_applied_now_keeps_its_time_for_counts_and_is_marked() -
     run = Run(body).lead("L1")
     acts = run.engine.ingest(Event("e1", "L1", "clicked", T0 + HOUR, {}), T0 + 2 * DAY)
     assert [(a.action, a.at, a.late) for a in acts] == [
-        ("enrolled", T0 + 2 * DAY, True), ("send", T0 + 2 * DAY, True),
-        ("exited", T0 + 2 * DAY, True)]
-    assert run.view("L1", T0 + 2 * DAY).segments == []     # it happened 47h before: outside 1d
+        ("enrolled", T0 + 2 * DAY, True),
+        ("send", T0 + 2 * DAY, True),
+        ("exited", T0 + 2 * DAY, True),
+    ]
+    assert run.view("L1", T0 + 2 * DAY).segments == []  # it happened 47h before: outside 1d
     assert "late" in run.engine.explain("L1").entries[-4].message
 
 
@@ -67,8 +80,12 @@ def test_explain_names_every_rule_by_file_and_line() -> None:
     assert kinds[:3] == ["created", "event", "enrolled"]
     assert {"points", "send", "step"} <= set(kinds)
     points = next(e for e in entries if e["kind"] == "points")
-    assert points == {"at": fmt_time(T0 + HOUR), "kind": "points",
-                      "message": "+5 e on clicked", "rule": "t.nurture:12"}
+    assert points == {
+        "at": fmt_time(T0 + HOUR),
+        "kind": "points",
+        "message": "+5 e on clicked",
+        "rule": "t.nurture:12",
+    }
 
 
 def test_trace_off_keeps_no_trail_and_gives_the_same_actions() -> None:
@@ -91,8 +108,7 @@ def test_snapshot_and_restore_continue_exactly_as_an_uninterrupted_run() -> None
     half.event("L2", "signed_up", T0 + HOUR)
     drive(whole, T0 + 10 * DAY)
     drive(half, T0 + DAY)
-    saved = [json.loads(json.dumps(half.engine.snapshot_lead(i)))
-             for i in half.engine.lead_ids()]
+    saved = [json.loads(json.dumps(half.engine.snapshot_lead(i))) for i in half.engine.lead_ids()]
     fresh = Engine([program(SEQ)], seed=0)
     for data in saved:
         fresh.restore_lead(data)
@@ -100,19 +116,22 @@ def test_snapshot_and_restore_continue_exactly_as_an_uninterrupted_run() -> None
     while (due := fresh.next_due()) is not None and due <= T0 + 10 * DAY:
         rest += fresh.advance(due)
     assert half.rows() + [a.to_dict() for a in rest] == whole.rows()
-    assert fresh.explain("L1").entries == whole.engine.explain("L1").entries[:len(
-        fresh.explain("L1").entries)]
+    assert (
+        fresh.explain("L1").entries
+        == whole.engine.explain("L1").entries[: len(fresh.explain("L1").entries)]
+    )
 
 
 def two_programs(seq_a: str, seq_b: str) -> Engine:
-    head = "campaign \"t\"\nstages a\ncontent x email\n"
+    head = 'campaign "t"\nstages a\ncontent x email\n'
     return Engine([program(seq_a, head, "a.nurture"), program(seq_b, head, "b.nurture")])
 
 
 def test_several_programs_share_touches_for_every_limit() -> None:
-    eng = two_programs("policy:\n  limit 1 per 1d\nsequence s:\n  enter on signed_up\n"
-                       "  wait 1h\n  send x\n",
-                       "sequence r:\n  enter on signed_up\n  send x\n")
+    eng = two_programs(
+        "policy:\n  limit 1 per 1d\nsequence s:\n  enter on signed_up\n  wait 1h\n  send x\n",
+        "sequence r:\n  enter on signed_up\n  send x\n",
+    )
     acts = eng.add_lead(Lead("L1", T0, {}), T0)
     acts += eng.ingest(Event("e", "L1", "signed_up", T0, {}), T0)
     while (due := eng.next_due()) is not None and due < T0 + 3 * DAY:
@@ -122,15 +141,19 @@ def test_several_programs_share_touches_for_every_limit() -> None:
 
 
 def test_several_programs_share_unsubscribes_and_sunset() -> None:
-    eng = two_programs("policy:\n  sunset when days_since(last_engagement) > 5\n",
-                       "sequence r:\n  enter on signed_up\n  wait 10d\n  send x\n")
+    eng = two_programs(
+        "policy:\n  sunset when days_since(last_engagement) > 5\n",
+        "sequence r:\n  enter on signed_up\n  wait 10d\n  send x\n",
+    )
     acts = eng.add_lead(Lead("L1", T0, {}), T0)
     acts += eng.ingest(Event("e", "L1", "signed_up", T0, {}), T0)
     while (due := eng.next_due()) is not None and due < T0 + 20 * DAY:
         acts += eng.advance(due)
     assert [(a.action, a.program, a.reason) for a in acts] == [
-        ("enrolled", "b.nurture", None), ("sunset", "a.nurture", None),
-        ("exited", "b.nurture", "sunset")]
+        ("enrolled", "b.nurture", None),
+        ("sunset", "a.nurture", None),
+        ("exited", "b.nurture", "sunset"),
+    ]
 
 
 def test_pop_changed_names_the_leads_touched_since_the_last_call() -> None:
@@ -145,6 +168,7 @@ def test_pop_changed_names_the_leads_touched_since_the_last_call() -> None:
 
 def test_snapshot_keeps_a_postponed_send_and_its_original_due_time() -> None:
     from enginekit import ts
+
     body = "policy:\n  quiet 20:00-08:00\nsequence s:\n  enter on signed_up\n  send x\n"
     start = ts("2026-01-05T21:00:00Z")
     run = Run(body).lead("L1", start).event("L1", "signed_up", start)
@@ -155,4 +179,6 @@ def test_snapshot_keeps_a_postponed_send_and_its_original_due_time() -> None:
     assert fresh.next_due() == ts("2026-01-06T08:00:00Z")
     acts = fresh.advance(ts("2026-01-06T09:00:00Z"))
     assert [(a.action, a.to_dict()["at"]) for a in acts] == [
-        ("send", "2026-01-06T08:00:00Z"), ("exited", "2026-01-06T08:00:00Z")]
+        ("send", "2026-01-06T08:00:00Z"),
+        ("exited", "2026-01-06T08:00:00Z"),
+    ]

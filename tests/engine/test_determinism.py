@@ -20,8 +20,12 @@ def run(seed: int, trace: bool = False) -> str:
     lines: list[str] = []
     leads = 60
     for i in range(leads):
-        attrs = {"company_size": int(rng.integers(1, 1000)), "source": "trial_signup",
-                 "title": "VP" if i % 3 == 0 else "Analyst", "email": f"x{i}@a.com"}
+        attrs = {
+            "company_size": int(rng.integers(1, 1000)),
+            "source": "trial_signup",
+            "title": "VP" if i % 3 == 0 else "Analyst",
+            "email": f"x{i}@a.com",
+        }
         lines += [json.dumps(a.to_dict()) for a in eng.add_lead(Lead(f"L{i}", T0, attrs), T0)]
     times = np.sort(T0 + rng.uniform(0, 40 * DAY, 600))
     kinds = ["signed_up", "opened", "clicked", "visited", "demo_requested"]

@@ -48,23 +48,39 @@ def test_handoff_fires_once_with_a_task_due_within_its_duration() -> None:
     run.through(T0 + 5 * DAY).event("L1", "clicked", T0 + 5 * DAY)
     assert run.rows("handoff", "task") == [
         {"lead": "L1", "at": fmt_time(T0 + 60), "action": "handoff", "rule": "t.nurture:15"},
-        {"lead": "L1", "at": fmt_time(T0 + 60), "action": "task", "content": "call",
-         "channel": "task", "due": fmt_time(T0 + 60 + DAY), "rule": "t.nurture:16"},
+        {
+            "lead": "L1",
+            "at": fmt_time(T0 + 60),
+            "action": "task",
+            "content": "call",
+            "channel": "task",
+            "due": fmt_time(T0 + 60 + DAY),
+            "rule": "t.nurture:16",
+        },
     ]
 
 
 def test_handoff_tasks_are_not_touches() -> None:
-    body = (SCORING + "sql when e >= 5\nhandoff when sql:\n  send call within 1d\n"
-            "policy:\n  limit 1 per 7d\nsequence s:\n  enter on clicked\n  send x\n")
+    body = (
+        SCORING + "sql when e >= 5\nhandoff when sql:\n  send call within 1d\n"
+        "policy:\n  limit 1 per 7d\nsequence s:\n  enter on clicked\n  send x\n"
+    )
     run = Run(body).lead("L1").event("L1", "clicked", T0 + 60)
-    assert [r["action"] for r in run.rows()] == ["sql", "handoff", "task", "enrolled", "send",
-                                                 "exited"]
+    assert [r["action"] for r in run.rows()] == [
+        "sql",
+        "handoff",
+        "task",
+        "enrolled",
+        "send",
+        "exited",
+    ]
 
 
 def test_converted_makes_a_customer_and_unsubscribed_sets_the_flag() -> None:
     run = Run("segment keen: customer and unsubscribed\n").lead("L1")
-    run.event("L1", "converted", T0 + 1, value=10).event("L1", "unsubscribed", T0 + 2,
-                                                             channel="sms")
+    run.event("L1", "converted", T0 + 1, value=10).event(
+        "L1", "unsubscribed", T0 + 2, channel="sms"
+    )
     view = run.view("L1", T0 + 3)
     assert (view.customer, view.unsubscribed, view.segments) == (True, True, ["keen"])
 

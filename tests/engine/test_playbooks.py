@@ -53,33 +53,46 @@ class Play:
 
 def test_b2b_trial_lead_walks_onboarding_then_win_back_then_sunset() -> None:
     p = Play("b2b_saas_trial.nurture")
-    p.lead("A", "2026-01-05T10:00:00Z", company_size=50, industry="retail", title="Engineer",
-           email="a@acme.com", source="trial_signup")
+    p.lead(
+        "A",
+        "2026-01-05T10:00:00Z",
+        company_size=50,
+        industry="retail",
+        title="Engineer",
+        email="a@acme.com",
+        source="trial_signup",
+    )
     p.event("A", "signed_up", "2026-01-05T10:01:00Z")
-    p.event("A", "clicked", "2026-01-08T09:00:00Z", content="feature_spotlight",
-            channel="email")
+    p.event("A", "clicked", "2026-01-08T09:00:00Z", content="feature_spotlight", channel="email")
     p.run_to(ts("2026-06-01T00:00:00Z"))
     assert p.rows("A") == [
         ("01-05T10:01", "enrolled", "trial_onboarding", None, 54),
         ("01-05T10:01", "send", "welcome", None, 62),
-        ("01-07T10:01", "send", "feature_spotlight", None, 64),        # after wait 2d
-        ("01-08T09:00", "send", "case_study", None, 67),               # the click ends the wait
+        ("01-07T10:01", "send", "feature_spotlight", None, 64),  # after wait 2d
+        ("01-08T09:00", "send", "case_study", None, 67),  # the click ends the wait
         # due 01-12 09:00, but 3 of the sequence's touches lie in the last 7 days until 10:01
         ("01-12T10:01", "send", "webinar_invite", None, 73),
         ("01-15T10:01", "exited", "trial_onboarding", "completed", 54),  # pricing_retarget skipped
-        ("03-09T09:00", "enrolled", "win_back", None, 80),          # 60 days after the click
+        ("03-09T09:00", "enrolled", "win_back", None, 80),  # 60 days after the click
         ("03-09T09:00", "send", "feature_spotlight", None, 85),
         ("03-16T09:00", "send", "case_study", None, 87),
         ("03-16T09:00", "exited", "win_back", "completed", 80),
-        ("04-08T09:00", "sunset", None, None, 52),                   # 90 days after the click
+        ("04-08T09:00", "sunset", None, None, 52),  # 90 days after the click
     ]
 
 
 def test_b2b_enterprise_lead_becomes_mql_then_sql_and_is_handed_off() -> None:
     p = Play("b2b_saas_trial.nurture")
-    p.lead("B", "2026-01-05T10:00:00Z", company_size=900, industry="retail",
-           title="VP Engineering", email="b@big.com", source="trial_signup")
-    p.event("B", "signed_up", "2026-01-05T10:30:00Z")       # enterprise: not in the audience
+    p.lead(
+        "B",
+        "2026-01-05T10:00:00Z",
+        company_size=900,
+        industry="retail",
+        title="VP Engineering",
+        email="b@big.com",
+        source="trial_signup",
+    )
+    p.event("B", "signed_up", "2026-01-05T10:30:00Z")  # enterprise: not in the audience
     p.event("B", "demo_requested", "2026-01-05T11:00:00Z")  # fit 25 + 40 = 65: decision, MQL
     p.event("B", "visited", "2026-01-05T12:00:00Z", page="Pricing")  # 79.99 after decay
     p.event("B", "webinar_attended", "2026-01-05T13:00:00Z", topic="x")  # ~89.97: SQL
@@ -96,8 +109,15 @@ def test_b2b_enterprise_lead_becomes_mql_then_sql_and_is_handed_off() -> None:
 
 def test_b2b_unsubscribe_exits_onboarding() -> None:
     p = Play("b2b_saas_trial.nurture")
-    p.lead("C", "2026-01-05T10:00:00Z", company_size=10, industry="media", title="Analyst",
-           email="c@gmail.com", source="trial_signup")
+    p.lead(
+        "C",
+        "2026-01-05T10:00:00Z",
+        company_size=10,
+        industry="media",
+        title="Analyst",
+        email="c@gmail.com",
+        source="trial_signup",
+    )
     p.event("C", "signed_up", "2026-01-05T10:00:00Z")
     p.event("C", "unsubscribed", "2026-01-06T10:00:00Z", channel="email")
     p.run_to(ts("2026-01-20T00:00:00Z"))
@@ -118,12 +138,12 @@ def test_b2c_browse_abandon_follow_up_under_its_limit() -> None:
     p.run_to(ts("2026-03-01T00:00:00Z"))
     assert p.rows("S1") == [
         ("01-05T10:00", "enrolled", "browse_abandon", None, 35),
-        ("01-05T11:00", "send", "style_guide", None, 43),        # after wait 1h
-        ("01-06T11:00", "send", "cart_retarget", None, 46),      # no click in 1d; still hot
-        ("01-08T11:00", "send", "back_in_stock", None, 50),      # 1 touch in the last 3 days
-        ("01-09T11:00", "send", "first_order_10", None, 52),     # 01-06 11:00 left the window
+        ("01-05T11:00", "send", "style_guide", None, 43),  # after wait 1h
+        ("01-06T11:00", "send", "cart_retarget", None, 46),  # no click in 1d; still hot
+        ("01-08T11:00", "send", "back_in_stock", None, 50),  # 1 touch in the last 3 days
+        ("01-09T11:00", "send", "first_order_10", None, 52),  # 01-06 11:00 left the window
         ("01-09T11:00", "exited", "browse_abandon", "completed", 35),
-        ("02-04T10:00", "sunset", None, None, 33),                # 30 days after the visit
+        ("02-04T10:00", "sunset", None, None, 33),  # 30 days after the visit
     ]
 
 
@@ -143,22 +163,36 @@ def test_b2c_holdout_shopper_is_enrolled_but_never_touched() -> None:
 
 def test_higher_ed_first_contact_for_a_tuition_worried_inquirer() -> None:
     p = Play("higher_ed_enrollment.nurture")
-    p.lead("P1", "2026-01-05T10:00:00Z", program="mba", country="US", age=30, source="open_day",
-           concern="tuition")
+    p.lead(
+        "P1",
+        "2026-01-05T10:00:00Z",
+        program="mba",
+        country="US",
+        age=30,
+        source="open_day",
+        concern="tuition",
+    )
     p.run_to(ts("2026-02-01T00:00:00Z"))
     assert p.rows("P1") == [
         ("01-05T10:00", "enrolled", "first_contact", None, 52),
         ("01-05T10:00", "send", "program_guide", None, 58),
         ("01-08T10:00", "send", "tuition_faq", None, 61),
-        ("01-13T10:00", "send", "alumni_story", None, 65),        # wait until ... or 5d
+        ("01-13T10:00", "send", "alumni_story", None, 65),  # wait until ... or 5d
         ("01-13T10:00", "exited", "first_contact", "completed", 52),
     ]
 
 
 def test_higher_ed_open_day_moves_to_exploring_and_the_decide_sequence() -> None:
     p = Play("higher_ed_enrollment.nurture")
-    p.lead("P2", "2026-01-05T10:00:00Z", program="nursing", country="CA", age=22,
-           source="open_day", concern="program")
+    p.lead(
+        "P2",
+        "2026-01-05T10:00:00Z",
+        program="nursing",
+        country="CA",
+        age=22,
+        source="open_day",
+        concern="program",
+    )
     p.event("P2", "open_day_attended", "2026-01-06T10:00:00Z", campus="north")  # 10 + 25
     p.run_to(ts("2026-02-01T00:00:00Z"))
     rows = p.rows("P2")
@@ -168,9 +202,9 @@ def test_higher_ed_open_day_moves_to_exploring_and_the_decide_sequence() -> None
     assert rows == [
         ("01-05T10:00", "enrolled", "first_contact", None, 52),
         ("01-05T10:00", "send", "program_guide", None, 58),
-        ("01-06T10:00", "exited", "first_contact", "exit when", 55),   # interest 35: exploring
+        ("01-06T10:00", "exited", "first_contact", "exit when", 55),  # interest 35: exploring
         ("01-06T10:00", "enrolled", "decide", None, 67),  # scholarship_info: not tuition_worried
-        ("01-10T10:00", "send", arm.content, None, arm_line),           # after wait 4d
+        ("01-10T10:00", "send", arm.content, None, arm_line),  # after wait 4d
         ("01-17T10:00", "send", "deadline_reminder", None, 79),
         ("01-17T10:00", "exited", "decide", "completed", 67),
     ]

@@ -32,8 +32,12 @@ def test_quiet_hours_that_start_in_the_skipped_hour() -> None:
 
 
 def test_the_same_answer_as_the_calendar_at_every_minute_around_changes() -> None:
-    zones = [NY, ZoneInfo("Europe/London"), ZoneInfo("Australia/Lord_Howe"),
-             ZoneInfo("Asia/Kolkata")]
+    zones = [
+        NY,
+        ZoneInfo("Europe/London"),
+        ZoneInfo("Australia/Lord_Howe"),
+        ZoneInfo("Asia/Kolkata"),
+    ]
     days = ["2026-03-08", "2026-03-29", "2026-04-05", "2026-10-04", "2026-10-25", "2026-11-01"]
     spans = [(20 * 60, 8 * 60), (60, 150), (22 * 60, 23 * 60)]
     for tz in zones:
@@ -43,5 +47,6 @@ def test_the_same_answer_as_the_calendar_at_every_minute_around_changes() -> Non
                 for frac in (0.0, -4e-7, 0.4999995, 0.9999996):  # -4e-7: rounds up
                     at = base + k * 60.0 + frac
                     for start, end in spans:
-                        assert quiet_next(at, start, end, tz) == \
-                            quiet_by_datetime(at, start, end, tz), (tz, at, start, end)
+                        assert quiet_next(at, start, end, tz) == quiet_by_datetime(
+                            at, start, end, tz
+                        ), (tz, at, start, end)

@@ -7,8 +7,10 @@ from enginekit import DAY, HOUR, T0, Run
 
 
 def test_fit_points_hold_while_the_condition_holds_and_never_decay() -> None:
-    run = Run("score fit:\n  +15 when size >= 500\n  -20 when name endswith \"@gmail.com\"\n"
-              "  decay 50% every 1d\n").lead("L1", T0, size=800, name="a@GMAIL.com")
+    run = Run(
+        'score fit:\n  +15 when size >= 500\n  -20 when name endswith "@gmail.com"\n'
+        "  decay 50% every 1d\n"
+    ).lead("L1", T0, size=800, name="a@GMAIL.com")
     assert run.view("L1", T0 + 100 * DAY).scores == {"fit": -5.0}
 
 
@@ -49,8 +51,9 @@ def test_negative_points_decay_too() -> None:
 
 
 def test_block_value_is_fit_plus_decayed_engagement_and_score_is_the_sum() -> None:
-    run = Run("score fit:\n  +10 when size > 1\nscore e:\n  +20 on clicked\n"
-              "  decay 50% every 1d\n").lead("L1", T0, size=5)
+    run = Run(
+        "score fit:\n  +10 when size > 1\nscore e:\n  +20 on clicked\n  decay 50% every 1d\n"
+    ).lead("L1", T0, size=5)
     run.event("L1", "clicked", T0)
     view = run.view("L1", T0 + DAY)
     assert view.scores == {"fit": 10.0, "e": pytest.approx(10.0)}

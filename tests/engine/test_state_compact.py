@@ -115,8 +115,12 @@ def test_the_trail_writes_event_properties_sorted_by_name() -> None:
     run.event("L1", "converted", T0 + 3, value=100.0)
     run.event("L1", "visited", T0 + 4, page="home", a=1, z="q")
     texts = [e.message for e in run.engine.explain("L1").entries if e.kind == "event"]
-    assert texts == ["clicked channel=email content=x", "clicked channel=sms content=y",
-                     "converted value=100.0", "visited a=1 page=home z=q"]
+    assert texts == [
+        "clicked channel=email content=x",
+        "clicked channel=sms content=y",
+        "converted value=100.0",
+        "visited a=1 page=home z=q",
+    ]
 
 
 def _b2b_run(path: str) -> tuple[list[tuple], list[dict]]:
@@ -125,32 +129,48 @@ def _b2b_run(path: str) -> tuple[list[tuple], list[dict]]:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    eng = Engine([dsl.load_program(str(root / "rules" / "b2b_saas_trial.nurture"))], seed=5,
-                 trace=True)
+    eng = Engine(
+        [dsl.load_program(str(root / "rules" / "b2b_saas_trial.nurture"))], seed=5, trace=True
+    )
     cp = eng.progs[0]
     if path != "full":
-        cp.event_full = {}        # recording in the engine, the rest in one function per type
+        cp.event_full = {}  # recording in the engine, the rest in one function per type
     if path == "general":
-        cp.event_fns, cp.event_other = {}, None   # points, round and entry one by one
+        cp.event_fns, cp.event_other = {}, None  # points, round and entry one by one
     rng = random.Random(11)
     out = []
     for i in range(60):
-        attrs = {"company_size": rng.choice([10, 900]), "source": rng.choice(["trial_signup", "x"]),
-                 "email": rng.choice(["a@gmail.com", "b@acme.com"]), "title": "VP Sales"}
+        attrs = {
+            "company_size": rng.choice([10, 900]),
+            "source": rng.choice(["trial_signup", "x"]),
+            "email": rng.choice(["a@gmail.com", "b@acme.com"]),
+            "title": "VP Sales",
+        }
         out += eng.add_lead(Lead(f"L{i}", T0 + i * 60.0, attrs), T0 + i * 60.0)
-    kinds = ["opened", "clicked", "visited", "signed_up", "demo_requested", "unsubscribed",
-             "converted", "bounced", "delivered"]
+    kinds = [
+        "opened",
+        "clicked",
+        "visited",
+        "signed_up",
+        "demo_requested",
+        "unsubscribed",
+        "converted",
+        "bounced",
+        "delivered",
+    ]
     at = T0 + HOUR
     for k in range(1500):
         at += rng.uniform(0, 2 * HOUR)
         typ = rng.choice(kinds)
-        props = {"content": rng.choice(["welcome", "feature_spotlight"]), "channel": "email",
-                 "page": rng.choice(["pricing", "home"])}
+        props = {
+            "content": rng.choice(["welcome", "feature_spotlight"]),
+            "channel": "email",
+            "page": rng.choice(["pricing", "home"]),
+        }
         late = at - rng.choice([0.0, 0.0, 0.0, 3 * DAY])
         out += eng.ingest(Event(f"e{k}", f"L{rng.randrange(60)}", typ, late, props), at)
     out += eng.advance(at + 60 * DAY)
-    return [tuple(a.to_dict().items()) for a in out], [eng.snapshot_lead(x) for x in
-                                                       eng.lead_ids()]
+    return [tuple(a.to_dict().items()) for a in out], [eng.snapshot_lead(x) for x in eng.lead_ids()]
 
 
 def test_the_three_event_paths_give_the_same_actions_and_state() -> None:

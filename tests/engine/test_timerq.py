@@ -10,8 +10,9 @@ from engine.runtime.timerq import TimerQueue
 
 
 def _entry(rng: np.random.Generator, now: float, n: int) -> tuple:
-    due = now + float(rng.choice([0.0, 1.0, 59.5, 3600.0, 86400.0, -7200.0])) * \
-        float(rng.integers(0, 4))
+    due = now + float(rng.choice([0.0, 1.0, 59.5, 3600.0, 86400.0, -7200.0])) * float(
+        rng.integers(0, 4)
+    )
     return (due, due, int(rng.integers(-1, 2)), 0, f"L{int(rng.integers(0, 50))}", n)
 
 
@@ -39,8 +40,10 @@ def test_same_order_as_a_heap_with_pushes_between_pops() -> None:
 
 def test_keep_drops_entries_and_leaves_the_order() -> None:
     q = TimerQueue()
-    entries = [(float(d), float(d), -1, -1, "L1", k) for k, d in
-               enumerate([7200, 10, 90000, 3700, 20, 7300, 5])]
+    entries = [
+        (float(d), float(d), -1, -1, "L1", k)
+        for k, d in enumerate([7200, 10, 90000, 3700, 20, 7300, 5])
+    ]
     for e in entries:
         q.push(e)
     assert q.first() == (5.0, 5.0, -1, -1, "L1", 6)

@@ -22,18 +22,26 @@ def test_text_in_list_ignores_case() -> None:
     assert segments(body, name=" FINANCE") == ["big"]
 
 
-@pytest.mark.parametrize(("op", "value", "holds"), [
-    ("contains", "ACME", True), ("startswith", "the", True), ("endswith", "INC", True),
-    ("contains", "zzz", False), ("startswith", "acme", False),
-])
+@pytest.mark.parametrize(
+    ("op", "value", "holds"),
+    [
+        ("contains", "ACME", True),
+        ("startswith", "the", True),
+        ("endswith", "INC", True),
+        ("contains", "zzz", False),
+        ("startswith", "acme", False),
+    ],
+)
 def test_text_operators_ignore_case(op: str, value: str, holds: bool) -> None:
     body = f'segment s: name {op} "{value}"\n'
     assert segments(body, name="The Acme Inc ") == (["s"] if holds else [])
 
 
 def test_missing_attribute_makes_every_comparison_false() -> None:
-    body = ("segment eq: size == 1\nsegment neq: size != 1\nsegment lt: size < 5\n"
-            "segment notq: not (size == 1)\nsegment txt: name != \"x\"\n")
+    body = (
+        "segment eq: size == 1\nsegment neq: size != 1\nsegment lt: size < 5\n"
+        'segment notq: not (size == 1)\nsegment txt: name != "x"\n'
+    )
     assert segments(body) == ["notq"]
 
 
@@ -46,8 +54,10 @@ def test_number_attribute_given_as_text_is_a_number() -> None:
 
 
 def test_matches_is_a_case_sensitive_search_unless_flagged() -> None:
-    body = ('segment exec: title matches "\\\\bVP\\\\b"\n'
-            'segment any: title matches "(?i)\\\\bvp\\\\b"\n')
+    body = (
+        'segment exec: title matches "\\\\bVP\\\\b"\n'
+        'segment any: title matches "(?i)\\\\bvp\\\\b"\n'
+    )
     assert segments(body, title="Senior VP, Sales") == ["exec", "any"]
     assert segments(body, title="senior vp") == ["any"]
 

@@ -7,8 +7,10 @@ from enginekit import DAY, T0, program
 
 from engine import Engine, Event, Lead
 
-BODY = ("policy:\n  sunset when days_since(last_engagement) > 30\n"
-        "sequence s:\n  enter on clicked\n  send x\n  wait 1d\n  send y\n")
+BODY = (
+    "policy:\n  sunset when days_since(last_engagement) > 30\n"
+    "sequence s:\n  enter on clicked\n  send x\n  wait 1d\n  send y\n"
+)
 
 
 def _engine() -> Engine:

@@ -114,27 +114,46 @@ def event_reasons(tmp_path: Path, schema: Schema, line: str) -> list[str]:
         ('{"lead": "L1", "type": "opened", "at": "2026-01-02"}', "missing field 'id'"),
         ('{"id": "  ", "lead": "L1", "type": "opened", "at": "2026-01-02"}', "missing field 'id'"),
         ('{"id": "e1", "lead": "L1", "type": "opened"}', "missing field 'at'"),
-        ('{"id": 7, "lead": "L1", "type": "opened", "at": "2026-01-02"}',
-         "field 'id' must be text, got 7"),
+        (
+            '{"id": 7, "lead": "L1", "type": "opened", "at": "2026-01-02"}',
+            "field 'id' must be text, got 7",
+        ),
         ('{"id": "e1", "lead": "L9", "type": "opened", "at": "2026-01-02"}', "unknown lead 'L9'"),
-        ('{"id": "e1", "lead": "L2", "type": "opened", "at": "2026-01-02"}',
-         "unknown lead 'L2' (its lead row was rejected)"),
-        ('{"id": "e1", "lead": "L1", "type": "opend", "at": "2026-01-02"}',
-         "unknown event type 'opend' (did you mean 'opened'?)"),
-        ('{"id": "e1", "lead": "L1", "type": "opened", "at": "2026-13-02"}',
-         "bad timestamp '2026-13-02' in 'at'"),
-        ('{"id": "e1", "lead": "L1", "type": "converted", "at": "2026-01-02", '
-         '"props": {"value": "lots"}}',
-         "property 'value' of 'converted' must be a number, got 'lots'"),
-        ('{"id": "e1", "lead": "L1", "type": "visited", "at": "2026-01-02", "props": {"page": 5}}',
-         "property 'page' of 'visited' must be text, got 5"),
-        ('{"id": "e1", "lead": "L1", "type": "visited", "at": "2026-01-02", "props": [1]}',
-         "field 'props' must be an object, got [1]"),
-        ('{"id": "e1", "lead": "L1", "type": "unsubscribed", "at": "2026-01-02", '
-         '"props": {"channel": "fax"}}',
-         "unknown channel 'fax' (channels: email, sms, ad, social, mail, task)"),
-        ('{"id": "e1", "lead": "L1", "type": "created", "at": "2026-01-02"}',
-         "event type 'created' is recorded by the engine; give the lead a created_at instead"),
+        (
+            '{"id": "e1", "lead": "L2", "type": "opened", "at": "2026-01-02"}',
+            "unknown lead 'L2' (its lead row was rejected)",
+        ),
+        (
+            '{"id": "e1", "lead": "L1", "type": "opend", "at": "2026-01-02"}',
+            "unknown event type 'opend' (did you mean 'opened'?)",
+        ),
+        (
+            '{"id": "e1", "lead": "L1", "type": "opened", "at": "2026-13-02"}',
+            "bad timestamp '2026-13-02' in 'at'",
+        ),
+        (
+            '{"id": "e1", "lead": "L1", "type": "converted", "at": "2026-01-02", '
+            '"props": {"value": "lots"}}',
+            "property 'value' of 'converted' must be a number, got 'lots'",
+        ),
+        (
+            '{"id": "e1", "lead": "L1", "type": "visited", "at": "2026-01-02", '
+            '"props": {"page": 5}}',
+            "property 'page' of 'visited' must be text, got 5",
+        ),
+        (
+            '{"id": "e1", "lead": "L1", "type": "visited", "at": "2026-01-02", "props": [1]}',
+            "field 'props' must be an object, got [1]",
+        ),
+        (
+            '{"id": "e1", "lead": "L1", "type": "unsubscribed", "at": "2026-01-02", '
+            '"props": {"channel": "fax"}}',
+            "unknown channel 'fax' (channels: email, sms, ad, social, mail, task)",
+        ),
+        (
+            '{"id": "e1", "lead": "L1", "type": "created", "at": "2026-01-02"}',
+            "event type 'created' is recorded by the engine; give the lead a created_at instead",
+        ),
     ],
 )
 def test_bad_event_row_reason(tmp_path: Path, schema: Schema, line: str, reason: str) -> None:
@@ -142,8 +161,10 @@ def test_bad_event_row_reason(tmp_path: Path, schema: Schema, line: str, reason:
 
 
 def test_custom_event_props_are_typed(tmp_path: Path, schema: Schema) -> None:
-    line = ('{"id": "e1", "lead": "L1", "type": "webinar_attended", "at": "2026-01-02T10:00:00", '
-            '"props": {"topic": "AI", "minutes": 45, "extra": true}}')
+    line = (
+        '{"id": "e1", "lead": "L1", "type": "webinar_attended", "at": "2026-01-02T10:00:00", '
+        '"props": {"topic": "AI", "minutes": 45, "extra": true}}'
+    )
     rows, rejected = read_events(write(tmp_path, "e.jsonl", line + "\n"), schema, {"L1"})
     assert rejected == []
     assert rows[0].props == {"topic": "AI", "minutes": 45.0, "extra": True}
@@ -151,8 +172,10 @@ def test_custom_event_props_are_typed(tmp_path: Path, schema: Schema) -> None:
 
 
 def test_channel_is_normalised(tmp_path: Path, schema: Schema) -> None:
-    line = ('{"id": "e1", "lead": "L1", "type": "unsubscribed", "at": "2026-01-02", '
-            '"props": {"channel": " Email "}}')
+    line = (
+        '{"id": "e1", "lead": "L1", "type": "unsubscribed", "at": "2026-01-02", '
+        '"props": {"channel": " Email "}}'
+    )
     rows, _ = read_events(write(tmp_path, "e.jsonl", line + "\n"), schema, {"L1"})
     assert rows[0].props == {"channel": "email"}
 
@@ -177,4 +200,5 @@ def test_usual_and_unusual_event_lines_read_the_same(tmp_path: Path, schema: Sch
         ("e4", "L1", "webinar_attended", 1767348000.0, {"minutes": 30.0}, 4),
     ]
     assert [(r.line, r.reason) for r in rejected] == [
-        (5, "property 'minutes' of 'webinar_attended' must be a number, got True")]
+        (5, "property 'minutes' of 'webinar_attended' must be a number, got True")
+    ]

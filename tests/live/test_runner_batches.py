@@ -29,13 +29,23 @@ T0 = 1767225600.0  # 2026-01-01T00:00:00Z
 class FakeEngine:
     """Each lead: `enrolled` when added, a `send` every day after (3 in all), a `send` per click."""
 
-    def __init__(self, programs: list[Any], seed: int = 0, trace: bool = True,
-                 track_changes: bool | None = None) -> None:
+    def __init__(
+        self,
+        programs: list[Any],
+        seed: int = 0,
+        trace: bool = True,
+        track_changes: bool | None = None,
+    ) -> None:
         self.leads: dict[str, dict[str, Any]] = {}
 
     def add_lead(self, lead: Lead, now: float) -> list[Action]:
-        self.leads[lead.id] = {"id": lead.id, "attrs": lead.attrs, "due": now + DAY, "sent": 0,
-                               "seen": []}
+        self.leads[lead.id] = {
+            "id": lead.id,
+            "attrs": lead.attrs,
+            "due": now + DAY,
+            "sent": 0,
+            "seen": [],
+        }
         return [Action(lead.id, now, "enrolled", sequence="s")]
 
     def update_lead(self, lead_id: str, attrs: dict[str, object], now: float) -> list[Action]:
@@ -90,15 +100,25 @@ def files(tmp_path: Path) -> dict[str, Path]:
     rules = tmp_path / "fake.nurture"
     rules.write_text(RULES)
     leads = tmp_path / "leads.csv"
-    leads.write_text("id,created_at,size\n" + "".join(
-        f"L{i},2026-01-01T{i:02d}:00:00Z,{i}\n" for i in range(1, 6)))
+    leads.write_text(
+        "id,created_at,size\n"
+        + "".join(f"L{i},2026-01-01T{i:02d}:00:00Z,{i}\n" for i in range(1, 6))
+    )
     events = tmp_path / "events.jsonl"
     lines = []
     for n in range(40):
         lead = f"L{n % 5 + 1}"
         at = T0 + 6 * 3600 + n * 7200
-        lines.append(json.dumps({"id": f"e{n}", "lead": lead, "type": "clicked" if n % 3 else
-                                 "opened", "at": _iso(at)}))
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"e{n}",
+                    "lead": lead,
+                    "type": "clicked" if n % 3 else "opened",
+                    "at": _iso(at),
+                }
+            )
+        )
     events.write_text("\n".join(lines) + "\n")
     return {"rules": rules, "leads": leads, "events": events, "dir": tmp_path}
 
@@ -111,10 +131,14 @@ def _iso(t: float) -> str:
 
 def options(files: dict[str, Path], name: str, **kw: Any) -> RunOptions:
     program = dsl.load_program(str(files["rules"]))
-    base = dict(rule_files=[str(files["rules"])], programs=[program],
-                leads_path=str(files["leads"]), events_path=str(files["events"]),
-                db_path=str(files["dir"] / f"{name}.db"),
-                actions_path=str(files["dir"] / f"{name}.jsonl"))
+    base = dict(
+        rule_files=[str(files["rules"])],
+        programs=[program],
+        leads_path=str(files["leads"]),
+        events_path=str(files["events"]),
+        db_path=str(files["dir"] / f"{name}.db"),
+        actions_path=str(files["dir"] / f"{name}.jsonl"),
+    )
     base.update(kw)
     return RunOptions(**base)  # type: ignore[arg-type]
 
@@ -139,14 +163,20 @@ def test_timers_run_between_events_in_time_order(files: dict[str, Path]) -> None
     times = [a["at"] for a in actions_of(files, "t")]
     assert times == sorted(times)
     first_day = next(a for a in actions_of(files, "t") if a.get("content") == "day1")
-    assert first_day == {"lead": "L1", "at": "2026-01-02T01:00:00Z", "action": "send",
-                         "content": "day1"}
+    assert first_day == {
+        "lead": "L1",
+        "at": "2026-01-02T01:00:00Z",
+        "action": "send",
+        "content": "day1",
+    }
 
 
 @pytest.mark.parametrize("checkpoint_every", [1, 6, 1000])
 @pytest.mark.parametrize("crash_after", [1, 2, 5, 9])
 def test_crash_between_batches_then_resume_gives_the_same_file(
-    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, crash_after: int,
+    files: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    crash_after: int,
     checkpoint_every: int,
 ) -> None:
     run_live(options(files, "clean", batch_size=4), None)  # type: ignore[arg-type]
@@ -162,8 +192,7 @@ def test_crash_between_batches_then_resume_gives_the_same_file(
 
     monkeypatch.setattr(live.actions.ActionsFile, "write_new", flaky)
     with pytest.raises(Crash):
-        run_live(options(files, "crashy", batch_size=4, checkpoint_every=checkpoint_every),
-                 None)  # type: ignore[arg-type]
+        run_live(options(files, "crashy", batch_size=4, checkpoint_every=checkpoint_every), None)  # type: ignore[arg-type]
     monkeypatch.setattr(live.actions.ActionsFile, "write_new", real_write)
     run_live(options(files, "crashy", batch_size=7), None)  # type: ignore[arg-type]
     clean = (files["dir"] / "clean.jsonl").read_bytes()
@@ -193,8 +222,13 @@ def test_more_events_continue_and_old_ones_are_late(files: dict[str, Path]) -> N
     assert report.events_late == 1
     new = actions_of(files, "m")[-2:]
     assert new == [
-        {"lead": "L2", "at": "2026-01-04T12:00:00Z", "action": "send", "content": "followup",
-         "late": True},
+        {
+            "lead": "L2",
+            "at": "2026-01-04T12:00:00Z",
+            "action": "send",
+            "content": "followup",
+            "late": True,
+        },
         {"lead": "L2", "at": "2026-01-09T00:00:00Z", "action": "send", "content": "followup"},
     ]
     store = Store(str(files["dir"] / "m.db"), readonly=True)
@@ -207,8 +241,12 @@ def test_changed_lead_row_updates_at_the_run_start(files: dict[str, Path]) -> No
     files["leads"].write_text("id,size\nL3,300\nL4,4\n")
     report = run_live(options(files, "u", events_path=None), None)  # type: ignore[arg-type]
     assert report.leads_updated == 1
-    assert actions_of(files, "u")[-1] == {"lead": "L3", "at": "2026-01-04T12:00:00Z",
-                                          "action": "mql", "reason": "size 300.0"}
+    assert actions_of(files, "u")[-1] == {
+        "lead": "L3",
+        "at": "2026-01-04T12:00:00Z",
+        "action": "mql",
+        "reason": "size 300.0",
+    }
 
 
 def test_seed_is_fixed_at_the_first_run(files: dict[str, Path]) -> None:
@@ -300,14 +338,24 @@ def test_crash_after_lead_updates_replays_them(
     files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     more = files["dir"] / "more.jsonl"
-    more.write_text("".join(
-        json.dumps({"id": f"m{n}", "lead": "L3", "type": "clicked",
-                    "at": _iso(T0 + 4 * DAY + n * 3600)}) + "\n" for n in range(30)))
+    more.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"m{n}",
+                    "lead": "L3",
+                    "type": "clicked",
+                    "at": _iso(T0 + 4 * DAY + n * 3600),
+                }
+            )
+            + "\n"
+            for n in range(30)
+        )
+    )
     for name in ("calm", "crash"):
         run_live(options(files, name), None)  # type: ignore[arg-type]
     files["leads"].write_text("id,size\nL3,300\n")
-    run_live(options(files, "calm", events_path=str(more), batch_size=4),
-             None)  # type: ignore[arg-type]
+    run_live(options(files, "calm", events_path=str(more), batch_size=4), None)  # type: ignore[arg-type]
     crash_midway(files, monkeypatch, "crash", events_path=str(more))
     run_live(options(files, "crash", events_path=str(more)), None)  # type: ignore[arg-type]
     calm = (files["dir"] / "calm.jsonl").read_bytes()

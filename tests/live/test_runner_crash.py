@@ -34,32 +34,59 @@ def generate(folder: Path, leads: int, events_per_lead: int, seed: int = 5) -> i
     rows = []
     for i in range(leads):
         created = T0 + float(rng.integers(0, 20 * 86400))
-        lines.append(f"L{i},{_iso(created)},{int(rng.integers(5, 900))},tech,"
-                     f"{'VP Sales' if i % 4 == 0 else 'Analyst'},u{i}@example.com,"
-                     f"{sources[int(rng.integers(0, 4))]}")
+        lines.append(
+            f"L{i},{_iso(created)},{int(rng.integers(5, 900))},tech,"
+            f"{'VP Sales' if i % 4 == 0 else 'Analyst'},u{i}@example.com,"
+            f"{sources[int(rng.integers(0, 4))]}"
+        )
         rows.append((created + 60, i, "signed_up", {}))
         for _ in range(int(rng.poisson(events_per_lead))):
             at = created + 60 + float(rng.integers(0, 30 * 86400))
             kind = ["opened", "clicked", "visited", "demo_requested"][
-                int(rng.choice(4, p=[0.5, 0.25, 0.22, 0.03]))]
-            props = ({"content": "feature_spotlight", "channel": "email"}
-                     if kind in ("opened", "clicked") else
-                     {"page": "pricing" if rng.random() < 0.4 else "docs"}
-                     if kind == "visited" else {})
+                int(rng.choice(4, p=[0.5, 0.25, 0.22, 0.03]))
+            ]
+            props = (
+                {"content": "feature_spotlight", "channel": "email"}
+                if kind in ("opened", "clicked")
+                else {"page": "pricing" if rng.random() < 0.4 else "docs"}
+                if kind == "visited"
+                else {}
+            )
             rows.append((at, i, kind, props))
     (folder / "gen_leads.csv").write_text("\n".join(lines) + "\n")
     with open(folder / "gen_events.jsonl", "w") as out:
         for n, (at, i, kind, props) in enumerate(rows):  # file order is not time order
-            out.write(json.dumps({"id": f"e{n}", "lead": f"L{i}", "type": kind, "at": _iso(at),
-                                  "props": props}) + "\n")
+            out.write(
+                json.dumps(
+                    {"id": f"e{n}", "lead": f"L{i}", "type": kind, "at": _iso(at), "props": props}
+                )
+                + "\n"
+            )
     return len(rows)
 
 
 def command(db: str, actions: str) -> list[str]:
-    return [sys.executable, "-m", "cli.main", "run", RULES, "--leads", "gen_leads.csv",
-            "--events", "gen_events.jsonl", "--db", db, "--actions", actions,
-            "--batch-size", "300", "--checkpoint-every", "2000", "--until",
-            "2026-02-25T00:00:00Z"]
+    return [
+        sys.executable,
+        "-m",
+        "cli.main",
+        "run",
+        RULES,
+        "--leads",
+        "gen_leads.csv",
+        "--events",
+        "gen_events.jsonl",
+        "--db",
+        db,
+        "--actions",
+        actions,
+        "--batch-size",
+        "300",
+        "--checkpoint-every",
+        "2000",
+        "--until",
+        "2026-02-25T00:00:00Z",
+    ]
 
 
 def outbox_rows(db: Path) -> int:
@@ -75,8 +102,13 @@ def outbox_rows(db: Path) -> int:
 def kill_when(db: Path, actions: str, rows: int, delay: float = 0.0) -> None:
     """Start the run, SIGKILL it once the outbox holds `rows` rows (then `delay` s later)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(command(str(db), actions), cwd=db.parent, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        command(str(db), actions),
+        cwd=db.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while proc.poll() is None and outbox_rows(db) < rows:
             time.sleep(0.005)

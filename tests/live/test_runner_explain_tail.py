@@ -14,8 +14,10 @@ import pytest
 from runkit import RULES, events_text, nurture, write
 
 ROOT = Path(__file__).parents[2]
-LEADS = ("id,created_at,plan,size\nA1,2026-01-05T09:00:00Z,pro,10\n"
-         "B1,2026-01-05T09:30:00Z,free,3\nC1,2026-01-06T09:45:00Z,free,1\n")
+LEADS = (
+    "id,created_at,plan,size\nA1,2026-01-05T09:00:00Z,pro,10\n"
+    "B1,2026-01-05T09:30:00Z,free,3\nC1,2026-01-06T09:45:00Z,free,1\n"
+)
 MAIL = {"content": "hello", "channel": "email"}
 COMMITTED = [  # the events up to the kill (a5's batch is the last one committed)
     ("a1", "A1", "signed_up", "2026-01-05T10:00:00Z", None),
@@ -26,8 +28,10 @@ COMMITTED = [  # the events up to the kill (a5's batch is the last one committed
     ("b2", "B1", "clicked", "2026-01-06T09:30:00Z", MAIL),
     ("a5", "A1", "opened", "2026-01-06T11:00:00Z", MAIL),
 ]
-LATER = [("a6", "A1", "visited", "2026-01-07T10:00:00Z", None),
-         ("b3", "B1", "visited", "2026-01-07T11:00:00Z", None)]
+LATER = [
+    ("a6", "A1", "visited", "2026-01-07T10:00:00Z", None),
+    ("b3", "B1", "visited", "2026-01-07T11:00:00Z", None),
+]
 
 # One engine call a batch (A1's and B1's arrival, then each event, C1's arrival); a checkpoint once
 # 6 calls are done (after A1's visit a3). The run kills itself (SIGKILL) right after committing the
@@ -93,10 +97,28 @@ def killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write(tmp_path, "leads.csv", LEADS)
     write(tmp_path, "all.jsonl", events_text(*COMMITTED, *LATER))
     write(tmp_path, "committed.jsonl", events_text(*COMMITTED))
-    argv = ["run", "r.nurture", "--leads", "leads.csv", "--events", "all.jsonl", "--db",
-            "k.db", "--actions", "k.jsonl", "--batch-size", "1", "--checkpoint-every", "6"]
-    done = subprocess.run([sys.executable, "-c", KILLED_RUN, *argv], cwd=tmp_path,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True)
+    argv = [
+        "run",
+        "r.nurture",
+        "--leads",
+        "leads.csv",
+        "--events",
+        "all.jsonl",
+        "--db",
+        "k.db",
+        "--actions",
+        "k.jsonl",
+        "--batch-size",
+        "1",
+        "--checkpoint-every",
+        "6",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_RUN, *argv],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+    )
     assert done.returncode == -signal.SIGKILL, done.stderr
     return tmp_path
 
@@ -122,15 +144,28 @@ def test_explain_after_a_kill_shows_the_committed_batches(
     assert explain(capsys, "k.db", "A1") == A1_TEXT
     assert explain(capsys, "k.db", "B1").endswith(B1_TIMELINE)
     assert explain(capsys, "k.db", "C1").splitlines()[-1] == (
-        "2026-01-06T09:45:00Z  created  lead created")
+        "2026-01-06T09:45:00Z  created  lead created"
+    )
 
 
 def test_explain_after_a_kill_equals_explain_after_a_complete_run(
     killed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = nurture(capsys, "run", "r.nurture", "--leads", "leads.csv", "--events",
-                           "committed.jsonl", "--db", "c.db", "--actions", "c.jsonl",
-                           "--until", "2026-01-06T11:00:00Z")
+    code, _, err = nurture(
+        capsys,
+        "run",
+        "r.nurture",
+        "--leads",
+        "leads.csv",
+        "--events",
+        "committed.jsonl",
+        "--db",
+        "c.db",
+        "--actions",
+        "c.jsonl",
+        "--until",
+        "2026-01-06T11:00:00Z",
+    )
     assert code == 0, err
     for lead in ("A1", "B1", "C1"):
         for extra in ((), ("--json",)):
@@ -153,8 +188,19 @@ def test_a_run_after_explain_resumes_the_killed_run(
     killed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     explain(capsys, "k.db", "A1")
-    code, _, err = nurture(capsys, "run", "r.nurture", "--leads", "leads.csv", "--events",
-                           "all.jsonl", "--db", "k.db", "--actions", "k.jsonl")
+    code, _, err = nurture(
+        capsys,
+        "run",
+        "r.nurture",
+        "--leads",
+        "leads.csv",
+        "--events",
+        "all.jsonl",
+        "--db",
+        "k.db",
+        "--actions",
+        "k.jsonl",
+    )
     assert code == 0, err
     assert explain(capsys, "k.db", "A1").splitlines()[-2:] == [
         "2026-01-07T10:00:00Z  event     visited",

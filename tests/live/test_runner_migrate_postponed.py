@@ -45,8 +45,20 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(capsys: pytest.CaptureFixture[str], *extra: str) -> None:
-    code, _, err = nurture(capsys, "run", "r.nurture", "--leads", "leads.csv", "--events",
-                           "e.jsonl", "--db", "n.db", "--actions", "a.jsonl", *extra)
+    code, _, err = nurture(
+        capsys,
+        "run",
+        "r.nurture",
+        "--leads",
+        "leads.csv",
+        "--events",
+        "e.jsonl",
+        "--db",
+        "n.db",
+        "--actions",
+        "a.jsonl",
+        *extra,
+    )
     assert code == 0, err
 
 
@@ -137,17 +149,33 @@ def test_a_rule_file_no_longer_given_records_its_postponed_send(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(work, "r.nurture", SIMPLE.replace("quiet 20:00-08:00", "quiet 23:00-23:30"))
-    write(work, "two.nurture", SIMPLE.replace('"quiet"', '"two"').replace("sequence one",
-                                                                           "sequence two"))
+    write(
+        work,
+        "two.nurture",
+        SIMPLE.replace('"quiet"', '"two"').replace("sequence one", "sequence two"),
+    )
     files = ("r.nurture", "two.nurture")
-    code, _, err = nurture(capsys, "run", *files, "--leads", "leads.csv", "--events", "e.jsonl",
-                           "--db", "n.db", "--actions", "a.jsonl")
+    code, _, err = nurture(
+        capsys,
+        "run",
+        *files,
+        "--leads",
+        "leads.csv",
+        "--events",
+        "e.jsonl",
+        "--db",
+        "n.db",
+        "--actions",
+        "a.jsonl",
+    )
     assert code == 0, err  # r.nurture sends a1 at 21:00; two.nurture's a1 waits for 08:00
     run(capsys, "--migrate")  # r.nurture alone
     assert lines_after(work, 6) == [
         f'{{"lead": "{lead}", "at": "2026-01-05T21:00:00Z", "action": "{line}'
-        for lead in ("A", "B") for line in (
+        for lead in ("A", "B")
+        for line in (
             'suppressed", "content": "a1", "channel": "email", "sequence": "two", "step": 1, '
             '"reason": "exit", "rule": "two.nurture:9"}',
-            'exited", "sequence": "two", "reason": "rules changed", "rule": "two.nurture:7"}')
+            'exited", "sequence": "two", "reason": "rules changed", "rule": "two.nurture:7"}',
+        )
     ]

@@ -19,8 +19,12 @@ def order(plan: object) -> list[str]:
 
 
 def test_time_order_then_input_order_and_leads_first() -> None:
-    plan = make_plan([lead("L1", 10.0), lead("L2", None)],
-                     [ev("b", "L1", 20.0), ev("a", "L1", 10.0), ev("c", "L2", 20.0)], None, None)
+    plan = make_plan(
+        [lead("L1", 10.0), lead("L2", None)],
+        [ev("b", "L1", 20.0), ev("a", "L1", 10.0), ev("c", "L2", 20.0)],
+        None,
+        None,
+    )
     assert order(plan) == ["L1", "a", "L2", "b", "c"]  # L2 comes in at its first event
     assert [i.time for i in plan.items] == [10.0, 10.0, 20.0, 20.0, 20.0]
     assert plan.until == 20.0
@@ -35,7 +39,9 @@ def test_events_after_until_are_left_for_later() -> None:
 def test_an_event_older_than_the_clock_is_late_and_applied_at_the_clock() -> None:
     plan = make_plan([], [ev("old", "L1", 5.0), ev("new", "L1", 150.0)], 100.0, None)
     assert [(i.event.id, i.time, i.late) for i in plan.items] == [  # type: ignore[union-attr]
-        ("old", 100.0, True), ("new", 150.0, False)]
+        ("old", 100.0, True),
+        ("new", 150.0, False),
+    ]
     assert plan.late == 1
 
 

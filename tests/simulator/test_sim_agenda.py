@@ -14,10 +14,10 @@ from simulator.streams import Streams
 
 def test_entries_come_out_by_time_then_in_the_order_they_were_scheduled():
     agenda = Agenda(horizon=1000)
-    agenda.push(50, 3, 7, 5)        # lead 7 at 50
+    agenda.push(50, 3, 7, 5)  # lead 7 at 50
     agenda.push(10, 1, 900_000, 2)  # lead 900000 at 10
-    agenda.push(50, 0, 1, 0)        # lead 1 at 50, scheduled after lead 7's
-    agenda.push(10, 2, 3, 1)        # lead 3 at 10, after lead 900000's
+    agenda.push(50, 0, 1, 0)  # lead 1 at 50, scheduled after lead 7's
+    agenda.push(10, 2, 3, 1)  # lead 3 at 10, after lead 900000's
     out = [decode(agenda.pop()) for _ in range(4)]
     # (time, sequence, lead, aux, kind)
     assert out == [(10, 2, 900_000, 2, 1), (10, 4, 3, 1, 2), (50, 1, 7, 5, 3), (50, 3, 1, 0, 0)]
@@ -34,8 +34,11 @@ def test_entries_in_later_buckets_come_out_in_time_order_with_those_pushed_meanw
     assert decode(agenda.pop())[:3] == (100, 3, 3)
     agenda.push(4_000, 0, 4)  # still bucket 0: straight into the heap
     agenda.push(5_000, 0, 5)  # bucket 1, after lead 2's entry at the same second
-    assert [decode(agenda.pop())[:3] for _ in range(3)] == [(4_000, 4, 4), (5_000, 2, 2),
-                                                             (5_000, 5, 5)]
+    assert [decode(agenda.pop())[:3] for _ in range(3)] == [
+        (4_000, 4, 4),
+        (5_000, 2, 2),
+        (5_000, 5, 5),
+    ]
     agenda.push(9_000, 0, 6)  # bucket 2 is now the next one; 9_000 sorts before 10_000
     assert [decode(agenda.pop())[:3] for _ in range(2)] == [(9_000, 6, 6), (10_000, 1, 1)]
     assert agenda.pop() is None
@@ -43,7 +46,7 @@ def test_entries_in_later_buckets_come_out_in_time_order_with_those_pushed_meanw
 
 def test_upto_makes_every_entry_up_to_an_instant_reachable_in_the_heap():
     agenda = Agenda(horizon=100_000)
-    agenda.push(9_000, 0, 1)   # bucket 2
+    agenda.push(9_000, 0, 1)  # bucket 2
     agenda.push(20_000, 0, 2)  # bucket 4
     agenda.upto(9_000)  # the clock reached 9,000 by another way (an arrival, an engine timer)
     assert [decode(key)[0] for key in agenda.heap] == [9_000]
@@ -64,8 +67,11 @@ def test_entries_past_the_horizon_are_dropped_and_payloads_taken_once():
 def _stream(readiness: float) -> OrganicModel:
     """One lead whose only own event is buying, at `readiness` a day (no organic events)."""
     prog = program("content note email\n")
-    s = scenario(prog, personas=[{"name": "all", "share": 1.0, "organic": []}],
-                 behaviour={"conversion_per_day": 1.0})
+    s = scenario(
+        prog,
+        personas=[{"name": "all", "share": 1.0, "organic": []}],
+        behaviour={"conversion_per_day": 1.0},
+    )
     return OrganicModel(s, 1, Streams(0, 0), array("d", [readiness]), array("b", [0]), 90 * 86400)
 
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from simhelpers import program, run, scenario
 
-NEUTRAL = {"relevance_bonus": 1.0, "irrelevance_factor": 1.0, "bounce": {},
-           "conversion_per_day": 0.0}
-ONE_PERSONA = [{"name": "all", "share": 1.0, "organic": [],
-                "readiness": {"dist": "constant", "value": 0.3}}]
+NEUTRAL = {
+    "relevance_bonus": 1.0,
+    "irrelevance_factor": 1.0,
+    "bounce": {},
+    "conversion_per_day": 0.0,
+}
+ONE_PERSONA = [
+    {"name": "all", "share": 1.0, "organic": [], "readiness": {"dist": "constant", "value": 0.3}}
+]
 
 
 def _drip(sends: int, gap: str, policy: str = "") -> str:
@@ -19,8 +24,13 @@ def _drip(sends: int, gap: str, policy: str = "") -> str:
 
 def test_touches_beyond_the_fatigue_point_lower_the_open_rate():
     # fatigue_free_touches 2: two e-mails a week apart stay below it; ten a day apart go past it.
-    behaviour = {**NEUTRAL, "open": {"email": 0.4}, "fatigue_free_touches": 2.0,
-                 "fatigue_per_touch": 0.3, "unsubscribe": {}}
+    behaviour = {
+        **NEUTRAL,
+        "open": {"email": 0.4},
+        "fatigue_free_touches": 2.0,
+        "fatigue_per_touch": 0.3,
+        "unsubscribe": {},
+    }
     few = program(_drip(2, "7d"))
     many = program(_drip(10, "1d"))
     pop = {"leads": 400, "days": 20, "arrivals": "all_at_once"}
@@ -33,14 +43,25 @@ def test_touches_beyond_the_fatigue_point_lower_the_open_rate():
 
 
 def test_holdout_converts_less_than_nurtured_when_nurture_helps():
-    body = ("content offer email\n"
-            "sequence s:\n  enter on created\n  holdout 50%\n"
-            "  send offer\n  wait 2d\n  send offer\n  wait 2d\n  send offer\n")
+    body = (
+        "content offer email\n"
+        "sequence s:\n  enter on created\n  holdout 50%\n"
+        "  send offer\n  wait 2d\n  send offer\n  wait 2d\n  send offer\n"
+    )
     prog = program(body)
-    behaviour = {**NEUTRAL, "click": {"email": 0.3}, "open": {"email": 0.5},
-                 "conversion_per_visit": 0.5, "unsubscribe": {}}
-    s = scenario(prog, population={"leads": 400, "days": 14, "arrivals": "all_at_once"},
-                 personas=ONE_PERSONA, behaviour=behaviour)
+    behaviour = {
+        **NEUTRAL,
+        "click": {"email": 0.3},
+        "open": {"email": 0.5},
+        "conversion_per_visit": 0.5,
+        "unsubscribe": {},
+    }
+    s = scenario(
+        prog,
+        population={"leads": 400, "days": 14, "arrivals": "all_at_once"},
+        personas=ONE_PERSONA,
+        behaviour=behaviour,
+    )
     r = run(prog, s)
     assert 150 <= r["lift.s.holdout_n"] <= 250  # about half of the 400
     assert r["lift.s.holdout_rate"] == 0.0  # no organic path to buy: the holdout never converts
@@ -60,21 +81,35 @@ def test_tighter_limit_lowers_unsubscribes():
     assert b["unsubscribes"] < 0.5 * a["unsubscribes"]
 
 
-HANDOFF = ("content call task stage warm cost 10\n"
-           "score s:\n  +10 on visited\n"
-           "sql when s >= 10\n"
-           "handoff when sql:\n  send call within 1d\n")
+HANDOFF = (
+    "content call task stage warm cost 10\n"
+    "score s:\n  +10 on visited\n"
+    "sql when s >= 10\n"
+    "handoff when sql:\n  send call within 1d\n"
+)
 
 
 def _sales_run(reps: int) -> dict[str, float]:
     prog = program(HANDOFF)
-    personas = [{"name": "all", "share": 1.0, "readiness": {"dist": "constant", "value": 0.8},
-                 "on_arrival": [{"event": "visited", "props": {
-                     "page": {"dist": "constant", "value": "home"}}}]}]
+    personas = [
+        {
+            "name": "all",
+            "share": 1.0,
+            "readiness": {"dist": "constant", "value": 0.8},
+            "on_arrival": [
+                {"event": "visited", "props": {"page": {"dist": "constant", "value": "home"}}}
+            ],
+        }
+    ]
     behaviour = {**NEUTRAL, "conversion_per_visit": 0.0}
     sales = {"reps": reps, "tasks_per_rep_per_day": 50, "close_rate": 1.0}
-    s = scenario(prog, population={"leads": 300, "days": 10}, personas=personas,
-                 behaviour=behaviour, sales=sales)
+    s = scenario(
+        prog,
+        population={"leads": 300, "days": 10},
+        personas=personas,
+        behaviour=behaviour,
+        sales=sales,
+    )
     return run(prog, s)
 
 
@@ -91,9 +126,19 @@ def test_no_sales_capacity_gives_no_handoff_driven_conversions():
 
 def test_doubling_the_population_roughly_doubles_counts():
     prog = program(_drip(3, "2d") + HANDOFF)
-    personas = [{"name": "all", "share": 1.0,
-                 "organic": [{"event": "visited", "per_day": 0.05,
-                              "props": {"page": {"dist": "constant", "value": "x"}}}]}]
+    personas = [
+        {
+            "name": "all",
+            "share": 1.0,
+            "organic": [
+                {
+                    "event": "visited",
+                    "per_day": 0.05,
+                    "props": {"page": {"dist": "constant", "value": "x"}},
+                }
+            ],
+        }
+    ]
     pop = {"days": 30}
     small = run(prog, scenario(prog, population={**pop, "leads": 300}, personas=personas))
     large = run(prog, scenario(prog, population={**pop, "leads": 600}, personas=personas))

@@ -10,10 +10,21 @@ ONE_EMAIL = "content offer email\nsequence s:\n  enter on created\n  send offer\
 def test_defaults_match_hillstrom_two_week_rates():
     # Hillstrom: no e-mail, 10.62% visited in 14 days; one e-mail brought a visit from ~6.1%.
     prog = program(ONE_EMAIL)
-    personas = [{"name": "all", "share": 1.0, "organic": [
-        {"event": "visited", "props": {"page": {"dist": "constant", "value": "home"}}}]}]
-    s = scenario(prog, population={"leads": 3000, "days": 14, "arrivals": "all_at_once"},
-                 personas=personas, behaviour={"bounce": {}})
+    personas = [
+        {
+            "name": "all",
+            "share": 1.0,
+            "organic": [
+                {"event": "visited", "props": {"page": {"dist": "constant", "value": "home"}}}
+            ],
+        }
+    ]
+    s = scenario(
+        prog,
+        population={"leads": 3000, "days": 14, "arrivals": "all_at_once"},
+        personas=personas,
+        behaviour={"bounce": {}},
+    )
     r = run(prog, s)
     assert r["touches"] == 3000
     assert 0.045 <= r["click_rate.email"] <= 0.075  # 0.06 +- 3 standard errors

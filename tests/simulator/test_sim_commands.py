@@ -17,8 +17,14 @@ def test_simulate_prints_the_report_and_writes_json(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code == 0
     assert err == ""  # no progress bar when stderr is not a terminal
-    for section in ("Outcomes", "Days from arrival to", "Touches and cost by channel", "Money",
-                    "Sequence trial_onboarding", "converted, holdout"):
+    for section in (
+        "Outcomes",
+        "Days from arrival to",
+        "Touches and cost by channel",
+        "Money",
+        "Sequence trial_onboarding",
+        "converted, holdout",
+    ):
         assert section in out
     data = json.loads(out_json.read_text())
     assert data["leads"] == 120 and data["runs"] == 2
@@ -47,8 +53,9 @@ def test_compare_a_file_with_itself_shows_no_difference(tmp_path, capsys):
     copy = tmp_path / "copy.nurture"
     copy.write_text(open(RULES).read())
     out_json = tmp_path / "c.json"
-    code = main(["compare", RULES, str(copy), "--scenario", SCENARIO, *SMALL,
-                 "--json", str(out_json)])
+    code = main(
+        ["compare", RULES, str(copy), "--scenario", SCENARIO, *SMALL, "--json", str(out_json)]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "B vs A" in out
@@ -63,14 +70,32 @@ def test_compare_marks_a_clear_difference(tmp_path, capsys):
     text = open(RULES).read().replace("limit 4 per 7d", "limit 1 per 7d")
     quiet.write_text(text)
     out_json = tmp_path / "c.json"
-    code = main(["compare", RULES, str(quiet), "--scenario", SCENARIO, "--leads", "150",
-                 "--days", "30", "--runs", "3", "--workers", "1", "--json", str(out_json)])
+    code = main(
+        [
+            "compare",
+            RULES,
+            str(quiet),
+            "--scenario",
+            SCENARIO,
+            "--leads",
+            "150",
+            "--days",
+            "30",
+            "--runs",
+            "3",
+            "--workers",
+            "1",
+            "--json",
+            str(out_json),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     touches = json.loads(out_json.read_text())["comparisons"][0]["differences"]["touches"]
     assert touches["hi"] < 0 and touches["clear"] is True  # a tighter limit: fewer touches
-    assert any(line.startswith("  touches") and line.rstrip().endswith("*")
-               for line in out.splitlines())
+    assert any(
+        line.startswith("  touches") and line.rstrip().endswith("*") for line in out.splitlines()
+    )
 
 
 def test_compare_needs_two_files(capsys):
@@ -79,8 +104,9 @@ def test_compare_needs_two_files(capsys):
 
 def test_one_run_claims_no_interval_and_a_threshold_never_reached_is_flagged(capsys):
     # the default population of the b2b file never reaches `mql when score >= 50` in 30 days
-    code = main(["simulate", RULES, "--leads", "120", "--days", "30", "--runs", "1",
-                 "--workers", "1"])
+    code = main(
+        ["simulate", RULES, "--leads", "120", "--days", "30", "--runs", "1", "--workers", "1"]
+    )
     out = capsys.readouterr().out
     assert code == 0
     lines = out.splitlines()
@@ -88,16 +114,34 @@ def test_one_run_claims_no_interval_and_a_threshold_never_reached_is_flagged(cap
     assert "90% of runs" not in out and "nearly every run" not in out
     assert "  MQL                     0   0.0% of leads" in lines
     watch = " ".join(out.split("Watch: ")[1].split("\n\n")[0].split())
-    assert watch == ("no lead reaches MQL or SQL (can the rules' points reach the thresholds "
-                     "with this population's behaviour?).")
+    assert watch == (
+        "no lead reaches MQL or SQL (can the rules' points reach the thresholds "
+        "with this population's behaviour?)."
+    )
 
 
 def test_compare_of_one_run_on_two_workers_names_one_run(tmp_path, capsys):
     copy = tmp_path / "copy.nurture"
     copy.write_text(open(RULES).read())
-    code = main(["compare", RULES, str(copy), "--scenario", SCENARIO, "--leads", "120",
-                 "--days", "30", "--runs", "1", "--workers", "2"])  # each file on 2 shards
+    code = main(
+        [
+            "compare",
+            RULES,
+            str(copy),
+            "--scenario",
+            SCENARIO,
+            "--leads",
+            "120",
+            "--days",
+            "30",
+            "--runs",
+            "1",
+            "--workers",
+            "2",
+        ]
+    )  # each file on 2 shards
     out = capsys.readouterr().out
     assert code == 0
-    assert out.splitlines()[0] == ("Comparison on common random numbers: 2 files, 120 leads "
-                                   "over 30 days, 1 run, seed 0")
+    assert out.splitlines()[0] == (
+        "Comparison on common random numbers: 2 files, 120 leads over 30 days, 1 run, seed 0"
+    )

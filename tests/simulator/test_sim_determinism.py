@@ -14,8 +14,9 @@ SCENARIO = "rules/b2b_saas_trial.scenario.toml"
 
 def _forecast(seed: int, workers: int) -> str:
     program = load_program(RULES)
-    scenario = apply(load_scenario(SCENARIO, program),
-                     Overrides(leads=150, days=30, runs=2, seed=seed))
+    scenario = apply(
+        load_scenario(SCENARIO, program), Overrides(leads=150, days=30, runs=2, seed=seed)
+    )
     return json.dumps(forecast(program, scenario, SCENARIO, workers), sort_keys=True)
 
 

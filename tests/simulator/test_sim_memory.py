@@ -19,11 +19,18 @@ RULES = Path(__file__).resolve().parents[2] / "rules"
 
 def _model(leads: int) -> Model:
     program = load_program(str(RULES / "b2b_saas_trial.nurture"))
-    scenario = apply(load_scenario(str(RULES / "b2b_saas_trial.scenario.toml"), program),
-                     Overrides(leads=leads, days=30, runs=1))
+    scenario = apply(
+        load_scenario(str(RULES / "b2b_saas_trial.scenario.toml"), program),
+        Overrides(leads=leads, days=30, runs=1),
+    )
     streams = Streams(scenario.run.seed, 0)
-    return Model(program, scenario, generate(scenario, leads, streams), streams,
-                 engine_seed(scenario.run.seed, 0))
+    return Model(
+        program,
+        scenario,
+        generate(scenario, leads, streams),
+        streams,
+        engine_seed(scenario.run.seed, 0),
+    )
 
 
 def _garbage_after_run(leads: int) -> int:

@@ -28,20 +28,36 @@ def _at(day: float, hours: float = 0.0) -> float:
     return START + day * DAY + hours * 3600
 
 
-def _act(lead: int, day: float, kind: str, content: str | None = None,
-         channel: str | None = None, sequence: str | None = SEQ, step: int | None = None,
-         arm: int | None = None, reason: str | None = None) -> tuple[int, str, tuple]:
+def _act(
+    lead: int,
+    day: float,
+    kind: str,
+    content: str | None = None,
+    channel: str | None = None,
+    sequence: str | None = SEQ,
+    step: int | None = None,
+    arm: int | None = None,
+    reason: str | None = None,
+) -> tuple[int, str, tuple]:
     a = Action(f"L{lead + 1}", _at(day), kind, content, channel, sequence, step, arm, reason)
     return lead, "action", (lead, a)
 
 
-def _send(lead: int, day: float, content: str, channel: str, step: int, arm: int | None = None,
-          sequence: str = SEQ) -> tuple[int, str, tuple]:
+def _send(
+    lead: int,
+    day: float,
+    content: str,
+    channel: str,
+    step: int,
+    arm: int | None = None,
+    sequence: str = SEQ,
+) -> tuple[int, str, tuple]:
     return _act(lead, day, "send", content, channel, sequence, step, arm)
 
 
-def _response(lead: int, day: float, kind: str, channel: str,
-              origin: tuple[str, int] | None) -> tuple[int, str, tuple]:
+def _response(
+    lead: int, day: float, kind: str, channel: str, origin: tuple[str, int] | None
+) -> tuple[int, str, tuple]:
     return lead, "response", (_at(day, 1), kind, channel, origin)
 
 
@@ -50,31 +66,45 @@ def _calls() -> list[tuple[int, str, tuple]]:
     feature_spotlight, 6 case_study, 7 quick_tips, 11 webinar_invite = split 10 arm 1, 12
     consultation = arm 2; win_back step 1 feature_spotlight)."""
     return [
-        (0, "arrival", (0, _at(0))), _act(0, 0, "enrolled"),
-        _send(0, 0, "welcome", "email", 1), _response(0, 0, "opened", "email", (SEQ, 1)),
+        (0, "arrival", (0, _at(0))),
+        _act(0, 0, "enrolled"),
+        _send(0, 0, "welcome", "email", 1),
+        _response(0, 0, "opened", "email", (SEQ, 1)),
         _send(0, 2, "feature_spotlight", "email", 3),
-        _response(0, 2, "clicked", "email", (SEQ, 3)), _send(0, 3, "case_study", "email", 6),
-        _act(0, 3, "mql", sequence=None), _send(0, 7, "webinar_invite", "email", 11, arm=1),
-        _act(0, 8, "sql", sequence=None), _act(0, 8, "handoff", sequence=None),
+        _response(0, 2, "clicked", "email", (SEQ, 3)),
+        _send(0, 3, "case_study", "email", 6),
+        _act(0, 3, "mql", sequence=None),
+        _send(0, 7, "webinar_invite", "email", 11, arm=1),
+        _act(0, 8, "sql", sequence=None),
+        _act(0, 8, "handoff", sequence=None),
         _act(0, 8, "task", "discovery_call", "task", sequence=None),
-        (0, "conversion", (0, _at(10), 0.1, "sales")), _act(0, 10, "exited", reason="customer"),
-        (1, "arrival", (1, _at(1))), _act(1, 1, "enrolled", reason="holdout"),
+        (0, "conversion", (0, _at(10), 0.1, "sales")),
+        _act(0, 10, "exited", reason="customer"),
+        (1, "arrival", (1, _at(1))),
+        _act(1, 1, "enrolled", reason="holdout"),
         _act(1, 1, "suppressed", "welcome", "email", step=1, reason="holdout"),
         _act(1, 3, "suppressed", "feature_spotlight", "email", step=3, reason="holdout"),
         (1, "conversion", (1, _at(22), 0.2, "background")),
-        (2, "arrival", (2, _at(1))), _act(2, 1, "enrolled"),
-        _send(2, 1, "welcome", "email", 1), _send(2, 3, "feature_spotlight", "email", 3),
-        _send(2, 6, "quick_tips", "sms", 7), _send(2, 9, "consultation", "email", 12, arm=2),
+        (2, "arrival", (2, _at(1))),
+        _act(2, 1, "enrolled"),
+        _send(2, 1, "welcome", "email", 1),
+        _send(2, 3, "feature_spotlight", "email", 3),
+        _send(2, 6, "quick_tips", "sms", 7),
+        _send(2, 9, "consultation", "email", 12, arm=2),
         _response(2, 9, "unsubscribed", "email", (SEQ, 12)),
         _act(2, 9, "exited", reason="unsubscribed"),
         (2, "conversion", (2, _at(15), 0.3, "click")),
-        (3, "arrival", (3, _at(2))), _act(3, 2, "enrolled"), _send(3, 2, "welcome", "email", 1),
+        (3, "arrival", (3, _at(2))),
+        _act(3, 2, "enrolled"),
+        _send(3, 2, "welcome", "email", 1),
         _response(3, 2, "bounced", "email", (SEQ, 1)),
         _act(3, 4, "suppressed", "feature_spotlight", "email", step=3, reason="bounced"),
         _act(3, 5, "mql", sequence=None),
-        (4, "arrival", (4, _at(30))), _act(4, 30, "enrolled"),  # after the four weeks
+        (4, "arrival", (4, _at(30))),
+        _act(4, 30, "enrolled"),  # after the four weeks
         _send(4, 30, "welcome", "email", 1),
-        (5, "arrival", (5, _at(0))), _act(5, 3, "enrolled", sequence=WIN),
+        (5, "arrival", (5, _at(0))),
+        _act(5, 3, "enrolled", sequence=WIN),
         _send(5, 3, "feature_spotlight", "email", 1, sequence=WIN),
         _act(5, 20, "sunset", sequence=None),
     ]
@@ -98,6 +128,7 @@ def _json(m: RunMetrics) -> str:
 
 def _by_time(calls: list) -> list:
     """Every lead's calls interleaved by time (a stable sort keeps a lead's own order)."""
+
     def at(call: tuple[int, str, tuple]) -> float:
         _, method, args = call
         return args[1].at if method == "action" else args[0] if method == "response" else args[1]
@@ -116,8 +147,9 @@ def test_one_metrics_gives_the_same_json_in_any_order_of_the_leads():
     assert by_time == _json(_feed(_new(), _lead_by_lead(calls, [2, 0, 4, 1, 5, 3])))
 
 
-@pytest.mark.parametrize(("shards", "merge_order"),
-                         [(2, [1, 0]), (3, [2, 0, 1]), (6, [3, 5, 0, 4, 1, 2])])
+@pytest.mark.parametrize(
+    ("shards", "merge_order"), [(2, [1, 0]), (3, [2, 0, 1]), (6, [3, 5, 0, 4, 1, 2])]
+)
 def test_shards_merged_equal_one_metrics_fed_everything(shards: int, merge_order: list[int]):
     calls = _calls()
     whole = _json(_feed(_new(), _by_time(calls)))
@@ -147,11 +179,18 @@ def test_merged_counts_are_the_sum_of_the_shards():
 
 def test_costs_are_count_times_cost_per_content():
     # lead by lead, the dearest first: added up one by one, the total would be 25.465999999999998
-    r = _feed(_new(), [_act(0, 15, "task", "discovery_call", "task", sequence=None),
-                       _send(1, 9, "pricing_retarget", "ad", 15),
-                       _send(2, 7, "quick_tips", "sms", 7), _send(2, 8, "quick_tips", "sms", 13),
-                       _send(3, 0, "welcome", "email", 1), _send(4, 1, "welcome", "email", 1),
-                       _send(5, 2, "welcome", "email", 1)]).result(SALES)
+    r = _feed(
+        _new(),
+        [
+            _act(0, 15, "task", "discovery_call", "task", sequence=None),
+            _send(1, 9, "pricing_retarget", "ad", 15),
+            _send(2, 7, "quick_tips", "sms", 7),
+            _send(2, 8, "quick_tips", "sms", 13),
+            _send(3, 0, "welcome", "email", 1),
+            _send(4, 1, "welcome", "email", 1),
+            _send(5, 2, "welcome", "email", 1),
+        ],
+    ).result(SALES)
     s = r["scalars"]
     assert s["cost.email"] == 0.006  # 3 * 0.002
     assert s["cost.sms"] == 0.06  # 2 * 0.03

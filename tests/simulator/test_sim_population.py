@@ -12,11 +12,22 @@ PROG = program("")
 
 
 def _pop(n: int = 1000, **population):
-    s = scenario(PROG, population={"days": 28, **population},
-                 personas=[{"name": "a", "share": 0.25,
-                            "attributes": {"kind": {"dist": "constant", "value": "a"}}},
-                           {"name": "b", "share": 0.75,
-                            "attributes": {"kind": {"dist": "constant", "value": "b"}}}])
+    s = scenario(
+        PROG,
+        population={"days": 28, **population},
+        personas=[
+            {
+                "name": "a",
+                "share": 0.25,
+                "attributes": {"kind": {"dist": "constant", "value": "a"}},
+            },
+            {
+                "name": "b",
+                "share": 0.75,
+                "attributes": {"kind": {"dist": "constant", "value": "b"}},
+            },
+        ],
+    )
     return generate(s, n, Streams(0, 0))
 
 
@@ -77,11 +88,11 @@ def test_named_generators_do_not_depend_on_each_other():
 
 
 def test_without_personas_the_default_one_visits_the_pages_the_rules_name():
-    prog = program('''segment keen: count(visited where page in ["pricing", "demo"], 7d) >= 1
+    prog = program("""segment keen: count(visited where page in ["pricing", "demo"], 7d) >= 1
 score s:
   +5 on visited where page == "pricing" or page == "docs"
   +1 on clicked where content == "x"
-''')
+""")
     (persona,) = scenario(prog).personas
     (visits,) = persona.organic
     assert visits.event == "visited"

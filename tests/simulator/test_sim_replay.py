@@ -41,8 +41,9 @@ def _replay(program, model) -> list:
 
 
 def test_b2b_replay_gives_the_same_actions():
-    program, model = _record("rules/b2b_saas_trial.nurture",
-                             "rules/b2b_saas_trial.scenario.toml", 200, 45)
+    program, model = _record(
+        "rules/b2b_saas_trial.nurture", "rules/b2b_saas_trial.scenario.toml", 200, 45
+    )
     assert len(model.actions) > 200  # a real run: sends, tasks, exits...
     assert any(a.action == "task" for a in model.actions)
     replayed = _replay(program, model)
@@ -51,8 +52,9 @@ def test_b2b_replay_gives_the_same_actions():
 
 
 def test_b2c_replay_with_quiet_hours_and_timezones():
-    program, model = _record("rules/b2c_browse_abandon.nurture",
-                             "rules/b2c_browse_abandon.scenario.toml", 150, 14)
+    program, model = _record(
+        "rules/b2c_browse_abandon.nurture", "rules/b2c_browse_abandon.scenario.toml", 150, 14
+    )
     assert any(a.action == "send" for a in model.actions)
     replayed = _replay(program, model)
     assert [(a.to_dict(), a.at) for a in replayed] == [(a.to_dict(), a.at) for a in model.actions]

@@ -23,22 +23,49 @@ def test_nurture_run_over_the_recorded_log_writes_the_same_actions(tmp_path, cap
     events = [x for x in model.log if not isinstance(x, Lead)]
     with open(tmp_path / "leads.jsonl", "w") as f:
         for lead in leads:
-            f.write(json.dumps({"id": lead.id, "created_at": fmt_time(lead.created_at),
-                                **lead.attrs}) + "\n")
+            f.write(
+                json.dumps({"id": lead.id, "created_at": fmt_time(lead.created_at), **lead.attrs})
+                + "\n"
+            )
     with open(tmp_path / "events.jsonl", "w") as f:
         for e in events:
-            f.write(json.dumps({"id": e.id, "lead": e.lead, "type": e.type,
-                                "at": fmt_time(e.at), "props": e.props}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "id": e.id,
+                        "lead": e.lead,
+                        "type": e.type,
+                        "at": fmt_time(e.at),
+                        "props": e.props,
+                    }
+                )
+                + "\n"
+            )
     out = tmp_path / "actions.jsonl"
-    code = main(["run", rules, "--leads", str(tmp_path / "leads.jsonl"),
-                 "--events", str(tmp_path / "events.jsonl"), "--db", str(tmp_path / "x.db"),
-                 "--until", fmt_time(model.end), "--seed", str(engine_seed(0, 0)),
-                 "--actions", str(out)])
+    code = main(
+        [
+            "run",
+            rules,
+            "--leads",
+            str(tmp_path / "leads.jsonl"),
+            "--events",
+            str(tmp_path / "events.jsonl"),
+            "--db",
+            str(tmp_path / "x.db"),
+            "--until",
+            fmt_time(model.end),
+            "--seed",
+            str(engine_seed(0, 0)),
+            "--actions",
+            str(out),
+        ]
+    )
     capsys.readouterr()
     assert code == 0
     written = [json.loads(line) for line in out.read_text().splitlines()]
     expected = [a.to_dict() for a in model.actions]
     assert len(expected) > 100
-    assert [(w["lead"], w["at"], w["action"]) for w in written] == \
-        [(x["lead"], x["at"], x["action"]) for x in expected]
+    assert [(w["lead"], w["at"], w["action"]) for w in written] == [
+        (x["lead"], x["at"], x["action"]) for x in expected
+    ]
     assert written == expected

@@ -11,8 +11,9 @@ def test_every_scenario_field_has_a_default_and_a_description():
     for title, model in SECTIONS:
         for name, field in model.model_fields.items():
             assert field.description, f"{title} {name} has no description"
-            has_default = (field.default is not PydanticUndefined
-                           or field.default_factory is not None)
+            has_default = (
+                field.default is not PydanticUndefined or field.default_factory is not None
+            )
             assert has_default, f"{title} {name} has no default"
 
 

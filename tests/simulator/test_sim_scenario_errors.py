@@ -30,8 +30,20 @@ def rules(tmp_path: Path) -> Path:
 def simulate(rules: Path, scenario_text: str, tmp_path: Path, capsys) -> tuple[int, str, str]:
     scenario = tmp_path / "s.toml"
     scenario.write_text(scenario_text)
-    code = main(["simulate", str(rules), "--scenario", str(scenario), "--leads", "5",
-                 "--runs", "1", "--workers", "1"])
+    code = main(
+        [
+            "simulate",
+            str(rules),
+            "--scenario",
+            str(scenario),
+            "--leads",
+            "5",
+            "--runs",
+            "1",
+            "--workers",
+            "1",
+        ]
+    )
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -59,18 +71,24 @@ def test_shares_not_summing_to_one(rules, tmp_path, capsys):
 
 
 def test_persona_attribute_not_in_lead_block(rules, tmp_path, capsys):
-    text = ('[[personas]]\nname = "a"\n[personas.attributes]\n'
-            'company_sise = { dist = "lognormal", median = 30, sigma = 1 }\n')
+    text = (
+        '[[personas]]\nname = "a"\n[personas.attributes]\n'
+        'company_sise = { dist = "lognormal", median = 30, sigma = 1 }\n'
+    )
     code, _, err = simulate(rules, text, tmp_path, capsys)
     assert code == 1
-    assert ("s.toml:4: personas[0].attributes.company_sise: attribute 'company_sise' is not in "
-            "the `lead:` block") in err
+    assert (
+        "s.toml:4: personas[0].attributes.company_sise: attribute 'company_sise' is not in "
+        "the `lead:` block"
+    ) in err
     assert "did you mean 'company_size'?" in err
 
 
 def test_value_outside_one_of_options(rules, tmp_path, capsys):
-    text = ('[[personas]]\n[personas.attributes]\n'
-            'source = { dist = "choice", weights = { web = 1, fair = 1 } }\n')
+    text = (
+        "[[personas]]\n[personas.attributes]\n"
+        'source = { dist = "choice", weights = { web = 1, fair = 1 } }\n'
+    )
     code, _, err = simulate(rules, text, tmp_path, capsys)
     assert code == 1
     assert "s.toml:3: personas[0].attributes.source: value 'fair' is not one of" in err

@@ -23,10 +23,12 @@ SCENARIO = "rules/b2b_saas_trial.scenario.toml"
 def b2b():
     program = load_program(RULES)
     # enough leads and days for handoffs to queue at the desk and for sales to close some
-    scenario = apply(load_scenario(SCENARIO, program),
-                     Overrides(leads=2500, days=45, runs=1, seed=5))
-    scenario = scenario.model_copy(update={"run": scenario.run.model_copy(
-        update={"trace_sample": 40})})
+    scenario = apply(
+        load_scenario(SCENARIO, program), Overrides(leads=2500, days=45, runs=1, seed=5)
+    )
+    scenario = scenario.model_copy(
+        update={"run": scenario.run.model_copy(update={"trace_sample": 40})}
+    )
     return program, scenario
 
 
@@ -94,8 +96,11 @@ def test_the_desk_is_first_come_first_served():
     out = desk.run_until(30 * HOUR)
     # lead 1 reaches the queue at 2 h, is picked up at once, done at 5 h; lead 2 waits for it
     # (picked up at 5 h, done 8 h); lead 3 reaches the queue at 3 h, picked up at 8 h, done 11 h
-    assert out == [(5 * 3600, 1, 0, 2 * HOUR), (8 * 3600, 2, 0, 5 * HOUR),
-                   (11 * 3600, 3, 0, 7 * HOUR)]
+    assert out == [
+        (5 * 3600, 1, 0, 2 * HOUR),
+        (8 * 3600, 2, 0, 5 * HOUR),
+        (11 * 3600, 3, 0, 7 * HOUR),
+    ]
     summary = desk.summary()
     assert summary["tasks"] == 3.0
     assert summary["worked"] == 3.0
@@ -160,8 +165,10 @@ def test_every_outcome_reaches_its_shard_before_its_instant():
 @pytest.mark.parametrize("name", ["b2b_saas_trial", "b2c_browse_abandon", "higher_ed_enrollment"])
 def test_every_shipped_playbook_shards_to_the_same_numbers(name):
     program = load_program(f"rules/{name}.nurture")
-    scenario = apply(load_scenario(f"rules/{name}.scenario.toml", program),
-                     Overrides(leads=800, days=40, runs=1, seed=2))
+    scenario = apply(
+        load_scenario(f"rules/{name}.scenario.toml", program),
+        Overrides(leads=800, days=40, runs=1, seed=2),
+    )
     one = run_one(program, scenario, 0, traces=True, shards=1)
     two = run_one(program, scenario, 0, traces=True, shards=2)
     assert one["scalars"]["touches"] > 0

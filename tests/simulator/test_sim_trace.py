@@ -10,8 +10,10 @@ from simulator.model import trace_sample
 
 def _setup(sample: int):
     program = load_program("rules/b2b_saas_trial.nurture")
-    scenario = apply(load_scenario("rules/b2b_saas_trial.scenario.toml", program),
-                     Overrides(leads=100, days=20, runs=1))
+    scenario = apply(
+        load_scenario("rules/b2b_saas_trial.scenario.toml", program),
+        Overrides(leads=100, days=20, runs=1),
+    )
     run = scenario.run.model_copy(update={"trace_sample": sample})
     return program, scenario.model_copy(update={"run": run})
 
@@ -25,8 +27,9 @@ def test_sample_is_evenly_spread_and_of_the_asked_size():
 def test_only_the_sample_keeps_a_trail():
     program, scenario = _setup(sample=10)
     result = forecast(program, scenario, None, 1, traces=True)
-    assert sorted(result["traces"], key=lambda x: int(x[1:])) == [f"L{i}" for i in
-                                                                  range(1, 101, 10)]
+    assert sorted(result["traces"], key=lambda x: int(x[1:])) == [
+        f"L{i}" for i in range(1, 101, 10)
+    ]
     assert all(entries for entries in result["traces"].values())  # each has its "created"
 
 
