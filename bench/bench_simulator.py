@@ -104,10 +104,10 @@ def _one(leads: int, days: float, timed: bool) -> dict[str, object]:
     for name in CALLS if timed else ():
         original = getattr(Engine, name)
 
-        def wrapped(self, *args, _original=original, _spent=spent[name]):
+        def wrapped(self, *args, _original=original, _spent=spent[name], **kwargs):
             t0 = time.perf_counter()
             try:
-                return _original(self, *args)
+                return _original(self, *args, **kwargs)
             finally:
                 _spent[1] += time.perf_counter() - t0
                 _spent[0] += 1
@@ -147,8 +147,8 @@ def alone(leads: int, days: float) -> dict[str, float]:
     tape: list[object] = []
 
     class Recording(Engine):
-        def add_lead(self, *args):
-            tape.append(out := super().add_lead(*args))
+        def add_lead(self, *args, **kwargs):
+            tape.append(out := super().add_lead(*args, **kwargs))
             return out
 
         def ingest_fields(self, *args):
@@ -166,10 +166,9 @@ def alone(leads: int, days: float) -> dict[str, float]:
     class Replaying:
         def __init__(self, *args, **kwargs) -> None:
             self.answers = iter(tape)
-            self.trace = False
             self.stages = iter(stages)
 
-        def add_lead(self, *args):
+        def add_lead(self, *args, **kwargs):
             return next(self.answers)
 
         ingest_fields = advance = add_lead
@@ -265,7 +264,7 @@ def breakdown(leads: int, days: float) -> dict[str, float]:
         name = stat.traceback[0].filename
         layer = (
             "engine"
-            if "/engine/" in name or "nurture rules" in name
+            if "/engine/" in name or "nurture generated" in name
             else "simulator"
             if "/simulator/" in name
             else "other"

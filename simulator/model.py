@@ -112,8 +112,8 @@ class Model:
         self.env = simpy.Environment(initial_time=self.start)
         self.engine = Engine([program], seed=seed, trace=False)
         self.ingest_fields = self.engine.ingest_fields
-        # The engine decides per lead, when the lead is added, whether to keep its explain trail
-        # (it reads `engine.trace` then): switched on only for the traced sample (DESIGN.md).
+        # Whether a lead keeps its explain trail is said when it is added (`add_lead(...,
+        # trace=)`): only the traced sample keeps one (DESIGN.md).
         traced = (
             traced
             if traced is not None
@@ -292,7 +292,6 @@ class Model:
         lead_id = self.pop.lead_id(i)
         self.ids[i] = lead_id
         lead = Lead(lead_id, t, self.pop.attrs(i))
-        self.engine.trace = i in self.traced
         if self.log is not None:
             self.log.append(lead)
-        self.handle(self.engine.add_lead(lead, t), t)
+        self.handle(self.engine.add_lead(lead, t, trace=i in self.traced), t)

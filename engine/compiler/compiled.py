@@ -64,7 +64,6 @@ class SeqC:
         "name",
         "line",
         "audience",
-        "enter_on",
         "enter_when",
         "exit",
         "exit_line",
@@ -81,7 +80,6 @@ class SeqC:
         self.line = seq.span.line
         self.rule = rule
         self.audience: Cond | None = None
-        self.enter_on: str | None = None
         self.enter_when: Cond | None = None
         self.exit: Cond | None = None
         self.exit_line = seq.exit.span.line if seq.exit is not None else seq.span.line
@@ -107,6 +105,9 @@ class EventRuleC:
 
 
 class CompiledProgram:
+    """A checked Program compiled once: what the engine runs for it (immutable once built but
+    for its caches). Its generated module's source is `source`."""
+
     def __init__(self, program: ir.Program, index: int) -> None:
         self.program = program
         self.index = index
@@ -132,93 +133,91 @@ class CompiledProgram:
             seg_exprs,
             static,
             seq_index,
+            path=program.path,
         )
         self.mb.tag = index
         self.times = TimeSources(self.blocks, seg_exprs)
         self._pending: list[tuple[Any, str, str]] = []
+        self.mb.lines.append(header(self.path))
         self._compile_all(program, seg_exprs)
         roots = {s[1]: self.mb.condition(s[1]) for s in self.times.found if s[0] == "root"}
-        self.mb.lines.append(round_source(program, self.mb, self.stages))
-        self.mb.lines.append(entry_source(program, self.mb))
+        ev_types, full = self._generate(program, seg_exprs)
+        # the wake reads the root functions by their generated names, and this program as `_cp`
+        named = [
+            ("root", roots[s[1]], *s[2:]) if s[0] == "root" else s for s in self.times.sorted()
+        ]
+        self.mb.globals.update(
+            _EPS=EPS, _tcount=tc_count, _troot=tc_root, _tscore=tc_score, _cp=self
+        )
+        self.mb.lines.append(wake_source(named, len(self.blocks), "_wake"))
+        fns = self.mb.build()
+        self.source: str = self.mb.source
+        self._bind(fns, ev_types, full)
+        self.time_sources = [
+            ("root", fns[roots[s[1]]], *s[2:]) if s[0] == "root" else s for s in self.times.sorted()
+        ]
+        self.filters = [(event, key, fns[name]) for event, key, name in self.mb.filters]
+        self.wake_fn: Cond = self.mb.globals["_wake"]
+
+    def _generate(
+        self, program: ir.Program, seg_exprs: dict[str, ir.Expr]
+    ) -> tuple[list[str], list[str]]:
+        """The round, entry, points, event and static functions' source; returns the event
+        types with an event function and those with a recording one."""
+        mb = self.mb
+        mb.lines.append(round_source(program, mb, self.stages))
+        mb.lines.append(entry_source(program, mb))
         for n, typ in enumerate(sorted(self.event_rules)):
-            self.mb.lines.append(points_source(program, self.mb, typ, f"_pts{n}"))
+            mb.lines.append(points_source(program, mb, typ, f"_pts{n}"))
         ev_types = sorted(
             set(self.event_rules)
             | {s.enter.event for s in program.sequences if isinstance(s.enter, ir.EnterOn)}
         )
         for n, typ in enumerate(ev_types):
-            self.mb.lines.append(event_source(program, self.mb, self.stages, typ, f"_ev{n}"))
-        self.mb.lines.append(event_source(program, self.mb, self.stages, None, "_evx"))
+            mb.lines.append(event_source(program, mb, self.stages, typ, f"_ev{n}"))
+        mb.lines.append(event_source(program, mb, self.stages, None, "_evx"))
         # for an engine of this one program: recording too, for every type whose recording
         # depends on rules or that a rule reads (others go through the engine's ingest)
-        full = sorted(record_types(self.mb) | set(ev_types))
+        full = sorted(record_types(mb) | set(ev_types))
         for n, typ in enumerate(full):
-            self.mb.lines.append(
-                event_source(program, self.mb, self.stages, typ, f"_evr{n}", record=True)
-            )
+            mb.lines.append(event_source(program, mb, self.stages, typ, f"_evr{n}", record=True))
         # the attributes conditions read, normalised when a lead's attributes are set
-        self.attr_norm = [
-            (k, self.attr_types.get(k) == "number") for k in sorted(self.mb.read_attrs)
-        ]
+        self.attr_norm = [(k, self.attr_types.get(k) == "number") for k in sorted(mb.read_attrs)]
         fit_static = [
-            r.condition
+            r
             for b in self.blocks
             for r in b.rules
             if isinstance(r, ir.FitRule) and is_static(r.condition, seg_exprs)
         ]
-        self.mb.lines.append(
+        mb.lines.append(
             static_source(
-                self.mb,
+                mb,
                 self.attr_norm,
-                sorted(self.mb.raw_attrs),
-                [s.condition for s in program.segments],
+                sorted(mb.raw_attrs),
+                list(program.segments),
                 self.static_segments,
                 fit_static,
             )
         )
-        fns = self.mb.build()
-        self.static_fn = self.mb.globals["_static"]
+        return ev_types, full
+
+    def _bind(self, fns: dict[str, Cond], ev_types: list[str], full: list[str]) -> None:
+        """The generated functions, where the engine looks for them."""
+        found = self.mb.globals
+        self.static_fn = found["_static"]
         self.fitc_of: dict[tuple, tuple] = {}  # which static fit rules hold -> fit per block
-        self.event_fns = {typ: self.mb.globals[f"_ev{n}"] for n, typ in enumerate(ev_types)}
-        self.event_other = self.mb.globals["_evx"]
-        self.event_full = {typ: self.mb.globals[f"_evr{n}"] for n, typ in enumerate(full)}
-        self.points_fns = {
-            typ: self.mb.globals[f"_pts{n}"] for n, typ in enumerate(sorted(self.event_rules))
-        }
+        self.event_fns = {typ: found[f"_ev{n}"] for n, typ in enumerate(ev_types)}
+        self.event_other = found["_evx"]
+        self.event_full = {typ: found[f"_evr{n}"] for n, typ in enumerate(full)}
+        self.points_fns = {typ: found[f"_pts{n}"] for n, typ in enumerate(sorted(self.event_rules))}
         self.round_fn = fns["_round"]
-        self.entry_fn = self.mb.globals["_entry"]
+        self.entry_fn = found["_entry"]
         for obj, attr, name in self._pending:
             value = fns[name]
             if isinstance(obj, list):
                 obj[attr] = value  # type: ignore[index]
             else:
                 setattr(obj, attr, value)
-        self.enter_when = [sc for sc in self.sequences if sc.enter_when is not None]
-        self.enter_on: dict[str, list[SeqC]] = {}
-        for sc in self.sequences:
-            if sc.enter_on is not None:
-                self.enter_on.setdefault(sc.enter_on, []).append(sc)
-        self.time_sources = [
-            ("root", fns[roots[s[1]]], *s[2:]) if s[0] == "root" else s for s in self.times.sorted()
-        ]
-        self.filters = [(event, key, fns[name]) for event, key, name in self.mb.filters]
-        self.wake_fn = self._build_wake()
-        self.relevant = self._relevant_types()
-
-    def _build_wake(self) -> Cond:
-        """`timecross.next_wake` over every time source, generated (see `gen_wake`)."""
-        extra: dict[str, Any] = {
-            "_EPS": EPS,
-            "_tcount": tc_count,
-            "_troot": tc_root,
-            "_tscore": tc_score,
-            "_cp": self,
-        }
-        source = wake_source(self.time_sources, len(self.blocks), "_wake", extra)
-        self.mb.globals.update(extra)
-        exec(compile(source, "<nurture wake>", "exec"), self.mb.globals)  # noqa: S102
-        self.mb.source += "\n" + source
-        return self.mb.globals["_wake"]
 
     def rule(self, line: int) -> str:
         """`file:line` of a rule (cached: the trail asks for it at every point)."""
@@ -282,7 +281,6 @@ class CompiledProgram:
             self.handoffs.append(holder)
         self._compile_policy(program.policy)
         self.sequences = [self._compile_sequence(i, s) for i, s in enumerate(program.sequences)]
-        self.top_stage = max((h[0] for h in self.stage_rules), default=0)
 
     def _compile_scores(self, seg_exprs: dict[str, ir.Expr]) -> None:
         self.fit_static: list[tuple[int, int, float, Cond | None]] = []
@@ -329,11 +327,12 @@ class CompiledProgram:
         sc = SeqC(index, seq, self.rule(seq.span.line))
         self._cond(sc, "audience", seq.audience)
         self._cond(sc, "exit", seq.exit, ("exit", index))
-        if isinstance(seq.enter, ir.EnterOn):
-            sc.enter_on = seq.enter.event
-        elif isinstance(seq.enter, ir.EnterWhen):
+        # `enter on EVENT`: the generated event functions enrol (gen_round.entry_body)
+        if isinstance(seq.enter, ir.EnterWhen):
             self._cond(sc, "enter_when", seq.enter.condition, ("enter", index), True)
-        else:  # no enter line: the audience turning true enrols
+        elif not isinstance(
+            seq.enter, ir.EnterOn
+        ):  # no enter line: the audience turning true enrols
             self._cond(
                 sc, "enter_when", seq.audience or ir.Bool(value=True), ("enter", index), True
             )
@@ -387,6 +386,12 @@ class CompiledProgram:
             last_cum, start, k = ins.arms[-1]
             ins.arms[-1] = (math.inf, start, k)
 
-    def _relevant_types(self) -> set[str] | None:
-        """Event types that can change something this program reads; None means every type."""
-        return None
+
+def header(path: str) -> str:
+    """The comment that opens a program's generated module."""
+    return (
+        f"# Generated by nurture from {repr(path)[1:-1]}\n"
+        "# Runs with no builtins; names are counters, every constant a repr(). G: the engine\n"
+        "# (engine.compiler.calls), CP: this compiled program, L: a lead's state, P: its state\n"
+        "# under this program, t: now, at and E: an event's time and properties, out: actions.\n"
+    )
