@@ -19,7 +19,7 @@ from cli.argtypes import nonnegative_int, positive_int, time_arg
 from cli.loading import load_programs
 
 if TYPE_CHECKING:
-    from live.runner import RunReport
+    from live import RunReport
 
 SHOWN_REJECTIONS = 10
 
@@ -81,10 +81,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from live.inputs import InputError
-    from live.runner import RunError, RunOptions, run_live
-    from live.store import StoreError
-    from live.walk import ReplayMismatch
+    from live import InputError, ReplayMismatch, RunError, RunOptions, StoreError
+    from live import run as run_live
 
     programs = load_programs(args.files)
     if programs is None:
@@ -114,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_report(report: RunReport, args: argparse.Namespace) -> None:
-    from live.inputs import format_time
+    from live.values import format_time
 
     err = sys.stderr
     if report.migrated:
