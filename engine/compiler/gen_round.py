@@ -56,7 +56,7 @@ def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> s
 
 def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -> str:
     """`name(G, CP, L, P, at, E, t)`: the engagement points of one event type, inline."""
-    lines = [f"def {name}(G, CP, L, P, at, E, t):"]
+    lines = [f"# the engagement points of an event {typ!r}", f"def {name}(G, CP, L, P, at, E, t):"]
     index = {
         id(r): n
         for n, r in enumerate(
@@ -253,13 +253,18 @@ def event_source(
     rule names) does under one program after it is recorded: points, the round, exits,
     enrolments and due steps, in one function (fewer calls on the hot path). Returns whether
     some block's engagement is below zero (then a score can rise by time alone)."""
-    lines = [f"def {name}(G, CP, L, P, at, E, t, out):"]
+    what = "an event of a type no rule names" if typ is None else f"an event {typ!r}"
+    steps = "recorded, points" if record and typ is not None else "points"
+    lines = [
+        f"# {what}: {steps}, the round, exits, enrolments, due steps",
+        f"def {name}(G, CP, L, P, at, E, t, out):",
+    ]
     mb.prop_locals = {}  # each property a `where` reads: normalised once, at the top
     try:
         body = record_lines(mb, typ) if record and typ is not None else []
         body.append("    _er = P.er")
         if typ is not None:
-            body += points_source(program, mb, typ, "_").splitlines()[1:]
+            body += points_source(program, mb, typ, "_").splitlines()[2:]  # its body
         body += round_source(program, mb, stages).splitlines()[1:]
         body += entry_body(program, mb, typ)
         lines += mb.prop_lines() + body

@@ -26,7 +26,8 @@ from __future__ import annotations
 import os
 from typing import Any, NamedTuple
 
-from engine.compiler.compiled import CompiledProgram, Instr
+from engine.compiler.compiled import CompiledProgram
+from engine.compiler.sequences import Instr
 from engine.model import Action
 from engine.runtime.state import ProgState
 
