@@ -145,6 +145,7 @@ def alone(leads: int, days: float) -> dict[str, float]:
     from engine import Engine
 
     tape: list[object] = []
+    stages: list[str] = []  # what the model asks of lead stages, as `stage()` answered
 
     class Recording(Engine):
         def add_lead(self, *args, **kwargs):
@@ -163,10 +164,14 @@ def alone(leads: int, days: float) -> dict[str, float]:
             tape.append(out := super().next_due())
             return out
 
+        def stage(self, *args):
+            stages.append(out := super().stage(*args))
+            return out
+
     class Replaying:
         def __init__(self, *args, **kwargs) -> None:
             self.answers = iter(tape)
-            self.stages = iter(stages)
+            self.stages = iter(stages)  # recorded by the first run by then
 
         def add_lead(self, *args, **kwargs):
             return next(self.answers)
@@ -184,7 +189,6 @@ def alone(leads: int, days: float) -> dict[str, float]:
 
     program, scenario = _setup(leads, days)
     first = _model(program, scenario, leads, Recording)
-    stages = _stages(first)
     expected = json.dumps(first.run()["scalars"])
     del first
     second = _model(program, scenario, leads, Replaying)
@@ -194,21 +198,6 @@ def alone(leads: int, days: float) -> dict[str, float]:
     if json.dumps(result["scalars"]) != expected:
         raise SystemExit("the replayed run differs from the recorded one")
     return {"leads": leads, "cpu_seconds": cpu}
-
-
-def _stages(model) -> list[str]:
-    """Record what the model asks the engine of lead stages, as `stage()` answers for the
-    replay."""
-    out: list[str] = []
-    original = model.engine.stage
-
-    def stage(lead_id: str) -> str:
-        value = original(lead_id)
-        out.append(value)
-        return value
-
-    model.engine.stage = stage
-    return out
 
 
 def pooled(leads: int, days: float, runs: int = 4, workers: int = 2) -> dict[str, float]:

@@ -120,6 +120,8 @@ class TimerMixin:
             timers.pop()
 
     def advance(self, now: float) -> list[Action]:
+        """Runs every sequence step, wait timeout, postponed send and wake due by `now` (in
+        the order they are due); returns what must happen now."""
         out: list[Action] = []
         self._run_due(now, out, strict=False)
         return out
