@@ -1,13 +1,13 @@
 """The live runner: real leads and events through the engine, state and outbox in SQLite.
 
 One run: check the seed and the rule files against the database, restore every lead's engine
-state from the last checkpoint and replay what an interrupted run did after it (`runner_walk`),
+state from the last checkpoint and replay what an interrupted run did after it (`walk`),
 read and check the input (bad rows go to the dead-letter table), drop events already accepted,
-apply changed lead rows at the clock, then walk the timeline (`runner_plan`): before each item,
+apply changed lead rows at the clock, then walk the timeline (`plan`): before each item,
 every timer due strictly earlier runs; at the end, every timer due up to `--until`. Work is
 committed in batches (journal, accepted events, lead rows, actions, clock in one transaction) and
 lead states at checkpoints. After each commit the actions file catches up with the outbox
-(`runner_actions`). A run killed at any point and started again loses no accepted event and
+(`actions`). A run killed at any point and started again loses no accepted event and
 writes no action twice.
 """
 

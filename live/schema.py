@@ -37,6 +37,17 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 SCHEMA_VERSION = "1"
+TABLES = (
+    "meta",
+    "leads",
+    "events",
+    "lead_state",
+    "trail",
+    "standing",
+    "journal",
+    "outbox",
+    "dead_letters",
+)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

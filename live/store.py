@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from live.schema import DDL, JOURNAL_AFTER, SCHEMA_VERSION, Batch
+from live.schema import DDL, JOURNAL_AFTER, SCHEMA_VERSION, TABLES, Batch
 
 
 class StoreError(Exception):
@@ -166,15 +166,7 @@ class Store:
         return self.db.execute("SELECT 1 FROM events LIMIT 1").fetchone() is not None
 
     def count(self, table: str) -> int:
-        assert table in (
-            "leads",
-            "events",
-            "outbox",
-            "dead_letters",
-            "lead_state",
-            "trail",
-            "journal",
-        )
+        assert table in TABLES  # a name of ours, never the user's
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def dead_letters(self) -> list[tuple[str, int, str, str, str]]:
