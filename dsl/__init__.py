@@ -2,6 +2,9 @@
 
 `compile_source` / `load_program` return a checked `Program` or raise `DiagnosticError` with every
 mistake of the file; `check_source` returns both the program (or None) and the diagnostics.
+
+`NurtureError` is the base of every user's mistake in every package, `InternalError` of nurture's
+own failures (dsl/errors.py); the diagnostic codes are registered in dsl/codes.py.
 """
 
 from __future__ import annotations
@@ -9,12 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from dsl.diagnostics import Diagnostic, DiagnosticError
+from dsl.errors import InternalError, NurtureError
 from dsl.fastnode import new
 from dsl.ir import Program, Span
 
 __all__ = [
     "Diagnostic",
     "DiagnosticError",
+    "InternalError",
+    "NurtureError",
     "Program",
     "check_source",
     "compile_source",

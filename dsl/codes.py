@@ -11,9 +11,10 @@ checks it is current; another test fails when a diagnostic carries a code that i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING
 
-Severity = Literal["error", "warning"]
+if TYPE_CHECKING:
+    from dsl.diagnostics import Severity
 
 
 @dataclass(frozen=True)

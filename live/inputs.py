@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from dsl.diagnostics import did_you_mean
+from dsl.errors import NurtureError
 from live.inputs_fast import fast_event_parser
 from live.values import Schema, check_attr, check_props, format_time, parse_time, plain
 
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-class InputError(Exception):
+class InputError(NurtureError):
     """A whole input file cannot be read; the message is for the user."""
 
 

@@ -31,6 +31,7 @@ from heapq import heappop
 
 import simpy
 
+from dsl.errors import NurtureError
 from dsl.ir import Program
 from engine import Action, Engine, Event, Lead
 from simulator import handlers
@@ -106,7 +107,10 @@ class Model:
         shards: int = 1,
     ) -> None:
         if len(population) > MAX_LEADS:
-            raise ValueError(f"at most {MAX_LEADS:,} leads in one replication")
+            raise NurtureError(
+                f"{len(population):,} leads: at most {MAX_LEADS:,} fit in one replication",
+                f"give --leads {MAX_LEADS} or fewer",
+            )
         self.start = start_epoch(scenario)
         self.end = self.start + scenario.population.days * DAY
         self.env = simpy.Environment(initial_time=self.start)
