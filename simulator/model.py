@@ -21,16 +21,15 @@ lands on the very second.
 
 from __future__ import annotations
 
-import gc
 import math
 from array import array
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from heapq import heappop
 
 import simpy
 
+from dsl.collector import collector_paused
 from dsl.errors import NurtureError
 from dsl.ir import Program
 from engine import Action, Engine, Event, Lead
@@ -45,27 +44,6 @@ from simulator.scenario import Scenario
 from simulator.streams import Streams
 
 INF = math.inf
-# NO_GC: lead state only grows during a run, so the cyclic garbage collector keeps walking more
-# and more live objects (~1 s of a 100k-lead run, 5%) to find cycles that a run does not make:
-# everything it allocates is freed by reference counting (tests/simulator/test_sim_memory.py
-# checks that a run leaves no cyclic garbage). So the collector is off while a run runs.
-
-
-@contextmanager
-def collector_off() -> Iterator[None]:
-    """The cyclic garbage collector off (see NO_GC), as it was afterwards."""
-    collecting, frozen = gc.isenabled(), gc.get_freeze_count()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # what the run made goes straight to the oldest generation, unexamined: with the
-        # collector back on, its next young collection would otherwise walk all of it
-        gc.freeze()
-        if not frozen:
-            gc.unfreeze()
-        if collecting:
-            gc.enable()
 
 
 class _ArrivalTimes:
@@ -201,7 +179,7 @@ class Model:
         """Run this shard and `others` (the rest of the replication's, in shard order) to the
         end, with the sales desk here (`sales.drive`)."""
         self.desk = SalesDesk(self.sales, self.start, self.end)
-        with collector_off():
+        with collector_paused():  # a run makes no cycles (dsl/collector.py)
             self.begin()
             drive([self, *others], self.desk, progress)
 

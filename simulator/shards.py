@@ -17,9 +17,10 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
+from dsl.collector import collector_paused
 from dsl.ir import Program
 from simulator.metrics import RunMetrics
-from simulator.model import Model, collector_off
+from simulator.model import Model
 from simulator.population import generate
 from simulator.sales import Outcome, Task
 from simulator.scenario import Scenario
@@ -135,7 +136,7 @@ def _serve(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         model = shard_model(program, scenario, run, shard, shards)
-        with collector_off():
+        with collector_paused():
             model.begin()
             while (message := conn.recv()) is not None:
                 conn.send(("ok", model.window(*message)))
