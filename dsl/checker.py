@@ -13,8 +13,8 @@ from dsl import codes, ir
 from dsl.check_flow import FlowChecks
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.fastnode import new, replace
-from dsl.parser import RESERVED
 from dsl.resolve import Names, Resolver, Scope
+from dsl.words import RESERVED
 
 _HEADER_ORDER = ("for", "enter", "exit when", "holdout", "reenter after", "limit")
 

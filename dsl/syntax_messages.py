@@ -11,41 +11,8 @@ from dsl.expected import expected_words, in_context, join_words, open_brackets, 
 from dsl.fastnode import new
 from dsl.ir import Span
 from dsl.lines import code_of, first_word
+from dsl.words import RESERVED, keywords
 
-_RESERVED = frozenset(
-    "and or not in true false contains startswith endswith matches where when on score stage "
-    "stages send wait until if else split for enter exit within".split()
-)
-_KEYWORDS = sorted(
-    _RESERVED
-    | {
-        "campaign",
-        "lead",
-        "event",
-        "content",
-        "segment",
-        "policy",
-        "sequence",
-        "handoff",
-        "mql",
-        "sql",
-        "holdout",
-        "reenter",
-        "limit",
-        "quiet",
-        "sunset",
-        "decay",
-        "cap",
-        "cost",
-        "per",
-        "every",
-        "after",
-        "one",
-        "of",
-        "number",
-        "text",
-    }
-)
 _UNIT_WORD = re.compile(
     r"(\d+)[ \t]*(minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|mo|y)"
     r"(?![A-Za-z0-9_])",
@@ -223,7 +190,7 @@ def _split_hint(keyword: str, rest: str) -> str | None:
     """`sendwelcome` → 'send welcome'; `sends`, `waitt` → the nearest keyword."""
     if len(rest) >= 3 and rest.lower() not in _SUFFIXES:
         return f"did you mean '{keyword} {rest}'?"
-    return did_you_mean(keyword + rest, _KEYWORDS)
+    return did_you_mean(keyword + rest, keywords())
 
 
 def _duration_mistake(text: str, line: int, column: int, file: str) -> Diagnostic | None:
@@ -357,7 +324,7 @@ def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagno
             None,
             file=file,
         )
-    if "NAME" in expected and value in _RESERVED:
+    if "NAME" in expected and value in RESERVED:
         return Diagnostic(
             codes.RESERVED_WORD,
             f"'{value}' is a reserved word and cannot be used as a name",
