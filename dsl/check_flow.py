@@ -29,7 +29,7 @@ class FlowChecks:
         cond = self.resolver.condition(h.condition, what="handoff condition")
         for send in h.sends:
             content = self._content_ref(send.content, send.content_span)
-            if content is not None and content.channel != "task":
+            if content is not None and content.channel != ir.SALES_CHANNEL:
                 self.error(
                     codes.NOT_A_TASK,
                     f"'{send.content}' is {content.channel} content; a handoff sends sales tasks",

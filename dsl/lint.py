@@ -118,7 +118,7 @@ def _same_content(program: ir.Program) -> list[Diagnostic]:
                     "add an audience ('for ...') or conditions on the sends",
                 )
             )
-    stages = {c.stage for c in program.contents if c.channel != "task" and c.stage}
+    stages = {c.stage for c in program.contents if c.channel != ir.SALES_CHANNEL and c.stage}
     if len(program.stages) > 1 and len(stages) == 1:
         (only,) = stages
         out.append(
@@ -169,7 +169,9 @@ def _aggressive(program: ir.Program) -> list[Diagnostic]:
 
 def _one_channel(program: ir.Program) -> list[Diagnostic]:
     names = {s.content for seq in program.sequences for s, _ in _sends(seq.steps)}
-    channels = {c.channel for c in program.contents if c.name in names and c.channel != "task"}
+    channels = {
+        c.channel for c in program.contents if c.name in names and c.channel != ir.SALES_CHANNEL
+    }
     if len(channels) == 1 and program.sequences:
         (only,) = channels
         return [

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dsl.ir import Channel
 from simulator import calibration as cal
 from simulator.distributions import Dist, LogNormal, NumberDist, Uniform, is_numeric
 
@@ -21,9 +22,6 @@ def _numeric(dist: object) -> object:
     if not is_numeric(dist):
         raise ValueError("needs a number (a constant number, normal, lognormal or uniform)")
     return dist
-
-
-Channel = Literal["email", "sms", "ad", "social", "mail", "task"]
 
 
 class _Model(BaseModel):

@@ -26,3 +26,15 @@ def test_the_keywords_are_every_word_the_grammar_spells() -> None:
         "sunset text true until wait when where within".split()
     )
     assert RESERVED <= keywords()
+
+
+def test_the_channels_are_the_contracts_in_its_order() -> None:
+    from dsl.ir import CHANNELS, LEAD_CHANNELS, SALES_CHANNEL
+
+    text = DSL_MD.read_text(encoding="utf-8").replace("\n  ", " ")
+    listed = re.search(r"Channels are (.*?) \(a sales task\)", text)
+    assert listed is not None
+    assert CHANNELS == tuple(re.findall(r"`(\w+)`", listed.group(1)))
+    assert CHANNELS == ("email", "sms", "ad", "social", "mail", "task")
+    assert SALES_CHANNEL == "task"
+    assert LEAD_CHANNELS == ("email", "sms", "ad", "social", "mail")
