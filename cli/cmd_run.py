@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_report(report: RunReport, args: argparse.Namespace) -> None:
-    from live.inputs import format_time
+    from engine import format_time
 
     err = sys.stderr
     if report.migrated:

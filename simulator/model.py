@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable
-from datetime import datetime
 from heapq import heappop
 
 import simpy
@@ -32,7 +31,7 @@ import simpy
 from dsl.collector import collector_paused
 from dsl.errors import NurtureError
 from dsl.ir import Program
-from engine import Action, Engine, Event, Lead
+from engine import Action, Engine, Event, Lead, parse_time
 from simulator import handlers
 from simulator.agenda import MAX_LEADS, RESPOND, SALE, T_SHIFT, Agenda
 from simulator.behaviour import BehaviourModel
@@ -66,7 +65,7 @@ def trace_sample(n: int, size: int) -> set[int]:
 
 
 def start_epoch(scenario: Scenario) -> float:
-    return datetime.fromisoformat(scenario.population.start.replace("Z", "+00:00")).timestamp()
+    return parse_time(scenario.population.start)
 
 
 class Model:
