@@ -37,7 +37,7 @@ from simulator.agenda import MAX_LEADS, RESPOND, SALE, T_SHIFT, Agenda
 from simulator.behaviour import BehaviourModel
 from simulator.metrics import RunMetrics
 from simulator.organic import OrganicModel
-from simulator.population import DAY, Population
+from simulator.population import DAY, Population, lead_id, lead_index
 from simulator.sales import Outcome, SalesDesk, Shard, Task, drive
 from simulator.scenario import Scenario
 from simulator.streams import Streams
@@ -245,7 +245,7 @@ class Model:
             self.actions.extend(actions)
         metrics = self.metrics
         for a in actions:
-            i = int(a.lead[1:]) - 1  # ids are "L{i+1}"
+            i = lead_index(a.lead)
             metrics.action(i, a)
             kind = a.action
             if kind == "send":
@@ -270,9 +270,8 @@ class Model:
             self.handle(actions, t)
 
     def add_lead(self, i: int, t: float) -> None:
-        lead_id = self.pop.lead_id(i)
-        self.ids[i] = lead_id
-        lead = Lead(lead_id, t, self.pop.attrs(i))
+        self.ids[i] = ident = lead_id(i)
+        lead = Lead(ident, t, self.pop.attrs(i))
         self.engine.trace = i in self.traced
         if self.log is not None:
             self.log.append(lead)

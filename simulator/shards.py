@@ -21,7 +21,7 @@ from dsl.collector import collector_paused
 from dsl.ir import Program
 from simulator.metrics import RunMetrics
 from simulator.model import Model
-from simulator.population import generate
+from simulator.population import generate, lead_id
 from simulator.sales import Outcome, Task
 from simulator.scenario import Scenario
 from simulator.streams import Streams, stream_key
@@ -171,5 +171,5 @@ def run_sharded(
             worker.stop()
     result = model.result()
     if traces:
-        result["traces"] = {model.pop.lead_id(i): found[i] for i in sorted(found)}
+        result["traces"] = {lead_id(i): found[i] for i in sorted(found)}
     return result, model
