@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(err, NurtureError):
             report_mistake(args.command, err)
             return exitcodes.USER_ERROR
-        report_bug(args.command, err)
+        report_bug(args.command, err, argv)
         return exitcodes.INTERNAL
 
 

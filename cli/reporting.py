@@ -5,13 +5,18 @@ mistake and never as a bare traceback)."""
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli import version_text
 from dsl.errors import NurtureError
+
+if TYPE_CHECKING:
+    from dsl.diagnostics import Diagnostic
 
 _HOME = Path(__file__).resolve().parents[1]  # the folder holding the packages
 
@@ -23,7 +28,7 @@ def report_mistake(command: str, err: NurtureError) -> None:
     if isinstance(err, DiagnosticError):
         from cli.loading import print_errors
 
-        by_file: dict[str, list] = {}
+        by_file: dict[str, list[Diagnostic]] = {}
         for diag in err.diagnostics:
             by_file.setdefault(diag.file, []).append(diag)
         for path, diagnostics in by_file.items():
@@ -35,8 +40,9 @@ def report_mistake(command: str, err: NurtureError) -> None:
         print(f"  hint: {err.hint}", file=sys.stderr)
 
 
-def report_bug(command: str, err: BaseException) -> None:
-    """An internal failure: what failed and where, the full traceback in a file to send."""
+def report_bug(command: str, err: BaseException, argv: list[str]) -> None:
+    """An internal failure: what failed and where, the full traceback in a file to send
+    (with the command line, `argv` without the program name)."""
     frames = traceback.extract_tb(err.__traceback__)
     where = (
         f"{_short(frames[-1].filename)}:{frames[-1].lineno}, in {frames[-1].name}"
@@ -49,7 +55,7 @@ def report_bug(command: str, err: BaseException) -> None:
         f"  at {where}",
     ]
     details = "".join(traceback.format_exception(err))
-    saved = _save(details)
+    saved = _save(f"{version_text()}\ncommand: nurture {shlex.join(argv)}\n\n{details}")
     if saved:
         lines.append(f"  the full traceback is in {saved}")
     lines.append(
@@ -68,11 +74,12 @@ def _short(filename: str) -> str:
         return filename
 
 
-def _save(details: str) -> str | None:
+def _save(text: str) -> str | None:
+    """The path of a new file in the temporary folder holding `text`, or None."""
     try:
         fd, path = tempfile.mkstemp(prefix="nurture-bug-", suffix=".txt")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(f"{version_text()}\ncommand: {' '.join(sys.argv)}\n\n{details}")
+            out.write(text)
     except OSError:
         return None
     return path

@@ -110,7 +110,7 @@ def test_a_failure_of_nurture_is_reported_as_a_bug_with_its_traceback_saved(
     )
     assert "Traceback" not in err
     text = saved.read_text()
-    assert text.startswith("nurture 0.1.0\ncommand: ")
+    assert text.startswith("nurture 0.1.0\ncommand: nurture check r.nurture\n\n")
     assert "Traceback (most recent call last):" in text
     assert text.endswith("KeyError: 'progs'\n")
 
