@@ -80,8 +80,8 @@ def _explain(args: argparse.Namespace, programs: list[Any], store: Store) -> int
 
 def _caught_up(args: argparse.Namespace, programs: list[Any], store: Store) -> Engine | None:
     """An engine holding the lead as the database has it: the last checkpoint, then the journal
-    after it replayed. None (the message printed) when there is no such lead or the replay does
-    not give back the outbox."""
+    after it replayed. None (the message printed) when there is no such lead; ReplayMismatch
+    (a bug, reported by cli/main.py) when the replay does not give back the outbox."""
     from engine import Engine
     from live.walk import catch_up
 
