@@ -71,7 +71,8 @@ class RunReport:
 
 
 def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
-    """Run once; raises RunError (user-facing) or live.inputs.InputError / store.StoreError."""
+    """Run once. A mistake in the input raises a NurtureError (RunError, InputError, StoreError);
+    a journal whose replay does not give back the outbox, ReplayMismatch (an InternalError)."""
     store = Store(options.db_path)
     try:
         # The collector is paused for the run (dsl/collector.py), and what is alive is moved out
