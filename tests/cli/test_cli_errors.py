@@ -188,3 +188,18 @@ def test_errors_cross_a_process_boundary_whole() -> None:
     scenario = pickle.loads(pickle.dumps(ScenarioError(["s.toml:3: one", "s.toml:4: two"])))
     assert scenario.messages == ["s.toml:3: one", "s.toml:4: two"]
     assert scenario.message == "s.toml:3: one\ns.toml:4: two"
+
+
+def test_more_leads_than_a_replication_holds_is_the_users_mistake(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import simulator.model
+
+    monkeypatch.setattr(simulator.model, "MAX_LEADS", 5)  # 16,777,216 in earnest
+    argv = ["simulate", "rules/b2b_saas_trial.nurture", "--leads", "10", "--runs", "1"]
+    assert nurture(capsys, *argv, "--workers", "1") == (
+        1,
+        "",
+        "nurture simulate: 10 leads: at most 5 fit in one replication\n"
+        "  hint: give --leads 5 or fewer\n",
+    )
