@@ -26,8 +26,8 @@ class CancelFlag(Protocol):
 class Cancelled(Exception):
     """The forecast was cancelled by its caller (`cancel.is_set()`); it has no result."""
 
-    def __init__(self) -> None:
-        super().__init__("the forecast was cancelled")
+    def __init__(self, message: str = "the forecast was cancelled") -> None:
+        super().__init__(message)  # (SimPy re-raises a process's exception from its args)
 
 
 def check(cancel: CancelFlag | None) -> None:

@@ -27,9 +27,7 @@ def test_sample_is_evenly_spread_and_of_the_asked_size():
 def test_only_the_sample_keeps_a_trail():
     program, scenario = _setup(sample=10)
     result = forecast(program, scenario, None, 1, traces=True)
-    assert sorted(result.traces, key=lambda x: int(x[1:])) == [
-        f"L{i}" for i in range(1, 101, 10)
-    ]
+    assert sorted(result.traces, key=lambda x: int(x[1:])) == [f"L{i}" for i in range(1, 101, 10)]
     assert all(entries for entries in result.traces.values())  # each has its "created"
 
 
