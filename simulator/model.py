@@ -12,6 +12,8 @@ simulates every instant of the window, and hands over the handoff tasks it made.
 comes before the scheduler's wake-up interrupts it, and it looks again (an interrupt is rare and
 cheap; a `timeout | wake` condition on every sleep is not). A shard (`shard` of `shards`) simulates
 every `shards`-th lead; `simulator/shards.py` runs the shards of one replication side by side.
+The scheduler looks at `cancel` (set by the caller, `simulator/cancel.py`) every CHECK_EVERY
+instants, arrivals or events, and raises `Cancelled` out of `env.run` when it is set.
 
 Times are epoch seconds (the engine's unit); the SimPy clock starts at the scenario's start.
 Synthetic events are whole seconds after the start (`t` below is the epoch instant, `s` the whole

@@ -11,11 +11,8 @@ from collections.abc import Callable
 
 from simulator.figures import Stat
 from simulator.formatting import money, num, pct
-from simulator.groups import CHANNELS as CHANNELS  # re-exported (reports used to define it)
 from simulator.results import Forecast
 from simulator.sequence_groups import SequenceFigures
-
-__all__ = ["CHANNELS", "Report", "money", "num", "pct", "render"]
 
 Fmt = Callable[[float], str]
 
