@@ -56,16 +56,7 @@ def run(args: argparse.Namespace) -> int:
         except DiagnosticError as err:
             source, program, diags = "", None, err.diagnostics
         else:
-            try:
-                program, diags = check_source(source, path)
-            except Exception as err:  # noqa: BLE001 (a bug of ours: say so, no traceback)
-                print(
-                    f"{path}: internal error while checking ({type(err).__name__}: {err}); "
-                    "please report it",
-                    file=sys.stderr,
-                )
-                failed = True
-                continue
+            program, diags = check_source(source, path)
         errors = [d for d in diags if d.severity == "error"]
         failed = failed or bool(errors)
         if args.json:
@@ -79,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
             count = len(errors)
             print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
         elif program is not None and args.emit_python:
-            made = _emit(program, path, first=not emitted)
-            emitted, failed = emitted or made, failed or not made
+            _emit(program, first=not emitted)
+            emitted = True
         elif program is not None:
             print(summary(program))
     if args.json:
@@ -88,20 +79,12 @@ def run(args: argparse.Namespace) -> int:
     return exitcodes.USER_ERROR if failed else exitcodes.OK
 
 
-def _emit(program: Any, path: str, first: bool) -> bool:
-    """Prints the program's generated Python; False (said on stderr) when it cannot be made."""
+def _emit(program: Any, first: bool) -> None:
+    """Prints the program's generated Python (after a blank line unless it is the first); a
+    failure to make it is a bug, reported by cli/main.py."""
     from engine import Engine
 
-    try:
-        source = Engine([program], trace=False).generated_source()
-    except Exception as err:  # noqa: BLE001 (a bug of ours: say so, no traceback)
-        print(
-            f"{path}: internal error while generating Python ({type(err).__name__}: {err}); "
-            "please report it",
-            file=sys.stderr,
-        )
-        return False
+    source = Engine([program], trace=False).generated_source()
     if not first:
         print()
     print(source, end="")
-    return True

@@ -81,7 +81,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from live import InputError, ReplayMismatch, RunError, RunOptions, StoreError
+    from live import RunOptions
     from live import run as run_live
 
     programs = load_programs(args.files)
@@ -100,11 +100,7 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         checkpoint_every=args.checkpoint_every,
     )
-    try:
-        report = run_live(options, sys.stdout)
-    except (RunError, InputError, StoreError, ReplayMismatch) as err:
-        print(f"nurture run: {err}", file=sys.stderr)
-        return exitcodes.USER_ERROR
+    report = run_live(options, sys.stdout)  # a mistake raises NurtureError: cli/main.py prints it
     print_report(report, args)
     if args.strict and report.rejected:
         return exitcodes.USER_ERROR
@@ -112,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_report(report: RunReport, args: argparse.Namespace) -> None:
-    from live.values import format_time
+    from engine import format_time
 
     err = sys.stderr
     if report.migrated:

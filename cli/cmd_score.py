@@ -53,18 +53,15 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from live import InputError, score, score_table
-    from live.values import format_time
+    from engine import format_time
+    from live import score, score_table
 
     programs = load_programs([args.file])
     if programs is None:
         return exitcodes.USER_ERROR
     program = programs[0]
-    try:
-        result = score(program, args.leads, args.events or None, at=args.at, seed=args.seed)
-    except InputError as err:
-        print(f"nurture score: {err}", file=sys.stderr)
-        return exitcodes.USER_ERROR
+    # a file that cannot be read: InputError, printed by cli/main.py
+    result = score(program, args.leads, args.events or None, at=args.at, seed=args.seed)
     jsonl = args.output is not None and args.output.lower().endswith(".jsonl")
     try:
         _write(score_table(program, result.rows, jsonl=jsonl), args.output)

@@ -2,12 +2,12 @@
 
 One public class, `Engine` (its public calls are listed on it), and the values of its API
 (`model.py`): `Lead`, `Event` in; `Action`, `TraceEntry`, `Explanation`, `LeadView` out; times
-are float seconds since the Unix epoch, UTC (`fmt_time` renders one). Import them from here:
-nothing outside `engine/` imports a module of it or reads a private name
+are float seconds since the Unix epoch, UTC (`times.py`: `format_time`, `parse_time`). Import
+them from here: nothing outside `engine/` imports a module of it or reads a private name
 (tests/test_engine_boundary.py).
 
     core.py      Engine: leads, events, the public calls
-    model.py     the API's values
+    model.py     the API's values; times.py times read and written, defined once
     compiler/    a checked Program compiled once: conditions and every rule to generated Python
                  (one module per program, readable: `Engine.generated_source`), event rules by
                  type, flattened sequences, time sources; `compiler/calls.py` declares what
@@ -18,6 +18,17 @@ nothing outside `engine/` imports a module of it or reads a private name
 """
 
 from engine.core import Engine
-from engine.model import Action, Event, Explanation, Lead, LeadView, TraceEntry, fmt_time
+from engine.model import Action, Event, Explanation, Lead, LeadView, TraceEntry
+from engine.times import format_time, parse_time
 
-__all__ = ["Action", "Engine", "Event", "Explanation", "Lead", "LeadView", "TraceEntry", "fmt_time"]
+__all__ = [
+    "Action",
+    "Engine",
+    "Event",
+    "Explanation",
+    "Lead",
+    "LeadView",
+    "TraceEntry",
+    "format_time",
+    "parse_time",
+]

@@ -15,23 +15,24 @@ import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from dsl.errors import NurtureError
+from engine import format_time
 from live.meta import rule_hashes, rules_changes
 from live.standing import program_views
 from live.store import Store
-from live.values import format_time
 
 if TYPE_CHECKING:
     from dsl.ir import Program
     from engine import Engine, LeadView, TraceEntry
 
 
-class ExplainError(Exception):
+class ExplainError(NurtureError):
     """The lead cannot be explained as asked; the message says why and what to do instead.
     `suggestions`: lead ids of the database close to the one asked for (did you mean)."""
 
     def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
         super().__init__(message)
-        self.suggestions = suggestions or []
+        self.suggestions = list(suggestions or [])
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ Tables (all JSON is UTF-8 text):
 - `leads(id, created_at, attrs)`: the lead rows as last supplied.
 - `events(id, lead, type, at, props, applied_at, late)`: every accepted event; `id` is unique, which
   is what makes ingestion idempotent.
-- `lead_state(lead, state)`: the engine's `snapshot_lead` of each lead (scores, enrolments,
-  timers), without its explain trail, which is kept apart:
+- `lead_state(lead, state)`: the engine's `snapshot(lead, trail=False)` of each lead (scores,
+  enrolments, timers), without its explain trail, which is kept apart:
 - `trail(lead, n, entries)`: the explain trail, append-only: each row holds the entries a
   checkpoint added for the lead, from entry number `n` on, as a JSON list of
   `[at, kind, message, rule]`; a checkpoint writes only what is new.

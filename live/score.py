@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from dsl.errors import InternalError
 from live.inputs import EventRow, LeadRow, Rejected, Schema, read_events, read_leads
 from live.plan import make_plan
 
@@ -104,4 +105,4 @@ def advance(engine: Engine, until: float, inclusive: bool) -> None:
         engine.advance(due)
         after = engine.next_due()
         if after is not None and after <= due:
-            raise RuntimeError(f"engine did not move past its timer at {due}")
+            raise InternalError(f"engine did not move past its timer at {due}")

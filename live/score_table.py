@@ -11,7 +11,7 @@ import io
 import json
 from typing import TYPE_CHECKING
 
-from live.values import format_time
+from engine import format_time
 
 if TYPE_CHECKING:
     from dsl.ir import Program

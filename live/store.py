@@ -22,10 +22,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from dsl.errors import NurtureError
 from live.schema import DDL, JOURNAL_AFTER, SCHEMA_VERSION, TABLES, Batch
 
 
-class StoreError(Exception):
+class StoreError(NurtureError):
     """The database cannot be used (not SQLite, locked by another run, from a newer version)."""
 
 

@@ -4,12 +4,12 @@ counts, `days_since`, content checks, flags, then the round. And the event's lin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from engine.model import Action, TraceEntry
 from engine.runtime.plans import EventPlan
 from engine.runtime.state import EMPTY_MAP, EMPTY_SET, LeadState
+from engine.times import format_time
 
 
 class RecordingMixin:
@@ -79,7 +79,7 @@ class RecordingMixin:
     ) -> None:
         text = _event_text(typ, props) if props else typ
         if late:
-            text += f" (late, at {datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ})"
+            text += f" (late, at {format_time(at)})"
         L.trace.append(tuple.__new__(TraceEntry, (now, "event", text, None)))
 
 

@@ -12,8 +12,7 @@ from runkit import RULES, events_text, write
 
 import dsl
 import live
-from engine import LeadView, TraceEntry
-from live.values import parse_time
+from engine import LeadView, TraceEntry, parse_time
 
 LEADS = "id,created_at,plan,size\nA1,2026-01-05T09:00:00Z,pro,10\nB2,2026-01-05T09:30:00Z,free,3\n"
 EVENTS = events_text(
