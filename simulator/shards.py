@@ -139,6 +139,7 @@ def _serve(
             model.begin()
             while (message := conn.recv()) is not None:
                 conn.send(("ok", model.window(*message)))
+            model.finish()
         conn.send(("ok", (model.metrics, traces_of(model) if traces else {}, model.wakeups)))
     except Exception:  # reported to the parent, which raises it
         conn.send(("error", traceback.format_exc()))

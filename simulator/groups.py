@@ -1,0 +1,134 @@
+"""Figures per group of leads: each arm of a holdout or a split, each persona, each segment, each
+bucket of contacts received; and the seed's three headline ratios (nurtured against holdout).
+
+`RunMetrics.result` hands over one replication's leads as columns (`Leads`, numpy, one row a
+lead) and gets flat dotted names back, as every other figure: `arm.trial_onboarding.nurtured.
+sql_rate`, `persona.smb_trial.conversion_rate`, `contacts.2-3.share`. Every figure is a pure
+function of the columns, so shards merged first give the very same numbers (money summed with
+`math.fsum`, which does not depend on the order of its terms).
+
+A group's figures (`figures`): leads, visited (leads who visited the site on their own or by a
+click) and visit_rate, mql, sql, customers and their rates per lead, unsubscribes (leads) and
+unsubscribe_rate, revenue, cost (its leads' touches and tasks, plus what acquiring them cost),
+cost_per_sql, cost_per_customer and deal_size (revenue per customer). NaN where the denominator
+is 0 (no SQL: no cost per SQL).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+# Buckets of contacts received (touches sent to the lead plus sales tasks worked on it): the
+# bank data's campaign buckets, with 0 for the leads nothing reached.
+BUCKETS: tuple[tuple[str, int, int], ...] = (
+    ("0", 0, 0),
+    ("1", 1, 1),
+    ("2-3", 2, 3),
+    ("4-5", 4, 5),
+    ("6-10", 6, 10),
+    ("11+", 11, 1 << 30),
+)
+# The figures whose nurtured - holdout difference is reported (rates and per-lead money).
+DIFFERENCES = (
+    "visit_rate",
+    "mql_rate",
+    "sql_rate",
+    "conversion_rate",
+    "unsubscribe_rate",
+    "revenue_per_lead",
+    "cost_per_sql",
+    "cost_per_customer",
+    "deal_size",
+)
+# The seed's claims: nurtured leads give 50% more sales-ready leads (sql_rate), at 33% lower
+# cost per sales-ready lead (cost_per_sql), and make 47% larger purchases (deal_size).
+RATIOS = ("sql_rate", "cost_per_sql", "deal_size")
+
+
+@dataclass(frozen=True)
+class Leads:
+    """One replication's leads as columns (numpy arrays of length n)."""
+
+    came: np.ndarray  # bool: arrived within the horizon
+    visited: np.ndarray  # bool
+    mql: np.ndarray  # bool
+    sql: np.ndarray  # bool
+    customer: np.ndarray  # bool
+    unsubscribed: np.ndarray  # bool
+    revenue: np.ndarray  # float: the deal value of a customer, 0 otherwise
+    cost: np.ndarray  # float: touches and tasks spent on the lead, plus its acquisition
+    contacts: np.ndarray  # int: touches sent plus sales tasks worked
+
+
+def _div(a: float, b: float) -> float:
+    return a / b if b else math.nan
+
+
+def rate(members: np.ndarray, outcome: np.ndarray) -> float:
+    """The share of `members` with `outcome` (NaN: no members)."""
+    n = int(np.count_nonzero(members))
+    return int(np.count_nonzero(members & outcome)) / n if n else math.nan
+
+
+def figures(leads: Leads, members: np.ndarray, prefix: str, out: dict[str, float]) -> None:
+    """The figures of the leads in `members` (a bool mask), named `prefix.figure`."""
+    g = members & leads.came
+    n = int(np.count_nonzero(g))
+    counts = {
+        name: int(np.count_nonzero(g & getattr(leads, name)))
+        for name in ("visited", "mql", "sql", "customer", "unsubscribed")
+    }
+    revenue = math.fsum(leads.revenue[g].tolist())
+    cost = math.fsum(leads.cost[g].tolist())
+    customers, sql = counts["customer"], counts["sql"]
+    out[f"{prefix}.leads"] = float(n)
+    out[f"{prefix}.visited"] = float(counts["visited"])
+    out[f"{prefix}.mql"] = float(counts["mql"])
+    out[f"{prefix}.sql"] = float(sql)
+    out[f"{prefix}.customers"] = float(customers)
+    out[f"{prefix}.unsubscribes"] = float(counts["unsubscribed"])
+    out[f"{prefix}.revenue"] = revenue
+    out[f"{prefix}.cost"] = cost
+    out[f"{prefix}.visit_rate"] = _div(counts["visited"], n)
+    out[f"{prefix}.mql_rate"] = _div(counts["mql"], n)
+    out[f"{prefix}.sql_rate"] = _div(sql, n)
+    out[f"{prefix}.conversion_rate"] = _div(customers, n)
+    out[f"{prefix}.unsubscribe_rate"] = _div(counts["unsubscribed"], n)
+    out[f"{prefix}.revenue_per_lead"] = _div(revenue, n)
+    out[f"{prefix}.cost_per_sql"] = _div(cost, sql)
+    out[f"{prefix}.cost_per_customer"] = _div(cost, customers)
+    out[f"{prefix}.deal_size"] = _div(revenue, customers)
+
+
+def holdout_arms(
+    leads: Leads, seq: str, nurtured: np.ndarray, holdout: np.ndarray, out: dict[str, float]
+) -> None:
+    """A sequence's nurtured and holdout arms, their differences and the seed's ratios."""
+    base = f"arm.{seq}"
+    figures(leads, nurtured, f"{base}.nurtured", out)
+    figures(leads, holdout, f"{base}.holdout", out)
+    for name in DIFFERENCES:
+        a, b = out[f"{base}.nurtured.{name}"], out[f"{base}.holdout.{name}"]
+        out[f"{base}.difference.{name}"] = a - b
+    for name in RATIOS:
+        a, b = out[f"{base}.nurtured.{name}"], out[f"{base}.holdout.{name}"]
+        out[f"ratio.{seq}.{name}"] = a / b if b and not math.isnan(b) else math.nan
+
+
+def by_contacts(leads: Leads, out: dict[str, float]) -> None:
+    """The fatigue curve: leads by how many contacts they received, with each bucket's share of
+    all leads and its outcomes."""
+    everyone = int(np.count_nonzero(leads.came))
+    for label, low, high in BUCKETS:
+        members = (leads.contacts >= low) & (leads.contacts <= high)
+        figures(leads, members, f"contacts.{label}", out)
+        out[f"contacts.{label}.share"] = _div(out[f"contacts.{label}.leads"], everyone)
+
+
+def named(leads: Leads, kind: str, masks: dict[str, np.ndarray], out: dict[str, float]) -> None:
+    """The figures of each named group (`persona.NAME`, `segment.NAME`)."""
+    for name, members in masks.items():
+        figures(leads, members, f"{kind}.{name}", out)
