@@ -22,7 +22,7 @@ from collections import defaultdict
 import numpy as np
 
 from dsl.ir import Program
-from simulator import groups
+from simulator import metrics_groups as groups
 from simulator.behaviour import CALL_OUTCOMES
 from simulator.metrics_parts import (
     Members,
