@@ -116,7 +116,7 @@ def sale(m: Model, t: float, s: int, key: int) -> None:
     n = (key >> AUX_SHIFT) & AUX_MASK
     wait = m.agenda.take(key)
     outcome = m.behaviour.call(i, n)
-    m.metrics.worked(i, outcome)
+    m.metrics.worked(i, t, outcome)
     if m.customer[i]:
         return
     if outcome == REFUSED:

@@ -211,12 +211,13 @@ class RunMetrics:
         if origin is not None:
             self.funnel[origin][kind] += 1
 
-    def worked(self, i: int, outcome: int) -> None:
-        """A rep worked one of lead i's tasks: a contact; `outcome` as `behaviour.call` says."""
+    def worked(self, i: int, t: float, outcome: int) -> None:
+        """A rep worked one of lead i's tasks: a contact; `outcome` as `behaviour.call` says. A
+        refused task is an unsubscribe from the task channel."""
         self.called[i] += 1
         self.count[f"calls.{CALL_OUTCOMES[outcome]}"] += 1
         if CALL_OUTCOMES[outcome] == "refused":
-            self.unsubscribed[i] = 1
+            self.response(i, t, "unsubscribed", "task", None)
 
     def conversion(self, i: int, t: float, value: float, source: str) -> None:
         if i in self.reached["customer"]:

@@ -1,9 +1,10 @@
 """Figures per group of leads: each arm of a holdout or a split, each persona, each segment, each
 bucket of contacts received; and the seed's three headline ratios (nurtured against holdout).
 
-`RunMetrics.result` (simulator/metrics.py) hands over one replication's leads as columns (`Leads`, numpy, one row a
-lead) and gets flat dotted names back, as every other figure: `arm.trial_onboarding.nurtured.
-sql_rate`, `persona.smb_trial.conversion_rate`, `contacts.2-3.share`. Every figure is a pure
+`RunMetrics.result` (simulator/metrics.py) hands over one replication's leads as columns
+(`Leads`, numpy, one row a lead) and gets flat dotted names back, as every other figure:
+`arm.trial_onboarding.nurtured.sql_rate`, `persona.smb_trial.conversion_rate`,
+`contacts.2-3.share`. Every figure is a pure
 function of the columns, so shards merged first give the very same numbers (money summed with
 `math.fsum`, which does not depend on the order of its terms).
 

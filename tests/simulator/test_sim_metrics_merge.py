@@ -78,7 +78,7 @@ def _calls() -> list[tuple[int, str, tuple]]:
         _act(0, 8, "sql", sequence=None),
         _act(0, 8, "handoff", sequence=None),
         _act(0, 8, "task", "discovery_call", "task", sequence=None),
-        (0, "worked", (0, 0)),  # answered
+        (0, "worked", (0, _at(9), 0)),  # answered
         (0, "conversion", (0, _at(10), 0.1, "sales")),
         _act(0, 10, "exited", reason="customer"),
         (1, "arrival", (1, _at(1))),
