@@ -125,6 +125,8 @@ KNOBS: dict[str, Knob] = {
     "personas.organic.per_day": Knob(
         0.0080, f"{HILLSTROM}: 10.62% of the no-e-mail arm visited in 14 days"
     ),
+    "personas.organic.readiness_boost": _a(0.0, "readier leads visit no more often"),
+    "personas.organic.readiness_gain": _a(0.0, "a visit on its own does not move a lead"),
     # --- sales ------------------------------------------------------------------------------
     "sales.reps": _a(2, "a small sales team"),
     "sales.tasks_per_rep_per_day": _a(8.0, "an hour a task"),
@@ -133,6 +135,7 @@ KNOBS: dict[str, Knob] = {
     "sales.cooling_days": _a(7.0, "a lead waiting a week for sales is 1/e as warm"),
     "sales.days_to_close": _a(0.0, "a deal is signed when the rep is done"),
     "sales.funnel": _a("self_serve", "leads may buy on their own as well as through sales"),
+    "sales.buys_alone": _a(0.0, "in a sales-led funnel no lead buys without sales"),
     "population.cost_per_lead": _a(0.0, "acquiring a lead costs nothing in these figures"),
 }
 
