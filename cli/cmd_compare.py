@@ -25,7 +25,6 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from simulator.api import compare, prepare
     from simulator.compare_report import render
-    from simulator.loader import ScenarioError
     from simulator.replications import default_workers
 
     if len(args.files) < 2:
@@ -34,11 +33,7 @@ def run(args: argparse.Namespace) -> int:
     programs = [load_rules(path) for path in args.files]
     if any(p is None for p in programs):
         return exitcodes.USER_ERROR
-    try:
-        scenarios = [prepare(p, args.scenario, overrides(args)) for p in programs]
-    except ScenarioError as err:
-        print("\n".join(err.messages), file=sys.stderr)
-        return exitcodes.USER_ERROR
+    scenarios = [prepare(p, args.scenario, overrides(args)) for p in programs]  # ScenarioError
     workers = args.workers or default_workers(scenarios[0].run.runs)
     result = compare(programs, scenarios, args.scenario, workers, ProgressBar("comparing"))
     if args.json and not write_json(args.json, result):

@@ -8,6 +8,7 @@ from dsl.ir import Program
 from engine import Event, Explanation
 from simulator.forecast import differences, summarise
 from simulator.loader import load_scenario
+from simulator.population import find_lead_index
 from simulator.replications import Progress, run_many
 from simulator.scenario import Scenario
 from simulator.shards import shard_model
@@ -74,8 +75,8 @@ def lead_timeline(
 ) -> tuple[Explanation, list[Event]]:
     """Any lead's explain trail and synthetic events, rebuilt by re-running its replication with
     tracing on for that lead (same seed, same numbers). KeyError if the lead never arrived."""
-    index = int(lead_id.removeprefix("L")) - 1 if lead_id.removeprefix("L").isdigit() else -1
-    if not 0 <= index < scenario.population.leads:
+    index = find_lead_index(lead_id)
+    if index is None or index >= scenario.population.leads:
         raise KeyError(lead_id)
     model = shard_model(program, scenario, run, record=True, traced={index})
     model.run()

@@ -35,7 +35,6 @@ from simulator.scenario_behaviour import Behaviour
 from simulator.streams import Streams
 
 TOUCH_BLOCK = 4  # counters reserved per touch, so touch n always uses the same ones
-CHANNELS = ("email", "sms", "ad", "social", "mail")
 ANSWERED, REFUSED, IGNORED = range(3)  # what became of a worked sales task
 CALL_OUTCOMES = ("answered", "refused", "ignored")
 

@@ -21,50 +21,28 @@ lands on the very second.
 
 from __future__ import annotations
 
-import gc
 import math
 from array import array
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from collections.abc import Callable
 from heapq import heappop
 
 import simpy
 
+from dsl.collector import collector_paused
+from dsl.errors import NurtureError
 from dsl.ir import Program
-from engine import Action, Engine, Event, Lead
+from engine import Action, Engine, Event, Lead, parse_time
 from simulator import handlers
 from simulator.agenda import MAX_LEADS, RESPOND, SALE, T_SHIFT, Agenda
 from simulator.behaviour import BehaviourModel
 from simulator.metrics import RunMetrics
 from simulator.organic import OrganicModel
-from simulator.population import DAY, Population
+from simulator.population import DAY, Population, lead_id, lead_index
 from simulator.sales import Outcome, SalesDesk, Shard, Task, drive
 from simulator.scenario import Scenario
 from simulator.streams import Streams
 
 INF = math.inf
-# NO_GC: lead state only grows during a run, so the cyclic garbage collector keeps walking more
-# and more live objects (~1 s of a 100k-lead run, 5%) to find cycles that a run does not make:
-# everything it allocates is freed by reference counting (tests/simulator/test_sim_memory.py
-# checks that a run leaves no cyclic garbage). So the collector is off while a run runs.
-
-
-@contextmanager
-def collector_off() -> Iterator[None]:
-    """The cyclic garbage collector off (see NO_GC), as it was afterwards."""
-    collecting, frozen = gc.isenabled(), gc.get_freeze_count()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # what the run made goes straight to the oldest generation, unexamined: with the
-        # collector back on, its next young collection would otherwise walk all of it
-        gc.freeze()
-        if not frozen:
-            gc.unfreeze()
-        if collecting:
-            gc.enable()
 
 
 class _ArrivalTimes:
@@ -99,7 +77,7 @@ def persona_names(scenario: Scenario) -> list[str]:
 
 
 def start_epoch(scenario: Scenario) -> float:
-    return datetime.fromisoformat(scenario.population.start.replace("Z", "+00:00")).timestamp()
+    return parse_time(scenario.population.start)
 
 
 class Model:
@@ -118,7 +96,10 @@ class Model:
         shards: int = 1,
     ) -> None:
         if len(population) > MAX_LEADS:
-            raise ValueError(f"at most {MAX_LEADS:,} leads in one replication")
+            raise NurtureError(
+                f"{len(population):,} leads: at most {MAX_LEADS:,} fit in one replication",
+                f"give --leads {MAX_LEADS} or fewer",
+            )
         self.start = start_epoch(scenario)
         self.end = self.start + scenario.population.days * DAY
         self.env = simpy.Environment(initial_time=self.start)
@@ -214,7 +195,7 @@ class Model:
         """Run this shard and `others` (the rest of the replication's, in shard order) to the
         end, with the sales desk here (`sales.drive`)."""
         self.desk = SalesDesk(self.sales, self.start, self.end)
-        with collector_off():
+        with collector_paused():  # a run makes no cycles (dsl/collector.py)
             self.begin()
             drive([self, *others], self.desk, progress)
             self.finish()
@@ -297,7 +278,7 @@ class Model:
             self.actions.extend(actions)
         metrics = self.metrics
         for a in actions:
-            i = int(a.lead[1:]) - 1  # ids are "L{i+1}"
+            i = lead_index(a.lead)
             metrics.action(i, a)
             kind = a.action
             if kind == "send":
@@ -327,9 +308,8 @@ class Model:
             self.handle(actions, t)
 
     def add_lead(self, i: int, t: float) -> None:
-        lead_id = self.pop.lead_id(i)
-        self.ids[i] = lead_id
-        lead = Lead(lead_id, t, self.pop.attrs(i))
+        self.ids[i] = ident = lead_id(i)
+        lead = Lead(ident, t, self.pop.attrs(i))
         self.engine.trace = i in self.traced
         if self.log is not None:
             self.log.append(lead)

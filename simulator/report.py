@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections import defaultdict
 
-CHANNELS = ("email", "sms", "ad", "social", "mail", "task")
+from dsl.ir import CHANNELS, SALES_CHANNEL
 
 
 def num(x: float | None, digits: int = 0) -> str:
@@ -180,7 +180,7 @@ class Report:
             f"  {'channel':<9}{'touches':>10}{'open rate':>11}{'click rate':>12}{'cost':>12}"
         )
         for c in used:
-            touches = self.mean(f"touches.{c}") if c != "task" else self.mean("sales.tasks")
+            touches = self.mean(f"touches.{c}") if c != SALES_CHANNEL else self.mean("sales.tasks")
             opens = self.get(f"open_rate.{c}")
             clicks = self.get(f"click_rate.{c}")
             o = pct(opens["mean"]) if opens and opens["mean"] else "-"

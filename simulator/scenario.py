@@ -8,14 +8,15 @@ description; an unknown field or a wrong type is an error naming the field and t
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dsl.ir import Channel
+from engine.times import parse_time
 from simulator import calibration as cal
 from simulator.distributions import Constant, Dist, NumberDist, Uniform
-from simulator.scenario_behaviour import Behaviour, Channel, PersonaBehaviour, for_persona
+from simulator.scenario_behaviour import Behaviour, PersonaBehaviour, for_persona
 from simulator.scenario_behaviour import numeric as _numeric
 
 __all__ = [
@@ -64,7 +65,7 @@ class Population(_Model):
     @classmethod
     def _iso_time(cls, value: str) -> str:
         try:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parse_time(value)
         except ValueError:
             raise ValueError(
                 f"not an ISO 8601 time: {value!r} (write it like 2026-01-05T00:00:00Z)"

@@ -8,14 +8,13 @@ a per-channel table there is merged into the global one channel by channel.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from dsl.ir import Channel
 from simulator import calibration as cal
 from simulator.distributions import LogNormal, NumberDist, is_numeric
-
-Channel = Literal["email", "sms", "ad", "social", "mail", "task"]
 
 
 class _Model(BaseModel):

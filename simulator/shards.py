@@ -17,10 +17,11 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
+from dsl.collector import collector_paused
 from dsl.ir import Program
 from simulator.metrics import RunMetrics
-from simulator.model import Model, collector_off
-from simulator.population import generate
+from simulator.model import Model
+from simulator.population import generate, lead_id
 from simulator.sales import Outcome, Task
 from simulator.scenario import Scenario
 from simulator.streams import Streams, stream_key
@@ -135,7 +136,7 @@ def _serve(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         model = shard_model(program, scenario, run, shard, shards)
-        with collector_off():
+        with collector_paused():
             model.begin()
             while (message := conn.recv()) is not None:
                 conn.send(("ok", model.window(*message)))
@@ -171,5 +172,5 @@ def run_sharded(
             worker.stop()
     result = model.result()
     if traces:
-        result["traces"] = {model.pop.lead_id(i): found[i] for i in sorted(found)}
+        result["traces"] = {lead_id(i): found[i] for i in sorted(found)}
     return result, model

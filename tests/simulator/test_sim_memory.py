@@ -1,5 +1,5 @@
 """A run makes no reference cycles, so running with the cyclic garbage collector off (as
-`Model.run` does, see NO_GC in simulator/model.py) cannot grow memory."""
+`Model.run` does, see dsl/collector.py) cannot grow memory."""
 
 from __future__ import annotations
 
