@@ -96,7 +96,7 @@ def forecast(name: str, runs: int, workers: int, leads: int | None = None) -> di
     program = load_program(str(ROOT / "rules" / "validation" / f"{name}.nurture"))
     path = str(ROOT / "rules" / "validation" / f"{name}.scenario.toml")
     scenario = prepare(program, path, Overrides(runs=runs, leads=leads))
-    return forecast(program, scenario, path, workers)["forecast"]["scalars"]
+    return forecast(program, scenario, path, workers).to_dict()["forecast"]["scalars"]
 
 
 def table(title: str, figures: list[Figure], scalars: dict) -> bool:

@@ -58,6 +58,8 @@ def respond(m: Model, t: float, s: int, key: int) -> None:
     ):  # the lead's own stream runs at the new readiness from now on
         m.organic.plan_next(i, s, m.agenda)  # (the entry planned before is now stale)
     m.metrics.response(i, t, kind, r.props.get("channel", ""), r.origin)
+    if kind == "unsubscribed" and i not in m.unsubscribed_at:
+        m.unsubscribed_at[i] = t
     m.ingest(i, t, kind, r.props)
     if (
         kind == "clicked"
@@ -120,6 +122,7 @@ def sale(m: Model, t: float, s: int, key: int) -> None:
     if m.customer[i]:
         return
     if outcome == REFUSED:
+        m.unsubscribed_at.setdefault(i, t)
         m.ingest(i, t, "unsubscribed", {"channel": "task"})
         return
     if outcome == IGNORED:

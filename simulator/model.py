@@ -12,6 +12,8 @@ simulates every instant of the window, and hands over the handoff tasks it made.
 comes before the scheduler's wake-up interrupts it, and it looks again (an interrupt is rare and
 cheap; a `timeout | wake` condition on every sleep is not). A shard (`shard` of `shards`) simulates
 every `shards`-th lead; `simulator/shards.py` runs the shards of one replication side by side.
+The scheduler looks at `cancel` (set by the caller, `simulator/cancel.py`) every CHECK_EVERY
+instants, arrivals or events, and raises `Cancelled` out of `env.run` when it is set.
 
 Times are epoch seconds (the engine's unit); the SimPy clock starts at the scenario's start.
 Synthetic events are whole seconds after the start (`t` below is the epoch instant, `s` the whole
@@ -35,6 +37,7 @@ from engine import Action, Engine, Event, Lead, parse_time
 from simulator import handlers
 from simulator.agenda import MAX_LEADS, RESPOND, SALE, T_SHIFT, Agenda
 from simulator.behaviour import BehaviourModel
+from simulator.cancel import CHECK_EVERY, CancelFlag, check
 from simulator.metrics import RunMetrics
 from simulator.organic import OrganicModel
 from simulator.population import DAY, Population, lead_id, lead_index
@@ -153,6 +156,10 @@ class Model:
         self.wakeups = 0
         self.log: list[object] | None = [] if record else None  # leads and events, in order
         self.actions: list[Action] | None = [] if record else None
+        self.cancel: CancelFlag | None = None  # looked at by the scheduler (`simulator/cancel.py`)
+        # when a lead first unsubscribed (from any channel) and was sunset: few leads, so dicts
+        self.unsubscribed_at: dict[int, float] = {}
+        self.sunset_at: dict[int, float] = {}
 
     # ------------------------------------------------------------------ windows
 
@@ -229,7 +236,14 @@ class Model:
         next_due, advance, handle = self.engine.next_due, self.engine.advance, self.handle
         dispatch, arrive = handlers.DISPATCH, handlers.arrive
         first, step = self.shard, self.shards
+        cancel = self.cancel
+        # steps to the next look at `cancel` (-1 without one: it never reaches 0 again)
+        tick = CHECK_EVERY if cancel is not None else -1
         while True:
+            tick -= 1
+            if not tick:
+                check(cancel)
+                tick = CHECK_EVERY
             # the next instant: the earliest synthetic event (an arrival first) or engine timer
             if not heap:
                 agenda.refill()
@@ -258,12 +272,20 @@ class Model:
             if is_event:  # every arrival at t (first, in lead order), then every other event
                 while self.arrived < n and arrivals[self.arrived] == t:
                     arrive(self, t, first + self.arrived * step)
+                    tick -= 1
+                    if not tick:
+                        check(cancel)
+                        tick = CHECK_EVERY
                 s = round(t - start)
                 agenda.upto(s)  # t may be an arrival's, in a bucket not yet reached
                 limit = (s + 1) << T_SHIFT
                 while heap and heap[0] < limit:
                     key = heappop(heap)
                     dispatch[key & 7](self, t, s, key)
+                    tick -= 1
+                    if not tick:
+                        check(cancel)
+                        tick = CHECK_EVERY
             else:
                 handle(advance(t), t)
 
@@ -286,6 +308,8 @@ class Model:
             elif kind == "task":
                 self.tasks.append((now, i, len(self.tasks), a.due))
                 self.task_contents.setdefault(i, []).append(a.content)
+            elif kind == "sunset":
+                self.sunset_at.setdefault(i, a.at)
 
     def _touch(self, i: int, a: Action) -> None:
         stage = self.engine.stage(a.lead) if self.behaviour.stage_of.get(a.content) else None

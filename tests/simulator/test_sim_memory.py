@@ -7,7 +7,7 @@ import gc
 from pathlib import Path
 
 from dsl import load_program
-from simulator.api import Overrides, apply
+from simulator import Overrides, apply
 from simulator.loader import load_scenario
 from simulator.model import Model
 from simulator.population import generate

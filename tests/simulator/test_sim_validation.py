@@ -45,7 +45,7 @@ def _forecast(name: str, leads: int | None = None) -> dict[str, dict]:
     program = load_program(f"rules/validation/{name}.nurture")
     path = f"rules/validation/{name}.scenario.toml"
     scenario = prepare(program, path, Overrides(leads=leads, runs=1))
-    return forecast(program, scenario, path, workers=1)["forecast"]["scalars"]
+    return forecast(program, scenario, path, workers=1).to_dict()["forecast"]["scalars"]
 
 
 @pytest.fixture(scope="module")
