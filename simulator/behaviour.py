@@ -17,10 +17,10 @@ exp(-fatigue_per_touch * max(0, recent touches - fatigue_free_touches)), recent 
 every `fatigue_half_life_days`. The unsubscribe chance grows with fatigue and is multiplied by the
 lead's drop-out propensity (drawn once per lead from its persona's `dropout`).
 
-A worked sales task (a call) is refused with chance task_refuse * dropout (the lead asks not to
-be contacted: `unsubscribed` on channel task), else answered with chance task_answer *
-responsiveness[task] * exp(-task_fatigue * (n - 1)) for the lead's n-th task, else ignored. Only
-an answered task can close (`handlers.sale`).
+A worked sales task (a call), the lead's n-th, is refused with chance task_refuse * dropout *
+(1 + task_refuse_fatigue * (n - 1)) (the lead asks not to be contacted: `unsubscribed` on
+channel task), else answered with chance task_answer * responsiveness[task] *
+exp(-task_fatigue * (n - 1)), else ignored. Only an answered task can close (`handlers.sale`).
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ class BehaviourModel:
         P = self.params[self.persona_of[i]]
         b = P.b
         drop = self.dropout[i] if self.dropout is not None else 1.0
-        refuse = min(1.0, b.task_refuse * drop)
+        refuse = min(1.0, b.task_refuse * drop * (1.0 + b.task_refuse_fatigue * n))
         answer = min(P.task_answer * math.exp(-b.task_fatigue * n), 1.0 - refuse)
         u = self.call_draws.uniform(i, n)
         return REFUSED if u < refuse else ANSWERED if u < refuse + answer else IGNORED

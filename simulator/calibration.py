@@ -116,6 +116,9 @@ KNOBS: dict[str, Knob] = {
     "behaviour.task_answer": _a(1.0, "every worked task reaches the lead"),
     "behaviour.task_refuse": _a(0.0, "no lead refuses a sales contact"),
     "behaviour.task_fatigue": _a(0.0, "a lead answers its n-th call as readily as its first"),
+    "behaviour.task_refuse_fatigue": _a(
+        0.0, "refusals do not grow with calls (the bank data: none once drop-out varies)"
+    ),
     # --- personas ---------------------------------------------------------------------------
     "personas.readiness": _a(
         "uniform 0.05..0.5", "mean 0.275, the scale the buying rates above are stated at"

@@ -159,6 +159,12 @@ class Behaviour(_Model):
         description="the n-th task of a lead is answered with chance task_answer * "
         "exp(-this * (n - 1))",
     )
+    task_refuse_fatigue: float = Field(
+        _v("task_refuse_fatigue"),
+        ge=0,
+        description="the n-th task of a lead is refused with chance task_refuse * dropout * "
+        "(1 + this * (n - 1))",
+    )
 
     _deal_value_is_a_number = field_validator("deal_value")(numeric)
 

@@ -226,3 +226,19 @@ def test_content_appeal_multiplies_its_click_rate():
     plain = r["arm.s.1.1.visit_rate"]
     bold = r["arm.s.1.2.visit_rate"]
     assert abs(plain - 0.1) <= 0.02 and abs(bold - 0.2) <= 0.026, (plain, bold)
+
+
+def test_refusals_grow_with_calls_by_task_refuse_fatigue():
+    prog = program(_calls(2))
+    s = scenario(
+        prog,
+        population={"leads": 3000, "days": 3, "arrivals": "all_at_once"},
+        personas=[_persona("all")],
+        behaviour={**QUIET, "task_refuse": 0.2, "task_refuse_fatigue": 1.0, "task_answer": 0.0},
+        sales=FAST_DESK,
+    )
+    r = run(prog, s)
+    # call 1 refused 20%; the 80% left get call 2 (2,400 leads), refused 0.2 * (1 + 1) = 40%:
+    # 0.2 + 0.8 * 0.4 = 52% of the leads refuse
+    assert abs(r["sales.worked"] - 5400) <= 3 * math.sqrt(3000 * 0.2 * 0.8)
+    assert abs(r["calls.refused"] / 3000 - 0.52) <= 3 * math.sqrt(0.52 * 0.48 / 3000)
