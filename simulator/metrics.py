@@ -30,7 +30,6 @@ from simulator.metrics_parts import (
     add_rows,
     by_name,
     float_counter,
-    mask,
     median_p90,
     merge_columns,
     split_steps,
@@ -316,97 +315,6 @@ class RunMetrics:
         }
         return scalars, weekly
 
-    def _columns(self) -> groups.Leads:
-        """This replication's leads as columns, for the group figures."""
-        n = self.n
-
-        def flags(leads: object) -> np.ndarray:
-            out = np.zeros(n, dtype=bool)
-            out[list(leads)] = True
-            return out
-
-        revenue = np.zeros(n)
-        if self.revenue:
-            revenue[list(self.revenue)] = list(self.revenue.values())
-        came = np.frombuffer(self.came, dtype=np.uint8) != 0
-        return groups.Leads(
-            came=came,
-            visited=np.frombuffer(self.visited, dtype=np.uint8) != 0,
-            mql=flags(self.reached["mql"]),
-            sql=flags(self.reached["sql"]),
-            customer=flags(self.reached["customer"]),
-            unsubscribed=np.frombuffer(self.unsubscribed, dtype=np.uint8) != 0,
-            revenue=revenue,
-            cost=np.frombuffer(self.spent, dtype=np.float64) + self.cost_per_lead * came,
-            contacts=np.frombuffer(self.touched, dtype=np.int32)
-            + np.frombuffer(self.called, dtype=np.int32),
-        )
-
-    def _groups(self, out: dict[str, float]) -> None:
-        """Arms (holdout, nurtured, split arms), personas, segments, contacts, headline ratios."""
-        leads = self._columns()
-        none = np.zeros(self.n, dtype=bool)
-        extra = math.nan  # customers the nurture added, summed over sequences with a holdout
-        for seq in self.sequences:
-            holdout = mask(self.holdout.get(seq))
-            holdout = none if holdout is None else holdout
-            enrolled = mask(self.enrolled.get(seq))
-            nurtured = none if enrolled is None else enrolled & ~holdout
-            n_nurtured, n_holdout = int(nurtured.sum()), int(holdout.sum())
-            if not n_holdout and not n_nurtured:
-                continue
-            a = groups.rate(nurtured, leads.customer)
-            b = groups.rate(holdout, leads.customer)
-            out[f"lift.{seq}.nurtured_rate"] = a
-            out[f"lift.{seq}.holdout_rate"] = b
-            out[f"lift.{seq}.lift"] = a - b
-            out[f"lift.{seq}.nurtured_n"] = n_nurtured
-            out[f"lift.{seq}.holdout_n"] = n_holdout
-            if n_holdout and n_nurtured:
-                extra = (0.0 if math.isnan(extra) else extra) + (a - b) * n_nurtured
-                groups.holdout_arms(leads, seq, nurtured, holdout, out)
-        n_customers = len(self.reached["customer"])
-        revenue, cost = out.get("revenue", 0.0), out.get("cost", 0.0)
-        value = revenue / n_customers if n_customers else math.nan
-        out["incremental.customers"] = extra
-        out["incremental.revenue"] = extra * value if n_customers else math.nan
-        out["incremental.roi"] = (
-            (out["incremental.revenue"] - cost) / cost
-            if cost and not math.isnan(out["incremental.revenue"])
-            else math.nan
-        )
-        for (seq, step, arm), members in sorted(self.arms.items()):
-            sent = mask(members)
-            key = f"arm.{seq}.{step}.{arm}"
-            out[f"{key}.rate"] = groups.rate(sent, leads.customer)
-            out[f"{key}.n"] = int(sent.sum())
-            groups.figures(leads, sent, key, out)
-            first = mask(self.arms.get((seq, step, 1)))
-            if arm != 1 and first is not None and first.any():  # lift over the first arm
-                out[f"{key}.lift"] = out[f"{key}.rate"] - groups.rate(first, leads.customer)
-        if self.personas is not None:
-            persona, names = self.personas
-            groups.named(leads, "persona", {nm: persona == k for k, nm in enumerate(names)}, out)
-        groups.named(leads, "segment", {s: mask(m) for s, m in sorted(self.segments.items())}, out)
-        groups.by_contacts(leads, out)
-        out["visited"] = float(np.count_nonzero(leads.visited & leads.came))
-        out["visit_rate"] = out["visited"] / out["leads"] if out.get("leads") else math.nan
-        self._funnel_shape(out)
-
-    def _funnel_shape(self, out: dict[str, float]) -> None:
-        """How customers came through the funnel: the share that were MQL and SQL before they
-        bought, and the days from SQL to customer."""
-        bought = self.reached["customer"]
-        if not bought:
-            return
-        for flag in ("mql", "sql"):
-            was = self.reached[flag]
-            before = sum(1 for i, t in bought.items() if i in was and was[i] <= t)
-            out[f"customers.were_{flag}"] = before / len(bought)
-        sql = self.reached["sql"]
-        days = [(t - sql[i]) / DAY for i, t in bought.items() if i in sql and sql[i] <= t]
-        out["days_sql_to_customer.median"], out["days_sql_to_customer.p90"] = median_p90(days)
-
     def result(self, sales: dict[str, float]) -> dict[str, object]:
         out: dict[str, float] = dict(self.count)
         for parts, n in self.tally.items():
@@ -439,7 +347,7 @@ class RunMetrics:
         for (seq, step), counts in sorted(self.funnel.items()):
             for what, value in sorted(counts.items()):
                 out[f"funnel.{seq}.{step}.{what}"] = value
-        self._groups(out)
+        groups.of_run(self, out)
         out.update({f"sales.{k}": v for k, v in sales.items()})
         weekly.update(self.weekly)
         return {

@@ -19,8 +19,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from simulator.metrics_parts import mask, median_p90
+from simulator.population import DAY
+
+if TYPE_CHECKING:
+    from simulator.metrics import RunMetrics
 
 # Buckets of contacts received (touches sent to the lead plus sales tasks worked on it): the
 # bank data's campaign buckets, with 0 for the leads nothing reached.
@@ -133,3 +140,98 @@ def named(leads: Leads, kind: str, masks: dict[str, np.ndarray], out: dict[str, 
     """The figures of each named group (`persona.NAME`, `segment.NAME`)."""
     for name, members in masks.items():
         figures(leads, members, f"{kind}.{name}", out)
+
+
+def columns(m: RunMetrics) -> Leads:
+    """A replication's leads as columns, for the group figures."""
+    n = m.n
+
+    def flags(leads: object) -> np.ndarray:
+        out = np.zeros(n, dtype=bool)
+        out[list(leads)] = True
+        return out
+
+    revenue = np.zeros(n)
+    if m.revenue:
+        revenue[list(m.revenue)] = list(m.revenue.values())
+    came = np.frombuffer(m.came, dtype=np.uint8) != 0
+    return Leads(
+        came=came,
+        visited=np.frombuffer(m.visited, dtype=np.uint8) != 0,
+        mql=flags(m.reached["mql"]),
+        sql=flags(m.reached["sql"]),
+        customer=flags(m.reached["customer"]),
+        unsubscribed=np.frombuffer(m.unsubscribed, dtype=np.uint8) != 0,
+        revenue=revenue,
+        cost=np.frombuffer(m.spent, dtype=np.float64) + m.cost_per_lead * came,
+        contacts=np.frombuffer(m.touched, dtype=np.int32) + np.frombuffer(m.called, dtype=np.int32),
+    )
+
+
+def of_run(m: RunMetrics, out: dict[str, float]) -> None:
+    """Every group's figures of a replication (arms: holdout, nurtured, split arms; personas,
+    segments, contacts; the seed's ratios; the funnel path), into `out`, whose counts, revenue
+    and cost are already there."""
+    leads = columns(m)
+    none = np.zeros(m.n, dtype=bool)
+    extra = math.nan  # customers the nurture added, summed over sequences with a holdout
+    for seq in m.sequences:
+        holdout = mask(m.holdout.get(seq))
+        holdout = none if holdout is None else holdout
+        enrolled = mask(m.enrolled.get(seq))
+        nurtured = none if enrolled is None else enrolled & ~holdout
+        n_nurtured, n_holdout = int(nurtured.sum()), int(holdout.sum())
+        if not n_holdout and not n_nurtured:
+            continue
+        a = rate(nurtured, leads.customer)
+        b = rate(holdout, leads.customer)
+        out[f"lift.{seq}.nurtured_rate"] = a
+        out[f"lift.{seq}.holdout_rate"] = b
+        out[f"lift.{seq}.lift"] = a - b
+        out[f"lift.{seq}.nurtured_n"] = n_nurtured
+        out[f"lift.{seq}.holdout_n"] = n_holdout
+        if n_holdout and n_nurtured:
+            extra = (0.0 if math.isnan(extra) else extra) + (a - b) * n_nurtured
+            holdout_arms(leads, seq, nurtured, holdout, out)
+    n_customers = len(m.reached["customer"])
+    revenue, cost = out.get("revenue", 0.0), out.get("cost", 0.0)
+    value = revenue / n_customers if n_customers else math.nan
+    out["incremental.customers"] = extra
+    out["incremental.revenue"] = extra * value if n_customers else math.nan
+    out["incremental.roi"] = (
+        (out["incremental.revenue"] - cost) / cost
+        if cost and not math.isnan(out["incremental.revenue"])
+        else math.nan
+    )
+    for (seq, step, arm), members in sorted(m.arms.items()):
+        sent = mask(members)
+        key = f"arm.{seq}.{step}.{arm}"
+        out[f"{key}.rate"] = rate(sent, leads.customer)
+        out[f"{key}.n"] = int(sent.sum())
+        figures(leads, sent, key, out)
+        first = mask(m.arms.get((seq, step, 1)))
+        if arm != 1 and first is not None and first.any():  # lift over the first arm
+            out[f"{key}.lift"] = out[f"{key}.rate"] - rate(first, leads.customer)
+    if m.personas is not None:
+        persona, names = m.personas
+        named(leads, "persona", {nm: persona == k for k, nm in enumerate(names)}, out)
+    named(leads, "segment", {s: mask(g) for s, g in sorted(m.segments.items())}, out)
+    by_contacts(leads, out)
+    out["visited"] = float(np.count_nonzero(leads.visited & leads.came))
+    out["visit_rate"] = out["visited"] / out["leads"] if out.get("leads") else math.nan
+    funnel_path(m, out)
+
+
+def funnel_path(m: RunMetrics, out: dict[str, float]) -> None:
+    """How customers came through the funnel: the share that were MQL and SQL before they
+    bought, and the days from SQL to customer."""
+    bought = m.reached["customer"]
+    if not bought:
+        return
+    for flag in ("mql", "sql"):
+        was = m.reached[flag]
+        before = sum(1 for i, t in bought.items() if i in was and was[i] <= t)
+        out[f"customers.were_{flag}"] = before / len(bought)
+    sql = m.reached["sql"]
+    days = [(t - sql[i]) / DAY for i, t in bought.items() if i in sql and sql[i] <= t]
+    out["days_sql_to_customer.median"], out["days_sql_to_customer.p90"] = median_p90(days)
