@@ -56,7 +56,7 @@ def read_column(
         raise ValueError(f"{path}: column {column!r} has no value in any row{rule}")
     numbers = [_number(c) for c, _ in cells]
     if all(x is not None for x in numbers):
-        return tuple(numbers), None  # type: ignore[arg-type]
+        return tuple(x for x in numbers if x is not None), None
     cell, line = next((c, n) for (c, n), x in zip(cells, numbers, strict=True) if x is None)
     return tuple(c for c, _ in cells), f"{path}:{line}: {cell!r}"
 
