@@ -60,11 +60,12 @@ class Params:
     """The behaviour in force for one persona, in the form the hot path reads: per content, its
     (channel, bounce, open, click, reply, unsubscribe, response multiplier, stage)."""
 
-    __slots__ = ("b", "content", "task_answer", "cpv")
+    __slots__ = ("b", "content", "task_answer", "cpv", "half_life")
 
     def __init__(self, b: Behaviour, responsive: dict[str, float], contents: dict) -> None:
         self.b = b
         self.cpv = b.conversion_per_visit
+        self.half_life = b.fatigue_half_life_days * DAY
         self.task_answer = b.task_answer * responsive.get("task", 1.0)
         self.content = {}
         for name, (channel, stage) in contents.items():
@@ -114,12 +115,12 @@ class BehaviourModel:
         self.value_draws = streams.lead_draws("deal_value")
         self.call_draws = streams.lead_draws("call")
 
-    def _fatigue_after_touch(self, i: int, t: float, b: Behaviour) -> float:
+    def _fatigue_after_touch(self, i: int, t: float, P: Params) -> float:
         elapsed = max(0.0, t - self.fatigue_at[i])
-        f = self.fatigue[i] * 0.5 ** (elapsed / (b.fatigue_half_life_days * DAY)) + 1.0
+        f = self.fatigue[i] * 0.5 ** (elapsed / P.half_life) + 1.0
         self.fatigue[i] = f
         self.fatigue_at[i] = t
-        return max(0.0, f - b.fatigue_free_touches)
+        return max(0.0, f - P.b.fatigue_free_touches)
 
     def touch(
         self,
@@ -146,7 +147,7 @@ class BehaviourModel:
         if u_bounce < bounce:
             return [Response(_later(t, 60), "bounced", props, origin=origin)]
         self.nurtured[i] = 1
-        excess = self._fatigue_after_touch(i, t, b)
+        excess = self._fatigue_after_touch(i, t, P)
         relevant = content_stage is None or content_stage == lead_stage
         if content_stage is not None:  # content for no stage in particular: neither bonus nor cut
             mult *= b.relevance_bonus if relevant else b.irrelevance_factor

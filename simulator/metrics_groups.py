@@ -5,8 +5,9 @@ bucket of contacts received; and the seed's three headline ratios (nurtured agai
 (`Leads`, numpy, one row a lead) and gets flat dotted names back, as every other figure:
 `arm.trial_onboarding.nurtured.sql_rate`, `persona.smb_trial.conversion_rate`,
 `contacts.2-3.share`. Every figure is a pure
-function of the columns, so shards merged first give the very same numbers (money summed with
-`math.fsum`, which does not depend on the order of its terms).
+function of the columns, so shards merged first give the very same numbers: a column holds the
+same values in the same (lead) order whatever the shards, and a group's deals are summed with
+`math.fsum`, its costs with numpy's sum in lead order.
 
 A group's figures (`figures`): leads, visited (leads who visited the site on their own or by a
 click) and visit_rate, mql, sql, customers and their rates per lead, unsubscribes (leads) and
@@ -66,8 +67,10 @@ class Leads:
     sql: np.ndarray  # bool
     customer: np.ndarray  # bool
     unsubscribed: np.ndarray  # bool
-    revenue: np.ndarray  # float: the deal value of a customer, 0 otherwise
-    cost: np.ndarray  # float: touches and tasks spent on the lead, plus its acquisition
+    buyers: np.ndarray  # int: the customers, in lead order
+    deals: np.ndarray  # float: their deal values, in the same order
+    spent: np.ndarray  # float: touches and tasks spent on each lead
+    acquisition: float  # what acquiring a lead costs
     contacts: np.ndarray  # int: touches sent plus sales tasks worked
 
 
@@ -89,8 +92,8 @@ def figures(leads: Leads, members: np.ndarray, prefix: str, out: dict[str, float
         name: int(np.count_nonzero(g & getattr(leads, name)))
         for name in ("visited", "mql", "sql", "customer", "unsubscribed")
     }
-    revenue = math.fsum(leads.revenue[g].tolist())
-    cost = math.fsum(leads.cost[g].tolist())
+    revenue = math.fsum(leads.deals[g[leads.buyers]].tolist())  # a few deals, exactly
+    cost = float(np.sum(leads.spent[g])) + leads.acquisition * n  # numpy's sum, in lead order
     customers, sql = counts["customer"], counts["sql"]
     out[f"{prefix}.leads"] = float(n)
     out[f"{prefix}.visited"] = float(counts["visited"])
@@ -151,19 +154,18 @@ def columns(m: RunMetrics) -> Leads:
         out[list(leads)] = True
         return out
 
-    revenue = np.zeros(n)
-    if m.revenue:
-        revenue[list(m.revenue)] = list(m.revenue.values())
-    came = np.frombuffer(m.came, dtype=np.uint8) != 0
-    return Leads(
-        came=came,
-        visited=np.frombuffer(m.visited, dtype=np.uint8) != 0,
+    buyers = np.array(sorted(m.revenue), dtype=np.int64)
+    return Leads(  # the flags are views of the byte columns (each byte 0 or 1): no copy
+        came=np.frombuffer(m.came, dtype=np.bool_),
+        visited=np.frombuffer(m.visited, dtype=np.bool_),
         mql=flags(m.reached["mql"]),
         sql=flags(m.reached["sql"]),
         customer=flags(m.reached["customer"]),
-        unsubscribed=np.frombuffer(m.unsubscribed, dtype=np.uint8) != 0,
-        revenue=revenue,
-        cost=np.frombuffer(m.spent, dtype=np.float64) + m.cost_per_lead * came,
+        unsubscribed=np.frombuffer(m.unsubscribed, dtype=np.bool_),
+        buyers=buyers,
+        deals=np.array([m.revenue[i] for i in buyers.tolist()], dtype=np.float64),
+        spent=np.frombuffer(m.spent, dtype=np.float64),
+        acquisition=m.cost_per_lead,
         contacts=np.frombuffer(m.touched, dtype=np.int32) + np.frombuffer(m.called, dtype=np.int32),
     )
 
