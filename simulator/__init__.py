@@ -8,6 +8,7 @@ command line, the TUI) import from `simulator` only — its front door:
     result.kpis.mql.mean, result.sequences["onboarding"].steps[0].sent.mean, result.to_dict()
 
     prepare, Overrides, apply    the scenario (raises ScenarioError), with overrides applied
+    prepare_compare              the scenarios of a comparison, on one population
     forecast, compare            typed results: Forecast, Comparison (of Pair)
     lead_timeline                any simulated lead's explain trail and events, by a re-run
     Progress, default_workers    the progress callback's shape; processes to use by default
@@ -46,6 +47,7 @@ from simulator.api import (
     forecast,
     lead_timeline,
     prepare,
+    prepare_compare,
 )
 from simulator.cancel import CancelFlag, Cancelled
 from simulator.compare_report import render as render_comparison
@@ -94,6 +96,7 @@ __all__ = [
     "forecast",
     "lead_timeline",
     "prepare",
+    "prepare_compare",
     "render_comparison",
     "render_forecast",
 ]

@@ -158,14 +158,19 @@ def _prune(data: object, loc: tuple) -> bool:
 
 def load_scenario(path: str | None, program: Program) -> sc.Scenario:
     """The scenario at `path` (or the default one), checked against `program`, personas filled."""
+    return complete(read_scenario(path, program), program)
+
+
+def read_scenario(path: str | None, program: Program) -> sc.Scenario:
+    """The scenario at `path` as written (the default one: no personas), checked against
+    `program`; what it leaves out is not filled in (`complete` does that)."""
     if path is None:
-        return complete(sc.Scenario(), program)
+        return sc.Scenario()
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise ScenarioError([f"{path}: cannot read the scenario: {err.strerror}"]) from None
-    scenario, _ = parse_scenario(text, path, program)
-    return complete(scenario, program)
+    return parse_scenario(text, path, program)[0]
 
 
 def _event_props(program: Program) -> dict[str, dict[str, str]]:
