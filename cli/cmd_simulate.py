@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 import time
 from typing import Any
 
 from cli import exitcodes
 from cli.argtypes import nonnegative_int, positive_float, positive_int
+from cli.interrupt import ctrl_c_sets, report_cancelled
 from cli.loading import load_rules
 
 
@@ -79,14 +81,19 @@ def write_json(path: str, data: object) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulator import default_workers, forecast, prepare, render_forecast
+    from simulator import Cancelled, default_workers, forecast, prepare, render_forecast
 
     program = load_rules(args.file)
     if program is None:
         return exitcodes.USER_ERROR
     scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError: see cli/main.py
     workers = args.workers or default_workers(scenario.run.runs)
-    result = forecast(program, scenario, args.scenario, workers, ProgressBar("simulating"))
+    progress = ProgressBar("simulating")
+    try:
+        with ctrl_c_sets(threading.Event(), "simulate") as stop:
+            result = forecast(program, scenario, args.scenario, workers, progress, cancel=stop)
+    except Cancelled as err:  # Ctrl-C: say what had finished
+        return report_cancelled("simulate", err)
     if args.json and not write_json(args.json, result.to_dict()):
         return exitcodes.USER_ERROR
     sys.stdout.write(render_forecast(result))
