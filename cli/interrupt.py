@@ -48,8 +48,6 @@ def ctrl_c_sets(flag: threading.Event, command: str) -> Iterator[threading.Event
 
 def report_cancelled(command: str, err: Cancelled) -> int:
     """What had finished when the work stopped on Ctrl-C; the exit code to return."""
-    print(
-        f"nurture {command}: interrupted: {err.what_finished()}; no report or file was written",
-        file=sys.stderr,
-    )
+    done = err.what_finished() if err.total else "before the export was written"
+    print(f"nurture {command}: interrupted: {done}; no report or file was written", file=sys.stderr)
     return exitcodes.INTERRUPTED

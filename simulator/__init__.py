@@ -11,6 +11,7 @@ command line, the TUI) import from `simulator` only — its front door:
     prepare_compare              the scenarios of a comparison, on one population
     forecast, compare            typed results: Forecast, Comparison (of Pair)
     lead_timeline                any simulated lead's explain trail and events, by a re-run
+    export                       a replication's leads and events in the live formats
     Progress, default_workers    the progress callback's shape; processes to use by default
     cancel=, Cancelled           stop a running forecast from another thread (an Event)
     render_forecast, render_comparison   the text reports
@@ -35,6 +36,7 @@ The modules:
     groups.py, sequence_groups.py, watch.py   the figures grouped by meaning; the Watch notes
     results.py                Forecast, Pair, Comparison: the typed results (JSON: to_dict())
     leadtable.py              the simulated leads of run 0 as columns (for the TUI's table)
+    export.py                 a replication's leads, events and actions as live input files
     report.py / compare_report.py, formatting.py   the text a strategist reads
     api.py                    prepare, forecast, compare, lead_timeline
 """
@@ -51,6 +53,7 @@ from simulator.api import (
 )
 from simulator.cancel import CancelFlag, Cancelled
 from simulator.compare_report import render as render_comparison
+from simulator.export import Exported, ExportError, export
 from simulator.figures import Difference, Series, Stat
 from simulator.groups import CHANNELS, Channel, DaysTo, FunnelStage, Kpis, Lift, SalesQueue, Timing
 from simulator.leadtable import SimulatedLeads
@@ -71,6 +74,8 @@ __all__ = [
     "Comparison",
     "DaysTo",
     "Difference",
+    "ExportError",
+    "Exported",
     "Forecast",
     "FunnelStage",
     "HoldoutLift",
@@ -93,6 +98,7 @@ __all__ = [
     "apply",
     "compare",
     "default_workers",
+    "export",
     "forecast",
     "lead_timeline",
     "prepare",
