@@ -216,15 +216,15 @@ def readme(exported: Exported, program: Program, scenario: Scenario, made_by: st
     """The README.md of an export: how it was made, what each file holds, how to replay it."""
     pop = scenario.population
     columns = ", ".join(f"`{c}`" for c in exported.columns) or "no attributes"
+    leads = f"{exported.leads:,} leads arriving over {pop.days:g} days from {pop.start}"
     return f"""{TITLE}
 
 Made by
 
     {made_by}
 
-Replication {exported.run} of that forecast (seed {scenario.run.seed}): {exported.leads:,} leads
-arriving over {pop.days:g} days from {pop.start}. The leads and what they did are synthetic,
-drawn for the rules of `{program.path}`.
+Replication {exported.run} of that forecast (seed {scenario.run.seed}): {leads}.
+The leads and what they did are synthetic, drawn for the rules of `{program.path}`.
 
 | file | holds |
 |---|---|
