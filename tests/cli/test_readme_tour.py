@@ -10,6 +10,7 @@ rule file's campaign, presses `q`, and expects it to end with exit 0.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import re
@@ -17,8 +18,10 @@ import select
 import shlex
 import shutil
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,9 +100,11 @@ class Tour:
 
 
 def run_in_terminal(line: str, folder: Path, wait_for: str) -> Outcome:
-    """`line` in a pseudo-terminal of 100x30: wait for `wait_for` on screen, press q, wait."""
+    """`line` in a pseudo-terminal of 100x30: wait for `wait_for` on screen, then press q until
+    it ends (30 s at most)."""
     master, slave = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color"}
     process = subprocess.Popen(
         ["bash", "-c", line],
         stdin=slave,
@@ -114,9 +119,9 @@ def run_in_terminal(line: str, folder: Path, wait_for: str) -> Outcome:
     try:
         seen = _read_until(master, process, lambda text: wait_for in text, 60)
         if wait_for not in _plain(seen):
-            return Outcome(None, f"{wait_for!r} never appeared on screen:\n{_plain(seen)[-2000:]}")
-        os.write(master, b"q")
-        seen += _read_until(master, process, lambda _: False, 30)
+            shown = f"{wait_for!r} never appeared on screen (exit code {process.poll()}):\n"
+            return Outcome(None, shown + _plain(seen)[-2000:])
+        seen += _quit(master, process, 30)
         code = process.poll()
         return Outcome(code, _plain(seen)[-2000:] if code is not None else "q did not quit it")
     finally:
@@ -133,6 +138,26 @@ ANSI = re.compile(
 
 def _plain(data: bytes) -> str:
     return ANSI.sub(b"", data).decode("utf-8", "replace")
+
+
+def _quit(master: int, process: subprocess.Popen, seconds: float) -> bytes:
+    """Press q, again every 3 s (a key sent before the app reads keys is lost), reading what
+    the app writes (a full terminal would block it), until it ends or `seconds` pass."""
+    seen, end, next_q = b"", time.monotonic() + seconds, 0.0
+    while process.poll() is None and time.monotonic() < end:
+        if time.monotonic() >= next_q:
+            os.write(master, b"q")
+            next_q = time.monotonic() + 3
+        if select.select([master], [], [], 0.1)[0]:
+            try:
+                seen += os.read(master, 65536)
+            except OSError:  # the terminal is closed: the app has ended or is ending
+                try:
+                    process.wait(max(0.0, end - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass
+                break
+    return seen
 
 
 def _read_until(master: int, process: subprocess.Popen, done, seconds: float) -> bytes:
