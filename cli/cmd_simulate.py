@@ -109,21 +109,21 @@ def run(args: argparse.Namespace) -> int:
     if program is None:
         return exitcodes.USER_ERROR
     scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError: see cli/main.py
-    if args.export:
+    if args.export is not None:
         check_folder(args.export)  # before the forecast: ExportError, see cli/main.py
     workers = args.workers or default_workers(scenario.run.runs)
     progress = ProgressBar("simulating")
     try:
         with ctrl_c_sets(threading.Event(), "simulate") as stop:
             result = forecast(program, scenario, args.scenario, workers, progress, cancel=stop)
-            if args.export:
+            if args.export is not None:
                 exported = export(program, scenario, args.export, made_by(args), cancel=stop)
     except Cancelled as err:  # Ctrl-C: say what had finished
         return report_cancelled("simulate", err)
     if args.json and not write_json(args.json, result.to_dict()):
         return exitcodes.USER_ERROR
     sys.stdout.write(render_forecast(result))
-    if args.export:
+    if args.export is not None:
         print(
             f"exported run 0 to {args.export}: {exported.leads:,} leads, {exported.events:,} "
             f"events, {exported.actions:,} simulated actions; replay them with\n"

@@ -14,8 +14,8 @@ on — same seed, same numbers as in the forecast — and written to DIR as it g
 described in docs/DATA.md.
 
 Files are written under temporary names and renamed once the run is over: a cancelled or
-failed export leaves DIR as it was. DIR may be new, empty, or an earlier export (its README.md
-starts with `TITLE`); anything else there is never overwritten.
+failed export leaves DIR as it was. A file of one of these four names is replaced only when DIR
+holds an earlier export (its README.md starts with `TITLE`); other files in DIR are left alone.
 """
 
 from __future__ import annotations
@@ -66,7 +66,10 @@ class Exported:
 
 
 def check_folder(directory: str) -> None:
-    """Raise `ExportError` unless `directory` is new, empty, or an earlier export."""
+    """Raise `ExportError` unless `directory` is new, holds none of the export's files, or is
+    an earlier export."""
+    if not directory.strip():
+        raise ExportError("--export needs a folder", "give a folder's name, e.g. --export sample")
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"--export {directory}: is a file, not a folder")

@@ -203,3 +203,12 @@ def test_a_cancelled_export_leaves_the_folder_as_it_was(tmp_path):
     with pytest.raises(Cancelled, match="the export was cancelled"):
         export(program, scenario, str(tmp_path / "x"), "made by a test", cancel=stop)
     assert list((tmp_path / "x").iterdir()) == []
+
+
+def test_an_empty_folder_name(capsys):
+    code, _, err = nurture(capsys, "simulate", B2B, "--leads", "20", "--runs", "1", "--export", "")
+    assert (code, err) == (
+        1,
+        "nurture simulate: --export needs a folder\n  hint: give a folder's name, e.g. "
+        "--export sample\n",
+    )
