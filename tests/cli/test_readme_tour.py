@@ -221,3 +221,15 @@ def test_each_tour_command_runs_clean(tour, index):
     outcome = tour.through(index)
     assert outcome.code == 0, f"{TOUR[index]}\n{outcome.output[-3000:]}"
     assert "Traceback" not in outcome.output
+
+
+def test_the_tour_block_is_read_from_its_marker():
+    readme = (
+        "# x\n\n<!-- tour: the test runs it -->\n```\n.venv/bin/nurture check a.nurture  # c\n\n"
+        ".venv/bin/nurture lint a.nurture\n```\n\n```\n.venv/bin/nurture other\n```\n"
+    )
+    assert tour_block(readme) == [
+        ".venv/bin/nurture check a.nurture  # c",
+        ".venv/bin/nurture lint a.nurture",
+    ]
+    assert tour_block("# x\n```\n.venv/bin/nurture check a.nurture\n```\n") is None
