@@ -172,9 +172,8 @@ def test_a_share_out_of_range_is_one_mistake_not_two(rules, tmp_path, capsys):
             'quotes: write start = "2026-01-05T00:00:00Z"',
         ),
         (
-            "[sales]\nreps = 1\nfoo = 2\n",
-            "T/s.toml:3: sales.foo: unknown field 'foo': this table takes reps, "
-            "tasks_per_rep_per_day, response_hours, close_rate, cooling_days",
+            "[run]\nruns = 1\nfoo = 2\n",
+            "T/s.toml:3: run.foo: unknown field 'foo': this table takes runs, seed, trace_sample",
         ),
     ],
     ids=[
