@@ -117,12 +117,22 @@ def toml(value: object) -> str:
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {toml(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{toml_key(k)} = {toml(v)}" for k, v in value.items()) + " }"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml(v) for v in value) + "]"
     if isinstance(value, BaseModel):
         return toml({"dist": tag_of(type(value))} | value.model_dump(exclude_defaults=True))
     return repr(value)
+
+
+def toml_key(key: object) -> str:
+    """A table key as TOML spells it: bare when it can be, else quoted."""
+    text = str(key)
+    return (
+        text
+        if text and all(c.isascii() and (c.isalnum() or c in "_-") for c in text)
+        else toml(text)
+    )
 
 
 def shown(value: object) -> str:
@@ -150,7 +160,7 @@ def _example_dist(exp: Expected, got: object) -> str:
     if isinstance(got, str) and "choice" in tags:
         return (
             f'{name} = {{ dist = "constant", value = {toml(got)} }} (every lead the same), or '
-            f'{name} = {{ dist = "choice", weights = {{ {got} = 3, other = 1 }} }}'
+            f'{name} = {{ dist = "choice", weights = {{ {toml_key(got)} = 3, other = 1 }} }}'
         )
     spread = default_of(exp)
     spread_text = (

@@ -172,6 +172,12 @@ def test_a_share_out_of_range_is_one_mistake_not_two(rules, tmp_path, capsys):
             'quotes: write start = "2026-01-05T00:00:00Z"',
         ),
         (
+            '[[personas]]\n[personas.attributes]\nsource = "web shop"\n',
+            "T/s.toml:3: personas[0].attributes.source: 'web shop' is not a distribution: write "
+            'source = { dist = "constant", value = "web shop" } (every lead the same), or source '
+            '= { dist = "choice", weights = { "web shop" = 3, other = 1 } }',
+        ),
+        (
             "[run]\nruns = 1\nfoo = 2\n",
             "T/s.toml:3: run.foo: unknown field 'foo': this table takes runs, seed, trace_sample",
         ),
@@ -188,6 +194,7 @@ def test_a_share_out_of_range_is_one_mistake_not_two(rules, tmp_path, capsys):
         "a number where text goes",
         "a number where a list goes",
         "a TOML date where text goes",
+        "text with a space where a distribution goes",
         "unknown field, no near name",
     ],
 )
