@@ -8,8 +8,10 @@ command line, the TUI) import from `simulator` only — its front door:
     result.kpis.mql.mean, result.sequences["onboarding"].steps[0].sent.mean, result.to_dict()
 
     prepare, Overrides, apply    the scenario (raises ScenarioError), with overrides applied
+    prepare_compare              the scenarios of a comparison, on one population
     forecast, compare            typed results: Forecast, Comparison (of Pair)
     lead_timeline                any simulated lead's explain trail and events, by a re-run
+    export                       a replication's leads and events in the live formats
     Progress, default_workers    the progress callback's shape; processes to use by default
     cancel=, Cancelled           stop a running forecast from another thread (an Event)
     render_forecast, render_comparison   the text reports
@@ -40,6 +42,7 @@ The modules:
     assumptions.py            what a headline rests on: each knob's source or "assumption"
     results.py                Forecast, Pair, Comparison: the typed results (JSON: to_dict())
     leadtable.py              the simulated leads of run 0 as columns (for the TUI's table)
+    export.py                 a replication's leads, events and actions as live input files
     report.py / compare_report.py, formatting.py   the text a strategist reads
     report_groups.py          the report's sections by group of leads
     api.py                    prepare, forecast, compare, lead_timeline
@@ -53,6 +56,7 @@ from simulator.api import (
     forecast,
     lead_timeline,
     prepare,
+    prepare_compare,
 )
 from simulator.breakdowns import (
     Calls,
@@ -65,6 +69,7 @@ from simulator.breakdowns import (
 )
 from simulator.cancel import CancelFlag, Cancelled
 from simulator.compare_report import render as render_comparison
+from simulator.export import Exported, ExportError, export
 from simulator.figures import Difference, Series, Stat
 from simulator.groups import CHANNELS, Channel, DaysTo, FunnelStage, Kpis, Lift, SalesQueue, Timing
 from simulator.leadtable import SimulatedLeads
@@ -92,6 +97,8 @@ __all__ = [
     "Comparison",
     "DaysTo",
     "Difference",
+    "ExportError",
+    "Exported",
     "Forecast",
     "FunnelStage",
     "HoldoutLift",
@@ -114,9 +121,11 @@ __all__ = [
     "apply",
     "compare",
     "default_workers",
+    "export",
     "forecast",
     "lead_timeline",
     "prepare",
+    "prepare_compare",
     "render_comparison",
     "render_forecast",
 ]

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
 from dsl.ir import Program
-from simulator.cancel import CancelFlag, Cancelled, check
+from simulator.cancel import CancelFlag, Cancelled, check, stopped
 from simulator.scenario import Scenario
 from simulator.shards import engine_seed as engine_seed  # re-exported: the seed of a run
 from simulator.shards import run_sharded
@@ -97,46 +98,62 @@ def run_many(
     Raises `Cancelled` soon after `cancel` is set, with every process it started ended."""
     shards = max(1, workers) if runs == 1 else 1
     jobs = [Job(tuple(programs), tuple(scenarios), r, traces, shards, leads) for r in range(runs)]
-    if workers <= 1 or runs <= 1:
-        by_run: dict[int, list[dict[str, object]]] = {}
-        for job in jobs:
-            inner = (lambda f, r=job.run: progress(r + f, runs)) if progress else None
-            by_run[job.run] = run_job(job, inner, cancel)
-            if progress:
-                progress(len(by_run), runs)
-    else:
-        by_run = _in_pool(jobs, workers, progress, cancel)
+    by_run: dict[int, list[dict[str, object]]] = {}
+    try:
+        if workers <= 1 or runs <= 1:
+            for job in jobs:
+                inner = (lambda f, r=job.run: progress(r + f, runs)) if progress else None
+                by_run[job.run] = run_job(job, inner, cancel)
+                if progress:
+                    progress(len(by_run), runs)
+        else:
+            _in_pool(jobs, workers, progress, cancel, by_run)
+    except Cancelled:
+        raise stopped(list(by_run), runs) from None
     return [[by_run[r][f] for r in range(runs)] for f in range(len(programs))]
 
 
 def _pool_worker(flag: CancelFlag) -> None:
     global _POOL_CANCEL
     _POOL_CANCEL = flag
+    # Ctrl-C reaches every process of the terminal's group: it is the pool owner's to handle
+    # (its caller sets `cancel`, which stops the workers through `flag`); no traceback here
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _in_pool(
-    jobs: list[Job], workers: int, progress: Progress | None, cancel: CancelFlag | None
-) -> dict[int, list[dict[str, object]]]:
-    """The jobs in a pool of `workers` processes: run -> results. On `cancel`, the workers are
-    told through a `multiprocessing.Event`, stop within their next look at it, and the pool is
-    shut down (its processes joined) before `Cancelled` is raised."""
+    jobs: list[Job],
+    workers: int,
+    progress: Progress | None,
+    cancel: CancelFlag | None,
+    by_run: dict[int, list[dict[str, object]]],
+) -> None:
+    """The jobs in a pool of `workers` processes, each one's results put in `by_run` as it
+    finishes. On `cancel`, the workers are told through a `multiprocessing.Event`, stop within
+    their next look at it, and the pool is shut down (its processes joined) before `Cancelled`
+    is raised."""
     context = multiprocessing.get_context()
     flag = context.Event()
-    by_run: dict[int, list[dict[str, object]]] = {}
     with ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=(flag,)) as pool:
         futures: dict[Future, int] = {pool.submit(run_job, job): job.run for job in jobs}
         pending = set(futures)
-        while pending:
-            done, pending = wait(pending, 0.1 if cancel else None, FIRST_COMPLETED)
-            if cancel is not None and cancel.is_set():
+        try:
+            while pending:
+                done, pending = wait(pending, 0.1 if cancel else None, FIRST_COMPLETED)
+                for future in sorted(done, key=futures.__getitem__):
+                    by_run[futures[future]] = future.result()
+                    if progress:
+                        progress(len(by_run), len(jobs))
+                if pending and cancel is not None and cancel.is_set():
+                    break
+        finally:  # cancelled, or anything else (a KeyboardInterrupt): stop the workers now
+            if pending:
                 flag.set()
                 for future in pending:
                     future.cancel()
-                break
-            for future in sorted(done, key=futures.__getitem__):
-                by_run[futures[future]] = future.result()
-                if progress:
-                    progress(len(by_run), len(jobs))
+    # (the pool is shut down: its processes ended) the replications that ended meanwhile
+    for future, run in futures.items():
+        if run not in by_run and not future.cancelled() and future.exception() is None:
+            by_run[run] = future.result()
     if len(by_run) < len(jobs):
         raise Cancelled
-    return by_run
