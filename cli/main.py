@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "explain": "cli.cmd_explain",
     "simulate": "cli.cmd_simulate",
     "compare": "cli.cmd_compare",
+    "tui": "cli.cmd_tui",
 }
 
 
