@@ -1,0 +1,123 @@
+"""Sequences, leads, a lead's timeline and compare, after a small forecast, driven by keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import DataTable, Label
+from tuikit import B2B, B2B_SCENARIO, ROOT, fill_form, make_app, pilot_test, settle
+
+from cli.main import main as nurture
+from tui.outline import outline
+from tui.rulefile import load_rule_file
+from tui.widgets.leads_table import LeadsTable
+
+
+def rows(table: DataTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def forecast(app, pilot, leads=300, days=30, runs=3, seed=5) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("2")
+    await pilot.pause()
+    fill_form(app, leads=leads, days=days, runs=runs, seed=seed)
+    await pilot.press("r")
+    await settle(app, pilot)
+
+
+def test_tree_step_numbers_are_the_forecasts() -> None:
+    """Step 11 of the tree sends what the forecast's step 11 sent (webinar_invite, in a split)."""
+    f = load_rule_file(B2B)
+    seq = next(g for g in outline(f.program, f.source) if g.label == "Sequences").children[0]
+    flat = []
+
+    def walk(items):  # type: ignore[no-untyped-def]
+        for item in items:
+            if item.kind == "step":
+                flat.append(item.label)
+            walk(item.children)
+
+    walk(seq.children)
+    assert flat[10] == "11. 50% -> send webinar_invite"
+    assert flat[12] == "13. send quick_tips"
+    assert len(flat) == 15
+
+
+@pilot_test
+async def test_sequences_screen_shows_the_step_funnel_and_arms() -> None:
+    app = make_app(B2B)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await forecast(app, pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        steps = rows(app.screen.query_one("#steps", DataTable))
+        s = app.forecast["forecast"]["scalars"]
+        first = steps[0]
+        assert first[:2] == ["1", "welcome"]
+        assert first[2] == f"{s['funnel.trial_onboarding.1.reached']['mean']:,.0f}"
+        assert first[3] == f"{s['funnel.trial_onboarding.1.sent']['mean']:,.0f}"
+        arms = rows(app.screen.query_one("#arms", DataTable))
+        assert [a[:3] for a in arms] == [["10", "1", "webinar_invite"], ["10", "2", "consultation"]]
+
+
+@pilot_test
+async def test_leads_filter_and_a_leads_timeline() -> None:
+    app = make_app(B2B)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await forecast(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        table = app.screen.query_one(LeadsTable)
+        assert len(table.order) == len(app.forecast["traces"])
+        await pilot.press("slash", "L", "1", "2")
+        await settle(app, pilot)
+        assert [str(table.rows.columns["id"][i]) for i in table.order][:1] == ["L12"]
+        await pilot.press("escape", "enter")
+        await settle(app, pilot)
+        title = str(app.screen.query_one("#timeline-title", Label).render())
+        assert title.startswith("Lead L12 — ")
+        entries = rows(app.screen.query_one("#timeline", DataTable))
+        assert entries[0][1:3] == ["created", "lead created"]
+        assert any(e[3].startswith(f"{B2B}:") for e in entries)
+
+
+@pilot_test
+async def test_an_unknown_filter_key_is_named() -> None:
+    app = make_app(B2B)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await forecast(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        await pilot.press("slash", *"colour:red")
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#leads-status", Label).render())
+        assert status == (
+            "unknown filter 'colour:'; use segment:, stage:, lifecycle:, persona: "
+            "or a word of the id"
+        )
+
+
+@pilot_test
+async def test_compare_marks_the_differences_clear_of_zero(tmp_path: Path, capsys) -> None:
+    other = str(ROOT / "rules" / "b2b_saas_trial.nurture")
+    variant = tmp_path / "variant.nurture"
+    variant.write_text(Path(other).read_text().replace("holdout 10%", "holdout 50%"))
+    out = tmp_path / "cmp.json"
+    args = ["compare", B2B, str(variant), "--scenario", B2B_SCENARIO, "--leads", "300"]
+    args += ["--days", "30", "--runs", "3", "--seed", "5", "--workers", "1", "--json", str(out)]
+    assert nurture(args) == 0
+    capsys.readouterr()
+    diffs = json.loads(out.read_text())["comparisons"][0]["differences"]
+    app = make_app(B2B, str(variant))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await forecast(app, pilot)
+        await pilot.press("5")
+        await pilot.pause()
+        await pilot.press("r")
+        await settle(app, pilot)
+        table = {r[0]: r for r in rows(app.screen.query_one("#differences", DataTable))}
+        touches = table["touches"]
+        assert touches[3] == f"{diffs['touches']['mean']:+,.0f}"
+        assert touches[5] == ("*" if diffs["touches"]["clear"] else "")
+        assert touches[5] == "*"  # half the trial leads held out: clearly fewer touches
