@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -13,7 +14,7 @@ from textual.reactive import reactive
 from tui.commands import NurtureCommands
 from tui.forecasting import Settings, SettingsError, scenario_settings
 from tui.messages import RulesReloaded
-from tui.rulefile import RuleFile, load_rule_file, mtime_of
+from tui.rulefile import RuleFile, load_rule_file, mtime_of, unchecked_rule_file
 
 
 @dataclass(frozen=True)
@@ -63,20 +64,27 @@ class NurtureApp(App[None]):
         super().__init__()
         self.launch = launch
         self.settings: Settings | None = None  # the last forecast's (else the scenario's)
-        self.set_reactive(NurtureApp.rule_files, [load_rule_file(p) for p in launch.files])
+        # the text at once; the check (a second on a cold start) runs in a worker after mount
+        self.set_reactive(NurtureApp.rule_files, [unchecked_rule_file(p) for p in launch.files])
 
     def on_mount(self) -> None:
-        self.title = (
-            f"nurture — {self.rule_files[0].program.campaign}"
-            if self.rule_files[0].program
-            else "nurture"
-        )
         self.switch_mode("rules")
+        self.call_after_refresh(self._check_files)  # the first screen before the check
+
+    @work(thread=True, exclusive=True, group="check")
+    def _check_files(self) -> None:
+        checked = [load_rule_file(f.path) for f in self.rule_files]
+        self.call_from_thread(self._checked, checked)
+
+    def _checked(self, checked: list[RuleFile]) -> None:
+        self.rule_files = checked
+        program = checked[0].program
+        self.title = f"nurture — {program.campaign}" if program else "nurture"
         if self.launch.watch_seconds:
             self.set_interval(self.launch.watch_seconds, self._look_for_changes)
 
     def _look_for_changes(self) -> None:
-        if any(mtime_of(f.path) != f.mtime for f in self.rule_files):
+        if any(mtime_of(f.path) != f.mtime for f in self.rule_files if not f.checking):
             self.action_reload(quiet=True)
 
     def action_reload(self, quiet: bool = False) -> None:

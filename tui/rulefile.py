@@ -21,6 +21,7 @@ class RuleFile:
     program: Program | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     mtime: float | None = None  # of the file when it was read (None: could not be read)
+    checking: bool = False  # read, not checked yet (the app checks in a worker)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -36,6 +37,8 @@ class RuleFile:
 
     def summary(self) -> str:
         """`3 errors, 1 warning` or `ok`: what the title bar says of the file."""
+        if self.checking:
+            return "checking…"
         e, w = len(self.errors), len(self.warnings)
         if not e and not w:
             return "ok"
@@ -65,3 +68,13 @@ def load_rule_file(path: str) -> RuleFile:
     if program is not None:
         diagnostics = sorted(diagnostics + lint(program), key=lambda d: d.sort_key())
     return RuleFile(path, source, program, diagnostics, stamp)
+
+
+def unchecked_rule_file(path: str) -> RuleFile:
+    """The file's text only, at once (the first screen shows it while the check runs)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
+            source = f.read()
+    except OSError:
+        source = ""
+    return RuleFile(path, source, None, [], None, checking=True)

@@ -33,6 +33,7 @@ async def test_kpi_cards_show_the_simulators_figures_for_the_same_seed(
     s = expected["forecast"]["scalars"]
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
         await pilot.press("2")
         await pilot.pause()
         fill_form(app, leads=300, days=30, runs=3, seed=11)
@@ -56,6 +57,7 @@ async def test_kpi_cards_show_the_simulators_figures_for_the_same_seed(
 async def test_a_wrong_setting_is_named_and_nothing_runs() -> None:
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
         await pilot.press("2")
         await pilot.pause()
         fill_form(app, leads=300, days=30, runs=3, seed=1)
@@ -72,6 +74,7 @@ async def test_a_wrong_setting_is_named_and_nothing_runs() -> None:
 async def test_cancel_stops_a_running_forecast() -> None:
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
         await pilot.press("2")
         await pilot.pause()
         fill_form(app, leads=2000, days=90, runs=50, seed=3)

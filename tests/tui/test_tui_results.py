@@ -19,6 +19,7 @@ def rows(table: DataTable) -> list[list[str]]:
 
 
 async def forecast(app, pilot, leads=300, days=30, runs=3, seed=5) -> None:  # type: ignore[no-untyped-def]
+    await settle(app, pilot)
     await pilot.press("2")
     await pilot.pause()
     fill_form(app, leads=leads, days=days, runs=runs, seed=seed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Static
-from tuikit import B2B, make_app, pilot_test
+from tuikit import B2B, make_app, pilot_test, settle
 
 from tui.screens.rules import RulesScreen
 from tui.widgets.detail import DetailPanel
@@ -33,7 +33,7 @@ def group_labels(tree: OutlineTree) -> list[str]:
 async def test_tree_groups_of_the_b2b_playbook() -> None:
     app = make_app(B2B)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         tree = app.screen.query_one(OutlineTree)
         assert group_labels(tree) == [
             "Stages",
@@ -52,10 +52,10 @@ async def test_tree_groups_of_the_b2b_playbook() -> None:
 async def test_selecting_a_segment_shows_its_definition() -> None:
     app = make_app(B2B)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         # no line is highlighted at first; then Stages, its 3 stages, Segments, enterprise
         await pilot.press(*["down"] * 6)
-        await pilot.pause()
+        await settle(app, pilot)
         screen = app.screen
         assert screen.selected.label == "enterprise"
         detail = str(screen.query_one(DetailPanel).render())
@@ -69,7 +69,7 @@ async def test_a_broken_file_opens_with_its_diagnostics(tmp_path: Path) -> None:
     path.write_text(BROKEN)
     app = make_app(str(path), scenario=None)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         screen = app.screen
         tree = screen.query_one(OutlineTree)
         assert group_labels(tree) == ["Errors (1)"]
@@ -91,7 +91,7 @@ async def test_a_broken_file_opens_with_its_diagnostics(tmp_path: Path) -> None:
 async def test_a_missing_file_opens_with_the_reason(tmp_path: Path) -> None:
     app = make_app(str(tmp_path / "gone.nurture"), scenario=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         assert source_text(app.screen) == "error[io]: no such file"
 
 
@@ -101,10 +101,10 @@ async def test_reload_picks_up_a_fixed_file(tmp_path: Path) -> None:
     path.write_text(BROKEN)
     app = make_app(str(path), scenario=None)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         path.write_text(BROKEN.replace("enterprize", 'kind == "b"'))
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(app, pilot)
         tree = app.screen.query_one(OutlineTree)
         assert group_labels(tree) == ["Stages", "Segments"]
         assert app.rule_files[0].program is not None
@@ -120,7 +120,7 @@ async def test_a_changed_file_is_reloaded_without_a_key(tmp_path: Path) -> None:
     path.write_text(BROKEN)
     app = NurtureApp(Launch((str(path),), None, watch_seconds=0.05))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         path.write_text(BROKEN.replace("enterprize", 'kind == "b"'))
         stamp = os.stat(path).st_mtime + 5  # a later stamp, whatever the clock's resolution
         os.utime(path, (stamp, stamp))
@@ -136,8 +136,8 @@ async def test_a_changed_file_is_reloaded_without_a_key(tmp_path: Path) -> None:
 async def test_next_diagnostic_key_selects_the_lint_warning() -> None:
     app = make_app(B2B)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(app, pilot)
         warning = app.rule_files[0].warnings[0]
         assert app.screen.selected.span == warning.span

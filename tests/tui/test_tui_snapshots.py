@@ -33,6 +33,8 @@ async def _quiet(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 async def _forecast(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     await pilot.press("2")
     await pilot.pause()
     fill_form(pilot.app, leads=300, days=30, runs=3, seed=5)
@@ -44,6 +46,7 @@ async def _forecast(pilot) -> None:  # type: ignore[no-untyped-def]
 
 def test_rules_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _quiet(pilot)
         await pilot.press(*["down"] * 6)
         await _quiet(pilot)
 
@@ -79,6 +82,7 @@ def test_leads_light_100x30(snap_compare) -> None:  # type: ignore[no-untyped-de
 
 def test_help_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _quiet(pilot)
         await pilot.press("question_mark")
         await _quiet(pilot)
 

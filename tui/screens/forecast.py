@@ -78,7 +78,11 @@ class ForecastScreen(Screen[None]):
         self.watch(self.app, "rule_files", lambda _: self._fill_settings(), init=True)
 
     def _fill_settings(self) -> None:
-        program = self.nurture.rule_files[0].program
+        first = self.nurture.rule_files[0]
+        program = first.program
+        if first.checking:
+            self._status("Checking the rule file…")
+            return
         if program is None:
             self._status("The rule file has errors: fix them (screen 1) to run a forecast.")
             return
@@ -88,6 +92,8 @@ class ForecastScreen(Screen[None]):
             )
         except SettingsError as err:
             self._status("Scenario: " + "; ".join(err.messages))
+            return
+        self._status("Press r to run a forecast.")
 
     def _status(self, text: str) -> None:
         self.query_one("#status", Label).update(text)

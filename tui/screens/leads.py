@@ -18,6 +18,7 @@ from tui.widgets.leads_table import LeadsTable
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
+    from textual.timer import Timer
 
     from tui.app import NurtureApp
 
@@ -45,6 +46,7 @@ class LeadsScreen(Screen[None]):
         self.rows: LeadRows | None = None
         self.sort_by: str | None = None
         self.descending = False
+        self._pending: Timer | None = None
 
     @property
     def nurture(self) -> NurtureApp:
@@ -78,7 +80,10 @@ class LeadsScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _typed(self, _: Input.Changed) -> None:
-        self._refilter()
+        """Filter once typing pauses (0.15 s), not at every key."""
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(0.15, self._refilter)
 
     @on(Input.Submitted, "#filter")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -37,7 +37,9 @@ class OutlineTree(Tree[OutlineItem]):
 
     def show(self, rule_file: RuleFile) -> None:
         self.clear()
-        if rule_file.program is None:
+        if rule_file.checking:
+            items = [OutlineItem("group", "Checking…")]
+        elif rule_file.program is None:
             items = diagnostic_items(rule_file)
         else:
             items = outline(rule_file.program, rule_file.source)
