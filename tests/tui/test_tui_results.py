@@ -72,6 +72,7 @@ async def test_leads_filter_and_a_leads_timeline() -> None:
         table = app.screen.query_one(LeadsTable)
         assert len(table.order) == len(app.forecast["traces"])
         await pilot.press("slash", "L", "1", "2")
+        await pilot.pause(0.3)  # the filter runs once typing pauses (0.15 s)
         await settle(app, pilot)
         assert [str(table.rows.columns["id"][i]) for i in table.order][:1] == ["L12"]
         await pilot.press("escape", "enter")
@@ -91,6 +92,7 @@ async def test_an_unknown_filter_key_is_named() -> None:
         await pilot.press("4")
         await settle(app, pilot)
         await pilot.press("slash", *"colour:red")
+        await pilot.pause(0.3)  # the filter runs once typing pauses (0.15 s)
         await settle(app, pilot)
         status = str(app.screen.query_one("#leads-status", Label).render())
         assert status == (
