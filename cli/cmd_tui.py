@@ -17,7 +17,7 @@ from cli import exitcodes
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "tui",
-        help="browse the rules, run forecasts and explore the results in the terminal",
+        help="browse rules, forecasts, leads and comparisons in the terminal",
         description="The terminal UI: rules, forecast, sequences, leads, compare.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="a rule file, and a second to compare")

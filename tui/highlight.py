@@ -17,7 +17,7 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 from rich.text import Text as RichText
 
 from dsl.ir import CHANNELS
-from dsl.parser import RESERVED
+from dsl.words import RESERVED
 
 if TYPE_CHECKING:
     from dsl import Diagnostic

@@ -50,9 +50,9 @@ class LeadRows:
         if np.isnan(value):
             return "-"
         if name == "arrival":
-            from engine import fmt_time
+            from engine import format_time
 
-            return fmt_time(float(value))[:16].replace("T", " ")
+            return format_time(float(value))[:16].replace("T", " ")
         if name == "score":
             return f"{value:.1f}"
         if name == "deal":

@@ -66,12 +66,12 @@ class TimelineScreen(Screen[None]):
 
     @on(TimelineLoaded)
     def _loaded(self, event: TimelineLoaded) -> None:
-        from engine import fmt_time
+        from engine import format_time
 
         table = self.query_one(DataTable)
         entries = event.explanation.entries
         for i, e in enumerate(entries):
-            when = fmt_time(e.at).replace("T", " ").removesuffix("Z")
+            when = format_time(e.at).replace("T", " ").removesuffix("Z")
             table.add_row(when, e.kind, e.message, e.rule or "", key=str(i))
         self.query_one(Label).update(
             f"Lead {self.lead_id} — {len(entries)} entries, run 0 of the forecast (escape: back)"
