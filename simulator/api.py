@@ -62,6 +62,7 @@ def _forecast(
         summary=summarise(runs),
         traces=first.get("traces"),
         lead_table=first.get("leads"),
+        stage_names=tuple(s.name for s in program.stages),
     )
 
 
@@ -122,6 +123,7 @@ def compare(
             p.path,
             differences(results[0], r),
             tuple(s.name for s in programs[0].sequences),
+            tuple(s.name for s in programs[0].stages),
         )
         for p, r in zip(programs[1:], results[1:], strict=True)
     )

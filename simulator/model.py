@@ -188,11 +188,20 @@ class Model:
         with collector_paused():  # a run makes no cycles (dsl/collector.py)
             self.begin()
             drive([self, *others], self.desk, progress)
+        self.count_stages()
+
+    def count_stages(self) -> None:
+        """The stage each of this shard's leads is in at the end, into the metrics (once the
+        shard has run to the end)."""
+        stage = self.engine.stage
+        mine = self.ids[self.shard :: self.shards]
+        self.metrics.stages_at_end(stage(ident) for ident in mine if ident is not None)
 
     def result(self) -> dict[str, object]:
         """The replication's metrics, once driven (and merged with the other shards')."""
         self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
-        return self.metrics.result(self.desk.summary())
+        backlog = self.desk.backlog_by_week(self.metrics.weeks)
+        return self.metrics.result(self.desk.summary(), backlog)
 
     # ------------------------------------------------------------------ scheduler
 
