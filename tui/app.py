@@ -1,10 +1,13 @@
 """The app: holds what every screen reads (rule files, forecast, comparison) and routes between
-screens. Each screen is a mode of its own (keys 1-5); screens watch the app's reactives."""
+screens. Each screen is a mode of its own (keys 1-5), made when first shown; screens watch the
+app's reactives. Quitting stops any forecast under way, and with it the simulator's processes."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -12,9 +15,12 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from tui.commands import NurtureCommands
-from tui.forecasting import Settings, SettingsError, scenario_settings
+from tui.forecasting import Job, Settings, SettingsError, scenario_settings
 from tui.messages import RulesReloaded
 from tui.rulefile import RuleFile, load_rule_file, mtime_of, unchecked_rule_file
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 
 @dataclass(frozen=True)
@@ -27,8 +33,23 @@ class Launch:
     watch_seconds: float = 1.0  # how often the rule files are looked at for changes (0: never)
 
 
+SCREENS = {
+    "rules": ("tui.screens.rules", "RulesScreen"),
+    "forecast": ("tui.screens.forecast", "ForecastScreen"),
+    "sequences": ("tui.screens.sequences", "SequencesScreen"),
+    "leads": ("tui.screens.leads", "LeadsScreen"),
+    "compare": ("tui.screens.compare", "CompareScreen"),
+}
+
+
+def _screen(name: str) -> Screen[None]:
+    module, cls = SCREENS[name]
+    return getattr(importlib.import_module(module), cls)()
+
+
 class NurtureApp(App[None]):
     TITLE = "nurture"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {NurtureCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,22 +69,13 @@ class NurtureApp(App[None]):
     comparison: reactive[Any] = reactive(None, always_update=True)
 
     def __init__(self, launch: Launch) -> None:
-        from tui.screens.compare import CompareScreen
-        from tui.screens.forecast import ForecastScreen
-        from tui.screens.leads import LeadsScreen
-        from tui.screens.rules import RulesScreen
-        from tui.screens.sequences import SequencesScreen
-
-        self.MODES = {
-            "rules": RulesScreen,
-            "forecast": ForecastScreen,
-            "sequences": SequencesScreen,
-            "leads": LeadsScreen,
-            "compare": CompareScreen,
-        }
+        # screens are made (and their modules imported) when first shown: the first screen
+        # does not wait for plotext, numpy or the simulator
+        self.MODES = {name: partial(_screen, name) for name in SCREENS}
         super().__init__()
         self.launch = launch
         self.settings: Settings | None = None  # the last forecast's (else the scenario's)
+        self.jobs: list[Job] = []  # forecasts and comparisons under way (stopped on quit)
         # the text at once; the check (a second on a cold start) runs in a worker after mount
         self.set_reactive(NurtureApp.rule_files, [unchecked_rule_file(p) for p in launch.files])
 
@@ -102,6 +114,18 @@ class NurtureApp(App[None]):
             )
         elif changed or not quiet:
             self.notify(", ".join(changed) or "no change", title="Reloaded")
+
+    def stop_jobs(self) -> None:
+        """Stop every forecast and comparison under way (their processes end with them)."""
+        for job in self.jobs:
+            job.stop.set()
+
+    async def action_quit(self) -> None:
+        self.stop_jobs()
+        await super().action_quit()
+
+    def on_unmount(self) -> None:
+        self.stop_jobs()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

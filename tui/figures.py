@@ -1,295 +1,156 @@
-"""Which forecast figures the app shows, and how each reads: one table per place.
-
-Every figure is read from the simulator's result as it stands (mean, 5th and 95th percentile of
-runs); nothing is computed here. `stat` is the one place that knows the result's shape. To show
-a new figure, add a line to a table: `KPIS` for the cards, `ITEM_FIGURES` for the tree's details.
+"""Which forecast figures the app shows, where, and in what words: one table per place, read
+from the simulator's typed results (`Forecast`, `Comparison`). Nothing is computed here: every
+number is the simulator's (a `Stat` — mean and 5th-95th percentile of runs — or, in a comparison,
+a `Difference` with its 90% confidence interval). To show another figure, add a line to a table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from simulator.report import money, num, pct
+from tui.formats import (
+    Fmt,
+    days,
+    interval,
+    money,
+    num,
+    num1,
+    pct,
+    pct2,
+    points,
+    ratio,
+    short_money,
+    short_num,
+    signed,
+    signed0,
+    signed_days,
+    signed_money,
+    signed_ratio,
+    value,
+    with_interval,
+)
 
-Fmt = Callable[[float | None], str]
-
-
-@dataclass(frozen=True)
-class Stat:
-    mean: float | None
-    lo: float | None
-    hi: float | None
-    n: int
-
-
-def stat(forecast: Any, key: str) -> Stat | None:
-    """One figure of a forecast result (None when the forecast does not have it)."""
-    s = forecast["forecast"]["scalars"].get(key)
-    if s is None:
-        return None
-    return Stat(s.get("mean"), s.get("lo"), s.get("hi"), int(s.get("n") or 0))
-
-
-def keys(forecast: Any, prefix: str) -> list[str]:
-    return sorted(k for k in forecast["forecast"]["scalars"] if k.startswith(prefix))
-
-
-def fmt_ratio(x: float | None) -> str:
-    return "-" if x is None else f"{x:,.1f}x"
-
-
-def fmt_signed(x: float | None) -> str:
-    return "-" if x is None else f"{x:+,.1f}"
-
-
-def fmt_points(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:+.1f} pts"
-
-
-def fmt_days(x: float | None) -> str:
-    return "-" if x is None else f"{x:,.1f} d"
+if TYPE_CHECKING:
+    from simulator import Comparison, Forecast, Stat
 
 
 @dataclass(frozen=True)
 class Kpi:
+    key: str  # the card's id: kpi-KEY
     label: str
-    key: str
-    fmt: Fmt = num
-    note: str = ""  # what the figure means, under the card
+    get: Callable[[Forecast], Stat]
+    fmt: Fmt
+    band: Fmt  # the interval's form (short, to fit a card at 80 columns)
+    note: str  # what the figure means, under the card
 
 
 KPIS: tuple[Kpi, ...] = (
-    Kpi("MQL", "mql", num, "leads reaching MQL"),
-    Kpi("SQL", "sql", num, "leads reaching SQL"),
-    Kpi("Customers", "customers", num, "leads who buy"),
-    Kpi("Conversion", "conversion_rate", pct, "customers / leads"),
-    Kpi("Revenue", "revenue", money, "every conversion"),
-    Kpi("ROI", "roi", fmt_ratio, "(revenue - cost) / cost"),
-    Kpi("Unsubscribes", "unsubscribes", num, "leads who opt out"),
-    Kpi("Lift vs holdout", "incremental.customers", fmt_signed, "customers added"),
+    Kpi("mql", "MQL", lambda f: f.kpis.mql, num, short_num, "leads reaching MQL"),
+    Kpi("sql", "SQL", lambda f: f.kpis.sql, num, short_num, "leads reaching SQL"),
+    Kpi("customers", "Customers", lambda f: f.kpis.customers, num, short_num, "leads who buy"),
+    Kpi("conversion", "Conversion", lambda f: f.kpis.conversion_rate, pct, pct, "of leads"),
+    Kpi("revenue", "Revenue", lambda f: f.kpis.revenue, money, short_money, "every sale"),
+    Kpi("roi", "ROI", lambda f: f.kpis.roi, ratio, ratio, "(revenue-cost)/cost"),
+    Kpi("unsubscribes", "Unsubscribes", lambda f: f.kpis.unsubscribes, num, short_num, "opt-outs"),
+    Kpi("lift", "Lift vs holdout", lambda f: f.lift.customers, signed, signed, "customers added"),
 )
 
 
-def interval(s: Stat | None, fmt: Fmt) -> str:
-    """`lo – hi` of the runs, or '' for one run (or a figure the same in every run)."""
-    if s is None or s.lo is None or s.hi is None or s.lo == s.hi:
-        return ""
-    return f"{fmt(s.lo)} – {fmt(s.hi)}"
+def watch_text(f: Forecast) -> str:
+    """The report's "Watch" notes, one sentence, as the simulator words them."""
+    if not f.watch:
+        return "Watch: nothing flagged."
+    return "Watch: " + "; ".join(f.watch) + "."
 
 
-def value(s: Stat | None, fmt: Fmt) -> str:
-    return "-" if s is None or s.mean is None else fmt(s.mean)
+def header_text(f: Forecast) -> str:
+    return f"{f.leads:,} leads · {f.days:g} days · {f.runs} runs · seed {f.seed}"
 
 
-def figure_line(label: str, s: Stat | None, fmt: Fmt) -> str:
-    band = interval(s, fmt)
-    return f"{label:<22}{value(s, fmt)}" + (f"  [{band}]" if band else "")
+@dataclass(frozen=True)
+class FunnelRow:
+    group: str  # "Stages" or "Lifecycle"
+    label: str
+    count: Stat
+    share: Stat
 
 
-def _lifecycle(forecast: Any, flag: str) -> list[str]:
-    return [
-        figure_line(flag.upper(), stat(forecast, flag), num),
-        figure_line("share of leads", stat(forecast, f"{flag}_rate"), pct),
-        figure_line("days to it, median", stat(forecast, f"days_to_{flag}.median"), fmt_days),
-        figure_line("days to it, p90", stat(forecast, f"days_to_{flag}.p90"), fmt_days),
-    ]
-
-
-def _sequence(forecast: Any, seq: str) -> list[str]:
-    rows = [figure_line("entered", stat(forecast, f"seq.{seq}.entered"), num)]
-    for key in keys(forecast, f"seq.{seq}.exited."):
-        rows.append(figure_line(f"exited: {key.rsplit('.', 1)[1]}", stat(forecast, key), num))
-    rows.append(
-        figure_line("converted, nurtured", stat(forecast, f"lift.{seq}.nurtured_rate"), pct)
-    )
-    rows.append(figure_line("converted, holdout", stat(forecast, f"lift.{seq}.holdout_rate"), pct))
-    rows.append(figure_line("lift", stat(forecast, f"lift.{seq}.lift"), fmt_points))
+def funnel_rows(f: Forecast) -> list[FunnelRow]:
+    """The leads that reached each of the file's stages, then MQL, SQL and customers (the
+    lifecycle; its first row, every lead, is the first stage's count)."""
+    rows = [FunnelRow("Stages", s.name, s.count, s.share) for s in f.stages]
+    rows += [FunnelRow("Lifecycle", s.name, s.count, s.share) for s in f.funnel[1:]]
     return rows
-
-
-def _step(forecast: Any, seq: str, step: str) -> list[str]:
-    prefix = f"funnel.{seq}.{step}."
-    rows = [
-        figure_line(key.removeprefix(prefix).replace("_", " "), stat(forecast, key), num)
-        for key in keys(forecast, prefix)
-    ]
-    for key in keys(forecast, f"arm.{seq}.{step}."):
-        if key.endswith(".rate"):
-            arm = key.split(".")[3]
-            rows.append(figure_line(f"arm {arm} converted", stat(forecast, key), pct))
-    return rows or ["no lead reached this step in the forecast"]
-
-
-def _handoff(forecast: Any, _: str) -> list[str]:
-    return [
-        figure_line(label, stat(forecast, f"sales.{key}"), fmt)
-        for label, key, fmt in (
-            ("sales tasks", "tasks", num),
-            ("worked", "worked", num),
-            ("peak backlog", "peak_backlog", num),
-            ("backlog at the end", "backlog_end", num),
-            ("mean wait (hours)", "mean_wait_hours", lambda x: num(x, 1)),
-            ("picked up in time", "within_due_share", pct),
-        )
-    ]
-
-
-ITEM_FIGURES: dict[str, Callable[..., list[str]]] = {
-    "lifecycle": _lifecycle,
-    "sequence": _sequence,
-    "step": _step,
-    "handoff": _handoff,
-}
-
-
-def item_figures(forecast: Any, key: str | None) -> list[str]:
-    """The forecast figures of a tree item (its key: `step:trial_onboarding:3`), or []."""
-    if forecast is None or not key:
-        return []
-    kind, _, rest = key.partition(":")
-    make = ITEM_FIGURES.get(kind)
-    if make is None:
-        return []
-    return make(forecast, *rest.split(":")) if rest else make(forecast, "")
-
-
-def weekly(forecast: Any, name: str) -> tuple[list[float | None], ...]:
-    """A weekly series of the forecast: (mean, lo, hi) per week; empty when it has none."""
-    series = forecast["forecast"]["weekly"].get(name)
-    if not series:
-        return [], [], []
-    return series["mean"], series["lo"], series["hi"]
-
-
-def header(forecast: Any, name: str) -> Any:
-    """What the forecast was run with: file, campaign, scenario, leads, days, runs, seed."""
-    return forecast[name]
-
-
-FUNNEL = (("leads", "leads"), ("MQL", "mql"), ("SQL", "sql"), ("customers", "customers"))
-
-
-def funnel(forecast: Any) -> tuple[list[str], list[float]]:
-    """The lifecycle funnel's means: leads, MQL, SQL, customers (those the forecast has)."""
-    labels, values = [], []
-    for label, key in FUNNEL:
-        s = stat(forecast, key)
-        if s is not None and s.mean is not None:
-            labels.append(label)
-            values.append(s.mean)
-    return labels, values
 
 
 CHANNEL_COLUMNS = ("channel", "touches", "open rate", "click rate", "cost")
 
 
-def channel_rows(forecast: Any) -> list[tuple[str, ...]]:
+def channel_rows(f: Forecast) -> list[tuple[str, ...]]:
     """Touches and cost by channel, for the channels the forecast used (task: sales tasks)."""
-    from dsl.ir import CHANNELS
-
-    rows = []
-    for c in CHANNELS:
-        touches = stat(forecast, "sales.tasks" if c == "task" else f"touches.{c}")
-        cost = stat(forecast, f"cost.{c}")
-        opens = stat(forecast, f"open_rate.{c}")
-        if not (touches and touches.mean) and not (cost and cost.mean):
-            continue
-        rows.append(
-            (
-                c,
-                value(touches, num),
-                value(opens, pct) if opens and opens.mean else "-",  # no tracked opens
-                value(stat(forecast, f"click_rate.{c}"), lambda x: pct(x, 2)),
-                value(cost, money),
-            )
+    return [
+        (
+            c.name,
+            value(c.touches, num),
+            value(c.open_rate, pct) if c.open_rate.mean else "-",  # no tracked opens
+            value(c.click_rate, pct2),
+            value(c.cost, money),
         )
-    return rows
+        for c in f.channels.values()
+    ]
 
 
-SALES = (
-    ("sales tasks", "sales.tasks", num),
-    ("worked", "sales.worked", num),
-    ("peak backlog", "sales.peak_backlog", num),
-    ("backlog at the end", "sales.backlog_end", num),
-    ("mean wait (hours)", "sales.mean_wait_hours", lambda x: num(x, 1)),
-    ("picked up in time", "sales.within_due_share", pct),
+SALES: tuple[tuple[str, Callable[[Any], Any], Fmt], ...] = (
+    ("sales tasks", lambda s: s.tasks, num),
+    ("worked", lambda s: s.worked, num),
+    ("peak backlog", lambda s: s.peak_backlog, num),
+    ("backlog at the end", lambda s: s.backlog_end, num),
+    ("mean wait (hours)", lambda s: s.mean_wait_hours, num1),
+    ("picked up in time", lambda s: s.within_due_share, pct),
 )
 
 
-def sales_rows(forecast: Any) -> list[tuple[str, str, str]]:
-    out = []
-    for label, key, fmt in SALES:
-        s = stat(forecast, key)
-        if s is not None:
-            out.append((label, value(s, fmt), interval(s, fmt)))
-    return out
+def sales_rows(f: Forecast) -> list[tuple[str, str, str]]:
+    return [
+        (label, value(get(f.sales), fmt), interval(get(f.sales), fmt)) for label, get, fmt in SALES
+    ]
 
 
-def headline(forecast: Any) -> str:
-    """The report's headline paragraph (with its 'Watch:' notes), as the simulator words it."""
-    from simulator.report import render
-
-    lines = render(forecast).split("\n")
-    if "Headline" not in lines:
-        return ""
-    start = lines.index("Headline") + 1
-    end = lines.index("", start) if "" in lines[start:] else len(lines)
-    text = " ".join(line.strip() for line in lines[start:end])
-    return text.replace(" Against the holdout", "\nAgainst the holdout").replace(
-        " Watch: ", "\nWatch: "
-    )
-
+# ---------------------------------------------------------------- sequences
 
 STEP_COLUMNS = ("step", "content", "reached", "sent", "opened", "clicked", "held out", "held back")
 
 
-def _label(forecast: Any, key: str) -> str:
-    return forecast["forecast"].get("labels", {}).get(key, "")
-
-
-def step_rows(forecast: Any, seq: str) -> list[tuple[str, ...]]:
-    """The step funnel of a sequence: one row per step any lead reached (means over runs);
-    'held back' is every suppression but the holdout's (exit, limits, quiet hours, ...)."""
-    prefix = f"funnel.{seq}."
-    steps = sorted({int(k[len(prefix) :].split(".")[0]) for k in keys(forecast, prefix)})
-    rows = []
-    for step in steps:
-
-        def mean(what: str, step: int = step) -> float:
-            s = stat(forecast, f"{prefix}{step}.{what}")
-            return (s.mean or 0.0) if s else 0.0
-
-        back = sum(
-            mean(k.rsplit(".", 1)[1])
-            for k in keys(forecast, f"{prefix}{step}.suppressed_")
-            if not k.endswith("suppressed_holdout")
+def step_rows(f: Forecast, seq: str) -> list[tuple[str, ...]]:
+    """The step funnel of a sequence, one row per step any lead reached (means over runs);
+    'held back': every suppression but the holdout's (limits, quiet hours, exits, ...)."""
+    return [
+        (
+            str(s.step),
+            s.content,
+            *(value(x, num) for x in (s.reached, s.sent, s.opened, s.clicked, s.held_out)),
+            num(s.held_back),
         )
-        rows.append(
-            (
-                str(step),
-                _label(forecast, f"{seq}.{step}"),
-                *(num(mean(w)) for w in ("reached", "sent", "opened", "clicked")),
-                num(mean("suppressed_holdout")),
-                num(back),
-            )
-        )
-    return rows
+        for s in f.sequences[seq].steps
+    ]
 
 
-def exit_rows(forecast: Any, seq: str) -> list[tuple[str, str, str]]:
-    out = [("entered", value(stat(forecast, f"seq.{seq}.entered"), num), "")]
-    for key in keys(forecast, f"seq.{seq}.exited."):
-        s = stat(forecast, key)
-        out.append((f"exited: {key.rsplit('.', 1)[1]}", value(s, num), interval(s, num)))
-    for label, key, fmt in (
-        ("converted, nurtured", f"lift.{seq}.nurtured_rate", pct),
-        ("converted, holdout", f"lift.{seq}.holdout_rate", pct),
-        ("lift", f"lift.{seq}.lift", fmt_points),
+def exit_rows(f: Forecast, seq: str) -> list[tuple[str, str, str]]:
+    figures = f.sequences[seq]
+    out = [("entered", value(figures.entered, num), interval(figures.entered, num))]
+    out += [
+        (f"exited: {reason}", value(s, num), interval(s, num))
+        for reason, s in sorted(figures.exited.items())
+    ]
+    h = figures.holdout
+    for label, s, fmt in (
+        ("converted, nurtured", h.nurtured_rate, pct),
+        ("converted, holdout", h.holdout_rate, pct),
+        ("lift", h.lift, points),
     ):
-        s = stat(forecast, key)
-        if s is not None and s.n:
+        if s.n:
             out.append((label, value(s, fmt), interval(s, fmt)))
     return out
 
@@ -297,56 +158,133 @@ def exit_rows(forecast: Any, seq: str) -> list[tuple[str, str, str]]:
 ARM_COLUMNS = ("split", "arm", "content", "leads sent", "converted", "90% of runs", "vs arm 1")
 
 
-def arm_rows(forecast: Any, seq: str) -> list[tuple[str, ...]]:
-    """Each split arm: leads sent it, their conversion, and its difference from arm 1 (points,
-    with the 90% interval of runs)."""
-    rows = []
-    for key in keys(forecast, f"arm.{seq}."):
-        if not key.endswith(".rate"):
-            continue
-        _, _, step, arm, _ = key.split(".")
-        s = stat(forecast, key)
-        lift = stat(forecast, f"arm.{seq}.{step}.{arm}.lift")
-        band = interval(lift, fmt_points)
-        rows.append(
-            (
-                step,
-                arm,
-                _label(forecast, f"{seq}.{step}.arm{arm}"),
-                value(stat(forecast, f"arm.{seq}.{step}.{arm}.n"), num),
-                value(s, pct),
-                interval(s, pct),
-                (value(lift, fmt_points) + (f" [{band}]" if band else "")) if lift else "",
-            )
+def arm_rows(f: Forecast, seq: str) -> list[tuple[str, ...]]:
+    """Each split arm: the leads sent it, their conversion, and its difference from arm 1
+    (percentage points, with the 90% interval of runs)."""
+    return [
+        (
+            str(a.split),
+            str(a.arm),
+            a.content,
+            value(a.sent, num),
+            value(a.converted, pct),
+            interval(a.converted, pct),
+            with_interval(a.lift, points) if a.lift.n else "",
         )
+        for a in f.sequences[seq].arms
+    ]
+
+
+# ---------------------------------------------------------------- the rules tree's details
+
+
+def _lifecycle(f: Forecast, flag: str) -> list[tuple[str, str]]:
+    count, rate = (f.kpis.mql, f.kpis.mql_rate) if flag == "mql" else (f.kpis.sql, f.kpis.sql_rate)
+    timing = f.days_to.mql if flag == "mql" else f.days_to.sql
+    return [
+        (flag.upper(), with_interval(count, num)),
+        ("share of leads", with_interval(rate, pct)),
+        ("days to it, median", with_interval(timing.median, days)),
+        ("days to it, p90", with_interval(timing.p90, days)),
+    ]
+
+
+def _stage(f: Forecast, name: str) -> list[tuple[str, str]]:
+    for s in f.stages:
+        if s.name == name:
+            return [
+                ("reached it", with_interval(s.count, num)),
+                ("of leads", with_interval(s.share, pct)),
+            ]
+    return []
+
+
+def _sequence(f: Forecast, seq: str) -> list[tuple[str, str]]:
+    if seq not in f.sequences:
+        return []
+    return [(label, v + (f"  [{band}]" if band else "")) for label, v, band in exit_rows(f, seq)]
+
+
+def _step(f: Forecast, seq: str, number: str) -> list[tuple[str, str]]:
+    figures = f.sequences.get(seq)
+    step = figures.step(int(number)) if figures else None
+    if step is None:
+        return [("", "no lead reached this step in the forecast")]
+    rows = [
+        (what.replace("_", " "), with_interval(s, num)) for what, s in sorted(step.figures.items())
+    ]
+    for a in figures.arms:
+        if a.split == step.step:
+            rows.append((f"arm {a.arm} converted", with_interval(a.converted, pct)))
     return rows
 
+
+def _handoff(f: Forecast, _: str) -> list[tuple[str, str]]:
+    return [(label, with_interval(get(f.sales), fmt)) for label, get, fmt in SALES]
+
+
+def _segment(f: Forecast, name: str) -> list[tuple[str, str]]:
+    t = f.lead_table
+    if t is None or name not in t.segments:
+        return []
+    n = int(t.in_segment[:, t.segments.index(name)].sum())
+    return [("in it at the end, run 0", f"{n:,} of {len(t):,} leads")]
+
+
+ITEM_FIGURES: dict[str, Callable[..., list[tuple[str, str]]]] = {
+    "lifecycle": _lifecycle,
+    "stage": _stage,
+    "segment": _segment,
+    "sequence": _sequence,
+    "step": _step,
+    "handoff": _handoff,
+}
+
+
+def item_figures(f: Forecast | None, key: str | None) -> list[tuple[str, str]]:
+    """The forecast figures of a tree item (its key: `step:trial_onboarding:3`), or []."""
+    if f is None or not key:
+        return []
+    kind, _, rest = key.partition(":")
+    make = ITEM_FIGURES.get(kind)
+    return make(f, *rest.split(":")) if make else []
+
+
+# ---------------------------------------------------------------- compare
 
 COMPARE_COLUMNS = ("figure", "A", "B", "B - A", "90% interval", "clear")
 
+# (label, the figure of a Forecast or a Pair, format of a value, format of a difference)
+COMPARED: tuple[tuple[str, Callable[[Any], Any], Fmt, Fmt], ...] = (
+    ("MQL", lambda x: x.kpis.mql, num, signed),
+    ("SQL", lambda x: x.kpis.sql, num, signed),
+    ("customers", lambda x: x.kpis.customers, num, signed),
+    ("conversion rate", lambda x: x.kpis.conversion_rate, pct, points),
+    ("revenue", lambda x: x.kpis.revenue, money, signed_money),
+    ("cost", lambda x: x.kpis.cost, money, signed_money),
+    ("ROI", lambda x: x.kpis.roi, ratio, signed_ratio),
+    ("touches", lambda x: x.kpis.touches, num, signed0),
+    ("unsubscribes", lambda x: x.kpis.unsubscribes, num, signed),
+    ("lift vs holdout", lambda x: x.lift.customers, signed, signed),
+    ("days to customer", lambda x: x.days_to.customer.median, num1, signed_days),
+    ("sales peak backlog", lambda x: x.sales.peak_backlog, num, signed),
+    ("sales backlog, end", lambda x: x.sales.backlog_end, num, signed),
+)
 
-def compare_rows(comparison: Any) -> list[tuple[str, ...]]:
-    """Each headline figure of the report's comparison: A, B, their paired difference with its
-    90% interval, and '*' when the interval is clear of zero (the simulator's verdict)."""
-    from simulator.compare_report import HEADLINE
 
-    a, b = comparison["files"][0], comparison["files"][1]
-    diffs = comparison["comparisons"][0]["differences"]
-    rows = []
-    for label, key, fmt, dfmt in HEADLINE:
-        sa, sb, d = stat(a, key), stat(b, key), diffs.get(key)
-        if (sa is None or sa.mean is None) and (sb is None or sb.mean is None):
+def compare_rows(c: Comparison) -> list[tuple[str, ...]]:
+    """Each compared figure: A, B, their paired difference with its 90% interval, and '*' when
+    the interval is clear of zero (the simulator's verdict); then each stage's leads."""
+    a, b, pair = c.files[0], c.files[1], c.pairs[0]
+    rows = [(label, get(a), get(b), get(pair), fmt, dfmt) for label, get, fmt, dfmt in COMPARED]
+    stages = zip(a.stages, b.stages, pair.stages, strict=False)
+    rows += [(f"stage {x.name}", x.count, y.count, d.count, num, signed) for x, y, d in stages]
+    out = []
+    for label, sa, sb, d, fmt, dfmt in rows:
+        if sa.mean is None and sb.mean is None:
             continue
-        has_d = d is not None and d.get("mean") is not None
-        band = f"{dfmt(d['lo'])} .. {dfmt(d['hi'])}" if has_d and d.get("lo") is not None else ""
-        rows.append(
-            (
-                label,
-                value(sa, fmt),
-                value(sb, fmt),
-                dfmt(d["mean"]) if has_d else "-",
-                band,
-                "*" if has_d and d.get("clear") else "",
-            )
+        band = f"{dfmt(d.low)} .. {dfmt(d.high)}" if d.low is not None else ""
+        out.append(
+            (label, value(sa, fmt), value(sb, fmt), value(d, dfmt), band, "*" if d.clear else "")
         )
-    return rows
+    return out

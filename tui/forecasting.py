@@ -1,30 +1,26 @@
-"""The forecast and the comparison the app runs: settings in, the simulator's results out.
+"""The forecasts, comparisons and lead timelines the app asks of the simulator, through its front
+door (`simulator`): settings in, typed results out. No figure is computed here.
 
-Only calls of the simulator's public API (`simulator.api`): `prepare` for the scenario with the
-form's settings, `forecast` and `compare` for the runs, `lead_timeline` for one lead's trail.
-No figure is computed here.
-
-Cancel: the simulator calls a progress function between windows of simulated time (a few
-hundredths of a second apart for a small population); the one made here raises `Cancelled` as soon
-as `cancelled()` says so, which unwinds the running replication. Replications run in this process
-(one worker) so that the unwinding stops all the work at once.
+A forecast runs on every core (`default_workers`: a process per replication, or, with one run,
+its leads split over processes), reports progress — the runs done, fractions of those under way
+included — and stops when its `stop` event is set: the simulator raises `Cancelled` within a
+fraction of a second, with every process it started ended (`simulator/cancel.py`).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dsl import Program
+    from engine import Event, Explanation
+    from simulator import Comparison, Forecast, Scenario
 
-ProgressReport = Callable[[float, int], None]
-
-
-class Cancelled(Exception):
-    """The person cancelled the running forecast."""
+Report = Callable[[float, int], None]
 
 
 class SettingsError(Exception):
@@ -45,39 +41,49 @@ class Settings:
     seed: int
 
 
-def scenario_settings(program: Program, scenario_path: str | None) -> Settings:
-    """The scenario's own leads, days, runs and seed (SettingsError when it has mistakes)."""
-    from simulator.api import Overrides, prepare
-    from simulator.loader import ScenarioError
+@dataclass
+class Job:
+    """One forecast or comparison under way: `stop` cancels it (from any thread)."""
 
+    what: str  # "forecast" or "comparison"
+    runs: int
+    workers: int
+    stop: threading.Event = field(default_factory=threading.Event)
+    started: float = field(default_factory=time.monotonic)
+
+
+def _prepare(program: Program, scenario_path: str | None, settings: Settings | None) -> Scenario:
+    from simulator import Overrides, ScenarioError, prepare
+
+    o = (
+        Overrides()
+        if settings is None
+        else Overrides(settings.leads, settings.days, settings.runs, settings.seed)
+    )
     try:
-        s = prepare(program, scenario_path, Overrides())
+        return prepare(program, scenario_path, o)
     except ScenarioError as err:
         raise SettingsError(err.messages) from None
+
+
+def scenario_settings(program: Program, scenario_path: str | None) -> Settings:
+    """The scenario's own leads, days, runs and seed (SettingsError when it has mistakes)."""
+    s = _prepare(program, scenario_path, None)
     return Settings(s.population.leads, s.population.days, s.run.runs, s.run.seed)
 
 
-def _scenarios(programs: list[Program], scenario_path: str | None, settings: Settings) -> list[Any]:
-    from simulator.api import Overrides, prepare
-    from simulator.loader import ScenarioError
+def workers_for(runs: int) -> int:
+    from simulator import default_workers
 
-    o = Overrides(leads=settings.leads, days=settings.days, runs=settings.runs, seed=settings.seed)
-    try:
-        return [prepare(p, scenario_path, o) for p in programs]
-    except ScenarioError as err:
-        raise SettingsError(err.messages) from None
+    return default_workers(runs)
 
 
-def guarded(
-    report: ProgressReport, cancelled: Callable[[], bool], every: float = 0.1
-) -> ProgressReport:
-    """A progress function for the simulator: raises Cancelled when asked to stop, and passes on
-    at most one report each `every` seconds (and always the last)."""
+def throttled(report: Report, every: float = 0.1) -> Report:
+    """A progress function for the simulator that passes on at most one report each `every`
+    seconds (and always the last): the simulator may report hundreds a second."""
     last = [0.0]
 
     def progress(done: float, total: int) -> None:
-        if cancelled():
-            raise Cancelled
         now = time.monotonic()
         if done >= total or now - last[0] >= every:
             last[0] = now
@@ -87,34 +93,46 @@ def guarded(
 
 
 def run_forecast(
-    program: Program,
-    scenario_path: str | None,
-    settings: Settings,
-    progress: ProgressReport,
-    traces: bool = True,
-) -> Any:
-    """The simulator's forecast of one file (with run 0's traced sample)."""
-    from simulator.api import forecast
+    program: Program, scenario_path: str | None, settings: Settings, job: Job, report: Report
+) -> Forecast:
+    """The simulator's forecast of one file, with run 0's leads (the leads table). Raises
+    `simulator.Cancelled` once `job.stop` is set, `SettingsError` or a `NurtureError` for a
+    mistake in the input."""
+    from simulator import forecast
 
-    scenario = _scenarios([program], scenario_path, settings)[0]
-    return forecast(program, scenario, scenario_path, 1, progress, traces=traces)
+    scenario = _prepare(program, scenario_path, settings)
+    progress = throttled(report)
+    return forecast(
+        program, scenario, scenario_path, job.workers, progress, leads=True, cancel=job.stop
+    )
 
 
 def run_compare(
-    programs: list[Program], scenario_path: str | None, settings: Settings, progress: ProgressReport
-) -> Any:
-    """The simulator's comparison of the files, on common random numbers."""
-    from simulator.api import compare
+    programs: list[Program],
+    scenario_path: str | None,
+    settings: Settings,
+    job: Job,
+    report: Report,
+) -> Comparison:
+    """The simulator's comparison of the files on common random numbers (as `run_forecast`)."""
+    from simulator import compare
 
-    scenarios = _scenarios(programs, scenario_path, settings)
-    return compare(programs, scenarios, scenario_path, 1, progress)
+    scenarios = [_prepare(p, scenario_path, settings) for p in programs]
+    return compare(
+        programs, scenarios, scenario_path, job.workers, throttled(report), cancel=job.stop
+    )
 
 
 def timeline(
     program: Program, scenario_path: str | None, settings: Settings, lead_id: str
-) -> tuple[Any, list[Any]]:
-    """A simulated lead's explain trail and events in run 0 (KeyError: no such lead)."""
-    from simulator.api import lead_timeline
+) -> tuple[Explanation, list[Event]]:
+    """A simulated lead's explain trail and events in run 0, rebuilt by the simulator (KeyError:
+    no such lead)."""
+    from simulator import lead_timeline
 
-    scenario = _scenarios([program], scenario_path, settings)[0]
-    return lead_timeline(program, scenario, 0, lead_id)
+    return lead_timeline(program, _prepare(program, scenario_path, settings), 0, lead_id)
+
+
+def settings_of(f: Forecast) -> Settings:
+    """The settings a forecast was run with (to rebuild one of its leads)."""
+    return Settings(f.leads, f.days, f.runs, f.seed)

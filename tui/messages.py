@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -16,22 +19,16 @@ class RulesReloaded(Message):
 
 
 @dataclass
-class ForecastStarted(Message):
-    what: str  # "forecast" or "comparison"
-    runs: int
-
-
-@dataclass
 class ForecastProgressed(Message):
     what: str
-    done: float  # runs done, fractions of the running ones included
+    done: float  # runs done, fractions of the runs under way included
     total: int
 
 
 @dataclass
 class ForecastFinished(Message):
     what: str
-    result: Any  # the simulator's forecast (or comparison) result
+    result: Any  # the simulator's `Forecast` (or `Comparison`)
 
 
 @dataclass
@@ -42,7 +39,7 @@ class ForecastCancelled(Message):
 @dataclass
 class ForecastFailed(Message):
     what: str
-    message: str  # what is wrong with the input, in the user's words
+    message: str  # what is wrong with the input, in the user's words (or a bug, said so)
 
 
 @dataclass
@@ -53,11 +50,10 @@ class LeadChosen(Message):
 
 
 @dataclass
-class DefinitionChosen(Message):
-    """A tree item (or a palette entry) named a definition: show it."""
+class SortChosen(Message):
+    """A column's header was clicked in the leads table: sort by it."""
 
-    file_index: int
-    line: int
+    column: str
 
 
 @dataclass
@@ -65,7 +61,7 @@ class LeadsFiltered(Message):
     """The leads worker finished a filter/sort: the rows to show, in order."""
 
     text: str
-    order: Any  # numpy array of row indices
+    order: np.ndarray  # row indices into the leads table
 
 
 @dataclass

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from pathlib import Path
 
-from textual.widgets import Label
 from tuikit import B2B, B2B_SCENARIO, fill_form, make_app, pilot_test, settle
 
 from cli.main import main as nurture
+from tui.widgets.charts import BandChart, Bars
 from tui.widgets.kpi_cards import KpiCard
 
 
@@ -20,8 +21,20 @@ def simulator_json(tmp_path: Path, leads: int, days: int, runs: int, seed: int) 
     return json.loads(out.read_text())
 
 
+def watch_sentence(report: str) -> str:
+    """The "Watch: ..." sentence of the text report's headline paragraph (wrapped there)."""
+    lines = report.split("\n")
+    start = lines.index("Headline") + 1
+    paragraph = " ".join(line.strip() for line in lines[start : lines.index("", start)])
+    return paragraph[paragraph.index("Watch: ") :] if "Watch: " in paragraph else ""
+
+
 def card_values(app: object) -> dict[str, str]:
     return {card.kpi.key: card.value_text for card in app.screen.query(KpiCard)}  # type: ignore[attr-defined]
+
+
+def card_bands(app: object) -> dict[str, str]:
+    return {card.kpi.key: card.band_text for card in app.screen.query(KpiCard)}  # type: ignore[attr-defined]
 
 
 @pilot_test
@@ -43,14 +56,59 @@ async def test_kpi_cards_show_the_simulators_figures_for_the_same_seed(
         assert cards["mql"] == f"{s['mql']['mean']:,.0f}"
         assert cards["sql"] == f"{s['sql']['mean']:,.0f}"
         assert cards["customers"] == f"{s['customers']['mean']:,.0f}"
-        assert cards["conversion_rate"] == f"{100 * s['conversion_rate']['mean']:.1f}%"
+        assert cards["conversion"] == f"{100 * s['conversion_rate']['mean']:.1f}%"
         assert cards["revenue"] == f"${s['revenue']['mean']:,.0f}"
         assert cards["roi"] == f"{s['roi']['mean']:,.1f}x"
         assert cards["unsubscribes"] == f"{s['unsubscribes']['mean']:,.0f}"
-        assert cards["incremental.customers"] == f"{s['incremental.customers']['mean']:+,.1f}"
-        status = str(app.screen.query_one("#status", Label).render())
-        assert status == "300 leads · 30 days · 3 runs · seed 11"
-        assert app.forecast["forecast"] == expected["forecast"]
+        assert cards["lift"] == f"{s['incremental.customers']['mean']:+,.1f}"
+        mql = s["mql"]
+        assert card_bands(app)["mql"] == f"{mql['lo']:,.0f} – {mql['hi']:,.0f}"
+        assert app.screen.status.text == "300 leads · 30 days · 3 runs · seed 11"
+        assert app.forecast.to_dict()["forecast"] == expected["forecast"]
+
+
+@pilot_test
+async def test_the_funnel_and_the_sales_queue_are_the_forecasts(tmp_path: Path, capsys) -> None:
+    expected = simulator_json(tmp_path, 300, 30, 2, 4)["forecast"]
+    watch = watch_sentence(capsys.readouterr().out)
+    assert watch.startswith("Watch: ")  # this seed's forecast has notes
+    s = expected["scalars"]
+    app = make_app(B2B)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        fill_form(app, leads=300, days=30, runs=2, seed=4)
+        await pilot.press("r")
+        await settle(app, pilot)
+        funnel = app.screen.query_one("#funnel", Bars)
+        # the b2b stages, then the lifecycle; each count with its share of the leads
+        assert [(b.group, b.label, b.text, b.note) for b in funnel.bars] == [
+            (
+                "Stages",
+                name,
+                f"{s[f'stage.{name}']['mean']:,.0f}",
+                f"{100 * s[f'stage_rate.{name}']['mean']:.1f}%",
+            )
+            for name in ("awareness", "consideration", "decision")
+        ] + [
+            ("Lifecycle", label, f"{s[key]['mean']:,.0f}", f"{100 * s[rate]['mean']:.1f}%")
+            for label, key, rate in (
+                ("MQL", "mql", "mql_rate"),
+                ("SQL", "sql", "sql_rate"),
+                ("customers", "customers", "conversion_rate"),
+            )
+        ]
+        backlog = app.screen.query_one("#backlog", BandChart)
+        weekly = expected["weekly"]["sales_backlog"]
+        assert backlog.series[2:] == (
+            tuple(weekly["mean"]),
+            tuple(weekly["lo"]),
+            tuple(weekly["hi"]),
+        )
+        customers = app.screen.query_one("#over-time", BandChart)
+        assert customers.series[2] == tuple(expected["weekly"]["customers"]["mean"])
+        assert str(app.screen.query_one("#watch").render()) == watch
 
 
 @pilot_test
@@ -71,7 +129,7 @@ async def test_a_wrong_setting_is_named_and_nothing_runs() -> None:
 
 
 @pilot_test
-async def test_cancel_stops_a_running_forecast() -> None:
+async def test_cancel_stops_a_running_forecast_and_its_processes() -> None:
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(app, pilot)
@@ -79,13 +137,66 @@ async def test_cancel_stops_a_running_forecast() -> None:
         await pilot.pause()
         fill_form(app, leads=2000, days=90, runs=50, seed=3)
         await pilot.press("r")
-        bar = app.screen.query_one("#progress")
+        bar = app.screen.query_one("#run-status ProgressBar")
         while not bar.progress:  # the first progress report: the runs are under way
             await pilot.pause(0.05)
+        assert multiprocessing.active_children()  # the simulator's pool: one per core
         await pilot.press("c")
         await settle(app, pilot)
         assert app.forecast is None
-        status = str(app.screen.query_one("#status", Label).render())
-        assert status == "Cancelled; the last forecast (if any) is still shown."
+        assert app.screen.status.text == "Cancelled; nothing changed."
         assert bar.progress < 50
         assert not app.screen.query_one("#run").disabled
+        assert multiprocessing.active_children() == []
+        assert app.jobs == []
+
+
+@pilot_test
+async def test_quitting_stops_a_running_forecast() -> None:
+    app = make_app(B2B)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        fill_form(app, leads=2000, days=90, runs=50, seed=3)
+        await pilot.press("r")
+        job = app.jobs[0]
+        await pilot.press("q")
+    assert job.stop.is_set()
+    await app.workers.wait_for_complete()
+    assert multiprocessing.active_children() == []
+
+
+@pilot_test
+async def test_r_while_a_forecast_runs_starts_no_second_one() -> None:
+    app = make_app(B2B)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        fill_form(app, leads=2000, days=90, runs=50, seed=3)
+        await pilot.press("r", "r")
+        assert len(app.jobs) == 1
+        assert [n.message for n in app._notifications] == ["A forecast is running: c cancels it."]
+        await pilot.press("c")
+        await settle(app, pilot)
+
+
+@pilot_test
+async def test_a_mistake_found_by_the_simulator_is_said_not_raised(monkeypatch) -> None:
+    import simulator.model
+
+    monkeypatch.setattr(simulator.model, "MAX_LEADS", 5)  # 16,777,216 in earnest
+    app = make_app(B2B)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        fill_form(app, leads=10, days=10, runs=1, seed=0)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.forecast is None
+        said = "10 leads: at most 5 fit in one replication (give --leads 5 or fewer)"
+        assert app.screen.status.text == said
+        assert [n.message for n in app._notifications] == [said]
+        assert multiprocessing.active_children() == []

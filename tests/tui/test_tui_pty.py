@@ -17,8 +17,7 @@ from pathlib import Path
 from tuikit import B2B, B2B_SCENARIO
 
 from dsl import load_program
-from simulator.api import Overrides, forecast, prepare
-from simulator.report import money
+from simulator import Overrides, forecast, prepare
 
 ANSI = re.compile(
     rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9]|[=>78])"
@@ -87,7 +86,7 @@ def test_nurture_tui_in_a_pseudo_terminal(tmp_path: Path) -> None:
     scenario.write_text(re.sub(r"(?m)^runs = \d+", "runs = 2", text))
     program = load_program(B2B)
     expected = forecast(program, prepare(program, str(scenario), Overrides()), str(scenario), 1)
-    revenue = money(expected["forecast"]["scalars"]["revenue"]["mean"])
+    revenue = f"${expected.kpis.revenue.mean:,.0f}"  # as the Revenue card writes it
 
     nurture = [sys.executable, "-m", "cli.main", "tui", B2B, "--scenario", str(scenario)]
     term = Terminal(nurture, Path(B2B).parents[1])

@@ -11,6 +11,7 @@ from tuikit import B2B, B2B_SCENARIO, ROOT, fill_form, make_app, pilot_test, set
 from cli.main import main as nurture
 from tui.outline import outline
 from tui.rulefile import load_rule_file
+from tui.widgets.charts import Bars
 from tui.widgets.leads_table import LeadsTable
 
 
@@ -46,20 +47,32 @@ def test_tree_step_numbers_are_the_forecasts() -> None:
 
 
 @pilot_test
-async def test_sequences_screen_shows_the_step_funnel_and_arms() -> None:
+async def test_sequences_screen_shows_the_step_funnel_and_arms(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "f.json"
+    args = ["simulate", B2B, "--scenario", B2B_SCENARIO, "--leads", "300", "--days", "30"]
+    assert nurture([*args, "--runs", "3", "--seed", "5", "--json", str(out)]) == 0
+    capsys.readouterr()
+    s = json.loads(out.read_text())["forecast"]["scalars"]
     app = make_app(B2B)
     async with app.run_test(size=(120, 40)) as pilot:
         await forecast(app, pilot)
         await pilot.press("3")
         await pilot.pause()
         steps = rows(app.screen.query_one("#steps", DataTable))
-        s = app.forecast["forecast"]["scalars"]
         first = steps[0]
         assert first[:2] == ["1", "welcome"]
         assert first[2] == f"{s['funnel.trial_onboarding.1.reached']['mean']:,.0f}"
         assert first[3] == f"{s['funnel.trial_onboarding.1.sent']['mean']:,.0f}"
+        assert first[6] == f"{s['funnel.trial_onboarding.1.suppressed_holdout']['mean']:,.0f}"
         arms = rows(app.screen.query_one("#arms", DataTable))
         assert [a[:3] for a in arms] == [["10", "1", "webinar_invite"], ["10", "2", "consultation"]]
+        rate = s["arm.trial_onboarding.10.1.rate"]["mean"]
+        assert arms[0][4] == f"{100 * rate:.1f}%"
+        chart = app.screen.query_one("#step-chart", Bars)
+        assert (chart.bars[0].label, chart.bars[0].text) == ("1. welcome", first[3])
+        exits = {r[0]: r[1] for r in rows(app.screen.query_one("#exits", DataTable))}
+        entered = s["seq.trial_onboarding.entered"]["mean"]
+        assert exits["entered"] == f"{entered:,.0f}"
 
 
 @pilot_test
@@ -70,18 +83,48 @@ async def test_leads_filter_and_a_leads_timeline() -> None:
         await pilot.press("4")
         await settle(app, pilot)
         table = app.screen.query_one(LeadsTable)
-        assert len(table.order) == len(app.forecast["traces"])
-        await pilot.press("slash", "L", "1", "2")
+        t = app.forecast.lead_table
+        assert len(table.order) == len(t) == 300  # every lead arrives within the 30 days
+        await pilot.press("slash", *"stage:decision lifecycle:mql")
         await pilot.pause(0.3)  # the filter runs once typing pauses (0.15 s)
         await settle(app, pilot)
-        assert [str(table.rows.columns["id"][i]) for i in table.order][:1] == ["L12"]
+        decision = t.stages.index("decision")
+        expected = [i for i in range(len(t)) if t.stage[i] == decision and t.mql[i]]
+        assert list(table.order) == expected
+        status = str(app.screen.query_one("#leads-status", Label).render())
+        assert status == f"{len(expected)} of 300 leads of run 0 · enter: timeline"
+        await pilot.press("ctrl+a", "ctrl+k", *"L12")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert [t.ids[i] for i in table.order][:1] == ["L12"]
         await pilot.press("escape", "enter")
         await settle(app, pilot)
         title = str(app.screen.query_one("#timeline-title", Label).render())
         assert title.startswith("Lead L12 — ")
         entries = rows(app.screen.query_one("#timeline", DataTable))
         assert entries[0][1:3] == ["created", "lead created"]
-        assert any(e[3].startswith(f"{B2B}:") for e in entries)
+        assert any(e[3].startswith("rules/b2b_saas_trial.nurture:") for e in entries)
+        row = t.row(t.ids.index("L12"))
+        standing = str(app.screen.query_one("#standing").render())
+        assert standing.startswith(f"persona {row['persona']} · stage {row['stage']} · ")
+
+
+@pilot_test
+async def test_sorting_by_score_descending() -> None:
+    app = make_app(B2B)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await forecast(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        table = app.screen.query_one(LeadsTable)
+        await pilot.click(LeadsTable, offset=(7 + 1 + 11 + 1 + 13 + 1 + 13 + 1 + 2, 0))
+        await settle(app, pilot)
+        assert table.sort_by == "score"
+        await pilot.press("d")
+        await settle(app, pilot)
+        scores = [float(app.forecast.lead_table.score[i]) for i in table.order]
+        assert scores == sorted(scores, reverse=True)
+        assert table._heading("score") == "score ▼"
 
 
 @pilot_test

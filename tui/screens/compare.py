@@ -1,52 +1,39 @@
 """The compare screen: with two files, both forecast on the same synthetic leads and random
 streams (common random numbers), each difference with its 90% interval, `*` where it is clear of
-zero. The settings are the forecast form's."""
+zero. The settings are the forecast form's (screen 2)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
-from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, ProgressBar
-from textual.worker import Worker, get_current_worker
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Label
 
 from tui import figures
-from tui.forecasting import Cancelled, SettingsError, guarded, run_compare
-from tui.messages import (
-    ForecastCancelled,
-    ForecastFailed,
-    ForecastFinished,
-    ForecastProgressed,
-    ForecastStarted,
-)
+from tui.forecasting import run_compare
+from tui.screens.job_screen import JobScreen
+from tui.widgets.run_status import RunStatus
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from tui.app import NurtureApp
-    from tui.forecasting import Settings
+    from simulator import Comparison
+
+ONE_FILE = "Give two rule files (nurture tui A.nurture B.nurture) to compare them."
+IDLE = "Press r to run both on common random numbers (settings: screen 2)."
 
 
-class CompareScreen(Screen[None]):
-    BINDINGS = [Binding("r", "run", "Run comparison"), Binding("c", "cancel", "Cancel")]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.worker: Worker[None] | None = None
-
-    @property
-    def nurture(self) -> NurtureApp:
-        return self.app  # type: ignore[return-value]
+class CompareScreen(JobScreen):
+    WHAT = "comparison"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run", "Run comparison"),
+        Binding("c", "cancel", "Cancel"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(id="files")
-        with Horizontal(id="compare-progress-row"):
-            yield ProgressBar(id="compare-progress", show_eta=False)
-            yield Label(id="compare-status")
+        yield RunStatus(IDLE, id="compare-status")
         yield DataTable(id="differences", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -54,19 +41,15 @@ class CompareScreen(Screen[None]):
         self.query_one(DataTable).add_columns(*figures.COMPARE_COLUMNS)
         files = self.nurture.rule_files
         if len(files) < 2:
-            self._status("Give two rule files (nurture tui A B) to compare them.")
+            self.status.say(ONE_FILE)
         else:
             self.query_one("#files", Label).update(f"A = {files[0].path}\nB = {files[1].path}")
-            self._status("Press r to run both on common random numbers (settings: screen 2).")
         self.watch(self.app, "comparison", self.show, init=True)
-
-    def _status(self, text: str) -> None:
-        self.query_one("#compare-status", Label).update(text)
 
     def action_run(self) -> None:
         files = self.nurture.rule_files
         if len(files) < 2:
-            self.notify("Give two rule files (nurture tui A B) to compare.", severity="warning")
+            self.notify(ONE_FILE, severity="warning")
             return
         broken = [f.path for f in files if f.program is None]
         if broken:
@@ -76,69 +59,26 @@ class CompareScreen(Screen[None]):
         if isinstance(settings, str):
             self.notify(settings, title="Settings", severity="error")
             return
-        self.worker = self._run([f.program for f in files], settings)
-
-    def action_cancel(self) -> None:
-        if self.worker is not None and self.worker.is_running:
-            self.worker.cancel()
-            self._status("Cancelling…")
-
-    @work(thread=True, exclusive=True, group="compare")
-    def _run(self, programs: list[Any], settings: Settings) -> None:
-        worker = get_current_worker()
-        self.post_message(ForecastStarted("comparison", settings.runs))
-        report = lambda done, total: self.post_message(  # noqa: E731
-            ForecastProgressed("comparison", done, total)
+        programs = [f.program for f in files]
+        scenario = self.nurture.launch.scenario
+        self.start(
+            settings.runs,
+            lambda job, report: run_compare(programs, scenario, settings, job, report),
         )
-        try:
-            result = run_compare(
-                programs,
-                self.nurture.launch.scenario,
-                settings,
-                guarded(report, lambda: worker.is_cancelled),
-            )
-        except Cancelled:
-            self.post_message(ForecastCancelled("comparison"))
-            return
-        except SettingsError as err:
-            self.post_message(ForecastFailed("comparison", "; ".join(err.messages)))
-            return
-        except Exception as err:  # noqa: BLE001 (our bug: said, not a traceback over the UI)
-            message = f"internal error ({type(err).__name__}: {err}); please report it"
-            self.post_message(ForecastFailed("comparison", message))
-            return
-        self.post_message(ForecastFinished("comparison", result))
 
-    @on(ForecastStarted)
-    def _started(self, event: ForecastStarted) -> None:
-        self.query_one(ProgressBar).update(total=event.runs, progress=0)
-        self._status(f"Running {event.runs} paired runs…  (c cancels)")
+    def finished(self, result: Comparison) -> None:
+        self.nurture.comparison = result
 
-    @on(ForecastProgressed)
-    def _progressed(self, event: ForecastProgressed) -> None:
-        self.query_one(ProgressBar).update(total=event.total, progress=event.done)
-
-    @on(ForecastCancelled)
-    def _cancelled(self, _: ForecastCancelled) -> None:
-        self._status("Cancelled.")
-
-    @on(ForecastFailed)
-    def _failed(self, event: ForecastFailed) -> None:
-        self._status(event.message)
-
-    @on(ForecastFinished)
-    def _finished(self, event: ForecastFinished) -> None:
-        self.nurture.comparison = event.result
-
-    def show(self, comparison: Any) -> None:
-        if comparison is None:
+    def show(self, c: Comparison | None) -> None:
+        if c is None:
             return
         table = self.query_one(DataTable)
         table.clear()
-        for row in figures.compare_rows(comparison):
+        for row in figures.compare_rows(c):
             table.add_row(*row, key=row[0])
-        first = comparison["files"][0]
-        self._status(
-            f"{first['leads']:,} leads · {first['runs']} paired runs · seed {first['seed']}"
-            " · * = 90% interval clear of zero"
-        )
+        first = c.files[0]
+        if not self.status.running:
+            self.status.say(
+                f"{first.leads:,} leads · {first.runs} paired runs · seed {first.seed}"
+                " · * = 90% interval clear of zero"
+            )

@@ -1,73 +1,70 @@
 """The forecast screen: the settings form, a progress bar with cancel, then the KPI cards, the
-headline and its 'Watch' notes, the funnel, conversions over time, channels and the sales queue.
+report's "Watch" notes, the funnel by stage, customers per week, touches and cost by channel, and
+the sales queue over time.
 
-The forecast runs in a thread worker (the UI stays live); progress comes back as messages at most
-ten a second; cancel stops it at the simulator's next progress call.
+The forecast runs in a thread worker on every core (the simulator's processes); the UI stays
+live, progress comes back as messages at most ten a second, and `c` sets the job's stop event:
+the simulator stops within a fraction of a second.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Static
-from textual.worker import Worker, get_current_worker
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from tui import figures
-from tui.forecasting import Cancelled, SettingsError, guarded, run_forecast, scenario_settings
-from tui.messages import (
-    ForecastCancelled,
-    ForecastFailed,
-    ForecastFinished,
-    ForecastProgressed,
-    ForecastStarted,
-)
-from tui.widgets.charts import BandChart, BarChart
+from tui.forecasting import SettingsError, run_forecast, scenario_settings
+from tui.formats import num, pct
+from tui.screens.job_screen import JobScreen
+from tui.widgets.charts import BandChart, Bar, Bars
 from tui.widgets.forecast_form import ForecastForm
 from tui.widgets.kpi_cards import KpiCards
+from tui.widgets.run_status import RunStatus
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from tui.app import NurtureApp
-    from tui.forecasting import Settings
+    from simulator import Forecast
+
+IDLE = "Press r to run a forecast."
 
 
-class ForecastScreen(Screen[None]):
+def funnel_bars(f: Forecast) -> list[Bar]:
+    return [
+        Bar(r.label, r.count.mean or 0.0, num(r.count.mean), pct(r.share.mean), r.group)
+        for r in figures.funnel_rows(f)
+    ]
+
+
+class ForecastScreen(JobScreen):
     AUTO_FOCUS = "#forecast-body"  # not a field: the number keys switch screens
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run forecast"),
         Binding("c", "cancel", "Cancel"),
         Binding("escape", "leave_field", "Leave field", show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.worker: Worker[None] | None = None
-
-    @property
-    def nurture(self) -> NurtureApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield ForecastForm(id="form")
-        with Horizontal(id="progress-row"):
-            yield ProgressBar(id="progress", show_eta=False)
-            yield Label("Press r to run a forecast.", id="status")
+        yield RunStatus(IDLE, id="run-status")
         with VerticalScroll(id="forecast-body"):
             yield KpiCards(id="kpis")
-            yield Static(id="headline")
+            yield Static(id="watch")
             with Horizontal(classes="charts"):
-                yield BarChart(id="funnel")
+                yield Bars(id="funnel")
                 yield BandChart(id="over-time")
-            yield Label("Touches and cost by channel", classes="section")
-            yield DataTable(id="channels", cursor_type="row", zebra_stripes=True)
-            yield Label("Sales queue", classes="section")
-            yield DataTable(id="sales", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="charts"):
+                with Vertical(classes="chart-side"):
+                    yield Label("Touches and cost by channel", classes="section")
+                    yield DataTable(id="channels", cursor_type="row", zebra_stripes=True)
+                    yield Label("Sales queue", classes="section")
+                    yield DataTable(id="sales", cursor_type="row", zebra_stripes=True)
+                yield BandChart(id="backlog")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -79,24 +76,24 @@ class ForecastScreen(Screen[None]):
 
     def _fill_settings(self) -> None:
         first = self.nurture.rule_files[0]
-        program = first.program
-        if first.checking:
-            self._status("Checking the rule file…")
+        if self.status.running:
             return
-        if program is None:
-            self._status("The rule file has errors: fix them (screen 1) to run a forecast.")
+        if first.checking:
+            self.status.say("Checking the rule file…")
+            return
+        if first.program is None:
+            self.status.say("The rule file has errors: fix them (screen 1) to run a forecast.")
             return
         try:
-            self.query_one(ForecastForm).fill(
-                scenario_settings(program, self.nurture.launch.scenario)
+            settings = self.nurture.settings or scenario_settings(
+                first.program, self.nurture.launch.scenario
             )
         except SettingsError as err:
-            self._status("Scenario: " + "; ".join(err.messages))
+            self.status.say("Scenario: " + "; ".join(err.messages))
             return
-        self._status("Press r to run a forecast.")
-
-    def _status(self, text: str) -> None:
-        self.query_one("#status", Label).update(text)
+        self.query_one(ForecastForm).fill(settings)
+        if self.nurture.forecast is None:
+            self.status.say(IDLE)
 
     @on(Input.Submitted)
     def _field_done(self, _: Input.Submitted) -> None:
@@ -116,78 +113,38 @@ class ForecastScreen(Screen[None]):
         if isinstance(settings, str):
             self.notify(settings, title="Settings", severity="error")
             return
+        scenario = self.nurture.launch.scenario
         self.nurture.settings = settings
-        self.worker = self._run(program, settings)
-
-    def action_cancel(self) -> None:
-        if self.worker is not None and self.worker.is_running:
-            self.worker.cancel()
-            self._status("Cancelling…")
-
-    @work(thread=True, exclusive=True, group="forecast")
-    def _run(self, program: Any, settings: Settings) -> None:
-        worker = get_current_worker()
-        self.post_message(ForecastStarted("forecast", settings.runs))
-        report = lambda done, total: self.post_message(  # noqa: E731
-            ForecastProgressed("forecast", done, total)
+        self.start(
+            settings.runs,
+            lambda job, report: run_forecast(program, scenario, settings, job, report),
         )
-        progress = guarded(report, lambda: worker.is_cancelled)
-        try:
-            result = run_forecast(program, self.nurture.launch.scenario, settings, progress)
-        except Cancelled:
-            self.post_message(ForecastCancelled("forecast"))
-            return
-        except SettingsError as err:
-            self.post_message(ForecastFailed("forecast", "; ".join(err.messages)))
-            return
-        except Exception as err:  # noqa: BLE001 (our bug: said, not a traceback over the UI)
-            message = f"internal error ({type(err).__name__}: {err}); please report it"
-            self.post_message(ForecastFailed("forecast", message))
-            return
-        if not worker.is_cancelled:
-            self.post_message(ForecastFinished("forecast", result))
 
-    @on(ForecastStarted)
-    def _started(self, event: ForecastStarted) -> None:
-        self.query_one(ForecastForm).running(True)
-        self.query_one(ProgressBar).update(total=event.runs, progress=0)
-        self._status(f"Running {event.runs} run{'s' if event.runs != 1 else ''}…  (c cancels)")
+    def running(self, on: bool) -> None:
+        self.query_one(ForecastForm).running(on)
 
-    @on(ForecastProgressed)
-    def _progressed(self, event: ForecastProgressed) -> None:
-        self.query_one(ProgressBar).update(total=event.total, progress=event.done)
-        self._status(f"{event.done:.1f} of {event.total} runs…  (c cancels)")
-
-    @on(ForecastCancelled)
-    def _cancelled(self, _: ForecastCancelled) -> None:
-        self.query_one(ForecastForm).running(False)
-        self._status("Cancelled; the last forecast (if any) is still shown.")
-
-    @on(ForecastFailed)
-    def _failed(self, event: ForecastFailed) -> None:
-        self.query_one(ForecastForm).running(False)
-        self._status(event.message)
-        self.notify(event.message, title="Forecast", severity="error")
-
-    @on(ForecastFinished)
-    def _finished(self, event: ForecastFinished) -> None:
-        self.query_one(ForecastForm).running(False)
-        self.nurture.forecast = event.result
+    def finished(self, result: Forecast) -> None:
+        self.nurture.forecast = result
 
     # ------------------------------------------------------------------ showing
 
-    def show(self, forecast: Any) -> None:
-        self.query_one(KpiCards).show(forecast)
-        if forecast is None:
+    def show(self, f: Forecast | None) -> None:
+        self.query_one(KpiCards).show(f)
+        if f is None:
             return
-        f = forecast
-        self._status(
-            f"{f['leads']:,} leads · {f['days']:g} days · {f['runs']} runs · seed {f['seed']}"
+        if not self.status.running:
+            self.status.say(figures.header_text(f))
+        self.query_one("#watch", Static).update(figures.watch_text(f))
+        self.query_one("#funnel", Bars).show(
+            f"Funnel: leads that reached each stage (mean of {f.runs} runs)", funnel_bars(f)
         )
-        self.query_one("#headline", Static).update(figures.headline(f))
-        self.query_one("#funnel", BarChart).draw("Funnel (mean leads)", *figures.funnel(f))
+        c = f.weekly.customers
         self.query_one("#over-time", BandChart).draw(
-            "Customers per week", *figures.weekly(f, "customers")
+            "Customers per week", "customers", c.mean, c.low, c.high
+        )
+        b = f.weekly.sales_backlog
+        self.query_one("#backlog", BandChart).draw(
+            "Sales queue: tasks waiting at each week's end", "tasks", b.mean, b.low, b.high
         )
         for table_id, rows in (
             ("#channels", figures.channel_rows(f)),

@@ -1,48 +1,141 @@
-"""Charts of a forecast (plotext in the terminal): the funnel, a weekly series with its band,
-and bars by name. Each chart draws what it is given; it computes no figure."""
+"""Charts of a forecast. Each draws what it is given and computes no figure.
+
+`Bars`: horizontal bars drawn in text to the widget's width, each with its value and a note (a
+share) beside it, in groups: a funnel reads at 80 columns however small its last step (a bar
+never shorter than a sliver), in the theme's colours. `BandChart` (plotext): a weekly series, its
+mean as a line and the 5th-95th percentile of runs as a shaded band, redrawn when the theme
+changes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
+from rich.text import Text
+from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
+_EIGHTHS = " ▏▎▍▌▋▊▉"
 
-class BarChart(PlotextPlot):
-    DEFAULT_CLASSES = "chart"
 
-    def draw(self, title: str, labels: Sequence[str], values: Sequence[float]) -> None:
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        plt.title(title)
-        if labels:
-            plt.bar(
-                list(labels), [round(v, 1) for v in values], orientation="horizontal", width=0.6
-            )
-        self.refresh()
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    size: float  # the bar's length, against the longest in the chart
+    text: str  # the value as written beside the bar
+    note: str = ""  # after the value, dimmed (a share)
+    group: str = ""  # a heading when it changes from the bar before
+
+
+def bar_text(size: float, longest: float, width: int) -> str:
+    """A bar of `width` cells for `longest`, in eighths of a cell; a sliver for any size > 0."""
+    if longest <= 0 or size <= 0:
+        return ""
+    eighths = max(1, round(8 * width * size / longest))
+    full, part = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+class Bars(Widget):
+    """A bar chart in text: `show(title, bars)`."""
+
+    DEFAULT_CLASSES = "bars"
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"bars--bar", "bars--title", "bars--group"}
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.title = ""
+        self.bars: list[Bar] = []
+
+    def show(self, title: str, bars: Sequence[Bar]) -> None:
+        self.title, self.bars = title, list(bars)
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        groups = sum(1 for i, b in enumerate(self.bars) if b.group and self._new_group(i))
+        return 1 + len(self.bars) + groups
+
+    def _new_group(self, i: int) -> bool:
+        return i == 0 or self.bars[i].group != self.bars[i - 1].group
+
+    def render(self) -> Text:
+        out = Text(self.title, style=self.get_component_rich_style("bars--title"), no_wrap=True)
+        if not self.bars:
+            return out
+        width = self.content_region.width or self.size.width
+        label_w = max(len(b.label) for b in self.bars) + 1
+        text_w = max(len(b.text) for b in self.bars) + 1
+        note_w = max(len(b.note) for b in self.bars)
+        room = max(4, width - label_w - text_w - note_w - 3)
+        longest = max(b.size for b in self.bars)
+        bar_style = self.get_component_rich_style("bars--bar")
+        group_style = self.get_component_rich_style("bars--group")
+        for i, b in enumerate(self.bars):
+            if b.group and self._new_group(i):
+                out.append("\n" + b.group, style=group_style)
+            out.append("\n" + b.label.ljust(label_w))
+            out.append(bar_text(b.size, longest, room).ljust(room), style=bar_style)
+            out.append(" " + b.text.rjust(text_w))
+            if b.note:
+                out.append(" " + b.note.rjust(note_w), style="dim")
+        return out
 
 
 class BandChart(PlotextPlot):
-    """A weekly mean with the 5th and 95th percentile of runs drawn around it."""
+    """A weekly series: the mean over runs as a line, the 5th-95th percentile of runs as a band
+    (the rows between them shaded)."""
 
     DEFAULT_CLASSES = "chart"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.series: tuple[str, str, Sequence[float | None], ...] | None = None
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._draw())
 
     def draw(
         self,
         title: str,
+        ylabel: str,
         mean: Sequence[float | None],
-        lo: Sequence[float | None],
-        hi: Sequence[float | None],
+        low: Sequence[float | None],
+        high: Sequence[float | None],
     ) -> None:
+        self.series = (title, ylabel, mean, low, high)
+        self._draw()
+
+    def _colour(self, name: str) -> tuple[int, int, int]:
+        from textual.color import Color
+
+        return Color.parse(self.app.theme_variables[name]).rgb
+
+    def _draw(self) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
+        if self.series is None:
+            self.refresh()
+            return
+        title, ylabel, mean, low, high = self.series
         plt.title(title)
         weeks = list(range(1, len(mean) + 1))
         if weeks:
-            plt.plot(weeks, [x or 0.0 for x in hi], marker="braille", label="95th pct")
-            plt.plot(weeks, [x or 0.0 for x in mean], marker="braille", label="mean")
-            plt.plot(weeks, [x or 0.0 for x in lo], marker="braille", label="5th pct")
+            band = (
+                self._colour("primary-muted")
+                if "primary-muted" in self.app.theme_variables
+                else self._colour("primary")
+            )
+            line = self._colour("accent")
+            hi = [x or 0.0 for x in high]
+            lo = [x or 0.0 for x in low]
+            plt.plot(weeks, hi, marker="braille", color=band, fillx=True, label="5th-95th pct")
+            plt.plot(weeks, lo, marker="braille", color=self._colour("surface"), fillx=True)
+            plt.plot(weeks, [x or 0.0 for x in mean], marker="braille", color=line, label="mean")
             plt.xlabel("week")
+            plt.ylabel(ylabel)
+            plt.ylim(0, max(hi + [1.0]) * 1.05)
         self.refresh()

@@ -1,4 +1,4 @@
-"""KPI cards: one per figure of `figures.KPIS`, each with its mean and 90% interval of runs."""
+"""KPI cards: one per figure of `figures.KPIS`, each with its mean and the 90% interval of runs."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from rich.text import Text
 from textual.containers import Grid
 from textual.widgets import Static
 
-from tui.figures import KPIS, Kpi, interval, stat, value
+from tui.figures import KPIS, Kpi
+from tui.formats import interval, value
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
+
+    from simulator import Forecast
 
 
 class KpiCard(Static):
@@ -21,22 +24,25 @@ class KpiCard(Static):
         super().__init__(**kwargs)
         self.kpi = kpi
         self.border_title = kpi.label
+        self.value_text = "…"
+        self.band_text = ""
         self.show(None)
 
-    @property
-    def value_text(self) -> str:
-        return self._value
-
-    def show(self, forecast: Any) -> None:
-        s = stat(forecast, self.kpi.key) if forecast is not None else None
-        self._value = value(s, self.kpi.fmt) if forecast is not None else "…"
-        out = Text()
-        out.append(self._value, style="bold")
-        band = interval(s, self.kpi.fmt)
-        out.append("\n" + (band or " "))
+    def show(self, forecast: Forecast | None) -> None:
+        if forecast is None:
+            self.value_text, self.band_text = "…", ""
+        else:
+            figure = self.kpi.get(forecast)
+            self.value_text = value(figure, self.kpi.fmt)
+            self.band_text = interval(figure, self.kpi.band)
+        out = Text(no_wrap=True, overflow="ellipsis")
+        out.append(self.value_text, style="bold")
+        out.append("\n" + (self.band_text or " "))
         out.append("\n" + self.kpi.note, style="dim")
         self.update(out)
-        self.tooltip = f"{self.kpi.label}: {self.kpi.note}; 90% of runs {band or '-'}"
+        self.tooltip = (
+            f"{self.kpi.label}: {self.kpi.note}; 90% of runs between {self.band_text or '-'}"
+        )
 
 
 class KpiCards(Grid):
@@ -44,8 +50,8 @@ class KpiCards(Grid):
 
     def compose(self) -> ComposeResult:
         for kpi in KPIS:
-            yield KpiCard(kpi, id=f"kpi-{kpi.key.replace('.', '-')}")
+            yield KpiCard(kpi, id=f"kpi-{kpi.key}")
 
-    def show(self, forecast: Any) -> None:
+    def show(self, forecast: Forecast | None) -> None:
         for card in self.query(KpiCard):
             card.show(forecast)
