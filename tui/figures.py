@@ -47,14 +47,14 @@ class Kpi:
 
 
 KPIS: tuple[Kpi, ...] = (
-    Kpi("mql", "MQL", lambda f: f.kpis.mql, num, short_num, "leads reaching MQL"),
-    Kpi("sql", "SQL", lambda f: f.kpis.sql, num, short_num, "leads reaching SQL"),
+    Kpi("mql", "MQL", lambda f: f.kpis.mql, num, short_num, "leads"),
+    Kpi("sql", "SQL", lambda f: f.kpis.sql, num, short_num, "leads"),
     Kpi("customers", "Customers", lambda f: f.kpis.customers, num, short_num, "leads who buy"),
     Kpi("conversion", "Conversion", lambda f: f.kpis.conversion_rate, pct, pct, "of leads"),
     Kpi("revenue", "Revenue", lambda f: f.kpis.revenue, money, short_money, "every sale"),
-    Kpi("roi", "ROI", lambda f: f.kpis.roi, ratio, ratio, "(revenue-cost)/cost"),
-    Kpi("unsubscribes", "Unsubscribes", lambda f: f.kpis.unsubscribes, num, short_num, "opt-outs"),
-    Kpi("lift", "Lift vs holdout", lambda f: f.lift.customers, signed, signed, "customers added"),
+    Kpi("roi", "ROI", lambda f: f.kpis.roi, ratio, ratio, "(rev-cost)/cost"),
+    Kpi("unsubscribes", "Unsubscribes", lambda f: f.kpis.unsubscribes, num, short_num, "leads"),
+    Kpi("lift", "Holdout lift", lambda f: f.lift.customers, signed, signed, "customers added"),
 )
 
 
@@ -252,7 +252,7 @@ def item_figures(f: Forecast | None, key: str | None) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- compare
 
-COMPARE_COLUMNS = ("figure", "A", "B", "B - A", "90% interval", "clear")
+COMPARE_COLUMNS = ("figure", "A", "B", "B - A", "", "90% interval")  # "": * when clear
 
 # (label, the figure of a Forecast or a Pair, format of a value, format of a difference)
 COMPARED: tuple[tuple[str, Callable[[Any], Any], Fmt, Fmt], ...] = (
@@ -273,8 +273,8 @@ COMPARED: tuple[tuple[str, Callable[[Any], Any], Fmt, Fmt], ...] = (
 
 
 def compare_rows(c: Comparison) -> list[tuple[str, ...]]:
-    """Each compared figure: A, B, their paired difference with its 90% interval, and '*' when
-    the interval is clear of zero (the simulator's verdict); then each stage's leads."""
+    """Each compared figure: A, B, their paired difference, '*' when its 90% interval is clear
+    of zero (the simulator's verdict), and the interval; then each stage's leads."""
     a, b, pair = c.files[0], c.files[1], c.pairs[0]
     rows = [(label, get(a), get(b), get(pair), fmt, dfmt) for label, get, fmt, dfmt in COMPARED]
     stages = zip(a.stages, b.stages, pair.stages, strict=False)
@@ -284,7 +284,6 @@ def compare_rows(c: Comparison) -> list[tuple[str, ...]]:
         if sa.mean is None and sb.mean is None:
             continue
         band = f"{dfmt(d.low)} .. {dfmt(d.high)}" if d.low is not None else ""
-        out.append(
-            (label, value(sa, fmt), value(sb, fmt), value(d, dfmt), band, "*" if d.clear else "")
-        )
+        clear = "*" if d.clear else ""
+        out.append((label, value(sa, fmt), value(sb, fmt), value(d, dfmt), clear, band))
     return out

@@ -75,16 +75,18 @@ def signed_days(x: float | None) -> str:
 
 
 def _short(x: float) -> str:
+    """Three significant digits past 9,999: 12.3k, 858k, 1.23M, 12.3M, 123M."""
     a = abs(x)
-    if a >= 999_500:
-        return f"{x / 1e6:.2f}M"
-    if a >= 9_999.5:
-        return f"{x / 1e3:.1f}k"
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if a >= 9_999.5 if suffix == "k" else a >= 999_500:
+            v = x / size
+            digits = 2 if abs(v) < 9.995 else 1 if abs(v) < 99.95 else 0
+            return f"{v:.{digits}f}{suffix}"
     return f"{x:,.0f}"
 
 
 def short_num(x: float | None) -> str:
-    """A count in at most 7 characters: 9,999, 12.3k, 1.23M."""
+    """A count in at most 5 characters (6 with a sign): 9,999, 12.3k, 858k, 1.23M."""
     return "-" if x is None else _short(x)
 
 

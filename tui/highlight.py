@@ -1,25 +1,24 @@
 """The rule file as highlighted text, with the checker's and linter's diagnostics inline.
 
-`NurtureLexer` (Pygments) colours keywords, names, strings, numbers, durations and comments; it
-never fails, so a broken file is highlighted as far as its text goes. `render_source` lays the file
-out with line numbers, and under each line that has a diagnostic, a caret run under the exact
-columns and the message and hint — as `nurture check` prints them — and returns where each source
-line lands on screen, so the rules view can scroll to a definition.
-"""
+The nurture lexer (Pygments, `lexer()`) colours keywords, names, strings, numbers, durations and
+comments; it never fails, so a broken file is highlighted as far as its text goes.
+`render_source` lays the file out with line numbers, and under each line that has a diagnostic,
+a caret run under the exact columns and the message and hint — as `nurture check` prints them —
+and returns where each source line lands on screen, so the rules view can scroll to a
+definition."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
-from pygments.lexer import RegexLexer, bygroups, words
-from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text
+from pygments.token import Comment, Keyword, Name, Number, Operator, String
 from rich.text import Text as RichText
 
-from dsl.ir import CHANNELS
-from dsl.words import RESERVED
-
 if TYPE_CHECKING:
+    from pygments.lexer import RegexLexer
+
     from dsl import Diagnostic
     from dsl.ir import Span
 
@@ -31,31 +30,43 @@ _SOFT = (
 _FLAGS = ("customer", "unsubscribed")
 
 
-class NurtureLexer(RegexLexer):
-    name = "nurture"
-    aliases = ["nurture"]
-    filenames = ["*.nurture"]
+@cache
+def lexer() -> RegexLexer:
+    """The nurture lexer, made on first use: Pygments and the language's words (pydantic's
+    import among them) are not paid for before the first screen shows the file."""
+    from pygments.lexer import RegexLexer, bygroups, words
+    from pygments.token import Punctuation, Text
 
-    tokens = {
-        "root": [
-            (r"#.*$", Comment.Single),
-            (r'"(\\\\|\\"|[^"])*"', String.Double),
-            (r"\d+(\.\d+)?%", Number.Float),
-            (r"\d+(\.\d+)?[mhdw]\b", Number.Integer),
-            (r"\d+:\d\d-\d+:\d\d", Number.Integer),
-            (r"[+-]?\d+(\.\d+)?", Number),
-            (words(sorted(RESERVED), suffix=r"\b"), Keyword),
-            (words(_SOFT, suffix=r"\b"), Keyword.Declaration),
-            (words(CHANNELS, suffix=r"\b"), Name.Builtin),
-            (words(_FLAGS, suffix=r"\b"), Name.Builtin),
-            (r"([a-z_][a-z0-9_]*)(\()", bygroups(Name.Function, Punctuation)),
-            (r"[A-Za-z_][A-Za-z0-9_]*", Name),
-            (r"->|>=|<=|==|!=|[<>+\-*/]", Operator),
-            (r"[:,()\[\]]", Punctuation),
-            (r"\s+", Text),
-            (r".", Text),
-        ]
-    }
+    from dsl.ir import CHANNELS
+    from dsl.words import RESERVED
+
+    class NurtureLexer(RegexLexer):
+        name = "nurture"
+        aliases = ["nurture"]
+        filenames = ["*.nurture"]
+
+        tokens = {
+            "root": [
+                (r"#.*$", Comment.Single),
+                (r'"(\\\\|\\"|[^"])*"', String.Double),
+                (r"\d+(\.\d+)?%", Number.Float),
+                (r"\d+(\.\d+)?[mhdw]\b", Number.Integer),
+                (r"\d+:\d\d-\d+:\d\d", Number.Integer),
+                (r"[+-]?\d+(\.\d+)?", Number),
+                (words(sorted(RESERVED), suffix=r"\b"), Keyword),
+                (words(_SOFT, suffix=r"\b"), Keyword.Declaration),
+                (words(CHANNELS, suffix=r"\b"), Name.Builtin),
+                (words(_FLAGS, suffix=r"\b"), Name.Builtin),
+                (r"([a-z_][a-z0-9_]*)(\()", bygroups(Name.Function, Punctuation)),
+                (r"[A-Za-z_][A-Za-z0-9_]*", Name),
+                (r"->|>=|<=|==|!=|[<>+\-*/]", Operator),
+                (r"[:,()\[\]]", Punctuation),
+                (r"\s+", Text),
+                (r".", Text),
+            ]
+        }
+
+    return NurtureLexer()
 
 
 # token type -> style, for a dark and a light background
@@ -102,7 +113,7 @@ def _style(token: object, palette: dict[object, str]) -> str:
 def highlight_line(line: str, dark: bool = True) -> RichText:
     palette = PALETTES[dark]
     out = RichText(no_wrap=True)
-    for token, value in NurtureLexer().get_tokens(line):
+    for token, value in lexer().get_tokens(line):
         out.append(value.rstrip("\n"), _style(token, palette))
     return out
 
@@ -137,8 +148,10 @@ def render_source(
     diagnostics: list[Diagnostic],
     selected: Span | None = None,
     dark: bool = True,
+    plain: bool = False,
 ) -> Rendered:
-    """The whole file, numbered, with diagnostics under their lines; `selected` lines marked."""
+    """The whole file, numbered, with diagnostics under their lines; `selected` lines marked;
+    `plain`: no colours (a file shown before it is checked, which is when the lexer loads)."""
     lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -153,7 +166,8 @@ def render_source(
         row = RichText(no_wrap=True)
         row.append(f"{sign}{number:>4} ", SEVERITY_STYLE[mark[0].severity] if mark else "dim")
         row.append("│ ", "dim")
-        row.append_text(highlight_line(line.expandtabs(8), dark))
+        text = line.expandtabs(8)
+        row.append_text(RichText(text) if plain else highlight_line(text, dark))
         if first <= number <= last:
             row.stylize("reverse" if not dark else "on #2c3e50")
         out.append(row)

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dsl import ir
-
 if TYPE_CHECKING:
+    from dsl import ir
     from dsl.ir import Program, Span
 
 
@@ -38,6 +37,8 @@ def first_line(source_lines: list[str], span: Span | None) -> str:
 def _steps(
     seq: str, steps: tuple[ir.Step, ...], last: int, lines: list[str]
 ) -> tuple[list[OutlineItem], int]:
+    from dsl import ir  # with a checked program only: the first screen does not wait for it
+
     items: list[OutlineItem] = []
     for step in steps:
         last += 1

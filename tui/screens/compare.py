@@ -80,5 +80,5 @@ class CompareScreen(JobScreen):
         if not self.status.running:
             self.status.say(
                 f"{first.leads:,} leads · {first.runs} paired runs · seed {first.seed}"
-                " · * = 90% interval clear of zero"
+                " · *: clear of zero"
             )

@@ -139,12 +139,10 @@ class ForecastScreen(JobScreen):
             f"Funnel: leads that reached each stage (mean of {f.runs} runs)", funnel_bars(f)
         )
         c = f.weekly.customers
-        self.query_one("#over-time", BandChart).draw(
-            "Customers per week", "customers", c.mean, c.low, c.high
-        )
+        self.query_one("#over-time", BandChart).draw("Customers per week", c.mean, c.low, c.high)
         b = f.weekly.sales_backlog
         self.query_one("#backlog", BandChart).draw(
-            "Sales queue: tasks waiting at each week's end", "tasks", b.mean, b.low, b.high
+            "Sales queue: tasks waiting at each week's end", b.mean, b.low, b.high
         )
         for table_id, rows in (
             ("#channels", figures.channel_rows(f)),

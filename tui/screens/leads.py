@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from simulator import Forecast
     from tui.app import NurtureApp
 
-PLACEHOLDER = "filter: segment:trial stage:decision lifecycle:mql persona:NAME L12   (/ to type)"
+PLACEHOLDER = "/ filter: segment:trial stage:decision lifecycle:mql persona:NAME L12"
 NO_DB = (
     "--db: a live database's leads need live/'s front door (explain a live lead, list its "
     "leads), not on main yet; the simulated leads are shown."
@@ -52,7 +52,7 @@ class LeadsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=PLACEHOLDER, id="filter")
+        yield Input(placeholder=PLACEHOLDER, id="filter", compact=True)
         yield Label("Run a forecast (2, then r) to list its leads.", id="leads-status")
         yield LeadsTable(id="leads")
         yield Footer()

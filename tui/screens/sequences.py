@@ -22,13 +22,13 @@ if TYPE_CHECKING:
 
 
 def step_bars(f: Forecast, seq: str) -> list[Bar]:
-    """Leads sent each step (a step that sent nothing: reached, held back)."""
+    """Leads sent each step, and of those who reached it (the rest held out or back)."""
     return [
         Bar(
             f"{s.step}. {s.content}"[:24],
             s.sent.mean or 0.0,
             num(s.sent.mean),
-            f"of {num(s.reached.mean)} reached",
+            f"of {num(s.reached.mean)}",
         )
         for s in f.sequences[seq].steps
     ]
@@ -82,7 +82,9 @@ class SequencesScreen(Screen[None]):
         self._fill("#exits", figures.exit_rows(f, seq))
         arms = figures.arm_rows(f, seq)
         self._fill("#arms", arms or [("", "", "this sequence has no split", "", "", "", "")])
-        self.query_one("#step-chart", Bars).show("Leads sent each step", step_bars(f, seq))
+        self.query_one("#step-chart", Bars).show(
+            "Leads sent each step, of those who reached it", step_bars(f, seq)
+        )
 
     def _fill(self, selector: str, rows: list[tuple[str, ...]]) -> None:
         table = self.query_one(selector, DataTable)

@@ -70,7 +70,7 @@ class TimelineScreen(Screen[None]):
         super().__init__()
         self.lead_id = lead_id
         self.started = time.monotonic()
-        self.loading = True
+        self.rebuilding = True
 
     @property
     def nurture(self) -> NurtureApp:
@@ -90,7 +90,7 @@ class TimelineScreen(Screen[None]):
         program = self.nurture.rule_files[0].program
         if f is None or program is None:
             self._title("Run a forecast first (2, then r).")
-            self.loading = False
+            self.rebuilding = False
             return
         self.query_one("#standing", Static).update(standing(f.lead_table, self.lead_id))
         self._tick(f.leads)
@@ -101,7 +101,7 @@ class TimelineScreen(Screen[None]):
         self.query_one("#timeline-title", Label).update(text)
 
     def _tick(self, leads: int) -> None:
-        if self.loading:
+        if self.rebuilding:
             seconds = time.monotonic() - self.started
             self._title(
                 f"Lead {self.lead_id}: rebuilding its trail by running run 0 again "
@@ -123,19 +123,19 @@ class TimelineScreen(Screen[None]):
 
     @on(TimelineFailed)
     def _failed(self, event: TimelineFailed) -> None:
-        self.loading = False
+        self.rebuilding = False
         self._title(event.message)
 
     @on(TimelineLoaded)
     def _loaded(self, event: TimelineLoaded) -> None:
         from engine import format_time
 
-        self.loading = False
+        self.rebuilding = False
         table = self.query_one(DataTable)
         entries = event.explanation.entries
         variables = self.app.theme_variables
         for i, e in enumerate(entries):
-            when = format_time(e.at).replace("T", " ").removesuffix("Z")
+            when = format_time(e.at)[:16].replace("T", " ")
             style = KIND_STYLE.get(e.kind, "")
             kind = Text(e.kind, style=variables.get(style[1:], "") if style else "")
             table.add_row(when, kind, e.message, short_rule(e.rule), key=str(i))

@@ -3,12 +3,13 @@
 `Bars`: horizontal bars drawn in text to the widget's width, each with its value and a note (a
 share) beside it, in groups: a funnel reads at 80 columns however small its last step (a bar
 never shorter than a sliver), in the theme's colours. `BandChart` (plotext): a weekly series, its
-mean as a line and the 5th-95th percentile of runs as a shaded band, redrawn when the theme
+mean as a line between the 5th and the 95th percentile of runs, redrawn when the theme
 changes.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -61,7 +62,8 @@ class Bars(Widget):
         return i == 0 or self.bars[i].group != self.bars[i - 1].group
 
     def render(self) -> Text:
-        out = Text(self.title, style=self.get_component_rich_style("bars--title"), no_wrap=True)
+        out = Text(no_wrap=True)  # (a style given here would be every part's base style)
+        out.append(self.title, style=self.get_component_rich_style("bars--title"))
         if not self.bars:
             return out
         width = self.content_region.width or self.size.width
@@ -84,14 +86,14 @@ class Bars(Widget):
 
 
 class BandChart(PlotextPlot):
-    """A weekly series: the mean over runs as a line, the 5th-95th percentile of runs as a band
-    (the rows between them shaded)."""
+    """A weekly series: the mean over runs as a line, between two lines for the 5th and the
+    95th percentile of runs (the 90% interval)."""
 
     DEFAULT_CLASSES = "chart"
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.series: tuple[str, str, Sequence[float | None], ...] | None = None
+        self.series: tuple[str, Sequence[float | None], ...] | None = None
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -100,12 +102,11 @@ class BandChart(PlotextPlot):
     def draw(
         self,
         title: str,
-        ylabel: str,
         mean: Sequence[float | None],
         low: Sequence[float | None],
         high: Sequence[float | None],
     ) -> None:
-        self.series = (title, ylabel, mean, low, high)
+        self.series = (title, mean, low, high)
         self._draw()
 
     def _colour(self, name: str) -> tuple[int, int, int]:
@@ -120,22 +121,31 @@ class BandChart(PlotextPlot):
         if self.series is None:
             self.refresh()
             return
-        title, ylabel, mean, low, high = self.series
+        title, mean, low, high = self.series
         plt.title(title)
         weeks = list(range(1, len(mean) + 1))
         if weeks:
-            band = (
-                self._colour("primary-muted")
-                if "primary-muted" in self.app.theme_variables
-                else self._colour("primary")
-            )
-            line = self._colour("accent")
             hi = [x or 0.0 for x in high]
             lo = [x or 0.0 for x in low]
-            plt.plot(weeks, hi, marker="braille", color=band, fillx=True, label="5th-95th pct")
-            plt.plot(weeks, lo, marker="braille", color=self._colour("surface"), fillx=True)
+            band, line = self._colour("primary"), self._colour("accent")
+            # the 90% interval of runs as its two edges (a filled band reads as noise in braille)
+            plt.plot(weeks, hi, marker="braille", color=band, label="5th-95th pct of runs")
+            plt.plot(weeks, lo, marker="braille", color=band)
             plt.plot(weeks, [x or 0.0 for x in mean], marker="braille", color=line, label="mean")
             plt.xlabel("week")
-            plt.ylabel(ylabel)
-            plt.ylim(0, max(hi + [1.0]) * 1.05)
+            top, ticks = nice_ticks(max(hi))
+            plt.ylim(0, top)
+            plt.yticks(ticks, [f"{t:,.{0 if ticks[1] >= 1 else 1}f}" for t in ticks])
         self.refresh()
+
+
+def nice_ticks(highest: float, count: int = 4) -> tuple[float, list[float]]:
+    """An axis from 0 to a round top, and its ticks at a round step (1, 2 or 5 times a power of
+    ten): `nice_ticks(23.9)` is (25, [0, 5, ..., 25])."""
+    if highest <= 0:
+        return 1.0, [0.0, 0.5, 1.0]
+    raw = highest / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    top = step * math.ceil(highest / step)
+    return top, [step * k for k in range(round(top / step) + 1)]

@@ -34,7 +34,7 @@ class KpiCard(Static):
         else:
             figure = self.kpi.get(forecast)
             self.value_text = value(figure, self.kpi.fmt)
-            self.band_text = interval(figure, self.kpi.band)
+            self.band_text = interval(figure, self.kpi.band).replace(" – ", "–")  # to fit 80 cols
         out = Text(no_wrap=True, overflow="ellipsis")
         out.append(self.value_text, style="bold")
         out.append("\n" + (self.band_text or " "))

@@ -30,7 +30,9 @@ class RulesView(VerticalScroll, can_focus=True):
 
     def show(self, rule_file: RuleFile, selected: Span | None = None) -> None:
         dark = self.app.current_theme.dark if self.app.current_theme else True
-        rendered = render_source(rule_file.source, rule_file.diagnostics, selected, dark)
+        rendered = render_source(
+            rule_file.source, rule_file.diagnostics, selected, dark, plain=rule_file.checking
+        )
         self.rows = rendered.rows
         self.query_one("#source", Static).update(rendered.text)
 
