@@ -169,7 +169,7 @@ def render_source(
         text = line.expandtabs(8)
         row.append_text(RichText(text) if plain else highlight_line(text, dark))
         if first <= number <= last:
-            row.stylize("reverse" if not dark else "on #2c3e50")
+            row.stylize("on #2c3e50" if dark else "on #c9dcf0")
         out.append(row)
         for d in mark or []:
             out.extend(_note(d, line))

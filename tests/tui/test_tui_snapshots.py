@@ -58,17 +58,26 @@ def test_broken_file_80x24(snap_compare, tmp_path: Path) -> None:  # type: ignor
     assert snap_compare(app(str(broken)), terminal_size=(80, 24), run_before=_quiet)
 
 
-def test_forecast_120x40(snap_compare) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app(), terminal_size=(120, 40), run_before=_forecast)
+def test_forecast_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app(), terminal_size=(80, 24), run_before=_forecast)
 
 
-def test_sequences_120x40(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_forecast_charts_120x40(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _forecast(pilot)
+        pilot.app.screen.query_one("#funnel").scroll_visible(animate=False, top=True)
+        await _quiet(pilot)
+
+    assert snap_compare(app(), terminal_size=(120, 40), run_before=before)
+
+
+def test_sequences_100x30(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _forecast(pilot)
         await pilot.press("3")
         await _quiet(pilot)
 
-    assert snap_compare(app(), terminal_size=(120, 40), run_before=before)
+    assert snap_compare(app(), terminal_size=(100, 30), run_before=before)
 
 
 def test_leads_light_100x30(snap_compare) -> None:  # type: ignore[no-untyped-def]
@@ -78,6 +87,28 @@ def test_leads_light_100x30(snap_compare) -> None:  # type: ignore[no-untyped-de
         await _quiet(pilot)
 
     assert snap_compare(app(), terminal_size=(100, 30), run_before=before)
+
+
+def test_timeline_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _forecast(pilot)
+        await pilot.press("4")
+        await _quiet(pilot)
+        await pilot.press("down", "down", "enter")
+        await _quiet(pilot)
+
+    assert snap_compare(app(), terminal_size=(80, 24), run_before=before)
+
+
+def test_compare_light_100x30(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    variant = Path("tests/tui/variant.nurture")  # the b2b playbook, half its trial leads held out
+
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _forecast(pilot)
+        await pilot.press("5", "t", "r")
+        await _quiet(pilot)
+
+    assert snap_compare(app(B2B, str(variant)), terminal_size=(100, 30), run_before=before)
 
 
 def test_help_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]

@@ -22,22 +22,26 @@ HELP = """\
 | `ctrl+r` | read the rule files again (also done when a file changes on disk) |
 | `t` | light or dark theme |
 | `?` | this help; `escape` closes it |
-| `q` | quit |
+| `q` | quit (a forecast under way is stopped) |
 
 **Rules** — the file with its diagnostics under their lines (`●` error, `▲` warning).
 Arrow keys move in the tree; the selected definition is shown under the file, with its
 forecast figures once a forecast has run. `e` jumps to the next diagnostic; `f` shows the
 next file when two were given; `tab` moves between the tree and the file.
 
-**Forecast** — edit leads, days, runs and seed, `r` runs, `c` cancels. Each card shows
-the mean over runs and, under it, where 90% of runs fall (5th – 95th percentile).
+**Forecast** — edit leads, days, runs and seed, `r` runs on every core, `c` cancels (within
+a second). Each card shows the mean over runs and, under it, where 90% of runs fall (5th –
+95th percentile). Then the report's *Watch* notes, the funnel (leads that reached each stage,
+then MQL, SQL, customers), customers per week, touches and cost by channel, and the sales
+queue over time.
 
 **Sequences** — per sequence: the step funnel, who entered and exited, lift against
 the holdout, and each split's arms with their difference from arm 1.
 
-**Leads** — the simulated leads: type in the filter (`segment:trial stage:decision`,
-`persona:`, `lifecycle:mql`, or any word), `s` sorts by the column under the cursor,
-`enter` opens the lead's timeline: every event, score change, stage move, send,
+**Leads** — run 0's simulated leads. `/` filters: `segment:trial stage:decision
+lifecycle:mql persona:NAME` (lifecycle: lead, mql, sql, customer, unsubscribed, sunset) and
+any word of the id. `s` sorts by the next column, `d` reverses, a click on a header sorts by
+it. `enter` opens the lead's timeline: every event, score change, stage move, send,
 postponement and suppression with the rule's file:line.
 
 **Compare** — with two files: `r` runs both on the same synthetic leads and random

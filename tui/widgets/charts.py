@@ -141,7 +141,7 @@ class BandChart(PlotextPlot):
 
 def nice_ticks(highest: float, count: int = 4) -> tuple[float, list[float]]:
     """An axis from 0 to a round top, and its ticks at a round step (1, 2 or 5 times a power of
-    ten): `nice_ticks(23.9)` is (25, [0, 5, ..., 25])."""
+    ten): `nice_ticks(23.9)` is (30, [0, 10, 20, 30])."""
     if highest <= 0:
         return 1.0, [0.0, 0.5, 1.0]
     raw = highest / count
