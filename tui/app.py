@@ -89,7 +89,10 @@ class NurtureApp(App[None]):
         self.call_from_thread(self._checked, checked)
 
     def _checked(self, checked: list[RuleFile]) -> None:
+        from tui.running import freeze_collector
+
         self.rule_files = checked
+        freeze_collector()  # the parser's and checker's modules, the first screen's widgets
         program = checked[0].program
         self.title = f"nurture — {program.campaign}" if program else "nurture"
         if self.launch.watch_seconds:

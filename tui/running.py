@@ -30,6 +30,8 @@ def run_job(post: Callable[[Message], Any], job: Job, call: Callable[[Report], A
     from dsl.errors import NurtureError
     from simulator import Cancelled
 
+    freeze_collector()  # the simulator's modules, imported just now
+
     try:
         result = call(lambda done, total: post(ForecastProgressed(job.what, done, total)))
     except Cancelled:
@@ -48,6 +50,16 @@ def run_job(post: Callable[[Message], Any], job: Job, call: Callable[[Report], A
         post(ForecastCancelled(job.what))
     else:
         post(ForecastFinished(job.what, result))
+
+
+def freeze_collector() -> None:
+    """What is alive now — modules, the app's widgets, made once and kept — out of the cyclic
+    collector's sight (`gc.freeze`): its full passes walk everything it sees, on the UI's thread
+    as much as any, and one took 0.9 s here mid-forecast (a stall) before this. Called once the
+    heavy imports are done: after the first check, when the simulator is first imported."""
+    import gc
+
+    gc.freeze()
 
 
 def bug_message(err: BaseException) -> str:

@@ -12,6 +12,7 @@ from cli.main import main as nurture
 from tui.outline import outline
 from tui.rulefile import load_rule_file
 from tui.widgets.charts import Bars
+from tui.widgets.detail import DetailPanel
 from tui.widgets.leads_table import LeadsTable
 
 
@@ -167,3 +168,29 @@ async def test_compare_marks_the_differences_clear_of_zero(tmp_path: Path, capsy
         assert touches[3] == f"{diffs['touches']['mean']:+,.0f}"
         assert touches[4] == ("*" if diffs["touches"]["clear"] else "")
         assert touches[4] == "*"  # half the trial leads held out: clearly fewer touches
+
+
+@pilot_test
+async def test_after_a_forecast_the_tree_shows_a_segments_and_a_stages_figures() -> None:
+    app = make_app(B2B)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await forecast(app, pilot)
+        await pilot.press("1")
+        await settle(app, pilot)
+        await pilot.press(*["down"] * 6)  # Stages, its 3 stages, Segments, enterprise
+        await settle(app, pilot)
+        t = app.forecast.lead_table
+        n = int(t.in_segment[:, t.segments.index("enterprise")].sum())
+        detail = str(app.screen.query_one(DetailPanel).render())
+        assert detail.endswith(f"in it at the end, run 0  {n:,} of 300 leads")
+        await pilot.press("up", "up")  # decision
+        await settle(app, pilot)
+        decision = app.forecast.stages[2]
+        assert decision.name == "decision"
+        detail = str(app.screen.query_one(DetailPanel).render())
+        assert detail.endswith(
+            f"reached it  {decision.count.mean:,.0f}  "
+            f"[{decision.count.low:,.0f} – {decision.count.high:,.0f}]\n"
+            f"of leads    {100 * decision.share.mean:.1f}%  "
+            f"[{100 * decision.share.low:.1f}% – {100 * decision.share.high:.1f}%]"
+        )
