@@ -204,3 +204,23 @@ async def test_a_mistake_found_by_the_simulator_is_said_not_raised(monkeypatch) 
         assert app.screen.status.text == said
         assert [n.message for n in app._notifications] == [said]
         assert multiprocessing.active_children() == []
+
+
+@pilot_test
+async def test_a_scenario_with_a_mistake_is_named_and_r_runs_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.scenario.toml"
+    bad.write_text('[population]\nleads = "many"\n')
+    app = make_app(B2B, scenario=str(bad))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        said = (
+            f"Scenario: {bad}:2: population.leads: Input should be a valid integer, "
+            "unable to parse string as an integer (got 'many')"
+        )
+        assert app.screen.status.text == said + "  (fix it, then ctrl+r)"
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.jobs == [] and app.forecast is None
+        assert [n.message for n in app._notifications] == [said]

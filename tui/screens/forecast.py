@@ -48,6 +48,8 @@ class ForecastScreen(JobScreen):
         Binding("escape", "leave_field", "Leave field", show=False),
     ]
 
+    scenario_problem: str | None = None  # what is wrong with the scenario, if anything
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield ForecastForm(id="form")
@@ -89,8 +91,10 @@ class ForecastScreen(JobScreen):
                 first.program, self.nurture.launch.scenario
             )
         except SettingsError as err:
-            self.status.say("Scenario: " + "; ".join(err.messages))
+            self.scenario_problem = "Scenario: " + "; ".join(err.messages)
+            self.status.say(self.scenario_problem + "  (fix it, then ctrl+r)")
             return
+        self.scenario_problem = None
         self.query_one(ForecastForm).fill(settings)
         if self.nurture.forecast is None:
             self.status.say(IDLE)
@@ -108,6 +112,9 @@ class ForecastScreen(JobScreen):
         program = self.nurture.rule_files[0].program
         if program is None:
             self.notify("The rule file has errors; fix them first.", severity="error")
+            return
+        if self.scenario_problem:
+            self.notify(self.scenario_problem, title="Forecast", severity="error", timeout=10)
             return
         settings = self.query_one(ForecastForm).read()
         if isinstance(settings, str):
