@@ -147,8 +147,9 @@ def _in_pool(
             for future in sorted(done, key=futures.__getitem__):
                 by_run[futures[future]] = future.result()
             if progress:
-                running = sum(fractions[futures[f]] for f in pending)
-                now = len(by_run) + min(running, len(pending))
+                # a run still pending counts short of whole: all of `total` means all done
+                running = sum(min(fractions[futures[f]], 0.99) for f in pending)
+                now = len(by_run) + running
                 if now > reported or len(by_run) == len(jobs):
                     reported = now
                     progress(now, len(jobs))

@@ -150,4 +150,5 @@ def test_a_pool_reports_the_runs_under_way():
     assert {t for _, t in seen} == {3}
     assert done == sorted(done)  # never goes back
     assert done[-1] == 3
+    assert done.count(3) == 1  # all of it once: when every run is back, not before
     assert any(d != int(d) for d in done)  # a run's fraction, before it ended
