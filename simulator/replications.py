@@ -21,6 +21,8 @@ import signal
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from dsl.ir import Program
 from simulator.cancel import CancelFlag, Cancelled, check, stopped
@@ -31,6 +33,7 @@ from simulator.shards import run_sharded
 Progress = Callable[[float, int], None]  # (runs done, fractions included; runs in all)
 
 _POOL_CANCEL: CancelFlag | None = None  # in a pool's worker process: its owner's flag
+_POOL_DONE: Any = None  # in a pool's worker process: each run's fraction done, read by the owner
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ def run_job(
     cancel: CancelFlag | None = None,
 ) -> list[dict[str, object]]:
     cancel = cancel if cancel is not None else _POOL_CANCEL
+    if progress is None and _POOL_DONE is not None:
+        progress = partial(_POOL_DONE.__setitem__, job.run)
     first = job.run == 0
     n = len(job.programs)
     out = []
@@ -113,9 +118,9 @@ def run_many(
     return [[by_run[r][f] for r in range(runs)] for f in range(len(programs))]
 
 
-def _pool_worker(flag: CancelFlag) -> None:
-    global _POOL_CANCEL
-    _POOL_CANCEL = flag
+def _pool_worker(flag: CancelFlag, done: Any) -> None:
+    global _POOL_CANCEL, _POOL_DONE
+    _POOL_CANCEL, _POOL_DONE = flag, done
     # Ctrl-C reaches every process of the terminal's group: it is the pool owner's to handle
     # (its caller sets `cancel`, which stops the workers through `flag`); no traceback here
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -131,21 +136,31 @@ def _in_pool(
     """The jobs in a pool of `workers` processes, each one's results put in `by_run` as it
     finishes. On `cancel`, the workers are told through a `multiprocessing.Event`, stop within
     their next look at it, and the pool is shut down (its processes joined) before `Cancelled`
-    is raised."""
+    is raised. With `progress`, the runs under way are counted too: each worker writes its run's
+    fraction done into a shared array (as a run in this process reports it), read every 0.1 s."""
     context = multiprocessing.get_context()
     flag = context.Event()
-    with ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=(flag,)) as pool:
+    fractions = context.RawArray("d", len(jobs))  # one writer a slot; a stale read is harmless
+    args = (flag, fractions)
+    with ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=args) as pool:
         futures: dict[Future, int] = {pool.submit(run_job, job): job.run for job in jobs}
         pending = set(futures)
+        reported = 0.0
         try:
             while pending:
-                done, pending = wait(pending, 0.1 if cancel else None, FIRST_COMPLETED)
+                timeout = 0.1 if cancel is not None or progress is not None else None
+                done, pending = wait(pending, timeout, FIRST_COMPLETED)
                 for future in sorted(done, key=futures.__getitem__):
                     by_run[futures[future]] = future.result()
-                    if progress:
-                        progress(len(by_run), len(jobs))
                 if pending and cancel is not None and cancel.is_set():
                     break
+                if progress:
+                    # a run still pending counts short of whole: all of `total` means all done
+                    running = sum(min(fractions[futures[f]], 0.99) for f in pending)
+                    now = len(by_run) + running
+                    if now > reported or len(by_run) == len(jobs):
+                        reported = now
+                        progress(now, len(jobs))
         finally:  # cancelled, or anything else (a KeyboardInterrupt): stop the workers now
             if pending:
                 flag.set()
