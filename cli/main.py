@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "check": "cli.cmd_check",
     "fmt": "cli.cmd_fmt",
     "lint": "cli.cmd_lint",
+    "test": "cli.cmd_test",
     "run": "cli.cmd_run",
     "score": "cli.cmd_score",
     "explain": "cli.cmd_explain",
