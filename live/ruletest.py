@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine import Engine, Event, Lead, TraceEntry
@@ -86,24 +85,22 @@ class Outcome:
 
 
 def find_test_files(paths: list[str]) -> tuple[list[str], list[str]]:
-    """(test files, paths that do not exist): a folder gives every `*.test.toml` below it."""
+    """(test files, paths that do not exist): a folder gives every `*.test.toml` below it
+    (hidden folders, such as `.venv` or `.git`, skipped)."""
     found: list[str] = []
     missing: list[str] = []
     for given in paths or ["."]:
-        p = Path(given)
-        if p.is_dir():
-            below = (
-                os.path.normpath(os.path.join(given, str(f.relative_to(p))))
-                for f in p.rglob("*.test.toml")
-                if not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-            found.extend(sorted(below))
-        elif p.exists():
+        if os.path.isdir(given):
+            below = []
+            for folder, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+                below += [os.path.normpath(os.path.join(folder, f)) for f in files]
+            found.extend(sorted(f for f in below if f.endswith(".test.toml")))
+        elif os.path.exists(given):
             found.append(given)
         else:
             missing.append(given)
-    unique = list(dict.fromkeys(found))
-    return unique, missing
+    return list(dict.fromkeys(found)), missing
 
 
 def run_tests(paths: list[str], pattern: str | None = None) -> Outcome:

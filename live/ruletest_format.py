@@ -32,7 +32,7 @@ from live.ruletest_spec import (
 from live.ruletest_time import HINT, TimeError, resolve, zone_of
 from live.tomlspan import Place, Spans, spans
 
-TOP_KEYS = ("rules", "seed", "timezone", "start", "lead", "case")
+TOP_KEYS = ("rules", "seed", "timezone", "start", "lead_id", "lead", "case")
 CASE_KEYS = ("name", "rules", "seed", "timezone", "start", "lead_id", "lead", "events", "now")
 CASE_KEYS += ("expect",)
 EXPECT_KEYS = ("at", "file", "score", "scores", "stage", *FLAGS, "segments")
@@ -171,7 +171,9 @@ class _Reader:
 
     def document(self, data: dict) -> list[Case]:
         top = self.table(data, (), TOP_KEYS, "the file")
-        defaults = {k: top[k] for k in ("rules", "seed", "timezone", "start") if k in top}
+        defaults = {
+            k: top[k] for k in ("rules", "seed", "timezone", "start", "lead_id") if k in top
+        }
         lead = top.get("lead")
         raw = top.get("case", [])
         if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
@@ -206,7 +208,7 @@ class _Reader:
         seed = self.integer(*pick("seed"), "seed")
         tz_name, tz = self._zone(*pick("timezone"))
         start = self._start(*pick("start"), tz)
-        lead_id = self.text(given, path, "lead_id") or DEFAULT_LEAD
+        lead_id = self.text(*pick("lead_id"), "lead_id") or DEFAULT_LEAD
         attrs, attr_paths = self._attrs(lead, given.get("lead"), path)
         events = self._events(given.get("events", []), path + ("events",), start, tz)
         expects, now = self._expects(given, path, start, tz, events)
