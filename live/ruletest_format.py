@@ -62,7 +62,18 @@ def read_test_file(path: str) -> TestFile:
             line = source.count("\n") + 1
             column = len(source) - source.rfind("\n")
         text = _AT_LINE.sub("", message)
-        return _broken(path, source, f"not valid TOML: {text[:1].lower()}{text[1:]}", line, column)
+        broken = _broken(
+            path, source, f"not valid TOML: {text[:1].lower()}{text[1:]}", line, column
+        )
+        lines = source.split("\n")
+        if text.startswith("Illegal character") and 0 < line <= len(lines):
+            if lines[line - 1].count('"') % 2 or lines[line - 1].count("'") % 2:
+                (diag,) = broken.diagnostics
+                hint = "a text ends on its line, with the quote it opened with"
+                broken.diagnostics[0] = Diagnostic(
+                    diag.code, diag.message, diag.span, hint, file=path
+                )
+        return broken
     places = spans(source)
     reader = _Reader(path, places)
     cases = reader.document(data)
@@ -313,7 +324,8 @@ class _Reader:
             typ = self.text(item, where, "type")
             if at is not None and at < start:
                 self.error(where + ("at",), "this event comes before the case's start")
-            if at is not None and typ is not None:
+            if typ is not None:  # (a time in error: kept, so its names are checked too)
+                at = start if at is None else at
                 out.append(EventSpec(at, typ, props, self.places.of(where), where))
         out.sort(key=lambda e: e.at)  # stable: events at one instant keep the file's order
         return out
