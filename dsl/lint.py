@@ -2,11 +2,14 @@
 
 Each check returns warnings (Diagnostic with severity "warning"); none changes what the program
 means. The checks read the program statically: where a question depends on data (which path a lead
-takes), a check assumes the path that makes the mistake possible.
+takes), a check assumes the path that makes the mistake possible. Every code is listed in
+`LINT_CODES` and explained, with an example and the fix, in docs/LINT.md. A warning is silenced by
+an allowance on its line (`# nurture: allow CODE  reason`, `dsl.lint_allow`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
@@ -14,16 +17,37 @@ from typing import Any
 from dsl import ir
 from dsl.diagnostics import Diagnostic
 from dsl.format import expr
+from dsl.lint_allow import apply
+from dsl.lint_timing import StepGraph, first_touch, most_in_window, step_graph
 
-MAX_PATHS = 256
 DAY = 86400
+WEEK = 7 * DAY
+
+LINT_CODES: dict[str, str] = {
+    "same-for-every-stage": "a sequence with no audience and no conditions sends the same to all",
+    "one-stage-content": "all content is for one stage of the funnel",
+    "too-aggressive": "more touches than a limit allows, more than one a day for a week, "
+    "or no limit in the policy",
+    "one-channel": "every touch goes by one channel",
+    "no-handoff": "no handoff: ready leads are never passed to sales",
+    "nurture-forever": "a sequence with no exit when the policy has no sunset",
+    "later-stage-content": "content of a later stage sent, unconditionally, to an earlier one",
+    "unreachable": "steps that can never run",
+    "unused-segment": "a segment nothing uses",
+    "unreachable-threshold": "a score threshold no lead can reach",
+    "overlapping-sequences": "two sequences that start on the same event can send on the same day",
+    "allow-without-reason": "an allowance that does not say why",
+    "allow-unknown-code": "an allowance naming a code that does not exist",
+    "allow-unused": "an allowance with no such warning on its line",
+}
 
 
-def lint(program: ir.Program) -> list[Diagnostic]:
+def lint(program: ir.Program, source: str | None = None) -> list[Diagnostic]:
+    """The warnings of a checked program; with its source, allowances apply (and are checked)."""
     found: list[Diagnostic] = []
+    graphs = _graphs(program)
     for check in (
         _same_content,
-        _aggressive,
         _one_channel,
         _no_handoff,
         _forever,
@@ -31,9 +55,14 @@ def lint(program: ir.Program) -> list[Diagnostic]:
         _unreachable_steps,
         _unused_segments,
         _thresholds,
-        _overlapping,
     ):
         found.extend(check(program))
+    found.extend(_aggressive(program, graphs))
+    found.extend(_overlapping(program, graphs))
+    if source is not None:
+        from dsl.parser import normalise
+
+        found = apply(found, normalise(source), program.path, LINT_CODES)
     return sorted(found, key=Diagnostic.sort_key)
 
 
@@ -41,6 +70,12 @@ def _warn(
     program: ir.Program, code: str, message: str, span: ir.Span, hint: str | None = None
 ) -> Diagnostic:
     return Diagnostic(code, message, span, hint, severity="warning", file=program.path)
+
+
+def _graphs(program: ir.Program) -> list[StepGraph]:
+    """Each sequence's steps as a graph of touches and waits (`dsl.lint_timing`)."""
+    tasks = {c.name for c in program.contents if c.channel == "task"}
+    return [step_graph(seq.steps, lambda s: s.content not in tasks) for seq in program.sequences]
 
 
 # ------------------------------------------------------------------ walking the program
@@ -67,38 +102,6 @@ def _sends(steps: tuple[Any, ...], guarded: bool = False) -> Iterator[tuple[ir.S
             yield from _sends(step.otherwise, True)
         elif isinstance(step, ir.Split):
             yield from _sends(tuple(arm.step for arm in step.arms), guarded)
-
-
-def _paths(steps: tuple[Any, ...]) -> list[list[Any]]:
-    """The flat step lists a lead can walk (if/else and split arms expanded), at most MAX_PATHS."""
-    paths: list[list[Any]] = [[]]
-    for step in steps:
-        if isinstance(step, ir.If):
-            tails = _paths(step.then) + _paths(step.otherwise)
-        elif isinstance(step, ir.Split):
-            tails = [[arm.step] for arm in step.arms if arm.percent > 0] or [[]]
-        else:
-            tails = [[step]]
-        paths = [path + tail for path in paths for tail in tails][:MAX_PATHS]
-    return paths
-
-
-def _send_times(path: list[Any]) -> list[int]:
-    """Seconds after enrolment of each send on the path, every wait as short as it can be."""
-    now, times = 0, []
-    for step in path:
-        if isinstance(step, ir.Wait):
-            now += step.duration.seconds
-        elif isinstance(step, ir.Send):
-            times.append(now)
-    return times
-
-
-def _most_in_window(times: list[int], window: int) -> int:
-    best = 0
-    for i, start in enumerate(times):
-        best = max(best, sum(1 for t in times[i:] if t - start < window))
-    return best
 
 
 # ------------------------------------------------------------------ the checks
@@ -133,14 +136,44 @@ def _same_content(program: ir.Program) -> list[Diagnostic]:
     return out
 
 
-def _aggressive(program: ir.Program) -> list[Diagnostic]:
+def _per_week(limit: ir.Limit) -> int:
+    """The most touches a limit lets through in any 7 days."""
+    return limit.count * max(1, math.ceil(WEEK / limit.window.seconds))
+
+
+def _aggressive(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnostic]:
     out = []
-    policy_limit = program.policy.limit if program.policy else None
-    for seq in program.sequences:
+    policy = program.policy
+    policy_limit = policy.limit if policy else None
+    touching = [
+        s for s, g in zip(program.sequences, graphs, strict=True) if first_touch(g) is not None
+    ]
+    if touching and policy_limit is None:
+        out.append(
+            _warn(
+                program,
+                "too-aggressive",
+                "the policy has no limit: nothing caps the touches a lead gets from all "
+                "sequences together",
+                policy.span if policy else touching[0].span,
+                "add a limit to the policy, e.g. 'limit 3 per 7d'",
+            )
+        )
+    elif touching and policy_limit is not None and _per_week(policy_limit) > 7:
+        out.append(
+            _warn(
+                program,
+                "too-aggressive",
+                f"the policy's limit lets {_per_week(policy_limit)} touches through in 7 days: "
+                "more than one a day for a week",
+                policy_limit.span,
+                "at most 7 per 7d",
+            )
+        )
+    for seq, graph in zip(program.sequences, graphs, strict=True):
         limits = [lim for lim in (seq.limit, policy_limit) if lim is not None]
-        timings = [_send_times(p) for p in _paths(seq.steps)]
         for limit in limits:
-            most = max(_most_in_window(t, limit.window.seconds) for t in timings)
+            most = most_in_window(graph, limit.window.seconds)
             if most > limit.count:
                 out.append(
                     _warn(
@@ -153,13 +186,15 @@ def _aggressive(program: ir.Program) -> list[Diagnostic]:
                     )
                 )
                 break
-        else:
-            if max(_most_in_window(t, 7 * DAY) for t in timings) > 7:
+        if min((_per_week(lim) for lim in limits), default=WEEK) > 7:
+            most = most_in_window(graph, WEEK)
+            if most > 7:
                 out.append(
                     _warn(
                         program,
                         "too-aggressive",
-                        f"sequence '{seq.name}' can send more than one touch a day for a week",
+                        f"sequence '{seq.name}' can send {most} touches within 7d: more than "
+                        "one a day for a week",
                         seq.span,
                         "add a 'limit' or longer waits",
                     )
@@ -187,12 +222,13 @@ def _one_channel(program: ir.Program) -> list[Diagnostic]:
 def _no_handoff(program: ir.Program) -> list[Diagnostic]:
     if program.handoffs or not program.sequences:
         return []
+    span = program.sql.span if program.sql else program.stages[0].span
     return [
         _warn(
             program,
             "no-handoff",
             "no 'handoff': ready leads are never passed to sales",
-            program.sequences[0].span,
+            span,
             "add 'handoff when sql:' with a sales task",
         )
     ]
@@ -232,10 +268,11 @@ def _min_stage(audience: Any) -> int:
 def _later_stage_content(program: ir.Program) -> list[Diagnostic]:
     out = []
     index = {s.name: i for i, s in enumerate(program.stages)}
+    contents = {c.name: c for c in program.contents}
     for seq in program.sequences:
         floor = _min_stage(seq.audience) if seq.audience is not None else 0
         for send, guarded in _sends(seq.steps):
-            content = next((c for c in program.contents if c.name == send.content), None)
+            content = contents.get(send.content)
             if content is None or content.stage is None or guarded:
                 continue
             if index.get(content.stage, 0) > floor:
@@ -329,11 +366,6 @@ def _thresholds(program: ir.Program) -> list[Diagnostic]:
     return out
 
 
-def _first_send_day(seq: ir.Sequence) -> int | None:
-    firsts = [t[0] for t in (_send_times(p) for p in _paths(seq.steps)) if t]
-    return min(firsts) // DAY if firsts else None
-
-
 def _disjoint(a: Any, b: Any) -> bool:
     """True when two audiences provably exclude each other (X vs not X, different stage ==)."""
 
@@ -359,8 +391,9 @@ def _disjoint(a: Any, b: Any) -> bool:
     return False
 
 
-def _overlapping(program: ir.Program) -> list[Diagnostic]:
+def _overlapping(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnostic]:
     out = []
+    first = {s.name: first_touch(g) for s, g in zip(program.sequences, graphs, strict=True)}
     for a, b in combinations(program.sequences, 2):
         same_trigger = (
             isinstance(a.enter, ir.EnterOn)
@@ -369,8 +402,9 @@ def _overlapping(program: ir.Program) -> list[Diagnostic]:
         )
         if not same_trigger or _disjoint(a.audience, b.audience):
             continue
-        day_a, day_b = _first_send_day(a), _first_send_day(b)
-        if day_a is not None and day_a == day_b:
+        at_a, at_b = first[a.name], first[b.name]
+        day_a = None if at_a is None else at_a // DAY
+        if day_a is not None and at_b is not None and day_a == at_b // DAY:
             out.append(
                 _warn(
                     program,
