@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from itertools import combinations
 from typing import Any
 
 from dsl import ir
@@ -44,6 +43,13 @@ LINT_CODES: dict[str, str] = {
 
 def lint(program: ir.Program, source: str | None = None) -> list[Diagnostic]:
     """The warnings of a checked program; with its source, allowances apply (and are checked)."""
+    from dsl.gcpause import paused
+
+    with paused():
+        return _lint(program, source)
+
+
+def _lint(program: ir.Program, source: str | None) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     graphs = _graphs(program)
     for check in (
@@ -81,15 +87,19 @@ def _graphs(program: ir.Program) -> list[StepGraph]:
 # ------------------------------------------------------------------ walking the program
 
 
-def _walk(node: Any) -> Iterator[Any]:
-    """Every IR node below `node` (inclusive), depth first."""
-    yield node
-    if isinstance(node, ir.Node):
-        for name in type(node).model_fields:
-            yield from _walk(getattr(node, name))
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from _walk(item)
+def _walk(root: Any) -> Iterator[Any]:
+    """Every IR node below `root` (inclusive), depth first, spans left out; without recursion,
+    each node once (a chain of thousands of segments costs no more than its nodes)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):
+            stack.extend(reversed(node))
+        elif isinstance(node, ir.Node) and not isinstance(node, ir.Span):
+            yield node
+            stack.extend(
+                reversed([v for v in node.__dict__.values() if isinstance(v, (ir.Node, tuple))])
+            )
 
 
 def _sends(steps: tuple[Any, ...], guarded: bool = False) -> Iterator[tuple[ir.Send, bool]]:
@@ -316,11 +326,8 @@ def _unreachable_steps(program: ir.Program) -> list[Diagnostic]:
 
 
 def _unused_segments(program: ir.Program) -> list[Diagnostic]:
-    used = {
-        n.name
-        for n in _walk(program.model_copy(update={"segments": ()}))
-        if isinstance(n, ir.SegmentRef)
-    }
+    rest = tuple(v for k, v in program.__dict__.items() if k != "segments")
+    used = {n.name for n in _walk(rest) if isinstance(n, ir.SegmentRef)}
     for seg in program.segments:
         used |= {n.name for n in _walk(seg.condition) if isinstance(n, ir.SegmentRef)}
     return [
@@ -366,52 +373,53 @@ def _thresholds(program: ir.Program) -> list[Diagnostic]:
     return out
 
 
-def _disjoint(a: Any, b: Any) -> bool:
-    """True when two audiences provably exclude each other (X vs not X, different stage ==)."""
+class _Audience:
+    """What two audiences are compared by: the expressions of their `and` parts, the ones
+    their `not` parts negate, and the stages they require with `stage ==`."""
 
-    def parts(e: Any) -> list[Any]:
-        return list(e.items) if isinstance(e, ir.And) else ([e] if e is not None else [])
+    def __init__(self, audience: Any) -> None:
+        parts = (
+            list(audience.items)
+            if isinstance(audience, ir.And)
+            else ([audience] if audience is not None else [])
+        )
+        self.parts = {expr(p) for p in parts}
+        self.negated = {expr(p.operand) for p in parts if isinstance(p, ir.Not)}
+        self.stages = {
+            expr(p.right)
+            for p in parts
+            if isinstance(p, ir.Compare) and p.op == "==" and isinstance(p.left, ir.StageVar)
+        }
 
-    def negates(x: Any, y: Any) -> bool:
-        return isinstance(y, ir.Not) and expr(y.operand) == expr(x)
-
-    for x in parts(a):
-        for y in parts(b):
-            if negates(x, y) or negates(y, x):
-                return True
-            if (
-                isinstance(x, ir.Compare)
-                and isinstance(y, ir.Compare)
-                and x.op == y.op == "=="
-                and isinstance(x.left, ir.StageVar)
-                and isinstance(y.left, ir.StageVar)
-                and expr(x.right) != expr(y.right)
-            ):
-                return True
-    return False
+    def excludes(self, other: _Audience) -> bool:
+        """True when the two provably exclude each other (X vs not X, different stage ==)."""
+        if self.parts & other.negated or other.parts & self.negated:
+            return True
+        return any(x != y for x in self.stages for y in other.stages)
 
 
 def _overlapping(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnostic]:
+    """Each sequence that can send on the same day as an earlier one started by the same event,
+    their audiences not exclusive: named once, with the first such earlier sequence."""
+    groups: dict[tuple[str, int], list[tuple[ir.Sequence, _Audience]]] = {}
     out = []
-    first = {s.name: first_touch(g) for s, g in zip(program.sequences, graphs, strict=True)}
-    for a, b in combinations(program.sequences, 2):
-        same_trigger = (
-            isinstance(a.enter, ir.EnterOn)
-            and isinstance(b.enter, ir.EnterOn)
-            and a.enter.event == b.enter.event
-        )
-        if not same_trigger or _disjoint(a.audience, b.audience):
+    for seq, graph in zip(program.sequences, graphs, strict=True):
+        at = first_touch(graph)
+        if not isinstance(seq.enter, ir.EnterOn) or at is None:
             continue
-        at_a, at_b = first[a.name], first[b.name]
-        day_a = None if at_a is None else at_a // DAY
-        if day_a is not None and at_b is not None and day_a == at_b // DAY:
+        day = at // DAY
+        audience = _Audience(seq.audience)
+        earlier = groups.setdefault((seq.enter.event, day), [])
+        other = next((a for a, aud in earlier if not aud.excludes(audience)), None)
+        earlier.append((seq, audience))
+        if other is not None:
             out.append(
                 _warn(
                     program,
                     "overlapping-sequences",
-                    f"sequences '{a.name}' and '{b.name}' both start on "
-                    f"'{a.enter.event}' and can both send on day {day_a + 1}",
-                    b.span,
+                    f"sequences '{other.name}' and '{seq.name}' both start on "
+                    f"'{seq.enter.event}' and can both send on day {day + 1}",
+                    seq.span,
                     "make their audiences exclusive or stagger them",
                 )
             )
