@@ -38,14 +38,6 @@ def run(args: argparse.Namespace) -> int:
                 diags = diags + lint(program, source)
         except DiagnosticError as err:
             program, diags = None, err.diagnostics
-        except Exception as err:  # noqa: BLE001 (a bug of ours: say so, no traceback)
-            print(
-                f"{path}: internal error while linting ({type(err).__name__}: {err}); "
-                "please report it",
-                file=sys.stderr,
-            )
-            failed = True
-            continue
         errors = sum(1 for d in diags if d.severity == "error")
         warnings = len(diags) - errors
         failed = failed or program is None

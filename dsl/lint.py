@@ -2,9 +2,10 @@
 
 Each check returns warnings (Diagnostic with severity "warning"); none changes what the program
 means. The checks read the program statically: where a question depends on data (which path a lead
-takes), a check assumes the path that makes the mistake possible. Every code is listed in
-`LINT_CODES` and explained, with an example and the fix, in docs/LINT.md. A warning is silenced by
-an allowance on its line (`# nurture: allow CODE  reason`, `dsl.lint_allow`).
+takes), a check assumes the path that makes the mistake possible. Every code is registered in
+`dsl/codes.py` (`LINT_CODES` here) and explained, with an example and the fix, in docs/LINT.md.
+A warning is silenced by an allowance on its line (`# nurture: allow CODE  reason`,
+`dsl.lint_allow`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from dsl import ir
+from dsl import codes, ir
+from dsl.codes import REGISTRY
 from dsl.diagnostics import Diagnostic
 from dsl.format import expr
 from dsl.lint_allow import apply
@@ -22,22 +24,9 @@ from dsl.lint_timing import StepGraph, first_touch, most_in_window, step_graph
 DAY = 86400
 WEEK = 7 * DAY
 
+#: every lint code with its meaning: the warnings of the registry (dsl/codes.py)
 LINT_CODES: dict[str, str] = {
-    "same-for-every-stage": "a sequence with no audience and no conditions sends the same to all",
-    "one-stage-content": "all content is for one stage of the funnel",
-    "too-aggressive": "more touches than a limit allows, more than one a day for a week, "
-    "or no limit in the policy",
-    "one-channel": "every touch goes by one channel",
-    "no-handoff": "no handoff: ready leads are never passed to sales",
-    "nurture-forever": "a sequence with no exit when the policy has no sunset",
-    "later-stage-content": "content of a later stage sent, unconditionally, to an earlier one",
-    "unreachable": "steps that can never run",
-    "unused-segment": "a segment nothing uses",
-    "unreachable-threshold": "a score threshold no lead can reach",
-    "overlapping-sequences": "two sequences that start on the same event can send on the same day",
-    "allow-without-reason": "an allowance that does not say why",
-    "allow-unknown-code": "an allowance naming a code that does not exist",
-    "allow-unused": "an allowance with no such warning on its line",
+    code: info.meaning for code, info in REGISTRY.items() if info.severity == "warning"
 }
 
 
@@ -125,19 +114,19 @@ def _same_content(program: ir.Program) -> list[Diagnostic]:
             out.append(
                 _warn(
                     program,
-                    "same-for-every-stage",
+                    codes.SAME_FOR_EVERY_STAGE,
                     f"sequence '{seq.name}' sends the same content to every stage",
                     seq.span,
                     "add an audience ('for ...') or conditions on the sends",
                 )
             )
-    stages = {c.stage for c in program.contents if c.channel != "task" and c.stage}
+    stages = {c.stage for c in program.contents if c.channel != ir.SALES_CHANNEL and c.stage}
     if len(program.stages) > 1 and len(stages) == 1:
         (only,) = stages
         out.append(
             _warn(
                 program,
-                "one-stage-content",
+                codes.ONE_STAGE_CONTENT,
                 f"all content is for stage '{only}'",
                 program.stages[0].span,
                 "leads in other stages get nothing relevant",
@@ -162,7 +151,7 @@ def _aggressive(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnostic
         out.append(
             _warn(
                 program,
-                "too-aggressive",
+                codes.TOO_AGGRESSIVE,
                 "the policy has no limit: nothing caps the touches a lead gets from all "
                 "sequences together",
                 policy.span if policy else touching[0].span,
@@ -173,7 +162,7 @@ def _aggressive(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnostic
         out.append(
             _warn(
                 program,
-                "too-aggressive",
+                codes.TOO_AGGRESSIVE,
                 f"the policy's limit lets {_per_week(policy_limit)} touches through in 7 days: "
                 "more than one a day for a week",
                 policy_limit.span,
@@ -188,7 +177,7 @@ def _aggressive(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnostic
                 out.append(
                     _warn(
                         program,
-                        "too-aggressive",
+                        codes.TOO_AGGRESSIVE,
                         f"sequence '{seq.name}' can send {most} touches within "
                         f"{limit.window}; the limit allows {limit.count}",
                         seq.span,
@@ -202,7 +191,7 @@ def _aggressive(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnostic
                 out.append(
                     _warn(
                         program,
-                        "too-aggressive",
+                        codes.TOO_AGGRESSIVE,
                         f"sequence '{seq.name}' can send {most} touches within 7d: more than "
                         "one a day for a week",
                         seq.span,
@@ -214,13 +203,15 @@ def _aggressive(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnostic
 
 def _one_channel(program: ir.Program) -> list[Diagnostic]:
     names = {s.content for seq in program.sequences for s, _ in _sends(seq.steps)}
-    channels = {c.channel for c in program.contents if c.name in names and c.channel != "task"}
+    channels = {
+        c.channel for c in program.contents if c.name in names and c.channel != ir.SALES_CHANNEL
+    }
     if len(channels) == 1 and program.sequences:
         (only,) = channels
         return [
             _warn(
                 program,
-                "one-channel",
+                codes.ONE_CHANNEL,
                 f"every touch goes by {only}",
                 program.sequences[0].span,
                 "leads who ignore one channel are never reached: add another",
@@ -236,7 +227,7 @@ def _no_handoff(program: ir.Program) -> list[Diagnostic]:
     return [
         _warn(
             program,
-            "no-handoff",
+            codes.NO_HANDOFF,
             "no 'handoff': ready leads are never passed to sales",
             span,
             "add 'handoff when sql:' with a sales task",
@@ -250,7 +241,7 @@ def _forever(program: ir.Program) -> list[Diagnostic]:
     return [
         _warn(
             program,
-            "nurture-forever",
+            codes.NURTURE_FOREVER,
             f"sequence '{seq.name}' has no 'exit when' and the policy has no sunset",
             seq.span,
             "leads who never respond are nurtured for ever: add an exit or a sunset",
@@ -289,7 +280,7 @@ def _later_stage_content(program: ir.Program) -> list[Diagnostic]:
                 out.append(
                     _warn(
                         program,
-                        "later-stage-content",
+                        codes.LATER_STAGE_CONTENT,
                         f"'{content.name}' is {content.stage} content, sent to leads "
                         f"who may still be in {program.stages[floor].name}",
                         send.span,
@@ -309,7 +300,7 @@ def _unreachable_steps(program: ir.Program) -> list[Diagnostic]:
                     out.append(
                         _warn(
                             program,
-                            "unreachable",
+                            codes.UNREACHABLE,
                             "these steps can never run",
                             dead[0].span,
                             "the condition is always "
@@ -317,11 +308,11 @@ def _unreachable_steps(program: ir.Program) -> list[Diagnostic]:
                         )
                     )
             elif isinstance(node, ir.SplitArm) and node.percent == 0:
-                out.append(_warn(program, "unreachable", "a 0% arm never runs", node.span))
+                out.append(_warn(program, codes.UNREACHABLE, "a 0% arm never runs", node.span))
             elif (
                 isinstance(node, ir.Send) and isinstance(node.when, ir.Bool) and not node.when.value
             ):
-                out.append(_warn(program, "unreachable", "this send can never go", node.span))
+                out.append(_warn(program, codes.UNREACHABLE, "this send can never go", node.span))
     return out
 
 
@@ -331,7 +322,7 @@ def _unused_segments(program: ir.Program) -> list[Diagnostic]:
     for seg in program.segments:
         used |= {n.name for n in _walk(seg.condition) if isinstance(n, ir.SegmentRef)}
     return [
-        _warn(program, "unused-segment", f"segment '{seg.name}' is never used", seg.span)
+        _warn(program, codes.UNUSED_SEGMENT, f"segment '{seg.name}' is never used", seg.span)
         for seg in program.segments
         if seg.name not in used
     ]
@@ -364,7 +355,7 @@ def _thresholds(program: ir.Program) -> list[Diagnostic]:
             out.append(
                 _warn(
                     program,
-                    "unreachable-threshold",
+                    codes.UNREACHABLE_THRESHOLD,
                     f"'{name}' can reach at most {ceiling:g}, so this never holds",
                     node.span,
                     "lower the threshold or add score rules",
@@ -416,7 +407,7 @@ def _overlapping(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnosti
             out.append(
                 _warn(
                     program,
-                    "overlapping-sequences",
+                    codes.OVERLAPPING_SEQUENCES,
                     f"sequences '{other.name}' and '{seq.name}' both start on "
                     f"'{seq.enter.event}' and can both send on day {day + 1}",
                     seq.span,

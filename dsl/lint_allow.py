@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dsl import codes
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.format import find_comments
 from dsl.ir import Span
@@ -80,15 +81,15 @@ def _check(
 
     out = []
     if not allow.codes:
-        out.append(warn("allow-unknown-code", "this allowance names no lint code", EXAMPLE))
+        out.append(warn(codes.ALLOW_UNKNOWN_CODE, "this allowance names no lint code", EXAMPLE))
     for code in allow.codes:
         if code not in known:
             hint = did_you_mean(code, known) or "docs/LINT.md lists the codes"
-            out.append(warn("allow-unknown-code", f"'{code}' is not a lint code", hint))
+            out.append(warn(codes.ALLOW_UNKNOWN_CODE, f"'{code}' is not a lint code", hint))
         elif (allow.target, code) not in present:
             out.append(
                 warn(
-                    "allow-unused",
+                    codes.ALLOW_UNUSED,
                     f"nothing to allow: no '{code}' warning on line {allow.target}",
                     "remove the allowance, or move it to the line the warning points at",
                 )
@@ -96,7 +97,7 @@ def _check(
     if allow.codes and not allow.reason:
         out.append(
             warn(
-                "allow-without-reason",
+                codes.ALLOW_WITHOUT_REASON,
                 "this allowance gives no reason",
                 "say why after the code, e.g. " + EXAMPLE,
             )

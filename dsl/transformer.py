@@ -11,7 +11,7 @@ from typing import Any
 
 from lark import Token, Tree
 
-from dsl import ir
+from dsl import codes, ir
 from dsl.diagnostics import Diagnostic
 from dsl.fastnode import new
 from dsl.lines import code_of
@@ -67,7 +67,7 @@ class Builder:
             if m.group(1) not in '"\\':
                 col = token.column + 1 + m.start()
                 self._error(
-                    "bad-escape",
+                    codes.BAD_ESCAPE,
                     f"'\\{m.group(1)}' is not an escape in text",
                     new(
                         ir.Span,
@@ -198,7 +198,7 @@ class Builder:
         fields: dict[str, Any] = {}
         for key, value, span in options:
             if key in fields:
-                self._error("duplicate", f"'{key}' is given twice for this content", span)
+                self._error(codes.DUPLICATE, f"'{key}' is given twice for this content", span)
             fields[key] = value
             fields[f"{key}_span"] = span
         fields.pop("cost_span", None)
@@ -229,7 +229,7 @@ class Builder:
         decays = [x for x in lines if isinstance(x, ir.Decay)]
         for extra in decays[1:]:
             self._error(
-                "duplicate-decay",
+                codes.DUPLICATE_DECAY,
                 "a score block has at most one 'decay' line",
                 extra.span,
                 "keep one decay line per block",
@@ -300,7 +300,7 @@ class Builder:
         count = children[0]
         if "." in count or int(count) < 1:
             self._error(
-                "bad-limit",
+                codes.BAD_LIMIT,
                 "a limit counts whole touches: a whole number of at least 1",
                 span_of(count),
                 "like: limit 3 per 7d",
@@ -321,7 +321,7 @@ class Builder:
             if hours > 23 or mins > 59:
                 col = token.column + offset
                 self._error(
-                    "bad-time",
+                    codes.BAD_TIME,
                     f"'{part}' is not a time of day",
                     new(
                         ir.Span,

@@ -15,6 +15,7 @@ import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
+from dsl import codes
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.ir import Span
 from live.ruletest_spec import (
@@ -82,7 +83,7 @@ def read_test_file(path: str) -> TestFile:
 
 def _broken(path: str, source: str, message: str, line: int, column: int) -> TestFile:
     span = Span(line=line, column=column, end_line=line, end_column=column + 1)
-    return TestFile(path, source, [], [Diagnostic("test-toml", message, span, file=path)])
+    return TestFile(path, source, [], [Diagnostic(codes.TEST_TOML, message, span, file=path)])
 
 
 def _span(place: Place) -> Span:
@@ -119,9 +120,11 @@ class _Reader:
         self.seen: set[Diagnostic] = set()
         self.folder = os.path.dirname(file)
 
-    def error(self, path: Path_, message: str, hint: str | None = None, key: bool = False) -> None:
+    def mistake(
+        self, path: Path_, message: str, hint: str | None = None, key: bool = False
+    ) -> None:
         place = self.places.key(path) if key else self.places.of(path)
-        diag = Diagnostic("test-file", message, _span(place), hint, file=self.file)
+        diag = Diagnostic(codes.TEST_SCHEMA, message, _span(place), hint, file=self.file)
         if diag not in self.seen:  # a file-wide default is read once per case
             self.seen.add(diag)
             self.diags.append(diag)
@@ -129,12 +132,12 @@ class _Reader:
     def table(self, value: object, path: Path_, allowed: tuple[str, ...], what: str) -> dict:
         """The table, with each unknown key named (and the nearest known one)."""
         if not isinstance(value, dict):
-            self.error(path, f"{what} must be a table, not {_kind(value)}")
+            self.mistake(path, f"{what} must be a table, not {_kind(value)}")
             return {}
         for key in value:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or "known keys: " + ", ".join(allowed)
-                self.error(path + (key,), f"unknown key '{key}' in {what}", hint, key=True)
+                self.mistake(path + (key,), f"unknown key '{key}' in {what}", hint, key=True)
         return {k: v for k, v in value.items() if k in allowed}
 
     def text(self, table: dict, path: Path_, key: str) -> str | None:
@@ -142,7 +145,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            self.error(path + (key,), f"'{key}' must be a non-empty text, not {_kind(value)}")
+            self.mistake(path + (key,), f"'{key}' must be a non-empty text, not {_kind(value)}")
             return None
         return value.strip()
 
@@ -151,7 +154,7 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            self.error(
+            self.mistake(
                 path + (key,), f"'{key}' must be a whole number >= {low}, not {_kind(value)}"
             )
             return None
@@ -164,7 +167,7 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(path + (key,), f'\'{key}\' must be a list of names, like ["a", "b"]')
+            self.mistake(path + (key,), f'\'{key}\' must be a list of names, like ["a", "b"]')
             return None
         return [v.strip() for v in value]
 
@@ -175,7 +178,7 @@ class _Reader:
         try:
             return resolve(value, start, tz)  # type: ignore[arg-type]
         except TimeError as err:
-            self.error(path + (key,), str(err), HINT)
+            self.mistake(path + (key,), str(err), HINT)
             return None
 
     # -------------------------------------------------------------- the file
@@ -188,10 +191,10 @@ class _Reader:
         lead = top.get("lead")
         raw = top.get("case", [])
         if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
-            self.error(("case",), "cases are written as [[case]] tables")
+            self.mistake(("case",), "cases are written as [[case]] tables")
             return []
         if not raw:
-            self.error((), "no cases: add a [[case]] table", "see docs/TESTING.md")
+            self.mistake((), "no cases: add a [[case]] table", "see docs/TESTING.md")
         cases: list[Case] = []
         seen: dict[str, int] = {}
         for i, item in enumerate(raw):
@@ -199,7 +202,7 @@ class _Reader:
             if case is None:
                 continue
             if case.name in seen:
-                self.error(("case", i, "name"), f"two cases named '{case.name}'")
+                self.mistake(("case", i, "name"), f"two cases named '{case.name}'")
             seen[case.name] = i
             cases.append(case)
         return cases
@@ -214,7 +217,7 @@ class _Reader:
 
         name = self.text(given, path, "name")
         if "name" not in given:
-            self.error(path, "this case has no name", 'add name = "what it shows"')
+            self.mistake(path, "this case has no name", 'add name = "what it shows"')
         rules = self._rules(*pick("rules"), path)
         seed = self.integer(*pick("seed"), "seed")
         tz_name, tz = self._zone(*pick("timezone"))
@@ -246,7 +249,7 @@ class _Reader:
 
     def _rules(self, table: dict, path: Path_, case: Path_) -> list[str] | None:
         if "rules" not in table:
-            self.error(
+            self.mistake(
                 case,
                 "this case names no rule file",
                 'add rules = "NAME.nurture" to the case, or at the top of the file',
@@ -255,7 +258,7 @@ class _Reader:
         names = self.names(table, path, "rules")
         if not names:
             if names == []:
-                self.error(path + ("rules",), "'rules' names no rule file")
+                self.mistake(path + ("rules",), "'rules' names no rule file")
             return None
         return [os.path.normpath(os.path.join(self.folder, n)) for n in names]
 
@@ -267,14 +270,14 @@ class _Reader:
             tz = zone_of(name)
         except TimeError as err:
             hint = "an IANA name, like Europe/London or America/New_York"
-            self.error(path + ("timezone",), str(err), hint)
+            self.mistake(path + ("timezone",), str(err), hint)
             return None, None
         return (name if tz is not None else None), tz
 
     def _start(self, table: dict, path: Path_, tz: object) -> float:
         value = table.get("start", DEFAULT_START)
         if isinstance(value, str) and value.strip().startswith("+"):
-            self.error(path + ("start",), "the start is a date and time, not a relative time")
+            self.mistake(path + ("start",), "the start is a date and time, not a relative time")
             value = DEFAULT_START
         start = self.time({"start": value}, path, "start", 0.0, tz)
         return start if start is not None else resolve(DEFAULT_START, 0.0, tz)  # type: ignore
@@ -287,11 +290,11 @@ class _Reader:
             if table is None:
                 continue
             if not isinstance(table, dict):
-                self.error(where, f"'lead' must be a table of attributes, not {_kind(table)}")
+                self.mistake(where, f"'lead' must be a table of attributes, not {_kind(table)}")
                 continue
             for key, value in table.items():
                 if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                    self.error(
+                    self.mistake(
                         where + (key,),
                         f"attribute '{key}' must be a text or a number, not {_kind(value)}",
                     )
@@ -301,7 +304,7 @@ class _Reader:
 
     def _events(self, raw: object, path: Path_, start: float, tz: object) -> list[EventSpec]:
         if not isinstance(raw, list):
-            self.error(
+            self.mistake(
                 path, '\'events\' must be a list of tables, like [{ at = "+1d", type = "opened" }]'
             )
             return []
@@ -309,21 +312,21 @@ class _Reader:
         for i, item in enumerate(raw):
             where = path + (i,)
             if not isinstance(item, dict):
-                self.error(where, f"an event must be a table, not {_kind(item)}")
+                self.mistake(where, f"an event must be a table, not {_kind(item)}")
                 continue
             props = {k: v for k, v in item.items() if k not in ("at", "type", "props")}
             extra = item.get("props", {})
             if not isinstance(extra, dict):
-                self.error(where + ("props",), f"'props' must be a table, not {_kind(extra)}")
+                self.mistake(where + ("props",), f"'props' must be a table, not {_kind(extra)}")
                 extra = {}
             props.update(extra)
             for key in ("at", "type"):
                 if key not in item:
-                    self.error(where, f"this event has no '{key}'", _EVENT_HINT)
+                    self.mistake(where, f"this event has no '{key}'", _EVENT_HINT)
             at = self.time(item, where, "at", start, tz)
             typ = self.text(item, where, "type")
             if at is not None and at < start:
-                self.error(where + ("at",), "this event comes before the case's start")
+                self.mistake(where + ("at",), "this event comes before the case's start")
             if typ is not None:  # (a time in error: kept, so its names are checked too)
                 at = start if at is None else at
                 out.append(EventSpec(at, typ, props, self.places.of(where), where))
@@ -335,10 +338,10 @@ class _Reader:
     ) -> tuple[list[Expectation], float]:
         raw = given.get("expect", [])
         if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
-            self.error(path + ("expect",), "expectations are written as [[case.expect]] tables")
+            self.mistake(path + ("expect",), "expectations are written as [[case.expect]] tables")
             raw = []
         if not raw:
-            self.error(path, "this case expects nothing", "add a [[case.expect]] table")
+            self.mistake(path, "this case expects nothing", "add a [[case.expect]] table")
         times = [self.time(x, path + ("expect", i), "at", start, tz) for i, x in enumerate(raw)]
         now = self.time(given, path, "now", start, tz)
         if now is None:
@@ -349,9 +352,9 @@ class _Reader:
             written = str(item.get("at", "now"))
             at = now if at is None else at
             if at < start:
-                self.error(where + ("at",), "this expectation comes before the case's start")
+                self.mistake(where + ("at",), "this expectation comes before the case's start")
             if at > now:
-                self.error(where + ("at",), "this expectation comes after the case's 'now'")
+                self.mistake(where + ("at",), "this expectation comes after the case's 'now'")
             checks = self._checks(item, where, start, tz)
             file = self.text(item, where, "file")
             out.append(Expectation(at, written, checks, self.places.of(where), file))
@@ -372,7 +375,7 @@ class _Reader:
         scores = table.get("scores")
         if scores is not None:
             if not isinstance(scores, dict):
-                self.error(
+                self.mistake(
                     path + ("scores",), "'scores' must be a table: { fit = 15, engagement = 2 }"
                 )
             else:
@@ -388,7 +391,7 @@ class _Reader:
                 if isinstance(table[flag], bool):
                     add(flag, table[flag], (flag,))
                 else:
-                    self.error(
+                    self.mistake(
                         path + (flag,), f"'{flag}' must be true or false, not {_kind(table[flag])}"
                     )
         for key in ("segments", "segments_include", "segments_exclude"):
@@ -413,7 +416,7 @@ class _Reader:
             ):
                 if within >= 0:  # type: ignore[operator]
                     return Approx(float(number), float(within))  # type: ignore[arg-type]
-        self.error(
+        self.mistake(
             path,
             f"'{name}' must be a number, or {{ value = N, within = T }} with T >= 0",
             f"for instance {name} = 12 or {name} = {{ value = 11.3, within = 0.05 }}",
@@ -425,7 +428,7 @@ class _Reader:
     ) -> list[ActionSpec] | None:
         what = path[-1]
         if not isinstance(raw, list):
-            self.error(
+            self.mistake(
                 path, f"'{what}' must be a list of tables, like [{{ content = \"welcome\" }}]"
             )
             return None
@@ -439,7 +442,7 @@ class _Reader:
             where = path + (i,)
             table = self.table(item, where, allowed, f"an entry of '{what}'")
             if kind is None and "action" not in table and isinstance(item, dict):
-                self.error(where, "an entry of 'actions' needs its 'action' (send, task, ...)")
+                self.mistake(where, "an entry of 'actions' needs its 'action' (send, task, ...)")
             fields: dict[str, object] = {} if kind is None else {"action": kind}
             written: dict[str, str] = {}
             for key in ("action", "content", "channel", "sequence", "reason", "file"):

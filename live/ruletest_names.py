@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from dsl import DiagnosticError, check_source, read_source
+from dsl import DiagnosticError, check_source, codes, read_source
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.ir import BUILTIN_EVENTS, CHANNELS, Span
 from engine.model import ACTION_KINDS
@@ -38,7 +38,7 @@ def load_rules(test: TestFile, cache: dict[str, Program | None]) -> None:
                 count = sum(1 for d in diags if d.severity == "error")
                 message = (
                     diags[0].message
-                    if diags and diags[0].code == "io"
+                    if diags and diags[0].code == codes.IO
                     else f"{count} error{'s' if count != 1 else ''} (shown above)"
                 )
                 _add(test, case.rules_place, f"rule file '{path}': {message}")
@@ -67,7 +67,7 @@ def _add(test: TestFile, place: object, message: str, hint: str | None = None) -
         end_line=place.end_line,  # type: ignore[attr-defined]
         end_column=place.end_column,  # type: ignore[attr-defined]
     )
-    diag = Diagnostic("test-name", message, span, hint, file=test.path)
+    diag = Diagnostic(codes.TEST_NAME, message, span, hint, file=test.path)
     if diag not in test.diagnostics:
         test.diagnostics.append(diag)
 
@@ -88,7 +88,9 @@ class _Names:
         self.contents = {c.name: c.channel for p in programs for c in p.contents}
         self.sequences = [s.name for p in programs for s in p.sequences]
 
-    def error(self, path: tuple, message: str, hint: str | None = None, key: bool = False) -> None:
+    def mistake(
+        self, path: tuple, message: str, hint: str | None = None, key: bool = False
+    ) -> None:
         places = self.test.places
         assert places is not None
         _add(self.test, places.key(path) if key else places.of(path), message, hint)
@@ -108,7 +110,7 @@ class _Names:
         hint = did_you_mean(value, known) or (
             f"the {kind}s are: " + ", ".join(known) if known else f"there is no {kind}"
         )
-        self.error(path, f"unknown {kind} '{value}'", hint, key=key)
+        self.mistake(path, f"unknown {kind} '{value}'", hint, key=key)
         return False
 
     def check(self) -> None:
@@ -124,7 +126,7 @@ class _Names:
 
     def attribute(self, name: str, value: object, path: tuple) -> None:
         if name == "timezone":
-            self.error(
+            self.mistake(
                 path,
                 "the lead's time zone is the case's 'timezone'",
                 key=True,
@@ -136,16 +138,16 @@ class _Names:
             return
         kind, options = self.attrs[name]
         if kind == "number" and not isinstance(value, (int, float)):
-            self.error(path, f"attribute '{name}' is a number, not {value!r}")
+            self.mistake(path, f"attribute '{name}' is a number, not {value!r}")
         elif kind == "text" and not isinstance(value, str):
-            self.error(path, f"attribute '{name}' is a text: write it in quotes")
+            self.mistake(path, f"attribute '{name}' is a text: write it in quotes")
         elif kind == "one_of":
             lowered = {o.strip().lower(): o for o in options}
             if not isinstance(value, str) or value.strip().lower() not in lowered:
                 hint = did_you_mean(str(value), options) or "one of " + ", ".join(
                     repr(o) for o in options
                 )
-                self.error(path, f"attribute '{name}' cannot be {value!r}", hint)
+                self.mistake(path, f"attribute '{name}' cannot be {value!r}", hint)
             else:
                 self.case.attrs[name] = lowered[value.strip().lower()]
 
@@ -161,13 +163,13 @@ class _Names:
                     if declared
                     else f"'{typ}' has no properties"
                 )
-                self.error(where, f"unknown property '{key}' of '{typ}'", hint, key=True)
+                self.mistake(where, f"unknown property '{key}' of '{typ}'", hint, key=True)
             elif declared[key] == "number" and (
                 isinstance(value, bool) or not isinstance(value, (int, float))
             ):
-                self.error(where, f"property '{key}' of '{typ}' is a number, not {value!r}")
+                self.mistake(where, f"property '{key}' of '{typ}' is a number, not {value!r}")
             elif declared[key] == "text" and not isinstance(value, str):
-                self.error(where, f"property '{key}' of '{typ}' is a text: write it in quotes")
+                self.mistake(where, f"property '{key}' of '{typ}' is a text: write it in quotes")
             elif key == "channel":
                 self.name(where, "channel", str(value).strip().lower(), CHANNELS)
             elif key == "content":
@@ -220,7 +222,7 @@ class _Names:
             f["file"] = self.case.rules[self.program_index(str(f["file"]), spec.place)]
         content = f.get("content")
         if spec.path[-2] == "sends" and self.contents.get(str(content)) == "task":
-            self.error(
+            self.mistake(
                 spec.path + ("content",),
                 f"'{content}' is a sales task, not a send",
                 "expect it under 'tasks'",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from dsl import codes
 from dsl.diagnostics import render_all
 from live.ruletest_time import relative, shown, utc
 
@@ -24,7 +25,7 @@ def problems(outcome: Outcome) -> str:
     for result in outcome.files:
         test = result.test
         for rules, (source, diags) in test.rule_errors.items():
-            if rules not in printed and diags and diags[0].code != "io":
+            if rules not in printed and diags and diags[0].code != codes.IO:
                 printed.add(rules)
                 out.append(render_all(diags, source))
                 out.append(f"{rules}: {_count(len(diags), 'error')}")
@@ -57,9 +58,6 @@ def _count(n: int, word: str) -> str:
 def _failed(result: FileResult, case: CaseResult) -> list[str]:
     path = result.test.path
     lines = [f"FAIL {path}:{case.place.line}: {case.name}"]
-    if case.crashed is not None:
-        lines.append(f"  {case.crashed}; please report it")
-        return lines
     assert case.at is not None and case.window is not None
     moment = shown(case.at, case.start, case.tz)
     if not moment.startswith(case.written + " "):
@@ -121,8 +119,6 @@ def _case_json(case: CaseResult) -> dict[str, object]:
         "line": case.place.line,
         "passed": case.passed,
     }
-    if case.crashed is not None:
-        data["internal_error"] = case.crashed
     if case.at is not None:
         data["at"] = utc(case.at)
         data["failures"] = [

@@ -1,7 +1,8 @@
 """Times in a rule test: absolute (ISO 8601) or relative to the case's start (`+2d 10:00`).
 
 A time without an offset is read on the lead's clock: its `timezone` when the case gives one, else
-UTC. Relative forms count from the case's `start`:
+UTC (as everywhere else in nurture, engine/times.py, when there is no time zone). Relative forms
+count from the case's `start`:
 
 - `+30m`, `+3h`, `+2d`, `+1w`, `+1d6h`: that long after the start;
 - `+2d 10:00` (or `+2d 10:00:30`): the day two days after the start's day, at 10:00 local time.
@@ -15,6 +16,8 @@ import math
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from engine.times import format_time
 
 UNITS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
 _RELATIVE = re.compile(
@@ -87,8 +90,8 @@ def _local(t: float, tz: ZoneInfo | None) -> datetime:
 
 
 def utc(t: float) -> str:
-    """`2026-01-05T10:00:00Z` (whole seconds, floored: as `nurture run` writes times)."""
-    return datetime.fromtimestamp(math.floor(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`2026-01-05T10:00:00Z` (whole seconds, floored: as nurture writes every time)."""
+    return format_time(t)
 
 
 def relative(t: float, start: float, tz: ZoneInfo | None) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from dsl.errors import NurtureError
+
 try:  # Python 3.11+
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
@@ -19,7 +21,7 @@ MAX_TEXT = 4096
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
 
 
-class UnsafePattern(ValueError):
+class UnsafePattern(NurtureError, ValueError):
     """A `matches` pattern that could backtrack catastrophically."""
 
 

@@ -173,8 +173,8 @@ def test_lint_and_rule_tests_never_raise_on_a_file_check_accepts(
         outcome = run_tests([folder])
     (result,) = outcome.files
     assert result.test.errors == []
-    (case,) = result.cases
-    assert case.crashed is None
+    (case,) = result.cases  # it ran to its end: an engine failure would have raised
+    assert case.at is None or case.failures
 
 
 TOML_PIECES = st.sampled_from(
