@@ -405,13 +405,13 @@ def format_items(items: list[Any], source: str) -> str:
 
 def format_source(source: str, file: str = "<rules>") -> str:
     """The canonical text of a file; raises DiagnosticError when the file does not parse."""
+    from dsl.collector import collector_paused
     from dsl.diagnostics import DiagnosticError
-    from dsl.gcpause import paused
     from dsl.parser import normalise, parse_text
     from dsl.transformer import build_items
 
     source = normalise(source)
-    with paused():
+    with collector_paused():
         tree, diagnostics = parse_text(source, file)
         if tree is None or diagnostics:
             raise DiagnosticError(diagnostics)

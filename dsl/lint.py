@@ -32,9 +32,9 @@ LINT_CODES: dict[str, str] = {
 
 def lint(program: ir.Program, source: str | None = None) -> list[Diagnostic]:
     """The warnings of a checked program; with its source, allowances apply (and are checked)."""
-    from dsl.gcpause import paused
+    from dsl.collector import collector_paused
 
-    with paused():
+    with collector_paused():
         return _lint(program, source)
 
 
