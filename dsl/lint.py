@@ -10,19 +10,14 @@ A warning is silenced by an allowance on its line (`# nurture: allow CODE  reaso
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
 from dsl import codes, ir
 from dsl.codes import REGISTRY
 from dsl.diagnostics import Diagnostic
-from dsl.format import expr
 from dsl.lint_allow import apply
-from dsl.lint_timing import StepGraph, first_touch, most_in_window, step_graph
-
-DAY = 86400
-WEEK = 7 * DAY
+from dsl.lint_touches import aggressive, graphs, overlapping, warn
 
 #: every lint code with its meaning: the warnings of the registry (dsl/codes.py)
 LINT_CODES: dict[str, str] = {
@@ -40,7 +35,7 @@ def lint(program: ir.Program, source: str | None = None) -> list[Diagnostic]:
 
 def _lint(program: ir.Program, source: str | None) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    graphs = _graphs(program)
+    step_graphs = graphs(program)
     for check in (
         _same_content,
         _one_channel,
@@ -52,25 +47,13 @@ def _lint(program: ir.Program, source: str | None) -> list[Diagnostic]:
         _thresholds,
     ):
         found.extend(check(program))
-    found.extend(_aggressive(program, graphs))
-    found.extend(_overlapping(program, graphs))
+    found.extend(aggressive(program, step_graphs))
+    found.extend(overlapping(program, step_graphs))
     if source is not None:
         from dsl.parser import normalise
 
         found = apply(found, normalise(source), program.path, LINT_CODES)
     return sorted(found, key=Diagnostic.sort_key)
-
-
-def _warn(
-    program: ir.Program, code: str, message: str, span: ir.Span, hint: str | None = None
-) -> Diagnostic:
-    return Diagnostic(code, message, span, hint, severity="warning", file=program.path)
-
-
-def _graphs(program: ir.Program) -> list[StepGraph]:
-    """Each sequence's steps as a graph of touches and waits (`dsl.lint_timing`)."""
-    tasks = {c.name for c in program.contents if c.channel == "task"}
-    return [step_graph(seq.steps, lambda s: s.content not in tasks) for seq in program.sequences]
 
 
 # ------------------------------------------------------------------ walking the program
@@ -112,7 +95,7 @@ def _same_content(program: ir.Program) -> list[Diagnostic]:
         sends = list(_sends(seq.steps))
         if seq.audience is None and sends and not any(guarded for _, guarded in sends):
             out.append(
-                _warn(
+                warn(
                     program,
                     codes.SAME_FOR_EVERY_STAGE,
                     f"sequence '{seq.name}' sends the same content to every stage",
@@ -124,7 +107,7 @@ def _same_content(program: ir.Program) -> list[Diagnostic]:
     if len(program.stages) > 1 and len(stages) == 1:
         (only,) = stages
         out.append(
-            _warn(
+            warn(
                 program,
                 codes.ONE_STAGE_CONTENT,
                 f"all content is for stage '{only}'",
@@ -132,72 +115,6 @@ def _same_content(program: ir.Program) -> list[Diagnostic]:
                 "leads in other stages get nothing relevant",
             )
         )
-    return out
-
-
-def _per_week(limit: ir.Limit) -> int:
-    """The most touches a limit lets through in any 7 days."""
-    return limit.count * max(1, math.ceil(WEEK / limit.window.seconds))
-
-
-def _aggressive(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnostic]:
-    out = []
-    policy = program.policy
-    policy_limit = policy.limit if policy else None
-    touching = [
-        s for s, g in zip(program.sequences, graphs, strict=True) if first_touch(g) is not None
-    ]
-    if touching and policy_limit is None:
-        out.append(
-            _warn(
-                program,
-                codes.TOO_AGGRESSIVE,
-                "the policy has no limit: nothing caps the touches a lead gets from all "
-                "sequences together",
-                policy.span if policy else touching[0].span,
-                "add a limit to the policy, e.g. 'limit 3 per 7d'",
-            )
-        )
-    elif touching and policy_limit is not None and _per_week(policy_limit) > 7:
-        out.append(
-            _warn(
-                program,
-                codes.TOO_AGGRESSIVE,
-                f"the policy's limit lets {_per_week(policy_limit)} touches through in 7 days: "
-                "more than one a day for a week",
-                policy_limit.span,
-                "at most 7 per 7d",
-            )
-        )
-    for seq, graph in zip(program.sequences, graphs, strict=True):
-        limits = [lim for lim in (seq.limit, policy_limit) if lim is not None]
-        for limit in limits:
-            most = most_in_window(graph, limit.window.seconds)
-            if most > limit.count:
-                out.append(
-                    _warn(
-                        program,
-                        codes.TOO_AGGRESSIVE,
-                        f"sequence '{seq.name}' can send {most} touches within "
-                        f"{limit.window}; the limit allows {limit.count}",
-                        seq.span,
-                        "the extra touches will be postponed: space them out",
-                    )
-                )
-                break
-        if min((_per_week(lim) for lim in limits), default=WEEK) > 7:
-            most = most_in_window(graph, WEEK)
-            if most > 7:
-                out.append(
-                    _warn(
-                        program,
-                        codes.TOO_AGGRESSIVE,
-                        f"sequence '{seq.name}' can send {most} touches within 7d: more than "
-                        "one a day for a week",
-                        seq.span,
-                        "add a 'limit' or longer waits",
-                    )
-                )
     return out
 
 
@@ -209,7 +126,7 @@ def _one_channel(program: ir.Program) -> list[Diagnostic]:
     if len(channels) == 1 and program.sequences:
         (only,) = channels
         return [
-            _warn(
+            warn(
                 program,
                 codes.ONE_CHANNEL,
                 f"every touch goes by {only}",
@@ -225,7 +142,7 @@ def _no_handoff(program: ir.Program) -> list[Diagnostic]:
         return []
     span = program.sql.span if program.sql else program.stages[0].span
     return [
-        _warn(
+        warn(
             program,
             codes.NO_HANDOFF,
             "no 'handoff': ready leads are never passed to sales",
@@ -239,7 +156,7 @@ def _forever(program: ir.Program) -> list[Diagnostic]:
     if program.policy is not None and program.policy.sunset is not None:
         return []
     return [
-        _warn(
+        warn(
             program,
             codes.NURTURE_FOREVER,
             f"sequence '{seq.name}' has no 'exit when' and the policy has no sunset",
@@ -278,7 +195,7 @@ def _later_stage_content(program: ir.Program) -> list[Diagnostic]:
                 continue
             if index.get(content.stage, 0) > floor:
                 out.append(
-                    _warn(
+                    warn(
                         program,
                         codes.LATER_STAGE_CONTENT,
                         f"'{content.name}' is {content.stage} content, sent to leads "
@@ -298,7 +215,7 @@ def _unreachable_steps(program: ir.Program) -> list[Diagnostic]:
                 dead = node.then if not node.condition.value else node.otherwise
                 if dead:
                     out.append(
-                        _warn(
+                        warn(
                             program,
                             codes.UNREACHABLE,
                             "these steps can never run",
@@ -308,11 +225,11 @@ def _unreachable_steps(program: ir.Program) -> list[Diagnostic]:
                         )
                     )
             elif isinstance(node, ir.SplitArm) and node.percent == 0:
-                out.append(_warn(program, codes.UNREACHABLE, "a 0% arm never runs", node.span))
+                out.append(warn(program, codes.UNREACHABLE, "a 0% arm never runs", node.span))
             elif (
                 isinstance(node, ir.Send) and isinstance(node.when, ir.Bool) and not node.when.value
             ):
-                out.append(_warn(program, codes.UNREACHABLE, "this send can never go", node.span))
+                out.append(warn(program, codes.UNREACHABLE, "this send can never go", node.span))
     return out
 
 
@@ -322,7 +239,7 @@ def _unused_segments(program: ir.Program) -> list[Diagnostic]:
     for seg in program.segments:
         used |= {n.name for n in _walk(seg.condition) if isinstance(n, ir.SegmentRef)}
     return [
-        _warn(program, codes.UNUSED_SEGMENT, f"segment '{seg.name}' is never used", seg.span)
+        warn(program, codes.UNUSED_SEGMENT, f"segment '{seg.name}' is never used", seg.span)
         for seg in program.segments
         if seg.name not in used
     ]
@@ -353,65 +270,12 @@ def _thresholds(program: ir.Program) -> list[Diagnostic]:
         if node.right.value > ceiling or (node.op == ">" and node.right.value == ceiling):
             name = node.left.name or "score"
             out.append(
-                _warn(
+                warn(
                     program,
                     codes.UNREACHABLE_THRESHOLD,
                     f"'{name}' can reach at most {ceiling:g}, so this never holds",
                     node.span,
                     "lower the threshold or add score rules",
-                )
-            )
-    return out
-
-
-class _Audience:
-    """What two audiences are compared by: the expressions of their `and` parts, the ones
-    their `not` parts negate, and the stages they require with `stage ==`."""
-
-    def __init__(self, audience: Any) -> None:
-        parts = (
-            list(audience.items)
-            if isinstance(audience, ir.And)
-            else ([audience] if audience is not None else [])
-        )
-        self.parts = {expr(p) for p in parts}
-        self.negated = {expr(p.operand) for p in parts if isinstance(p, ir.Not)}
-        self.stages = {
-            expr(p.right)
-            for p in parts
-            if isinstance(p, ir.Compare) and p.op == "==" and isinstance(p.left, ir.StageVar)
-        }
-
-    def excludes(self, other: _Audience) -> bool:
-        """True when the two provably exclude each other (X vs not X, different stage ==)."""
-        if self.parts & other.negated or other.parts & self.negated:
-            return True
-        return any(x != y for x in self.stages for y in other.stages)
-
-
-def _overlapping(program: ir.Program, graphs: list[StepGraph]) -> list[Diagnostic]:
-    """Each sequence that can send on the same day as an earlier one started by the same event,
-    their audiences not exclusive: named once, with the first such earlier sequence."""
-    groups: dict[tuple[str, int], list[tuple[ir.Sequence, _Audience]]] = {}
-    out = []
-    for seq, graph in zip(program.sequences, graphs, strict=True):
-        at = first_touch(graph)
-        if not isinstance(seq.enter, ir.EnterOn) or at is None:
-            continue
-        day = at // DAY
-        audience = _Audience(seq.audience)
-        earlier = groups.setdefault((seq.enter.event, day), [])
-        other = next((a for a, aud in earlier if not aud.excludes(audience)), None)
-        earlier.append((seq, audience))
-        if other is not None:
-            out.append(
-                _warn(
-                    program,
-                    codes.OVERLAPPING_SEQUENCES,
-                    f"sequences '{other.name}' and '{seq.name}' both start on "
-                    f"'{seq.enter.event}' and can both send on day {day + 1}",
-                    seq.span,
-                    "make their audiences exclusive or stagger them",
                 )
             )
     return out

@@ -5,6 +5,7 @@ The TOML text is parsed by `tomllib`; positions come from `live.tomlspan`. A syn
 file (TOML cannot be read past one); every other mistake (an unknown key, a wrong type, a time that
 cannot be read) is collected and the rest of the file is still read. Names that depend on the rule
 files (contents, stages, score blocks, ...) are checked afterwards by `live.ruletest_names`.
+The values are read by `live.ruletest_reader`, the expectations by `live.ruletest_expect`.
 """
 
 from __future__ import annotations
@@ -12,37 +13,23 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import date, datetime
 from pathlib import Path
 
 from dsl import codes
-from dsl.diagnostics import Diagnostic, did_you_mean
+from dsl.diagnostics import Diagnostic
 from dsl.ir import Span
-from live.ruletest_spec import (
-    ACTION_KEYS,
-    ACTION_LISTS,
-    FLAGS,
-    ActionSpec,
-    Approx,
-    Case,
-    Check,
-    EventSpec,
-    Expectation,
-    TestFile,
-)
-from live.ruletest_time import HINT, TimeError, resolve, zone_of
-from live.tomlspan import Place, Spans, spans
+from live.ruletest_expect import ExpectReader
+from live.ruletest_reader import Path_, kind
+from live.ruletest_spec import Case, EventSpec, TestFile
+from live.ruletest_time import TimeError, resolve, zone_of
+from live.tomlspan import spans
 
 TOP_KEYS = ("rules", "seed", "timezone", "start", "lead_id", "lead", "case")
 CASE_KEYS = ("name", "rules", "seed", "timezone", "start", "lead_id", "lead", "events", "now")
 CASE_KEYS += ("expect",)
-EXPECT_KEYS = ("at", "file", "score", "scores", "stage", *FLAGS, "segments")
-EXPECT_KEYS += ("segments_include", "segments_exclude", *ACTION_LISTS)
 DEFAULT_START = "2026-01-05T00:00:00"  # a Monday; on the lead's clock
 DEFAULT_LEAD = "L1"
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
-
-Path_ = tuple[str | int, ...]
 
 
 def read_test_file(path: str) -> TestFile:
@@ -76,7 +63,7 @@ def read_test_file(path: str) -> TestFile:
                 )
         return broken
     places = spans(source)
-    reader = _Reader(path, places)
+    reader = _FileReader(path, places)
     cases = reader.document(data)
     return TestFile(path, source, cases, reader.diags, places)
 
@@ -86,100 +73,12 @@ def _broken(path: str, source: str, message: str, line: int, column: int) -> Tes
     return TestFile(path, source, [], [Diagnostic(codes.TEST_TOML, message, span, file=path)])
 
 
-def _span(place: Place) -> Span:
-    return Span(
-        line=place.line,
-        column=place.column,
-        end_line=place.end_line,
-        end_column=place.end_column,
-    )
-
-
-def _kind(value: object) -> str:
-    """What a TOML value is, in the words of the format."""
-    if isinstance(value, bool):
-        return f"{'true' if value else 'false'}"
-    if isinstance(value, (int, float)):
-        return f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, (datetime, date)):
-        return "a date"
-    if isinstance(value, dict):
-        return "a table"
-    return "a list"
-
-
-class _Reader:
+class _FileReader(ExpectReader):
     """Reads the parsed TOML into cases, collecting every mistake."""
 
-    def __init__(self, file: str, places: Spans) -> None:
-        self.file = file
-        self.places = places
-        self.diags: list[Diagnostic] = []
-        self.seen: set[Diagnostic] = set()
+    def __init__(self, file: str, places: object) -> None:
+        super().__init__(file, places)  # type: ignore[arg-type]
         self.folder = os.path.dirname(file)
-
-    def mistake(
-        self, path: Path_, message: str, hint: str | None = None, key: bool = False
-    ) -> None:
-        place = self.places.key(path) if key else self.places.of(path)
-        diag = Diagnostic(codes.TEST_SCHEMA, message, _span(place), hint, file=self.file)
-        if diag not in self.seen:  # a file-wide default is read once per case
-            self.seen.add(diag)
-            self.diags.append(diag)
-
-    def table(self, value: object, path: Path_, allowed: tuple[str, ...], what: str) -> dict:
-        """The table, with each unknown key named (and the nearest known one)."""
-        if not isinstance(value, dict):
-            self.mistake(path, f"{what} must be a table, not {_kind(value)}")
-            return {}
-        for key in value:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed) or "known keys: " + ", ".join(allowed)
-                self.mistake(path + (key,), f"unknown key '{key}' in {what}", hint, key=True)
-        return {k: v for k, v in value.items() if k in allowed}
-
-    def text(self, table: dict, path: Path_, key: str) -> str | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.mistake(path + (key,), f"'{key}' must be a non-empty text, not {_kind(value)}")
-            return None
-        return value.strip()
-
-    def integer(self, table: dict, path: Path_, key: str, low: int = 0) -> int | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            self.mistake(
-                path + (key,), f"'{key}' must be a whole number >= {low}, not {_kind(value)}"
-            )
-            return None
-        return value
-
-    def names(self, table: dict, path: Path_, key: str) -> list[str] | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.mistake(path + (key,), f'\'{key}\' must be a list of names, like ["a", "b"]')
-            return None
-        return [v.strip() for v in value]
-
-    def time(self, table: dict, path: Path_, key: str, start: float, tz: object) -> float | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        try:
-            return resolve(value, start, tz)  # type: ignore[arg-type]
-        except TimeError as err:
-            self.mistake(path + (key,), str(err), HINT)
-            return None
 
     # -------------------------------------------------------------- the file
 
@@ -290,13 +189,13 @@ class _Reader:
             if table is None:
                 continue
             if not isinstance(table, dict):
-                self.mistake(where, f"'lead' must be a table of attributes, not {_kind(table)}")
+                self.mistake(where, f"'lead' must be a table of attributes, not {kind(table)}")
                 continue
             for key, value in table.items():
                 if isinstance(value, bool) or not isinstance(value, (str, int, float)):
                     self.mistake(
                         where + (key,),
-                        f"attribute '{key}' must be a text or a number, not {_kind(value)}",
+                        f"attribute '{key}' must be a text or a number, not {kind(value)}",
                     )
                     continue
                 attrs[key], paths[key] = value, where + (key,)
@@ -312,12 +211,12 @@ class _Reader:
         for i, item in enumerate(raw):
             where = path + (i,)
             if not isinstance(item, dict):
-                self.mistake(where, f"an event must be a table, not {_kind(item)}")
+                self.mistake(where, f"an event must be a table, not {kind(item)}")
                 continue
             props = {k: v for k, v in item.items() if k not in ("at", "type", "props")}
             extra = item.get("props", {})
             if not isinstance(extra, dict):
-                self.mistake(where + ("props",), f"'props' must be a table, not {_kind(extra)}")
+                self.mistake(where + ("props",), f"'props' must be a table, not {kind(extra)}")
                 extra = {}
             props.update(extra)
             for key in ("at", "type"):
@@ -331,133 +230,6 @@ class _Reader:
                 at = start if at is None else at
                 out.append(EventSpec(at, typ, props, self.places.of(where), where))
         out.sort(key=lambda e: e.at)  # stable: events at one instant keep the file's order
-        return out
-
-    def _expects(
-        self, given: dict, path: Path_, start: float, tz: object, events: list[EventSpec]
-    ) -> tuple[list[Expectation], float]:
-        raw = given.get("expect", [])
-        if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
-            self.mistake(path + ("expect",), "expectations are written as [[case.expect]] tables")
-            raw = []
-        if not raw:
-            self.mistake(path, "this case expects nothing", "add a [[case.expect]] table")
-        times = [self.time(x, path + ("expect", i), "at", start, tz) for i, x in enumerate(raw)]
-        now = self.time(given, path, "now", start, tz)
-        if now is None:
-            now = max([start] + [e.at for e in events] + [t for t in times if t is not None])
-        out: list[Expectation] = []
-        for i, (item, at) in enumerate(zip(raw, times, strict=True)):
-            where = path + ("expect", i)
-            written = str(item.get("at", "now"))
-            at = now if at is None else at
-            if at < start:
-                self.mistake(where + ("at",), "this expectation comes before the case's start")
-            if at > now:
-                self.mistake(where + ("at",), "this expectation comes after the case's 'now'")
-            checks = self._checks(item, where, start, tz)
-            file = self.text(item, where, "file")
-            out.append(Expectation(at, written, checks, self.places.of(where), file))
-        out.sort(key=lambda x: x.at)
-        return out, now
-
-    def _checks(self, item: dict, path: Path_, start: float, tz: object) -> list[Check]:
-        table = self.table(item, path, EXPECT_KEYS, "an expectation")
-        checks: list[Check] = []
-
-        def add(what: str, expected: object, key: Path_) -> None:
-            checks.append(Check(what, expected, self.places.of(path + key), path + key))
-
-        if "score" in table:
-            number = self._approx(table["score"], path + ("score",), "score")
-            if number is not None:
-                add("score", number, ("score",))
-        scores = table.get("scores")
-        if scores is not None:
-            if not isinstance(scores, dict):
-                self.mistake(
-                    path + ("scores",), "'scores' must be a table: { fit = 15, engagement = 2 }"
-                )
-            else:
-                for block, value in scores.items():
-                    number = self._approx(value, path + ("scores", block), block)
-                    if number is not None:
-                        add(f"scores.{block}", number, ("scores", block))
-        stage = self.text(table, path, "stage")
-        if stage is not None:
-            add("stage", stage, ("stage",))
-        for flag in FLAGS:
-            if flag in table:
-                if isinstance(table[flag], bool):
-                    add(flag, table[flag], (flag,))
-                else:
-                    self.mistake(
-                        path + (flag,), f"'{flag}' must be true or false, not {_kind(table[flag])}"
-                    )
-        for key in ("segments", "segments_include", "segments_exclude"):
-            names = self.names(table, path, key)
-            if names is not None:
-                add(key, names, (key,))
-        for key, kind in ACTION_LISTS.items():
-            if key in table:
-                specs = self._actions(table[key], path + (key,), kind, start, tz)
-                if specs is not None:
-                    add(key, specs, (key,))
-        return checks
-
-    def _approx(self, value: object, path: Path_, name: str) -> Approx | None:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return Approx(float(value))
-        if isinstance(value, dict):
-            table = self.table(value, path, ("value", "within"), f"'{name}'")
-            number, within = table.get("value"), table.get("within", 0)
-            if all(
-                isinstance(x, (int, float)) and not isinstance(x, bool) for x in (number, within)
-            ):
-                if within >= 0:  # type: ignore[operator]
-                    return Approx(float(number), float(within))  # type: ignore[arg-type]
-        self.mistake(
-            path,
-            f"'{name}' must be a number, or {{ value = N, within = T }} with T >= 0",
-            f"for instance {name} = 12 or {name} = {{ value = 11.3, within = 0.05 }}",
-        )
-        return None
-
-    def _actions(
-        self, raw: object, path: Path_, kind: str | None, start: float, tz: object
-    ) -> list[ActionSpec] | None:
-        what = path[-1]
-        if not isinstance(raw, list):
-            self.mistake(
-                path, f"'{what}' must be a list of tables, like [{{ content = \"welcome\" }}]"
-            )
-            return None
-        allowed = (
-            ACTION_KEYS + ("file",)
-            if kind is None
-            else tuple(k for k in ACTION_KEYS if k != "action") + ("file",)
-        )
-        out: list[ActionSpec] = []
-        for i, item in enumerate(raw):
-            where = path + (i,)
-            table = self.table(item, where, allowed, f"an entry of '{what}'")
-            if kind is None and "action" not in table and isinstance(item, dict):
-                self.mistake(where, "an entry of 'actions' needs its 'action' (send, task, ...)")
-            fields: dict[str, object] = {} if kind is None else {"action": kind}
-            written: dict[str, str] = {}
-            for key in ("action", "content", "channel", "sequence", "reason", "file"):
-                value = self.text(table, where, key)
-                if value is not None:
-                    fields[key] = value
-            for key in ("step", "arm"):
-                value = self.integer(table, where, key, low=1)
-                if value is not None:
-                    fields[key] = value
-            for key in ("at", "due"):
-                value = self.time(table, where, key, start, tz)
-                if value is not None:
-                    fields[key], written[key] = value, str(table[key])
-            out.append(ActionSpec(fields, written, self.places.of(where), where))
         return out
 
 
