@@ -201,16 +201,17 @@ def _report(
         f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
     )
     print(
-        f"{'command':8} {'small wall':>11} {'large wall':>11} {'large CPU':>10} "
-        f"{'ratio':>7} {'/check':>7} {'memory/line':>12}"
+        f"{'command':8} {'small wall':>11} {'small CPU':>10} {'large wall':>11} "
+        f"{'large CPU':>10} {'ratio':>7} {'/check':>7} {'memory/line':>12}"
     )
     for command in ("check", "fmt", "lint"):
         s, g = best[(command, "small")], best[(command, "large")]
         per_line = g["kb"] * 1024 / lines["large"]
         vs_check = g["cpu"] / best[("check", "large")]["cpu"]
         print(
-            f"{command:8} {s['wall']:10.2f}s {g['wall']:10.2f}s {g['cpu']:9.2f}s "
-            f"{g['cpu'] / s['cpu']:6.2f}x {vs_check:6.2f}x {per_line / 1024:9.1f} KB"
+            f"{command:8} {s['wall']:10.2f}s {s['cpu']:9.2f}s {g['wall']:10.2f}s "
+            f"{g['cpu']:9.2f}s {g['cpu'] / s['cpu']:6.2f}x {vs_check:6.2f}x "
+            f"{per_line / 1024:9.1f} KB"
         )
     print(
         f"targets: ratio (CPU, large/small) <= {12 * sizes['large'] / sizes['small'] / 10:.1f}x; "
