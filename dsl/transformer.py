@@ -434,8 +434,15 @@ def build_items(
     tree: Tree, file: str, source: str | None = None
 ) -> tuple[list[Any], list[Diagnostic]]:
     """The top-level items of a parse tree, as nodes or tagged tuples, and any build mistakes.
+    The tree is used up: each item's subtree is let go once the item is built.
 
     With `source` (the normalised text), spans of line constructs end on their own line."""
     builder = Builder(file, source.split("\n") if source is not None else None)
-    start = builder.build(tree)
-    return list(start.children), builder.diagnostics
+    if getattr(builder, tree.data, None) is not None:
+        return list(builder.build(tree).children), builder.diagnostics
+    items = []
+    children = tree.children
+    for i, child in enumerate(children):  # each item built, then its subtree let go: the
+        items.append(builder.build(child) if isinstance(child, Tree) else child)
+        children[i] = None  # tree and the items never both stand whole in memory
+    return items, builder.diagnostics

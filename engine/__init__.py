@@ -18,10 +18,11 @@ them from here: nothing outside `engine/` imports a module of it or reads a priv
 """
 
 from engine.core import Engine
-from engine.model import Action, Event, Explanation, Lead, LeadView, TraceEntry
+from engine.model import ACTION_KINDS, Action, Event, Explanation, Lead, LeadView, TraceEntry
 from engine.times import format_time, parse_time
 
 __all__ = [
+    "ACTION_KINDS",
     "Action",
     "Engine",
     "Event",

@@ -24,6 +24,7 @@ def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -
         "    check     parse and check rule files",
         "    fmt       rewrite rule files in the canonical layout",
         "    lint      warn about known nurture mistakes",
+        "    test      run rule tests (*.test.toml)",
         "    run       run rule files live over leads and events (SQLite state)",
         "    score     score a CRM export in one pass (no database)",
         "    explain   a lead's timeline: every point, move and step",
