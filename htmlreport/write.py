@@ -1,0 +1,34 @@
+"""Writing a page: to a temporary file beside the target, then renamed over it, so a report that
+fails half-way never leaves half a file where a good one was."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from dsl.errors import NurtureError
+
+
+class ReportWriteError(NurtureError):
+    """The report file could not be written (a folder missing, no permission, ...)."""
+
+
+def write_page(path: str, text: str) -> None:
+    """Write `text` to `path` (UTF-8), atomically; `ReportWriteError` names what went wrong."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise ReportWriteError(
+            f"{path}: cannot write the report: {err.strerror}",
+            hint="give --html a path in a folder that exists and you may write to",
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise ReportWriteError(f"{path}: cannot write the report: {err.strerror}") from None
