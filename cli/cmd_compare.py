@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from cli import exitcodes
-from cli.cmd_simulate import ProgressBar, add_common, overrides, write_json
+from cli.cmd_simulate import ProgressBar, add_common, backend_of, footer, overrides, write_json
 from cli.loading import load_rules
 
 
@@ -23,7 +23,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulator import compare, default_workers, prepare, render_comparison
+    from simulator import compare, prepare, render_comparison
 
     if len(args.files) < 2:
         print("nurture compare: give at least two rule files", file=sys.stderr)
@@ -32,9 +32,18 @@ def run(args: argparse.Namespace) -> int:
     if any(p is None for p in programs):
         return exitcodes.USER_ERROR
     scenarios = [prepare(p, args.scenario, overrides(args)) for p in programs]  # ScenarioError
-    workers = args.workers or default_workers(scenarios[0].run.runs)
-    result = compare(programs, scenarios, args.scenario, workers, ProgressBar("comparing"))
+    if args.html:
+        from htmlreport import check_writable
+
+        check_writable(args.html)  # before the runs, not after
+    workers, cluster = backend_of(args, scenarios[0].run.runs)
+    bar = ProgressBar("comparing")
+    result = compare(programs, scenarios, args.scenario, workers, bar, cluster=cluster)
     if args.json and not write_json(args.json, result.to_dict()):
         return exitcodes.USER_ERROR
+    if args.html:
+        from htmlreport import comparison_page, write_page
+
+        write_page(args.html, comparison_page(result, scenarios[0], footer()))
     sys.stdout.write(render_comparison(result))
     return exitcodes.OK

@@ -1,8 +1,11 @@
 """`nurture simulate FILE [--scenario S] [--leads N] [--days D] [--runs R] [--seed X] [--workers W]
-[--json OUT]`: forecast a rule file on a synthetic population and print the report.
+[--cluster C] [--json OUT] [--html OUT]`: forecast a rule file on a synthetic population and
+print the report.
 
 stdout holds only the report (deterministic); the progress bar goes to stderr, and only when
 stderr is a terminal. A mistake in the rule file or the scenario: the errors, exit 1.
+`--cluster local[:N]` or `tcp://HOST:PORT` runs the replications on Dask (same numbers);
+`--html OUT` also writes the report as one self-contained HTML file.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import time
 from typing import Any
 
 from cli import exitcodes
-from cli.argtypes import nonnegative_int, positive_float, positive_int
+from cli.argtypes import cluster_arg, nonnegative_int, positive_float, positive_int
 from cli.loading import load_rules
 
 
@@ -30,7 +33,35 @@ def add_common(p: argparse.ArgumentParser) -> None:
         metavar="W",
         help="processes (default: one per core); with one run, its leads are split over them",
     )
+    p.add_argument(
+        "--cluster",
+        type=cluster_arg,
+        metavar="C",
+        help="run on Dask: local, local:N (N workers) or tcp://HOST:PORT (a scheduler)",
+    )
     p.add_argument("--json", metavar="OUT", help="also write the full forecast as JSON to OUT")
+    p.add_argument(
+        "--html", metavar="OUT", help="also write the report as a self-contained HTML file"
+    )
+
+
+def backend_of(args: argparse.Namespace, runs: int) -> tuple[int, Any]:
+    """(workers, cluster) from --workers and --cluster (they exclude each other)."""
+    from simulator import default_workers
+
+    if args.cluster is not None and args.workers is not None:
+        print(
+            "nurture: give --workers (a process pool) or --cluster (Dask), not both",
+            file=sys.stderr,
+        )
+        raise SystemExit(exitcodes.USAGE)
+    return args.workers or default_workers(runs), args.cluster
+
+
+def footer() -> str:
+    from cli import version_text
+
+    return f"Made by {version_text()}. Same files, scenario and seed: the same numbers."
 
 
 def add_parser(sub: Any) -> None:
@@ -79,15 +110,24 @@ def write_json(path: str, data: object) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulator import default_workers, forecast, prepare, render_forecast
+    from simulator import forecast, prepare, render_forecast
 
     program = load_rules(args.file)
     if program is None:
         return exitcodes.USER_ERROR
     scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError: see cli/main.py
-    workers = args.workers or default_workers(scenario.run.runs)
-    result = forecast(program, scenario, args.scenario, workers, ProgressBar("simulating"))
+    if args.html:
+        from htmlreport import check_writable
+
+        check_writable(args.html)  # before the runs, not after
+    workers, cluster = backend_of(args, scenario.run.runs)
+    bar = ProgressBar("simulating")
+    result = forecast(program, scenario, args.scenario, workers, bar, cluster=cluster)
     if args.json and not write_json(args.json, result.to_dict()):
         return exitcodes.USER_ERROR
+    if args.html:
+        from htmlreport import forecast_page, write_page
+
+        write_page(args.html, forecast_page(result, scenario, footer()))  # ReportWriteError
     sys.stdout.write(render_forecast(result))
     return exitcodes.OK

@@ -19,8 +19,18 @@ The parts are made to be reused (a live report, `nurture report --html`, is buil
 Layering: may import dsl, engine, simulator and live; only `cli` imports it.
 """
 
+from htmlreport.compare_page import comparison_charts, comparison_page
 from htmlreport.forecast_page import forecast_charts, forecast_page
 from htmlreport.page import Page
-from htmlreport.write import write_page
+from htmlreport.write import ReportWriteError, check_writable, write_page
 
-__all__ = ["Page", "forecast_charts", "forecast_page", "write_page"]
+__all__ = [
+    "Page",
+    "ReportWriteError",
+    "check_writable",
+    "comparison_charts",
+    "comparison_page",
+    "forecast_charts",
+    "forecast_page",
+    "write_page",
+]

@@ -11,6 +11,7 @@ command line, the TUI) import from `simulator` only — its front door:
     forecast, compare            typed results: Forecast, Comparison (of Pair)
     lead_timeline                any simulated lead's explain trail and events, by a re-run
     Progress, default_workers    the progress callback's shape; processes to use by default
+    cluster=, parse_cluster      run on Dask (`local:N`, `tcp://HOST:PORT`) instead of a pool
     cancel=, Cancelled           stop a running forecast from another thread (an Event)
     render_forecast, render_comparison   the text reports
     Stat, Difference, Series, SimulatedLeads, ...   the result types
@@ -26,7 +27,8 @@ The modules:
     agenda.py, handlers.py    the scheduler's heap of int entries; what each entry does
     streams.py                named random streams from (seed, run, name)
     shards.py                 one replication split over processes, tied by the sales desk
-    replications.py           replications in a process pool (same seed, same numbers)
+    replications.py           replications as jobs (same seed, same numbers)
+    backends.py               where jobs run: here, a process pool, a Dask cluster
     cancel.py                 the cancel flag and where it is looked at
     metrics.py                per-run numbers, by flat dotted name
     forecast.py               mean and 90% interval over runs; paired differences
@@ -47,6 +49,7 @@ from simulator.api import (
     lead_timeline,
     prepare,
 )
+from simulator.backends import Backend, Cluster, ClusterError, parse_cluster
 from simulator.cancel import CancelFlag, Cancelled
 from simulator.compare_report import render as render_comparison
 from simulator.figures import Difference, Series, Stat
@@ -63,9 +66,12 @@ __all__ = [
     "CHANNELS",
     "DEFAULT_SCENARIO",
     "Arm",
+    "Backend",
     "CancelFlag",
     "Cancelled",
     "Channel",
+    "Cluster",
+    "ClusterError",
     "Comparison",
     "DaysTo",
     "Difference",
@@ -93,6 +99,7 @@ __all__ = [
     "default_workers",
     "forecast",
     "lead_timeline",
+    "parse_cluster",
     "prepare",
     "render_comparison",
     "render_forecast",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from dsl.ir import Program
 from engine import Event, Explanation
+from simulator.backends import Cluster
 from simulator.cancel import CancelFlag
 from simulator.forecast import differences, summarise
 from simulator.loader import load_scenario
@@ -74,13 +75,15 @@ def forecast(
     traces: bool = False,
     leads: bool = False,
     cancel: CancelFlag | None = None,
+    cluster: Cluster | None = None,
 ) -> Forecast:
     """R replications of one file, summarised. With `traces`, `Forecast.traces`: the explain
     trail of each lead of run 0's traced sample (lead id -> entries); with `leads`,
     `Forecast.lead_table`: run 0's simulated leads. Raises `Cancelled` soon after `cancel`
-    (e.g. a `threading.Event`) is set from another thread."""
+    (e.g. a `threading.Event`) is set from another thread. With `cluster`, the replications run
+    on Dask (`simulator/backends.py`) instead of `workers` processes: the same numbers."""
     runs = run_many(
-        [program], [scenario], scenario.run.runs, workers, progress, traces, leads, cancel
+        [program], [scenario], scenario.run.runs, workers, progress, traces, leads, cancel, cluster
     )[0]
     return _forecast(program, scenario, scenario_path, runs)
 
@@ -108,10 +111,13 @@ def compare(
     workers: int,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
+    cluster: Cluster | None = None,
 ) -> Comparison:
     """Every file on the same leads and streams; differences of each file against the first."""
     first = scenarios[0]
-    results = run_many(programs, scenarios, first.run.runs, workers, progress, cancel=cancel)
+    results = run_many(
+        programs, scenarios, first.run.runs, workers, progress, cancel=cancel, cluster=cluster
+    )
     files = tuple(
         _forecast(p, s, scenario_path, r)
         for p, s, r in zip(programs, scenarios, results, strict=True)

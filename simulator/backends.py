@@ -1,0 +1,248 @@
+"""Where the independent tasks of a forecast, a comparison or a sweep run: in this process, in a
+process pool on this machine, or on a Dask cluster (`dask.distributed`).
+
+    execute(run_job, jobs, Backend(workers=2), progress, cancel, on_done)
+    execute(run_job, jobs, Backend(cluster=parse_cluster("local:2")), ...)
+    execute(run_job, jobs, Backend(cluster=parse_cluster("tcp://10.0.0.5:8786")), ...)
+
+A task is `fn(job, progress, cancel)`, a pure function of its job: whichever backend runs it, it
+gives the same result, and results are handed back by the job's index, so no backend changes a
+number. `on_done(index, result)` is called in index order of completion as each finishes (a
+sweep keeps what finished when it is interrupted); `progress(done, total)` after each.
+
+- `local[:N]`: a `distributed.LocalCluster` of N worker processes (one thread each; N: one per
+  core) started for the call and closed after it.
+- `tcp://HOST:PORT`: an existing scheduler; its workers need nurture installed (the same
+  version). A worker lost mid-way has its tasks rerun by the scheduler on another worker.
+
+Cancel (`cancel.is_set()`, or Ctrl-C in this process): the pool's workers see a
+`multiprocessing.Event`; a Dask task sees a `distributed.Event`, asked at most every
+`DaskFlag.EVERY` seconds. Either way the running tasks stop at their next look, pending ones
+are dropped, and `Cancelled` (or the `KeyboardInterrupt`) is raised once the workers are told.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import re
+import signal
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from dsl.errors import NurtureError
+from simulator.cancel import CancelFlag, Cancelled
+
+Progress = Callable[[float, int], None]  # (tasks done, fractions included; tasks in all)
+OnDone = Callable[[int, Any], None]
+Task = Callable[..., Any]  # fn(job, progress, cancel)
+
+_POOL_CANCEL: CancelFlag | None = None  # in a pool's worker process: its owner's flag
+_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
+CLUSTER_FORMS = "local, local:N (N worker processes) or tcp://HOST:PORT (a Dask scheduler)"
+
+
+class ClusterError(NurtureError):
+    """The Dask cluster named by --cluster cannot be reached or started."""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A Dask cluster: a LocalCluster of `workers` processes, or the scheduler at `address`."""
+
+    address: str | None = None
+    workers: int | None = None  # local: processes (None: one per core)
+
+    @property
+    def local(self) -> bool:
+        return self.address is None
+
+    def size(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+
+def parse_cluster(text: str) -> Cluster:
+    """`local`, `local:N` or `tcp://HOST:PORT`; ValueError saying what to write otherwise."""
+    if text == "local":
+        return Cluster()
+    if text.startswith("local:"):
+        n = text.removeprefix("local:")
+        if not n.isdigit() or int(n) < 1:
+            raise ValueError(f"{text!r}: after local: give a number of workers >= 1 (local:2)")
+        return Cluster(workers=int(n))
+    if _ADDRESS.match(text):
+        return Cluster(address=text)
+    raise ValueError(f"{text!r} is not a cluster: write {CLUSTER_FORMS}")
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where tasks run: a Dask `cluster` when given, else `workers` processes (1: here)."""
+
+    workers: int = 1
+    cluster: Cluster | None = None
+
+    def describe(self) -> str:
+        if self.cluster is None:
+            return "this process" if self.workers <= 1 else f"a pool of {self.workers} processes"
+        if self.cluster.local:
+            return f"a Dask LocalCluster of {self.cluster.size()} workers"
+        return f"the Dask scheduler at {self.cluster.address}"
+
+
+def execute(
+    fn: Task,
+    jobs: Sequence[Any],
+    backend: Backend,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+    on_done: OnDone | None = None,
+) -> dict[int, Any]:
+    """Every job run by `fn` on `backend`: index -> result (see the module docstring)."""
+    results: dict[int, Any] = {}
+
+    def done(index: int, result: Any) -> None:
+        results[index] = result
+        if on_done:
+            on_done(index, result)
+        if progress:
+            progress(len(results), len(jobs))
+
+    if backend.cluster is not None:
+        _on_dask(fn, jobs, backend.cluster, done, cancel)
+    elif backend.workers <= 1 or len(jobs) <= 1:
+        for i, job in enumerate(jobs):
+            inner = (lambda f, i=i: progress(len(results) + f, len(jobs))) if progress else None
+            done(i, fn(job, inner, cancel))
+    else:
+        _in_pool(fn, jobs, backend.workers, done, cancel)
+    return results
+
+
+def _pool_worker(flag: CancelFlag) -> None:
+    global _POOL_CANCEL
+    _POOL_CANCEL = flag
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the owner's: it tells us by `flag`
+
+
+def pool_cancel() -> CancelFlag | None:
+    """In a pool's worker process, its owner's cancel flag (None elsewhere)."""
+    return _POOL_CANCEL
+
+
+def _in_pool(
+    fn: Task, jobs: Sequence[Any], workers: int, done: OnDone, cancel: CancelFlag | None
+) -> None:
+    context = multiprocessing.get_context()
+    flag = context.Event()
+    with ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=(flag,)) as pool:
+        futures: dict[Future, int] = {pool.submit(fn, job): i for i, job in enumerate(jobs)}
+        pending = set(futures)
+        try:
+            while pending:
+                finished, pending = wait(pending, 0.1, FIRST_COMPLETED)
+                for future in sorted(finished, key=futures.__getitem__):
+                    done(futures[future], future.result())
+                if cancel is not None and cancel.is_set() and pending:
+                    raise Cancelled
+        except BaseException:
+            flag.set()
+            for future in pending:
+                future.cancel()
+            raise
+
+
+class DaskFlag:
+    """A cancel flag a Dask task can read: a `distributed.Event` by name, asked at most every
+    `EVERY` seconds (each ask is a round trip to the scheduler)."""
+
+    EVERY = 0.2
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._event: Any = None
+        self._next = 0.0
+        self._set = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (DaskFlag, (self.name,))
+
+    def is_set(self) -> bool:
+        now = time.monotonic()
+        if not self._set and now >= self._next:
+            from distributed import Event
+
+            self._next = now + self.EVERY
+            if self._event is None:
+                self._event = Event(self.name)
+            self._set = bool(self._event.is_set())
+        return self._set
+
+
+@contextmanager
+def dask_client(cluster: Cluster) -> Iterator[Any]:
+    """A `distributed.Client` on the cluster (a LocalCluster started and closed here)."""
+    from distributed import Client, LocalCluster
+
+    for name in ("distributed", "tornado"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    if cluster.local:
+        local = LocalCluster(
+            n_workers=cluster.size(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        try:
+            with Client(local) as client:
+                yield client
+        finally:
+            local.close()
+        return
+    try:
+        client = Client(cluster.address, timeout="10s")
+    except (OSError, TimeoutError) as err:
+        raise ClusterError(
+            f"cannot reach the Dask scheduler at {cluster.address}: {err}",
+            hint="start one with `dask scheduler` and workers with `dask worker ADDRESS` "
+            "(see the README, Scale-out), or use --cluster local:N",
+        ) from None
+    with client:
+        yield client
+
+
+def _on_dask(
+    fn: Task, jobs: Sequence[Any], cluster: Cluster, done: OnDone, cancel: CancelFlag | None
+) -> None:
+    from distributed import Event
+
+    with dask_client(cluster) as client:
+        token = uuid.uuid4().hex  # names this call's tasks and flag; never in a result
+        event = Event(f"nurture-cancel-{token}", client=client)
+        flag = DaskFlag(f"nurture-cancel-{token}")
+        futures = {
+            client.submit(fn, job, None, flag, key=f"nurture-{token}-{i}", pure=False): i
+            for i, job in enumerate(jobs)
+        }
+        pending = set(futures)
+        try:
+            while pending:
+                finished = sorted((f for f in pending if f.done()), key=futures.__getitem__)
+                for future in finished:
+                    done(futures[future], future.result())
+                    pending.discard(future)
+                if cancel is not None and cancel.is_set() and pending:
+                    raise Cancelled
+                if not finished:
+                    time.sleep(0.02)
+        except BaseException:
+            event.set()
+            client.cancel(list(pending), force=True)
+            raise
