@@ -71,12 +71,17 @@ def add_parser(sub: Any) -> None:
 
 
 class ProgressBar:
-    """`[#####.....] 3/10 runs  12s` on stderr, redrawn in place; silent when not a terminal."""
+    """`[#####.....] 3/10 runs  12s  ETA 28s` on stderr, redrawn in place; silent when not a
+    terminal. `extra(done, total)` adds a note (a sweep's points finished)."""
 
-    def __init__(self, label: str, stream: Any = None) -> None:
+    def __init__(
+        self, label: str, stream: Any = None, unit: str = "runs", extra: Any = None
+    ) -> None:
         self.stream = stream or sys.stderr
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
         self.label = label
+        self.unit = unit
+        self.extra = extra
         self.started = time.monotonic()
 
     def __call__(self, done: float, total: int) -> None:
@@ -86,10 +91,20 @@ class ProgressBar:
         filled = int(width * done / max(total, 1))
         elapsed = time.monotonic() - self.started
         bar = "#" * filled + "." * (width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {int(done)}/{total} runs  {elapsed:.0f}s")
+        eta = f"  ETA {_duration(elapsed / done * (total - done))}" if 0 < done < total else ""
+        note = f"  {self.extra(done, total)}" if self.extra else ""
+        self.stream.write(
+            f"\r{self.label} [{bar}] {int(done)}/{total} {self.unit}{note}  "
+            f"{_duration(elapsed)}{eta}   "
+        )
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
 
 
 def overrides(args: argparse.Namespace) -> Any:

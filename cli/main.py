@@ -25,6 +25,7 @@ from cli import (
     cmd_run,
     cmd_score,
     cmd_simulate,
+    cmd_sweep,
     exitcodes,
     version_text,
 )
@@ -39,6 +40,7 @@ COMMANDS: dict[str, ModuleType] = {
     "explain": cmd_explain,
     "simulate": cmd_simulate,
     "compare": cmd_compare,
+    "sweep": cmd_sweep,
 }
 
 

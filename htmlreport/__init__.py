@@ -22,6 +22,7 @@ Layering: may import dsl, engine, simulator and live; only `cli` imports it.
 from htmlreport.compare_page import comparison_charts, comparison_page
 from htmlreport.forecast_page import forecast_charts, forecast_page
 from htmlreport.page import Page
+from htmlreport.sweep_page import sweep_charts, sweep_page
 from htmlreport.write import ReportWriteError, check_writable, write_page
 
 __all__ = [
@@ -32,5 +33,7 @@ __all__ = [
     "comparison_page",
     "forecast_charts",
     "forecast_page",
+    "sweep_charts",
+    "sweep_page",
     "write_page",
 ]

@@ -79,24 +79,38 @@ def line_band(
     series: str | None = None,
     x_type: str = "quantitative",
     y_format: str = ",.0f",
+    width: int = WIDTH,
+    ticks: Sequence[float] | None = None,
+    marker: tuple[float, str] | None = None,
 ) -> Chart:
     """A line of `mean` over `x` with a shaded band from `low` to `high`; with `series`, one
-    line and band per value of that field (coloured, with a legend)."""
+    line and band per value of that field (coloured, with a legend). `ticks`: the x values to
+    label; `marker`: a dashed vertical line at (x, label), e.g. the current value."""
     kept = [r for r in rows if r.get("mean") is not None]
-    base = alt.Chart(_data(kept)).properties(width=WIDTH, height=220)
+    base = alt.Chart(_data(kept)).properties(width=width, height=200 if width < WIDTH else 220)
     color: Any = alt.value(PALETTE[0])
     band_color: Any = alt.value(BAND)
     if series:
         scale = alt.Scale(range=list(PALETTE))
         color = alt.Color(f"{series}:N", title=None, scale=scale, sort=None)
         band_color = color
-    xe = alt.X(f"{x}:{x_type[0].upper()}", title=x_title)
+    axis = alt.Axis(values=list(ticks)) if ticks is not None else alt.Axis()
+    xe = alt.X(f"{x}:{x_type[0].upper()}", title=x_title, axis=axis, scale=alt.Scale(zero=False))
     band = base.mark_area(opacity=0.25).encode(
         x=xe, y=alt.Y("low:Q", title=y_title, axis=alt.Axis(format=y_format)), y2="high:Q"
     )
     band = band.encode(color=band_color)
     line = base.mark_line(point=True, strokeWidth=2).encode(x=xe, y="mean:Q", color=color)
-    return render(alt.layer(band, line), name, y_title)
+    layers = [band, line]
+    if marker is not None:
+        mark = alt.Chart(alt.Data(values=[{"at": marker[0], "label": marker[1]}]))
+        layers.append(mark.mark_rule(color="#555", strokeDash=[4, 3]).encode(x="at:Q"))
+        layers.append(
+            mark.mark_text(align="left", dx=3, dy=-4, fontSize=10, color="#555").encode(
+                x="at:Q", y=alt.value(0), text="label:N"
+            )
+        )
+    return render(alt.layer(*layers), name, y_title)
 
 
 def bars(

@@ -54,6 +54,11 @@ def figure(chart: Chart, caption: str) -> Html:
     )
 
 
+def grid(*items: Html) -> Html:
+    """Items side by side, two a row where the page is wide enough (one when printed narrow)."""
+    return tag("div", *items, cls="grid2")
+
+
 @dataclass
 class Page:
     """A report page: `section()` adds a titled part, `render()` gives the whole document."""

@@ -46,9 +46,10 @@ def prepare(program: Program, scenario_path: str | None, o: Overrides) -> Scenar
     return apply(load_scenario(scenario_path, program), o)
 
 
-def _forecast(
+def forecast_of_runs(
     program: Program, scenario: Scenario, scenario_path: str | None, runs: list[dict[str, object]]
 ) -> Forecast:
+    """The typed forecast of replications already run (`run_many`'s per-run records)."""
     first = runs[0] if runs else {}
     return Forecast(
         file=program.path,
@@ -85,7 +86,7 @@ def forecast(
     runs = run_many(
         [program], [scenario], scenario.run.runs, workers, progress, traces, leads, cancel, cluster
     )[0]
-    return _forecast(program, scenario, scenario_path, runs)
+    return forecast_of_runs(program, scenario, scenario_path, runs)
 
 
 def lead_timeline(
@@ -119,7 +120,7 @@ def compare(
         programs, scenarios, first.run.runs, workers, progress, cancel=cancel, cluster=cluster
     )
     files = tuple(
-        _forecast(p, s, scenario_path, r)
+        forecast_of_runs(p, s, scenario_path, r)
         for p, s, r in zip(programs, scenarios, results, strict=True)
     )
     pairs = tuple(
