@@ -30,7 +30,8 @@ def describe(value: Any) -> str:
     if isinstance(value, float | int):
         return f"{value:g}"
     if isinstance(value, Mapping) and "dist" in value:
-        rest = ", ".join(f"{k} {describe(v)}" for k, v in value.items() if k != "dist")
+        given = {k: v for k, v in value.items() if k != "dist" and v is not None and v is not False}
+        rest = ", ".join(f"{k} {describe(v)}" for k, v in given.items())
         return f"{value['dist']} ({rest})" if rest else str(value["dist"])
     if isinstance(value, Mapping):
         return ", ".join(f"{k} {describe(v)}" for k, v in value.items()) or "–"
