@@ -162,9 +162,13 @@ def parse_objective(text: str) -> Objective:
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
-        col = f" (column {err.offset})" if err.offset else ""
+        if not err.offset or err.offset > len(source):
+            what = "it ends too soon"
+        else:
+            what = f"{err.msg.removeprefix('invalid syntax').strip() or 'unexpected text'} at "
+            what += f"column {err.offset}"
         raise SweepError(
-            f"--objective {text!r}: not an expression{col}",
+            f"--objective {text!r}: not an expression: {what}",
             hint=HINT,
         ) from None
     names: list[str] = []

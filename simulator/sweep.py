@@ -24,6 +24,7 @@ import copy
 import itertools
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -78,9 +79,12 @@ def design(axes: tuple[Axis, ...], samples: int | None, seed: int) -> list[tuple
 def point_scenario(
     scenario: Scenario, axes: tuple[Axis, ...], values: tuple[float, ...]
 ) -> Scenario:
-    """The scenario with each axis set to its value (a `SweepError` if the result is invalid)."""
+    """The scenario with each axis set to its value (a `SweepError` if the result is invalid);
+    the scenario itself at the current values."""
     from pydantic import ValidationError
 
+    if values == tuple(a.current for a in axes):
+        return scenario
     data = copy.deepcopy(scenario.model_dump())
     for a, v in zip(axes, values, strict=True):
         if a.kind == "scenario":
@@ -88,12 +92,15 @@ def point_scenario(
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        what = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {str(e['msg']).removeprefix('Value error, ')}"
-            for e in err.errors()
-        )
+        what = "; ".join(_problem(e) for e in err.errors())
         label = ", ".join(f"{a.name}={v:g}" for a, v in zip(axes, values, strict=True))
         raise SweepError(f"the point {label} is not a valid scenario: {what}") from None
+
+
+def _problem(error: Any) -> str:
+    where = ".".join(str(p) for p in error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def sweep(

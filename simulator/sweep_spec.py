@@ -157,7 +157,7 @@ def _where_at(data: Any, parts: list[str], name: str) -> tuple[list[str | int], 
 
 def _unknown(name: str, part: str, choices: list[str], what: str) -> None:
     near = difflib.get_close_matches(part, choices, n=1, cutoff=0.6)
-    hint = f"did you mean {near[0]!r}?" if near else "the fields here: " + ", ".join(choices)
+    hint = f"did you mean {near[0]!r}?" if near else f"the {what}s here: " + ", ".join(choices)
     raise SweepError(f"--vary {name}: no {what} {part!r} in the scenario", hint=hint)
 
 
