@@ -23,6 +23,7 @@ are dropped, and `Cancelled` (or the `KeyboardInterrupt`) is raised once the wor
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -203,6 +204,9 @@ def dask_client(cluster: Cluster) -> Iterator[Any]:
         try:
             with Client(local) as client:
                 yield client
+        except BaseException:
+            _end_workers(local)  # a cancel or Ctrl-C: no waiting for their running tasks
+            raise
         finally:
             local.close()
         return
@@ -216,6 +220,16 @@ def dask_client(cluster: Cluster) -> Iterator[Any]:
         ) from None
     with client:
         yield client
+
+
+def _end_workers(local: Any) -> None:
+    """End the worker processes this call started (by their ids), so closing is immediate."""
+    for nanny in list(local.workers.values()):
+        process = getattr(nanny, "process", None)
+        pid = getattr(process, "pid", None)
+        if pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def _on_dask(

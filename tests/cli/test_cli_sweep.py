@@ -1,0 +1,127 @@
+"""`nurture sweep` end to end (small), its mistakes (exit 1 and 2), --csv/--json, and Ctrl-C: the
+points finished are reported, exit 130."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from cli.main import main
+
+RULES = "rules/b2b_saas_trial.nurture"
+SCENARIO = "rules/b2b_saas_trial.scenario.toml"
+SMALL = ["--scenario", SCENARIO, "--leads", "120", "--days", "30", "--runs", "2", "--workers", "1"]
+
+
+def test_a_sweep_prints_its_points_and_writes_csv_and_json(tmp_path: Path, capsys) -> None:
+    out_csv, out_json = tmp_path / "s.csv", tmp_path / "s.json"
+    code = main(
+        [
+            "sweep",
+            RULES,
+            *SMALL,
+            "--vary",
+            "sales.reps=1,3",
+            "--objective",
+            "sql - 0.1*unsubscribes",
+        ]
+        + ["--csv", str(out_csv), "--json", str(out_json)]
+    )
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert out.splitlines()[2] == "grid, 3 points: sales.reps over 1, 3 (now 2)."
+    assert "Best for sql - 0.1*unsubscribes: sales.reps=" in out
+    rows = list(csv.reader(out_csv.open()))
+    assert rows[0][:7] == [
+        "point",
+        "sales.reps",
+        "current",
+        "best",
+        "objective",
+        "objective_low",
+        "objective_high",
+    ]
+    assert [r[1:3] for r in rows[1:]] == [["2", "1"], ["1", "0"], ["3", "0"]]
+    data = json.loads(out_json.read_text())
+    assert data["axes"] == [
+        {
+            "name": "sales.reps",
+            "path": "sales.reps",
+            "kind": "scenario",
+            "values": [1, 3],
+            "current": 2,
+        }
+    ]
+    assert (data["design"], data["complete"], data["planned"]) == ("grid", True, 3)
+    assert len(data["points"]) == 3
+    best = data["points"][data["best"]["point"]]
+    assert best["objective"] == data["best"]["objective"]
+
+
+def test_the_issues_vary_words_may_stand_apart_on_the_command_line(capsys) -> None:
+    # the shell hands `0.05..0.07 step 0.01` over as three words
+    code = main(
+        ["sweep", RULES, *SMALL, "--vary", "behaviour.email.click=0.05..0.07", "step", "0.01"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "grid, 3 points: behaviour.email.click over 0.05, 0.06, 0.07 (now 0.06)." in out
+
+
+def test_a_mistake_in_vary_is_the_users_exit_1(capsys) -> None:
+    code = main(["sweep", RULES, *SMALL, "--vary", "behaviour.clik.email=0.05,0.08"])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "nurture sweep: --vary behaviour.clik.email: no field 'clik' in the scenario\n"
+        "  hint: did you mean 'click'?\n"
+    )
+
+
+def test_a_mistake_in_the_objective_is_the_users_exit_1(capsys) -> None:
+    code = main(["sweep", RULES, *SMALL, "--vary", "sales.reps=1,3", "--objective", "open('x')"])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "nurture sweep: --objective \"open('x')\": only figure names, numbers and + - * / are "
+        "allowed (column 1: \"open('x')\")\n"
+        "  hint: write figure names, numbers, + - * / and parentheses, "
+        "e.g. sql - 0.1*unsubscribes\n"
+    )
+
+
+def test_no_vary_is_bad_usage_exit_2(capsys) -> None:
+    try:
+        main(["sweep", RULES])
+    except SystemExit as stop:
+        assert stop.code == 2
+    assert "the following arguments are required: --vary" in capsys.readouterr().err
+
+
+def test_ctrl_c_reports_the_points_finished_and_exits_130(tmp_path: Path) -> None:
+    out_json = tmp_path / "s.json"
+    command = [sys.executable, "-m", "cli.main", "sweep", RULES, "--scenario", SCENARIO]
+    command += ["--leads", "400", "--runs", "2", "--workers", "2", "--json", str(out_json)]
+    command += ["--vary", "behaviour.click.email=0.01..0.2 step 0.01"]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    time.sleep(6)  # started, a few points run
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    data = json.loads(out_json.read_text())
+    finished = len(data["points"])
+    assert not data["complete"] and data["planned"] == 20
+    assert f"interrupted: {finished} of 20 points finished" in err
+    assert f"Interrupted: {finished} of 20 points finished." in out
+    assert "Traceback" not in err
