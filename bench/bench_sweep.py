@@ -110,12 +110,9 @@ def main() -> None:
     o = overheads()
     t = (walls["local:1"] - o["start"] - o["close"]) / tasks
     print(f"LocalCluster of 2: start {o['start']:.2f} s, close {o['close']:.2f} s")
-    print(
-        f"scheduler cost per task (1,000 empty tasks on local:2): {o['dask_per_task'] * 1e3:.2f} ms"
-    )
-    print(
-        f"process pool cost per task (1,000 empty tasks, 2 processes): {o['pool_per_task'] * 1e3:.2f} ms"
-    )
+    dask_ms, pool_ms = o["dask_per_task"] * 1e3, o["pool_per_task"] * 1e3
+    print(f"scheduler cost per task (1,000 empty tasks on local:2): {dask_ms:.2f} ms")
+    print(f"pool cost per task (1,000 empty tasks, 2 processes): {pool_ms:.2f} ms")
     print(f"mean task (one replication of one point, from local:1): {t:.3f} s")
     for n in (2, 8, 32):
         per = max(t / n, o["dask_per_task"])
