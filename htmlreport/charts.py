@@ -82,6 +82,7 @@ def line_band(
     width: int = WIDTH,
     ticks: Sequence[float] | None = None,
     marker: tuple[float, str] | None = None,
+    x_format: str | None = None,
 ) -> Chart:
     """A line of `mean` over `x` with a shaded band from `low` to `high`; with `series`, one
     line and band per value of that field (coloured, with a legend). `ticks`: the x values to
@@ -95,6 +96,8 @@ def line_band(
         color = alt.Color(f"{series}:N", title=None, scale=scale, sort=None)
         band_color = color
     axis = alt.Axis(values=list(ticks)) if ticks is not None else alt.Axis()
+    if x_format is not None:
+        axis = alt.Axis(format=x_format, tickMinStep=1)
     xe = alt.X(f"{x}:{x_type[0].upper()}", title=x_title, axis=axis, scale=alt.Scale(zero=False))
     band = base.mark_area(opacity=0.25).encode(
         x=xe, y=alt.Y("low:Q", title=y_title, axis=alt.Axis(format=y_format)), y2="high:Q"

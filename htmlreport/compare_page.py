@@ -140,6 +140,7 @@ def weekly_chart(c: Comparison) -> charts.Chart:
         "customers a week",
         "compare-weekly",
         series="series",
+        x_format="d",
     )
 
 

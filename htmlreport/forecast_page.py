@@ -79,7 +79,13 @@ def weekly_chart(f: Forecast, name: str = "weekly") -> charts.Chart:
     if f.lifecycle.mql:
         series["MQL"] = w.mql
     return charts.line_band(
-        weekly_rows(series), "week", "week of the horizon", "leads a week", name, series="series"
+        weekly_rows(series),
+        "week",
+        "week of the horizon",
+        "leads a week",
+        name,
+        series="series",
+        x_format="d",
     )
 
 

@@ -4,7 +4,7 @@ fails half-way never leaves half a file where a good one was."""
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from pathlib import Path
 
 from dsl.errors import NurtureError
@@ -15,23 +15,20 @@ class ReportWriteError(NurtureError):
 
 
 def write_page(path: str, text: str) -> None:
-    """Write `text` to `path` (UTF-8), atomically; `ReportWriteError` names what went wrong."""
+    """Write `text` to `path` (UTF-8), atomically, with the permissions any new file gets (the
+    umask's: a report is made to be shared); `ReportWriteError` names what went wrong."""
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise ReportWriteError(
-            f"{path}: cannot write the report: {err.strerror}",
-            hint="give --html a path in a folder that exists and you may write to",
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as out:
             out.write(text)
         os.replace(tmp, target)
     except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise ReportWriteError(f"{path}: cannot write the report: {err.strerror}") from None
+        tmp.unlink(missing_ok=True)
+        raise ReportWriteError(
+            f"{path}: cannot write the report: {err.strerror}",
+            hint="give a path in a folder that exists and you may write to",
+        ) from None
 
 
 def check_writable(path: str) -> None:

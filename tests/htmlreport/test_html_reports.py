@@ -4,6 +4,7 @@ each kind opened in Debian's headless Chromium, no error, every chart drawn."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -163,3 +164,18 @@ def test_each_kind_of_report_renders_in_headless_chromium(
     assert seen.scripts == 0
     assert (seen.charts, seen.rendered) == (expected, expected)
     assert (made["dir"] / f"{kind}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_report_is_written_whole_with_the_permissions_of_any_new_file(tmp_path: Path) -> None:
+    from htmlreport import write_page
+
+    out = tmp_path / "r.html"
+    out.write_text("an older report")
+    old = os.umask(0o022)
+    try:
+        write_page(str(out), "<!DOCTYPE html>\n")
+    finally:
+        os.umask(old)
+    assert out.read_text() == "<!DOCTYPE html>\n"
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temporary file left
