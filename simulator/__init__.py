@@ -38,6 +38,10 @@ The modules:
     leadtable.py              the simulated leads of run 0 as columns (for the TUI's table)
     report.py / compare_report.py, formatting.py   the text a strategist reads
     api.py                    prepare, forecast, compare, lead_timeline
+    sweep_spec.py, sweep.py   what a sweep varies (--vary NAME=SPEC); the design and the runs
+    objective.py              the sweep's objective: an expression read by an ast walk
+    sweep_result.py           SweepResult, SweepPoint, Best (JSON: to_dict(); CSV: csv_rows())
+    sweep_report.py           the sweep as text: table and chart
 """
 
 from simulator.api import (

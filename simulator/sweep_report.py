@@ -3,6 +3,8 @@ chart of the objective at each point (mean and 90% of runs). Reads a `SweepResul
 
 from __future__ import annotations
 
+import textwrap
+
 from simulator.figures import Stat
 from simulator.formatting import money, num, pct
 from simulator.sweep_result import SweepPoint, SweepResult
@@ -14,7 +16,7 @@ MAX_ROWS = 60  # points listed in the table and chart (the best, the current and
 def _f(x: float | None) -> str:
     if x is None:
         return "-"
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.3g}" if abs(x) < 10 else f"{x:,.1f}"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.1f}" if abs(x) >= 1 else f"{x:.3g}"
 
 
 def _stat(s: Stat) -> str:
@@ -44,7 +46,7 @@ def best_sentences(r: SweepResult) -> list[str]:
         else "not clear of zero: the runs cannot tell it from the current values"
     )
     out.append(
-        f"Against the current values ({cur.label(r.axes)}): {d.mean:+,.3g}{interval}, {sure}; "
+        f"Against the current values ({cur.label(r.axes)}): {d.mean:+,.1f}{interval}, {sure}; "
         f"better in {r.best.wins} of {r.best.runs} runs"
         + (f" ({r.best.ties} equal)" if r.best.ties else "")
         + "."
@@ -53,11 +55,12 @@ def best_sentences(r: SweepResult) -> list[str]:
 
 
 def _shown(r: SweepResult) -> list[SweepPoint]:
-    if len(r.points) <= MAX_ROWS:
-        return list(r.points)
-    keep = sorted(r.points, key=lambda p: -(p.objective.mean or float("-inf")))[: MAX_ROWS - 1]
-    keep += [p for p in r.points if p.current and p not in keep]
-    return sorted(keep, key=lambda p: p.index)
+    """The points listed (at most `MAX_ROWS`: the best ones and the current), by their values."""
+    keep = list(r.points)
+    if len(keep) > MAX_ROWS:
+        keep = sorted(keep, key=lambda p: -(p.objective.mean or float("-inf")))[: MAX_ROWS - 1]
+        keep += [p for p in r.points if p.current and p not in keep]
+    return sorted(keep, key=lambda p: p.values)
 
 
 def _mark(r: SweepResult, p: SweepPoint) -> str:
@@ -128,7 +131,9 @@ def render(r: SweepResult) -> str:
     ]
     if not r.complete:
         lines += ["", f"Interrupted: {len(r.points)} of {r.planned} points finished."]
-    lines += ["", "Best", *(f"  {s}" for s in best_sentences(r))]
+    lines += ["", "Best"]
+    for sentence in best_sentences(r):
+        lines += textwrap.wrap(sentence, 96, initial_indent="  ", subsequent_indent="  ")
     lines += ["", "Points", *table(r), "", *chart(r)]
     cur = r.current
     if cur is not None:

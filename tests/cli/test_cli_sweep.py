@@ -125,3 +125,36 @@ def test_ctrl_c_reports_the_points_finished_and_exits_130(tmp_path: Path) -> Non
     assert f"interrupted: {finished} of 20 points finished" in err
     assert f"Interrupted: {finished} of 20 points finished." in out
     assert "Traceback" not in err
+
+
+class _Terminal:
+    """A stream that says it is a terminal and keeps what is written."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_the_progress_bar_shows_points_and_an_eta(monkeypatch) -> None:
+    from cli import cmd_simulate
+
+    clock = iter([100.0, 130.0, 160.0])
+    monkeypatch.setattr(cmd_simulate.time, "monotonic", lambda: next(clock))
+    term = _Terminal()
+    bar = cmd_simulate.ProgressBar(
+        "sweeping", term, extra=lambda done, total: f"({int(done) // 2} points)"
+    )
+    bar(5, 20)  # 30 s for 5 runs: 90 s to go
+    bar(20, 20)
+    assert term.text == (
+        "\rsweeping [#######.......................] 5/20 runs  (2 points)  30s  ETA 1m30s   "
+        "\rsweeping [##############################] 20/20 runs  (10 points)  1m00s   \n"
+    )
