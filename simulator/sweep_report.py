@@ -82,7 +82,7 @@ def table(r: SweepResult) -> list[str]:
             f"{_mark(r, p):<2}{vals}{_stat(p.objective):<26}{num(k.customers.mean):>10}"
             f"{num(k.sql.mean):>8}{num(k.unsubscribes.mean):>8}{money(k.cost.mean):>10}{roi:>8}"
         )
-    lines.append("  * best   = current values")
+    lines.append("  *: the best point   =: the current values")
     return lines
 
 
