@@ -194,13 +194,18 @@ def dask_client(cluster: Cluster) -> Iterator[Any]:
     for name in ("distributed", "tornado"):
         logging.getLogger(name).setLevel(logging.ERROR)
     if cluster.local:
-        local = LocalCluster(
-            n_workers=cluster.size(),
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        import dask
+
+        # the statistical profiler samples every worker's stack every 10 ms: pure-Python tasks
+        # pay for it and nobody reads it here
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            local = LocalCluster(
+                n_workers=cluster.size(),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
         try:
             with Client(local) as client:
                 yield client
