@@ -51,7 +51,7 @@ def backend_of(args: argparse.Namespace, runs: int) -> tuple[int, Any]:
 
     if args.cluster is not None and args.workers is not None:
         print(
-            "nurture: give --workers (a process pool) or --cluster (Dask), not both",
+            f"nurture {args.command}: give --workers (a process pool) or --cluster (Dask), not both",
             file=sys.stderr,
         )
         raise SystemExit(exitcodes.USAGE)

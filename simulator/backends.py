@@ -46,6 +46,7 @@ Task = Callable[..., Any]  # fn(job, progress, cancel)
 
 _POOL_CANCEL: CancelFlag | None = None  # in a pool's worker process: its owner's flag
 _ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
+CONNECT_TIMEOUT = "10s"  # to reach a scheduler given by address
 CLUSTER_FORMS = "local, local:N (N worker processes) or tcp://HOST:PORT (a Dask scheduler)"
 
 
@@ -216,7 +217,7 @@ def dask_client(cluster: Cluster) -> Iterator[Any]:
             local.close()
         return
     try:
-        client = Client(cluster.address, timeout="10s")
+        client = Client(cluster.address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as err:
         raise ClusterError(
             f"cannot reach the Dask scheduler at {cluster.address}: {err}",

@@ -158,3 +158,37 @@ def test_the_progress_bar_shows_points_and_an_eta(monkeypatch) -> None:
         "\rsweeping [#######.......................] 5/20 runs  (2 points)  30s  ETA 1m30s   "
         "\rsweeping [##############################] 20/20 runs  (10 points)  1m00s   \n"
     )
+
+
+def test_an_unreachable_scheduler_is_the_users_mistake(monkeypatch, capsys) -> None:
+    import socket
+
+    from simulator import backends
+
+    monkeypatch.setattr(backends, "CONNECT_TIMEOUT", "1s")
+    with socket.socket() as s:  # a port nobody listens on: bound, never listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        code = main(
+            ["sweep", RULES, *SMALL[:-2], "--vary", "sales.reps=1,3"]
+            + ["--cluster", f"tcp://127.0.0.1:{port}"]
+        )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(
+        f"nurture sweep: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}: "
+    )
+    assert err.endswith(
+        "  hint: start one with `dask scheduler` and workers with `dask worker ADDRESS` "
+        "(see the README, Scale-out), or use --cluster local:N\n"
+    )
+
+
+def test_workers_and_cluster_exclude_each_other(capsys) -> None:
+    try:
+        main(["sweep", RULES, *SMALL, "--vary", "sales.reps=1,3", "--cluster", "local:2"])
+    except SystemExit as stop:
+        assert stop.code == 2
+    assert capsys.readouterr().err == (
+        "nurture sweep: give --workers (a process pool) or --cluster (Dask), not both\n"
+    )
