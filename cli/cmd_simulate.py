@@ -50,10 +50,8 @@ def backend_of(args: argparse.Namespace, runs: int) -> tuple[int, Any]:
     from simulator import default_workers
 
     if args.cluster is not None and args.workers is not None:
-        print(
-            f"nurture {args.command}: give --workers (a process pool) or --cluster (Dask), not both",
-            file=sys.stderr,
-        )
+        what = "give --workers (a process pool) or --cluster (Dask), not both"
+        print(f"nurture {args.command}: {what}", file=sys.stderr)
         raise SystemExit(exitcodes.USAGE)
     return args.workers or default_workers(runs), args.cluster
 
