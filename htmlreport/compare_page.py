@@ -9,6 +9,8 @@ each sequence's step funnel side by side, and the assumptions.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from htmlreport import charts
 from htmlreport.assumptions import assumptions
 from htmlreport.blocks import (
@@ -118,8 +120,16 @@ def side_by_side(c: Comparison) -> Html:
     return table(["", *(f.file for f in c.files)], rows)
 
 
+def short_names(c: Comparison) -> dict[str, str]:
+    """Each file by its name alone when the names differ, else by its path."""
+    names = [Path(f.file).name for f in c.files]
+    unique = len(set(names)) == len(names)
+    return {f.file: (n if unique else f.file) for f, n in zip(c.files, names, strict=True)}
+
+
 def _names(c: Comparison) -> list[str]:
-    return [f"{k + 1}. {f.file}" for k, f in enumerate(c.files)]
+    name = short_names(c)
+    return [f"{k + 1}. {name[f.file]}" for k, f in enumerate(c.files)]
 
 
 def funnel_chart(c: Comparison) -> charts.Chart:
@@ -194,14 +204,11 @@ def comparison_page(c: Comparison, scenario: Scenario | None = None, footer: str
     )
     page = Page(title, subtitle, note, footer)
     head: list[Html] = [paragraph(pair_sentence(p, base), "headline") for p in c.pairs]
+    name = short_names(c)
     for p in c.pairs:
+        head.append(tag("h3", f"{name[p.other]} − {name[p.base]}"))
         head.append(
-            cards(
-                [
-                    Card(f"{label} ({p.other})", getattr(p.kpis, f), how)
-                    for label, f, how in _kpis(base)[:6]
-                ]
-            )
+            cards([Card(label, getattr(p.kpis, f), how) for label, f, how in _kpis(base)[:6]])
         )
     page.section("Headline", *head)
     diffs: list[Html] = []
@@ -209,7 +216,11 @@ def comparison_page(c: Comparison, scenario: Scenario | None = None, footer: str
         rows = relative_rows(p, base)
         if rows:
             chart = charts.intervals(
-                rows, "kpi", f"diff-{len(diffs)}", f"{p.other} − {p.base}, % of {p.base}", ",.1f"
+                rows,
+                "kpi",
+                f"diff-{len(diffs)}",
+                f"{name[p.other]} − {name[p.base]}, % of {name[p.base]}",
+                ",.1f",
             )
             diffs.append(
                 figure(
