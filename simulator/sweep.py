@@ -24,6 +24,7 @@ import copy
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -135,23 +136,8 @@ def sweep(
         complete = True
     except (Cancelled, KeyboardInterrupt):
         complete = False
-    out = []
-    for k, (values, s) in enumerate(zip(points, scenarios, strict=True)):
-        results = [finished.get(k * runs + r) for r in range(runs)]
-        if any(r is None for r in results):
-            continue
-        per_run = objective.per_run(results)
-        out.append(
-            SweepPoint(
-                k,
-                values,
-                forecast_of_runs(program, s, scenario_path, results),
-                stat(per_run),
-                tuple(per_run),
-                values == current,
-                in_design[k],
-            )
-        )
+    plan = _Plan(points, scenarios, in_design, current, runs)
+    out = _finished_points(program, scenario_path, objective, plan, finished)
     return SweepResult(
         program.path,
         program.campaign,
@@ -168,6 +154,44 @@ def sweep(
         best_point(out),
         complete,
     )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    points: list[tuple[float, ...]]
+    scenarios: list[Scenario]
+    in_design: list[bool]
+    current: tuple[float, ...]
+    runs: int
+
+
+def _finished_points(
+    program: Program,
+    scenario_path: str | None,
+    objective: Objective,
+    plan: _Plan,
+    finished: dict[int, dict[str, object]],
+) -> list[SweepPoint]:
+    """The points whose every run finished (task k * runs + r is run r of point k)."""
+    out = []
+    for k, (values, s) in enumerate(zip(plan.points, plan.scenarios, strict=True)):
+        results = [finished.get(k * plan.runs + r) for r in range(plan.runs)]
+        if any(r is None for r in results):
+            continue
+        runs = [r for r in results if r is not None]
+        per_run = objective.per_run(runs)
+        out.append(
+            SweepPoint(
+                k,
+                values,
+                forecast_of_runs(program, s, scenario_path, runs),
+                stat(per_run),
+                tuple(per_run),
+                values == plan.current,
+                plan.in_design[k],
+            )
+        )
+    return out
 
 
 def best_point(points: list[SweepPoint]) -> Best | None:
