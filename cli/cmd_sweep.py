@@ -75,11 +75,11 @@ def run(args: argparse.Namespace) -> int:
     scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError
     axes = plan_axes(program, scenario, [" ".join(words) for words in args.vary])  # SweepError
     objective = parse_objective(args.objective)  # SweepError
-    for out in (args.html, args.csv, args.json):
-        if out:
-            from htmlreport import check_writable
+    from htmlreport import check_writable
 
-            check_writable(out)
+    for option, out in (("--html", args.html), ("--csv", args.csv), ("--json", args.json)):
+        if out:
+            check_writable(out, option)  # before the runs, not after
     workers, cluster = backend_of(args, 2**20)  # many tasks: by default one process per core
     runs = scenario.run.runs
     bar = ProgressBar(

@@ -31,19 +31,17 @@ def write_page(path: str, text: str) -> None:
         ) from None
 
 
-def check_writable(path: str) -> None:
-    """Raise `ReportWriteError` now if `path` cannot be written later (its folder is missing or
-    read-only, or it is a folder), so a long run is not lost to a typo in the path."""
+def check_writable(path: str, option: str = "--html") -> None:
+    """Raise `ReportWriteError` now if `path` (given to `option`) cannot be written later (its
+    folder is missing or read-only, or it is a folder), so a long run is not lost to a typo."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise ReportWriteError(
-            f"{path}: is a folder", hint="give --html a file name, like report.html"
-        )
+        raise ReportWriteError(f"{path}: is a folder", hint=f"give {option} a file name")
     if not folder.is_dir():
         raise ReportWriteError(
             f"{path}: cannot write the report: the folder {folder} does not exist",
-            hint="create the folder first, or give --html a path in one that exists",
+            hint=f"create the folder first, or give {option} a path in one that exists",
         )
     if not os.access(folder, os.W_OK):
         raise ReportWriteError(f"{path}: cannot write the report: the folder {folder} is read-only")
