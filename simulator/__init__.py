@@ -19,7 +19,10 @@ command line, the TUI) import from `simulator` only — its front door:
 The modules:
 
     scenario.py / loader.py   the scenario (pydantic, TOML; errors name field and line)
-    calibration.py            default behaviour figures and the public data they come from
+    calibration.py            every default knob and its source (public data or an assumption)
+    scenario_behaviour.py     the [behaviour] section and its per-persona overrides
+    default_persona.py        the persona of a forecast without a scenario, from the rules
+    distributions.py, empirical.py   value distributions (a table, a CSV column, ...)
     population.py             synthetic leads: personas, attributes, readiness, arrivals
     behaviour.py, organic.py  how leads answer touches and what they do on their own
     sales.py                  sales capacity as a simpy.Resource
@@ -31,12 +34,16 @@ The modules:
     backends.py               where jobs run: here, a process pool, a Dask cluster
     cancel.py                 the cancel flag and where it is looked at
     metrics.py                per-run numbers, by flat dotted name
+    metrics_groups.py         per-run figures of each group of leads (arm, persona, ...)
     forecast.py               mean and 90% interval over runs; paired differences
     figures.py                Stat, Difference, Series: one figure, typed
     groups.py, sequence_groups.py, watch.py   the figures grouped by meaning; the Watch notes
+    breakdowns.py             the figures by group of leads, typed; the seed's ratios
+    assumptions.py            what a headline rests on: each knob's source or "assumption"
     results.py                Forecast, Pair, Comparison: the typed results (JSON: to_dict())
     leadtable.py              the simulated leads of run 0 as columns (for the TUI's table)
     report.py / compare_report.py, formatting.py   the text a strategist reads
+    report_groups.py          the report's sections by group of leads
     api.py                    prepare, forecast, compare, lead_timeline
     sweep_spec.py, sweep.py   what a sweep varies (--vary NAME=SPEC); the design and the runs
     objective.py              the sweep's objective: an expression read by an ast walk
@@ -54,6 +61,15 @@ from simulator.api import (
     prepare,
 )
 from simulator.backends import Backend, Cluster, ClusterError, parse_cluster
+from simulator.breakdowns import (
+    Calls,
+    ContactBucket,
+    FunnelPath,
+    GroupFigures,
+    HoldoutArms,
+    SeedRatios,
+    SplitArm,
+)
 from simulator.cancel import CancelFlag, Cancelled
 from simulator.compare_report import render as render_comparison
 from simulator.figures import Difference, Series, Stat
@@ -68,6 +84,13 @@ from simulator.sequence_groups import Arm, HoldoutLift, SequenceFigures, Step
 
 __all__ = [
     "CHANNELS",
+    "Calls",
+    "ContactBucket",
+    "FunnelPath",
+    "GroupFigures",
+    "HoldoutArms",
+    "SeedRatios",
+    "SplitArm",
     "DEFAULT_SCENARIO",
     "Arm",
     "Backend",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from dsl.ir import Program
 from engine import Event, Explanation
+from simulator.assumptions import headline
 from simulator.backends import Cluster
 from simulator.cancel import CancelFlag
 from simulator.forecast import differences, summarise
@@ -51,6 +52,8 @@ def forecast_of_runs(
 ) -> Forecast:
     """The typed forecast of replications already run (`run_many`'s per-run records)."""
     first = runs[0] if runs else {}
+    summary = summarise(runs)
+    stats = {name: s.to_dict() for name, s in summary.stats.items()}
     return Forecast(
         file=program.path,
         campaign=program.campaign,
@@ -61,9 +64,10 @@ def forecast_of_runs(
         seed=scenario.run.seed,
         sequence_names=tuple(s.name for s in program.sequences),
         lifecycle=Lifecycle(mql=program.mql is not None, sql=program.sql is not None),
-        summary=summarise(runs),
+        summary=summary,
         traces=first.get("traces"),
         lead_table=first.get("leads"),
+        assumptions=tuple(headline(program, scenario, stats, scenario_path is None)),
     )
 
 

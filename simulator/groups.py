@@ -48,6 +48,8 @@ class Kpis(Generic[F]):
     replies: F
     bounces: F
     visits: F  # organic `visited` events (not leads who visited)
+    visited: F  # leads who visited: on their own (a `visited` event) or by a click
+    visit_rate: F  # visited, as a share of the leads
     revenue: F  # every conversion's deal value, nurtured or not
     cost: F  # of touches and sales tasks
     roi: F  # (revenue - cost) / cost

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from dsl.errors import NurtureError
 from dsl.ir import BUILTIN_EVENTS, Program
-from simulator import calibration as cal
+from simulator import default_persona
 from simulator import scenario as sc
-from simulator.distributions import Choice, Constant, LogNormal, is_numeric
+from simulator.distributions import Choice, Empirical, LogNormal, is_numeric
 from simulator.tomllines import dotted, line_index, line_of
 
 
@@ -43,7 +43,7 @@ def _all_field_names() -> set[str]:
 def _dist_models() -> list[type]:
     from simulator import distributions as d
 
-    return [d.Constant, d.Choice, d.Normal, d.LogNormal, d.Uniform]
+    return [d.Constant, d.Choice, d.Normal, d.LogNormal, d.Uniform, d.Discrete, d.Empirical]
 
 
 def _describe(err: dict, fields: set[str]) -> tuple[tuple, str]:
@@ -70,10 +70,11 @@ def _format(file: str, index: dict, loc: tuple, msg: str) -> str:
     return f"{where}: {field}: {msg}" if field else f"{where}: {msg}"
 
 
+DIST_TAGS = ("constant", "choice", "normal", "lognormal", "uniform", "discrete", "empirical")
+
+
 def _is_tag(part: object) -> bool:
-    return part in ("constant", "choice", "normal", "lognormal", "uniform") or (
-        isinstance(part, str) and part.startswith("function-")
-    )
+    return part in DIST_TAGS or (isinstance(part, str) and part.startswith("function-"))
 
 
 def parse_scenario(text: str, file: str) -> tuple[sc.Scenario, dict]:
@@ -86,7 +87,8 @@ def parse_scenario(text: str, file: str) -> tuple[sc.Scenario, dict]:
         raise ScenarioError([f"{where}: not valid TOML: {str(err).split(' (at')[0]}"]) from None
     index = line_index(text)
     try:
-        return sc.Scenario.model_validate(data), index
+        base = str(Path(file).parent)  # an `empirical` file is read from the scenario's folder
+        return sc.Scenario.model_validate(data, context={"base": base}), index
     except ValidationError as err:
         fields = _all_field_names()
         msgs = [_format(file, index, *_describe(e, fields)) for e in err.errors()]
@@ -119,8 +121,11 @@ def check_against(scenario: sc.Scenario, program: Program) -> list[tuple[tuple, 
     """Mistakes that need the rule file: attributes, events and properties it does not know."""
     decls = {a.name: a for a in program.lead}
     events = _event_props(program)
-    out: list[tuple[tuple, str]] = []
+    out = _appeal_problems(scenario.behaviour.appeal, program, ("behaviour", "appeal"))
     for i, persona in enumerate(scenario.personas):
+        if persona.behaviour is not None and persona.behaviour.appeal:
+            loc = ("personas", i, "behaviour", "appeal")
+            out.extend(_appeal_problems(persona.behaviour.appeal, program, loc))
         for name, dist in persona.attributes.items():
             loc = ("personas", i, "attributes", name)
             if name == "timezone":
@@ -139,16 +144,37 @@ def check_against(scenario: sc.Scenario, program: Program) -> list[tuple[tuple, 
     return out
 
 
+def _appeal_problems(
+    appeal: dict[str, float], program: Program, loc: tuple
+) -> list[tuple[tuple, str]]:
+    contents = [c.name for c in program.contents]
+    out = []
+    for name in appeal:
+        if name not in contents:
+            near = difflib.get_close_matches(name, contents, n=1, cutoff=0.6)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            out.append((loc + (name,), f"no content '{name}' in {program.path}{hint}"))
+    return out
+
+
 def _attr_type_problems(decl: object, dist: object) -> list[str]:
+    if decl.type == "number" and isinstance(dist, Empirical) and not dist.numeric:
+        return [f"a number attribute needs numbers; the column holds text ({dist.text_at})"]
     if decl.type == "number" and not is_numeric(dist):
         return [
             "a number attribute needs a number distribution (normal, lognormal, uniform, "
-            "or a constant number)"
+            "discrete, empirical, or a constant number)"
         ]
     if decl.type in ("text", "one_of") and is_numeric(dist):
         return [f"a {decl.type.replace('_', ' ')} attribute needs text values (choice or constant)"]
     if decl.type == "one_of":
-        values = list(dist.weights) if isinstance(dist, Choice) else [dist.value]
+        values = (
+            list(dist.weights)
+            if isinstance(dist, Choice)
+            else sorted(set(dist.values))
+            if isinstance(dist, Empirical)
+            else [dist.value]
+        )
         bad = [v for v in values if v not in decl.options]
         if bad:
             allowed = ", ".join(f'"{o}"' for o in decl.options)
@@ -199,53 +225,9 @@ def default_attribute(decl: object) -> object | None:
     return None  # free text: missing unless the scenario gives values
 
 
-def _default_persona(program: Program) -> sc.Persona:
-    entry = []
-    for seq in program.sequences:
-        event = getattr(seq.enter, "event", None)
-        if event and event != "created" and event not in [e.event for e in entry]:
-            entry.append(sc.ArrivalEvent(event=event))
-    pages = sorted(named_values(program, "visited", "page"))
-    page = Choice(weights={v: 1.0 for v in ["home", *pages]}) if pages else Constant(value="home")
-    visits = sc.OrganicEvent(
-        event="visited", per_day=cal.ORGANIC_VISITS_PER_DAY, props={"page": page}
-    )
-    return sc.Persona(name="everyone", on_arrival=entry, organic=[visits])
-
-
-def named_values(program: Program, event: str, prop: str) -> set[str]:
-    """The text values the rules compare property `prop` of `event` with (`where page ==
-    "pricing"`, `where page in [...]`): the default persona visits those pages too (each as often
-    as an unnamed "home"), so rules that score them can be forecast without a scenario."""
-    found: set[str] = set()
-    for node in _nodes(program):
-        if getattr(node, "event", None) == event and getattr(node, "where", None) is not None:
-            for cmp in _nodes(node.where):
-                if (
-                    getattr(cmp, "kind", None) == "compare"
-                    and cmp.op in ("==", "in")
-                    and getattr(cmp.left, "kind", None) == "prop"
-                    and cmp.left.name == prop
-                ):
-                    items = cmp.right.items if cmp.right.kind == "list" else (cmp.right,)
-                    found.update(i.value for i in items if i.kind == "str")
-    return found
-
-
-def _nodes(node: object):
-    """`node` and every IR node inside it."""
-    if isinstance(node, BaseModel):
-        yield node
-        for name in type(node).model_fields:
-            yield from _nodes(getattr(node, name))
-    elif isinstance(node, tuple | list):
-        for item in node:
-            yield from _nodes(item)
-
-
 def complete(scenario: sc.Scenario, program: Program) -> sc.Scenario:
     """Fill what the scenario leaves out from the `lead:` block (every attribute gets a rule)."""
-    personas = scenario.personas or [_default_persona(program)]
+    personas = scenario.personas or [default_persona.persona(program)]
     filled = []
     for persona in personas:
         attrs = dict(persona.attributes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
+from simulator import report_groups as groups
 from simulator.figures import Stat
 from simulator.formatting import money, num, pct
 from simulator.results import Forecast
@@ -61,7 +62,9 @@ class Report:
             self._channels,
             self._money,
             self._sequences,
+            self._groups,
             self._sales,
+            self._assumptions,
         ):
             part()
         return "\n".join(self.lines) + "\n"
@@ -82,8 +85,22 @@ class Report:
         ):
             if declared:
                 self.row(label, figure, note=f"{pct(_m(rate))} of leads")
+        self.row(
+            "visited", k.visited, note=f"{pct(_m(k.visit_rate))} of leads (own visit or click)"
+        )
         self.row("customers", k.customers)
         self.row("conversion rate", k.conversion_rate, pct)
+        path = self.f.funnel_path
+        if _m(k.customers) and (life.mql or life.sql):
+            were = [
+                f"{label} {pct(_m(s))}"
+                for label, declared, s in (
+                    ("MQL", life.mql, path.were_mql),
+                    ("SQL", life.sql, path.were_sql),
+                )
+                if declared
+            ]
+            self.lines.append(f"  {'customers who were':<24}{', '.join(were)} before they bought")
         self.row("unsubscribes", k.unsubscribes, note=f"{pct(_m(k.unsubscribe_rate), 2)} of leads")
         if k.customers_by:
             text = ", ".join(f"{name} {num(_m(s), 1)}" for name, s in k.customers_by.items())
@@ -102,6 +119,11 @@ class Report:
             med = _fmt(timing.median, lambda x: num(x, 1))
             p90 = _fmt(timing.p90, lambda x: num(x, 1))
             self.lines.append(f"  {label:<28}{med:<23}{p90}")
+        after = self.f.funnel_path.sql_to_customer
+        if life.sql and after.median.mean is not None:
+            med = _fmt(after.median, lambda x: num(x, 1))
+            p90 = _fmt(after.p90, lambda x: num(x, 1))
+            self.lines.append(f"  {'customer, from SQL':<28}{med:<23}{p90}")
 
     def _channels(self) -> None:
         if not self.f.channels:
@@ -187,6 +209,21 @@ class Report:
         self.row("backlog at the end", s.backlog_end)
         self.row("mean wait (hours)", s.mean_wait_hours, lambda x: num(x, 1))
         self.row("picked up in time", s.within_due_share, pct)
+        c = self.f.calls
+        if _m(s.worked):
+            self.row("answered", c.answered)
+            self.row("refused", c.refused, note="the lead asked not to be contacted")
+            self.row("ignored", c.ignored)
+
+    def _groups(self) -> None:
+        groups.holdout_arms(self)
+        groups.split_arms(self)
+        groups.named(self, "By persona   (rates: share of the persona's leads)", self.f.personas)
+        groups.named(self, "By segment, as the leads stand at the horizon's end", self.f.segments)
+        groups.contacts(self)
+
+    def _assumptions(self) -> None:
+        groups.assumptions(self)
 
 
 def headline(f: Forecast) -> list[str]:

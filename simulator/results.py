@@ -12,6 +12,10 @@ file's sequences and lifecycle), every figure by its flat name (`summary`, the J
     f.sequences["trial_onboarding"].steps[0].sent     each step's funnel; .arms, .holdout, .exited
     f.sales.peak_backlog, f.weekly.customers.mean     the sales queue; weekly series
     f.watch                                           the report's "Watch" notes
+    f.arms["trial_onboarding"].ratios.sql_rate        nurtured against holdout; the seed's ratios
+    f.split_arms, f.personas, f.segments, f.contacts  each group of leads (`breakdowns.py`)
+    f.funnel_path.were_sql, f.calls.refused           customers' path; what became of calls
+    f.assumptions                                     what the headline rests on
     f.stat("organic.demo_requested")                  any figure by its name
 
 A `Comparison` holds each file's `Forecast` and, for each file after the first, a `Pair`: the
@@ -23,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 
+from simulator import breakdowns as bd
 from simulator.figures import Difference, Series, Stat
 from simulator.forecast import Summary
 from simulator.groups import (
@@ -87,6 +92,7 @@ class Forecast:
     summary: Summary
     traces: dict[str, list[object]] | None = None  # run 0's traced sample: lead -> trail
     lead_table: SimulatedLeads | None = field(default=None, repr=False)  # run 0's leads
+    assumptions: tuple[str, ...] = ()  # what the headline rests on (`assumptions.headline`)
 
     def stat(self, name: str) -> Stat:
         """Any figure by its flat name (`Stat.MISSING` if it was not measured)."""
@@ -130,6 +136,36 @@ class Forecast:
     def watch(self) -> tuple[str, ...]:
         return watch_notes(self.kpis, self.sales, self.lifecycle.mql, self.lifecycle.sql)
 
+    @cached_property
+    def arms(self) -> dict[str, bd.HoldoutArms[Stat]]:
+        """Each sequence with a holdout: nurtured against held out, and the seed's ratios."""
+        return bd.holdout_arms(self.stat, self.summary.stats)
+
+    @cached_property
+    def split_arms(self) -> tuple[bd.SplitArm[Stat], ...]:
+        return bd.split_arms(self.stat, self.summary.stats)
+
+    @cached_property
+    def personas(self) -> dict[str, bd.GroupFigures[Stat]]:
+        return bd.named_groups(self.stat, self.summary.stats, "persona")
+
+    @cached_property
+    def segments(self) -> dict[str, bd.GroupFigures[Stat]]:
+        """Each segment of the file, its leads as they stand at the horizon's end."""
+        return bd.named_groups(self.stat, self.summary.stats, "segment")
+
+    @cached_property
+    def contacts(self) -> tuple[bd.ContactBucket[Stat], ...]:
+        return bd.contacts(self.stat)
+
+    @cached_property
+    def funnel_path(self) -> bd.FunnelPath[Stat]:
+        return bd.funnel_path(self.stat)
+
+    @cached_property
+    def calls(self) -> bd.Calls[Stat]:
+        return bd.calls(self.stat)
+
     def to_dict(self) -> dict[str, object]:
         """The JSON output (traces included when kept; the leads table never)."""
         out: dict[str, object] = {
@@ -144,6 +180,8 @@ class Forecast:
             "lifecycle": {"mql": self.lifecycle.mql, "sql": self.lifecycle.sql},
             "forecast": self.summary.to_dict(),
         }
+        if self.assumptions:
+            out["assumptions"] = list(self.assumptions)
         if self.traces is not None:
             out["traces"] = self.traces
         return out
@@ -180,6 +218,30 @@ class Pair:
     @cached_property
     def sales(self) -> SalesQueue[Difference]:
         return sales(self.difference)
+
+    @cached_property
+    def arms(self) -> dict[str, bd.HoldoutArms[Difference]]:
+        return bd.holdout_arms(self.difference, self.differences)
+
+    @cached_property
+    def split_arms(self) -> tuple[bd.SplitArm[Difference], ...]:
+        return bd.split_arms(self.difference, self.differences)
+
+    @cached_property
+    def personas(self) -> dict[str, bd.GroupFigures[Difference]]:
+        return bd.named_groups(self.difference, self.differences, "persona")
+
+    @cached_property
+    def segments(self) -> dict[str, bd.GroupFigures[Difference]]:
+        return bd.named_groups(self.difference, self.differences, "segment")
+
+    @cached_property
+    def contacts(self) -> tuple[bd.ContactBucket[Difference], ...]:
+        return bd.contacts(self.difference)
+
+    @cached_property
+    def funnel_path(self) -> bd.FunnelPath[Difference]:
+        return bd.funnel_path(self.difference)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -67,7 +67,8 @@ def test_the_current_values_give_exactly_the_simulate_numbers(setup) -> None:
     program, scenario = setup
     axes = plan_axes(program, scenario, ["behaviour.click.email=0.03,0.12"])
     result = sweep(program, scenario, SCENARIO, axes, parse_objective("customers"), workers=1)
-    assert [p.values for p in result.points] == [(0.06,), (0.03,), (0.12,)]  # current added first
+    # the current value, the calibrated 0.068, is added first
+    assert [p.values for p in result.points] == [(0.068,), (0.03,), (0.12,)]
     assert [(p.current, p.in_design) for p in result.points] == [
         (True, False),
         (False, True),
@@ -151,5 +152,5 @@ def test_a_cancelled_sweep_returns_the_points_finished(setup) -> None:
         cancel=stop,
     )
     assert not result.complete
-    assert result.planned == 5  # four values and the current 0.06
-    assert [p.values for p in result.points] == [(0.06,), (0.03,)]
+    assert result.planned == 5  # four values and the current 0.068
+    assert [p.values for p in result.points] == [(0.068,), (0.03,)]
