@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from typing import Any
 
 from cli import exitcodes
 from cli.cmd_simulate import ProgressBar, add_common, backend_of, footer, overrides, write_json
+from cli.interrupt import ctrl_c_sets, report_cancelled
 from cli.loading import load_rules
 
 
@@ -23,7 +25,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulator import compare, prepare, render_comparison
+    from simulator import Cancelled, compare, prepare_compare, render_comparison
 
     if len(args.files) < 2:
         print("nurture compare: give at least two rule files", file=sys.stderr)
@@ -31,14 +33,28 @@ def run(args: argparse.Namespace) -> int:
     programs = [load_rules(path) for path in args.files]
     if any(p is None for p in programs):
         return exitcodes.USER_ERROR
-    scenarios = [prepare(p, args.scenario, overrides(args)) for p in programs]  # ScenarioError
+    # one population for every file (the first file's lead: block where they differ)
+    scenarios, population = prepare_compare(programs, args.scenario, overrides(args))
     if args.html:
         from htmlreport import check_writable
 
         check_writable(args.html)  # before the runs, not after
     workers, cluster = backend_of(args, scenarios[0].run.runs)
-    bar = ProgressBar("comparing")
-    result = compare(programs, scenarios, args.scenario, workers, bar, cluster=cluster)
+    progress = ProgressBar("comparing")
+    try:
+        with ctrl_c_sets(threading.Event(), "compare") as stop:
+            result = compare(
+                programs,
+                scenarios,
+                args.scenario,
+                workers,
+                progress,
+                stop,
+                population,
+                cluster=cluster,
+            )
+    except Cancelled as err:  # Ctrl-C: say what had finished
+        return report_cancelled("compare", err)
     if args.json and not write_json(args.json, result.to_dict()):
         return exitcodes.USER_ERROR
     if args.html:

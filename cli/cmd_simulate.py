@@ -1,6 +1,10 @@
 """`nurture simulate FILE [--scenario S] [--leads N] [--days D] [--runs R] [--seed X] [--workers W]
-[--cluster C] [--json OUT] [--html OUT]`: forecast a rule file on a synthetic population and
-print the report.
+[--cluster C] [--json OUT] [--html OUT] [--export DIR]`: forecast a rule file on a synthetic
+population and print the report.
+
+`--export DIR` also writes run 0's synthetic leads and events (and the actions the simulation
+took) in the formats `nurture run`, `score` and `explain` read (`simulator/export.py`); what it
+wrote and the `nurture run` that replays it go to stderr.
 
 stdout holds only the report (deterministic); the progress bar goes to stderr, and only when
 stderr is a terminal. A mistake in the rule file or the scenario: the errors, exit 1.
@@ -12,12 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
+import threading
 import time
 from typing import Any
 
 from cli import exitcodes
 from cli.argtypes import cluster_arg, nonnegative_int, positive_float, positive_int
+from cli.interrupt import ctrl_c_sets, report_cancelled
 from cli.loading import load_rules
 
 
@@ -66,6 +73,12 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("simulate", help="forecast a rule file on a synthetic population")
     p.add_argument("file", metavar="FILE")
     add_common(p)
+    p.add_argument(
+        "--export",
+        metavar="DIR",
+        help="also write run 0's synthetic leads and events (and the simulated actions) to DIR, "
+        "in the formats nurture run, score and explain read",
+    )
 
 
 class ProgressBar:
@@ -122,20 +135,41 @@ def write_json(path: str, data: object) -> bool:
     return True
 
 
+def made_by(args: argparse.Namespace) -> str:
+    """The command, as far as it decides what an export holds (not --workers, --json)."""
+    words = ["nurture", "simulate", args.file]
+    for option in ("scenario", "leads", "days", "runs", "seed", "export"):
+        value = getattr(args, option)
+        if value is not None:
+            words += [f"--{option}", f"{value:g}" if isinstance(value, float) else str(value)]
+    return shlex.join(words)
+
+
 def run(args: argparse.Namespace) -> int:
-    from simulator import forecast, prepare, render_forecast
+    from simulator import Cancelled, export, forecast, prepare, render_forecast
+    from simulator.export import check_folder
 
     program = load_rules(args.file)
     if program is None:
         return exitcodes.USER_ERROR
     scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError: see cli/main.py
+    if args.export is not None:
+        check_folder(args.export)  # before the forecast: ExportError, see cli/main.py
     if args.html:
         from htmlreport import check_writable
 
         check_writable(args.html)  # before the runs, not after
     workers, cluster = backend_of(args, scenario.run.runs)
-    bar = ProgressBar("simulating")
-    result = forecast(program, scenario, args.scenario, workers, bar, cluster=cluster)
+    progress = ProgressBar("simulating")
+    try:
+        with ctrl_c_sets(threading.Event(), "simulate") as stop:
+            result = forecast(
+                program, scenario, args.scenario, workers, progress, cancel=stop, cluster=cluster
+            )
+            if args.export is not None:
+                exported = export(program, scenario, args.export, made_by(args), cancel=stop)
+    except Cancelled as err:  # Ctrl-C: say what had finished
+        return report_cancelled("simulate", err)
     if args.json and not write_json(args.json, result.to_dict()):
         return exitcodes.USER_ERROR
     if args.html:
@@ -143,4 +177,11 @@ def run(args: argparse.Namespace) -> int:
 
         write_page(args.html, forecast_page(result, scenario, footer()))  # ReportWriteError
     sys.stdout.write(render_forecast(result))
+    if args.export is not None:
+        print(
+            f"exported run 0 to {args.export}: {exported.leads:,} leads, {exported.events:,} "
+            f"events, {exported.actions:,} simulated actions; replay them with\n"
+            f"  {exported.replay(args.file)}",
+            file=sys.stderr,
+        )
     return exitcodes.OK

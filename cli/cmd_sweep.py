@@ -6,7 +6,8 @@ values.
 
 stdout holds only the report; the progress bar (with points finished and an ETA) goes to stderr
 when it is a terminal. Ctrl-C stops within a second: the points finished are reported (and
-written to --json/--csv/--html), exit 130. Mistakes in --vary, --objective: exit 1.
+written to --json/--csv/--html), exit 130; a second Ctrl-C quits at once. Mistakes in --vary
+and --objective: exit 1.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import threading
 from typing import Any
 
 from cli import exitcodes
 from cli.argtypes import positive_int
 from cli.cmd_simulate import ProgressBar, add_common, backend_of, footer, overrides, write_json
+from cli.interrupt import ctrl_c_sets
 from cli.loading import load_rules
 
 
@@ -85,9 +88,19 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar(
         "sweeping", unit="runs", extra=lambda done, total: f"(≈{int(done) // runs} points)"
     )
-    result = sweep(
-        program, scenario, args.scenario, axes, objective, workers, args.samples, bar, None, cluster
-    )
+    with ctrl_c_sets(threading.Event(), "sweep") as stop:  # Ctrl-C: keep what finished
+        result = sweep(
+            program,
+            scenario,
+            args.scenario,
+            axes,
+            objective,
+            workers,
+            args.samples,
+            bar,
+            stop,
+            cluster,
+        )
     if not result.complete and bar.enabled:
         sys.stderr.write("\n")
     if args.json and not write_json(args.json, result.to_dict()):

@@ -8,8 +8,10 @@ command line, the TUI) import from `simulator` only — its front door:
     result.kpis.mql.mean, result.sequences["onboarding"].steps[0].sent.mean, result.to_dict()
 
     prepare, Overrides, apply    the scenario (raises ScenarioError), with overrides applied
+    prepare_compare              the scenarios of a comparison, on one population
     forecast, compare            typed results: Forecast, Comparison (of Pair)
     lead_timeline                any simulated lead's explain trail and events, by a re-run
+    export                       a replication's leads and events in the live formats
     Progress, default_workers    the progress callback's shape; processes to use by default
     cluster=, parse_cluster      run on Dask (`local:N`, `tcp://HOST:PORT`) instead of a pool
     cancel=, Cancelled           stop a running forecast from another thread (an Event)
@@ -42,6 +44,7 @@ The modules:
     assumptions.py            what a headline rests on: each knob's source or "assumption"
     results.py                Forecast, Pair, Comparison: the typed results (JSON: to_dict())
     leadtable.py              the simulated leads of run 0 as columns (for the TUI's table)
+    export.py                 a replication's leads, events and actions as live input files
     report.py / compare_report.py, formatting.py   the text a strategist reads
     report_groups.py          the report's sections by group of leads
     api.py                    prepare, forecast, compare, lead_timeline
@@ -59,6 +62,7 @@ from simulator.api import (
     forecast,
     lead_timeline,
     prepare,
+    prepare_compare,
 )
 from simulator.backends import Backend, Cluster, ClusterError, parse_cluster
 from simulator.breakdowns import (
@@ -72,6 +76,7 @@ from simulator.breakdowns import (
 )
 from simulator.cancel import CancelFlag, Cancelled
 from simulator.compare_report import render as render_comparison
+from simulator.export import Exported, ExportError, export
 from simulator.figures import Difference, Series, Stat
 from simulator.groups import CHANNELS, Channel, DaysTo, FunnelStage, Kpis, Lift, SalesQueue, Timing
 from simulator.leadtable import SimulatedLeads
@@ -102,6 +107,8 @@ __all__ = [
     "Comparison",
     "DaysTo",
     "Difference",
+    "ExportError",
+    "Exported",
     "Forecast",
     "FunnelStage",
     "HoldoutLift",
@@ -124,10 +131,12 @@ __all__ = [
     "apply",
     "compare",
     "default_workers",
+    "export",
     "forecast",
     "lead_timeline",
     "parse_cluster",
     "prepare",
+    "prepare_compare",
     "render_comparison",
     "render_forecast",
 ]

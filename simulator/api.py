@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from dsl.ir import Program
 from engine import Event, Explanation
+from simulator import compare_population
 from simulator.assumptions import headline
 from simulator.backends import Cluster
 from simulator.cancel import CancelFlag
 from simulator.forecast import differences, summarise
-from simulator.loader import load_scenario
+from simulator.loader import complete, load_scenario, read_scenario
 from simulator.population import find_lead_index
 from simulator.replications import Progress, run_many
 from simulator.results import Comparison, Forecast, Lifecycle, Pair
@@ -45,6 +46,22 @@ def apply(scenario: Scenario, o: Overrides) -> Scenario:
 def prepare(program: Program, scenario_path: str | None, o: Overrides) -> Scenario:
     """The scenario for `program` (raises `ScenarioError`), with the overrides applied."""
     return apply(load_scenario(scenario_path, program), o)
+
+
+def prepare_compare(
+    programs: list[Program], scenario_path: str | None, o: Overrides
+) -> tuple[list[Scenario], tuple[str, ...]]:
+    """The scenario of each file of a comparison (checked against each; raises
+    `ScenarioError`) on one population: where the `lead:` blocks differ, the first file's
+    (`simulator/compare_population.py`); and the lines saying so (none when they agree)."""
+    written = [read_scenario(scenario_path, p) for p in programs]
+    own = [apply(complete(w, p), o) for w, p in zip(written, programs, strict=True)]
+    first = own[0]
+    scenarios = [first] + [
+        compare_population.follow_first(w, first, s, programs[0], p)
+        for w, s, p in zip(written[1:], own[1:], programs[1:], strict=True)
+    ]
+    return scenarios, compare_population.differences(programs, scenario_path, written[0])
 
 
 def forecast_of_runs(
@@ -116,9 +133,11 @@ def compare(
     workers: int,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
+    population: tuple[str, ...] = (),
     cluster: Cluster | None = None,
 ) -> Comparison:
-    """Every file on the same leads and streams; differences of each file against the first."""
+    """Every file on the same leads and streams; differences of each file against the first.
+    `population`: what `prepare_compare` says about whose `lead:` block the leads follow."""
     first = scenarios[0]
     results = run_many(
         programs, scenarios, first.run.runs, workers, progress, cancel=cancel, cluster=cluster
@@ -136,4 +155,4 @@ def compare(
         )
         for p, r in zip(programs[1:], results[1:], strict=True)
     )
-    return Comparison(files, pairs)
+    return Comparison(files, pairs, population)

@@ -141,8 +141,18 @@ def pool_cancel() -> CancelFlag | None:
 def _in_pool(
     fn: Task, jobs: Sequence[Any], workers: int, done: OnDone, cancel: CancelFlag | None
 ) -> None:
+    """The jobs in a pool of `workers` processes. On `cancel` (or any exception here, such as a
+    KeyboardInterrupt), the workers are told through a `multiprocessing.Event`, stop within
+    their next look at it, and the pool is shut down (its processes joined); the jobs that
+    ended meanwhile are handed over too, then `Cancelled` is raised."""
     context = multiprocessing.get_context()
     flag = context.Event()
+    reported: set[int] = set()
+
+    def hand_over(future: Future, index: int) -> None:
+        reported.add(index)
+        done(index, future.result())
+
     with ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=(flag,)) as pool:
         futures: dict[Future, int] = {pool.submit(fn, job): i for i, job in enumerate(jobs)}
         pending = set(futures)
@@ -150,14 +160,23 @@ def _in_pool(
             while pending:
                 finished, pending = wait(pending, 0.1, FIRST_COMPLETED)
                 for future in sorted(finished, key=futures.__getitem__):
-                    done(futures[future], future.result())
-                if cancel is not None and cancel.is_set() and pending:
-                    raise Cancelled
-        except BaseException:
-            flag.set()
-            for future in pending:
-                future.cancel()
-            raise
+                    hand_over(future, futures[future])
+                if pending and cancel is not None and cancel.is_set():
+                    break
+        finally:  # cancelled, or anything else: stop the workers now
+            if pending:
+                flag.set()
+                for future in pending:
+                    future.cancel()
+    ended = [
+        (i, f)
+        for f, i in futures.items()
+        if i not in reported and f.done() and not f.cancelled() and f.exception() is None
+    ]
+    for index, future in sorted(ended, key=lambda e: e[0]):
+        hand_over(future, index)
+    if len(reported) < len(jobs):
+        raise Cancelled
 
 
 class DaskFlag:

@@ -66,6 +66,7 @@ def render(result: Comparison) -> str:
         f"run{'s' if first.runs != 1 else ''}, "
         f"seed {first.seed}",
         f"Scenario: {first.scenario}",
+        *result.population,
         "Each difference: mean over paired runs [90% interval]; * = clear of zero.",
     ]
     for label, f in zip("ABCDEFGHIJ", files, strict=False):

@@ -6,18 +6,20 @@ Every mistake becomes one line `FILE:LINE: field.path: message`, all of them at 
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from dsl.errors import NurtureError
 from dsl.ir import BUILTIN_EVENTS, Program
 from simulator import default_persona
 from simulator import scenario as sc
 from simulator.distributions import Choice, Empirical, LogNormal, is_numeric
+from simulator.scenario_errors import describe, is_path_tag
 from simulator.tomllines import dotted, line_index, line_of
 
 
@@ -32,82 +34,144 @@ class ScenarioError(NurtureError):
         self.messages = messages
 
 
-def _all_field_names() -> set[str]:
-    names: set[str] = set()
-    for obj in list(vars(sc).values()) + _dist_models():
-        if isinstance(obj, type) and issubclass(obj, BaseModel):
-            names.update(obj.model_fields)
-    return names
-
-
-def _dist_models() -> list[type]:
-    from simulator import distributions as d
-
-    return [d.Constant, d.Choice, d.Normal, d.LogNormal, d.Uniform, d.Discrete, d.Empirical]
-
-
-def _describe(err: dict, fields: set[str]) -> tuple[tuple, str]:
-    loc = tuple(err["loc"])
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        name = str(loc[-1]) if loc else "?"
-        near = difflib.get_close_matches(name, sorted(fields), n=1, cutoff=0.6)
-        hint = f" (did you mean '{near[0]}'?)" if near else ""
-        return loc, f"unknown field '{name}'{hint}"
-    if err["type"] == "missing":
-        return loc, "required field is missing"
-    if "persona shares" in msg:
-        return ("personas",), msg
-    if err["type"] not in ("value_error", "assertion_error"):
-        msg = f"{msg} (got {err.get('input')!r})"
-    return loc, msg
-
-
 def _format(file: str, index: dict, loc: tuple, msg: str) -> str:
     line = line_of(index, loc)
     where = f"{file}:{line}" if line else file
-    field = dotted(tuple(p for p in loc if not _is_tag(p)))
+    field = dotted(tuple(p for p in loc if not is_path_tag(p)))
     return f"{where}: {field}: {msg}" if field else f"{where}: {msg}"
 
 
-DIST_TAGS = ("constant", "choice", "normal", "lognormal", "uniform", "discrete", "empirical")
+def _validate(data: object, file: str) -> sc.Scenario:
+    base = str(Path(file).parent)  # an `empirical` file is read from the scenario's folder
+    return sc.Scenario.model_validate(data, context={"base": base})
 
 
-def _is_tag(part: object) -> bool:
-    return part in DIST_TAGS or (isinstance(part, str) and part.startswith("function-"))
-
-
-def parse_scenario(text: str, file: str) -> tuple[sc.Scenario, dict]:
-    """Validate TOML text into a Scenario; also return the line index for later checks."""
+def _read_toml(text: str, file: str) -> dict:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
         where = f"{file}:{m.group(1)}" if m else file
         raise ScenarioError([f"{where}: not valid TOML: {str(err).split(' (at')[0]}"]) from None
+
+
+def parse_scenario(
+    text: str, file: str, program: Program | None = None
+) -> tuple[sc.Scenario, dict]:
+    """Validate TOML text into a Scenario (checked against `program` when given); also return
+    the line index. Every mistake is found in one pass and raised together, in line order: the
+    fields pydantic refuses, the persona shares, and what only the rule file can tell about the
+    fields that are valid (`check_against`, run on the scenario without the refused fields)."""
+    data = _read_toml(text, file)
     index = line_index(text)
+    problems: list[tuple[tuple, str]] = share_problems(data, index)
     try:
-        base = str(Path(file).parent)  # an `empirical` file is read from the scenario's folder
-        return sc.Scenario.model_validate(data, context={"base": base}), index
+        scenario: sc.Scenario | None = _validate(data, file)
     except ValidationError as err:
-        fields = _all_field_names()
-        msgs = [_format(file, index, *_describe(e, fields)) for e in err.errors()]
-        raise ScenarioError(msgs) from None
+        problems += [describe(e, sc.Scenario) for e in err.errors() if not _is_shares(e)]
+        scenario = salvage(data, file)
+    if program is not None and scenario is not None:
+        problems += check_against(scenario, program)
+    if problems:
+        lines = [
+            (line_of(index, loc) or 0, _format(file, index, loc, msg)) for loc, msg in problems
+        ]
+        raise ScenarioError([text for _, text in sorted(lines, key=lambda x: x[0])])
+    return scenario, index
+
+
+def _is_shares(err: dict) -> bool:
+    return not err["loc"] and SHARES in str(err["msg"])
+
+
+SHARES = "persona shares must sum to 1"
+
+
+def share_problems(data: object, index: dict) -> list[tuple[tuple, str]]:
+    """The persona shares, read from the TOML as written, when they do not sum to 1: one
+    mistake at the first persona's share, naming every share and its line (a share that is not
+    a number between 0 and 1 is a mistake of its own, and then the sum is not checked)."""
+    personas = data.get("personas") if isinstance(data, dict) else None
+    if not isinstance(personas, list) or not personas:
+        return []
+    default = sc.Persona.model_fields["share"].default
+    parts, total = [], 0.0
+    for i, persona in enumerate(personas):
+        if not isinstance(persona, dict):
+            return []
+        share = persona.get("share", default)
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+            return []  # a mistake of its own (not a number, or out of range)
+        total += share
+        name = persona.get("name", f"personas[{i}]")
+        loc = ("personas", i, "share") if "share" in persona else ("personas", i)
+        given = f"{share:g}" if "share" in persona else f"{share:g} (no share given: the default)"
+        parts.append((loc, f"{name} {given} on line {line_of(index, loc)}"))
+    if abs(total - 1.0) <= 1e-6:
+        return []
+    return [
+        (
+            parts[0][0],
+            f"{SHARES} (they sum to {total:g}: {', '.join(p for _, p in parts)}); change them "
+            "so that they add up to 1",
+        )
+    ]
+
+
+def salvage(data: object, file: str, rounds: int = 50) -> sc.Scenario | None:
+    """The scenario without the fields pydantic refuses (each left to its default) and with
+    equal persona shares: what `check_against` can still look at. None if that fails."""
+    data = copy.deepcopy(data)
+    for _ in range(rounds):
+        personas = data.get("personas") if isinstance(data, dict) else None
+        if isinstance(personas, list):
+            for persona in personas:
+                if isinstance(persona, dict):
+                    persona["share"] = 1 / len(personas)
+        try:
+            return _validate(data, file)
+        except ValidationError as err:
+            if not all(_prune(data, tuple(e["loc"])) for e in err.errors()):
+                return None
+    return None
+
+
+def _prune(data: object, loc: tuple) -> bool:
+    """Remove the value at `loc` (the deepest part of it the data holds), or a refused list
+    element's contents; False when nothing could be removed."""
+    path, node = [], data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append((node, part))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append((node, part))
+            node = node[part]
+    if not path:
+        return False
+    parent, key = path[-1]
+    if isinstance(parent, list):
+        parent[key] = {}  # an element keeps its place: later elements keep their numbers
+    else:
+        del parent[key]
+    return True
 
 
 def load_scenario(path: str | None, program: Program) -> sc.Scenario:
     """The scenario at `path` (or the default one), checked against `program`, personas filled."""
+    return complete(read_scenario(path, program), program)
+
+
+def read_scenario(path: str | None, program: Program) -> sc.Scenario:
+    """The scenario at `path` as written (the default one: no personas), checked against
+    `program`; what it leaves out is not filled in (`complete` does that)."""
     if path is None:
-        return complete(sc.Scenario(), program)
+        return sc.Scenario()
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise ScenarioError([f"{path}: cannot read the scenario: {err.strerror}"]) from None
-    scenario, index = parse_scenario(text, path)
-    problems = check_against(scenario, program)
-    if problems:
-        raise ScenarioError([_format(path, index, loc, msg) for loc, msg in problems])
-    return complete(scenario, program)
+    return parse_scenario(text, path, program)[0]
 
 
 def _event_props(program: Program) -> dict[str, dict[str, str]]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from dsl.ir import Program
 from simulator.backends import Backend, Cluster, Progress, execute, pool_cancel
-from simulator.cancel import CancelFlag, Cancelled, check
+from simulator.cancel import CancelFlag, Cancelled, check, stopped
 from simulator.scenario import Scenario
 from simulator.shards import engine_seed as engine_seed  # re-exported: the seed of a run
 from simulator.shards import run_sharded
@@ -98,7 +98,11 @@ def run_many(
     shards = max(1, workers) if runs == 1 and cluster is None else 1
     jobs = [Job(tuple(programs), tuple(scenarios), r, traces, shards, leads) for r in range(runs)]
     backend = Backend(workers if runs > 1 else 1, cluster)
-    by_run = execute(run_job, jobs, backend, progress, cancel)
+    by_run: dict[int, list[dict[str, object]]] = {}
+    try:
+        execute(run_job, jobs, backend, progress, cancel, by_run.__setitem__)
+    except Cancelled:
+        raise stopped(list(by_run), runs) from None
     if len(by_run) < len(jobs):
-        raise Cancelled
+        raise stopped(list(by_run), runs)
     return [[by_run[r][f] for r in range(runs)] for f in range(len(programs))]

@@ -258,9 +258,15 @@ class Comparison:
 
     files: tuple[Forecast, ...]
     pairs: tuple[Pair, ...]
+    # when the files' `lead:` blocks differ: whose block the leads follow, and how they differ
+    # (`simulator/compare_population.py`); empty when they agree
+    population: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "files": [f.to_dict() for f in self.files],
             "comparisons": [p.to_dict() for p in self.pairs],
         }
+        if self.population:
+            out["population"] = list(self.population)
+        return out

@@ -67,7 +67,10 @@ def test_shares_not_summing_to_one(rules, tmp_path, capsys):
     text = '[[personas]]\nname = "a"\nshare = 0.5\n\n[[personas]]\nname = "b"\nshare = 0.3\n'
     code, _, err = simulate(rules, text, tmp_path, capsys)
     assert code == 1
-    assert "s.toml:1: personas: persona shares must sum to 1 (they sum to 0.8)" in err
+    assert (
+        "s.toml:3: personas[0].share: persona shares must sum to 1 (they sum to 0.8: a 0.5 on "
+        "line 3, b 0.3 on line 7); change them so that they add up to 1"
+    ) in err
 
 
 def test_persona_attribute_not_in_lead_block(rules, tmp_path, capsys):
