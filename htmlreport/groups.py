@@ -2,8 +2,8 @@
 
 The behaviour model names a group's figures `FAMILY.GROUP.FIGURE` (`persona.smb_trial.customers`,
 `segment.enterprise.conversion_rate`, `contacts.2-3.share`). Whatever groups a forecast has
-are shown: one table per family, a row per group, a column per figure, in the order of
-`FIRST` and then by name. A forecast without such figures shows no section.
+are shown: one table per family, a row per group, a column per figure of `SHOWN` (the rest
+are in the JSON). A forecast without such figures shows no section.
 """
 
 from __future__ import annotations
@@ -15,7 +15,18 @@ from htmlreport.page import Html, tag
 from simulator.figures import Stat
 
 FAMILIES = {"persona": "By persona", "segment": "By segment", "contacts": "By contacts received"}
-FIRST = ("share", "leads", "mql", "sql", "customers", "conversion_rate", "unsubscribes", "revenue")
+# the figures shown, in this order (every other figure of a group is in the JSON)
+SHOWN = (
+    "share",
+    "leads",
+    "mql",
+    "sql",
+    "customers",
+    "conversion_rate",
+    "unsubscribes",
+    "revenue",
+    "cost_per_customer",
+)
 
 
 def _how(figure: str):  # noqa: ANN202 (a formatter)
@@ -26,8 +37,10 @@ def _how(figure: str):  # noqa: ANN202 (a formatter)
     return count
 
 
-def _order(figure: str) -> tuple[int, str]:
-    return (FIRST.index(figure) if figure in FIRST else len(FIRST), figure)
+def _group_order(name: str) -> tuple[int, str]:
+    """Buckets by their first number (0, 1, 2-3, ..., 11+), names alphabetically."""
+    digits = name[: len(name) - len(name.lstrip("0123456789"))]
+    return (int(digits) if digits else -1, name)
 
 
 def by_family(stats: Mapping[str, Stat]) -> dict[str, dict[str, dict[str, Stat]]]:
@@ -44,10 +57,11 @@ def by_family(stats: Mapping[str, Stat]) -> dict[str, dict[str, dict[str, Stat]]
 def group_tables(stats: Mapping[str, Stat]) -> list[Html]:
     parts: list[Html] = []
     for family, groups in by_family(stats).items():
-        figures = sorted({f for g in groups.values() for f in g}, key=_order)
+        present = {f for g in groups.values() for f in g}
+        figures = [f for f in SHOWN if f in present]
         rows = [
-            [group, *(stat_cell(g.get(f, Stat.MISSING), _how(f)) for f in figures)]
-            for group, g in groups.items()
+            [group, *(stat_cell(groups[group].get(f, Stat.MISSING), _how(f)) for f in figures)]
+            for group in sorted(groups, key=_group_order)
         ]
         header = [family, *(f.replace("_", " ") for f in figures)]
         parts += [tag("h3", FAMILIES[family]), table(header, rows)]
