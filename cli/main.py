@@ -26,6 +26,7 @@ from cli import (
     cmd_score,
     cmd_simulate,
     cmd_sweep,
+    cmd_tui,
     exitcodes,
     version_text,
 )
@@ -41,6 +42,7 @@ COMMANDS: dict[str, ModuleType] = {
     "simulate": cmd_simulate,
     "compare": cmd_compare,
     "sweep": cmd_sweep,
+    "tui": cmd_tui,
 }
 
 

@@ -85,6 +85,7 @@ def forecast_of_runs(
         traces=first.get("traces"),
         lead_table=first.get("leads"),
         assumptions=tuple(headline(program, scenario, stats, scenario_path is None)),
+        stage_names=tuple(s.name for s in program.stages),
     )
 
 
@@ -152,6 +153,7 @@ def compare(
             p.path,
             differences(results[0], r),
             tuple(s.name for s in programs[0].sequences),
+            tuple(s.name for s in programs[0].stages),
         )
         for p, r in zip(programs[1:], results[1:], strict=True)
     )

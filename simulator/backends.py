@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from dsl.errors import NurtureError
@@ -45,6 +46,7 @@ OnDone = Callable[[int, Any], None]
 Task = Callable[..., Any]  # fn(job, progress, cancel)
 
 _POOL_CANCEL: CancelFlag | None = None  # in a pool's worker process: its owner's flag
+_POOL_DONE: Any = None  # in a pool's worker process: each job's fraction done, read by the owner
 _ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
 CONNECT_TIMEOUT = "10s"  # to reach a scheduler given by address
 CLUSTER_FORMS = "local, local:N (N worker processes) or tcp://HOST:PORT (a Dask scheduler)"
@@ -106,31 +108,40 @@ def execute(
     cancel: CancelFlag | None = None,
     on_done: OnDone | None = None,
 ) -> dict[int, Any]:
-    """Every job run by `fn` on `backend`: index -> result (see the module docstring)."""
+    """Every job run by `fn` on `backend`: index -> result (see the module docstring).
+    `progress(done, total)` never goes back and reports `total` once, when every job is back;
+    in this process and in a pool it counts the jobs under way by their fraction done."""
     results: dict[int, Any] = {}
 
-    def done(index: int, result: Any) -> None:
+    def keep(index: int, result: Any) -> None:
         results[index] = result
         if on_done:
             on_done(index, result)
-        if progress:
-            progress(len(results), len(jobs))
 
     if backend.cluster is not None:
-        _on_dask(fn, jobs, backend.cluster, done, cancel)
+        _on_dask(fn, jobs, backend.cluster, keep, cancel, progress)
     elif backend.workers <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
-            inner = (lambda f, i=i: progress(len(results) + f, len(jobs))) if progress else None
-            done(i, fn(job, inner, cancel))
+            inner = (lambda f, i=i: progress(i + min(f, 0.99), len(jobs))) if progress else None
+            keep(i, fn(job, inner, cancel))
+            if progress:
+                progress(len(results), len(jobs))
     else:
-        _in_pool(fn, jobs, backend.workers, done, cancel)
+        _in_pool(fn, jobs, backend.workers, keep, cancel, progress)
     return results
 
 
-def _pool_worker(flag: CancelFlag) -> None:
-    global _POOL_CANCEL
-    _POOL_CANCEL = flag
+def _pool_worker(flag: CancelFlag, fractions: Any) -> None:
+    global _POOL_CANCEL, _POOL_DONE
+    _POOL_CANCEL, _POOL_DONE = flag, fractions
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the owner's: it tells us by `flag`
+
+
+def _pool_task(fn: Task, index: int, job: Any) -> Any:
+    """In a pool's worker: `fn(job)` with the owner's cancel flag, writing its fraction done
+    into slot `index` of the shared array the owner reads."""
+    progress = partial(_POOL_DONE.__setitem__, index) if _POOL_DONE is not None else None
+    return fn(job, progress, _POOL_CANCEL)
 
 
 def pool_cancel() -> CancelFlag | None:
@@ -139,22 +150,31 @@ def pool_cancel() -> CancelFlag | None:
 
 
 def _in_pool(
-    fn: Task, jobs: Sequence[Any], workers: int, done: OnDone, cancel: CancelFlag | None
+    fn: Task,
+    jobs: Sequence[Any],
+    workers: int,
+    done: OnDone,
+    cancel: CancelFlag | None,
+    progress: Progress | None,
 ) -> None:
     """The jobs in a pool of `workers` processes. On `cancel` (or any exception here, such as a
     KeyboardInterrupt), the workers are told through a `multiprocessing.Event`, stop within
     their next look at it, and the pool is shut down (its processes joined); the jobs that
-    ended meanwhile are handed over too, then `Cancelled` is raised."""
+    ended meanwhile are handed over too, then `Cancelled` is raised. Progress counts the jobs
+    under way too: each writes its fraction done into a shared array, read every 0.1 s."""
     context = multiprocessing.get_context()
     flag = context.Event()
+    fractions = context.RawArray("d", len(jobs))  # one writer a slot; a stale read is harmless
     reported: set[int] = set()
+    shown = 0.0
 
     def hand_over(future: Future, index: int) -> None:
         reported.add(index)
         done(index, future.result())
 
-    with ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=(flag,)) as pool:
-        futures: dict[Future, int] = {pool.submit(fn, job): i for i, job in enumerate(jobs)}
+    args = (flag, fractions)
+    with ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=args) as pool:
+        futures = {pool.submit(_pool_task, fn, i, job): i for i, job in enumerate(jobs)}
         pending = set(futures)
         try:
             while pending:
@@ -163,6 +183,11 @@ def _in_pool(
                     hand_over(future, futures[future])
                 if pending and cancel is not None and cancel.is_set():
                     break
+                if progress:  # a job under way counts short of whole: all of it once, at the end
+                    now = len(reported) + sum(min(fractions[futures[f]], 0.99) for f in pending)
+                    if now > shown or not pending:
+                        shown = now
+                        progress(now, len(jobs))
         finally:  # cancelled, or anything else: stop the workers now
             if pending:
                 flag.set()
@@ -264,7 +289,12 @@ def _end_workers(local: Any) -> None:
 
 
 def _on_dask(
-    fn: Task, jobs: Sequence[Any], cluster: Cluster, done: OnDone, cancel: CancelFlag | None
+    fn: Task,
+    jobs: Sequence[Any],
+    cluster: Cluster,
+    done: OnDone,
+    cancel: CancelFlag | None,
+    progress: Progress | None,
 ) -> None:
     from distributed import Event
 
@@ -283,6 +313,8 @@ def _on_dask(
                 for future in finished:
                     done(futures[future], future.result())
                     pending.discard(future)
+                    if progress:
+                        progress(len(jobs) - len(pending), len(jobs))
                 if cancel is not None and cancel.is_set() and pending:
                     raise Cancelled
                 if not finished:

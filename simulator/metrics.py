@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import defaultdict
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -54,8 +55,10 @@ WEEKLY = (
     "unsubscribes",
     "revenue",
     "cost",
+    "sales_backlog",
 )
-_COUNTED = tuple(k for k in WEEKLY if k not in ("touches", "revenue", "cost"))  # 1.0 a call
+# counted 1.0 a call; the others are sums of money or counts made in `result()`
+_COUNTED = tuple(k for k in WEEKLY if k not in ("touches", "revenue", "cost", "sales_backlog"))
 _WEEK = 7 * DAY
 
 
@@ -75,6 +78,8 @@ class RunMetrics:
         self.weeks = max(1, math.ceil(days / 7))
         self.cost_of = {c.name: c.cost for c in program.contents}
         self.sequences = [s.name for s in program.sequences]
+        self.stage_names = [s.name for s in program.stages]
+        self.in_stage = [0] * len(self.stage_names)  # leads by their stage at the end
         self.split_of = split_steps(program)
         self.count: dict[str, float] = defaultdict(float)  # each a sum of 1.0s, never of money
         # counters named by parts (sequence, reason), joined into `count` names by `result()`
@@ -218,6 +223,14 @@ class RunMetrics:
         if CALL_OUTCOMES[outcome] == "refused":
             self.response(i, t, "unsubscribed", "task", None)
 
+    def stages_at_end(self, stages: Iterable[str]) -> None:
+        """The stage each lead (of this shard) is in at the horizon's end (`Model.count_stages`)."""
+        index = {name: k for k, name in enumerate(self.stage_names)}
+        for stage in stages:
+            k = index.get(stage)
+            if k is not None:
+                self.in_stage[k] += 1
+
     def conversion(self, i: int, t: float, value: float, source: str) -> None:
         if i in self.reached["customer"]:
             return
@@ -248,6 +261,7 @@ class RunMetrics:
         add_counts(self.tally, other.tally)
         for name, row in other.weekly.items():
             self.weekly[name] = [a + b for a, b in zip(self.weekly[name], row, strict=True)]
+        self.in_stage = [a + b for a, b in zip(self.in_stage, other.in_stage, strict=True)]
         add_rows(self.sends, other.sends)
         add_rows(self.tasks, other.tasks)
         for content, channel in other.channel_of.items():
@@ -315,7 +329,20 @@ class RunMetrics:
         }
         return scalars, weekly
 
-    def result(self, sales: dict[str, float]) -> dict[str, object]:
+    def _stages(self, out: dict[str, float], leads: float) -> None:
+        """`stage.S`: leads that reached stage S by the horizon's end — in it or in a later one,
+        as stages only move forward (DSL.md) — and `stage_rate.S`, their share of the leads."""
+        reached = 0
+        for name, n in reversed(list(zip(self.stage_names, self.in_stage, strict=True))):
+            reached += n
+            out[f"stage.{name}"] = float(reached)
+            out[f"stage_rate.{name}"] = reached / leads if leads else math.nan
+
+    def result(
+        self, sales: dict[str, float], backlog: list[float] | None = None
+    ) -> dict[str, object]:
+        """The run's numbers; `sales` the desk's summary, `backlog` its tasks waiting at each
+        week's end (`SalesDesk.backlog_by_week`; none waiting without one)."""
         out: dict[str, float] = dict(self.count)
         for parts, n in self.tally.items():
             name = ".".join(map(str, parts))
@@ -348,8 +375,10 @@ class RunMetrics:
             for what, value in sorted(counts.items()):
                 out[f"funnel.{seq}.{step}.{what}"] = value
         groups.of_run(self, out)
+        self._stages(out, leads)
         out.update({f"sales.{k}": v for k, v in sales.items()})
         weekly.update(self.weekly)
+        weekly["sales_backlog"] = list(backlog) if backlog is not None else [0.0] * self.weeks
         return {
             "scalars": dict(sorted(out.items())),
             "weekly": {name: list(weekly[name]) for name in WEEKLY},

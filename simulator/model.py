@@ -209,7 +209,8 @@ class Model:
 
     def finish(self) -> None:
         """Once the horizon is simulated: note which segments each of this shard's leads is in
-        at the horizon's end (for the per-segment figures)."""
+        at the horizon's end (for the per-segment figures) and the stage each is in."""
+        self.count_stages()
         members = self.metrics.segments
         for name in self.segment_names:
             members[name]  # every segment gets its figures, even with no lead in it
@@ -222,10 +223,18 @@ class Model:
                 for name in view(lead_id, self.end).segments:
                     members[name][i] = 1
 
+    def count_stages(self) -> None:
+        """The stage each of this shard's leads is in at the end, into the metrics (once the
+        shard has run to the end)."""
+        stage = self.engine.stage
+        mine = self.ids[self.shard :: self.shards]
+        self.metrics.stages_at_end(stage(ident) for ident in mine if ident is not None)
+
     def result(self) -> dict[str, object]:
         """The replication's metrics, once driven (and merged with the other shards')."""
         self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
-        return self.metrics.result(self.desk.summary())
+        backlog = self.desk.backlog_by_week(self.metrics.weeks)
+        return self.metrics.result(self.desk.summary(), backlog)
 
     # ------------------------------------------------------------------ scheduler
 

@@ -6,11 +6,13 @@ file's sequences and lifecycle), every figure by its flat name (`summary`, the J
 
     f.kpis.mql.mean, f.kpis.conversion_rate.low      headline figures (`groups.Kpis`)
     f.funnel[1].name, f.funnel[1].count               leads -> MQL -> SQL -> customers
+    f.stages[2].name, f.stages[2].count               leads that reached each of the stages
     f.days_to.customer.median                         days from arrival
     f.channels["email"].touches, .cost, .open_rate    each channel used
     f.lift.customers                                  customers nurture adds against the holdout
     f.sequences["trial_onboarding"].steps[0].sent     each step's funnel; .arms, .holdout, .exited
     f.sales.peak_backlog, f.weekly.customers.mean     the sales queue; weekly series
+    f.weekly.sales_backlog                            tasks waiting at each week's end
     f.watch                                           the report's "Watch" notes
     f.arms["trial_onboarding"].ratios.sql_rate        nurtured against holdout; the seed's ratios
     f.split_arms, f.personas, f.segments, f.contacts  each group of leads (`breakdowns.py`)
@@ -43,6 +45,7 @@ from simulator.groups import (
     kpis,
     lift,
     sales,
+    stages,
 )
 from simulator.leadtable import SimulatedLeads
 from simulator.sequence_groups import SequenceFigures, sequences
@@ -63,6 +66,7 @@ class Weekly:
     unsubscribes: Series
     revenue: Series
     cost: Series
+    sales_backlog: Series  # handoff tasks waiting for a rep at each week's end
 
 
 _WEEKLY = tuple(f.name for f in fields(Weekly))
@@ -93,6 +97,7 @@ class Forecast:
     traces: dict[str, list[object]] | None = None  # run 0's traced sample: lead -> trail
     lead_table: SimulatedLeads | None = field(default=None, repr=False)  # run 0's leads
     assumptions: tuple[str, ...] = ()  # what the headline rests on (`assumptions.headline`)
+    stage_names: tuple[str, ...] = ()  # the file's stages, in order
 
     def stat(self, name: str) -> Stat:
         """Any figure by its flat name (`Stat.MISSING` if it was not measured)."""
@@ -105,6 +110,10 @@ class Forecast:
     @cached_property
     def funnel(self) -> tuple[FunnelStage[Stat], ...]:
         return funnel(self.stat, self.lifecycle.mql, self.lifecycle.sql)
+
+    @cached_property
+    def stages(self) -> tuple[FunnelStage[Stat], ...]:
+        return stages(self.stat, self.stage_names)
 
     @cached_property
     def days_to(self) -> DaysTo[Stat]:
@@ -195,6 +204,7 @@ class Pair:
     other: str
     differences: dict[str, Difference]  # by flat name, as `Forecast.stat`
     sequence_names: tuple[str, ...] = ()  # the base file's, for the order of `sequences`
+    stage_names: tuple[str, ...] = ()  # the base file's, in order
 
     def difference(self, name: str) -> Difference:
         return self.differences.get(name, Difference.MISSING)
@@ -202,6 +212,10 @@ class Pair:
     @cached_property
     def kpis(self) -> Kpis[Difference]:
         return kpis(self.difference, self.differences)
+
+    @cached_property
+    def stages(self) -> tuple[FunnelStage[Difference], ...]:
+        return stages(self.difference, self.stage_names)
 
     @cached_property
     def days_to(self) -> DaysTo[Difference]:

@@ -30,6 +30,7 @@ def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -
         "    simulate  forecast a rule file on a synthetic population",
         "    compare   forecast several rule files on common random numbers",
         "    sweep     what-if over assumptions and params, on common random numbers",
+        "    tui       browse rules, forecasts, leads and comparisons in the terminal",
     ]
     assert "  --version   print the version and exit" in out
 
