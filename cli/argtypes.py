@@ -43,3 +43,13 @@ def time_arg(text: str) -> float:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a time (use ISO 8601, e.g. 2026-01-31T18:00:00Z)"
         ) from None
+
+
+def cluster_arg(text: str) -> object:
+    """`local`, `local:N` or `tcp://HOST:PORT`: a `simulator.Cluster` (parsed without dask)."""
+    from simulator.backends import parse_cluster
+
+    try:
+        return parse_cluster(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

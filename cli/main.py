@@ -25,6 +25,7 @@ from cli import (
     cmd_run,
     cmd_score,
     cmd_simulate,
+    cmd_sweep,
     cmd_test,
     cmd_tui,
     exitcodes,
@@ -42,6 +43,7 @@ COMMANDS: dict[str, ModuleType] = {
     "explain": cmd_explain,
     "simulate": cmd_simulate,
     "compare": cmd_compare,
+    "sweep": cmd_sweep,
     "tui": cmd_tui,
 }
 

@@ -13,6 +13,7 @@ command line, the TUI) import from `simulator` only — its front door:
     lead_timeline                any simulated lead's explain trail and events, by a re-run
     export                       a replication's leads and events in the live formats
     Progress, default_workers    the progress callback's shape; processes to use by default
+    cluster=, parse_cluster      run on Dask (`local:N`, `tcp://HOST:PORT`) instead of a pool
     cancel=, Cancelled           stop a running forecast from another thread (an Event)
     render_forecast, render_comparison   the text reports
     Stat, Difference, Series, SimulatedLeads, ...   the result types
@@ -31,7 +32,8 @@ The modules:
     agenda.py, handlers.py    the scheduler's heap of int entries; what each entry does
     streams.py                named random streams from (seed, run, name)
     shards.py                 one replication split over processes, tied by the sales desk
-    replications.py           replications in a process pool (same seed, same numbers)
+    replications.py           replications as jobs (same seed, same numbers)
+    backends.py               where jobs run: here, a process pool, a Dask cluster
     cancel.py                 the cancel flag and where it is looked at
     metrics.py                per-run numbers, by flat dotted name
     metrics_groups.py         per-run figures of each group of leads (arm, persona, ...)
@@ -46,6 +48,10 @@ The modules:
     report.py / compare_report.py, formatting.py   the text a strategist reads
     report_groups.py          the report's sections by group of leads
     api.py                    prepare, forecast, compare, lead_timeline
+    sweep_spec.py, sweep.py   what a sweep varies (--vary NAME=SPEC); the design and the runs
+    objective.py              the sweep's objective: an expression read by an ast walk
+    sweep_result.py           SweepResult, SweepPoint, Best (JSON: to_dict(); CSV: csv_rows())
+    sweep_report.py           the sweep as text: table and chart
 """
 
 from simulator.api import (
@@ -58,6 +64,7 @@ from simulator.api import (
     prepare,
     prepare_compare,
 )
+from simulator.backends import Backend, Cluster, ClusterError, parse_cluster
 from simulator.breakdowns import (
     Calls,
     ContactBucket,
@@ -91,9 +98,12 @@ __all__ = [
     "SplitArm",
     "DEFAULT_SCENARIO",
     "Arm",
+    "Backend",
     "CancelFlag",
     "Cancelled",
     "Channel",
+    "Cluster",
+    "ClusterError",
     "Comparison",
     "DaysTo",
     "Difference",
@@ -124,6 +134,7 @@ __all__ = [
     "export",
     "forecast",
     "lead_timeline",
+    "parse_cluster",
     "prepare",
     "prepare_compare",
     "render_comparison",

@@ -10,6 +10,7 @@ from dsl.ir import Program
 from engine import Event, Explanation
 from simulator import compare_population
 from simulator.assumptions import headline
+from simulator.backends import Cluster
 from simulator.cancel import CancelFlag
 from simulator.forecast import differences, summarise
 from simulator.loader import complete, load_scenario, read_scenario
@@ -63,9 +64,10 @@ def prepare_compare(
     return scenarios, compare_population.differences(programs, scenario_path, written[0])
 
 
-def _forecast(
+def forecast_of_runs(
     program: Program, scenario: Scenario, scenario_path: str | None, runs: list[dict[str, object]]
 ) -> Forecast:
+    """The typed forecast of replications already run (`run_many`'s per-run records)."""
     first = runs[0] if runs else {}
     summary = summarise(runs)
     stats = {name: s.to_dict() for name, s in summary.stats.items()}
@@ -96,15 +98,17 @@ def forecast(
     traces: bool = False,
     leads: bool = False,
     cancel: CancelFlag | None = None,
+    cluster: Cluster | None = None,
 ) -> Forecast:
     """R replications of one file, summarised. With `traces`, `Forecast.traces`: the explain
     trail of each lead of run 0's traced sample (lead id -> entries); with `leads`,
     `Forecast.lead_table`: run 0's simulated leads. Raises `Cancelled` soon after `cancel`
-    (e.g. a `threading.Event`) is set from another thread."""
+    (e.g. a `threading.Event`) is set from another thread. With `cluster`, the replications run
+    on Dask (`simulator/backends.py`) instead of `workers` processes: the same numbers."""
     runs = run_many(
-        [program], [scenario], scenario.run.runs, workers, progress, traces, leads, cancel
+        [program], [scenario], scenario.run.runs, workers, progress, traces, leads, cancel, cluster
     )[0]
-    return _forecast(program, scenario, scenario_path, runs)
+    return forecast_of_runs(program, scenario, scenario_path, runs)
 
 
 def lead_timeline(
@@ -131,13 +135,16 @@ def compare(
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
     population: tuple[str, ...] = (),
+    cluster: Cluster | None = None,
 ) -> Comparison:
     """Every file on the same leads and streams; differences of each file against the first.
     `population`: what `prepare_compare` says about whose `lead:` block the leads follow."""
     first = scenarios[0]
-    results = run_many(programs, scenarios, first.run.runs, workers, progress, cancel=cancel)
+    results = run_many(
+        programs, scenarios, first.run.runs, workers, progress, cancel=cancel, cluster=cluster
+    )
     files = tuple(
-        _forecast(p, s, scenario_path, r)
+        forecast_of_runs(p, s, scenario_path, r)
         for p, s, r in zip(programs, scenarios, results, strict=True)
     )
     pairs = tuple(

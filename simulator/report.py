@@ -72,37 +72,8 @@ class Report:
     def _headline(self) -> None:
         """Three or four sentences: what to expect, whether nurture pays, what to watch."""
         self.title("Headline")
-        f, k = self.f, self.f.kpis
-        spread = k.customers
-        spread_text = f"; 90% of runs: {num(spread.low)} to {num(spread.high)}"
-        self.say(
-            f"Of {num(f.leads)} leads over {f.days:g} days, about "
-            f"{num(_m(k.customers))} become customers "
-            f"({pct(_m(k.conversion_rate))}{spread_text if spread.has_interval else ''}), "
-            f"bringing {money(_m(k.revenue))} for {money(_m(k.cost))} of touches "
-            f"and sales tasks."
-        )
-        added = f.lift.customers
-        if added.n == 1:
-            self.say(
-                f"Against the holdout, nurture adds {added.mean:+,.1f} customers in "
-                "this one run; more runs tell how sure that is."
-            )
-        elif added.n:
-            lo, hi = added.low, added.high
-            verdict = (
-                "more customers than without it in nearly every run"
-                if lo > 0
-                else "fewer customers than without it in nearly every run"
-                if hi < 0
-                else "an effect the runs cannot tell from zero"
-            )
-            self.say(
-                f"Against the holdout, nurture adds {added.mean:+,.1f} customers "
-                f"(90% of runs: {lo:+,.1f} to {hi:+,.1f}): {verdict}."
-            )
-        if f.watch:
-            self.say("Watch: " + "; ".join(f.watch) + ".")
+        for sentence in headline(self.f):
+            self.say(sentence)
 
     def _outcomes(self) -> None:
         self.title("Outcomes")
@@ -253,6 +224,43 @@ class Report:
 
     def _assumptions(self) -> None:
         groups.assumptions(self)
+
+
+def headline(f: Forecast) -> list[str]:
+    """The headline in words (the text report's and the HTML report's): what to expect, whether
+    nurture pays against the holdout, what to watch."""
+    k = f.kpis
+    spread = k.customers
+    spread_text = f"; 90% of runs: {num(spread.low)} to {num(spread.high)}"
+    out = [
+        f"Of {num(f.leads)} leads over {f.days:g} days, about "
+        f"{num(_m(k.customers))} become customers "
+        f"({pct(_m(k.conversion_rate))}{spread_text if spread.has_interval else ''}), "
+        f"bringing {money(_m(k.revenue))} for {money(_m(k.cost))} of touches "
+        f"and sales tasks."
+    ]
+    added = f.lift.customers
+    if added.n == 1:
+        out.append(
+            f"Against the holdout, nurture adds {added.mean:+,.1f} customers in "
+            "this one run; more runs tell how sure that is."
+        )
+    elif added.n:
+        lo, hi = added.low, added.high
+        verdict = (
+            "more customers than without it in nearly every run"
+            if lo > 0
+            else "fewer customers than without it in nearly every run"
+            if hi < 0
+            else "an effect the runs cannot tell from zero"
+        )
+        out.append(
+            f"Against the holdout, nurture adds {added.mean:+,.1f} customers "
+            f"(90% of runs: {lo:+,.1f} to {hi:+,.1f}): {verdict}."
+        )
+    if f.watch:
+        out.append("Watch: " + "; ".join(f.watch) + ".")
+    return out
 
 
 def render(forecast: Forecast) -> str:
