@@ -9,10 +9,17 @@ The front door (what the command line and the TUI call; everything else here is 
     score_table(program, rows, jsonl) -> str       its table, CSV or JSON Lines
     explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing and trail
     lead_ids(db) -> list[str]                      the leads of a database
+    report(files, programs, db, since, forecast) -> LiveReport   the actual KPIs (`nurture
+                                                   report`), read-only; render_report: its text
+    replay(files, programs, db) -> ReplayResult    what new rules would have done on the
+                                                   recorded history (`nurture replay`), read-only;
+                                                   render_replay: its text
 
 Errors meant for the user: `RunError` (the run cannot go on; nothing was changed), `InputError`
 (an input file cannot be read), `StoreError` (the database cannot be used), `ExplainError` (no such
-lead, rules differ). `ReplayMismatch`: replaying the journal did not give the outbox back.
+lead, rules differ), `ReportError` and `ForecastError` (a report cannot be made as asked),
+`ReplayError` (a replay cannot be made as asked). `ReplayMismatch`: replaying the journal did not
+give the outbox back.
 
 The modules:
 
@@ -24,11 +31,24 @@ The modules:
                   `meta.py` the seed and the rules' hashes it remembers
     score.py      batch scoring; `score_table.py` its output; `standing.py` a lead's standing
     explain.py    a live lead restored and caught up with the journal, explained
+    report.py     the actual KPIs: `report_read.py` reads the database as columns, `kpis*.py`
+                  count the figures by the forecast's names, `report_forecast.py` reads a
+                  forecast, `report_types.py` the result, `report_text*.py` its text
+    replay.py     the journal replayed under new rules (`replay_attrs.py`: recorded attributes
+                  under the new lead: block); `replay_diff.py` against what was done;
+                  `replay_text.py` its text
 """
 
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
 from live.inputs import InputError
 from live.meta import RunError
+from live.replay import ReplayError
+from live.replay_diff import ReplayResult, replay
+from live.replay_text import render as render_replay
+from live.report import ReportError, report
+from live.report_forecast import ForecastError
+from live.report_text import render as render_report
+from live.report_types import LiveReport
 from live.runner import RunOptions, RunReport, migrate
 from live.runner import run_live as run
 from live.score import ScoreResult, score
@@ -38,9 +58,14 @@ from live.walk import ReplayMismatch
 
 __all__ = [
     "ExplainError",
+    "ForecastError",
     "InputError",
     "LeadExplanation",
+    "LiveReport",
+    "ReplayError",
     "ReplayMismatch",
+    "ReplayResult",
+    "ReportError",
     "RunError",
     "RunOptions",
     "RunReport",
@@ -50,6 +75,10 @@ __all__ = [
     "explain",
     "lead_ids",
     "migrate",
+    "render_replay",
+    "render_report",
+    "replay",
+    "report",
     "run",
     "score",
     "score_table",

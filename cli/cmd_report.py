@@ -1,0 +1,66 @@
+"""`nurture report FILE... --db DB [--forecast F.json] [--since D] [--json] [--html OUT]`: the
+actual KPIs of a live database, laid out like the forecast, with the forecast beside them.
+
+Read-only on the database. The rule files must be the ones the database runs. `--forecast`
+reads the JSON `nurture simulate --json` wrote; `--since` keeps the leads that arrived at or
+after that time; `--json` prints the report as JSON on stdout instead of text; `--html OUT` also
+writes it as one self-contained HTML file. The figures are `live.report`'s; this module parses,
+calls it and prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from cli import exitcodes
+from cli.argtypes import time_arg
+from cli.loading import load_programs
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "report",
+        help="actual KPIs of a live database, beside the forecast",
+        description="The actual KPIs of a live database (read-only), laid out like the forecast; "
+        "with --forecast, the forecast and its interval beside each figure.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="the rule files the database runs")
+    p.add_argument("--db", required=True, metavar="DB", help="database of `nurture run`")
+    p.add_argument(
+        "--forecast", metavar="F", help="a forecast: the JSON `nurture simulate --json` wrote"
+    )
+    p.add_argument(
+        "--since",
+        type=time_arg,
+        metavar="D",
+        help="only leads that arrived at or after this time (ISO 8601, e.g. 2026-03-01)",
+    )
+    p.add_argument("--json", action="store_true", help="the report as JSON on stdout")
+    p.add_argument("--html", metavar="OUT", help="also write the report as an HTML file")
+
+
+def run(args: argparse.Namespace) -> int:
+    from live import render_report, report
+
+    programs = load_programs(args.files)
+    if programs is None:
+        return exitcodes.USER_ERROR
+    if args.html is not None:
+        from htmlreport import check_writable
+
+        check_writable(args.html)
+    # no database, other rules, an unreadable forecast: a NurtureError, printed by cli/main.py
+    result = report(list(args.files), programs, args.db, args.since, args.forecast)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(render_report(result))
+    if args.html is not None:
+        from htmlreport import live_page, write_page
+
+        write_page(args.html, live_page(result))
+        print(f"nurture report: wrote {args.html}", file=sys.stderr)
+    return exitcodes.OK
