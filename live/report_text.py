@@ -217,7 +217,7 @@ class Text:
             self.lines.append(
                 f"  bought by day {day:<4}{pct(share.estimate, 2):>8}  "
                 f"[{pct(share.low, 2)} – {pct(share.high, 2)}]   "
-                f"{s.at_risk[k]:,} leads still observed"
+                f"{s.at_risk[k]:,} lead{'s' if s.at_risk[k] != 1 else ''} still observed"
             )
 
     def _notes(self) -> None:
