@@ -62,6 +62,16 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="accept changed rule files, keeping enrolments by sequence and step",
     )
+    p.add_argument(
+        "--map",
+        metavar="M",
+        help="a CRM mapping (TOML): --leads is that CRM's export (rules/mappings/*.toml)",
+    )
+    p.add_argument(
+        "--actions-csv",
+        metavar="OUT",
+        help="also write this run's actions as CSV for a CRM import (columns renamed by --map)",
+    )
     p.add_argument("--strict", action="store_true", help="exit 1 when any input row was rejected")
     p.add_argument(
         "--batch-size",
@@ -87,6 +97,11 @@ def run(args: argparse.Namespace) -> int:
     programs = load_programs(args.files)
     if programs is None:
         return exitcodes.USER_ERROR
+    mapping = None
+    if args.map is not None:
+        from live import load_mapping
+
+        mapping = load_mapping(args.map)  # a MappingError: printed by cli/main.py
     options = RunOptions(
         rule_files=list(args.files),
         programs=programs,
@@ -99,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
         migrate=args.migrate,
         batch_size=args.batch_size,
         checkpoint_every=args.checkpoint_every,
+        mapping=mapping,
+        actions_csv=args.actions_csv,
     )
     report = run_live(options, sys.stdout)  # a mistake raises NurtureError: cli/main.py prints it
     print_report(report, args)
@@ -111,6 +128,8 @@ def print_report(report: RunReport, args: argparse.Namespace) -> None:
     from engine import format_time
 
     err = sys.stderr
+    for note in report.notes:
+        print(f"note: {note}", file=err)
     if report.migrated:
         print("migrated to the changed rules: " + ", ".join(report.migrated), file=err)
     leads = f"{report.leads_new} new leads"

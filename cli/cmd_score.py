@@ -45,6 +45,11 @@ def add_parser(sub: Any) -> None:
         "--seed", type=nonnegative_int, default=0, metavar="X", help="random seed (default 0)"
     )
     p.add_argument(
+        "--map",
+        metavar="M",
+        help="a CRM mapping (TOML): --leads is that CRM's export (rules/mappings/*.toml)",
+    )
+    p.add_argument(
         "-o",
         "--output",
         metavar="OUT",
@@ -60,8 +65,17 @@ def run(args: argparse.Namespace) -> int:
     if programs is None:
         return exitcodes.USER_ERROR
     program = programs[0]
-    # a file that cannot be read: InputError, printed by cli/main.py
-    result = score(program, args.leads, args.events or None, at=args.at, seed=args.seed)
+    mapping = None
+    if args.map is not None:
+        from live import load_mapping
+
+        mapping = load_mapping(args.map)
+    # a file or a mapping that cannot be read: InputError, MappingError, printed by cli/main.py
+    result = score(
+        program, args.leads, args.events or None, at=args.at, seed=args.seed, mapping=mapping
+    )
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     jsonl = args.output is not None and args.output.lower().endswith(".jsonl")
     try:
         _write(score_table(program, result.rows, jsonl=jsonl), args.output)

@@ -11,6 +11,10 @@ The front door (what the command line and the TUI call; everything else here is 
     lead_ids(db) -> list[str]                      the leads of a database
     report(files, programs, db, since, forecast) -> LiveReport   the actual KPIs (`nurture
                                                    report`), read-only; render_report: its text
+    load_mapping(path) -> Mapping                  a CRM mapping (TOML), checked (`--map`)
+    read_export(mapping, path, schema) -> MappedExport   a CRM export through it: lead rows,
+                                                   events, rejected rows, notes (run, score and
+                                                   any history reader use it)
     replay(files, programs, db) -> ReplayResult    what new rules would have done on the
                                                    recorded history (`nurture replay`), read-only;
                                                    render_replay: its text
@@ -18,8 +22,9 @@ The front door (what the command line and the TUI call; everything else here is 
 Errors meant for the user: `RunError` (the run cannot go on; nothing was changed), `InputError`
 (an input file cannot be read), `StoreError` (the database cannot be used), `ExplainError` (no such
 lead, rules differ), `ReportError` and `ForecastError` (a report cannot be made as asked),
-`ReplayError` (a replay cannot be made as asked). `ReplayMismatch`: replaying the journal did not
-give the outbox back.
+`ReplayError` (a replay cannot be made as asked), `MappingError` (a mapping file cannot be used),
+`ActionsCsvError` (the actions CSV cannot be written). `ReplayMismatch`: replaying the journal
+did not give the outbox back.
 
 The modules:
 
@@ -37,10 +42,15 @@ The modules:
     replay.py     the journal replayed under new rules (`replay_attrs.py`: recorded attributes
                   under the new lead: block); `replay_diff.py` against what was done;
                   `replay_text.py` its text
+    mapping.py    CRM mappings read and checked; `mapping_rows.py` applies one to an export;
+                  `actions_csv.py` actions as CSV for a CRM import
 """
 
+from live.actions_csv import ActionsCsvError
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
 from live.inputs import InputError
+from live.mapping import Mapping, MappingError, load_mapping
+from live.mapping_rows import MappedExport, read_export
 from live.meta import RunError
 from live.replay import ReplayError
 from live.replay_diff import ReplayResult, replay
@@ -57,11 +67,15 @@ from live.store import StoreError
 from live.walk import ReplayMismatch
 
 __all__ = [
+    "ActionsCsvError",
     "ExplainError",
     "ForecastError",
     "InputError",
     "LeadExplanation",
     "LiveReport",
+    "MappedExport",
+    "Mapping",
+    "MappingError",
     "ReplayError",
     "ReplayMismatch",
     "ReplayResult",
@@ -74,7 +88,9 @@ __all__ = [
     "StoreError",
     "explain",
     "lead_ids",
+    "load_mapping",
     "migrate",
+    "read_export",
     "render_replay",
     "render_report",
     "replay",

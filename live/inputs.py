@@ -34,6 +34,7 @@ __all__ = [
     "Rejected",
     "Schema",
     "format_time",
+    "lead_from_record",
     "parse_time",
     "read_events",
     "read_leads",
@@ -277,3 +278,12 @@ def _event_from(
     if reason:
         return None, reason
     return EventRow(str(obj["id"]).strip(), str(obj["lead"]).strip(), kind, at, props, line), None
+
+
+def lead_from_record(
+    record: dict[str, object], line: int, schema: Schema
+) -> tuple[LeadRow | None, str | None]:
+    """A lead row from one record (`id`, `created_at`, attributes), or the reason it cannot be
+    one: the check every lead row gets, for rows read another way (a CRM export through a
+    mapping, `live/mapping_rows.py`)."""
+    return _lead_from(record, line, schema)

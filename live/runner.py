@@ -37,6 +37,7 @@ from live.walk import Walker
 if TYPE_CHECKING:
     from dsl.ir import Program
     from engine import Engine
+    from live.mapping import Mapping
 
 __all__ = ["RunError", "RunOptions", "RunReport", "migrate", "run_live"]
 
@@ -54,6 +55,8 @@ class RunOptions:
     migrate: bool = False
     batch_size: int = 20_000
     checkpoint_every: int = 500_000  # engine calls between two checkpoints of the lead states
+    mapping: Mapping | None = None  # leads_path is a CRM export read through it (`--map`)
+    actions_csv: str | None = None  # also this run's actions as CSV for a CRM import
 
 
 @dataclass
@@ -68,6 +71,7 @@ class RunReport:
     actions: int = 0
     clock: float | None = None
     migrated: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said once: a mapping's unused columns
 
 
 def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
@@ -76,13 +80,19 @@ def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
     Actions go to `options.actions_path`, else this run's are written to `stdout`."""
     store = Store(options.db_path)
     try:
+        first = store.last_seq()
         # The collector is paused for the run (dsl/collector.py), and what is alive is moved out
         # of its sight after reading the input and after each commit (`settle_collector`),
         # collecting first at a checkpoint (and after the input) so cycles made since are freed.
         # The engine makes no cycles (a 400k-event run collects 0 objects), so one made in a
         # batch without a checkpoint only waits for the end of the run.
         with collector_paused():
-            return _Run(options, store, stdout).execute()
+            report = _Run(options, store, stdout).execute()
+        if options.actions_csv is not None:
+            from live.actions_csv import write_actions_csv
+
+            write_actions_csv(store, options.actions_csv, first, options.mapping)
+        return report
     finally:
         store.close()
 
@@ -184,7 +194,14 @@ class _Run:
         schema = Schema.from_programs(self.options.programs)
         leads: list[LeadRow] = []
         rejected: list[Rejected] = []
-        if self.options.leads_path is not None:
+        mapped: list[EventRow] = []
+        if self.options.leads_path is not None and self.options.mapping is not None:
+            from live.mapping_rows import read_export
+
+            export = read_export(self.options.mapping, self.options.leads_path, schema)
+            leads, rejected, mapped = export.leads, export.rejected, export.events
+            self.report.notes += export.notes
+        elif self.options.leads_path is not None:
             leads, rejected = read_leads(self.options.leads_path, schema)
         known = set(stored) | {lead.id for lead in leads}
         refused = {r_id for r_id in _rejected_ids(rejected) if r_id not in known}
@@ -192,6 +209,7 @@ class _Run:
         if self.options.events_path is not None:
             events, bad_events = read_events(self.options.events_path, schema, known, refused)
             rejected += bad_events
+        events += mapped  # the events a mapping reads from the lead rows, after the file's
         self.report.rejected = rejected
         rows = [(r.source, r.line, r.kind, r.reason, r.raw) for r in rejected]
         if rows:

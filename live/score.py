@@ -19,6 +19,7 @@ from live.plan import make_plan
 if TYPE_CHECKING:
     from dsl.ir import Program
     from engine import Engine, LeadView
+    from live.mapping import Mapping
 
 
 @dataclass
@@ -28,6 +29,7 @@ class ScoreResult:
     after_at: int  # events later than `at`, not applied
     not_yet: int = 0  # leads created after `at`: no row
     rejected: list[Rejected] = field(default_factory=list)  # input rows left out, with why
+    notes: list[str] = field(default_factory=list)  # said once: a mapping's unused columns
 
 
 def score(
@@ -36,25 +38,37 @@ def score(
     events_path: str | None = None,
     at: float | None = None,
     seed: int = 0,
+    mapping: Mapping | None = None,
 ) -> ScoreResult:
-    """Reads the leads (CSV or JSON Lines) and events (JSON Lines) and scores every lead at
-    `at` (default: the latest time in the input, else now). Rows that cannot be used are left
-    out and listed in the result; a file that cannot be read raises `live.inputs.InputError`."""
+    """Reads the leads (CSV or JSON Lines; with `mapping`, a CRM export read through it) and
+    events (JSON Lines) and scores every lead at `at` (default: the latest time in the input,
+    else now). Rows that cannot be used are left out and listed in the result; a file that
+    cannot be read raises `live.inputs.InputError`, a mapping that cannot be used
+    `live.mapping.MappingError`."""
     schema = Schema.from_programs([program])
-    leads, rejected = read_leads(leads_path, schema)
+    mapped: list[EventRow] = []
+    notes: list[str] = []
+    if mapping is not None:
+        from live.mapping_rows import read_export
+
+        export = read_export(mapping, leads_path, schema)
+        leads, rejected, mapped, notes = export.leads, export.rejected, export.events, export.notes
+    else:
+        leads, rejected = read_leads(leads_path, schema)
     events: list[EventRow] = []
     if events_path is not None:
         known = {lead.id for lead in leads}
         refused = {r.lead for r in rejected if r.lead and r.lead not in known}
         events, bad = read_events(events_path, schema, known, refused)
         rejected += bad
-    events = unique_events(events)
+    events = unique_events(events + mapped)
     if at is None:
         at = latest_time(leads, events)
     if at is None:
         at = float(int(time.time()))  # nothing in the input says what time it is
     result = score_leads(program, leads, events, at, seed=seed)
     result.rejected = rejected
+    result.notes = notes
     return result
 
 
