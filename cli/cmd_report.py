@@ -1,11 +1,13 @@
-"""`nurture report FILE... --db DB [--forecast F.json] [--since D] [--json] [--html OUT]`: the
-actual KPIs of a live database, laid out like the forecast, with the forecast beside them.
+"""`nurture report FILE... --db DB [--forecast F.json] [--since D] [--json] [--html OUT]
+[--actions-csv OUT [--map M]]`: the actual KPIs of a live database, laid out like the forecast,
+with the forecast beside them.
 
 Read-only on the database. The rule files must be the ones the database runs. `--forecast`
 reads the JSON `nurture simulate --json` wrote; `--since` keeps the leads that arrived at or
 after that time; `--json` prints the report as JSON on stdout instead of text; `--html OUT` also
-writes it as one self-contained HTML file. The figures are `live.report`'s; this module parses,
-calls it and prints.
+writes it as one self-contained HTML file; `--actions-csv OUT` writes every action (of those
+leads) as CSV for a CRM import, its columns named by the mapping `--map` gives. The figures are
+`live.report`'s; this module parses, calls it and prints.
 """
 
 from __future__ import annotations
@@ -40,14 +42,34 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="the report as JSON on stdout")
     p.add_argument("--html", metavar="OUT", help="also write the report as an HTML file")
+    p.add_argument(
+        "--actions-csv",
+        metavar="OUT",
+        help="also write every action (of the leads reported) as CSV for a CRM import",
+    )
+    p.add_argument(
+        "--map", metavar="M", help="a CRM mapping naming the --actions-csv columns (TOML)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from live import render_report, report
 
+    if args.map is not None and args.actions_csv is None:
+        print(
+            "nurture report: --map names the columns of --actions-csv: give --actions-csv OUT "
+            "too (to read a CRM export, use it with nurture run --map)",
+            file=sys.stderr,
+        )
+        return exitcodes.USAGE
     programs = load_programs(args.files)
     if programs is None:
         return exitcodes.USER_ERROR
+    mapping = None
+    if args.map is not None:
+        from live import load_mapping
+
+        mapping = load_mapping(args.map)
     if args.html is not None:
         from htmlreport import check_writable
 
@@ -58,6 +80,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         sys.stdout.write(render_report(result))
+    if args.actions_csv is not None:
+        from live import export_actions
+
+        rows = export_actions(args.db, args.actions_csv, mapping, args.since)
+        print(f"nurture report: {rows} actions written to {args.actions_csv}", file=sys.stderr)
     if args.html is not None:
         from htmlreport import live_page, write_page
 

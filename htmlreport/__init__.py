@@ -14,13 +14,15 @@ The parts are made to be reused (a live report, `nurture report --html`, is buil
     charts.py      line with a band, bars with whiskers, grouped bars, intervals, heat map -> SVG
     groups.py      figures by persona / segment / ... as tables (whatever groups exist)
     assumptions.py the scenario's figures as tables
-    forecast_page.py, compare_page.py, sweep_page.py   the three reports
+    forecast_page.py, compare_page.py, sweep_page.py   the three reports of forecasts
+    live_page.py   the actual KPIs of a live database (`nurture report --html`)
 
 Layering: may import dsl, engine, simulator and live; only `cli` imports it.
 """
 
 from htmlreport.compare_page import comparison_charts, comparison_page
 from htmlreport.forecast_page import forecast_charts, forecast_page
+from htmlreport.live_page import live_charts, live_page
 from htmlreport.page import Page
 from htmlreport.sweep_page import sweep_charts, sweep_page
 from htmlreport.write import ReportWriteError, check_writable, write_page
@@ -33,6 +35,8 @@ __all__ = [
     "comparison_page",
     "forecast_charts",
     "forecast_page",
+    "live_charts",
+    "live_page",
     "sweep_charts",
     "sweep_page",
     "write_page",

@@ -11,6 +11,7 @@ The front door (what the command line and the TUI call; everything else here is 
     lead_ids(db) -> list[str]                      the leads of a database
     report(files, programs, db, since, forecast) -> LiveReport   the actual KPIs (`nurture
                                                    report`), read-only; render_report: its text
+    export_actions(db, out, mapping, since) -> int  every action as CSV for a CRM import
     load_mapping(path) -> Mapping                  a CRM mapping (TOML), checked (`--map`)
     read_export(mapping, path, schema) -> MappedExport   a CRM export through it: lead rows,
                                                    events, rejected rows, notes (run, score and
@@ -46,7 +47,7 @@ The modules:
                   `actions_csv.py` actions as CSV for a CRM import
 """
 
-from live.actions_csv import ActionsCsvError
+from live.actions_csv import ActionsCsvError, export_actions
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
 from live.inputs import InputError
 from live.mapping import Mapping, MappingError, load_mapping
@@ -87,6 +88,7 @@ __all__ = [
     "Standing",
     "StoreError",
     "explain",
+    "export_actions",
     "lead_ids",
     "load_mapping",
     "migrate",

@@ -61,6 +61,21 @@ def write_actions_csv(
     return rows
 
 
+def export_actions(
+    db_path: str, path: str, mapping: Mapping | None = None, since: float | None = None
+) -> int:
+    """Every action of a live database (of the leads that arrived at or after `since`) to a CSV
+    at `path` (`nurture report --actions-csv`); the database is only read."""
+    from live.store import Store
+
+    store = Store(db_path, readonly=True)
+    try:
+        with store.reading():
+            return write_actions_csv(store, path, 0, mapping, since)
+    finally:
+        store.close()
+
+
 def _row(action: dict[str, object], owner: str) -> list[object]:
     return [
         action["lead"],
