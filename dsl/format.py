@@ -9,6 +9,7 @@ the end of a line stays at the end of the construct that line belongs to.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from dsl import ir
@@ -23,7 +24,10 @@ _OR, _AND, _NOT, _CMP, _SUM, _PRODUCT, _UNARY, _ATOM = range(1, 9)
 
 
 def number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    """As the grammar reads it: digits and a point, never an exponent (`1e-05` is `0.00001`)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return format(Decimal(repr(float(value))), "f")
 
 
 def text(value: str) -> str:

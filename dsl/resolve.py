@@ -14,7 +14,13 @@ from typing import Any
 from dsl import ir
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.fastnode import new, replace
+from dsl.limits import MAX_NESTING
 from dsl.resolve_calls import UNKNOWN, CallResolution, Scope
+
+# Expression kinds that open a level of nesting (as `dsl.transformer` counts them).
+_LEVELS = frozenset(
+    "or and not compare arith neg list call count days_since content_check in_sequence".split()
+)
 
 # Nested quantifiers like (a+)+ or (a*)* can backtrack for ever; refused at check time.
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
@@ -52,6 +58,8 @@ class Resolver(CallResolution):
     diagnostics: list[Diagnostic] = field(default_factory=list)
     segment_deps: dict[str, set[str]] = field(default_factory=dict)
     current_segment: str | None = None
+    uses_segment: bool = False  # the condition being resolved names a segment
+    segment_nesting: dict[str, int] = field(default_factory=dict)  # with the segments it uses
 
     def error(self, code: str, message: str, span: ir.Span, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint, file=self.file))
@@ -60,6 +68,7 @@ class Resolver(CallResolution):
 
     def condition(self, expr: Any, scope: Scope | None = None, what: str = "condition") -> Any:
         """Resolve an expression that must be true or false."""
+        outer, self.uses_segment = self.uses_segment, False
         node, type_ = self.resolve(expr, scope or Scope())
         if type_ not in ("bool", UNKNOWN):
             self.error(
@@ -68,7 +77,51 @@ class Resolver(CallResolution):
                 node.span,
                 _bool_hint(type_),
             )
+        if self.uses_segment:
+            self._check_nesting(node, what)
+        self.uses_segment = outer or self.uses_segment
         return node
+
+    def _check_nesting(self, node: Any, what: str) -> None:
+        """The builder bounds each condition's own nesting; the engine inlines the segments a
+        condition uses, so their levels count too. Reported where the limit is first passed (not
+        again at every use of a segment that passes it on its own)."""
+        depth, worst_used = self.nesting(node)
+        if depth > MAX_NESTING and worst_used <= MAX_NESTING:
+            self.error(
+                "too-deep",
+                f"with the segments it uses, this {what} is nested {depth} levels deep; "
+                f"the limit is {MAX_NESTING}",
+                node.span,
+                "a segment counts where it is used with all the levels of its own condition; "
+                "use fewer segments inside one another",
+            )
+
+    def nesting(self, expr: Any) -> tuple[int, int]:
+        """(levels of `expr` with its segments' levels, the most levels of a segment it uses)."""
+        deepest = worst_used = 0
+        stack = [(expr, 0)]
+        while stack:
+            e, depth = stack.pop()
+            kind = e.kind
+            if kind in _LEVELS:
+                depth += 1
+            name = getattr(e, "name", None)
+            if kind == "segment" or (kind == "name" and name in self.names.segments):
+                inner = self._segment_levels(name)
+                worst_used = max(worst_used, inner)
+                depth += 1 + inner
+            deepest = max(deepest, depth)
+            stack.extend((child, depth) for child in _children(e))
+        return deepest, worst_used
+
+    def _segment_levels(self, name: str) -> int:
+        levels = self.segment_nesting.get(name)
+        if levels is None:
+            self.segment_nesting[name] = 0  # a cycle (reported elsewhere) stops here
+            levels = self.nesting(self.names.segments[name].condition)[0]
+            self.segment_nesting[name] = levels
+        return levels
 
     def resolve(self, expr: Any, scope: Scope) -> tuple[Any, str]:
         method: Callable[[Any, Scope], tuple[Any, str]] = getattr(self, f"_r_{expr.kind}")
@@ -106,6 +159,8 @@ class Resolver(CallResolution):
 
     def _r_name(self, e: ir.Name, scope: Scope) -> tuple[Any, str]:
         n, name, span = self.names, e.name, e.span
+        if not name:  # a placeholder for what the builder already reported (too deep)
+            return e, UNKNOWN
         if scope.props is not None and name in scope.props:
             type_ = scope.props[name]
             return new(ir.Prop, name=name, type=type_, span=span), type_
@@ -116,6 +171,7 @@ class Resolver(CallResolution):
         if name == "timezone":
             return new(ir.Attr, name=name, type="text", span=span), "text"
         if name in n.segments:
+            self.uses_segment = True
             if self.current_segment is not None:
                 self.segment_deps.setdefault(self.current_segment, set()).add(name)
             return new(ir.SegmentRef, name=name, span=span), "bool"
@@ -312,6 +368,16 @@ class Resolver(CallResolution):
             )
 
     # ------------------------------------------------------------ built-in calls
+
+
+def _children(e: Any) -> list[Any]:
+    """The expressions directly inside `e`."""
+    out = list(getattr(e, "items", ()) or ()) + list(getattr(e, "args", ()) or ())
+    for key in ("operand", "left", "right", "where"):
+        child = getattr(e, key, None)
+        if child is not None:
+            out.append(child)
+    return out
 
 
 def _type_word(type_: str) -> str:

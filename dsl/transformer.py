@@ -14,9 +14,13 @@ from lark import Token, Tree
 from dsl import ir
 from dsl.diagnostics import Diagnostic
 from dsl.fastnode import new
+from dsl.limits import MAX_NESTING, MAX_NUMBER, MAX_NUMBER_DIGITS, duration_hint, longest
 from dsl.lines import code_of
 
 _ESCAPE = re.compile(r"\\(.)")
+# Rules that open a level of nesting, and the chains that open one level however long they are.
+_NESTS = frozenset(("not_", "compare", "arith", "neg", "list", "call", "if_step", "split_step"))
+_CHAINS = frozenset(("or_", "and_"))
 
 
 def span_of(meta_or_token: Any) -> ir.Span:
@@ -35,6 +39,7 @@ class Builder:
         self.file = file
         self.lines = lines
         self.diagnostics: list[Diagnostic] = []
+        self.level = 0  # levels of nesting open where the walk stands
 
     def span(self, meta: Any) -> ir.Span:
         """The node's span; a line construct (whose meta runs on to the next line, through the
@@ -52,12 +57,59 @@ class Builder:
         """Children first, then the method named after the rule, called as f(meta, children).
 
         (Lark's own Transformer with v_args(meta=True) re-wraps the method on every call, which
-        cost a third of the build; this plain walk does not.)"""
-        children = [self.build(c) if isinstance(c, Tree) else c for c in tree.children]
-        method = getattr(self, tree.data, None)
+        cost a third of the build; this plain walk does not.) Nesting is counted on the way down
+        (`MAX_NESTING`): a subtree past the limit is reported once and replaced by a placeholder,
+        so no pass after this one recurses deeper; `or`/`and` chains are walked, not recursed."""
+        data = tree.data
+        if data in _CHAINS:
+            return self._chain(tree)
+        if data in _NESTS:
+            if self.level >= MAX_NESTING:
+                return self._too_deep(tree)
+            self.level += 1
+            children = [self.build(c) if isinstance(c, Tree) else c for c in tree.children]
+            self.level -= 1
+        else:
+            children = [self.build(c) if isinstance(c, Tree) else c for c in tree.children]
+        method = getattr(self, data, None)
         if method is None:
-            return Tree(tree.data, children, tree.meta)
+            return Tree(data, children, tree.meta)
         return method(tree.meta, children)
+
+    def _chain(self, tree: Tree) -> ir.Or | ir.And:
+        """`a or b or c` (left-recursive in the grammar) as one node of three items, one level."""
+        if self.level >= MAX_NESTING:
+            return self._too_deep(tree)
+        data, rights, node = tree.data, [], tree
+        while isinstance(node, Tree) and node.data == data:
+            rights.append(node.children[1])
+            node = node.children[0]
+        self.level += 1
+        items = tuple(self.build(c) for c in (node, *reversed(rights)))
+        self.level -= 1
+        cls = ir.Or if data == "or_" else ir.And
+        return new(cls, items=items, span=self.span(tree.meta))
+
+    def _too_deep(self, tree: Tree) -> Any:
+        """One diagnostic for a subtree nested past the limit, and a placeholder in its place."""
+        span = self.span(tree.meta)
+        depth = MAX_NESTING + nesting_of(tree)
+        if tree.data in ("if_step", "split_step"):
+            self._error(
+                "too-deep",
+                f"these steps are nested {depth} levels deep; the limit is {MAX_NESTING}",
+                span,
+                "an 'if' or 'split' inside another opens a level; give the inner steps a "
+                "sequence of their own",
+            )
+            return new(ir.Wait, duration=new(ir.Duration, amount=1, unit="d"), span=span)
+        self._error(
+            "too-deep",
+            f"this condition is nested {depth} levels deep; the limit is {MAX_NESTING}",
+            span,
+            "write it flatter: a chain 'a or b or c' is one level, and 'not not x' is just x",
+        )
+        return new(ir.Name, name="", span=span)  # the checker passes over it in silence
 
     # ------------------------------------------------------------ terminals
 
@@ -81,16 +133,45 @@ class Builder:
         return _ESCAPE.sub(lambda m: m.group(1), body)
 
     def _duration(self, token: Token) -> ir.Duration:
-        return new(ir.Duration, amount=int(token[:-1]), unit=token[-1], span=span_of(token))
+        digits, unit = token[:-1], str(token[-1])
+        if len(digits.lstrip("0")) > 12 or int(digits) > longest(unit):  # no int() of 5,000 digits
+            self._error(
+                "duration-range",
+                "this duration is longer than 100 years, the longest a duration may be",
+                span_of(token),
+                f"{duration_hint()}: a longer wait never ends within a campaign, and the date "
+                "it ends on could not be written",
+            )
+            return new(ir.Duration, amount=longest(unit), unit=unit, span=span_of(token))
+        return new(ir.Duration, amount=int(digits), unit=unit, span=span_of(token))
+
+    def _number(self, token: Token, fallback: float = 0.0) -> float:
+        """A number as written, checked against the largest number held exactly (`fallback`
+        stands in for one past it, chosen so that no second error follows from it)."""
+        text = str(token)
+        whole = text.lstrip("+-").split(".")[0].lstrip("0")
+        if len(whole) > MAX_NUMBER_DIGITS:
+            self._error(
+                "number-range",
+                f"this number has {len(whole)} digits before the point; the most is "
+                f"{MAX_NUMBER_DIGITS}",
+                span_of(token),
+                f"the largest number is {MAX_NUMBER}: numbers are held as 64-bit floats, "
+                f"exact only up to {MAX_NUMBER_DIGITS} digits",
+            )
+            return fallback
+        return float(text)
 
     @staticmethod
     def _percent(token: Token) -> float:
+        """A percentage; one too large reads as infinite, outside every range the checker
+        allows (holdout, decay, split arms), so it is reported there."""
         return float(token[:-1])
 
     # ------------------------------------------------------------ expressions
 
     def num(self, meta: Any, children: list[Token]) -> ir.Num:
-        return new(ir.Num, value=float(children[0]), span=self.span(meta))
+        return new(ir.Num, value=self._number(children[0]), span=self.span(meta))
 
     def string(self, meta: Any, children: list[Token]) -> ir.Str:
         return new(ir.Str, value=self._text(children[0]), span=self.span(meta))
@@ -139,16 +220,6 @@ class Builder:
         left, op, right = children
         op_text = "not in" if op.type == "NOT_IN" else str(op)
         return new(ir.Compare, op=op_text, left=left, right=right, span=self.span(meta))
-
-    def and_(self, meta: Any, children: list[Any]) -> ir.And:
-        left, right = children
-        items = (*left.items, right) if isinstance(left, ir.And) else (left, right)
-        return new(ir.And, items=items, span=self.span(meta))
-
-    def or_(self, meta: Any, children: list[Any]) -> ir.Or:
-        left, right = children
-        items = (*left.items, right) if isinstance(left, ir.Or) else (left, right)
-        return new(ir.Or, items=items, span=self.span(meta))
 
     def not_(self, meta: Any, children: list[Any]) -> ir.Not:
         return new(ir.Not, operand=children[0], span=self.span(meta))
@@ -215,7 +286,7 @@ class Builder:
         return ("stage", str(children[0]), span_of(children[0]))
 
     def content_cost(self, meta: Any, children: list[Token]) -> tuple[str, float, ir.Span]:
-        return ("cost", float(children[0]), span_of(children[0]))
+        return ("cost", self._number(children[0]), span_of(children[0]))
 
     def segment(self, meta: Any, children: list[Any]) -> ir.Segment:
         name, condition = children
@@ -244,13 +315,15 @@ class Builder:
 
     def fit_rule(self, meta: Any, children: list[Any]) -> ir.FitRule:
         points, condition = children
-        return new(ir.FitRule, points=float(points), condition=condition, span=self.span(meta))
+        return new(
+            ir.FitRule, points=self._number(points), condition=condition, span=self.span(meta)
+        )
 
     def event_rule(self, meta: Any, children: list[Any]) -> ir.EventRule:
         points, event, where, cap = children
         return new(
             ir.EventRule,
-            points=float(points),
+            points=self._number(points),
             event=str(event),
             where=where,
             cap=cap,
@@ -261,7 +334,7 @@ class Builder:
     def cap(self, meta: Any, children: list[Token]) -> ir.Cap:
         return new(
             ir.Cap,
-            points=float(children[0]),
+            points=self._number(children[0], fallback=1.0),
             window=self._duration(children[1]),
             span=self.span(meta),
         )
@@ -297,8 +370,9 @@ class Builder:
         return ("limit", children[0])
 
     def limit(self, meta: Any, children: list[Token]) -> ir.Limit:
-        count = children[0]
-        if "." in count or int(count) < 1:
+        count, before = children[0], len(self.diagnostics)
+        value = self._number(count)
+        if len(self.diagnostics) == before and ("." in count or value < 1):
             self._error(
                 "bad-limit",
                 "a limit counts whole touches: a whole number of at least 1",
@@ -307,7 +381,7 @@ class Builder:
             )
         return new(
             ir.Limit,
-            count=max(1, int(float(count))),
+            count=max(1, int(value)),
             window=self._duration(children[1]),
             span=self.span(meta),
         )
@@ -428,6 +502,23 @@ class Builder:
             span=self.span(meta),
             content_span=span_of(children[0]),
         )
+
+
+def nesting_of(tree: Tree) -> int:
+    """The levels of nesting in a parse subtree, counted as `Builder.build` counts them (without
+    recursion: the subtree may be thousands of levels deep)."""
+    deepest = 0
+    stack: list[tuple[Any, int, str | None]] = [(tree, 0, None)]
+    while stack:
+        node, depth, spine = stack.pop()
+        data = node.data
+        if data in _NESTS or (data in _CHAINS and data != spine):
+            depth += 1
+        deepest = max(deepest, depth)
+        for i, child in enumerate(node.children):
+            if isinstance(child, Tree):
+                stack.append((child, depth, data if i == 0 and data in _CHAINS else None))
+    return deepest
 
 
 def build_items(

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dsl import ir
+from dsl.limits import MAX_NESTING
 from engine.compiler.regexguard import MAX_TEXT, compile_pattern
 from engine.runtime.state import EMPTY_MAP, EMPTY_SET, put, shared
 
@@ -232,7 +233,7 @@ class ModuleBuilder:
         if name in self.static_segments and not self.inline_static:
             return f"P.seg[{int(index)}]"
         self._depth += 1
-        if self._depth > 50:
+        if self._depth > MAX_NESTING:  # the checker bounds segments inside segments by it
             raise ValueError(f"segment {name!r} refers to itself")
         try:
             return self._bool(self.segment_exprs[name])
