@@ -6,7 +6,6 @@ expression already in error (which never causes a second, derived diagnostic).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,9 +20,6 @@ from dsl.resolve_calls import UNKNOWN, CallResolution, Scope
 _LEVELS = frozenset(
     "or and not compare arith neg list call count days_since content_check in_sequence".split()
 )
-
-# Nested quantifiers like (a+)+ or (a*)* can backtrack for ever; refused at check time.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
 
 
 @dataclass
@@ -349,23 +345,15 @@ class Resolver(CallResolution):
             )
 
     def _check_regex(self, node: Any) -> None:
+        from dsl.regex import PatternError, compile_pattern
+
         if not isinstance(node, ir.Str):
             self.error("type", "'matches' needs a quoted pattern", node.span)
             return
         try:
-            re.compile(node.value)
-        except re.error as err:
-            self.error(
-                "bad-regex", f"this pattern is not a valid regular expression: {err.msg}", node.span
-            )
-            return
-        if _NESTED_QUANTIFIER.search(node.value):
-            self.error(
-                "slow-regex",
-                "this pattern repeats a repetition and could hang the engine",
-                node.span,
-                "remove the nested '+' or '*', e.g. (ab)+ instead of (a+b)+",
-            )
+            compile_pattern(node.value)
+        except PatternError as err:
+            self.error("bad-regex", err.message, node.span, err.hint)
 
     # ------------------------------------------------------------ built-in calls
 

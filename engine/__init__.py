@@ -12,7 +12,7 @@ sequencer.py  exits, enrolments, steps, sends under limits and quiet hours
 analysis.py   compile-time: attribute-only conditions, time sources to wake on
 timecross.py  the next instant time alone can turn a rule (days_since, counts, decay)
 policy.py     SHA-256 holdout/split fractions, limits, quiet hours in the lead's zone
-regexguard.py `matches` patterns compiled once, nested quantifiers refused, input capped
+regexguard.py `matches` on RE2 (linear time), patterns compiled once, recent answers kept
 state.py      per-lead state: __slots__, shared tuples for rarely changed values, containers
               made on first use; reading.py explain, view, stage, snapshots
 """

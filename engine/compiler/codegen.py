@@ -19,7 +19,7 @@ from typing import Any
 
 from dsl import ir
 from dsl.limits import MAX_NESTING
-from engine.compiler.regexguard import MAX_TEXT, compile_pattern
+from engine.compiler.regexguard import Matcher
 from engine.runtime.state import EMPTY_MAP, EMPTY_SET, put, shared
 
 DAY = 86400.0
@@ -259,8 +259,8 @@ class ModuleBuilder:
             left, guards = self._val(e.left, raw=True)
             pattern = e.right.value if isinstance(e.right, ir.Str) else ""
             rx = self._fresh("_re")
-            self.globals[rx] = compile_pattern(pattern)
-            cmp = f"{rx}.search({left}[:{MAX_TEXT}]) is not None"
+            self.globals[rx] = Matcher(pattern)
+            cmp = f"{rx}({left})"
         else:
             left, guards = self._val(e.left)
             right, more = self._val(e.right)
