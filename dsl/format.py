@@ -170,7 +170,8 @@ def _header_text(key: str, value: Any) -> str:
         return f"for {expr(value)}"
     if key == "enter":
         if value.kind == "on":
-            return f"enter on {value.event}"
+            where = f" where {expr(value.where)}" if value.where is not None else ""
+            return f"enter on {value.event}{where}"
         return f"enter when {expr(value.condition)}"
     if key == "exit when":
         return f"exit when {expr(value)}"

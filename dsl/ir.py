@@ -447,8 +447,11 @@ Step = Annotated[Union[Send, Wait, WaitUntil, If, Split], Field(discriminator="k
 
 
 class EnterOn(Node):
+    """`enter on EVENT [where COND]`: COND reads the event's properties, as in `count`."""
+
     kind: Literal["on"] = "on"
     event: str
+    where: Expr | None = None
     span: Span = NO_SPAN
     event_span: Span = NO_SPAN
 

@@ -424,10 +424,11 @@ class Builder:
     def audience(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
         return ("for", children[0], self.span(meta))
 
-    def enter_on(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
+    def enter_on(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
         node = new(
             ir.EnterOn,
             event=str(children[0]),
+            where=children[1],
             span=self.span(meta),
             event_span=span_of(children[0]),
         )

@@ -355,7 +355,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
             cp.round_fn(self, cp, L, P, t, out)
         for cp in self.progs:
             P = progs[cp.index]
-            cp.entry_fn(self, cp, L, P, t, etype, out)
+            cp.entry_fn(self, cp, L, P, t, etype, props, out)
             if P.n_enr:
                 self._due_steps(cp, L, P, t, out)
 

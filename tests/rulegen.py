@@ -240,7 +240,16 @@ def _sequence(draw: st.DrawFn, ctx: Ctx, name: str) -> list[str]:
     lines = [f"sequence {name}:"]
     headers = [
         f"  for {bool_expr(draw, ctx, 1)}",
-        draw(st.sampled_from(["  enter on signed_up", "  enter on webinar"]))
+        draw(
+            st.sampled_from(
+                [
+                    "  enter on signed_up",
+                    "  enter on webinar",
+                    f"  enter on webinar where {bool_expr(draw, ctx, 1, 'webinar')}",
+                    f"  enter on visited where {bool_expr(draw, ctx, 1, 'visited')}",
+                ]
+            )
+        )
         if draw(st.booleans())
         else f"  enter when {bool_expr(draw, ctx, 1)}",
         f"  exit when {bool_expr(draw, ctx, 1)}",
