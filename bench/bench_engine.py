@@ -112,8 +112,8 @@ def run_engine(
     """(total CPU seconds, of which adding the leads, actions emitted).
 
     As `nurture run` and `nurture simulate` run the engine, the cyclic garbage collector is off
-    (the engine makes no reference cycles; see live/runner.py `frozen_gc` and NO_GC in
-    simulator/model.py); `collector=True` runs it with the collector on, as Python's default."""
+    (the engine makes no reference cycles; see dsl/collector.py); `collector=True` runs it with
+    the collector on, as Python's default."""
     gc.collect()
     if not collector:
         gc.disable()

@@ -30,7 +30,9 @@ CONTENTS = ["welcome", "feature_spotlight", "case_study", "quick_tips", "webinar
 
 
 def iso(t: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    from engine import format_time
+
+    return format_time(t)
 
 
 def write_input(

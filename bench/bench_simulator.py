@@ -61,7 +61,7 @@ def _bare_simpy(wakeups: int) -> float:
 
 def _setup(leads: int, days: float):
     from dsl import load_program
-    from simulator.api import Overrides, apply
+    from simulator import Overrides, apply
     from simulator.loader import load_scenario
 
     program = load_program(str(ROOT / RULES))

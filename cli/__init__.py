@@ -1,1 +1,22 @@
-"""The `nurture` command: argument parsing, one module per command, exit codes."""
+"""The `nurture` command: argument parsing, one module per command, exit codes.
+
+main.py        the parser and the registry of commands; catches the user's mistakes (exit 1) and
+               reports nurture's own failures as bugs (exit 70)
+cmd_*.py       one module per command: `add_parser(subparsers)` and `run(args) -> int`
+exitcodes.py   the exit codes, named
+reporting.py   how a mistake and a bug are printed
+argtypes.py    argument types that name a bad value in the user's words
+loading.py     rule files loaded and their diagnostics printed as `nurture check` prints them
+"""
+
+from __future__ import annotations
+
+
+def version_text() -> str:
+    """`nurture 0.1.0`, from the installed package's metadata."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"nurture {version('nurture')}"
+    except PackageNotFoundError:  # a checkout that was never installed
+        return "nurture (version unknown: not installed)"

@@ -35,7 +35,7 @@ def positive_float(text: str) -> float:
 
 def time_arg(text: str) -> float:
     """An ISO 8601 time (UTC when it has no offset), as epoch seconds."""
-    from live.inputs import parse_time
+    from engine import parse_time
 
     try:
         return parse_time(text)

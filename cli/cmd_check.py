@@ -46,16 +46,7 @@ def run(args: argparse.Namespace) -> int:
         except DiagnosticError as err:
             source, program, diags = "", None, err.diagnostics
         else:
-            try:
-                program, diags = check_source(source, path)
-            except Exception as err:  # noqa: BLE001 (a bug of ours: say so, no traceback)
-                print(
-                    f"{path}: internal error while checking ({type(err).__name__}: {err}); "
-                    "please report it",
-                    file=sys.stderr,
-                )
-                failed = True
-                continue
+            program, diags = check_source(source, path)
         errors = [d for d in diags if d.severity == "error"]
         failed = failed or bool(errors)
         if args.json:

@@ -23,10 +23,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulator.api import compare, prepare
-    from simulator.compare_report import render
-    from simulator.loader import ScenarioError
-    from simulator.replications import default_workers
+    from simulator import compare, default_workers, prepare, render_comparison
 
     if len(args.files) < 2:
         print("nurture compare: give at least two rule files", file=sys.stderr)
@@ -34,14 +31,10 @@ def run(args: argparse.Namespace) -> int:
     programs = [load_rules(path) for path in args.files]
     if any(p is None for p in programs):
         return exitcodes.USER_ERROR
-    try:
-        scenarios = [prepare(p, args.scenario, overrides(args)) for p in programs]
-    except ScenarioError as err:
-        print("\n".join(err.messages), file=sys.stderr)
-        return exitcodes.USER_ERROR
+    scenarios = [prepare(p, args.scenario, overrides(args)) for p in programs]  # ScenarioError
     workers = args.workers or default_workers(scenarios[0].run.runs)
     result = compare(programs, scenarios, args.scenario, workers, ProgressBar("comparing"))
-    if args.json and not write_json(args.json, result):
+    if args.json and not write_json(args.json, result.to_dict()):
         return exitcodes.USER_ERROR
-    sys.stdout.write(render(result))
+    sys.stdout.write(render_comparison(result))
     return exitcodes.OK

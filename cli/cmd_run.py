@@ -81,10 +81,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from live.inputs import InputError
-    from live.runner import RunError, RunOptions, run_live
-    from live.store import StoreError
-    from live.walk import ReplayMismatch
+    from live.runner import RunOptions, run_live
 
     programs = load_programs(args.files)
     if programs is None:
@@ -102,11 +99,7 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         checkpoint_every=args.checkpoint_every,
     )
-    try:
-        report = run_live(options, sys.stdout)
-    except (RunError, InputError, StoreError, ReplayMismatch) as err:
-        print(f"nurture run: {err}", file=sys.stderr)
-        return exitcodes.USER_ERROR
+    report = run_live(options, sys.stdout)  # a mistake raises NurtureError: cli/main.py prints it
     print_report(report, args)
     if args.strict and report.rejected:
         return exitcodes.USER_ERROR
@@ -114,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_report(report: RunReport, args: argparse.Namespace) -> None:
-    from live.inputs import format_time
+    from engine import format_time
 
     err = sys.stderr
     if report.migrated:

@@ -59,7 +59,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from live.inputs import InputError, Schema, format_time, read_events, read_leads
+    from live.inputs import Schema, format_time, read_events, read_leads
     from live.score import latest_time, score_leads
 
     programs = load_programs([args.file])
@@ -67,17 +67,13 @@ def run(args: argparse.Namespace) -> int:
         return exitcodes.USER_ERROR
     program = programs[0]
     schema = Schema.from_programs(programs)
-    try:
-        leads, rejected = read_leads(args.leads, schema)
-        events = []
-        if args.events:
-            known = {lead.id for lead in leads}
-            refused = {r.lead for r in rejected if r.lead and r.lead not in known}
-            events, bad = read_events(args.events, schema, known, refused)
-            rejected += bad
-    except InputError as err:
-        print(f"nurture score: {err}", file=sys.stderr)
-        return exitcodes.USER_ERROR
+    leads, rejected = read_leads(args.leads, schema)  # InputError: cli/main.py prints it
+    events = []
+    if args.events:
+        known = {lead.id for lead in leads}
+        refused = {r.lead for r in rejected if r.lead and r.lead not in known}
+        events, bad = read_events(args.events, schema, known, refused)
+        rejected += bad
     events = _unique(events)
     at = args.at if args.at is not None else latest_time(leads, events)
     if at is None:

@@ -62,7 +62,7 @@ class ProgressBar:
 
 
 def overrides(args: argparse.Namespace) -> Any:
-    from simulator.api import Overrides
+    from simulator import Overrides
 
     return Overrides(leads=args.leads, days=args.days, runs=args.runs, seed=args.seed)
 
@@ -79,22 +79,15 @@ def write_json(path: str, data: object) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulator.api import forecast, prepare
-    from simulator.loader import ScenarioError
-    from simulator.replications import default_workers
-    from simulator.report import render
+    from simulator import default_workers, forecast, prepare, render_forecast
 
     program = load_rules(args.file)
     if program is None:
         return exitcodes.USER_ERROR
-    try:
-        scenario = prepare(program, args.scenario, overrides(args))
-    except ScenarioError as err:
-        print("\n".join(err.messages), file=sys.stderr)
-        return exitcodes.USER_ERROR
+    scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError: see cli/main.py
     workers = args.workers or default_workers(scenario.run.runs)
     result = forecast(program, scenario, args.scenario, workers, ProgressBar("simulating"))
-    if args.json and not write_json(args.json, result):
+    if args.json and not write_json(args.json, result.to_dict()):
         return exitcodes.USER_ERROR
-    sys.stdout.write(render(result))
+    sys.stdout.write(render_forecast(result))
     return exitcodes.OK

@@ -1,28 +1,56 @@
 """The `nurture` command line: parses arguments and routes to one module per command.
 
-Each command module exposes `add_parser(subparsers)` and `run(args) -> int`. Modules are imported
-only when their command runs, so `nurture check` never loads textual or simpy.
+Every command is registered below, by its module: `add_parser(subparsers)` adds its arguments and
+`run(args) -> int` runs it and returns an exit code (cli/exitcodes.py). A command module imports
+only the standard library and `cli` at its top, and its product's packages inside `run`, so that
+`nurture check` never loads textual or simpy.
+
+A command stops on an error in one of two ways, and only here are they told apart: a user's mistake
+(`dsl.errors.NurtureError`, from any package) is printed with its hint, exit 1; anything else is a
+failure of nurture itself, reported as a bug with what to send, exit 70.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
+from types import ModuleType
 
-from cli import exitcodes
+from cli import (
+    cmd_check,
+    cmd_compare,
+    cmd_explain,
+    cmd_fmt,
+    cmd_lint,
+    cmd_run,
+    cmd_score,
+    cmd_simulate,
+    exitcodes,
+    version_text,
+)
 
-# command name -> module that implements it
-COMMANDS: dict[str, str] = {
-    "check": "cli.cmd_check",
-    "fmt": "cli.cmd_fmt",
-    "lint": "cli.cmd_lint",
-    "run": "cli.cmd_run",
-    "score": "cli.cmd_score",
-    "explain": "cli.cmd_explain",
-    "simulate": "cli.cmd_simulate",
-    "compare": "cli.cmd_compare",
+# command name -> the module that implements it, in the order `nurture --help` lists them
+COMMANDS: dict[str, ModuleType] = {
+    "check": cmd_check,
+    "fmt": cmd_fmt,
+    "lint": cmd_lint,
+    "run": cmd_run,
+    "score": cmd_score,
+    "explain": cmd_explain,
+    "simulate": cmd_simulate,
+    "compare": cmd_compare,
 }
+
+
+class _Version(argparse.Action):
+    """`--version`: the version from the package metadata, read only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **_: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(version_text())
+        parser.exit(exitcodes.OK)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,43 +60,38 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(exitcodes.USAGE)
 
 
-def build_parser(argv: list[str]) -> tuple[argparse.ArgumentParser, dict[str, object]]:
+def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nurture", description="Plan, forecast and run lead-nurture rules.")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    modules: dict[str, object] = {}
-    wanted = next((a for a in argv if not a.startswith("-")), None)
-    for name, module_name in COMMANDS.items():
-        if wanted in COMMANDS and name != wanted:
-            sub.add_parser(name)
-            continue
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
-            continue  # command not built yet
-        module.add_parser(sub)  # type: ignore[attr-defined]
-        modules[name] = module
-    return parser, modules
+    for module in COMMANDS.values():
+        module.add_parser(sub)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser, modules = build_parser(argv)
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return exitcodes.USAGE
-    if args.command not in modules:
-        print(f"nurture: '{args.command}' is not available in this build", file=sys.stderr)
-        return exitcodes.USAGE
     try:
-        return int(modules[args.command].run(args))  # type: ignore[attr-defined]
+        return int(COMMANDS[args.command].run(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return exitcodes.INTERRUPTED
     except BrokenPipeError:
         return exitcodes.OK
+    except Exception as err:  # noqa: BLE001 (told apart here, and only here)
+        from cli.reporting import report_bug, report_mistake
+        from dsl.errors import NurtureError
+
+        if isinstance(err, NurtureError):
+            report_mistake(args.command, err)
+            return exitcodes.USER_ERROR
+        report_bug(args.command, err, argv)
+        return exitcodes.INTERNAL
 
 
 if __name__ == "__main__":

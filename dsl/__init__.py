@@ -2,6 +2,9 @@
 
 `compile_source` / `load_program` return a checked `Program` or raise `DiagnosticError` with every
 mistake of the file; `check_source` returns both the program (or None) and the diagnostics.
+
+`NurtureError` is the base of every user's mistake in every package, `InternalError` of nurture's
+own failures (dsl/errors.py); the diagnostic codes are registered in dsl/codes.py.
 """
 
 from __future__ import annotations
@@ -9,12 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from dsl.diagnostics import Diagnostic, DiagnosticError
+from dsl.errors import InternalError, NurtureError
 from dsl.fastnode import new
 from dsl.ir import Program, Span
 
 __all__ = [
     "Diagnostic",
     "DiagnosticError",
+    "InternalError",
+    "NurtureError",
     "Program",
     "check_source",
     "compile_source",
@@ -25,17 +31,10 @@ __all__ = [
 
 def check_source(text: str, file: str = "<rules>") -> tuple[Program | None, list[Diagnostic]]:
     """Parse and check; all diagnostics sorted by position; the program when there is no error."""
-    import gc
+    from dsl.collector import collector_paused
 
-    # Parsing allocates tens of thousands of small objects and no cycles worth collecting:
-    # pausing the cycle collector meanwhile saves a tenth of the time on large files.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # a tenth of the time on large files (dsl/collector.py)
         return _check(text, file)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _check(text: str, file: str) -> tuple[Program | None, list[Diagnostic]]:
@@ -68,12 +67,14 @@ def _check(text: str, file: str) -> tuple[Program | None, list[Diagnostic]]:
 def _too_deep(text: str, file: str) -> Diagnostic:
     import re
 
+    from dsl import codes
+
     lines = text.split("\n")
     weights = [len(re.findall(r"\b(?:and|or|not)\b|[-+*/(\[]", line)) for line in lines]
     line = weights.index(max(weights)) + 1 if lines else 1
     span = new(Span, line=line, column=1, end_line=line, end_column=2)
     return Diagnostic(
-        "too-deep",
+        codes.TOO_DEEP,
         "this condition is nested too deeply to read",
         span,
         "split it into several segments",
@@ -90,25 +91,29 @@ def compile_source(text: str, file: str = "<rules>") -> Program:
 
 def read_source(path: str | Path) -> str:
     """The text of a rule file, or a DiagnosticError that says why it cannot be read."""
+    from dsl import codes
+
     p = Path(path)
     here = new(Span, line=0, column=0, end_line=0, end_column=0)
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise DiagnosticError([Diagnostic("io", "no such file", here, file=str(path))]) from None
+        raise DiagnosticError(
+            [Diagnostic(codes.IO, "no such file", here, file=str(path))]
+        ) from None
     except IsADirectoryError:
         raise DiagnosticError(
-            [Diagnostic("io", "this is a folder, not a rule file", here, file=str(path))]
+            [Diagnostic(codes.IO, "this is a folder, not a rule file", here, file=str(path))]
         ) from None
     except OSError as err:
         raise DiagnosticError(
-            [Diagnostic("io", f"cannot read: {err.strerror}", here, file=str(path))]
+            [Diagnostic(codes.IO, f"cannot read: {err.strerror}", here, file=str(path))]
         ) from None
     if b"\x00" in data:
         raise DiagnosticError(
             [
                 Diagnostic(
-                    "io",
+                    codes.IO,
                     "this is not a text file",
                     here,
                     "a rule file is plain text, like rules/b2b_saas_trial.nurture",
@@ -125,7 +130,7 @@ def read_source(path: str | Path) -> str:
         raise DiagnosticError(
             [
                 Diagnostic(
-                    "io",
+                    codes.IO,
                     "this file is not UTF-8 text",
                     span,
                     "save it with the UTF-8 encoding",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dsl import ir
+from dsl import codes, ir
 from dsl.diagnostics import did_you_mean
 from dsl.fastnode import new, replace
 from dsl.resolve import Scope
@@ -29,9 +29,9 @@ class FlowChecks:
         cond = self.resolver.condition(h.condition, what="handoff condition")
         for send in h.sends:
             content = self._content_ref(send.content, send.content_span)
-            if content is not None and content.channel != "task":
+            if content is not None and content.channel != ir.SALES_CHANNEL:
                 self.error(
-                    "not-a-task",
+                    codes.NOT_A_TASK,
                     f"'{send.content}' is {content.channel} content; a handoff sends sales tasks",
                     send.content_span,
                     "declare it with channel 'task'",
@@ -41,7 +41,7 @@ class FlowChecks:
     def _content_ref(self, name: str, span: ir.Span) -> ir.ContentDecl | None:
         if name not in self.names.contents:
             self.error(
-                "unknown-name",
+                codes.UNKNOWN_NAME,
                 f"unknown content '{name}'",
                 span,
                 did_you_mean(name, self.names.contents),
@@ -61,7 +61,7 @@ class FlowChecks:
             key, value, line_span = line
             if steps:
                 self.error(
-                    "header-after-step",
+                    codes.HEADER_AFTER_STEP,
                     f"'{key}' must come before the first step",
                     line_span,
                     "put 'for', 'enter', 'exit when', 'holdout', "
@@ -69,7 +69,7 @@ class FlowChecks:
                 )
             elif _field(key) in fields:
                 self.error(
-                    "duplicate",
+                    codes.DUPLICATE,
                     f"this sequence already has a '{key}' line",
                     line_span,
                     "keep one; join conditions with 'and' or 'or'",
@@ -78,14 +78,14 @@ class FlowChecks:
                 fields[_field(key)] = self._header(key, value)
         if "enter" not in fields:
             self.error(
-                "no-enter",
+                codes.NO_ENTER,
                 f"sequence '{name}' never enrols anyone",
                 span,
                 "add 'enter on EVENT' or 'enter when CONDITION'",
             )
         if not steps:
             self.error(
-                "no-steps", f"sequence '{name}' has no steps", span, "add at least one 'send'"
+                codes.NO_STEPS, f"sequence '{name}' has no steps", span, "add at least one 'send'"
             )
         fields["steps"] = self._steps(steps)
         return new(ir.Sequence, **fields)
@@ -101,7 +101,7 @@ class FlowChecks:
                 return replace(value, condition=cond)
             if value.event not in self.names.events:
                 self.error(
-                    "unknown-name",
+                    codes.UNKNOWN_NAME,
                     f"unknown event '{value.event}'",
                     value.event_span,
                     did_you_mean(value.event, self.names.events),
@@ -115,7 +115,7 @@ class FlowChecks:
             percent, span = value
             if not 0 <= percent < 100:
                 self.error(
-                    "bad-percent",
+                    codes.BAD_PERCENT,
                     "a holdout is a percentage from 0% to below 100%",
                     span,
                     "a control group is a small share, like 10%",
@@ -148,7 +148,7 @@ class FlowChecks:
             total = sum(arm.percent for arm in step.arms)
             if abs(total - 100) > 1e-9:
                 self.error(
-                    "split-total",
+                    codes.SPLIT_TOTAL,
                     f"the arms of this split add up to {total:g}%, not 100%",
                     step.span,
                     "make the percentages total 100%",

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from dsl import ir
+from dsl import codes, ir
 from dsl.check_flow import FlowChecks
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.fastnode import new, replace
-from dsl.parser import RESERVED
 from dsl.resolve import Names, Resolver, Scope
+from dsl.words import RESERVED
 
 _HEADER_ORDER = ("for", "enter", "exit when", "holdout", "reenter after", "limit")
 
@@ -35,7 +35,7 @@ class Checker(FlowChecks):
     def declare(self, kind: str, name: str, span: ir.Span) -> bool:
         if name in RESERVED:
             self.error(
-                "reserved-word",
+                codes.RESERVED_WORD,
                 f"'{name}' is a reserved word and cannot name {_article(kind)} {kind}",
                 span,
                 f"choose another name, like '{name}_{kind.split()[-1]}'",
@@ -44,7 +44,7 @@ class Checker(FlowChecks):
         if name in self.seen:
             other_kind, other = self.seen[name]
             self.error(
-                "duplicate",
+                codes.DUPLICATE,
                 f"'{name}' is already defined as a {other_kind} on line {other.line}",
                 span,
                 "give each thing its own name",
@@ -75,7 +75,7 @@ class Checker(FlowChecks):
         n = self.names
         if isinstance(item, ir.EventDecl):
             if item.name in ir.BUILTIN_EVENTS:
-                self.error("duplicate", f"'{item.name}' is a built-in event", item.span)
+                self.error(codes.DUPLICATE, f"'{item.name}' is a built-in event", item.span)
             elif self.declare("event", item.name, item.span):
                 n.events[item.name] = {p.name: p.type for p in item.props}
         elif isinstance(item, ir.ContentDecl) and self.declare("content", item.name, item.span):
@@ -105,7 +105,7 @@ class Checker(FlowChecks):
         for life in (i for i in items if isinstance(i, ir.Lifecycle)):
             if fields.get(life.flag) is not None:
                 self.error(
-                    "duplicate",
+                    codes.DUPLICATE,
                     f"'{life.flag}' is defined twice",
                     life.span,
                     "keep one line and join the conditions with 'or'",
@@ -125,7 +125,7 @@ class Checker(FlowChecks):
             for extra in found[key][1:]:
                 span = extra[2] if key in ("policy", "campaign", "lead") else _first_span(extra[1])
                 self.error(
-                    "duplicate",
+                    codes.DUPLICATE,
                     f"'{key}' appears more than once",
                     span,
                     f"keep one '{key}' line"
@@ -135,14 +135,14 @@ class Checker(FlowChecks):
         top = new(ir.Span, line=1, column=1, end_line=1, end_column=2)
         if not found["campaign"]:
             self.error(
-                "missing",
+                codes.MISSING,
                 "the file has no 'campaign' line",
                 top,
                 'start the file with: campaign "Name of the campaign"',
             )
         if not found["stages"]:
             self.error(
-                "missing",
+                codes.MISSING,
                 "the file has no 'stages' line",
                 top,
                 "add the funnel, like: stages awareness, consideration, decision",
@@ -153,7 +153,7 @@ class Checker(FlowChecks):
     def _content(self, c: ir.ContentDecl) -> ir.ContentDecl:
         if c.channel not in ir.CHANNELS:
             self.error(
-                "unknown-channel",
+                codes.UNKNOWN_CHANNEL,
                 f"unknown channel '{c.channel}'",
                 c.channel_span,
                 did_you_mean(c.channel, ir.CHANNELS) or f"channels are {', '.join(ir.CHANNELS)}",
@@ -161,14 +161,14 @@ class Checker(FlowChecks):
         if c.stage is not None and c.stage not in self.names.stages:
             self._unknown_stage(c.stage, c.stage_span)
         if c.cost < 0:
-            self.error("bad-cost", "a cost cannot be negative", c.span)
+            self.error(codes.BAD_COST, "a cost cannot be negative", c.span)
         return c
 
     def _unknown_stage(self, name: str, span: ir.Span) -> None:
         if not self.names.stages:  # no `stages` line: that one error says it all
             return
         self.error(
-            "unknown-name",
+            codes.UNKNOWN_NAME,
             f"unknown stage '{name}'",
             span,
             did_you_mean(name, self.names.stages)
@@ -192,7 +192,7 @@ class Checker(FlowChecks):
             reported.add(frozenset(path))
             through = " through " + ", ".join(f"'{p}'" for p in path[1:]) if len(path) > 1 else ""
             self.error(
-                "cycle",
+                codes.CYCLE,
                 f"segment '{start}' depends on itself{through}",
                 self.names.segments[start].span,
                 "a segment may not use itself, directly or through others",
@@ -208,15 +208,17 @@ class Checker(FlowChecks):
                 rules.append(self._event_rule(rule))
         decay = block.decay
         if decay is not None and not 0 < decay.percent < 100:
-            self.error("bad-percent", "decay is a percentage above 0% and below 100%", decay.span)
+            self.error(
+                codes.BAD_PERCENT, "decay is a percentage above 0% and below 100%", decay.span
+            )
         if decay is not None and decay.every.seconds == 0:
-            self.error("bad-duration", "decay needs a period longer than 0", decay.every.span)
+            self.error(codes.BAD_DURATION, "decay needs a period longer than 0", decay.every.span)
         return replace(block, rules=tuple(rules))
 
     def _event_rule(self, rule: ir.EventRule) -> ir.EventRule:
         if rule.event not in self.names.events:
             self.error(
-                "unknown-name",
+                codes.UNKNOWN_NAME,
                 f"unknown event '{rule.event}'",
                 rule.event_span,
                 did_you_mean(rule.event, self.names.events),
@@ -228,17 +230,17 @@ class Checker(FlowChecks):
             where = self.resolver.condition(where, scope, "'where'")
         if rule.cap is not None:
             if rule.cap.points <= 0:
-                self.error("bad-cap", "a cap must be above 0", rule.cap.span)
+                self.error(codes.BAD_CAP, "a cap must be above 0", rule.cap.span)
             if rule.points < 0:
                 self.error(
-                    "bad-cap",
+                    codes.BAD_CAP,
                     "a cap bounds points earned; this line takes points away",
                     rule.cap.span,
                     "remove the cap",
                 )
             if rule.cap.window.seconds == 0:
                 self.error(
-                    "bad-duration", "a cap needs a window longer than 0", rule.cap.window.span
+                    codes.BAD_DURATION, "a cap needs a window longer than 0", rule.cap.window.span
                 )
         return replace(rule, where=where)
 
@@ -253,7 +255,7 @@ class Checker(FlowChecks):
                 continue
             if index == 0:
                 self.error(
-                    "first-stage",
+                    codes.FIRST_STAGE,
                     f"'{rule.stage}' is the first stage: every lead starts there",
                     rule.stage_span,
                     "give conditions for later stages only",
@@ -261,7 +263,7 @@ class Checker(FlowChecks):
                 continue
             if any(r.stage == rule.stage for r in out):
                 self.error(
-                    "duplicate",
+                    codes.DUPLICATE,
                     f"stage '{rule.stage}' has two rules",
                     rule.stage_span,
                     "join the conditions with 'or'",
@@ -269,7 +271,7 @@ class Checker(FlowChecks):
                 continue
             if index < last_index:
                 self.error(
-                    "stage-order",
+                    codes.STAGE_ORDER,
                     f"stage '{rule.stage}' comes before "
                     f"'{out[-1].stage}' in the funnel; write its rule first",
                     rule.stage_span,
@@ -287,14 +289,16 @@ class Checker(FlowChecks):
         for key, value in lines:
             if key in fields:
                 where = value[1] if key == "sunset" else value.span
-                self.error("duplicate", f"the policy has two '{key}' lines", where)
+                self.error(codes.DUPLICATE, f"the policy has two '{key}' lines", where)
                 continue
             if key == "sunset":
                 fields[key] = self.resolver.condition(value[0], what="sunset condition")
             else:
                 fields[key] = value
                 if key == "quiet" and value.start == value.end:
-                    self.error("bad-time", "quiet hours start and end at the same time", value.span)
+                    self.error(
+                        codes.BAD_TIME, "quiet hours start and end at the same time", value.span
+                    )
         return new(ir.Policy, **fields)
 
 

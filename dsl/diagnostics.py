@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
+from dsl.errors import NurtureError
 from dsl.ir import Span
 
 Severity = Literal["error", "warning"]
@@ -39,14 +40,15 @@ class Diagnostic:
         }
 
 
-@dataclass
-class DiagnosticError(Exception):
-    """Raised by the front end when a file has errors; carries every diagnostic found."""
+class DiagnosticError(NurtureError):
+    """Raised by the front end when a file has errors; carries every diagnostic found (the
+    command line prints them with their lines and carets)."""
 
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    prefixed = False
 
-    def __str__(self) -> str:
-        return "\n".join(f"{d.file}:{d.span}: {d.message}" for d in self.diagnostics)
+    def __init__(self, diagnostics: list[Diagnostic] | None = None) -> None:
+        self.diagnostics = [] if diagnostics is None else diagnostics
+        super().__init__("\n".join(f"{d.file}:{d.span}: {d.message}" for d in self.diagnostics))
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from dsl import codes
 from dsl.diagnostics import Diagnostic
 from dsl.lines import code_of, first_word, indent_of
 
@@ -20,13 +21,13 @@ def is_follow_on(diag: Diagnostic, lines: list[str], modified: dict[int, str]) -
     span = diag.span
     if span.line in modified:
         return True
-    if diag.code in ("unknown-name", "unknown-function"):
+    if diag.code in (codes.UNKNOWN_NAME, codes.UNKNOWN_FUNCTION):
         name = _name_at(lines, span.line, span.column)
         return name is not None and any(name in _words(text) for text in modified.values())
-    if diag.code in ("no-enter", "no-steps", "split-total"):
+    if diag.code in (codes.NO_ENTER, codes.NO_STEPS, codes.SPLIT_TOTAL):
         end = _block_end(lines, span.line)
         return any(span.line < line <= end for line in modified)
-    if diag.code == "missing":
+    if diag.code == codes.MISSING:
         wanted = "campaign" if "'campaign'" in diag.message else "stages"
         return any(first_word(text) == wanted for text in modified.values())
     return False

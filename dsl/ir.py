@@ -8,7 +8,7 @@ ever sees a checked program. No Lark type appears here.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -304,8 +304,11 @@ class EventDecl(Node):
     span: Span = NO_SPAN
 
 
+# The channels, defined once (here, and read everywhere else from here), in this order.
 Channel = Literal["email", "sms", "ad", "social", "mail", "task"]
-CHANNELS: tuple[str, ...] = ("email", "sms", "ad", "social", "mail", "task")
+CHANNELS: tuple[str, ...] = get_args(Channel)
+SALES_CHANNEL = "task"  # content on it is a task for sales, not a touch of the lead
+LEAD_CHANNELS: tuple[str, ...] = tuple(c for c in CHANNELS if c != SALES_CHANNEL)  # touches
 
 
 class ContentDecl(Node):

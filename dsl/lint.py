@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
-from dsl import ir
+from dsl import codes, ir
 from dsl.diagnostics import Diagnostic
 from dsl.format import expr
 
@@ -112,19 +112,19 @@ def _same_content(program: ir.Program) -> list[Diagnostic]:
             out.append(
                 _warn(
                     program,
-                    "same-for-every-stage",
+                    codes.SAME_FOR_EVERY_STAGE,
                     f"sequence '{seq.name}' sends the same content to every stage",
                     seq.span,
                     "add an audience ('for ...') or conditions on the sends",
                 )
             )
-    stages = {c.stage for c in program.contents if c.channel != "task" and c.stage}
+    stages = {c.stage for c in program.contents if c.channel != ir.SALES_CHANNEL and c.stage}
     if len(program.stages) > 1 and len(stages) == 1:
         (only,) = stages
         out.append(
             _warn(
                 program,
-                "one-stage-content",
+                codes.ONE_STAGE_CONTENT,
                 f"all content is for stage '{only}'",
                 program.stages[0].span,
                 "leads in other stages get nothing relevant",
@@ -145,7 +145,7 @@ def _aggressive(program: ir.Program) -> list[Diagnostic]:
                 out.append(
                     _warn(
                         program,
-                        "too-aggressive",
+                        codes.TOO_AGGRESSIVE,
                         f"sequence '{seq.name}' can send {most} touches within "
                         f"{limit.window}; the limit allows {limit.count}",
                         seq.span,
@@ -158,7 +158,7 @@ def _aggressive(program: ir.Program) -> list[Diagnostic]:
                 out.append(
                     _warn(
                         program,
-                        "too-aggressive",
+                        codes.TOO_AGGRESSIVE,
                         f"sequence '{seq.name}' can send more than one touch a day for a week",
                         seq.span,
                         "add a 'limit' or longer waits",
@@ -169,13 +169,15 @@ def _aggressive(program: ir.Program) -> list[Diagnostic]:
 
 def _one_channel(program: ir.Program) -> list[Diagnostic]:
     names = {s.content for seq in program.sequences for s, _ in _sends(seq.steps)}
-    channels = {c.channel for c in program.contents if c.name in names and c.channel != "task"}
+    channels = {
+        c.channel for c in program.contents if c.name in names and c.channel != ir.SALES_CHANNEL
+    }
     if len(channels) == 1 and program.sequences:
         (only,) = channels
         return [
             _warn(
                 program,
-                "one-channel",
+                codes.ONE_CHANNEL,
                 f"every touch goes by {only}",
                 program.sequences[0].span,
                 "leads who ignore one channel are never reached: add another",
@@ -190,7 +192,7 @@ def _no_handoff(program: ir.Program) -> list[Diagnostic]:
     return [
         _warn(
             program,
-            "no-handoff",
+            codes.NO_HANDOFF,
             "no 'handoff': ready leads are never passed to sales",
             program.sequences[0].span,
             "add 'handoff when sql:' with a sales task",
@@ -204,7 +206,7 @@ def _forever(program: ir.Program) -> list[Diagnostic]:
     return [
         _warn(
             program,
-            "nurture-forever",
+            codes.NURTURE_FOREVER,
             f"sequence '{seq.name}' has no 'exit when' and the policy has no sunset",
             seq.span,
             "leads who never respond are nurtured for ever: add an exit or a sunset",
@@ -242,7 +244,7 @@ def _later_stage_content(program: ir.Program) -> list[Diagnostic]:
                 out.append(
                     _warn(
                         program,
-                        "later-stage-content",
+                        codes.LATER_STAGE_CONTENT,
                         f"'{content.name}' is {content.stage} content, sent to leads "
                         f"who may still be in {program.stages[floor].name}",
                         send.span,
@@ -262,7 +264,7 @@ def _unreachable_steps(program: ir.Program) -> list[Diagnostic]:
                     out.append(
                         _warn(
                             program,
-                            "unreachable",
+                            codes.UNREACHABLE,
                             "these steps can never run",
                             dead[0].span,
                             "the condition is always "
@@ -270,11 +272,11 @@ def _unreachable_steps(program: ir.Program) -> list[Diagnostic]:
                         )
                     )
             elif isinstance(node, ir.SplitArm) and node.percent == 0:
-                out.append(_warn(program, "unreachable", "a 0% arm never runs", node.span))
+                out.append(_warn(program, codes.UNREACHABLE, "a 0% arm never runs", node.span))
             elif (
                 isinstance(node, ir.Send) and isinstance(node.when, ir.Bool) and not node.when.value
             ):
-                out.append(_warn(program, "unreachable", "this send can never go", node.span))
+                out.append(_warn(program, codes.UNREACHABLE, "this send can never go", node.span))
     return out
 
 
@@ -287,7 +289,7 @@ def _unused_segments(program: ir.Program) -> list[Diagnostic]:
     for seg in program.segments:
         used |= {n.name for n in _walk(seg.condition) if isinstance(n, ir.SegmentRef)}
     return [
-        _warn(program, "unused-segment", f"segment '{seg.name}' is never used", seg.span)
+        _warn(program, codes.UNUSED_SEGMENT, f"segment '{seg.name}' is never used", seg.span)
         for seg in program.segments
         if seg.name not in used
     ]
@@ -320,7 +322,7 @@ def _thresholds(program: ir.Program) -> list[Diagnostic]:
             out.append(
                 _warn(
                     program,
-                    "unreachable-threshold",
+                    codes.UNREACHABLE_THRESHOLD,
                     f"'{name}' can reach at most {ceiling:g}, so this never holds",
                     node.span,
                     "lower the threshold or add score rules",
@@ -374,7 +376,7 @@ def _overlapping(program: ir.Program) -> list[Diagnostic]:
             out.append(
                 _warn(
                     program,
-                    "overlapping-sequences",
+                    codes.OVERLAPPING_SEQUENCES,
                     f"sequences '{a.name}' and '{b.name}' both start on "
                     f"'{a.enter.event}' and can both send on day {day_a + 1}",
                     b.span,

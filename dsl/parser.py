@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 
 GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 
-RESERVED = frozenset(
-    "and or not in true false contains startswith endswith matches where when on score stage "
-    "stages send wait until if else split for enter exit within".split()
-)
-
 
 class LayoutError(Exception):
     """A tab in the indentation, or a dedent to a column no enclosing block uses."""

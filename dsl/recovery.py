@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from dsl import codes
 from dsl.diagnostics import Diagnostic
 from dsl.fastnode import new
 from dsl.ir import Span
@@ -249,7 +250,7 @@ class Recovery:
             self.report(
                 1,
                 Diagnostic(
-                    "bad-indent",
+                    codes.BAD_INDENT,
                     "unexpected indentation",
                     new(Span, line=1, column=1, end_line=1, end_column=1 + width),
                     "top-level lines start at the first column",
@@ -270,7 +271,7 @@ class Recovery:
         self.report(
             line,
             Diagnostic(
-                "unclosed-bracket",
+                codes.UNCLOSED_BRACKET,
                 f"this '{ch}' is never closed",
                 new(Span, line=line, column=col, end_line=line, end_column=col + 1),
                 f"close it with '{_CLOSER[ch]}'; a line goes on to the next only inside brackets",

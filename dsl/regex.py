@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from dsl.errors import NurtureError
+
 _UNSUPPORTED = (  # RE2's complaint -> what it means in a strategist's words
     ("invalid perl operator: (?=", "a lookahead '(?=...)'"),
     ("invalid perl operator: (?!", "a negative lookahead '(?!...)'"),
@@ -26,12 +28,8 @@ RE2_HINT = (
 _REPEAT = re.compile(r"invalid repetition size: (.*)")
 
 
-class PatternError(ValueError):
+class PatternError(NurtureError, ValueError):
     """A pattern `matches` cannot run: `message` says why, `hint` what to do."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message, self.hint = message, hint
 
 
 def compile_pattern(pattern: str) -> Any:

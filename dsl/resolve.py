@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dsl import ir
+from dsl import codes, ir
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.fastnode import new, replace
 from dsl.limits import MAX_NESTING
@@ -68,7 +68,7 @@ class Resolver(CallResolution):
         node, type_ = self.resolve(expr, scope or Scope())
         if type_ not in ("bool", UNKNOWN):
             self.error(
-                "type",
+                codes.TYPE,
                 f"this {what} is a {_type_word(type_)}, not true or false",
                 node.span,
                 _bool_hint(type_),
@@ -85,7 +85,7 @@ class Resolver(CallResolution):
         depth, worst_used = self.nesting(node)
         if depth > MAX_NESTING and worst_used <= MAX_NESTING:
             self.error(
-                "too-deep",
+                codes.TOO_DEEP,
                 f"with the segments it uses, this {what} is nested {depth} levels deep; "
                 f"the limit is {MAX_NESTING}",
                 node.span,
@@ -148,7 +148,9 @@ class Resolver(CallResolution):
             types.add(type_)
         types.discard(UNKNOWN)
         if len(types) > 1:
-            self.error("type", "a list holds values of one kind: all numbers or all texts", e.span)
+            self.error(
+                codes.TYPE, "a list holds values of one kind: all numbers or all texts", e.span
+            )
             return replace(e, items=tuple(items)), UNKNOWN
         item_type = types.pop() if types else UNKNOWN
         return replace(e, items=tuple(items)), f"list:{item_type}"
@@ -181,7 +183,7 @@ class Resolver(CallResolution):
             if scope.wait_until:
                 return new(ir.EventSince, event=name, span=span), "bool"
             self.error(
-                "bare-event",
+                codes.BARE_EVENT,
                 f"'{name}' is an event type, not a condition",
                 span,
                 f"to ask whether it happened, write count({name}, 30d) >= 1",
@@ -194,7 +196,7 @@ class Resolver(CallResolution):
                 if kind == "content"
                 else f"write in_sequence({name})"
             )
-            self.error("not-a-value", f"'{name}' is a {kind}, not a value", span, hint)
+            self.error(codes.NOT_A_VALUE, f"'{name}' is a {kind}, not a value", span, hint)
             return e, UNKNOWN
         self._unknown(e, scope)
         return e, UNKNOWN
@@ -219,7 +221,7 @@ class Resolver(CallResolution):
             if scope.props is not None:
                 props = ", ".join(scope.props) or "none"
                 hint = f"the properties of '{scope.event}' are: {props}"
-        self.error("unknown-name", message, e.span, hint)
+        self.error(codes.UNKNOWN_NAME, message, e.span, hint)
 
     # ------------------------------------------------------------ operators
 
@@ -238,7 +240,7 @@ class Resolver(CallResolution):
     def _expect_number(self, node: Any, type_: str, where: str) -> None:
         if type_ not in ("number", UNKNOWN):
             self.error(
-                "type", f"{where} needs numbers, but this is a {_type_word(type_)}", node.span
+                codes.TYPE, f"{where} needs numbers, but this is a {_type_word(type_)}", node.span
             )
 
     def _logic(self, e: Any, scope: Scope, children: tuple[Any, ...], word: str) -> list[Any]:
@@ -247,7 +249,7 @@ class Resolver(CallResolution):
             node, type_ = self.resolve(child, scope)
             if type_ not in ("bool", UNKNOWN):
                 self.error(
-                    "type",
+                    codes.TYPE,
                     f"'{word}' joins conditions, but this is a {_type_word(type_)}",
                     node.span,
                     _bool_hint(type_),
@@ -281,11 +283,11 @@ class Resolver(CallResolution):
         if op in ("in", "not in"):
             if not rt.startswith("list:"):
                 self.error(
-                    "type", f'\'{op}\' needs a list on its right, like ["a", "b"]', e.right.span
+                    codes.TYPE, f'\'{op}\' needs a list on its right, like ["a", "b"]', e.right.span
                 )
             elif rt != f"list:{lt}" and rt != f"list:{UNKNOWN}":
                 self.error(
-                    "type",
+                    codes.TYPE,
                     f"cannot look for a {_type_word(lt)} in a list of {_type_word(rt[5:])}s",
                     e.span,
                 )
@@ -297,7 +299,7 @@ class Resolver(CallResolution):
             for side, type_ in ((e.left, lt), (e.right, rt)):
                 if type_ != "text":
                     self.error(
-                        "type",
+                        codes.TYPE,
                         f"'{op}' compares texts, but this is a {_type_word(type_)}",
                         side.span,
                     )
@@ -306,7 +308,7 @@ class Resolver(CallResolution):
             return
         if lt == "bool" or rt == "bool":
             self.error(
-                "type",
+                codes.TYPE,
                 f"'{op}' cannot compare true/false conditions",
                 e.span,
                 "use the condition itself, or 'not' it",
@@ -314,14 +316,14 @@ class Resolver(CallResolution):
             return
         if lt != rt:
             self.error(
-                "type",
+                codes.TYPE,
                 f"cannot compare a {_type_word(lt)} with a {_type_word(rt)}",
                 e.span,
                 _compare_hint(e, lt, rt),
             )
             return
         if lt == "text" and op not in ("==", "!="):
-            self.error("type", f"'{op}' compares numbers or stages, not texts", e.span)
+            self.error(codes.TYPE, f"'{op}' compares numbers or stages, not texts", e.span)
             return
         self._check_option(e.left, e.right)
         self._check_option(e.right, e.left)
@@ -338,7 +340,7 @@ class Resolver(CallResolution):
             options = ", ".join(f'"{o}"' for o in decl.options)
             hint = did_you_mean(value.value, decl.options)
             self.error(
-                "not-an-option",
+                codes.NOT_AN_OPTION,
                 f"'{attr.name}' is never \"{value.value}\": it is one of {options}",
                 value.span,
                 hint,
@@ -348,12 +350,12 @@ class Resolver(CallResolution):
         from dsl.regex import PatternError, compile_pattern
 
         if not isinstance(node, ir.Str):
-            self.error("type", "'matches' needs a quoted pattern", node.span)
+            self.error(codes.TYPE, "'matches' needs a quoted pattern", node.span)
             return
         try:
             compile_pattern(node.value)
         except PatternError as err:
-            self.error("bad-regex", err.message, node.span, err.hint)
+            self.error(codes.BAD_REGEX, err.message, node.span, err.hint)
 
     # ------------------------------------------------------------ built-in calls
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dsl import ir
+from dsl import codes, ir
 from dsl.diagnostics import did_you_mean
 from dsl.fastnode import new, replace
 
@@ -44,7 +44,7 @@ class CallResolution:
         if func not in _FUNCS:
             name_span = replace(e.span, end_line=e.span.line, end_column=e.span.column + len(func))
             self.error(
-                "unknown-function",
+                codes.UNKNOWN_FUNCTION,
                 f"unknown function '{func}'",
                 name_span,
                 did_you_mean(func, _FUNCS) or f"the functions are {', '.join(_FUNCS)}",
@@ -53,7 +53,7 @@ class CallResolution:
         arg = e.args[0]
         if func != "count" and (e.where is not None or e.window is not None):
             extra = "'where'" if e.where is not None else "a time window"
-            self.error("bad-call", f"{func}(...) takes one name, not {extra}", e.span)
+            self.error(codes.BAD_CALL, f"{func}(...) takes one name, not {extra}", e.span)
         if func == "count":
             return self._count(e, arg)
         if func == "days_since":
@@ -78,7 +78,7 @@ class CallResolution:
             )
         if e.window is None:
             self.error(
-                "bad-call",
+                codes.BAD_CALL,
                 "count(...) needs a time window",
                 e.span,
                 f"write count({getattr(arg, 'name', 'clicked')}, 30d)",
@@ -90,11 +90,13 @@ class CallResolution:
     def _arg_name(self, arg: Any, kind: str, pool: dict[str, Any]) -> str | None:
         if not isinstance(arg, ir.Name):
             article = "an" if kind[0] in "aeiou" else "a"
-            self.error("bad-call", f"this function takes the name of {article} {kind}", arg.span)
+            self.error(
+                codes.BAD_CALL, f"this function takes the name of {article} {kind}", arg.span
+            )
             return None
         if arg.name not in pool:
             self.error(
-                "unknown-name",
+                codes.UNKNOWN_NAME,
                 f"unknown {kind} '{arg.name}'",
                 arg.span,
                 did_you_mean(arg.name, pool),

@@ -5,46 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from dsl import codes
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.expected import expected_words, in_context, join_words, open_brackets, word
 from dsl.fastnode import new
 from dsl.ir import Span
 from dsl.lines import code_of, first_word
+from dsl.words import RESERVED, keywords
 
-_RESERVED = frozenset(
-    "and or not in true false contains startswith endswith matches where when on score stage "
-    "stages send wait until if else split for enter exit within".split()
-)
-_KEYWORDS = sorted(
-    _RESERVED
-    | {
-        "campaign",
-        "lead",
-        "event",
-        "content",
-        "segment",
-        "policy",
-        "sequence",
-        "handoff",
-        "mql",
-        "sql",
-        "holdout",
-        "reenter",
-        "limit",
-        "quiet",
-        "sunset",
-        "decay",
-        "cap",
-        "cost",
-        "per",
-        "every",
-        "after",
-        "one",
-        "of",
-        "number",
-        "text",
-    }
-)
 _UNIT_WORD = re.compile(
     r"(\d+)[ \t]*(minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|mo|y)"
     r"(?![A-Za-z0-9_])",
@@ -89,7 +57,7 @@ def _line_end(text: str) -> int:
 def no_body(text: str, line: int, file: str) -> Diagnostic:
     col = len(code_of(text))
     return Diagnostic(
-        "no-body",
+        codes.NO_BODY,
         f"nothing is indented under this '{first_word(text)}' line",
         _span(line, col),
         "indent the lines that belong to it, by 2 spaces more than this line",
@@ -100,7 +68,7 @@ def no_body(text: str, line: int, file: str) -> Diagnostic:
 def glued(err: Any, file: str) -> Diagnostic:
     word = err.keyword + err.rest
     return Diagnostic(
-        "syntax",
+        codes.SYNTAX,
         f"unexpected '{word}'",
         _span(err.line, err.column, len(word)),
         _split_hint(err.keyword, err.rest),
@@ -111,7 +79,7 @@ def glued(err: Any, file: str) -> Diagnostic:
 def layout(err: Any, text: str, file: str) -> Diagnostic:
     if err.kind == "tab":
         return Diagnostic(
-            "tab",
+            codes.TAB,
             "a tab in the indentation",
             _span(err.line, err.column),
             "indent with spaces only",
@@ -119,7 +87,7 @@ def layout(err: Any, text: str, file: str) -> Diagnostic:
         )
     levels = [str(level) for level in err.levels]
     return Diagnostic(
-        "bad-indent",
+        codes.BAD_INDENT,
         "this line's indentation matches no enclosing block",
         _span(err.line, 1, err.column - 1 if err.column > 1 else 1),
         f"line it up with a block above: indent it by {join_words(levels)} spaces",
@@ -144,7 +112,7 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
         if inner:
             m = inner[0]
             return Diagnostic(
-                "bad-duration",
+                codes.BAD_DURATION,
                 "a duration may only be the time limit, after the last 'or'",
                 _span(line, m.start() + 1, len(m.group(0))),
                 "to wait for one of several things, join them with 'or' before the limit: "
@@ -158,7 +126,7 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
     if "QUIET_RANGE" in expected:
         word = text[column - 1 :].split("#")[0].strip().split(" ")[0] or " "
         return Diagnostic(
-            "bad-time",
+            codes.BAD_TIME,
             f"'{word}' is not a range of hours",
             _span(line, column, len(word)),
             "write 24-hour times, like 20:00-08:00",
@@ -168,7 +136,9 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
         return _with_top_level_hint(_bad_character(err, text, line, column, file), text)
     if isinstance(err, UnexpectedToken):
         return _with_top_level_hint(_bad_token(err, text, line, column, file), text)
-    return Diagnostic("syntax", "this line cannot be read", _span(line, column), None, file=file)
+    return Diagnostic(
+        codes.SYNTAX, "this line cannot be read", _span(line, column), None, file=file
+    )
 
 
 _SUFFIXES = frozenset({"s", "es", "ed", "er", "ers", "ing", "ings"})
@@ -208,7 +178,7 @@ def _mid_word(text: str, line: int, column: int, file: str) -> Diagnostic | None
     if not keyword.isalpha():
         return None
     return Diagnostic(
-        "syntax",
+        codes.SYNTAX,
         f"unexpected '{word}'",
         _span(line, start + 1, len(word)),
         _split_hint(keyword, rest),
@@ -220,7 +190,7 @@ def _split_hint(keyword: str, rest: str) -> str | None:
     """`sendwelcome` → 'send welcome'; `sends`, `waitt` → the nearest keyword."""
     if len(rest) >= 3 and rest.lower() not in _SUFFIXES:
         return f"did you mean '{keyword} {rest}'?"
-    return did_you_mean(keyword + rest, _KEYWORDS)
+    return did_you_mean(keyword + rest, keywords())
 
 
 def _duration_mistake(text: str, line: int, column: int, file: str) -> Diagnostic | None:
@@ -231,7 +201,7 @@ def _duration_mistake(text: str, line: int, column: int, file: str) -> Diagnosti
         where = _span(line, column, len(unit.group(0)))
         if word.startswith(("mo", "y")):
             return Diagnostic(
-                "bad-duration",
+                codes.BAD_DURATION,
                 f"'{unit.group(0)}' is not a duration: there are no months or years",
                 where,
                 f"write days or weeks, like {amount * (365 if word[0] == 'y' else 30)}d",
@@ -239,7 +209,7 @@ def _duration_mistake(text: str, line: int, column: int, file: str) -> Diagnosti
             )
         letter = {"mi": "m", "ho": "h", "hr": "h", "da": "d", "we": "w", "wk": "w"}[word[:2]]
         return Diagnostic(
-            "bad-duration",
+            codes.BAD_DURATION,
             f"'{unit.group(0)}' is not a duration",
             where,
             f"write {amount}{letter}",
@@ -257,7 +227,7 @@ def _duration_mistake(text: str, line: int, column: int, file: str) -> Diagnosti
             None,
         )
         return Diagnostic(
-            "bad-duration",
+            codes.BAD_DURATION,
             "a duration is a whole number of minutes, hours, days or weeks",
             _span(line, column, len(frac.group(0))),
             f"write {better}" if better else "use a smaller unit",
@@ -272,14 +242,14 @@ def _missing_timeout(text: str, line: int, file: str) -> Diagnostic:
     if bare:
         col = bare.start(1) + 1
         return Diagnostic(
-            "bad-duration",
+            codes.BAD_DURATION,
             f"'{bare.group(1)}' has no unit",
             _span(line, col, len(bare.group(1))),
             f"write a duration like {bare.group(1)}d (m, h, d or w)",
             file=file,
         )
     return Diagnostic(
-        "no-timeout",
+        codes.NO_TIMEOUT,
         "'wait until' needs a time limit after its last 'or'",
         _span(line, len(code) + 1),
         "for example: wait until clicked or 3d",
@@ -292,7 +262,7 @@ def _bad_character(err: Any, text: str, line: int, column: int, file: str) -> Di
     char = rest[:1]
     if char == '"':
         return Diagnostic(
-            "unclosed-string",
+            codes.UNCLOSED_STRING,
             "this text has no closing quote",
             _span(line, column, len(text.rstrip()) - column + 1),
             'end the text with " on the same line',
@@ -302,7 +272,7 @@ def _bad_character(err: Any, text: str, line: int, column: int, file: str) -> Di
     if stuck:
         word = stuck.group(0)
         return Diagnostic(
-            "bad-number",
+            codes.BAD_NUMBER,
             f"'{word}' is not a number or a duration",
             _span(line, column, len(word)),
             "durations are a whole number and one of m, h, d, w, like 3d",
@@ -317,7 +287,7 @@ def _bad_character(err: Any, text: str, line: int, column: int, file: str) -> Di
     if hint is None and allowed:
         hint = f"expected {expected_words(allowed)}"
     return Diagnostic(
-        "syntax", f"unexpected character {char!r}", _span(line, column), hint, file=file
+        codes.SYNTAX, f"unexpected character {char!r}", _span(line, column), hint, file=file
     )
 
 
@@ -339,7 +309,7 @@ def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagno
     width = max(1, len(value))
     if token.type == "_INDENT":
         return Diagnostic(
-            "bad-indent",
+            codes.BAD_INDENT,
             "unexpected indentation",
             _span(line, 1, max(column - 1, 1)),
             "indent only the lines inside a block (after a line ending in ':')",
@@ -348,15 +318,15 @@ def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagno
     if token.type in ("_NL", "$END", "_DEDENT"):
         col = _line_end(text)
         return Diagnostic(
-            "syntax",
+            codes.SYNTAX,
             f"this line is incomplete: expected {expected_words(expected)}",
             _span(line, col),
             None,
             file=file,
         )
-    if "NAME" in expected and value in _RESERVED:
+    if "NAME" in expected and value in RESERVED:
         return Diagnostic(
-            "reserved-word",
+            codes.RESERVED_WORD,
             f"'{value}' is a reserved word and cannot be used as a name",
             _span(line, column, width),
             "choose another name",
@@ -368,7 +338,7 @@ def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagno
     prefix = text[: column - 1]
     if token.type == "IF" and re.match(r"[ \t]*else[ \t]*$", prefix):
         return Diagnostic(
-            "else-if",
+            codes.ELSE_IF,
             "there is no 'else if'",
             _span(line, column, 2),
             "write 'else:' and nest the 'if' inside it, indented",
@@ -377,7 +347,7 @@ def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagno
     if token.type in ("RPAR", "RSQB") and open_brackets(prefix) == "":
         opener = "(" if value == ")" else "["
         return Diagnostic(
-            "syntax",
+            codes.SYNTAX,
             f"this '{value}' has no matching '{opener}'",
             _span(line, column),
             f"remove it, or add '{opener}' where it begins",
@@ -394,7 +364,7 @@ def _bad_token(err: Any, text: str, line: int, column: int, file: str) -> Diagno
     if token.type == "COMP_OP" and "NAME" not in expected and chained:
         hint = "comparisons do not chain: join two with 'and', like x >= 1 and x < 3"
     return Diagnostic(
-        "syntax",
+        codes.SYNTAX,
         f"unexpected {_token_word(token)}: expected {expected_words(expected)}",
         _span(line, column, width),
         hint,
@@ -408,7 +378,7 @@ def _number_mistake(
     value, where = str(token), _span(line, column, len(str(token)))
     if token.type == "NUMBER" and "POINTS" in expected:
         return Diagnostic(
-            "missing-sign",
+            codes.MISSING_SIGN,
             "score points need their sign",
             where,
             f"write +{value} to add points or -{value} to take them away",
@@ -416,7 +386,7 @@ def _number_mistake(
         )
     if token.type == "NUMBER" and "DURATION" in expected:
         return Diagnostic(
-            "bad-duration",
+            codes.BAD_DURATION,
             f"'{value}' has no unit",
             where,
             f"write a duration like {value}d (m, h, d or w)",
@@ -424,11 +394,11 @@ def _number_mistake(
         )
     if token.type == "NUMBER" and "PERCENT" in expected:
         return Diagnostic(
-            "bad-percent", f"'{value}' needs a % sign", where, f"write {value}%", file=file
+            codes.BAD_PERCENT, f"'{value}' needs a % sign", where, f"write {value}%", file=file
         )
     if token.type == "DURATION" and "NUMBER" in expected and "DURATION" not in expected:
         return Diagnostic(
-            "bad-duration",
+            codes.BAD_DURATION,
             "a duration cannot be used here",
             where,
             "durations go after 'wait', 'per', 'every', 'within', 'reenter after' "

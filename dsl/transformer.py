@@ -11,7 +11,7 @@ from typing import Any
 
 from lark import Token, Tree
 
-from dsl import ir
+from dsl import codes, ir
 from dsl.diagnostics import Diagnostic
 from dsl.fastnode import new
 from dsl.limits import MAX_NESTING, MAX_NUMBER, MAX_NUMBER_DIGITS, duration_hint, longest
@@ -96,7 +96,7 @@ class Builder:
         depth = MAX_NESTING + nesting_of(tree)
         if tree.data in ("if_step", "split_step"):
             self._error(
-                "too-deep",
+                codes.TOO_DEEP,
                 f"these steps are nested {depth} levels deep; the limit is {MAX_NESTING}",
                 span,
                 "an 'if' or 'split' inside another opens a level; give the inner steps a "
@@ -104,7 +104,7 @@ class Builder:
             )
             return new(ir.Wait, duration=new(ir.Duration, amount=1, unit="d"), span=span)
         self._error(
-            "too-deep",
+            codes.TOO_DEEP,
             f"this condition is nested {depth} levels deep; the limit is {MAX_NESTING}",
             span,
             "write it flatter: a chain 'a or b or c' is one level, and 'not not x' is just x",
@@ -119,7 +119,7 @@ class Builder:
             if m.group(1) not in '"\\':
                 col = token.column + 1 + m.start()
                 self._error(
-                    "bad-escape",
+                    codes.BAD_ESCAPE,
                     f"'\\{m.group(1)}' is not an escape in text",
                     new(
                         ir.Span,
@@ -136,7 +136,7 @@ class Builder:
         digits, unit = token[:-1], str(token[-1])
         if len(digits.lstrip("0")) > 12 or int(digits) > longest(unit):  # no int() of 5,000 digits
             self._error(
-                "duration-range",
+                codes.DURATION_RANGE,
                 "this duration is longer than 100 years, the longest a duration may be",
                 span_of(token),
                 f"{duration_hint()}: a longer wait never ends within a campaign, and the date "
@@ -152,7 +152,7 @@ class Builder:
         whole = text.lstrip("+-").split(".")[0].lstrip("0")
         if len(whole) > MAX_NUMBER_DIGITS:
             self._error(
-                "number-range",
+                codes.NUMBER_RANGE,
                 f"this number has {len(whole)} digits before the point; the most is "
                 f"{MAX_NUMBER_DIGITS}",
                 span_of(token),
@@ -269,7 +269,7 @@ class Builder:
         fields: dict[str, Any] = {}
         for key, value, span in options:
             if key in fields:
-                self._error("duplicate", f"'{key}' is given twice for this content", span)
+                self._error(codes.DUPLICATE, f"'{key}' is given twice for this content", span)
             fields[key] = value
             fields[f"{key}_span"] = span
         fields.pop("cost_span", None)
@@ -300,7 +300,7 @@ class Builder:
         decays = [x for x in lines if isinstance(x, ir.Decay)]
         for extra in decays[1:]:
             self._error(
-                "duplicate-decay",
+                codes.DUPLICATE_DECAY,
                 "a score block has at most one 'decay' line",
                 extra.span,
                 "keep one decay line per block",
@@ -374,7 +374,7 @@ class Builder:
         value = self._number(count)
         if len(self.diagnostics) == before and ("." in count or value < 1):
             self._error(
-                "bad-limit",
+                codes.BAD_LIMIT,
                 "a limit counts whole touches: a whole number of at least 1",
                 span_of(count),
                 "like: limit 3 per 7d",
@@ -395,7 +395,7 @@ class Builder:
             if hours > 23 or mins > 59:
                 col = token.column + offset
                 self._error(
-                    "bad-time",
+                    codes.BAD_TIME,
                     f"'{part}' is not a time of day",
                     new(
                         ir.Span,

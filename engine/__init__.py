@@ -1,6 +1,7 @@
 """The nurture engine: compiled rules, lead state, sequences and policy, on any clock.
 
 model.py      Lead, Event, Action, TraceEntry, Explanation, LeadView (the API's values)
+times.py      times read (ISO 8601, UTC without an offset) and written (YYYY-MM-DDTHH:MM:SSZ)
 core.py       Engine: add_lead / update_lead / ingest, per-event-type plans
 timers.py     next_due / advance: the timer queue (timerq.py) of steps and wakes
 compiled.py   a checked Program compiled once: conditions, event rules by type, sequences
@@ -18,6 +19,17 @@ state.py      per-lead state: __slots__, shared tuples for rarely changed values
 """
 
 from engine.core import Engine
-from engine.model import Action, Event, Explanation, Lead, LeadView, TraceEntry, fmt_time
+from engine.model import Action, Event, Explanation, Lead, LeadView, TraceEntry
+from engine.times import format_time, parse_time
 
-__all__ = ["Action", "Engine", "Event", "Explanation", "Lead", "LeadView", "TraceEntry", "fmt_time"]
+__all__ = [
+    "Action",
+    "Engine",
+    "Event",
+    "Explanation",
+    "Lead",
+    "LeadView",
+    "TraceEntry",
+    "format_time",
+    "parse_time",
+]

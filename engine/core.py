@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from dsl.ir import NON_ENGAGEMENT_EVENTS, Program
@@ -16,6 +15,7 @@ from engine.runtime.sequencer import SequenceMixin
 from engine.runtime.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, shared
 from engine.runtime.timerq import TimerQueue
 from engine.runtime.timers import TimerMixin
+from engine.times import format_time
 
 
 class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
@@ -339,7 +339,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
     ) -> None:
         text = _event_text(typ, props) if props else typ
         if late:
-            text += f" (late, at {datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ})"
+            text += f" (late, at {format_time(at)})"
         L.trace.append(tuple.__new__(TraceEntry, (now, "event", text, None)))
 
     def _round(

@@ -5,11 +5,11 @@ Times are float seconds since the Unix epoch (UTC) everywhere in the engine API.
 
 from __future__ import annotations
 
-import math
-import time
 from dataclasses import FrozenInstanceError, asdict, dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
+
+from engine.times import format_time
 
 ACTION_KINDS = (
     "send",
@@ -22,11 +22,6 @@ ACTION_KINDS = (
     "handoff",
     "sunset",
 )
-
-
-def fmt_time(at: float) -> str:
-    """`YYYY-MM-DDTHH:MM:SSZ` (whole seconds, floored)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(math.floor(at)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +147,7 @@ class Action(tuple):
         for f, value in zip(ACTION_FIELDS, self, strict=True):
             if value is None:
                 continue
-            out[f] = fmt_time(value) if f in ("at", "due") else value
+            out[f] = format_time(value) if f in ("at", "due") else value
         return out
 
 
@@ -171,7 +166,7 @@ class TraceEntry(NamedTuple):
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
-            "at": fmt_time(self.at),
+            "at": format_time(self.at),
             "kind": self.kind,
             "message": self.message,
         }

@@ -7,7 +7,8 @@ number"); the caller decides whether it goes to the dead-letter table (`nurture 
 A problem with a whole file (missing, a directory, not text, no `id` column) raises `InputError`.
 
 Times: ISO 8601 text; without an offset it is UTC. In the engine API a time is float seconds since
-the Unix epoch, UTC; `format_time` renders one as `YYYY-MM-DDTHH:MM:SSZ`.
+the Unix epoch, UTC; `format_time` renders one as `YYYY-MM-DDTHH:MM:SSZ` (both from engine/times.py,
+re-exported here).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from dsl.diagnostics import did_you_mean
+from dsl.errors import NurtureError
+from engine.times import format_time, parse_time
 from live.inputs_fast import fast_event_parser
-from live.values import Schema, check_attr, check_props, format_time, parse_time, plain
+from live.values import Schema, check_attr, check_props, plain
 
 __all__ = [
     "EventRow",
@@ -37,7 +40,7 @@ __all__ = [
 ]
 
 
-class InputError(Exception):
+class InputError(NurtureError):
     """A whole input file cannot be read; the message is for the user."""
 
 

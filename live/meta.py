@@ -6,10 +6,11 @@ import hashlib
 import json
 import os
 
+from dsl.errors import NurtureError
 from live.store import Store
 
 
-class RunError(Exception):
+class RunError(NurtureError):
     """The run cannot go on; the message says why and what to do. Nothing was changed."""
 
 

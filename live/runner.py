@@ -13,14 +13,12 @@ writes no action twice.
 
 from __future__ import annotations
 
-import gc
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
+from dsl.collector import collector_paused, settle_collector
 from live.actions import ActionsFile, EchoActions
 from live.inputs import (
     EventRow,
@@ -73,43 +71,19 @@ class RunReport:
 
 
 def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
-    """Run once; raises RunError (user-facing) or live.inputs.InputError / store.StoreError."""
+    """Run once. A mistake in the input raises a NurtureError (RunError, InputError, StoreError);
+    a journal whose replay does not give back the outbox, ReplayMismatch (an InternalError)."""
     store = Store(options.db_path)
     try:
-        with frozen_gc():
+        # The collector is paused for the run (dsl/collector.py), and what is alive is moved out
+        # of its sight after reading the input and after each commit (`settle_collector`),
+        # collecting first at a checkpoint (and after the input) so cycles made since are freed.
+        # The engine makes no cycles (a 400k-event run collects 0 objects), so one made in a
+        # batch without a checkpoint only waits for the end of the run.
+        with collector_paused():
             return _Run(options, store, stdout).execute()
     finally:
         store.close()
-
-
-@contextmanager
-def frozen_gc() -> Iterator[None]:
-    """The cyclic garbage collector does not rescan what the run keeps alive.
-
-    A run keeps millions of objects alive (the input rows, every lead's state and trail); the
-    collector's automatic full collections scanned all of them again and again as they grew
-    (a fifth of a large run's time). Here it is off during the run, and `settle_gc` moves
-    what is alive out of its sight (`gc.freeze`): after reading the input and after each
-    commit, collecting first at a checkpoint (and after the input) so garbage in reference
-    cycles made since the last commit is freed. Reference counting frees everything else as
-    usual; the engine makes no cycles (a 400k-event run collects 0 objects), so a cycle made
-    in a batch without a checkpoint would only wait for the end of the run, where everything
-    is handed back to the collector and its previous setting restored."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
-def settle_gc(collect: bool = True) -> None:
-    """See `frozen_gc`: collect the cycles made since the last call, freeze the survivors."""
-    if collect:
-        gc.collect()
-    gc.freeze()
 
 
 class _Run:
@@ -139,7 +113,7 @@ class _Run:
             self.options.checkpoint_every,
             self.options.programs,
         )
-        self.walker.after_commit = settle_gc
+        self.walker.after_commit = settle_collector
         tail = self.walker.journal_tail()
         if tail and changes:
             raise RunError(
@@ -150,7 +124,7 @@ class _Run:
         self._restore(changes)
         self.walker.replay(tail)
         leads, events = self._read_input(stored_leads)
-        settle_gc()
+        settle_collector()
         self._check_until()
         self.walker.sink = self._open_sink()
         meta = {"seed": str(seed), "rules": hashes, "layout": layout(self.engine)}

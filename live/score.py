@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dsl.errors import InternalError
 from live.inputs import EventRow, LeadRow
 from live.plan import make_plan
 
@@ -61,7 +62,7 @@ def _advance(engine: Engine, until: float, inclusive: bool) -> None:
         engine.advance(due)
         after = engine.next_due()
         if after is not None and after <= due:
-            raise RuntimeError(f"engine did not move past its timer at {due}")
+            raise InternalError(f"engine did not move past its timer at {due}")
 
 
 def standing(program: Program, engine: Engine, lead_id: str, at: float) -> dict[str, object]:

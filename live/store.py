@@ -51,6 +51,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from dsl.errors import NurtureError
+
 SCHEMA_VERSION = "1"
 
 _DDL = """
@@ -82,7 +84,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 """
 
 
-class StoreError(Exception):
+class StoreError(NurtureError):
     """The database cannot be used (not SQLite, locked by another run, from a newer version)."""
 
 

@@ -1,4 +1,4 @@
-"""Values in input rows: times, the schema the rule files give, attribute and property checks.
+"""Values in input rows: the schema the rule files give, attribute and property checks.
 
 Each check returns the value to keep (typed: numbers as float, `one of` in its declared spelling,
 channels in lower case) or the reason, in the words a person fixing the export needs.
@@ -6,10 +6,8 @@ channels in lower case) or the reason, in the words a person fixing the export n
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,23 +15,6 @@ from dsl.ir import BUILTIN_EVENTS, CHANNELS
 
 if TYPE_CHECKING:
     from dsl.ir import Program
-
-
-# ---------------------------------------------------------------- time
-
-
-def parse_time(value: object) -> float:
-    """ISO 8601 text -> epoch seconds; no offset means UTC. ValueError when it is not one."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(value)
-    parsed = datetime.fromisoformat(value.strip())
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
-
-
-def format_time(seconds: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 # ---------------------------------------------------------------- schema

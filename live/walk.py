@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from dsl.errors import InternalError
 from engine.model import Event, Lead
 from live.score import standing_rows
 from live.store import Batch, Store, StoredEvent
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
     from live.inputs import EventRow, LeadRow
 
 
-class ReplayMismatch(RuntimeError):
-    """Replaying the journal did not give the outbox back: the database was changed by hand."""
+class ReplayMismatch(InternalError):
+    """Replaying the journal did not give the outbox back: what was committed cannot be rebuilt
+    (the database was changed by hand, or the engine is not deterministic: a bug either way)."""
 
 
 class Walker:
@@ -118,7 +120,7 @@ class Walker:
             self.collect(engine.advance(due))
             after = engine.next_due()
             if after is not None and after <= due:
-                raise RuntimeError(f"engine did not move past its timer at {due}")
+                raise InternalError(f"engine did not move past its timer at {due}")
 
     def _journal(self, kind: str, lead: str, ref: str | None, at: float, data: str | None) -> None:
         if lead:

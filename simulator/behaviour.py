@@ -19,6 +19,7 @@ import math
 from array import array
 from dataclasses import dataclass
 
+from dsl.ir import LEAD_CHANNELS
 from simulator.population import DAY, Population
 from simulator.scenario import Scenario
 from simulator.streams import Streams
@@ -66,8 +67,7 @@ class BehaviourModel:
         self.fatigue_at = array("d", bytes(8 * n))
         self.touches = array("i", bytes(4 * n))
         self.responsive = [
-            {ch: p.responsiveness.get(ch, 1.0) for ch in ("email", "sms", "ad", "social", "mail")}
-            for p in scenario.personas
+            {ch: p.responsiveness.get(ch, 1.0) for ch in LEAD_CHANNELS} for p in scenario.personas
         ]
         b = self.b
         self.rates = {

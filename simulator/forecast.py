@@ -1,18 +1,21 @@
 """A forecast: replications summarised as mean and 90% interval, and paired differences.
 
 - `summarise(runs)`: for every measured number, the mean over replications and the 5th-95th
-  percentile range (the 90% interval: where a single campaign's outcome is expected to fall).
-  Weekly series get the same per week.
+  percentile range (the 90% interval: where a single campaign's outcome is expected to fall):
+  a `Summary` of `Stat`s by dotted name, weekly `Series` and the step labels.
 - `differences(base, other)`: per replication, other - base on the same leads and streams (common
-  random numbers); the mean difference and its 90% confidence interval (Student t over runs).
-  A difference is *clear of zero* when that interval does not contain 0.
+  random numbers); the mean difference and its 90% confidence interval (Student t over runs), a
+  `Difference` by dotted name. A difference is *clear of zero* when that interval excludes 0.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
+
+from simulator.figures import Difference, Series, Stat
 
 # Keys whose absence in a run means "not measurable" (NaN), not zero.
 _RATIO_MARKERS = (
@@ -67,13 +70,13 @@ def _clean(x: float) -> float | None:
     return None if x is None or math.isnan(x) else round(float(x), 6)
 
 
-def stat(values: list[float]) -> dict[str, float | None]:
+def stat(values: list[float]) -> Stat:
     arr = np.asarray(values, dtype=float)
     ok = arr[~np.isnan(arr)]
     if ok.size == 0:
-        return {"mean": None, "lo": None, "hi": None, "n": 0}
+        return Stat.MISSING
     lo, hi = np.percentile(ok, [5, 95])
-    return {"mean": _clean(ok.mean()), "lo": _clean(lo), "hi": _clean(hi), "n": int(ok.size)}
+    return Stat(_clean(ok.mean()), _clean(lo), _clean(hi), int(ok.size))
 
 
 def column(runs: list[dict[str, object]], key: str) -> list[float]:
@@ -84,42 +87,56 @@ def keys_of(runs: list[dict[str, object]]) -> list[str]:
     return sorted({k for r in runs for k in r["scalars"]})
 
 
-def summarise(runs: list[dict[str, object]]) -> dict[str, object]:
-    scalars = {key: stat(column(runs, key)) for key in keys_of(runs)}
-    weekly: dict[str, dict[str, list[float | None]]] = {}
+@dataclass(frozen=True)
+class Summary:
+    """Every figure of a forecast by its dotted name, as `RunMetrics` names them (`mql`,
+    `touches.email`, `funnel.trial_onboarding.3.sent`, ...; the JSON's "scalars"), the weekly
+    series by name, and `sequence.step` (an arm: `sequence.split.armN`) -> the content it sends."""
+
+    stats: dict[str, Stat]
+    weekly: dict[str, Series]
+    labels: dict[str, str]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "scalars": {k: s.to_dict() for k, s in self.stats.items()},
+            "weekly": {k: s.to_dict() for k, s in self.weekly.items()},
+            "labels": dict(self.labels),
+        }
+
+
+def summarise(runs: list[dict[str, object]]) -> Summary:
+    stats = {key: stat(column(runs, key)) for key in keys_of(runs)}
+    weekly: dict[str, Series] = {}
     for name in runs[0]["weekly"] if runs else []:
         per_week = np.asarray([r["weekly"][name] for r in runs], dtype=float)
         lo, hi = np.percentile(per_week, [5, 95], axis=0)
-        weekly[name] = {
-            "mean": [_clean(x) for x in per_week.mean(axis=0)],
-            "lo": [_clean(x) for x in lo],
-            "hi": [_clean(x) for x in hi],
-        }
+        weekly[name] = Series(
+            tuple(_clean(x) for x in per_week.mean(axis=0)),
+            tuple(_clean(x) for x in lo),
+            tuple(_clean(x) for x in hi),
+        )
     labels: dict[str, str] = {}
     for r in runs:
         for k, v in r.get("labels", {}).items():
             labels.setdefault(k, v)
-    return {"scalars": scalars, "weekly": weekly, "labels": dict(sorted(labels.items()))}
+    return Summary(stats, weekly, dict(sorted(labels.items())))
 
 
-def paired(base: list[float], other: list[float]) -> dict[str, object]:
+def paired(base: list[float], other: list[float]) -> Difference:
     d = np.asarray(other, dtype=float) - np.asarray(base, dtype=float)
     d = d[~np.isnan(d)]
     if d.size == 0:
-        return {"mean": None, "lo": None, "hi": None, "n": 0, "clear": False}
+        return Difference.MISSING
     mean = float(d.mean())
     half = t95(d.size - 1) * float(d.std(ddof=1)) / math.sqrt(d.size) if d.size > 1 else math.nan
     lo, hi = mean - half, mean + half
     clear = bool(d.size > 1 and not math.isnan(half) and (lo > 0 or hi < 0))
-    return {
-        "mean": _clean(mean),
-        "lo": _clean(lo),
-        "hi": _clean(hi),
-        "n": int(d.size),
-        "clear": clear,
-    }
+    return Difference(_clean(mean), _clean(lo), _clean(hi), int(d.size), clear)
 
 
-def differences(base: list[dict[str, object]], other: list[dict[str, object]]) -> dict[str, object]:
+def differences(
+    base: list[dict[str, object]], other: list[dict[str, object]]
+) -> dict[str, Difference]:
     keys = sorted(set(keys_of(base)) | set(keys_of(other)))
     return {k: paired(column(base, k), column(other, k)) for k in keys}

@@ -53,6 +53,8 @@ def respond(m: Model, t: float, s: int, key: int) -> None:
     ):  # the lead's own stream runs at the new readiness from now on
         m.organic.plan_next(i, s, m.agenda)  # (the entry planned before is now stale)
     m.metrics.response(t, kind, r.props.get("channel", ""), r.origin)
+    if kind == "unsubscribed" and i not in m.unsubscribed_at:
+        m.unsubscribed_at[i] = t
     m.ingest(i, t, kind, r.props)
     if kind == "clicked" and not m.customer[i] and m.behaviour.visit_converts(r.conv_u, i):
         m.agenda.push(s + 60, CONVERT, i, CLICK)

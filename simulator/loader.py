@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from dsl.errors import NurtureError
 from dsl.ir import BUILTIN_EVENTS, Program
 from simulator import calibration as cal
 from simulator import scenario as sc
@@ -20,8 +21,11 @@ from simulator.distributions import Choice, Constant, LogNormal, is_numeric
 from simulator.tomllines import dotted, line_index, line_of
 
 
-class ScenarioError(Exception):
-    """A scenario with mistakes; `messages` holds one readable line per mistake."""
+class ScenarioError(NurtureError):
+    """A scenario with mistakes; `messages` holds one readable line per mistake, each starting
+    with the file (and line) at fault."""
+
+    prefixed = False
 
     def __init__(self, messages: list[str]) -> None:
         super().__init__("\n".join(messages))

@@ -20,7 +20,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from dsl.ir import Program
+from dsl.ir import LEAD_CHANNELS, Program
 from simulator.metrics_parts import (
     Members,
     add_counts,
@@ -340,7 +340,7 @@ class RunMetrics:
         for what, key in (("mql", "mql"), ("sql", "sql"), ("customer", "customers")):
             days = [(t - arrived[i]) / DAY for i, t in self.reached[what].items()]
             out[f"days_to_{key}.median"], out[f"days_to_{key}.p90"] = median_p90(days)
-        for ch in ("email", "sms", "ad", "social", "mail"):
+        for ch in LEAD_CHANNELS:
             sent = out.get(f"touches.{ch}", 0.0)
             if sent:
                 out[f"open_rate.{ch}"] = out.get(f"opens.{ch}", 0.0) / sent

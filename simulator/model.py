@@ -12,6 +12,8 @@ simulates every instant of the window, and hands over the handoff tasks it made.
 comes before the scheduler's wake-up interrupts it, and it looks again (an interrupt is rare and
 cheap; a `timeout | wake` condition on every sleep is not). A shard (`shard` of `shards`) simulates
 every `shards`-th lead; `simulator/shards.py` runs the shards of one replication side by side.
+The scheduler looks at `cancel` (set by the caller, `simulator/cancel.py`) every CHECK_EVERY
+instants, arrivals or events, and raises `Cancelled` out of `env.run` when it is set.
 
 Times are epoch seconds (the engine's unit); the SimPy clock starts at the scenario's start.
 Synthetic events are whole seconds after the start (`t` below is the epoch instant, `s` the whole
@@ -21,50 +23,29 @@ lands on the very second.
 
 from __future__ import annotations
 
-import gc
 import math
 from array import array
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from collections.abc import Callable
 from heapq import heappop
 
 import simpy
 
+from dsl.collector import collector_paused
+from dsl.errors import NurtureError
 from dsl.ir import Program
-from engine import Action, Engine, Event, Lead
+from engine import Action, Engine, Event, Lead, parse_time
 from simulator import handlers
 from simulator.agenda import MAX_LEADS, RESPOND, SALE, T_SHIFT, Agenda
 from simulator.behaviour import BehaviourModel
+from simulator.cancel import CHECK_EVERY, CancelFlag, check
 from simulator.metrics import RunMetrics
 from simulator.organic import OrganicModel
-from simulator.population import DAY, Population
+from simulator.population import DAY, Population, lead_id, lead_index
 from simulator.sales import Outcome, SalesDesk, Shard, Task, drive
 from simulator.scenario import Scenario
 from simulator.streams import Streams
 
 INF = math.inf
-# NO_GC: lead state only grows during a run, so the cyclic garbage collector keeps walking more
-# and more live objects (~1 s of a 100k-lead run, 5%) to find cycles that a run does not make:
-# everything it allocates is freed by reference counting (tests/simulator/test_sim_memory.py
-# checks that a run leaves no cyclic garbage). So the collector is off while a run runs.
-
-
-@contextmanager
-def collector_off() -> Iterator[None]:
-    """The cyclic garbage collector off (see NO_GC), as it was afterwards."""
-    collecting, frozen = gc.isenabled(), gc.get_freeze_count()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # what the run made goes straight to the oldest generation, unexamined: with the
-        # collector back on, its next young collection would otherwise walk all of it
-        gc.freeze()
-        if not frozen:
-            gc.unfreeze()
-        if collecting:
-            gc.enable()
 
 
 class _ArrivalTimes:
@@ -87,7 +68,7 @@ def trace_sample(n: int, size: int) -> set[int]:
 
 
 def start_epoch(scenario: Scenario) -> float:
-    return datetime.fromisoformat(scenario.population.start.replace("Z", "+00:00")).timestamp()
+    return parse_time(scenario.population.start)
 
 
 class Model:
@@ -106,7 +87,10 @@ class Model:
         shards: int = 1,
     ) -> None:
         if len(population) > MAX_LEADS:
-            raise ValueError(f"at most {MAX_LEADS:,} leads in one replication")
+            raise NurtureError(
+                f"{len(population):,} leads: at most {MAX_LEADS:,} fit in one replication",
+                f"give --leads {MAX_LEADS} or fewer",
+            )
         self.start = start_epoch(scenario)
         self.end = self.start + scenario.population.days * DAY
         self.env = simpy.Environment(initial_time=self.start)
@@ -155,6 +139,10 @@ class Model:
         self.wakeups = 0
         self.log: list[object] | None = [] if record else None  # leads and events, in order
         self.actions: list[Action] | None = [] if record else None
+        self.cancel: CancelFlag | None = None  # looked at by the scheduler (`simulator/cancel.py`)
+        # when a lead first unsubscribed (from any channel) and was sunset: few leads, so dicts
+        self.unsubscribed_at: dict[int, float] = {}
+        self.sunset_at: dict[int, float] = {}
 
     # ------------------------------------------------------------------ windows
 
@@ -197,7 +185,7 @@ class Model:
         """Run this shard and `others` (the rest of the replication's, in shard order) to the
         end, with the sales desk here (`sales.drive`)."""
         self.desk = SalesDesk(self.sales, self.start, self.end)
-        with collector_off():
+        with collector_paused():  # a run makes no cycles (dsl/collector.py)
             self.begin()
             drive([self, *others], self.desk, progress)
 
@@ -215,7 +203,14 @@ class Model:
         next_due, advance, handle = self.engine.next_due, self.engine.advance, self.handle
         dispatch, arrive = handlers.DISPATCH, handlers.arrive
         first, step = self.shard, self.shards
+        cancel = self.cancel
+        # steps to the next look at `cancel` (-1 without one: it never reaches 0 again)
+        tick = CHECK_EVERY if cancel is not None else -1
         while True:
+            tick -= 1
+            if not tick:
+                check(cancel)
+                tick = CHECK_EVERY
             # the next instant: the earliest synthetic event (an arrival first) or engine timer
             if not heap:
                 agenda.refill()
@@ -244,12 +239,20 @@ class Model:
             if is_event:  # every arrival at t (first, in lead order), then every other event
                 while self.arrived < n and arrivals[self.arrived] == t:
                     arrive(self, t, first + self.arrived * step)
+                    tick -= 1
+                    if not tick:
+                        check(cancel)
+                        tick = CHECK_EVERY
                 s = round(t - start)
                 agenda.upto(s)  # t may be an arrival's, in a bucket not yet reached
                 limit = (s + 1) << T_SHIFT
                 while heap and heap[0] < limit:
                     key = heappop(heap)
                     dispatch[key & 7](self, t, s, key)
+                    tick -= 1
+                    if not tick:
+                        check(cancel)
+                        tick = CHECK_EVERY
             else:
                 handle(advance(t), t)
 
@@ -264,13 +267,15 @@ class Model:
             self.actions.extend(actions)
         metrics = self.metrics
         for a in actions:
-            i = int(a.lead[1:]) - 1  # ids are "L{i+1}"
+            i = lead_index(a.lead)
             metrics.action(i, a)
             kind = a.action
             if kind == "send":
                 self._touch(i, a)
             elif kind == "task":
                 self.tasks.append((now, i, len(self.tasks), a.due))
+            elif kind == "sunset":
+                self.sunset_at.setdefault(i, a.at)
 
     def _touch(self, i: int, a: Action) -> None:
         stage = self.engine.stage(a.lead) if self.behaviour.stage_of.get(a.content) else None
@@ -289,9 +294,8 @@ class Model:
             self.handle(actions, t)
 
     def add_lead(self, i: int, t: float) -> None:
-        lead_id = self.pop.lead_id(i)
-        self.ids[i] = lead_id
-        lead = Lead(lead_id, t, self.pop.attrs(i))
+        self.ids[i] = ident = lead_id(i)
+        lead = Lead(ident, t, self.pop.attrs(i))
         self.engine.trace = i in self.traced
         if self.log is not None:
             self.log.append(lead)

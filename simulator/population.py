@@ -2,7 +2,8 @@
 
 Drawn column-wise with numpy from named streams, so it depends only on (scenario, seed, run) and
 never on the rule file: two files compared on the same run see the very same leads. Lead `i`
-(ordered by arrival) has id `L{i+1}`; a lead's attributes are built only when it arrives.
+(ordered by arrival) has id `L{i+1}` (`lead_id` below, the one place that says so); a lead's
+attributes are built only when it arrives.
 
 Columns are compact (a few bytes a lead, no Python object per value): a column of few distinct
 values (text, choices, rounded numbers) is an array of codes (-1: missing) into a table of its
@@ -27,6 +28,27 @@ DAY = 86400.0
 
 
 Column = tuple[array, list[object] | None]  # (values or codes, table of values or None)
+
+
+# ------------------------------------------------------------------ lead ids, defined here only
+
+
+def lead_id(i: int) -> str:
+    """The id of lead `i` (0-based, in arrival order): `L1`, `L2`, ..."""
+    return f"L{i + 1}"
+
+
+def lead_index(lead: str) -> int:
+    """`i` of an id `lead_id(i)` made (fast: the id must be one)."""
+    return int(lead[1:]) - 1
+
+
+def find_lead_index(text: str) -> int | None:
+    """`i` when `text` is the id of a synthetic lead (`L` and a whole number from 1), else None."""
+    digits = text[1:]
+    if text[:1] != "L" or not (digits.isascii() and digits.isdigit()) or digits.startswith("0"):
+        return None
+    return int(digits) - 1
 
 
 MAX_TABLE = 1 << 15  # more distinct numbers than this: a column of floats
@@ -63,9 +85,6 @@ class Population:
 
     def __len__(self) -> int:
         return len(self.arrival)
-
-    def lead_id(self, i: int) -> str:
-        return f"L{i + 1}"
 
     def attrs(self, i: int) -> dict[str, object]:
         out = {}

@@ -8,11 +8,12 @@ description; an unknown field or a wrong type is an error naming the field and t
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dsl.ir import Channel
+from engine.times import parse_time
 from simulator import calibration as cal
 from simulator.distributions import Dist, LogNormal, NumberDist, Uniform, is_numeric
 
@@ -21,9 +22,6 @@ def _numeric(dist: object) -> object:
     if not is_numeric(dist):
         raise ValueError("needs a number (a constant number, normal, lognormal or uniform)")
     return dist
-
-
-Channel = Literal["email", "sms", "ad", "social", "mail", "task"]
 
 
 class _Model(BaseModel):
@@ -51,7 +49,7 @@ class Population(_Model):
     @classmethod
     def _iso_time(cls, value: str) -> str:
         try:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parse_time(value)
         except ValueError:
             raise ValueError(
                 f"not an ISO 8601 time: {value!r} (write it like 2026-01-05T00:00:00Z)"

@@ -17,10 +17,14 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
+from dsl.collector import collector_paused
 from dsl.ir import Program
+from simulator import leadtable
+from simulator.cancel import CancelFlag, check
+from simulator.leadtable import SimulatedLeads
 from simulator.metrics import RunMetrics
-from simulator.model import Model, collector_off
-from simulator.population import generate
+from simulator.model import Model
+from simulator.population import generate, lead_id
 from simulator.sales import Outcome, Task
 from simulator.scenario import Scenario
 from simulator.streams import Streams, stream_key
@@ -67,17 +71,26 @@ def traces_of(model: Model) -> dict[int, list[object]]:
 
 
 class Worker:
-    """A shard in a child process, driven over a pipe (`sales.Shard`)."""
+    """A shard in a child process, driven over a pipe (`sales.Shard`). While it waits for the
+    child, it looks at `cancel` every 0.1 s (the parent's own shard looks at it as it runs)."""
 
     def __init__(
-        self, program: Program, scenario: Scenario, run: int, shard: int, shards: int, traces: bool
+        self,
+        program: Program,
+        scenario: Scenario,
+        run: int,
+        shard: int,
+        shards: int,
+        traces: bool,
+        leads: bool = False,
+        cancel: CancelFlag | None = None,
     ) -> None:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.conn, child = context.Pipe()
-        self.process = context.Process(
-            target=_serve, args=(child, program, scenario, run, shard, shards, traces), daemon=True
-        )
+        self.cancel = cancel
+        args = (child, program, scenario, run, shard, shards, traces, leads)
+        self.process = context.Process(target=_serve, args=args, daemon=True)
         self.process.start()
         child.close()
 
@@ -87,8 +100,8 @@ class Worker:
     def collect(self) -> list[Task]:
         return self._receive()
 
-    def finish(self) -> tuple[RunMetrics, dict[int, list[object]], int]:
-        """The shard's (metrics, traces, wake-ups), and the process ended."""
+    def finish(self) -> tuple[RunMetrics, dict[int, list[object]], int, SimulatedLeads | None]:
+        """The shard's (metrics, traces, wake-ups, leads table), and the process ended."""
         self._send(None)
         out = self._receive()
         self.process.join()
@@ -101,6 +114,9 @@ class Worker:
             self._gone()
 
     def _receive(self):
+        if self.cancel is not None:
+            while not self.conn.poll(0.1):
+                check(self.cancel)
         try:
             kind, value = self.conn.recv()
         except EOFError:
@@ -130,16 +146,18 @@ def _serve(
     shard: int,
     shards: int,
     traces: bool,
+    leads: bool,
 ) -> None:
     # Ctrl-C is the parent's to handle (it stops the shards): no traceback from a shard
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         model = shard_model(program, scenario, run, shard, shards)
-        with collector_off():
+        with collector_paused():
             model.begin()
             while (message := conn.recv()) is not None:
                 conn.send(("ok", model.window(*message)))
-        conn.send(("ok", (model.metrics, traces_of(model) if traces else {}, model.wakeups)))
+        table = leadtable.of_model(model, program, scenario, run) if leads else None
+        conn.send(("ok", (model.metrics, traces_of(model) if traces else {}, model.wakeups, table)))
     except Exception:  # reported to the parent, which raises it
         conn.send(("error", traceback.format_exc()))
 
@@ -151,24 +169,35 @@ def run_sharded(
     shards: int,
     traces: bool = False,
     progress: Callable[[float], None] | None = None,
+    leads: bool = False,
+    cancel: CancelFlag | None = None,
 ) -> tuple[dict[str, object], Model]:
     """Replication `run` in `shards` shards (shard 0 here, the others in child processes): its
-    metrics (`RunMetrics.result`, with "traces" — lead id -> entries — when `traces`), and the
-    model of shard 0."""
-    workers = [Worker(program, scenario, run, k, shards, traces) for k in range(1, shards)]
+    metrics (`RunMetrics.result`, with "traces" — lead id -> entries — when `traces`, and
+    "leads" — a `SimulatedLeads` — when `leads`), and the model of shard 0. Raises `Cancelled`
+    soon after `cancel` is set; the child processes are ended whatever happens."""
+    workers: list[Worker] = []
     try:
+        for k in range(1, shards):
+            workers.append(Worker(program, scenario, run, k, shards, traces, leads, cancel))
         model = shard_model(program, scenario, run, 0, shards)
+        model.cancel = cancel
         model.drive(workers, progress)
         found = traces_of(model) if traces else {}
+        tables = [leadtable.of_model(model, program, scenario, run)] if leads else []
         for worker in workers:
-            metrics, more, wakeups = worker.finish()
+            metrics, more, wakeups, table = worker.finish()
             model.metrics.merge(metrics)
             found.update(more)
             model.wakeups += wakeups
+            if table is not None:
+                tables.append(table)
     finally:
         for worker in workers:
             worker.stop()
     result = model.result()
     if traces:
-        result["traces"] = {model.pop.lead_id(i): found[i] for i in sorted(found)}
+        result["traces"] = {lead_id(i): found[i] for i in sorted(found)}
+    if leads:
+        result["leads"] = leadtable.join(tables)
     return result, model

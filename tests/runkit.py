@@ -83,3 +83,53 @@ def nurture(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 def read_jsonl(path: str | Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in Path(path).read_text().splitlines()]
+
+
+def generate(folder: Path, leads: int, events_per_lead: int, seed: int = 5) -> int:
+    """gen_leads.csv and gen_events.jsonl for the b2b playbook; returns the number of events."""
+    import numpy as np
+
+    from engine import format_time
+
+    start = 1767225600.0  # 2026-01-01T00:00:00Z
+    rng = np.random.default_rng(seed)
+    sources = ["trial_signup", "webinar", "trade_show", "organic"]
+    lines = ["id,created_at,company_size,industry,title,email,source"]
+    rows = []
+    for i in range(leads):
+        created = start + float(rng.integers(0, 20 * 86400))
+        lines.append(
+            f"L{i},{format_time(created)},{int(rng.integers(5, 900))},tech,"
+            f"{'VP Sales' if i % 4 == 0 else 'Analyst'},u{i}@example.com,"
+            f"{sources[int(rng.integers(0, 4))]}"
+        )
+        rows.append((created + 60, i, "signed_up", {}))
+        for _ in range(int(rng.poisson(events_per_lead))):
+            at = created + 60 + float(rng.integers(0, 30 * 86400))
+            kind = ["opened", "clicked", "visited", "demo_requested"][
+                int(rng.choice(4, p=[0.5, 0.25, 0.22, 0.03]))
+            ]
+            props = (
+                {"content": "feature_spotlight", "channel": "email"}
+                if kind in ("opened", "clicked")
+                else {"page": "pricing" if rng.random() < 0.4 else "docs"}
+                if kind == "visited"
+                else {}
+            )
+            rows.append((at, i, kind, props))
+    (folder / "gen_leads.csv").write_text("\n".join(lines) + "\n")
+    with open(folder / "gen_events.jsonl", "w") as out:
+        for n, (at, i, kind, props) in enumerate(rows):  # file order is not time order
+            out.write(
+                json.dumps(
+                    {
+                        "id": f"e{n}",
+                        "lead": f"L{i}",
+                        "type": kind,
+                        "at": format_time(at),
+                        "props": props,
+                    }
+                )
+                + "\n"
+            )
+    return len(rows)

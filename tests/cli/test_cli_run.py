@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from runkit import RULES, events_text, nurture, read_jsonl, write
+from runkit import RULES, events_text, generate, nurture, read_jsonl, write
 
 LEADS = "id,created_at,plan,size\nA,2026-01-05T09:00:00Z,pro,10\nB,2026-01-05T09:00:00Z,free,3\n"
 CLICK = {"content": "hello", "channel": "email"}
@@ -408,8 +408,6 @@ def test_two_rule_files_share_the_touch_limit(
 def test_same_seed_gives_byte_identical_actions(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from test_runner_crash import generate
-
     rules = str(Path(__file__).parents[2] / "rules" / "b2b_saas_trial.nurture")
     generate(work, leads=150, events_per_lead=6)
     for name in ("one", "two"):

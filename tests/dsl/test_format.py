@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from cli.main import main
 from dsl import compile_source
 from dsl.diagnostics import DiagnosticError
 from dsl.format import format_source
@@ -138,31 +137,3 @@ def test_a_file_that_does_not_parse_is_refused() -> None:
     with pytest.raises(DiagnosticError) as err:
         format_source('campaign "x"\nstages a\nwait 3d\n')
     assert [(d.span.line, d.span.column) for d in err.value.diagnostics] == [(3, 1)]
-
-
-def test_fmt_command_rewrites_and_check_reports(tmp_path: Any, capsys: Any) -> None:
-    path = tmp_path / "m.nurture"
-    path.write_text(MESSY, encoding="utf-8")
-    assert main(["fmt", "--check", str(path)]) == 1
-    assert capsys.readouterr().out == f"would reformat {path}\n"
-    assert path.read_text(encoding="utf-8") == MESSY
-    assert main(["fmt", str(path)]) == 0
-    assert capsys.readouterr().out == f"reformatted {path}\n"
-    assert path.read_text(encoding="utf-8") == EXPECTED
-    assert main(["fmt", "--check", str(path)]) == 0
-    assert capsys.readouterr().out == ""
-
-
-def test_fmt_command_on_a_broken_file_exits_1_without_writing(tmp_path: Any, capsys: Any) -> None:
-    path = tmp_path / "b.nurture"
-    path.write_text('campaign "x"\nstages a\nwait 3d\n', encoding="utf-8")
-    assert main(["fmt", str(path)]) == 1
-    err = capsys.readouterr().err
-    assert f"{path}:3:1: " in err
-    assert err.endswith(f"{path}: not formatted: fix the errors first\n")
-    assert path.read_text(encoding="utf-8") == 'campaign "x"\nstages a\nwait 3d\n'
-
-
-def test_fmt_command_on_a_missing_file(capsys: Any) -> None:
-    assert main(["fmt", "no/such.nurture"]) == 1
-    assert "no/such.nurture: no such file" in capsys.readouterr().err

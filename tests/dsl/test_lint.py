@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from cli.main import main
 from dsl import compile_source
 from dsl.lint import lint
 
@@ -155,26 +152,3 @@ def test_overlapping_sequences_on_the_same_trigger_and_day() -> None:
 def test_exclusive_audiences_do_not_overlap() -> None:
     second = "sequence two:\n  for not big\n  enter on created\n  exit when sql\n  send ping\n"
     assert findings(CLEAN + second) == []
-
-
-def test_lint_command_prints_warnings_and_exits_0_or_1_with_strict(
-    tmp_path: Any, capsys: Any
-) -> None:
-    path = tmp_path / "t.nurture"
-    path.write_text(BASE + CLEAN.replace("for big", "for size > 3"), encoding="utf-8")
-    assert main(["lint", str(path)]) == 0
-    err = capsys.readouterr().err
-    assert err == (
-        f"{path}:9:9: warning: segment 'big' is never used\n"
-        "    9 | segment big: size > 10\n"
-        "      |         ^^^\n"
-        f"{path}: 1 finding\n"
-    )
-    assert main(["lint", "--strict", str(path)]) == 1
-
-
-def test_lint_command_on_a_file_with_errors_exits_1(tmp_path: Any, capsys: Any) -> None:
-    path = tmp_path / "bad.nurture"
-    path.write_text('campaign "x"\n', encoding="utf-8")
-    assert main(["lint", str(path)]) == 1
-    assert "the file has no 'stages' line" in capsys.readouterr().err

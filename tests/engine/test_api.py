@@ -7,8 +7,7 @@ import json
 
 from enginekit import DAY, HOUR, T0, Run, program
 
-from engine import Action, Engine, Event, Lead
-from engine.model import fmt_time
+from engine import Action, Engine, Event, Lead, format_time
 
 SEQ = (
     "score e:\n  +5 on clicked\n  decay 10% every 7d\n"
@@ -32,7 +31,7 @@ def test_action_json_has_fixed_key_order_utc_seconds_and_no_empty_fields() -> No
         '{"lead": "L1", "at": "2026-01-05T10:00:00Z", "action": "send", "content": "x", '
         '"channel": "email", "sequence": "s", "step": 1, "rule": "t.nurture:12"}'
     )
-    assert fmt_time(0) == "1970-01-01T00:00:00Z"
+    assert format_time(0) == "1970-01-01T00:00:00Z"
 
 
 def test_a_late_event_is_applied_now_keeps_its_time_for_counts_and_is_marked() -> None:
@@ -81,7 +80,7 @@ def test_explain_names_every_rule_by_file_and_line() -> None:
     assert {"points", "send", "step"} <= set(kinds)
     points = next(e for e in entries if e["kind"] == "points")
     assert points == {
-        "at": fmt_time(T0 + HOUR),
+        "at": format_time(T0 + HOUR),
         "kind": "points",
         "message": "+5 e on clicked",
         "rule": "t.nurture:12",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from enginekit import DAY, T0, Run, program
 
-from engine import Engine, Lead
-from engine.model import fmt_time
+from engine import Engine, Lead, format_time
 
 # HEAD is 10 lines, so the first line after SCORING is line 14
 SCORING = "score e:\n  +10 on clicked\n  decay 50% every 1d\n"
@@ -35,8 +34,8 @@ def test_mql_and_sql_become_true_once_with_their_time() -> None:
     run.event("L1", "clicked", T0 + 60).event("L1", "clicked", T0 + 120)
     run.through(T0 + 10 * DAY).event("L1", "clicked", T0 + 10 * DAY)
     assert run.rows("mql", "sql") == [
-        {"lead": "L1", "at": fmt_time(T0 + 60), "action": "mql", "rule": "t.nurture:14"},
-        {"lead": "L1", "at": fmt_time(T0 + 120), "action": "sql", "rule": "t.nurture:15"},
+        {"lead": "L1", "at": format_time(T0 + 60), "action": "mql", "rule": "t.nurture:14"},
+        {"lead": "L1", "at": format_time(T0 + 120), "action": "sql", "rule": "t.nurture:15"},
     ]
     view = run.view("L1", T0 + 10 * DAY)
     assert (view.mql, view.sql, view.mql_at, view.sql_at) == (True, True, T0 + 60, T0 + 120)
@@ -47,14 +46,14 @@ def test_handoff_fires_once_with_a_task_due_within_its_duration() -> None:
     run = Run(body).lead("L1").event("L1", "clicked", T0 + 60)
     run.through(T0 + 5 * DAY).event("L1", "clicked", T0 + 5 * DAY)
     assert run.rows("handoff", "task") == [
-        {"lead": "L1", "at": fmt_time(T0 + 60), "action": "handoff", "rule": "t.nurture:15"},
+        {"lead": "L1", "at": format_time(T0 + 60), "action": "handoff", "rule": "t.nurture:15"},
         {
             "lead": "L1",
-            "at": fmt_time(T0 + 60),
+            "at": format_time(T0 + 60),
             "action": "task",
             "content": "call",
             "channel": "task",
-            "due": fmt_time(T0 + 60 + DAY),
+            "due": format_time(T0 + 60 + DAY),
             "rule": "t.nurture:16",
         },
     ]
@@ -88,6 +87,6 @@ def test_converted_makes_a_customer_and_unsubscribed_sets_the_flag() -> None:
 def test_created_event_at_created_at_else_now() -> None:
     eng = Engine([program("sequence s:\n  enter on created\n  send x\n")])
     acts = eng.add_lead(Lead("L1", None, {}), T0)
-    assert [a.to_dict()["at"] for a in acts] == [fmt_time(T0)] * 3
+    assert [a.to_dict()["at"] for a in acts] == [format_time(T0)] * 3
     acts = eng.add_lead(Lead("L2", T0 - DAY, {}), T0)
     assert acts[0].at == T0 and acts[0].late is True

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from enginekit import DAY, HOUR, T0, Run, ts
 
-from engine.model import fmt_time
+from engine import format_time
 
 
 def at(t: float) -> str:
-    return fmt_time(t)
+    return format_time(t)
 
 
 THREE = "  send x\n  wait 2h\n  send y\n  wait 1h\n  send z\n"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from enginekit import DAY, HOUR, T0, Run
 
-from engine.model import fmt_time
+from engine import format_time
 
 
 def at(t: float) -> str:
-    return fmt_time(t)
+    return format_time(t)
 
 
 def test_enter_on_event_enrols_leads_in_the_audience_only() -> None:

@@ -3,7 +3,6 @@ accepted event and writes no action twice: its actions file equals an uninterrup
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -12,57 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
-from runkit import nurture
+from runkit import generate, nurture
 
 ROOT = Path(__file__).parents[2]
 RULES = str(ROOT / "rules" / "b2b_saas_trial.nurture")
 T0 = 1767225600.0  # 2026-01-01T00:00:00Z
 DAY = 86400.0
-
-
-def _iso(t: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
-
-
-def generate(folder: Path, leads: int, events_per_lead: int, seed: int = 5) -> int:
-    """gen_leads.csv and gen_events.jsonl for the b2b playbook; returns the number of events."""
-    rng = np.random.default_rng(seed)
-    sources = ["trial_signup", "webinar", "trade_show", "organic"]
-    lines = ["id,created_at,company_size,industry,title,email,source"]
-    rows = []
-    for i in range(leads):
-        created = T0 + float(rng.integers(0, 20 * 86400))
-        lines.append(
-            f"L{i},{_iso(created)},{int(rng.integers(5, 900))},tech,"
-            f"{'VP Sales' if i % 4 == 0 else 'Analyst'},u{i}@example.com,"
-            f"{sources[int(rng.integers(0, 4))]}"
-        )
-        rows.append((created + 60, i, "signed_up", {}))
-        for _ in range(int(rng.poisson(events_per_lead))):
-            at = created + 60 + float(rng.integers(0, 30 * 86400))
-            kind = ["opened", "clicked", "visited", "demo_requested"][
-                int(rng.choice(4, p=[0.5, 0.25, 0.22, 0.03]))
-            ]
-            props = (
-                {"content": "feature_spotlight", "channel": "email"}
-                if kind in ("opened", "clicked")
-                else {"page": "pricing" if rng.random() < 0.4 else "docs"}
-                if kind == "visited"
-                else {}
-            )
-            rows.append((at, i, kind, props))
-    (folder / "gen_leads.csv").write_text("\n".join(lines) + "\n")
-    with open(folder / "gen_events.jsonl", "w") as out:
-        for n, (at, i, kind, props) in enumerate(rows):  # file order is not time order
-            out.write(
-                json.dumps(
-                    {"id": f"e{n}", "lead": f"L{i}", "type": kind, "at": _iso(at), "props": props}
-                )
-                + "\n"
-            )
-    return len(rows)
 
 
 def command(db: str, actions: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from dsl import load_program
-from simulator.api import Overrides, apply, forecast
+from simulator import Overrides, apply, forecast
 from simulator.loader import load_scenario
 
 RULES = "rules/b2b_saas_trial.nurture"
@@ -17,7 +17,7 @@ def _forecast(seed: int, workers: int) -> str:
     scenario = apply(
         load_scenario(SCENARIO, program), Overrides(leads=150, days=30, runs=2, seed=seed)
     )
-    return json.dumps(forecast(program, scenario, SCENARIO, workers), sort_keys=True)
+    return json.dumps(forecast(program, scenario, SCENARIO, workers).to_dict(), sort_keys=True)
 
 
 def test_same_seed_same_json():

@@ -1,5 +1,5 @@
 """A run makes no reference cycles, so running with the cyclic garbage collector off (as
-`Model.run` does, see NO_GC in simulator/model.py) cannot grow memory."""
+`Model.run` does, see dsl/collector.py) cannot grow memory."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import gc
 from pathlib import Path
 
 from dsl import load_program
-from simulator.api import Overrides, apply
+from simulator import Overrides, apply
 from simulator.loader import load_scenario
 from simulator.model import Model
 from simulator.population import generate

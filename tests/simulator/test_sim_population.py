@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from simhelpers import program, scenario
 
-from simulator.population import DAY, generate
+from simulator.population import DAY, find_lead_index, generate, lead_id, lead_index
 from simulator.streams import LeadDraws, Streams, stream_key
 
 PROG = program("")
@@ -59,8 +59,14 @@ def test_persona_shares_and_their_attributes():
 
 
 def test_lead_ids_follow_arrival_order():
-    pop = _pop(n=3)
-    assert [pop.lead_id(i) for i in range(3)] == ["L1", "L2", "L3"]
+    assert [lead_id(i) for i in range(3)] == ["L1", "L2", "L3"]
+    assert [lead_index(lead_id(i)) for i in (0, 9, 123456)] == [0, 9, 123456]
+
+
+def test_only_a_synthetic_lead_id_has_an_index():
+    assert [find_lead_index(t) for t in ("L1", "L42", "L1000000")] == [0, 41, 999999]
+    for text in ("", "L", "L0", "L01", "l1", "1", "L-1", "L+1", "L1.0", "L 1", "L١", "X12"):
+        assert find_lead_index(text) is None, text
 
 
 def test_undeclared_persona_attributes_come_from_the_lead_block():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dsl import load_program
 from engine import Engine, Lead
-from simulator.api import Overrides, apply
+from simulator import Overrides, apply
 from simulator.loader import load_scenario
 from simulator.model import Model
 from simulator.population import generate

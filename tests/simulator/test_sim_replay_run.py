@@ -12,7 +12,7 @@ import json
 from test_sim_replay import _record
 
 from cli.main import main
-from engine import Lead, fmt_time
+from engine import Lead, format_time
 from simulator.replications import engine_seed
 
 
@@ -24,7 +24,9 @@ def test_nurture_run_over_the_recorded_log_writes_the_same_actions(tmp_path, cap
     with open(tmp_path / "leads.jsonl", "w") as f:
         for lead in leads:
             f.write(
-                json.dumps({"id": lead.id, "created_at": fmt_time(lead.created_at), **lead.attrs})
+                json.dumps(
+                    {"id": lead.id, "created_at": format_time(lead.created_at), **lead.attrs}
+                )
                 + "\n"
             )
     with open(tmp_path / "events.jsonl", "w") as f:
@@ -35,7 +37,7 @@ def test_nurture_run_over_the_recorded_log_writes_the_same_actions(tmp_path, cap
                         "id": e.id,
                         "lead": e.lead,
                         "type": e.type,
-                        "at": fmt_time(e.at),
+                        "at": format_time(e.at),
                         "props": e.props,
                     }
                 )
@@ -53,7 +55,7 @@ def test_nurture_run_over_the_recorded_log_writes_the_same_actions(tmp_path, cap
             "--db",
             str(tmp_path / "x.db"),
             "--until",
-            fmt_time(model.end),
+            format_time(model.end),
             "--seed",
             str(engine_seed(0, 0)),
             "--actions",

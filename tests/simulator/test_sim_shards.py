@@ -8,7 +8,7 @@ import json
 import pytest
 
 from dsl import load_program
-from simulator.api import Overrides, apply, forecast
+from simulator import Overrides, apply, forecast
 from simulator.loader import load_scenario
 from simulator.replications import run_one
 from simulator.sales import SalesDesk, drive, lookahead
@@ -69,7 +69,7 @@ def test_a_single_run_forecast_is_the_same_whatever_the_workers(b2b):
     small = apply(scenario, Overrides(leads=400, days=20))
     one = forecast(program, small, SCENARIO, 1, traces=True)
     two = forecast(program, small, SCENARIO, 2, traces=True)
-    assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
+    assert json.dumps(one.to_dict(), sort_keys=True) == json.dumps(two.to_dict(), sort_keys=True)
 
 
 # ---------------------------------------------------------------------- the desk by hand

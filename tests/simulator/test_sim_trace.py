@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dsl import load_program
-from simulator.api import Overrides, apply, forecast, lead_timeline
+from simulator import Overrides, apply, forecast, lead_timeline
 from simulator.loader import load_scenario
 from simulator.model import trace_sample
 
@@ -27,15 +27,13 @@ def test_sample_is_evenly_spread_and_of_the_asked_size():
 def test_only_the_sample_keeps_a_trail():
     program, scenario = _setup(sample=10)
     result = forecast(program, scenario, None, 1, traces=True)
-    assert sorted(result["traces"], key=lambda x: int(x[1:])) == [
-        f"L{i}" for i in range(1, 101, 10)
-    ]
-    assert all(entries for entries in result["traces"].values())  # each has its "created"
+    assert sorted(result.traces, key=lambda x: int(x[1:])) == [f"L{i}" for i in range(1, 101, 10)]
+    assert all(entries for entries in result.traces.values())  # each has its "created"
 
 
 def test_a_rerun_rebuilds_the_same_trail_for_any_lead():
     program, scenario = _setup(sample=10)
-    sampled = forecast(program, scenario, None, 1, traces=True)["traces"]["L11"]
+    sampled = forecast(program, scenario, None, 1, traces=True).traces["L11"]
     rebuilt, events = lead_timeline(program, scenario, 0, "L11")
     assert [e.to_dict() for e in rebuilt.entries] == sampled
     assert all(e.lead == "L11" for e in events)

@@ -1,0 +1,204 @@
+"""What `forecast` and `compare` return: typed results, whose `to_dict()` is the JSON output.
+
+A `Forecast` holds what was forecast (file, campaign, scenario, leads, days, runs, seed, the
+file's sequences and lifecycle), every figure by its flat name (`summary`, the JSON's
+"forecast"), and reads them grouped by meaning:
+
+    f.kpis.mql.mean, f.kpis.conversion_rate.low      headline figures (`groups.Kpis`)
+    f.funnel[1].name, f.funnel[1].count               leads -> MQL -> SQL -> customers
+    f.days_to.customer.median                         days from arrival
+    f.channels["email"].touches, .cost, .open_rate    each channel used
+    f.lift.customers                                  customers nurture adds against the holdout
+    f.sequences["trial_onboarding"].steps[0].sent     each step's funnel; .arms, .holdout, .exited
+    f.sales.peak_backlog, f.weekly.customers.mean     the sales queue; weekly series
+    f.watch                                           the report's "Watch" notes
+    f.stat("organic.demo_requested")                  any figure by its name
+
+A `Comparison` holds each file's `Forecast` and, for each file after the first, a `Pair`: the
+paired differences against the first file, read the same way (`pair.kpis.customers.clear`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+
+from simulator.figures import Difference, Series, Stat
+from simulator.forecast import Summary
+from simulator.groups import (
+    Channel,
+    DaysTo,
+    FunnelStage,
+    Kpis,
+    Lift,
+    SalesQueue,
+    channels,
+    days_to,
+    funnel,
+    kpis,
+    lift,
+    sales,
+)
+from simulator.leadtable import SimulatedLeads
+from simulator.sequence_groups import SequenceFigures, sequences
+from simulator.watch import watch_notes
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """The weekly series a forecast keeps (`RunMetrics` WEEKLY); each `Series.EMPTY` if absent."""
+
+    arrivals: Series
+    touches: Series
+    opens: Series
+    clicks: Series
+    mql: Series
+    sql: Series
+    customers: Series
+    unsubscribes: Series
+    revenue: Series
+    cost: Series
+
+
+_WEEKLY = tuple(f.name for f in fields(Weekly))
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """Whether the file declares an MQL and an SQL rule."""
+
+    mql: bool
+    sql: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Forecast:
+    """R replications of one rule file, summarised (see the module docstring)."""
+
+    file: str
+    campaign: str
+    scenario: str  # its path, or "default scenario (derived from the lead: block)"
+    leads: int  # population size
+    days: float
+    runs: int
+    seed: int
+    sequence_names: tuple[str, ...]  # the file's sequences, in file order
+    lifecycle: Lifecycle
+    summary: Summary
+    traces: dict[str, list[object]] | None = None  # run 0's traced sample: lead -> trail
+    lead_table: SimulatedLeads | None = field(default=None, repr=False)  # run 0's leads
+
+    def stat(self, name: str) -> Stat:
+        """Any figure by its flat name (`Stat.MISSING` if it was not measured)."""
+        return self.summary.stats.get(name, Stat.MISSING)
+
+    @cached_property
+    def kpis(self) -> Kpis[Stat]:
+        return kpis(self.stat, self.summary.stats)
+
+    @cached_property
+    def funnel(self) -> tuple[FunnelStage[Stat], ...]:
+        return funnel(self.stat, self.lifecycle.mql, self.lifecycle.sql)
+
+    @cached_property
+    def days_to(self) -> DaysTo[Stat]:
+        return days_to(self.stat)
+
+    @cached_property
+    def channels(self) -> dict[str, Channel[Stat]]:
+        return channels(self.stat)
+
+    @cached_property
+    def lift(self) -> Lift[Stat]:
+        return lift(self.stat)
+
+    @cached_property
+    def sequences(self) -> dict[str, SequenceFigures[Stat]]:
+        s = self.summary
+        return sequences(self.stat, s.stats, s.labels, self.sequence_names)
+
+    @cached_property
+    def sales(self) -> SalesQueue[Stat]:
+        return sales(self.stat)
+
+    @cached_property
+    def weekly(self) -> Weekly:
+        w = self.summary.weekly
+        return Weekly(**{name: w.get(name, Series.EMPTY) for name in _WEEKLY})
+
+    @cached_property
+    def watch(self) -> tuple[str, ...]:
+        return watch_notes(self.kpis, self.sales, self.lifecycle.mql, self.lifecycle.sql)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON output (traces included when kept; the leads table never)."""
+        out: dict[str, object] = {
+            "file": self.file,
+            "campaign": self.campaign,
+            "scenario": self.scenario,
+            "leads": self.leads,
+            "days": self.days,
+            "runs": self.runs,
+            "seed": self.seed,
+            "sequences": list(self.sequence_names),
+            "lifecycle": {"mql": self.lifecycle.mql, "sql": self.lifecycle.sql},
+            "forecast": self.summary.to_dict(),
+        }
+        if self.traces is not None:
+            out["traces"] = self.traces
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Pair:
+    """`other` against `base` on common random numbers: every figure's paired difference."""
+
+    base: str  # file
+    other: str
+    differences: dict[str, Difference]  # by flat name, as `Forecast.stat`
+    sequence_names: tuple[str, ...] = ()  # the base file's, for the order of `sequences`
+
+    def difference(self, name: str) -> Difference:
+        return self.differences.get(name, Difference.MISSING)
+
+    @cached_property
+    def kpis(self) -> Kpis[Difference]:
+        return kpis(self.difference, self.differences)
+
+    @cached_property
+    def days_to(self) -> DaysTo[Difference]:
+        return days_to(self.difference)
+
+    @cached_property
+    def lift(self) -> Lift[Difference]:
+        return lift(self.difference)
+
+    @cached_property
+    def sequences(self) -> dict[str, SequenceFigures[Difference]]:
+        return sequences(self.difference, self.differences, {}, self.sequence_names)
+
+    @cached_property
+    def sales(self) -> SalesQueue[Difference]:
+        return sales(self.difference)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "base": self.base,
+            "other": self.other,
+            "differences": {k: d.to_dict() for k, d in self.differences.items()},
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Several files on the same leads and streams: each one's forecast, and each file after
+    the first against the first (`pairs[k]` is `files[k + 1]` against `files[0]`)."""
+
+    files: tuple[Forecast, ...]
+    pairs: tuple[Pair, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "comparisons": [p.to_dict() for p in self.pairs],
+        }
