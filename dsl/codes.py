@@ -107,6 +107,11 @@ BAD_REGEX = _code(
     _VALUES,
     "a 'matches' pattern that is not RE2 syntax: invalid, or a lookaround or backreference",
 )
+PARAM_RANGE = _code(
+    "param-range",
+    _VALUES,
+    "a param's range of another kind than its value, running backwards, or not holding the value",
+)
 NUMBER_RANGE = _code(
     "number-range", _VALUES, "a number with more than 15 digits before the point (held inexactly)"
 )

@@ -33,6 +33,7 @@ class Names:
     events: dict[str, dict[str, str]] = field(default_factory=dict)
     contents: dict[str, ir.ContentDecl] = field(default_factory=dict)
     sequences: set[str] = field(default_factory=set)
+    params: dict[str, str] = field(default_factory=dict)  # name -> kind (bound before checking)
 
     def known(self) -> list[str]:
         return list(self.kinds())
@@ -40,6 +41,7 @@ class Names:
     def kinds(self) -> dict[str, str]:
         """Every name a bare name may mean, with its kind, in resolution order."""
         out = {name: "name" for name in ir.LIFECYCLE_FLAGS}  # a flag: "unknown name"
+        out.update(dict.fromkeys(self.params, "param"))
         out.update(dict.fromkeys(self.stages, "stage"))
         out.update(dict.fromkeys(self.scores, "score"))
         out.update(dict.fromkeys(self.segments, "segment"))

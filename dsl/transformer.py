@@ -13,9 +13,17 @@ from lark import Token, Tree
 
 from dsl import codes, ir
 from dsl.diagnostics import Diagnostic
-from dsl.fastnode import new
+from dsl.fastnode import new, replace
 from dsl.limits import MAX_NESTING, MAX_NUMBER, MAX_NUMBER_DIGITS, duration_hint, longest
 from dsl.lines import code_of
+from dsl.syntax_messages import missing_timeout
+
+
+def _value_text(value: Any, kind: str) -> str:
+    from dsl.params import text
+
+    return text(value, kind) if not isinstance(value, ir.ParamRef) else value.name
+
 
 _ESCAPE = re.compile(r"\\(.)")
 # Rules that open a level of nesting, and the chains that open one level however long they are.
@@ -40,6 +48,8 @@ class Builder:
         self.lines = lines
         self.diagnostics: list[Diagnostic] = []
         self.level = 0  # levels of nesting open where the walk stands
+        self.params: set[str] = set()  # the names of the file's params (a `wait until` needs them)
+        self.has_refs = False  # some literal position holds a name: params must be bound
 
     def span(self, meta: Any) -> ir.Span:
         """The node's span; a line construct (whose meta runs on to the next line, through the
@@ -132,7 +142,16 @@ class Builder:
                 )
         return _ESCAPE.sub(lambda m: m.group(1), body)
 
-    def _duration(self, token: Token) -> ir.Duration:
+    def _ref(self, token: Token, expects: str, negative: bool = False) -> ir.ParamRef:
+        """A param's name where a literal of kind `expects` stands."""
+        self.has_refs = True
+        return new(
+            ir.ParamRef, name=str(token), expects=expects, negative=negative, span=span_of(token)
+        )
+
+    def _duration(self, token: Token) -> ir.Duration | ir.ParamRef:
+        if token.type == "NAME":
+            return self._ref(token, "duration")
         digits, unit = token[:-1], str(token[-1])
         if len(digits.lstrip("0")) > 12 or int(digits) > longest(unit):  # no int() of 5,000 digits
             self._error(
@@ -145,9 +164,11 @@ class Builder:
             return new(ir.Duration, amount=longest(unit), unit=unit, span=span_of(token))
         return new(ir.Duration, amount=int(digits), unit=unit, span=span_of(token))
 
-    def _number(self, token: Token, fallback: float = 0.0) -> float:
+    def _number(self, token: Token, fallback: float = 0.0) -> float | ir.ParamRef:
         """A number as written, checked against the largest number held exactly (`fallback`
         stands in for one past it, chosen so that no second error follows from it)."""
+        if token.type == "NAME":
+            return self._ref(token, "number")
         text = str(token)
         whole = text.lstrip("+-").split(".")[0].lstrip("0")
         if len(whole) > MAX_NUMBER_DIGITS:
@@ -162,10 +183,11 @@ class Builder:
             return fallback
         return float(text)
 
-    @staticmethod
-    def _percent(token: Token) -> float:
+    def _percent(self, token: Token) -> float | ir.ParamRef:
         """A percentage; one too large reads as infinite, outside every range the checker
         allows (holdout, decay, split arms), so it is reported there."""
+        if token.type == "NAME":
+            return self._ref(token, "percent")
         return float(token[:-1])
 
     # ------------------------------------------------------------ expressions
@@ -196,7 +218,8 @@ class Builder:
         return new(ir.ScoreRef, name=None, span=self.span(meta))
 
     def call(self, meta: Any, children: list[Any]) -> ir.Call:
-        func, arg, where, window = children
+        # the window (`_dur`, a duration or a param's name) gets no placeholder when absent
+        func, arg, where, window = children if len(children) == 4 else (*children, None)
         return new(
             ir.Call,
             func=str(func),
@@ -313,17 +336,22 @@ class Builder:
             span=span_of(name),
         )
 
+    def points(self, meta: Any, children: list[Token]) -> float | ir.ParamRef:
+        return self._number(children[0])
+
+    def points_param(self, meta: Any, children: list[Token]) -> ir.ParamRef:
+        sign, name = children
+        return self._ref(name, "number", negative=sign == "-")
+
     def fit_rule(self, meta: Any, children: list[Any]) -> ir.FitRule:
         points, condition = children
-        return new(
-            ir.FitRule, points=self._number(points), condition=condition, span=self.span(meta)
-        )
+        return new(ir.FitRule, points=points, condition=condition, span=self.span(meta))
 
     def event_rule(self, meta: Any, children: list[Any]) -> ir.EventRule:
         points, event, where, cap = children
         return new(
             ir.EventRule,
-            points=self._number(points),
+            points=points,
             event=str(event),
             where=where,
             cap=cap,
@@ -371,6 +399,13 @@ class Builder:
 
     def limit(self, meta: Any, children: list[Token]) -> ir.Limit:
         count, before = children[0], len(self.diagnostics)
+        if count.type == "NAME":  # a param: its value is checked where params are bound
+            return new(
+                ir.Limit,
+                count=self._ref(count, "whole"),
+                window=self._duration(children[1]),
+                span=self.span(meta),
+            )
         value = self._number(count)
         if len(self.diagnostics) == before and ("." in count or value < 1):
             self._error(
@@ -466,11 +501,32 @@ class Builder:
     def wait(self, meta: Any, children: list[Token]) -> ir.Wait:
         return new(ir.Wait, duration=self._duration(children[0]), span=self.span(meta))
 
-    def wait_until(self, meta: Any, children: list[Any]) -> ir.WaitUntil:
-        condition, timeout = children
-        return new(
-            ir.WaitUntil, condition=condition, timeout=self._duration(timeout), span=self.span(meta)
-        )
+    def wait_until(self, meta: Any, children: list[Any]) -> ir.WaitUntil | ir.Wait:
+        condition, timeout = children[0], children[1] if len(children) > 1 else None
+        if timeout is not None:
+            return new(
+                ir.WaitUntil,
+                condition=condition,
+                timeout=self._duration(timeout),
+                span=self.span(meta),
+            )
+        last = condition.items[-1] if isinstance(condition, ir.Or) else None
+        if isinstance(last, ir.Name) and last.name in self.params:  # `... or first_wait`
+            rest = condition.items[:-1]
+            if len(rest) > 1:
+                end = rest[-1].span
+                span = replace(condition.span, end_line=end.end_line, end_column=end.end_column)
+                condition = new(ir.Or, items=rest, span=span)
+            else:
+                condition = rest[0]
+            ref = new(ir.ParamRef, name=last.name, expects="duration", span=last.span)
+            self.has_refs = True
+            return new(ir.WaitUntil, condition=condition, timeout=ref, span=self.span(meta))
+        # no time limit: the mistake the parser reported before params could stand there
+        line = meta.line
+        text = self.lines[line - 1] if self.lines and line <= len(self.lines) else ""
+        self.diagnostics.append(missing_timeout(text, line, self.file))
+        return new(ir.Wait, duration=new(ir.Duration, amount=1, unit="d"), span=self.span(meta))
 
     def if_step(self, meta: Any, children: list[Any]) -> ir.If:
         condition, *rest = children
@@ -494,6 +550,43 @@ class Builder:
     def handoff(self, meta: Any, children: list[Any]) -> ir.Handoff:
         condition, *sends = children
         return new(ir.Handoff, condition=condition, sends=tuple(sends), span=self.span(meta))
+
+    # ------------------------------------------------------------ params
+
+    def param_decl(self, meta: Any, children: list[Any]) -> ir.Param:
+        name, (kind, value), _, low, high = children
+        if low is not None and (low[0] != kind or high[0] != kind):
+            words = {"number": "numbers", "duration": "durations", "percent": "percentages"}
+            self._error(
+                codes.PARAM_RANGE,
+                f"the range of '{name}' must be written as {words[kind]}, like its value",
+                span_of(name),
+                f"like: param {name} = {_value_text(value, kind)} in "
+                f"{_value_text(value, kind)}..{_value_text(value, kind)}",
+            )
+            low = high = None
+        return new(
+            ir.Param,
+            name=str(name),
+            type=kind,
+            value=value,
+            default=value,
+            low=low[1] if low is not None else None,
+            high=high[1] if high is not None else None,
+            span=span_of(name),
+        )
+
+    def pv_number(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
+        return ("number", self._number(children[0]))
+
+    def pv_negative(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
+        return ("number", -self._number(children[0]))
+
+    def pv_duration(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
+        return ("duration", self._duration(children[0]))
+
+    def pv_percent(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
+        return ("percent", self._percent(children[0]))
 
     def handoff_send(self, meta: Any, children: list[Token]) -> ir.HandoffSend:
         return new(
@@ -524,10 +617,15 @@ def nesting_of(tree: Tree) -> int:
 
 def build_items(
     tree: Tree, file: str, source: str | None = None
-) -> tuple[list[Any], list[Diagnostic]]:
-    """The top-level items of a parse tree, as nodes or tagged tuples, and any build mistakes.
+) -> tuple[list[Any], list[Diagnostic], bool]:
+    """The top-level items of a parse tree, as nodes or tagged tuples, any build mistakes, and
+    whether params must be bound (`dsl.params.bind`: a `param` line, or a name where a literal
+    stands).
 
     With `source` (the normalised text), spans of line constructs end on their own line."""
     builder = Builder(file, source.split("\n") if source is not None else None)
+    builder.params = {
+        str(item.children[0]) for item in tree.children if getattr(item, "data", "") == "param_decl"
+    }
     start = builder.build(tree)
-    return list(start.children), builder.diagnostics
+    return list(start.children), builder.diagnostics, builder.has_refs or bool(builder.params)

@@ -37,8 +37,8 @@ def test_codes_keep_their_spelling() -> None:
         "missing-sign no-timeout bad-number bad-duration bad-percent bad-time reserved-word "
         "too-deep missing duplicate duplicate-decay unknown-name unknown-function "
         "unknown-channel not-a-value bare-event cycle first-stage stage-order type bad-call "
-        "not-an-option bad-regex number-range duration-range bad-cap bad-cost bad-limit "
-        "no-enter no-steps "
+        "not-an-option bad-regex param-range number-range duration-range bad-cap bad-cost "
+        "bad-limit no-enter no-steps "
         "header-after-step split-total not-a-task same-for-every-stage one-stage-content "
         "too-aggressive one-channel no-handoff nurture-forever later-stage-content unreachable "
         "unused-segment unreachable-threshold overlapping-sequences".split()
