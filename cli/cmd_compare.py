@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     if len(args.files) < 2:
         print("nurture compare: give at least two rule files", file=sys.stderr)
         return exitcodes.USAGE
-    programs = [load_rules(path) for path in args.files]
+    programs = [load_rules(path, args.settings) for path in args.files]
     if any(p is None for p in programs):
         return exitcodes.USER_ERROR
     scenarios = [prepare(p, args.scenario, overrides(args)) for p in programs]  # ScenarioError

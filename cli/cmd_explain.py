@@ -21,6 +21,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from cli import exitcodes
+from cli.argtypes import add_set_option
 from cli.loading import load_programs
 
 if TYPE_CHECKING:
@@ -38,12 +39,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--db", required=True, metavar="DB", help="database of `nurture run`")
     p.add_argument("lead", metavar="LEAD", help="the lead's id")
     p.add_argument("--json", action="store_true", help="JSON on stdout")
+    add_set_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from live.store import Store
 
-    programs = load_programs(args.files)
+    programs = load_programs(args.files, args.settings)
     if programs is None:
         return exitcodes.USER_ERROR
     store = Store(args.db, readonly=True)  # StoreError: cli/main.py prints it
@@ -57,12 +59,12 @@ def run(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace, programs: list[Any], store: Store) -> int:
     from live.meta import rule_hashes, rules_changes
 
-    changes = rules_changes(store, rule_hashes(args.files))
+    changes = rules_changes(store, rule_hashes(args.files, programs))
     if changes:
         listed = ", ".join(changes)
         print(
             f"nurture explain: the rules differ from the ones {args.db} runs: {listed}\n"
-            "give the same rule files (or run `nurture run ... --migrate` first)",
+            "give the same rule files and --set values (or run `nurture run ... --migrate` first)",
             file=sys.stderr,
         )
         return exitcodes.USER_ERROR
@@ -129,7 +131,7 @@ def _as_json(engine: Engine, programs: list[Any], lead: str, clock: float) -> di
         data["at"] = format_time(view.at)
         for key in ("mql_at", "sql_at"):
             data[key] = None if data[key] is None else format_time(float(data[key]))
-        standing.append({"file": program.path, **data})
+        standing.append({"file": program.path, **data, "params": _params(program)})
     return {
         "lead": lead,
         "clock": format_time(clock),
@@ -138,7 +140,18 @@ def _as_json(engine: Engine, programs: list[Any], lead: str, clock: float) -> di
     }
 
 
+def _params(program: Any) -> dict[str, dict[str, object]]:
+    """The params in force: value, the file's value, whether it was set (`--set`)."""
+    from dsl.params import text
+
+    return {
+        p.name: {"value": text(p.value, p.type), "file": text(p.default, p.type), "set": p.set}
+        for p in program.params
+    }
+
+
 def _as_text(engine: Engine, programs: list[Any], lead: str, clock: float) -> str:
+    from dsl.params import in_force
     from live.inputs import format_time
 
     lines = [f"lead {lead} at {format_time(clock)}"]
@@ -160,6 +173,8 @@ def _as_text(engine: Engine, programs: list[Any], lead: str, clock: float) -> st
             + "; flags: "
             + (", ".join(flags) or "none")
         )
+        if program.params:
+            lines.append("    params in force: " + ", ".join(in_force(program)))
     entries = engine.explain(lead).entries
     lines.append("")
     if not entries:

@@ -22,7 +22,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from cli import exitcodes
-from cli.argtypes import nonnegative_int, time_arg
+from cli.argtypes import add_set_option, nonnegative_int, time_arg
 from cli.loading import load_programs
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ def add_parser(sub: Any) -> None:
         "segments and lifecycle flags at one instant.",
     )
     p.add_argument("file", metavar="FILE", help="rule file (.nurture)")
+    add_set_option(p)
     p.add_argument("--leads", required=True, metavar="L", help="leads, CSV or JSON Lines")
     p.add_argument("--events", metavar="E", help="events, JSON Lines")
     p.add_argument(
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from live.inputs import Schema, format_time, read_events, read_leads
     from live.score import latest_time, score_leads
 
-    programs = load_programs([args.file])
+    programs = load_programs([args.file], args.settings)
     if programs is None:
         return exitcodes.USER_ERROR
     program = programs[0]

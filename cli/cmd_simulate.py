@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from cli import exitcodes
-from cli.argtypes import nonnegative_int, positive_float, positive_int
+from cli.argtypes import add_set_option, nonnegative_int, positive_float, positive_int
 from cli.loading import load_rules
 
 
@@ -31,6 +31,7 @@ def add_common(p: argparse.ArgumentParser) -> None:
         help="processes (default: one per core); with one run, its leads are split over them",
     )
     p.add_argument("--json", metavar="OUT", help="also write the full forecast as JSON to OUT")
+    add_set_option(p)
 
 
 def add_parser(sub: Any) -> None:
@@ -81,7 +82,7 @@ def write_json(path: str, data: object) -> bool:
 def run(args: argparse.Namespace) -> int:
     from simulator import default_workers, forecast, prepare, render_forecast
 
-    program = load_rules(args.file)
+    program = load_rules(args.file, args.settings)
     if program is None:
         return exitcodes.USER_ERROR
     scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError: see cli/main.py

@@ -86,6 +86,24 @@ def _range_text(p: ir.Param) -> str:
     return f"{text(p.low, p.type)}..{text(p.high, p.type)}"
 
 
+def in_force(program: ir.Program) -> list[str]:
+    """The params of a checked program as `name = value`, with where a value set from outside
+    differs from the file's: `mql_at = 60 (set; the file says 50)`."""
+    out = []
+    for p in program.params:
+        line = f"{p.name} = {text(p.value, p.type)}"
+        if p.set and p.value != p.default:
+            line += f" (set; the file says {text(p.default, p.type)})"
+        out.append(line)
+    return out
+
+
+def identity(program: ir.Program) -> str:
+    """The values in force as one line, part of a rule file's identity in a live database:
+    `mql_at=60;first_wait=2d` (file order)."""
+    return ";".join(f"{p.name}={text(p.value, p.type)}" for p in program.params)
+
+
 # ------------------------------------------------------------------ settings from outside
 
 
@@ -122,8 +140,9 @@ def apply_settings(
             )
         if not in_range(value, p.low, p.high):
             raise ParamError(
-                f"{shown}: {where} may be {_range_text(p)}",
-                f"the file's value is {text(p.default, p.type)}",
+                f"{shown}: {where} may be from {text(p.low, p.type)} to {text(p.high, p.type)}",
+                f"its range is declared on line {p.span.line}; the file's value is "
+                + text(p.default, p.type),
             )
         out[name] = replace(p, value=value, set=True)
     return out
