@@ -25,7 +25,7 @@ from dsl import codes, ir
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.errors import NurtureError
 from dsl.fastnode import new, replace
-from dsl.limits import MAX_NUMBER, MAX_NUMBER_DIGITS, duration_hint, longest
+from dsl.limits import MAX_DURATION_DAYS, MAX_NUMBER, MAX_NUMBER_DIGITS, longest
 
 _VALUE = re.compile(r"(?P<duration>\d+[mhdw])|(?P<percent>\d+(\.\d+)?%)|(?P<number>-?\d+(\.\d+)?)")
 _WORDS = {
@@ -62,7 +62,9 @@ def parse_value(raw: str) -> tuple[str, ir.ParamValue]:
     if m["duration"]:
         amount, unit = int(m["duration"][:-1]), m["duration"][-1]
         if len(m["duration"]) > 14 or amount > longest(unit):
-            raise ValueError(f"longer than 100 years ({duration_hint()})")
+            raise ValueError(
+                f"longer than 100 years, the longest a duration may be ({MAX_DURATION_DAYS}d)"
+            )
         return "duration", new(ir.Duration, amount=amount, unit=unit)
     found = m["percent"] or m["number"]
     whole = found.lstrip("-").split(".")[0].lstrip("0")

@@ -4,7 +4,8 @@ Every construct of the language appears: a `lead:` block with number, text and `
 attributes, custom events, contents on every channel, segments (using earlier segments only, so no
 cycle), score blocks with fit and event rules, caps and decay, stage rules in funnel order, `mql`
 and `sql`, a policy, sequences with every header and every kind of step, a handoff, and `param`
-lines used where literals of their kind may stand. Expressions are typed, nested to a few levels,
+lines (numbers, durations, percentages, some with a range) used where literals of their kind may
+stand. Expressions are typed, nested to a few levels,
 with redundant parentheses, odd spacing and comments sprinkled in, so that the formatter has work
 to do. Numbers stay inside the language's limits.
 """
@@ -174,6 +175,7 @@ def rule_file(draw: st.DrawFn) -> str:
         ctx.contents[f"c{i}"] = draw(st.sampled_from(channels))
     ctx.contents["call"] = "task"
     ctx.scores = [f"b{i}" for i in range(draw(st.integers(0, 2)))]
+    params = _params(draw, ctx)
     out = [
         draw(st.sampled_from(["", "# a generated file\n"])),
         f'campaign "gen \\\\ {draw(st.integers(0, 9))}"{_comment(draw)}',
@@ -183,6 +185,7 @@ def rule_file(draw: st.DrawFn) -> str:
         *(f"  {a}:  text{_comment(draw)}" for a in TEXT_ATTRS),
         "  source: one of " + ", ".join(f'"{o}"' for o in OPTIONS),
         "event webinar(topic: text, minutes: number)",
+        *params,
     ]
     for name, channel in ctx.contents.items():
         stage = f" stage {draw(st.sampled_from(stages))}" if draw(st.booleans()) else ""
@@ -207,6 +210,26 @@ def rule_file(draw: st.DrawFn) -> str:
     return "\n".join(out) + "\n"
 
 
+def _params(draw: st.DrawFn, ctx: Ctx) -> list[str]:
+    """A few params, each maybe with a range around its value; recorded in `ctx` for use."""
+    lines = []
+    for i in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(["number", "duration", "percent"]))
+        if kind == "number":
+            value = draw(st.integers(0, 500))
+            text, rng = str(value), f"{max(0, value - 10)}..{value + 10}"
+        elif kind == "duration":
+            value = draw(st.integers(1, 30))
+            text, rng = f"{value}d", f"1h..{value + 1}d"
+        else:
+            value = draw(st.integers(1, 40))
+            text, rng = f"{value}%", f"0%..{value}%"
+        ranged = f" in {rng}" if draw(st.booleans()) else ""
+        lines.append(f"param p{i} = {text}{ranged}{_comment(draw)}")
+        ctx.params[f"p{i}"] = kind
+    return lines
+
+
 def _score_block(draw: st.DrawFn, ctx: Ctx, block: str) -> list[str]:
     lines = [f"score {block}:"]
     for _ in range(draw(st.integers(1, 3))):
@@ -221,7 +244,7 @@ def _score_block(draw: st.DrawFn, ctx: Ctx, block: str) -> list[str]:
             f"  {sign}{number(draw)} on {event}{where}{cap if draw(st.booleans()) else ''}"
         )
     if draw(st.booleans()):
-        lines.append(f"  decay {draw(st.integers(1, 99))}% every {duration(draw)}")
+        lines.append(f"  decay {_percent(draw, ctx)} every {duration(draw, ctx)}")
     return lines
 
 
@@ -253,7 +276,7 @@ def _sequence(draw: st.DrawFn, ctx: Ctx, name: str) -> list[str]:
         if draw(st.booleans())
         else f"  enter when {bool_expr(draw, ctx, 1)}",
         f"  exit when {bool_expr(draw, ctx, 1)}",
-        f"  holdout {draw(st.integers(0, 50))}%",
+        f"  holdout {_percent(draw, ctx)}",
         f"  reenter after {duration(draw)}",
         f"  limit {draw(st.integers(1, 5))} per {duration(draw)}",
     ]
@@ -289,6 +312,14 @@ def _steps(draw: st.DrawFn, ctx: Ctx, depth: int, count: int) -> list[str]:
             lines += [f"{pad}split:", f"{pad}  {first}% -> {_send(draw, ctx)}"]
             lines.append(f"{pad}  {100 - first}% -> wait {duration(draw)}")
     return lines
+
+
+def _percent(draw: st.DrawFn, ctx: Ctx) -> str:
+    """A percentage from 1% to 50% (a holdout and a decay both take it), or a param of it."""
+    names = [n for n, k in ctx.params.items() if k == "percent"]
+    if names and draw(st.booleans()):
+        return draw(st.sampled_from(names))
+    return f"{draw(st.integers(1, 50))}%"
 
 
 def _send(draw: st.DrawFn, ctx: Ctx) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Callable
+from types import CodeType
 from typing import Any
 
 from dsl import ir
@@ -79,6 +80,24 @@ def _count_where(
         if fn(props[i], L, P, t):  # type: ignore[index]
             n += 1
     return n
+
+
+_CODE: dict[tuple[str, str], CodeType] = {}
+CODE_CACHE = 64  # generated modules kept compiled; the table is emptied when full
+
+
+def compiled_code(source: str, filename: str) -> CodeType:
+    """Python's bytecode of generated source, compiled once per process: programs that differ
+    only where the source does not (a param that is a wait, a holdout, a limit, ...) share it,
+    and compiling is most of the cost of compiling rules. Each program still executes it into
+    a namespace of its own."""
+    key = (source, filename)
+    code = _CODE.get(key)
+    if code is None:
+        if len(_CODE) >= CODE_CACHE:
+            _CODE.clear()
+        code = _CODE[key] = compile(source, filename, "exec")
+    return code
 
 
 class ModuleBuilder:
@@ -177,7 +196,7 @@ class ModuleBuilder:
     def build(self) -> dict[str, Callable[..., Any]]:
         source = "\n".join(self.lines)
         namespace = self.globals
-        exec(compile(source, "<nurture rules>", "exec"), namespace)  # noqa: S102
+        exec(compiled_code(source, "<nurture rules>"), namespace)  # noqa: S102
         self.source = source
         return {
             k: v

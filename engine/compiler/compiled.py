@@ -9,7 +9,7 @@ from typing import Any
 
 from dsl import ir
 from engine.compiler.analysis import TimeSources, is_static
-from engine.compiler.codegen import ModuleBuilder
+from engine.compiler.codegen import ModuleBuilder, compiled_code
 from engine.compiler.gen_round import (
     entry_source,
     event_source,
@@ -216,7 +216,7 @@ class CompiledProgram:
         }
         source = wake_source(self.time_sources, len(self.blocks), "_wake", extra)
         self.mb.globals.update(extra)
-        exec(compile(source, "<nurture wake>", "exec"), self.mb.globals)  # noqa: S102
+        exec(compiled_code(source, "<nurture wake>"), self.mb.globals)  # noqa: S102
         self.mb.source += "\n" + source
         return self.mb.globals["_wake"]
 
