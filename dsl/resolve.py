@@ -13,13 +13,8 @@ from typing import Any
 from dsl import codes, ir
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.fastnode import new, replace
-from dsl.limits import MAX_NESTING
+from dsl.nesting import SegmentNesting
 from dsl.resolve_calls import UNKNOWN, CallResolution, Scope
-
-# Expression kinds that open a level of nesting (as `dsl.transformer` counts them).
-_LEVELS = frozenset(
-    "or and not compare arith neg list call count days_since content_check in_sequence".split()
-)
 
 
 @dataclass
@@ -50,7 +45,7 @@ class Names:
 
 
 @dataclass
-class Resolver(CallResolution):
+class Resolver(CallResolution, SegmentNesting):
     names: Names
     file: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -79,47 +74,6 @@ class Resolver(CallResolution):
             self._check_nesting(node, what)
         self.uses_segment = outer or self.uses_segment
         return node
-
-    def _check_nesting(self, node: Any, what: str) -> None:
-        """The builder bounds each condition's own nesting; the engine inlines the segments a
-        condition uses, so their levels count too. Reported where the limit is first passed (not
-        again at every use of a segment that passes it on its own)."""
-        depth, worst_used = self.nesting(node)
-        if depth > MAX_NESTING and worst_used <= MAX_NESTING:
-            self.error(
-                codes.TOO_DEEP,
-                f"with the segments it uses, this {what} is nested {depth} levels deep; "
-                f"the limit is {MAX_NESTING}",
-                node.span,
-                "a segment counts where it is used with all the levels of its own condition; "
-                "use fewer segments inside one another",
-            )
-
-    def nesting(self, expr: Any) -> tuple[int, int]:
-        """(levels of `expr` with its segments' levels, the most levels of a segment it uses)."""
-        deepest = worst_used = 0
-        stack = [(expr, 0)]
-        while stack:
-            e, depth = stack.pop()
-            kind = e.kind
-            if kind in _LEVELS:
-                depth += 1
-            name = getattr(e, "name", None)
-            if kind == "segment" or (kind == "name" and name in self.names.segments):
-                inner = self._segment_levels(name)
-                worst_used = max(worst_used, inner)
-                depth += 1 + inner
-            deepest = max(deepest, depth)
-            stack.extend((child, depth) for child in _children(e))
-        return deepest, worst_used
-
-    def _segment_levels(self, name: str) -> int:
-        levels = self.segment_nesting.get(name)
-        if levels is None:
-            self.segment_nesting[name] = 0  # a cycle (reported elsewhere) stops here
-            levels = self.nesting(self.names.segments[name].condition)[0]
-            self.segment_nesting[name] = levels
-        return levels
 
     def resolve(self, expr: Any, scope: Scope) -> tuple[Any, str]:
         method: Callable[[Any, Scope], tuple[Any, str]] = getattr(self, f"_r_{expr.kind}")
@@ -360,16 +314,6 @@ class Resolver(CallResolution):
             self.error(codes.BAD_REGEX, err.message, node.span, err.hint)
 
     # ------------------------------------------------------------ built-in calls
-
-
-def _children(e: Any) -> list[Any]:
-    """The expressions directly inside `e`."""
-    out = list(getattr(e, "items", ()) or ()) + list(getattr(e, "args", ()) or ())
-    for key in ("operand", "left", "right", "where"):
-        child = getattr(e, key, None)
-        if child is not None:
-            out.append(child)
-    return out
 
 
 def _type_word(type_: str) -> str:

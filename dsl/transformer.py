@@ -14,31 +14,15 @@ from lark import Token, Tree
 from dsl import codes, ir
 from dsl.diagnostics import Diagnostic
 from dsl.fastnode import new, replace
-from dsl.limits import MAX_NESTING, MAX_NUMBER, MAX_NUMBER_DIGITS, duration_hint, longest
 from dsl.lines import code_of
+from dsl.nesting import NestedWalk
 from dsl.syntax_messages import missing_timeout
-
-
-def _value_text(value: Any, kind: str) -> str:
-    from dsl.params import text
-
-    return text(value, kind) if not isinstance(value, ir.ParamRef) else value.name
-
+from dsl.values import ValueBuilder, span_of
 
 _ESCAPE = re.compile(r"\\(.)")
-# Rules that open a level of nesting, and the chains that open one level however long they are.
-_NESTS = frozenset(("not_", "compare", "arith", "neg", "list", "call", "if_step", "split_step"))
-_CHAINS = frozenset(("or_", "and_"))
 
 
-def span_of(meta_or_token: Any) -> ir.Span:
-    m = meta_or_token
-    if getattr(m, "empty", False):
-        return ir.NO_SPAN
-    return new(ir.Span, line=m.line, column=m.column, end_line=m.end_line, end_column=m.end_column)
-
-
-class Builder:
+class Builder(NestedWalk, ValueBuilder):
     def __init__(self, file: str, lines: list[str] | None = None) -> None:
         self.reset(file, lines)
 
@@ -63,64 +47,6 @@ class Builder:
     def _error(self, code: str, message: str, span: ir.Span, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint, file=self.file))
 
-    def build(self, tree: Tree) -> Any:
-        """Children first, then the method named after the rule, called as f(meta, children).
-
-        (Lark's own Transformer with v_args(meta=True) re-wraps the method on every call, which
-        cost a third of the build; this plain walk does not.) Nesting is counted on the way down
-        (`MAX_NESTING`): a subtree past the limit is reported once and replaced by a placeholder,
-        so no pass after this one recurses deeper; `or`/`and` chains are walked, not recursed."""
-        data = tree.data
-        if data in _CHAINS:
-            return self._chain(tree)
-        if data in _NESTS:
-            if self.level >= MAX_NESTING:
-                return self._too_deep(tree)
-            self.level += 1
-            children = [self.build(c) if isinstance(c, Tree) else c for c in tree.children]
-            self.level -= 1
-        else:
-            children = [self.build(c) if isinstance(c, Tree) else c for c in tree.children]
-        method = getattr(self, data, None)
-        if method is None:
-            return Tree(data, children, tree.meta)
-        return method(tree.meta, children)
-
-    def _chain(self, tree: Tree) -> ir.Or | ir.And:
-        """`a or b or c` (left-recursive in the grammar) as one node of three items, one level."""
-        if self.level >= MAX_NESTING:
-            return self._too_deep(tree)
-        data, rights, node = tree.data, [], tree
-        while isinstance(node, Tree) and node.data == data:
-            rights.append(node.children[1])
-            node = node.children[0]
-        self.level += 1
-        items = tuple(self.build(c) for c in (node, *reversed(rights)))
-        self.level -= 1
-        cls = ir.Or if data == "or_" else ir.And
-        return new(cls, items=items, span=self.span(tree.meta))
-
-    def _too_deep(self, tree: Tree) -> Any:
-        """One diagnostic for a subtree nested past the limit, and a placeholder in its place."""
-        span = self.span(tree.meta)
-        depth = MAX_NESTING + nesting_of(tree)
-        if tree.data in ("if_step", "split_step"):
-            self._error(
-                codes.TOO_DEEP,
-                f"these steps are nested {depth} levels deep; the limit is {MAX_NESTING}",
-                span,
-                "an 'if' or 'split' inside another opens a level; give the inner steps a "
-                "sequence of their own",
-            )
-            return new(ir.Wait, duration=new(ir.Duration, amount=1, unit="d"), span=span)
-        self._error(
-            codes.TOO_DEEP,
-            f"this condition is nested {depth} levels deep; the limit is {MAX_NESTING}",
-            span,
-            "write it flatter: a chain 'a or b or c' is one level, and 'not not x' is just x",
-        )
-        return new(ir.Name, name="", span=span)  # the checker passes over it in silence
-
     # ------------------------------------------------------------ terminals
 
     def _text(self, token: Token) -> str:
@@ -141,54 +67,6 @@ class Builder:
                     'the only escapes are \\" and \\\\; write \\\\ for a backslash',
                 )
         return _ESCAPE.sub(lambda m: m.group(1), body)
-
-    def _ref(self, token: Token, expects: str, negative: bool = False) -> ir.ParamRef:
-        """A param's name where a literal of kind `expects` stands."""
-        self.has_refs = True
-        return new(
-            ir.ParamRef, name=str(token), expects=expects, negative=negative, span=span_of(token)
-        )
-
-    def _duration(self, token: Token) -> ir.Duration | ir.ParamRef:
-        if token.type == "NAME":
-            return self._ref(token, "duration")
-        digits, unit = token[:-1], str(token[-1])
-        if len(digits.lstrip("0")) > 12 or int(digits) > longest(unit):  # no int() of 5,000 digits
-            self._error(
-                codes.DURATION_RANGE,
-                "this duration is longer than 100 years, the longest a duration may be",
-                span_of(token),
-                f"{duration_hint()}: a longer wait never ends within a campaign, and the date "
-                "it ends on could not be written",
-            )
-            return new(ir.Duration, amount=longest(unit), unit=unit, span=span_of(token))
-        return new(ir.Duration, amount=int(digits), unit=unit, span=span_of(token))
-
-    def _number(self, token: Token, fallback: float = 0.0) -> float | ir.ParamRef:
-        """A number as written, checked against the largest number held exactly (`fallback`
-        stands in for one past it, chosen so that no second error follows from it)."""
-        if token.type == "NAME":
-            return self._ref(token, "number")
-        text = str(token)
-        whole = text.lstrip("+-").split(".")[0].lstrip("0")
-        if len(whole) > MAX_NUMBER_DIGITS:
-            self._error(
-                codes.NUMBER_RANGE,
-                f"this number has {len(whole)} digits before the point; the most is "
-                f"{MAX_NUMBER_DIGITS}",
-                span_of(token),
-                f"the largest number is {MAX_NUMBER}: numbers are held as 64-bit floats, "
-                f"exact only up to {MAX_NUMBER_DIGITS} digits",
-            )
-            return fallback
-        return float(text)
-
-    def _percent(self, token: Token) -> float | ir.ParamRef:
-        """A percentage; one too large reads as infinite, outside every range the checker
-        allows (holdout, decay, split arms), so it is reported there."""
-        if token.type == "NAME":
-            return self._ref(token, "percent")
-        return float(token[:-1])
 
     # ------------------------------------------------------------ expressions
 
@@ -335,13 +213,6 @@ class Builder:
             decay=decays[0] if decays else None,
             span=span_of(name),
         )
-
-    def points(self, meta: Any, children: list[Token]) -> float | ir.ParamRef:
-        return self._number(children[0])
-
-    def points_param(self, meta: Any, children: list[Token]) -> ir.ParamRef:
-        sign, name = children
-        return self._ref(name, "number", negative=sign == "-")
 
     def fit_rule(self, meta: Any, children: list[Any]) -> ir.FitRule:
         points, condition = children
@@ -551,43 +422,6 @@ class Builder:
         condition, *sends = children
         return new(ir.Handoff, condition=condition, sends=tuple(sends), span=self.span(meta))
 
-    # ------------------------------------------------------------ params
-
-    def param_decl(self, meta: Any, children: list[Any]) -> ir.Param:
-        name, (kind, value), _, low, high = children
-        if low is not None and (low[0] != kind or high[0] != kind):
-            words = {"number": "numbers", "duration": "durations", "percent": "percentages"}
-            self._error(
-                codes.PARAM_RANGE,
-                f"the range of '{name}' must be written as {words[kind]}, like its value",
-                span_of(name),
-                f"like: param {name} = {_value_text(value, kind)} in "
-                f"{_value_text(value, kind)}..{_value_text(value, kind)}",
-            )
-            low = high = None
-        return new(
-            ir.Param,
-            name=str(name),
-            type=kind,
-            value=value,
-            default=value,
-            low=low[1] if low is not None else None,
-            high=high[1] if high is not None else None,
-            span=span_of(name),
-        )
-
-    def pv_number(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
-        return ("number", self._number(children[0]))
-
-    def pv_negative(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
-        return ("number", -self._number(children[0]))
-
-    def pv_duration(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
-        return ("duration", self._duration(children[0]))
-
-    def pv_percent(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
-        return ("percent", self._percent(children[0]))
-
     def handoff_send(self, meta: Any, children: list[Token]) -> ir.HandoffSend:
         return new(
             ir.HandoffSend,
@@ -596,23 +430,6 @@ class Builder:
             span=self.span(meta),
             content_span=span_of(children[0]),
         )
-
-
-def nesting_of(tree: Tree) -> int:
-    """The levels of nesting in a parse subtree, counted as `Builder.build` counts them (without
-    recursion: the subtree may be thousands of levels deep)."""
-    deepest = 0
-    stack: list[tuple[Any, int, str | None]] = [(tree, 0, None)]
-    while stack:
-        node, depth, spine = stack.pop()
-        data = node.data
-        if data in _NESTS or (data in _CHAINS and data != spine):
-            depth += 1
-        deepest = max(deepest, depth)
-        for i, child in enumerate(node.children):
-            if isinstance(child, Tree):
-                stack.append((child, depth, data if i == 0 and data in _CHAINS else None))
-    return deepest
 
 
 def build_items(
