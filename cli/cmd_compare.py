@@ -12,8 +12,8 @@ import sys
 from typing import Any
 
 from cli import exitcodes
-from cli.cmd_simulate import ProgressBar, add_common, overrides, write_json
-from cli.loading import load_rules
+from cli.cmd_simulate import ProgressBar, add_common, overrides, params_set, write_json
+from cli.loading import load_programs
 
 
 def add_parser(sub: Any) -> None:
@@ -28,13 +28,13 @@ def run(args: argparse.Namespace) -> int:
     if len(args.files) < 2:
         print("nurture compare: give at least two rule files", file=sys.stderr)
         return exitcodes.USAGE
-    programs = [load_rules(path, args.settings) for path in args.files]
-    if any(p is None for p in programs):
+    programs = load_programs(args.files, args.settings, distinct=False)
+    if programs is None:
         return exitcodes.USER_ERROR
     scenarios = [prepare(p, args.scenario, overrides(args)) for p in programs]  # ScenarioError
     workers = args.workers or default_workers(scenarios[0].run.runs)
     result = compare(programs, scenarios, args.scenario, workers, ProgressBar("comparing"))
     if args.json and not write_json(args.json, result.to_dict()):
         return exitcodes.USER_ERROR
-    sys.stdout.write(render_comparison(result))
+    sys.stdout.write(params_set(programs) + render_comparison(result))
     return exitcodes.OK

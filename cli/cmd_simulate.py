@@ -90,5 +90,19 @@ def run(args: argparse.Namespace) -> int:
     result = forecast(program, scenario, args.scenario, workers, ProgressBar("simulating"))
     if args.json and not write_json(args.json, result.to_dict()):
         return exitcodes.USER_ERROR
-    sys.stdout.write(render_forecast(result))
+    sys.stdout.write(params_set([program]) + render_forecast(result))
     return exitcodes.OK
+
+
+def params_set(programs: list[Any]) -> str:
+    """`params set: mql_at = 60 (the file says 50)`, a line before a report, when `--set` changed
+    a value; nothing otherwise (the report is then the file's own)."""
+    from dsl.params import text
+
+    changed = [
+        f"{p.name} = {text(p.value, p.type)} (the file says {text(p.default, p.type)})"
+        for program in programs
+        for p in program.params
+        if p.set and p.value != p.default
+    ]
+    return f"params set: {', '.join(dict.fromkeys(changed))}\n\n" if changed else ""

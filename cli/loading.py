@@ -36,10 +36,11 @@ def load_rules(path: str, settings: Sequence[tuple[str, str]] = ()) -> Program |
 
 
 def load_programs(
-    files: list[str], settings: Sequence[tuple[str, str]] = ()
+    files: list[str], settings: Sequence[tuple[str, str]] = (), distinct: bool = True
 ) -> list[Program] | None:
     """Every rule file checked, each with the `--set` values of the params it declares; on any
-    error, all of them printed and None. ParamError for a value that fits no file."""
+    error, all of them printed and None. ParamError for a value that fits no file. `distinct`:
+    a file given twice is an error (two runs of one file on one database make no sense)."""
     from dsl import DiagnosticError, Rules, read_source
 
     parsed: list[tuple[str, Rules]] = []
@@ -47,7 +48,7 @@ def load_programs(
     seen: set[str] = set()
     for path in files:
         key = os.path.normpath(path)
-        if key in seen:
+        if distinct and key in seen:
             print(f"{path}: given twice", file=sys.stderr)
             failed = True
             continue

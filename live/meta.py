@@ -79,7 +79,17 @@ def _change(before: str, now: str) -> str:
     text_now, _, params_now = now.partition(PARAMS)
     if text_before != text_now:
         return "changed"
-    return f"param values changed: {params_before or 'none'} -> {params_now or 'none'}"
+    old, new = _values(params_before), _values(params_now)
+    changed = [
+        f"{name} {old.get(name, '(none)')} -> {new.get(name, '(none)')}"
+        for name in dict.fromkeys([*new, *old])
+        if old.get(name) != new.get(name)
+    ]
+    return "param values changed: " + ", ".join(changed)
+
+
+def _values(identity: str) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in identity.split(";") if "=" in item)
 
 
 def refuse_changes(store: Store, changes: list[str]) -> None:

@@ -137,7 +137,7 @@ def test_other_values_are_a_change_of_the_rules(
     assert code == 1
     assert err == (
         "nurture run: the rules differ from the last run on n.db:\n"
-        "  r.nurture (param values changed: mql_at=15;nudge_wait=1d -> mql_at=30;nudge_wait=1d)\n"
+        "  r.nurture (param values changed: mql_at 15 -> 30)\n"
         "run again with --migrate to keep each lead's enrolments by sequence name and step "
         "position (leads in removed steps exit with reason 'rules changed')\n"
     )
@@ -167,7 +167,7 @@ def test_explain_shows_the_values_in_force_and_needs_the_same(
     assert code == 1
     assert err.startswith(
         "nurture explain: the rules differ from the ones n.db runs: r.nurture (param values "
-        "changed: mql_at=30;nudge_wait=1d -> mql_at=15;nudge_wait=1d)\n"
+        "changed: mql_at 30 -> 15)\n"
         "give the same rule files and --set values"
     )
 
@@ -178,7 +178,16 @@ def test_simulate_forecasts_with_the_values_set(
     def mqls(value: str) -> float:
         out = work / f"f{value}.json"
         args = ["--leads", "300", "--runs", "1", "--days", "30", "--seed", "1", "--json", str(out)]
-        assert nurture(capsys, "simulate", "r.nurture", *args, "--set", f"mql_at={value}")[0] == 0
+        code, report, _ = nurture(
+            capsys, "simulate", "r.nurture", *args, "--set", f"mql_at={value}"
+        )
+        assert code == 0
+        first = report.splitlines()[0]
+        assert first == (
+            f"params set: mql_at = {value} (the file says 15)"
+            if value != "15"
+            else "Forecast: runner test  (r.nurture)"
+        )
         return json.loads(out.read_text())["forecast"]["scalars"]["mql"]["mean"]
 
     assert mqls("5") > mqls("15") > mqls("40") == 0.0
