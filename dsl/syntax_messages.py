@@ -133,7 +133,9 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
             file=file,
         )
     if isinstance(err, UnexpectedCharacters) or (
-        isinstance(err, UnexpectedToken) and str(err.token) in _PARAM_SIGNS
+        isinstance(err, UnexpectedToken)
+        and str(err.token) in _PARAM_SIGNS
+        and first_word(text) != "param"
     ):  # '=' and '..' are signs of `param` lines only: anywhere else, a stray character
         return _with_top_level_hint(_bad_character(err, text, line, column, file), text)
     if isinstance(err, UnexpectedToken):

@@ -12,7 +12,7 @@ from typing import Any
 from lark import Token, Tree
 
 from dsl import codes, ir
-from dsl.diagnostics import Diagnostic
+from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.fastnode import new, replace
 from dsl.lines import code_of
 from dsl.nesting import NestedWalk
@@ -393,6 +393,9 @@ class Builder(NestedWalk, ValueBuilder):
             ref = new(ir.ParamRef, name=last.name, expects="duration", span=last.span)
             self.has_refs = True
             return new(ir.WaitUntil, condition=condition, timeout=ref, span=self.span(meta))
+        if isinstance(last, ir.Name) and (near := did_you_mean(last.name, self.params)):
+            self._error(codes.UNKNOWN_NAME, f"unknown param '{last.name}'", last.span, near)
+            return new(ir.Wait, duration=new(ir.Duration, amount=1, unit="d"), span=last.span)
         # no time limit: the mistake the parser reported before params could stand there
         line = meta.line
         text = self.lines[line - 1] if self.lines and line <= len(self.lines) else ""

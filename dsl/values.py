@@ -98,12 +98,12 @@ class ValueBuilder:
         name, (kind, value), _, low, high = children
         if low is not None and (low[0] != kind or high[0] != kind):
             words = {"number": "numbers", "duration": "durations", "percent": "percentages"}
+            example = {"number": "0..100", "duration": "1d..7d", "percent": "0%..30%"}[kind]
             self._error(
                 codes.PARAM_RANGE,
                 f"the range of '{name}' must be written as {words[kind]}, like its value",
                 span_of(name),
-                f"like: param {name} = {_value_text(value, kind)} in "
-                f"{_value_text(value, kind)}..{_value_text(value, kind)}",
+                f"like: param {name} = {_value_text(value, kind)} in {example}",
             )
             low = high = None
         return new(
