@@ -97,12 +97,12 @@ def run(args: argparse.Namespace) -> int:
 def params_set(programs: list[Any]) -> str:
     """`params set: mql_at = 60 (the file says 50)`, a line before a report, when `--set` changed
     a value; nothing otherwise (the report is then the file's own)."""
-    from dsl.params import text
+    from dsl.params import changed, text
 
-    changed = [
+    lines = [
         f"{p.name} = {text(p.value, p.type)} (the file says {text(p.default, p.type)})"
         for program in programs
         for p in program.params
-        if p.set and p.value != p.default
+        if changed(p)
     ]
-    return f"params set: {', '.join(dict.fromkeys(changed))}\n\n" if changed else ""
+    return f"params set: {', '.join(dict.fromkeys(lines))}\n\n" if lines else ""

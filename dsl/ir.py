@@ -12,6 +12,8 @@ from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dsl.limits import UNIT_SECONDS
+
 
 class Node(BaseModel):
     # Schemas are built on first validation, not at import: `nurture check` builds its nodes with
@@ -43,7 +45,7 @@ class Duration(Node):
 
     @property
     def seconds(self) -> int:
-        return self.amount * {"m": 60, "h": 3600, "d": 86400, "w": 604800}[self.unit]
+        return self.amount * UNIT_SECONDS[self.unit]
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"

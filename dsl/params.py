@@ -25,7 +25,7 @@ from dsl import codes, ir
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.errors import NurtureError
 from dsl.fastnode import new, replace
-from dsl.limits import MAX_DURATION_DAYS, MAX_NUMBER, MAX_NUMBER_DIGITS, longest
+from dsl.limits import MAX_DURATION_DAYS, MAX_NUMBER, MAX_NUMBER_DIGITS, UNIT_SECONDS, longest
 
 _VALUE = re.compile(r"(?P<duration>\d+[mhdw])|(?P<percent>\d+(\.\d+)?%)|(?P<number>-?\d+(\.\d+)?)")
 _WORDS = {
@@ -60,12 +60,12 @@ def parse_value(raw: str) -> tuple[str, ir.ParamValue]:
     if m is None:
         raise ValueError("not a number, a duration or a percentage")
     if m["duration"]:
-        amount, unit = int(m["duration"][:-1]), m["duration"][-1]
-        if len(m["duration"]) > 14 or amount > longest(unit):
+        digits, unit = m["duration"][:-1], m["duration"][-1]
+        if len(digits.lstrip("0")) > 12 or int(digits) > longest(unit):  # no int() of 5,000 digits
             raise ValueError(
                 f"longer than 100 years, the longest a duration may be ({MAX_DURATION_DAYS}d)"
             )
-        return "duration", new(ir.Duration, amount=amount, unit=unit)
+        return "duration", new(ir.Duration, amount=int(digits), unit=unit)
     found = m["percent"] or m["number"]
     whole = found.lstrip("-").split(".")[0].lstrip("0")
     if len(whole) > MAX_NUMBER_DIGITS:
@@ -88,13 +88,28 @@ def _range_text(p: ir.Param) -> str:
     return f"{text(p.low, p.type)}..{text(p.high, p.type)}"
 
 
+def canonical(value: ir.ParamValue, kind: str) -> str:
+    """One spelling per value: a duration in its largest whole unit (`24h` is `1d`)."""
+    if isinstance(value, ir.Duration):
+        seconds = value.seconds
+        unit = next(u for u in "wdhm" if seconds % UNIT_SECONDS[u] == 0)
+        return f"{seconds // UNIT_SECONDS[unit]}{unit}"
+    return text(value, kind)
+
+
+def changed(p: ir.Param) -> bool:
+    """Whether a value set from outside differs from the file's (`--set mql_at=50` where the
+    file says 50, or `--set gap=24h` where it says 1d, changes nothing)."""
+    return p.set and canonical(p.value, p.type) != canonical(p.default, p.type)
+
+
 def in_force(program: ir.Program) -> list[str]:
     """The params of a checked program as `name = value`, with where a value set from outside
     differs from the file's: `mql_at = 60 (set; the file says 50)`."""
     out = []
     for p in program.params:
         line = f"{p.name} = {text(p.value, p.type)}"
-        if p.set and p.value != p.default:
+        if changed(p):
             line += f" (set; the file says {text(p.default, p.type)})"
         out.append(line)
     return out
@@ -103,7 +118,7 @@ def in_force(program: ir.Program) -> list[str]:
 def identity(program: ir.Program) -> str:
     """The values in force as one line, part of a rule file's identity in a live database:
     `mql_at=60;first_wait=2d` (file order)."""
-    return ";".join(f"{p.name}={text(p.value, p.type)}" for p in program.params)
+    return ";".join(f"{p.name}={canonical(p.value, p.type)}" for p in program.params)
 
 
 # ------------------------------------------------------------------ settings from outside
@@ -161,10 +176,11 @@ def check_declarations(items: list[Any], file: str) -> list[Diagnostic]:
     props |= {p.name for i in items if isinstance(i, ir.EventDecl) for p in i.props}
     for p in (i for i in items if isinstance(i, ir.Param)):
         if p.name in props or p.name == "last_engagement":
+            what = "an event property" if p.name in props else "any engagement, in days_since"
             out.append(
                 Diagnostic(
                     codes.DUPLICATE,
-                    f"'{p.name}' is already the name of an event property",
+                    f"'{p.name}' is already the name of {what}",
                     p.span,
                     "give the param a name of its own",
                     file=file,

@@ -133,6 +133,7 @@ def test_other_values_are_a_change_of_the_rules(
 ) -> None:
     assert run(capsys)[0] == 0
     assert run(capsys, "--set", "mql_at=15")[0] == 0  # the file's own value: no change
+    assert run(capsys, "--set", "nudge_wait=24h")[0] == 0  # 24h is the file's 1d
     code, _, err = run(capsys, "--set", "mql_at=30")
     assert code == 1
     assert err == (
@@ -143,6 +144,14 @@ def test_other_values_are_a_change_of_the_rules(
     )
     assert run(capsys, "--set", "mql_at=30", "--migrate")[0] == 0
     assert run(capsys, "--set", "mql_at=30")[0] == 0  # the new values are now the rules'
+
+
+def test_a_value_set_to_the_files_own_is_no_change(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--leads", "50", "--runs", "1", "--days", "5"]
+    code, report, _ = nurture(capsys, "simulate", "r.nurture", *args, "--set", "nudge_wait=24h")
+    assert code == 0 and report.startswith("Forecast: runner test")  # 24h is the file's 1d
 
 
 def test_explain_shows_the_values_in_force_and_needs_the_same(

@@ -277,6 +277,19 @@ def test_a_clash_with_a_segment_keeps_the_segment_meaning() -> None:
     assert [f[3] for f in found] == ["'trial' is already defined as a segment on line 17"]
 
 
+@pytest.mark.parametrize("raw", ["9" * 5000 + "d", "9" * 5000, "9" * 5000 + "%"])
+def test_a_5000_digit_value_set_from_outside_is_out_of_range(raw: str) -> None:
+    rules = Rules(HEADER + "param p = 5\nparam d = 1d\nparam s = 1%\n", "t.nurture")
+    name = "d" if raw.endswith("d") else "s" if raw.endswith("%") else "p"
+    with pytest.raises(ParamError) as err:
+        rules.check({name: raw})
+    assert err.value.message.endswith(
+        "longer than 100 years, the longest a duration may be (36500d)"
+        if name == "d"
+        else "more than 15 digits (the largest number is 999999999999999)"
+    )
+
+
 def test_a_param_value_past_the_limits() -> None:
     assert [f[2] for f in errors("param p = " + "9" * 400 + "\n")] == ["number-range"]
     assert [f[2] for f in errors("param p = 36501d\n")] == ["duration-range"]
