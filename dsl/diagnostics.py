@@ -61,12 +61,20 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{match[0]}'?" if match else None
 
 
-def render_text(diag: Diagnostic, source: str) -> str:
-    """file:line:col: message, then the line, a caret run under the place, then the hint."""
+SHOWN = 160  # a longer line is shown as a window of it around the place, cut with '…'
+
+
+def _lines(source: str) -> list[str]:
+    return source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def render_text(diag: Diagnostic, source: str, lines: list[str] | None = None) -> str:
+    """file:line:col: message, then the line, a caret run under the place, then the hint.
+    `lines`: the source already split (render_all splits it once for every diagnostic)."""
     label = "warning: " if diag.severity == "warning" else ""
     where = f"{diag.file}:{diag.span.line}:{diag.span.column}" if diag.span.line else diag.file
     out = [f"{where}: {label}{diag.message}"]
-    lines = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _lines(source) if lines is None else lines
     if 1 <= diag.span.line <= len(lines) and lines[diag.span.line - 1].strip(" \t"):
         text = _printable(lines[diag.span.line - 1])
         col = max(diag.span.column, 1)
@@ -75,6 +83,8 @@ def render_text(diag: Diagnostic, source: str) -> str:
         else:
             width = 1
         width = max(1, min(width, max(len(text) - col + 1, 1)))
+        if len(text) > SHOWN:
+            text, col, width = _window(text, col, width)
         prefix = "".join(ch if ch == "\t" else " " for ch in text[: col - 1])
         out.append(f"{diag.span.line:>5} | {text}")
         out.append(f"{'':>5} | {prefix}{'^' * width}")
@@ -83,13 +93,23 @@ def render_text(diag: Diagnostic, source: str) -> str:
     return "\n".join(out)
 
 
+def _window(text: str, col: int, width: int) -> tuple[str, int, int]:
+    """A part of a long line around column `col`, with '…' where it was cut."""
+    start = max(0, col - 1 - 60)
+    end = min(len(text), start + SHOWN - 40)
+    shown = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    new_col = col - start + (1 if start else 0)
+    return shown, new_col, max(1, min(width, end - (col - 1)))
+
+
 def _printable(text: str) -> str:
     """The line as shown: control characters (other than tab) become '?', one for one."""
     return "".join(ch if ch == "\t" or ch.isprintable() else "?" for ch in text)
 
 
 def render_all(diags: list[Diagnostic], source: str) -> str:
-    return "\n".join(render_text(d, source) for d in sorted(diags, key=Diagnostic.sort_key))
+    lines = _lines(source)
+    return "\n".join(render_text(d, source, lines) for d in sorted(diags, key=Diagnostic.sort_key))
 
 
 def render_json(diags: list[Diagnostic]) -> str:

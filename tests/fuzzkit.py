@@ -173,7 +173,7 @@ class Crash:
     detail: str
 
 
-class _Timeout(Exception):
+class _Timeout(BaseException):  # not an Exception: the CLI must not take it for a bug
     pass
 
 

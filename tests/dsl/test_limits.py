@@ -240,3 +240,17 @@ def test_the_formatter_refuses_what_check_refuses() -> None:
     with pytest.raises(DiagnosticError) as err:
         format_source(HEADER + "mql when score > 1" + "0" * 400 + "\n")
     assert [d.code for d in err.value.diagnostics] == ["number-range"]
+
+
+def test_a_mistake_on_a_long_line_shows_a_window_of_it_around_the_caret() -> None:
+    from dsl.diagnostics import render_all
+
+    text = HEADER + "segment d: " + "sql or " * 100 + "qqq\n"
+    _, diags = check_source(text, "t.nurture")
+    rendered = render_all(diags, text).split("\n")
+    col = 11 + 7 * 100 + 1  # 'qqq'
+    assert rendered[0] == f"t.nurture:{LINE}:{col}: unknown name 'qqq'"
+    shown, caret = rendered[1], rendered[2]
+    assert len(shown) <= 8 + 160 and shown.startswith(f"{LINE:>5} | …")
+    assert shown[caret.index("^") : caret.index("^") + 3] == "qqq"
+    assert caret.endswith("^^^")
