@@ -50,7 +50,7 @@ def run(program: Any) -> None:
     assert engine.explain("L1").lead == "L1"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rule_file())
 def test_an_accepted_file_compiles_runs_and_formats_to_the_same_meaning(text: str) -> None:
     program, diagnostics = check_source(text, "gen.nurture")
