@@ -141,18 +141,20 @@ class SegmentNesting:
         """(levels of `expr` with its segments' levels, the most levels of a segment it uses)."""
         deepest = worst_used = 0
         stack = [(expr, 0)]
+        segments = self.names.segments
         while stack:
             e, depth = stack.pop()
-            kind = e.kind
+            fields = e.__dict__  # a node's fields (pydantic's getattr of a missing one is slow)
+            kind = fields["kind"]
             if kind in _LEVELS:
                 depth += 1
-            name = getattr(e, "name", None)
-            if kind == "segment" or (kind == "name" and name in self.names.segments):
-                inner = self._segment_levels(name)
+            elif kind == "segment" or (kind == "name" and fields["name"] in segments):
+                inner = self._segment_levels(fields["name"])
                 worst_used = max(worst_used, inner)
                 depth += 1 + inner
             deepest = max(deepest, depth)
-            stack.extend((child, depth) for child in _children(e))
+            for child in _children(fields):
+                stack.append((child, depth))
         return deepest, worst_used
 
     def _segment_levels(self, name: str) -> int:
@@ -164,11 +166,11 @@ class SegmentNesting:
         return levels
 
 
-def _children(e: Any) -> list[Any]:
-    """The expressions directly inside `e`."""
-    out = list(getattr(e, "items", ()) or ()) + list(getattr(e, "args", ()) or ())
+def _children(fields: dict[str, Any]) -> list[Any]:
+    """The expressions directly inside a node, given its fields."""
+    out = [*(fields.get("items") or ()), *(fields.get("args") or ())]
     for key in ("operand", "left", "right", "where"):
-        child = getattr(e, key, None)
+        child = fields.get(key)
         if child is not None:
             out.append(child)
     return out

@@ -7,6 +7,7 @@ and checks it once per point. The same settings give the same `Program` object a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 from dsl.collector import collector_paused
@@ -19,12 +20,15 @@ Settings = Mapping[str, str]  # param name -> value as written, e.g. {"mql_at": 
 class Rules:
     """The parse of one rule file: its items, its syntax mistakes, its declared params."""
 
-    def __init__(self, text: str, file: str = "<rules>") -> None:
+    def __init__(self, text: str, file: str = "<rules>", pause_collector: bool = True) -> None:
+        """`pause_collector`: pause Python's cycle collector while parsing and checking, a tenth
+        of the time on large files (dsl/collector.py); False for bench/bench_parse.py."""
         from dsl.parser import normalise, parse_items
 
         self.file = file
         self.text = normalise(text)
-        with collector_paused():  # a tenth of the time on large files (dsl/collector.py)
+        self._pause = collector_paused if pause_collector else contextlib.nullcontext
+        with self._pause():
             self.parsed, self.items, self.build_errors = parse_items(self.text, file)
         self._checked: dict[tuple[tuple[str, str], ...], tuple[Program | None, list]] = {}
 
@@ -43,7 +47,7 @@ class Rules:
         key = tuple(sorted((settings or {}).items()))
         found = self._checked.get(key)
         if found is None:
-            with collector_paused():
+            with self._pause():
                 found = self._checked[key] = self._check(settings)
         return found[0], list(found[1])
 
