@@ -18,12 +18,13 @@ demo: $(STAMP)
 	$(BIN)/nurture simulate rules/b2b_saas_trial.nurture --scenario rules/b2b_saas_trial.scenario.toml
 
 test: $(STAMP)
+	@test -x /usr/bin/chromium || echo "note: the HTML browser test needs Debian's chromium (apt-get install -y chromium; .ci/run installs it)"
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py $(ARGS)
 
-PKGS := dsl engine simulator live cli tui tests bench
+PKGS := dsl engine simulator live cli tui htmlreport tests bench
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check $(PKGS)

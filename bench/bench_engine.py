@@ -223,14 +223,14 @@ def hand_written(leads: list, events: list) -> float:
 
 def bench_condition(program: dsl.Program, n: int) -> tuple[float, float]:
     eng = Engine([program], seed=1, trace=False)
-    eng.add_lead(Lead("c", T0, {"company_size": 50, "source": "trial_signup"}), T0)
-    L = eng.leads["c"]
-    P = L.progs[0]
-    P.er[1], P.fit = 35.0, (10.0, P.fit[1])  # er: engagement per block, then decay refs
-    cp = eng.progs[0]
-    compiled = next(fn for flag, fn, _ in cp.lifecycle if flag == "sql")
+    attrs = {"company_size": 50, "source": "trial_signup", "title": "VP Sales"}  # fit 10
+    eng.add_lead(Lead("c", T0, attrs), T0)
+    eng.ingest(Event("d", "c", "demo_requested", T0, {}), T0)  # engagement 40
+    compiled, (L, P) = eng.condition_probe("sql", "c")
     inv = 1.0 / (30 * DAY)
 
+    # The same condition written by hand over the same state: it reads the engine's layout of
+    # a lead's state (P.fit: fit per block; P.er: engagement per block, then decay references)
     def hand(L, P, t, w=0):  # noqa: ANN001, ANN202
         eng1 = P.fit[1] + P.er[1] * 0.8 ** ((t - P.er[3]) * inv)
         return (P.fit[0] + P.er[0]) + eng1 >= 80.0 and eng1 >= 30.0

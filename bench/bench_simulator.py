@@ -104,10 +104,10 @@ def _one(leads: int, days: float, timed: bool) -> dict[str, object]:
     for name in CALLS if timed else ():
         original = getattr(Engine, name)
 
-        def wrapped(self, *args, _original=original, _spent=spent[name]):
+        def wrapped(self, *args, _original=original, _spent=spent[name], **kwargs):
             t0 = time.perf_counter()
             try:
-                return _original(self, *args)
+                return _original(self, *args, **kwargs)
             finally:
                 _spent[1] += time.perf_counter() - t0
                 _spent[0] += 1
@@ -145,10 +145,11 @@ def alone(leads: int, days: float) -> dict[str, float]:
     from engine import Engine
 
     tape: list[object] = []
+    stages: list[str] = []  # what the model asks of lead stages, as `stage()` answered
 
     class Recording(Engine):
-        def add_lead(self, *args):
-            tape.append(out := super().add_lead(*args))
+        def add_lead(self, *args, **kwargs):
+            tape.append(out := super().add_lead(*args, **kwargs))
             return out
 
         def ingest_fields(self, *args):
@@ -163,13 +164,16 @@ def alone(leads: int, days: float) -> dict[str, float]:
             tape.append(out := super().next_due())
             return out
 
+        def stage(self, *args):
+            stages.append(out := super().stage(*args))
+            return out
+
     class Replaying:
         def __init__(self, *args, **kwargs) -> None:
             self.answers = iter(tape)
-            self.trace = False
-            self.stages = iter(stages)
+            self.stages = iter(stages)  # recorded by the first run by then
 
-        def add_lead(self, *args):
+        def add_lead(self, *args, **kwargs):
             return next(self.answers)
 
         ingest_fields = advance = add_lead
@@ -185,7 +189,6 @@ def alone(leads: int, days: float) -> dict[str, float]:
 
     program, scenario = _setup(leads, days)
     first = _model(program, scenario, leads, Recording)
-    stages = _stages(first)
     expected = json.dumps(first.run()["scalars"])
     del first
     second = _model(program, scenario, leads, Replaying)
@@ -195,21 +198,6 @@ def alone(leads: int, days: float) -> dict[str, float]:
     if json.dumps(result["scalars"]) != expected:
         raise SystemExit("the replayed run differs from the recorded one")
     return {"leads": leads, "cpu_seconds": cpu}
-
-
-def _stages(model) -> list[str]:
-    """Record what the model asks the engine of lead stages, as `stage()` answers for the
-    replay."""
-    out: list[str] = []
-    original = model.engine.stage
-
-    def stage(lead_id: str) -> str:
-        value = original(lead_id)
-        out.append(value)
-        return value
-
-    model.engine.stage = stage
-    return out
 
 
 def pooled(leads: int, days: float, runs: int = 4, workers: int = 2) -> dict[str, float]:
@@ -265,7 +253,7 @@ def breakdown(leads: int, days: float) -> dict[str, float]:
         name = stat.traceback[0].filename
         layer = (
             "engine"
-            if "/engine/" in name or "nurture rules" in name
+            if "/engine/" in name or "nurture generated" in name
             else "simulator"
             if "/simulator/" in name
             else "other"

@@ -65,3 +65,13 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="override a param of the rule files for this run (repeatable): --set mql_at=60",
     )
+
+
+def cluster_arg(text: str) -> object:
+    """`local`, `local:N` or `tcp://HOST:PORT`: a `simulator.Cluster` (parsed without dask)."""
+    from simulator.backends import parse_cluster
+
+    try:
+        return parse_cluster(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

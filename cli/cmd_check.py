@@ -1,4 +1,7 @@
-"""`nurture check FILE...`: parse and check; a summary per clean file, every error otherwise."""
+"""`nurture check FILE... [--json | --emit-python]`: parse and check; a summary per clean file,
+every error otherwise. `--emit-python` prints, for each clean file, the Python the engine
+generates from it (in place of the summary): what runs, with each rule's file:line above its
+code, as a traceback from inside it would show it."""
 
 from __future__ import annotations
 
@@ -14,7 +17,13 @@ from cli.argtypes import add_set_option
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("check", help="parse and check rule files")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--json", action="store_true", help="diagnostics as JSON on stdout")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="diagnostics as JSON on stdout")
+    out.add_argument(
+        "--emit-python",
+        action="store_true",
+        help="print the Python generated from each clean file (in place of its summary)",
+    )
     add_set_option(p)
 
 
@@ -53,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from dsl.diagnostics import render_all
 
     failed = False
+    emitted = False  # some source printed (the next one comes after a blank line)
     report: list[dict[str, object]] = []
     files: list[tuple[str, str, Rules | None, list[Any]]] = []
     for path in args.files:
@@ -79,8 +89,22 @@ def run(args: argparse.Namespace) -> int:
         if errors:
             count = len(errors)
             print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        elif program is not None and args.emit_python:
+            _emit(program, first=not emitted)
+            emitted = True
         elif program is not None:
             print(summary(program))
     if args.json:
         print(json.dumps(report, indent=2))
     return exitcodes.USER_ERROR if failed else exitcodes.OK
+
+
+def _emit(program: Any, first: bool) -> None:
+    """Prints the program's generated Python (after a blank line unless it is the first); a
+    failure to make it is a bug, reported by cli/main.py."""
+    from engine import Engine
+
+    source = Engine([program], trace=False).generated_source()
+    if not first:
+        print()
+    print(source, end="")

@@ -1,4 +1,9 @@
-"""`nurture lint FILE...`: best-practice warnings on clean rule files (errors first, as check)."""
+"""`nurture lint FILE...`: best-practice warnings on rule files that check clean.
+
+A file `check` rejects gets its errors, as `check` prints them, and exit 1: lint reads only
+programs that mean something. Allowances (`# nurture: allow CODE  reason`) silence a warning on
+their line; docs/LINT.md lists every code.
+"""
 
 from __future__ import annotations
 
@@ -34,18 +39,28 @@ def run(args: argparse.Namespace) -> int:
         try:
             source = read_source(path)
             program, diags = check_source(source, path)
+            if program is not None:
+                diags = diags + lint(program, source)
         except DiagnosticError as err:
             program, diags = None, err.diagnostics
-        if program is not None:
-            diags = diags + lint(program)
+        errors = sum(1 for d in diags if d.severity == "error")
+        warnings = len(diags) - errors
         failed = failed or program is None
-        warned = warned or any(d.severity == "warning" for d in diags)
+        warned = warned or warnings > 0
         if args.json:
-            report.append({"file": path, "diagnostics": [d.to_dict() for d in diags]})
+            report.append(
+                {
+                    "file": path,
+                    "ok": program is not None,
+                    "diagnostics": [d.to_dict() for d in diags],
+                }
+            )
         elif diags:
             print(render_all(diags, source), file=sys.stderr)
-            count = len(diags)
-            print(f"{path}: {count} {'finding' if count == 1 else 'findings'}", file=sys.stderr)
+            if program is None:
+                print(f"{path}: {_count(errors, 'error')}; not linted", file=sys.stderr)
+            else:
+                print(f"{path}: {_count(warnings, 'warning')}", file=sys.stderr)
         else:
             print(f"{path}: no warnings")
     if args.json:
@@ -53,3 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if failed or (args.strict and warned):
         return exitcodes.USER_ERROR
     return exitcodes.OK
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -19,7 +19,7 @@ from cli.argtypes import add_set_option, nonnegative_int, positive_int, time_arg
 from cli.loading import load_programs
 
 if TYPE_CHECKING:
-    from live.runner import RunReport
+    from live import RunReport
 
 SHOWN_REJECTIONS = 10
 
@@ -82,7 +82,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from live.runner import RunOptions, run_live
+    from live import RunOptions
+    from live import run as run_live
 
     programs = load_programs(args.files, args.settings)
     if programs is None:

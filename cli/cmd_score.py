@@ -7,26 +7,20 @@ CSV, or JSON Lines (numbers, JSON booleans, null) when OUT ends in `.jsonl`; std
 
 Rows that cannot be used are printed on stderr with their file and line and left out; the others
 are still scored and written, and the exit code is then 1 (there is no dead-letter table here, so
-the exit code is what tells a script that the output is missing leads).
+the exit code is what tells a script that the output is missing leads). The scoring and the
+table are `live.score` and `live.score_table`; this module parses, calls them and writes.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import os
 import sys
-import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cli import exitcodes
 from cli.argtypes import add_set_option, nonnegative_int, time_arg
 from cli.loading import load_programs
-
-if TYPE_CHECKING:
-    from dsl.ir import Program
 
 SHOWN_REJECTIONS = 20
 
@@ -60,47 +54,28 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from live.inputs import Schema, format_time, read_events, read_leads
-    from live.score import latest_time, score_leads
+    from engine import format_time
+    from live import score, score_table
 
     programs = load_programs([args.file], args.settings)
     if programs is None:
         return exitcodes.USER_ERROR
     program = programs[0]
-    schema = Schema.from_programs(programs)
-    leads, rejected = read_leads(args.leads, schema)  # InputError: cli/main.py prints it
-    events = []
-    if args.events:
-        known = {lead.id for lead in leads}
-        refused = {r.lead for r in rejected if r.lead and r.lead not in known}
-        events, bad = read_events(args.events, schema, known, refused)
-        rejected += bad
-    events = _unique(events)
-    at = args.at if args.at is not None else latest_time(leads, events)
-    if at is None:
-        at = float(int(time.time()))  # nothing in the input says what time it is
-    result = score_leads(program, leads, events, at, seed=args.seed)
+    # a file that cannot be read: InputError, printed by cli/main.py
+    result = score(program, args.leads, args.events or None, at=args.at, seed=args.seed)
+    jsonl = args.output is not None and args.output.lower().endswith(".jsonl")
     try:
-        _write(program, result.rows, args.output)
+        _write(score_table(program, result.rows, jsonl=jsonl), args.output)
     except OSError as err:
         print(f"nurture score: cannot write {args.output}: {err.strerror}", file=sys.stderr)
         return exitcodes.USER_ERROR
-    print(f"nurture score: {len(result.rows)} leads scored at {format_time(at)}", file=sys.stderr)
+    at = format_time(result.at)
+    print(f"nurture score: {len(result.rows)} leads scored at {at}", file=sys.stderr)
     if result.after_at:
-        print(f"  {result.after_at} events after {format_time(at)} not applied", file=sys.stderr)
+        print(f"  {result.after_at} events after {at} not applied", file=sys.stderr)
     if result.not_yet:
-        print(f"  {result.not_yet} leads created after {format_time(at)} left out", file=sys.stderr)
-    return _report_rejected(rejected)
-
-
-def _unique(events: list[Any]) -> list[Any]:
-    seen: set[str] = set()
-    out = []
-    for event in events:
-        if event.id not in seen:
-            seen.add(event.id)
-            out.append(event)
-    return out
+        print(f"  {result.not_yet} leads created after {at} left out", file=sys.stderr)
+    return _report_rejected(result.rejected)
 
 
 def _report_rejected(rejected: list[Any]) -> int:
@@ -115,27 +90,8 @@ def _report_rejected(rejected: list[Any]) -> int:
     return exitcodes.USER_ERROR
 
 
-def columns(program: Program) -> list[str]:
-    return [
-        "id",
-        *(b.name for b in program.scores),
-        "score",
-        "stage",
-        "segments",
-        "mql",
-        "sql",
-        "customer",
-        "mql_at",
-        "sql_at",
-        "unsubscribed",
-        "sunset",
-    ]
-
-
-def _write(program: Program, rows: list[dict[str, object]], output: str | None) -> None:
-    names = columns(program)
-    jsonl = output is not None and output.lower().endswith(".jsonl")
-    text = _as_jsonl(names, rows) if jsonl else _as_csv(names, rows)
+def _write(text: str, output: str | None) -> None:
+    """To stdout, or to the file through a temporary one (never half a file)."""
     if output is None:
         sys.stdout.write(text)
         return
@@ -143,50 +99,3 @@ def _write(program: Program, rows: list[dict[str, object]], output: str | None) 
     with open(temp, "w", encoding="utf-8", newline="") as file:
         file.write(text)
     os.replace(temp, output)
-
-
-def _cell(value: object, jsonl: bool) -> object:
-    if isinstance(value, bool):
-        return value if jsonl else ("true" if value else "false")
-    if isinstance(value, float):
-        rounded = round(value, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
-        return rounded if jsonl else f"{rounded:.2f}"
-    return value
-
-
-def _as_csv(names: list[str], rows: list[dict[str, object]]) -> str:
-    from live.inputs import format_time
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    for row in rows:
-        cells = []
-        for name in names:
-            value = row[name]
-            if name in ("mql_at", "sql_at"):
-                cells.append("" if value is None else format_time(float(value)))  # type: ignore[arg-type]
-            elif name == "segments":
-                cells.append(";".join(value))  # type: ignore[arg-type]
-            else:
-                cells.append(_cell(value, False))
-        writer.writerow(cells)
-    return out.getvalue()
-
-
-def _as_jsonl(names: list[str], rows: list[dict[str, object]]) -> str:
-    from live.inputs import format_time
-
-    lines = []
-    for row in rows:
-        record: dict[str, object] = {}
-        for name in names:
-            value = row[name]
-            if name in ("mql_at", "sql_at"):
-                record[name] = None if value is None else format_time(float(value))  # type: ignore[arg-type]
-            elif name == "segments":
-                record[name] = ";".join(value)  # type: ignore[arg-type]
-            else:
-                record[name] = _cell(value, True)
-        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
-    return "".join(lines)

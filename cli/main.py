@@ -25,6 +25,9 @@ from cli import (
     cmd_run,
     cmd_score,
     cmd_simulate,
+    cmd_sweep,
+    cmd_test,
+    cmd_tui,
     exitcodes,
     version_text,
 )
@@ -34,11 +37,14 @@ COMMANDS: dict[str, ModuleType] = {
     "check": cmd_check,
     "fmt": cmd_fmt,
     "lint": cmd_lint,
+    "test": cmd_test,
     "run": cmd_run,
     "score": cmd_score,
     "explain": cmd_explain,
     "simulate": cmd_simulate,
     "compare": cmd_compare,
+    "sweep": cmd_sweep,
+    "tui": cmd_tui,
 }
 
 

@@ -189,14 +189,15 @@ class Checker(FlowChecks):
         return replace(s, condition=cond)
 
     def _segment_cycles(self) -> None:
-        """One error per cycle of segments using each other, at its first segment."""
+        """One error per group of segments using each other (a cycle, or cycles sharing
+        segments), at its first segment, with one path back to it; linear in the segments."""
         deps = self.resolver.segment_deps
-        reported: set[frozenset[str]] = set()
-        for start in sorted(deps, key=lambda n: self.names.segments[n].span.line):
-            path = _cycle_from(start, deps)
-            if path is None or frozenset(path) in reported:
+        line = {n: self.names.segments[n].span.line for n in deps}
+        for group in _cyclic_groups(deps):
+            start = min(group, key=line.__getitem__)
+            path = _cycle_from(start, deps, group)
+            if path is None:
                 continue
-            reported.add(frozenset(path))
             through = " through " + ", ".join(f"'{p}'" for p in path[1:]) if len(path) > 1 else ""
             self.error(
                 codes.CYCLE,
@@ -309,18 +310,65 @@ class Checker(FlowChecks):
         return new(ir.Policy, **fields)
 
 
-def _cycle_from(start: str, deps: dict[str, set[str]]) -> list[str] | None:
-    """The segments of a path from `start` back to itself, or None."""
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    seen: set[str] = set()
+def _cyclic_groups(deps: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected groups of segments that hold a cycle (Tarjan's algorithm, without
+    recursion: a chain of ten thousand segments is as easy as two)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    groups: list[set[str]] = []
+    for root in sorted(deps):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(deps.get(root, ()))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            name, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(deps.get(child, ())))))
+                elif child in on_stack:
+                    low[name] = min(low[name], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[name])
+            if low[name] == index[name]:
+                group = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.add(member)
+                    if member == name:
+                        break
+                if len(group) > 1 or name in deps.get(name, ()):
+                    groups.append(group)
+    return groups
+
+
+def _cycle_from(start: str, deps: dict[str, set[str]], within: set[str]) -> list[str] | None:
+    """The segments of a path from `start` back to itself, inside its group, or None."""
+    stack = [start]
+    parent: dict[str, str | None] = {start: None}
     while stack:
-        name, path = stack.pop()
+        name = stack.pop()
         for dep in sorted(deps.get(name, ()), reverse=True):
             if dep == start:
-                return path
-            if dep not in seen:
-                seen.add(dep)
-                stack.append((dep, [*path, dep]))
+                path = [name]
+                while (up := parent[path[-1]]) is not None:
+                    path.append(up)
+                return path[::-1]
+            if dep in within and dep not in parent:
+                parent[dep] = name
+                stack.append(dep)
     return None
 
 

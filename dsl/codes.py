@@ -41,6 +41,7 @@ _NAMES = "Declarations and names"
 _VALUES = "Types and values"
 _SEQUENCES = "Sequences and handoff"
 _LINT = "Lint warnings (`nurture lint`)"
+_TESTS = "Rule tests (`nurture test`)"
 
 IO = _code(
     "io", _FILE, "the file cannot be read as rule text: missing, a folder, binary or not UTF-8"
@@ -144,7 +145,8 @@ ONE_STAGE_CONTENT = _code(
 TOO_AGGRESSIVE = _code(
     "too-aggressive",
     _LINT,
-    "a sequence can send more than the policy's limit, or more than a touch a day for a week",
+    "a sequence can send more than a limit allows or more than a touch a day for a week, "
+    "or the policy has no limit",
     "warning",
 )
 ONE_CHANNEL = _code("one-channel", _LINT, "every touch goes by one channel", "warning")
@@ -178,6 +180,33 @@ OVERLAPPING_SEQUENCES = _code(
     _LINT,
     "two sequences start on the same event and can both send on the same day",
     "warning",
+)
+ALLOW_WITHOUT_REASON = _code(
+    "allow-without-reason",
+    _LINT,
+    "an allowance (# nurture: allow CODE  reason) that does not say why",
+    "warning",
+)
+ALLOW_UNKNOWN_CODE = _code(
+    "allow-unknown-code",
+    _LINT,
+    "an allowance naming no lint code, or one that does not exist",
+    "warning",
+)
+ALLOW_UNUSED = _code(
+    "allow-unused", _LINT, "an allowance on a line that has no such warning", "warning"
+)
+
+TEST_TOML = _code("test-toml", _TESTS, "a rule test file that is not valid TOML")
+TEST_SCHEMA = _code(
+    "test-schema",
+    _TESTS,
+    "a rule test file's unknown key, value of the wrong type, unreadable time or missing part",
+)
+TEST_NAME = _code(
+    "test-name",
+    _TESTS,
+    "a name in a rule test that its rule files do not know, or a rule file that does not check",
 )
 
 

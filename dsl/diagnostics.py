@@ -64,17 +64,19 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 SHOWN = 160  # a longer line is shown as a window of it around the place, cut with '…'
 
 
+def render_text(diag: Diagnostic, source: str) -> str:
+    """file:line:col: message, then the line, a caret run under the place, then the hint."""
+    return _render(diag, _lines(source))
+
+
 def _lines(source: str) -> list[str]:
     return source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def render_text(diag: Diagnostic, source: str, lines: list[str] | None = None) -> str:
-    """file:line:col: message, then the line, a caret run under the place, then the hint.
-    `lines`: the source already split (render_all splits it once for every diagnostic)."""
+def _render(diag: Diagnostic, lines: list[str]) -> str:
     label = "warning: " if diag.severity == "warning" else ""
     where = f"{diag.file}:{diag.span.line}:{diag.span.column}" if diag.span.line else diag.file
     out = [f"{where}: {label}{diag.message}"]
-    lines = _lines(source) if lines is None else lines
     if 1 <= diag.span.line <= len(lines) and lines[diag.span.line - 1].strip(" \t"):
         text = _printable(lines[diag.span.line - 1])
         col = max(diag.span.column, 1)
@@ -108,8 +110,8 @@ def _printable(text: str) -> str:
 
 
 def render_all(diags: list[Diagnostic], source: str) -> str:
-    lines = _lines(source)
-    return "\n".join(render_text(d, source, lines) for d in sorted(diags, key=Diagnostic.sort_key))
+    lines = _lines(source)  # split once: a file may have thousands of warnings
+    return "\n".join(_render(d, lines) for d in sorted(diags, key=Diagnostic.sort_key))
 
 
 def render_json(diags: list[Diagnostic]) -> str:

@@ -8,6 +8,7 @@ the end of a line stays at the end of the construct that line belongs to.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -352,16 +353,18 @@ def find_comments(source: str) -> list[tuple[int, str, bool]]:
 
 
 def _place_comments(lines: list[Line], comments: list[tuple[int, str, bool]]) -> list[str]:
-    starts = [ln.source_line for ln in lines if ln.source_line]
+    starts = sorted({ln.source_line for ln in lines if ln.source_line})
     before: dict[int, list[str]] = {}
     after: dict[int, list[str]] = {}
     tail: list[str] = []
     for line_no, body, alone in comments:
-        if alone:
-            target = min((s for s in starts if s > line_no), default=None)
+        if alone:  # the first construct after it
+            i = bisect_right(starts, line_no)
+            target = starts[i] if i < len(starts) else None
             (before.setdefault(target, []) if target else tail).append(body)
-        else:
-            target = max((s for s in starts if s <= line_no), default=None)
+        else:  # the last construct starting on or before its line
+            i = bisect_right(starts, line_no)
+            target = starts[i - 1] if i else None
             if target is None:
                 tail.append(body)
             else:
@@ -422,15 +425,18 @@ def format_items(items: list[Any], source: str) -> str:
 
 def format_source(source: str, file: str = "<rules>") -> str:
     """The canonical text of a file; raises DiagnosticError when the file does not parse."""
+    from dsl.collector import collector_paused
     from dsl.diagnostics import DiagnosticError
     from dsl.parser import normalise, parse_text
     from dsl.transformer import build_items
 
     source = normalise(source)
-    tree, diagnostics = parse_text(source, file)
-    if tree is None or diagnostics:
-        raise DiagnosticError(diagnostics)
-    items, build_errors, _ = build_items(tree, file, source)
-    if build_errors:
-        raise DiagnosticError(build_errors)
-    return format_items(items, source)
+    with collector_paused():
+        tree, diagnostics = parse_text(source, file)
+        if tree is None or diagnostics:
+            raise DiagnosticError(diagnostics)
+        items, build_errors, _ = build_items(tree, file, source)
+        del tree
+        if build_errors:
+            raise DiagnosticError(build_errors)
+        return format_items(items, source)

@@ -2,28 +2,42 @@
 
 Each check returns warnings (Diagnostic with severity "warning"); none changes what the program
 means. The checks read the program statically: where a question depends on data (which path a lead
-takes), a check assumes the path that makes the mistake possible.
+takes), a check assumes the path that makes the mistake possible. Every code is registered in
+`dsl/codes.py` (`LINT_CODES` here) and explained, with an example and the fix, in docs/LINT.md.
+A warning is silenced by an allowance on its line (`# nurture: allow CODE  reason`,
+`dsl.lint_allow`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import combinations
 from typing import Any
 
 from dsl import codes, ir
+from dsl.codes import REGISTRY
 from dsl.diagnostics import Diagnostic
-from dsl.format import expr
+from dsl.lint_allow import apply
+from dsl.lint_touches import aggressive, graphs, overlapping, warn
 
-MAX_PATHS = 256
-DAY = 86400
+#: every lint code with its meaning: the warnings of the registry (dsl/codes.py)
+LINT_CODES: dict[str, str] = {
+    code: info.meaning for code, info in REGISTRY.items() if info.severity == "warning"
+}
 
 
-def lint(program: ir.Program) -> list[Diagnostic]:
+def lint(program: ir.Program, source: str | None = None) -> list[Diagnostic]:
+    """The warnings of a checked program; with its source, allowances apply (and are checked)."""
+    from dsl.collector import collector_paused
+
+    with collector_paused():
+        return _lint(program, source)
+
+
+def _lint(program: ir.Program, source: str | None) -> list[Diagnostic]:
     found: list[Diagnostic] = []
+    step_graphs = graphs(program)
     for check in (
         _same_content,
-        _aggressive,
         _one_channel,
         _no_handoff,
         _forever,
@@ -31,30 +45,33 @@ def lint(program: ir.Program) -> list[Diagnostic]:
         _unreachable_steps,
         _unused_segments,
         _thresholds,
-        _overlapping,
     ):
         found.extend(check(program))
+    found.extend(aggressive(program, step_graphs))
+    found.extend(overlapping(program, step_graphs))
+    if source is not None:
+        from dsl.parser import normalise
+
+        found = apply(found, normalise(source), program.path, LINT_CODES)
     return sorted(found, key=Diagnostic.sort_key)
-
-
-def _warn(
-    program: ir.Program, code: str, message: str, span: ir.Span, hint: str | None = None
-) -> Diagnostic:
-    return Diagnostic(code, message, span, hint, severity="warning", file=program.path)
 
 
 # ------------------------------------------------------------------ walking the program
 
 
-def _walk(node: Any) -> Iterator[Any]:
-    """Every IR node below `node` (inclusive), depth first."""
-    yield node
-    if isinstance(node, ir.Node):
-        for name in type(node).model_fields:
-            yield from _walk(getattr(node, name))
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from _walk(item)
+def _walk(root: Any) -> Iterator[Any]:
+    """Every IR node below `root` (inclusive), depth first, spans left out; without recursion,
+    each node once (a chain of thousands of segments costs no more than its nodes)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):
+            stack.extend(reversed(node))
+        elif isinstance(node, ir.Node) and not isinstance(node, ir.Span):
+            yield node
+            stack.extend(
+                reversed([v for v in node.__dict__.values() if isinstance(v, (ir.Node, tuple))])
+            )
 
 
 def _sends(steps: tuple[Any, ...], guarded: bool = False) -> Iterator[tuple[ir.Send, bool]]:
@@ -69,38 +86,6 @@ def _sends(steps: tuple[Any, ...], guarded: bool = False) -> Iterator[tuple[ir.S
             yield from _sends(tuple(arm.step for arm in step.arms), guarded)
 
 
-def _paths(steps: tuple[Any, ...]) -> list[list[Any]]:
-    """The flat step lists a lead can walk (if/else and split arms expanded), at most MAX_PATHS."""
-    paths: list[list[Any]] = [[]]
-    for step in steps:
-        if isinstance(step, ir.If):
-            tails = _paths(step.then) + _paths(step.otherwise)
-        elif isinstance(step, ir.Split):
-            tails = [[arm.step] for arm in step.arms if arm.percent > 0] or [[]]
-        else:
-            tails = [[step]]
-        paths = [path + tail for path in paths for tail in tails][:MAX_PATHS]
-    return paths
-
-
-def _send_times(path: list[Any]) -> list[int]:
-    """Seconds after enrolment of each send on the path, every wait as short as it can be."""
-    now, times = 0, []
-    for step in path:
-        if isinstance(step, ir.Wait):
-            now += step.duration.seconds
-        elif isinstance(step, ir.Send):
-            times.append(now)
-    return times
-
-
-def _most_in_window(times: list[int], window: int) -> int:
-    best = 0
-    for i, start in enumerate(times):
-        best = max(best, sum(1 for t in times[i:] if t - start < window))
-    return best
-
-
 # ------------------------------------------------------------------ the checks
 
 
@@ -110,7 +95,7 @@ def _same_content(program: ir.Program) -> list[Diagnostic]:
         sends = list(_sends(seq.steps))
         if seq.audience is None and sends and not any(guarded for _, guarded in sends):
             out.append(
-                _warn(
+                warn(
                     program,
                     codes.SAME_FOR_EVERY_STAGE,
                     f"sequence '{seq.name}' sends the same content to every stage",
@@ -122,7 +107,7 @@ def _same_content(program: ir.Program) -> list[Diagnostic]:
     if len(program.stages) > 1 and len(stages) == 1:
         (only,) = stages
         out.append(
-            _warn(
+            warn(
                 program,
                 codes.ONE_STAGE_CONTENT,
                 f"all content is for stage '{only}'",
@@ -130,40 +115,6 @@ def _same_content(program: ir.Program) -> list[Diagnostic]:
                 "leads in other stages get nothing relevant",
             )
         )
-    return out
-
-
-def _aggressive(program: ir.Program) -> list[Diagnostic]:
-    out = []
-    policy_limit = program.policy.limit if program.policy else None
-    for seq in program.sequences:
-        limits = [lim for lim in (seq.limit, policy_limit) if lim is not None]
-        timings = [_send_times(p) for p in _paths(seq.steps)]
-        for limit in limits:
-            most = max(_most_in_window(t, limit.window.seconds) for t in timings)
-            if most > limit.count:
-                out.append(
-                    _warn(
-                        program,
-                        codes.TOO_AGGRESSIVE,
-                        f"sequence '{seq.name}' can send {most} touches within "
-                        f"{limit.window}; the limit allows {limit.count}",
-                        seq.span,
-                        "the extra touches will be postponed: space them out",
-                    )
-                )
-                break
-        else:
-            if max(_most_in_window(t, 7 * DAY) for t in timings) > 7:
-                out.append(
-                    _warn(
-                        program,
-                        codes.TOO_AGGRESSIVE,
-                        f"sequence '{seq.name}' can send more than one touch a day for a week",
-                        seq.span,
-                        "add a 'limit' or longer waits",
-                    )
-                )
     return out
 
 
@@ -175,7 +126,7 @@ def _one_channel(program: ir.Program) -> list[Diagnostic]:
     if len(channels) == 1 and program.sequences:
         (only,) = channels
         return [
-            _warn(
+            warn(
                 program,
                 codes.ONE_CHANNEL,
                 f"every touch goes by {only}",
@@ -189,12 +140,13 @@ def _one_channel(program: ir.Program) -> list[Diagnostic]:
 def _no_handoff(program: ir.Program) -> list[Diagnostic]:
     if program.handoffs or not program.sequences:
         return []
+    span = program.sql.span if program.sql else program.stages[0].span
     return [
-        _warn(
+        warn(
             program,
             codes.NO_HANDOFF,
             "no 'handoff': ready leads are never passed to sales",
-            program.sequences[0].span,
+            span,
             "add 'handoff when sql:' with a sales task",
         )
     ]
@@ -204,7 +156,7 @@ def _forever(program: ir.Program) -> list[Diagnostic]:
     if program.policy is not None and program.policy.sunset is not None:
         return []
     return [
-        _warn(
+        warn(
             program,
             codes.NURTURE_FOREVER,
             f"sequence '{seq.name}' has no 'exit when' and the policy has no sunset",
@@ -234,15 +186,16 @@ def _min_stage(audience: Any) -> int:
 def _later_stage_content(program: ir.Program) -> list[Diagnostic]:
     out = []
     index = {s.name: i for i, s in enumerate(program.stages)}
+    contents = {c.name: c for c in program.contents}
     for seq in program.sequences:
         floor = _min_stage(seq.audience) if seq.audience is not None else 0
         for send, guarded in _sends(seq.steps):
-            content = next((c for c in program.contents if c.name == send.content), None)
+            content = contents.get(send.content)
             if content is None or content.stage is None or guarded:
                 continue
             if index.get(content.stage, 0) > floor:
                 out.append(
-                    _warn(
+                    warn(
                         program,
                         codes.LATER_STAGE_CONTENT,
                         f"'{content.name}' is {content.stage} content, sent to leads "
@@ -262,7 +215,7 @@ def _unreachable_steps(program: ir.Program) -> list[Diagnostic]:
                 dead = node.then if not node.condition.value else node.otherwise
                 if dead:
                     out.append(
-                        _warn(
+                        warn(
                             program,
                             codes.UNREACHABLE,
                             "these steps can never run",
@@ -272,24 +225,21 @@ def _unreachable_steps(program: ir.Program) -> list[Diagnostic]:
                         )
                     )
             elif isinstance(node, ir.SplitArm) and node.percent == 0:
-                out.append(_warn(program, codes.UNREACHABLE, "a 0% arm never runs", node.span))
+                out.append(warn(program, codes.UNREACHABLE, "a 0% arm never runs", node.span))
             elif (
                 isinstance(node, ir.Send) and isinstance(node.when, ir.Bool) and not node.when.value
             ):
-                out.append(_warn(program, codes.UNREACHABLE, "this send can never go", node.span))
+                out.append(warn(program, codes.UNREACHABLE, "this send can never go", node.span))
     return out
 
 
 def _unused_segments(program: ir.Program) -> list[Diagnostic]:
-    used = {
-        n.name
-        for n in _walk(program.model_copy(update={"segments": ()}))
-        if isinstance(n, ir.SegmentRef)
-    }
+    rest = tuple(v for k, v in program.__dict__.items() if k != "segments")
+    used = {n.name for n in _walk(rest) if isinstance(n, ir.SegmentRef)}
     for seg in program.segments:
         used |= {n.name for n in _walk(seg.condition) if isinstance(n, ir.SegmentRef)}
     return [
-        _warn(program, codes.UNUSED_SEGMENT, f"segment '{seg.name}' is never used", seg.span)
+        warn(program, codes.UNUSED_SEGMENT, f"segment '{seg.name}' is never used", seg.span)
         for seg in program.segments
         if seg.name not in used
     ]
@@ -320,67 +270,12 @@ def _thresholds(program: ir.Program) -> list[Diagnostic]:
         if node.right.value > ceiling or (node.op == ">" and node.right.value == ceiling):
             name = node.left.name or "score"
             out.append(
-                _warn(
+                warn(
                     program,
                     codes.UNREACHABLE_THRESHOLD,
                     f"'{name}' can reach at most {ceiling:g}, so this never holds",
                     node.span,
                     "lower the threshold or add score rules",
-                )
-            )
-    return out
-
-
-def _first_send_day(seq: ir.Sequence) -> int | None:
-    firsts = [t[0] for t in (_send_times(p) for p in _paths(seq.steps)) if t]
-    return min(firsts) // DAY if firsts else None
-
-
-def _disjoint(a: Any, b: Any) -> bool:
-    """True when two audiences provably exclude each other (X vs not X, different stage ==)."""
-
-    def parts(e: Any) -> list[Any]:
-        return list(e.items) if isinstance(e, ir.And) else ([e] if e is not None else [])
-
-    def negates(x: Any, y: Any) -> bool:
-        return isinstance(y, ir.Not) and expr(y.operand) == expr(x)
-
-    for x in parts(a):
-        for y in parts(b):
-            if negates(x, y) or negates(y, x):
-                return True
-            if (
-                isinstance(x, ir.Compare)
-                and isinstance(y, ir.Compare)
-                and x.op == y.op == "=="
-                and isinstance(x.left, ir.StageVar)
-                and isinstance(y.left, ir.StageVar)
-                and expr(x.right) != expr(y.right)
-            ):
-                return True
-    return False
-
-
-def _overlapping(program: ir.Program) -> list[Diagnostic]:
-    out = []
-    for a, b in combinations(program.sequences, 2):
-        same_trigger = (
-            isinstance(a.enter, ir.EnterOn)
-            and isinstance(b.enter, ir.EnterOn)
-            and a.enter.event == b.enter.event
-        )
-        if not same_trigger or _disjoint(a.audience, b.audience):
-            continue
-        day_a, day_b = _first_send_day(a), _first_send_day(b)
-        if day_a is not None and day_a == day_b:
-            out.append(
-                _warn(
-                    program,
-                    codes.OVERLAPPING_SEQUENCES,
-                    f"sequences '{a.name}' and '{b.name}' both start on "
-                    f"'{a.enter.event}' and can both send on day {day_a + 1}",
-                    b.span,
-                    "make their audiences exclusive or stagger them",
                 )
             )
     return out

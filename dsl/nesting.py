@@ -158,12 +158,41 @@ class SegmentNesting:
         return deepest, worst_used
 
     def _segment_levels(self, name: str) -> int:
-        levels = self.segment_nesting.get(name)
-        if levels is None:
-            self.segment_nesting[name] = 0  # a cycle (reported elsewhere) stops here
-            levels = self.nesting(self.names.segments[name].condition)[0]
-            self.segment_nesting[name] = levels
-        return levels
+        """The levels of a segment's condition with the segments it uses, each worked out once,
+        those it uses first (a loop, not recursion: a chain may be thousands of segments long).
+        A segment met again while its own levels are being worked out (a cycle, reported by the
+        checker) counts 0 there."""
+        known = self.segment_nesting
+        levels = known.get(name)
+        if levels is not None:
+            return max(levels, 0)
+        segments = self.names.segments
+        stack = [name]
+        while stack:
+            top = stack[-1]
+            if top not in known:  # entered: the segments it uses go first
+                known[top] = -1
+                stack.extend(
+                    s for s in _segments_used(segments[top].condition, segments) if s not in known
+                )
+                continue
+            stack.pop()
+            if known[top] == -1:  # every segment it uses is known (or on the way: a cycle)
+                known[top] = self.nesting(segments[top].condition)[0]
+        return known[name]
+
+
+def _segments_used(expr: Any, segments: Any) -> list[str]:
+    """The names of the segments a condition uses directly (resolved or as written)."""
+    out = []
+    stack = [expr]
+    while stack:
+        fields = stack.pop().__dict__
+        kind = fields["kind"]
+        if kind == "segment" or (kind == "name" and fields["name"] in segments):
+            out.append(fields["name"])
+        stack.extend(_children(fields))
+    return out
 
 
 def _children(fields: dict[str, Any]) -> list[Any]:

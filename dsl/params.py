@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -103,16 +104,43 @@ def changed(p: ir.Param) -> bool:
     return p.set and canonical(p.value, p.type) != canonical(p.default, p.type)
 
 
-def in_force(program: ir.Program) -> list[str]:
-    """The params of a checked program as `name = value`, with where a value set from outside
-    differs from the file's: `mql_at = 60 (set; the file says 50)`."""
-    out = []
-    for p in program.params:
-        line = f"{p.name} = {text(p.value, p.type)}"
-        if changed(p):
-            line += f" (set; the file says {text(p.default, p.type)})"
-        out.append(line)
-    return out
+@dataclass(frozen=True)
+class InForce:
+    """A param's value in force, as results and reports show it: `value` and `file_value` as
+    written (`60`, `2d`, `10%`), `set` when it came from outside the file (`--set`, a sweep's
+    point), `changed` when that differs from the file's value."""
+
+    name: str
+    kind: str  # number, duration or percent
+    value: str
+    file_value: str
+    set: bool = False
+    changed: bool = False
+
+    def __str__(self) -> str:
+        """`mql_at = 60 (set; the file says 50)`, or `mql_at = 50` when it is the file's value."""
+        if self.changed:
+            return f"{self.name} = {self.value} (set; the file says {self.file_value})"
+        return f"{self.name} = {self.value}"
+
+    def to_dict(self) -> dict[str, object]:
+        """`{"value": "60", "file": "50", "set": true}`: as the JSON outputs hold it."""
+        return {"value": self.value, "file": self.file_value, "set": self.set}
+
+
+def params_in_force(program: ir.Program) -> list[InForce]:
+    """Every param of a checked program with its value in force, in file order."""
+    return [
+        InForce(
+            name=p.name,
+            kind=p.type,
+            value=text(p.value, p.type),
+            file_value=text(p.default, p.type),
+            set=p.set,
+            changed=changed(p),
+        )
+        for p in program.params
+    ]
 
 
 def identity(program: ir.Program) -> str:

@@ -440,12 +440,19 @@ def build_items(
 ) -> tuple[list[Any], list[Diagnostic], bool]:
     """The top-level items of a parse tree, as nodes or tagged tuples, any build mistakes, and
     whether params must be bound (`dsl.params.bind`: a `param` line, or a name where a literal
-    stands).
+    stands). The tree is used up: each item's subtree is let go once the item is built.
 
     With `source` (the normalised text), spans of line constructs end on their own line."""
     builder = Builder(file, source.split("\n") if source is not None else None)
     builder.params = {
         str(item.children[0]) for item in tree.children if getattr(item, "data", "") == "param_decl"
     }
-    start = builder.build(tree)
-    return list(start.children), builder.diagnostics, builder.has_refs or bool(builder.params)
+    if getattr(builder, tree.data, None) is not None:
+        items = list(builder.build(tree).children)
+    else:
+        items = []
+        children = tree.children
+        for i, child in enumerate(children):  # each item built, then its subtree let go: the
+            items.append(builder.build(child) if isinstance(child, Tree) else child)
+            children[i] = None  # tree and the items never both stand whole in memory
+    return items, builder.diagnostics, builder.has_refs or bool(builder.params)

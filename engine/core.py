@@ -1,25 +1,50 @@
-"""The engine: a deterministic state machine with no clock of its own (DESIGN.md)."""
+"""The engine: a deterministic state machine with no clock of its own (DESIGN.md).
+
+`Engine` is the one public class; its public calls are listed in its docstring. Everything else
+on it (the mixins' underscore methods, `progs`, `leads`, `timers`, ...) is its own: nothing
+outside `engine/` reads it (tests/test_engine_boundary.py holds every package to that). The
+methods generated code calls are declared in `engine.compiler.calls`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dsl.ir import NON_ENGAGEMENT_EVENTS, Program
+from dsl.ir import Program
 from engine.compiler.compiled import CompiledProgram
 from engine.compiler.timecross import next_wake
-from engine.model import Action, Event, Lead, TraceEntry
-from engine.runtime.policy import zone
+from engine.model import Action, Event, Lead
+from engine.runtime.leads import LeadsMixin
+from engine.runtime.plans import EventPlan, event_plan, sources_by_type
 from engine.runtime.reading import ReadingMixin
+from engine.runtime.recording import RecordingMixin
 from engine.runtime.rounds import RoundMixin
+from engine.runtime.sends import SendMixin
 from engine.runtime.sequencer import SequenceMixin
-from engine.runtime.state import EMPTY_MAP, EMPTY_SET, LeadState, ProgState, shared
+from engine.runtime.state import LeadState, ProgState
 from engine.runtime.timerq import TimerQueue
 from engine.runtime.timers import TimerMixin
-from engine.times import format_time
 
 
-class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
-    """Runs checked programs over leads; every call is told the time."""
+class Engine(
+    LeadsMixin,
+    RecordingMixin,
+    RoundMixin,
+    SequenceMixin,
+    SendMixin,
+    ReadingMixin,
+    TimerMixin,
+):
+    """Runs checked programs over leads; every call is told the time (epoch seconds, UTC).
+
+    Public calls, and only these (tests/test_engine_boundary.py):
+
+    - leads and events: `add_lead`, `update_lead`, `ingest`, `ingest_fields`, `lead_ids`;
+    - time: `next_due`, `advance`;
+    - reading a lead: `explain`, `trail`, `view`, `stage`;
+    - saving: `snapshot`, `restore`, `layout`, `migrate`, `pop_changed`;
+    - the compiled rules: `generated_source`, `condition_probe` (for benchmarks).
+    """
 
     def __init__(
         self,
@@ -28,11 +53,13 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         trace: bool = True,
         track_changes: bool | None = None,
     ) -> None:
-        """`track_changes`: keep the ids of changed leads for `pop_changed()` (savers of state
-        ask for it; unasked, nothing is kept). None: as `trace`, for callers written before."""
+        """`seed`: holdouts and split arms. `trace`: leads keep an explain trail unless
+        `add_lead` says otherwise for one. `track_changes`: keep the ids of changed leads for
+        `pop_changed()` (savers of state ask for it; unasked, nothing is kept); None: as
+        `trace`, for callers written before."""
         self.progs = [CompiledProgram(p, i) for i, p in enumerate(programs)]
         self.seed = int(seed)
-        self.trace = bool(trace)
+        self.trace_leads = bool(trace)
         self.multi = len(self.progs) > 1
         self.single = self.progs[0] if len(self.progs) == 1 else None
         self.leads: dict[str, LeadState] = {}
@@ -70,106 +97,34 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         self.special = {"converted", "unsubscribed", "bounced"}
         for cp in self.progs:
             self.special |= cp.mb.content_actions
-        self.type_sources = self._sources_by_type()
-        self.plans: dict[str, tuple] = {}
+        self.type_sources = sources_by_type(self.progs, self.counted)
+        self.plans: dict[str, EventPlan] = {}
         self.arrivals = set().union(*(cp.mb.arrivals for cp in self.progs))
         self.days_events = set().union(*(cp.mb.days_events for cp in self.progs))
         track = trace if track_changes is None else track_changes
         self._changed: set[str] | None = set() if track else None
 
-    def _sources_by_type(self) -> dict[str, list[tuple[int, list[tuple]]]]:
-        """Per event type, the time sources whose next instant that event can bring earlier."""
-        out: dict[str, list[tuple[int, list[tuple]]]] = {}
-        types = set(self.counted)
-        for cp in self.progs:
-            types |= set(cp.event_rules)
-        for typ in types:
-            for cp in self.progs:
-                blocks = {rc.block for rc in cp.event_rules.get(typ, ())}
-                chosen = [
-                    s
-                    for s in cp.time_sources
-                    if (s[0] == "count" and s[1] == typ)
-                    or (s[0] == "score" and blocks.intersection(s[1]))
-                    or (s[0] == "root" and blocks)
-                ]
-                if chosen:
-                    out.setdefault(typ, []).append((cp.index, chosen))
-        return out
-
     # ------------------------------------------------------------ leads
 
-    def _new_state(
-        self, lead_id: str, created: float, attrs: dict[str, object], quiet: bool = True
-    ) -> LeadState:
-        L = LeadState(lead_id, created, attrs)
-        if self.trace:
-            L.trace = [TraceEntry(created, "created", "lead created", None)]
-        blank = self._blank
-        L.progs = (
-            (blank[0].clone(created),)
-            if len(blank) == 1
-            else tuple([b.clone(created) for b in blank])
-        )
-        self._set_attrs(L, attrs, created, quiet=quiet)
-        return L
-
-    def _set_attrs(self, L: LeadState, attrs: dict[str, object], t: float, quiet: bool) -> None:
-        L.attrs = (shared(attrs), *attrs.values())  # names shared by leads; see attr_dict
-        tz = attrs.get("timezone")
-        L.tz = None if tz is None else zone(tz)
-        for cp, P in zip(self.progs, L.progs, strict=False):
-            # P.a and P.r: what conditions read after this; the static ones are evaluated now
-            held = cp.static_fn(L, P, attrs, t)
-            fitc = cp.fitc_of.get(held)
-            if fitc is None:
-                fitc = self._fit_static(cp, held)
-            if L.trace is not None and not quiet and any(held):
-                for (b, line, pts, _), holds in zip(cp.fit_static, held, strict=True):
-                    if holds:
-                        self._tr(
-                            L,
-                            t,
-                            "fit",
-                            f"{pts:+g} {cp.block_names[b]}: fit rule holds",
-                            cp.rule(line),
-                        )
-            P.fitc = fitc
-            # c + 0.0 is c (fit points never sum to -0.0): most leads have no dynamic fit
-            P.fit = (
-                fitc
-                if not any(P.fitd)
-                else shared(c + d for c, d in zip(fitc, P.fitd, strict=False))
-            )
-
-    @staticmethod
-    def _fit_static(cp: CompiledProgram, held: tuple) -> tuple:
-        """Fit points per block from the attribute-only fit rules that hold (cached)."""
-        fitc = [0.0] * len(cp.blocks)
-        for (b, _, pts, _), holds in zip(cp.fit_static, held, strict=True):
-            if holds:
-                fitc[b] += pts
-        out = shared(fitc)
-        if len(cp.fitc_of) < 4096:
-            cp.fitc_of[held] = out
-        return out
-
-    def add_lead(self, lead: Lead, now: float) -> list[Action]:
+    def add_lead(self, lead: Lead, now: float, trace: bool | None = None) -> list[Action]:
+        """Adds a lead (at its `created_at`, else `now`), or updates it when its id is known.
+        `trace`: whether this lead keeps an explain trail (None: as the engine was made)."""
         at = lead.created_at if lead.created_at is not None else now
         now = max(now, at)
         out: list[Action] = []
         self._run_due(now, out, strict=True)
         if lead.id in self.leads:
             return out + self.update_lead(lead.id, lead.attrs, now)
-        L = self._new_state(lead.id, at, lead.attrs, quiet=False)
+        keep = self.trace_leads if trace is None else trace
+        L = self._new_state(lead.id, at, lead.attrs, quiet=False, trace=keep)
         self.leads[lead.id] = L
         if self._changed is not None:
             self._changed.add(lead.id)
         self._late = True if at < now else None
         # as an event "created": recorded, then its round (one generated function when it can)
         plan = self.plans.get("created") or self._plan("created")
-        if plan[0] is not None:
-            plan[0](self, self.progs[0], L, L.progs[0], at, {}, now, out)
+        if plan.full is not None:
+            plan.full(self, self.progs[0], L, L.progs[0], at, {}, now, out)
         else:
             self._ingest_general(L, "created", at, {}, now, out, plan)
         self._late = None
@@ -177,6 +132,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         return out
 
     def update_lead(self, lead_id: str, attrs: dict[str, object], now: float) -> list[Action]:
+        """Replaces the lead's attributes at `now` and evaluates it again."""
         out: list[Action] = []
         self._run_due(now, out, strict=True)
         L = self.leads[lead_id]
@@ -191,6 +147,7 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         return out
 
     def lead_ids(self) -> list[str]:
+        """Every lead's id, in the order they were added (or restored)."""
         return list(self.leads)
 
     def pop_changed(self) -> set[str]:
@@ -203,38 +160,16 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
 
     # ------------------------------------------------------------ events
 
-    def _plan(self, typ: str) -> tuple:
+    def _plan(self, typ: str) -> EventPlan:
         """Per event type, what an event of that type touches (computed once)."""
         plan = self.plans.get(typ)
         if plan is None:
-            sources = self.type_sources.get(typ)
-            if sources and all(s[0] == "score" and s[3] == "up" for _, ch in sources for s in ch):
-                sources = [(pidx, ch, len(self.progs[pidx].blocks)) for pidx, ch in sources]
-            elif sources:
-                sources = [(pidx, ch, 0) for pidx, ch in sources]
-            stored = 0 if typ not in self.counted else (2 if typ in self.counted_where else 1)
-            content = any(typ in cp.mb.content_actions for cp in self.progs)
-            special = typ in self.special and not content
-            fused = None
-            if len(self.progs) == 1:  # one program: a generated function per event type
-                cp = self.progs[0]
-                fused = cp.event_fns.get(typ) or cp.event_other
-            full = self.progs[0].event_full.get(typ) if len(self.progs) == 1 else None
-            plan = self.plans[typ] = (
-                full,
-                sources,
-                stored,
-                self.filters.get(typ),
-                typ not in NON_ENGAGEMENT_EVENTS,
-                content,
-                special,
-                any(typ in cp.mb.days_events for cp in self.progs),
-                bool(self.arrivals),
-                fused,
-            )
+            plan = self.plans[typ] = event_plan(self, typ)
         return plan
 
     def ingest(self, event: Event, now: float) -> list[Action]:
+        """Applies one event at `now` (its own `at` when later; an older one is late: applied
+        at `now`, kept at its time for windows and counts); returns what must happen now."""
         return self.ingest_fields(event.lead, event.type, event.at, event.props, now)
 
     def ingest_fields(
@@ -257,12 +192,12 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
         if L.trace is not None:
             self._trace_event(L, typ, props, at, now, late)
         plan = self.plans.get(typ) or self._plan(typ)
-        full = plan[0]
+        full = plan[0]  # plan.full (by index: the hot path)
         if full is not None:  # one program, a type its rules name: one generated function
             rising = full(self, self.progs[0], L, L.progs[0], at, props, now, out)
         else:
             rising = self._ingest_general(L, typ, at, props, now, out, plan)
-        sources = plan[1]
+        sources = plan[1]  # plan.sources
         if late:
             self._late = None
         if self._rewake:
@@ -277,114 +212,10 @@ class Engine(RoundMixin, SequenceMixin, ReadingMixin, TimerMixin):
                     self._push_wake(L, c)
         return out
 
-    def _ingest_general(
-        self,
-        L: LeadState,
-        typ: str,
-        at: float,
-        props: dict,
-        now: float,
-        out: list[Action],
-        plan: tuple,
-    ) -> bool:
-        """Recording, points, rounds, exits, enrolments and due steps of one event, for any
-        type and any number of programs; True when a score may rise by time alone."""
-        (_, _, stored, filters, engagement, content, special, days, arrivals, fused) = plan
-        # what the lead did: counts, days_since, content checks, flags (hot path: kept inline)
-        L.n_arr = n = L.n_arr + 1
-        if arrivals:
-            if L.arr is EMPTY_MAP:
-                L.arr = {}
-            L.arr[typ] = n
-        if stored:
-            times = L.ev_t.get(typ)
-            if stored == 1 and times and at >= times[-1] and len(times) < 64:
-                times.append(at)
-            else:
-                self._store(L, typ, at, props, now)
-        if filters is not None:
-            for key, fn in filters:
-                if fn(props, L, None, now):
-                    times = L.ev_t.get(key)
-                    if times and at >= times[-1] and len(times) < 64:
-                        times.append(at)
-                    else:
-                        self._store(L, key, at, None, now)
-        if days:
-            last = L.last.get(typ)
-            if last is None or at > last:
-                if L.last is EMPTY_MAP:
-                    L.last = {}
-                L.last[typ] = at
-        if engagement and at > L.last_eng:
-            L.last_eng = at
-        if content:
-            value = props.get("content")
-            if value.__class__ is str and value:
-                if L.done is EMPTY_SET:
-                    L.done = set()
-                L.done.add((typ, value.strip().lower()))
-            elif value is not None:
-                self._special(L, typ, props, now)
-        elif special:
-            self._special(L, typ, props, now)
-        # engagement points, fit, stages, flags, handoff; then exits, enrolments, due steps
-        if fused is not None:
-            return fused(self, self.progs[0], L, L.progs[0], at, props, now, out)
-        self._round(L, now, out, typ, at, props)
-        return True
+    # ------------------------------------------------------------ the compiled rules
 
-    def _trace_event(
-        self, L: LeadState, typ: str, props: dict, at: float, now: float, late: bool
-    ) -> None:
-        text = _event_text(typ, props) if props else typ
-        if late:
-            text += f" (late, at {format_time(at)})"
-        L.trace.append(tuple.__new__(TraceEntry, (now, "event", text, None)))
-
-    def _round(
-        self, L: LeadState, t: float, out: list[Action], etype: str | None, at: float, props: dict
-    ) -> None:
-        progs = L.progs
-        for cp in self.progs:
-            P = progs[cp.index]
-            if etype is not None:
-                add_points = cp.points_fns.get(etype)
-                if add_points is not None:
-                    add_points(self, cp, L, P, at, props, t)
-            cp.round_fn(self, cp, L, P, t, out)
-        for cp in self.progs:
-            P = progs[cp.index]
-            cp.entry_fn(self, cp, L, P, t, etype, props, out)
-            if P.n_enr:
-                self._due_steps(cp, L, P, t, out)
-
-
-_TEXTS: dict[tuple, str] = {}  # one string shared by every trail line of the same event text
-
-
-def _event_text(typ: str, props: dict[str, object]) -> str:
-    """`clicked channel=email content=x`: the event as the trail shows it."""
-    n = len(props)
-    if n == 1:  # keys unpacked, values looked up: fewer objects made (the trail's hot path)
-        (k1,) = props
-        v1 = props[k1]
-        if v1.__class__ is not str:
-            return f"{typ} {k1}={v1}"
-        key: tuple = (typ, k1, v1)
-    elif n == 2:
-        k1, k2 = props
-        v1, v2 = props[k1], props[k2]
-        if k2 < k1:
-            k1, v1, k2, v2 = k2, v2, k1, v1
-        if v1.__class__ is not str or v2.__class__ is not str:
-            return f"{typ} {k1}={v1} {k2}={v2}"
-        key = (typ, k1, v1, k2, v2)
-    else:
-        return typ + " " + " ".join([f"{k}={props[k]}" for k in sorted(props)])
-    text = _TEXTS.get(key)
-    if text is None:
-        text = " ".join([typ, *(f"{k}={v}" for k, v in zip(key[1::2], key[2::2], strict=True))])
-        if len(_TEXTS) < 65536:
-            _TEXTS[key] = text
-    return text
+    def generated_source(self, program: int = 0) -> str:
+        """The Python source generated for `program` (its index among the engine's), as it
+        runs: registered with `linecache` under `<nurture generated: FILE>`, so a traceback
+        from inside it shows its lines."""
+        return self.progs[program].source

@@ -1,1 +1,56 @@
-"""The live runner: real leads and events through the engine on the wall clock, state in SQLite."""
+"""The live runner: real leads and events through the engine on the wall clock, state in SQLite.
+
+The front door (what the command line and the TUI call; everything else here is the runner's):
+
+    run(options, stdout) -> RunReport              a run over leads and events (`nurture run`):
+                                                   resumable, idempotent, dead letters kept
+    migrate(files, programs, db, stdout) -> RunReport   a database carried over to changed rules
+    score(program, leads, events, at) -> ScoreResult    batch scoring, no database (`nurture score`)
+    score_table(program, rows, jsonl) -> str       its table, CSV or JSON Lines
+    explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing and trail
+    lead_ids(db) -> list[str]                      the leads of a database
+
+Errors meant for the user: `RunError` (the run cannot go on; nothing was changed), `InputError`
+(an input file cannot be read), `StoreError` (the database cannot be used), `ExplainError` (no such
+lead, rules differ). `ReplayMismatch`: replaying the journal did not give the outbox back.
+
+The modules:
+
+    runner.py     one run: seed and rules checked, leads restored (or migrated), input read,
+                  the timeline walked; `plan.py` orders it, `walk.py` drives the engine, journals,
+                  commits batches and checkpoints, and replays an interrupted run's journal
+    inputs.py     leads and events read and checked (`inputs_fast.py`, `values.py`)
+    store.py      the SQLite database (`schema.py`: its tables); `actions.py` the actions file;
+                  `meta.py` the seed and the rules' hashes it remembers
+    score.py      batch scoring; `score_table.py` its output; `standing.py` a lead's standing
+    explain.py    a live lead restored and caught up with the journal, explained
+"""
+
+from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
+from live.inputs import InputError
+from live.meta import RunError
+from live.runner import RunOptions, RunReport, migrate
+from live.runner import run_live as run
+from live.score import ScoreResult, score
+from live.score_table import score_table
+from live.store import StoreError
+from live.walk import ReplayMismatch
+
+__all__ = [
+    "ExplainError",
+    "InputError",
+    "LeadExplanation",
+    "ReplayMismatch",
+    "RunError",
+    "RunOptions",
+    "RunReport",
+    "ScoreResult",
+    "Standing",
+    "StoreError",
+    "explain",
+    "lead_ids",
+    "migrate",
+    "run",
+    "score",
+    "score_table",
+]

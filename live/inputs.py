@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from dsl.diagnostics import did_you_mean
 from dsl.errors import NurtureError
-from engine.times import format_time, parse_time
+from engine import format_time, parse_time
 from live.inputs_fast import fast_event_parser
 from live.values import Schema, check_attr, check_props, plain
 

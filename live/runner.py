@@ -1,13 +1,13 @@
 """The live runner: real leads and events through the engine, state and outbox in SQLite.
 
 One run: check the seed and the rule files against the database, restore every lead's engine
-state from the last checkpoint and replay what an interrupted run did after it (`runner_walk`),
+state from the last checkpoint and replay what an interrupted run did after it (`walk`),
 read and check the input (bad rows go to the dead-letter table), drop events already accepted,
-apply changed lead rows at the clock, then walk the timeline (`runner_plan`): before each item,
+apply changed lead rows at the clock, then walk the timeline (`plan`): before each item,
 every timer due strictly earlier runs; at the end, every timer due up to `--until`. Work is
 committed in batches (journal, accepted events, lead rows, actions, clock in one transaction) and
 lead states at checkpoints. After each commit the actions file catches up with the outbox
-(`runner_actions`). A run killed at any point and started again loses no accepted event and
+(`actions`). A run killed at any point and started again loses no accepted event and
 writes no action twice.
 """
 
@@ -38,14 +38,14 @@ if TYPE_CHECKING:
     from dsl.ir import Program
     from engine import Engine
 
-__all__ = ["RunError", "RunOptions", "RunReport", "run_live"]
+__all__ = ["RunError", "RunOptions", "RunReport", "migrate", "run_live"]
 
 
 @dataclass
 class RunOptions:
     rule_files: list[str]
     programs: list[Program]
-    leads_path: str
+    leads_path: str | None  # None: no lead rows this run
     events_path: str | None
     db_path: str
     until: float | None = None
@@ -72,7 +72,8 @@ class RunReport:
 
 def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
     """Run once. A mistake in the input raises a NurtureError (RunError, InputError, StoreError);
-    a journal whose replay does not give back the outbox, ReplayMismatch (an InternalError)."""
+    a journal whose replay does not give back the outbox, ReplayMismatch (an InternalError).
+    Actions go to `options.actions_path`, else this run's are written to `stdout`."""
     store = Store(options.db_path)
     try:
         # The collector is paused for the run (dsl/collector.py), and what is alive is moved out
@@ -84,6 +85,29 @@ def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
             return _Run(options, store, stdout).execute()
     finally:
         store.close()
+
+
+def migrate(
+    rule_files: list[str],
+    programs: list[Program],
+    db_path: str,
+    stdout: TextIO,
+    actions_path: str | None = None,
+) -> RunReport:
+    """Carries a live database over to changed rule files with no new input: a run of no lead
+    rows and no events with `migrate` (enrolments kept by sequence name and step position, else
+    an exit with reason `rules changed`; every lead evaluated at the clock under the new rules).
+    `report.migrated` lists what changed (empty: nothing to migrate)."""
+    options = RunOptions(
+        rule_files=rule_files,
+        programs=programs,
+        leads_path=None,
+        events_path=None,
+        db_path=db_path,
+        actions_path=actions_path,
+        migrate=True,
+    )
+    return run_live(options, stdout)
 
 
 class _Run:
@@ -98,7 +122,6 @@ class _Run:
 
     def execute(self) -> RunReport:
         from engine import Engine
-        from live.migrate import layout
 
         seed = settle_seed(self.store, self.options.seed)
         hashes = rule_hashes(self.options.rule_files, self.options.programs)
@@ -127,7 +150,7 @@ class _Run:
         settle_collector()
         self._check_until()
         self.walker.sink = self._open_sink()
-        meta = {"seed": str(seed), "rules": hashes, "layout": layout(self.engine)}
+        meta = {"seed": str(seed), "rules": hashes, "layout": self.engine.layout()}
         self._update_leads(leads, stored_leads)
         new_leads = [lead for lead in leads if lead.id not in stored_leads]
         self._walk(new_leads, events, meta, checkpoint=bool(changes))
@@ -139,30 +162,30 @@ class _Run:
     # ------------------------------------------------------------ setup
 
     def _restore(self, changes: list[str]) -> None:
+        """Every lead from the last checkpoint; under changed rules, migrated to them (the
+        engine's `migrate`: enrolments kept by sequence name and step position, else an exit
+        with reason `rules changed`; then each lead evaluated at the clock under the new rules)."""
         if not changes:  # the trail stays in the database: the run only appends to it
             for state in self.store.states(trail=False):
-                self.engine.restore_lead(state)
+                self.engine.restore(state)
             self.walker.trail_base = dict(self.walker.trail_len)
             return
-        from live.migrate import migrate_snapshot
-
         self.report.migrated = changes
         old = json.loads(self.store.get("layout") or "[]")
         clock = self.clock if self.clock is not None else 0.0
         walker = self.walker
         for state in self.store.states():
-            new_state, actions = migrate_snapshot(state, old, self.engine, clock)
-            self.engine.restore_lead(new_state)
-            walker.collect(actions)
-            lead = str(new_state["id"])
-            walker.collect(self.engine.update_lead(lead, dict(new_state["attrs"]), clock))
-            walker.touched.add(lead)
+            walker.collect(self.engine.migrate(state, old, clock))
+            walker.touched.add(str(state["id"]))
 
     def _read_input(
         self, stored: dict[str, tuple[float | None, dict[str, object]]]
     ) -> tuple[list[LeadRow], list[EventRow]]:
         schema = Schema.from_programs(self.options.programs)
-        leads, rejected = read_leads(self.options.leads_path, schema)
+        leads: list[LeadRow] = []
+        rejected: list[Rejected] = []
+        if self.options.leads_path is not None:
+            leads, rejected = read_leads(self.options.leads_path, schema)
         known = set(stored) | {lead.id for lead in leads}
         refused = {r_id for r_id in _rejected_ids(rejected) if r_id not in known}
         events: list[EventRow] = []

@@ -1,31 +1,72 @@
-"""Batch scoring: a CRM export through the engine in memory, each lead's standing at one instant.
+"""Batch scoring (`nurture score`): a CRM export through the engine in memory, each lead's
+standing at one instant.
 
-The same walk as the live runner (`runner_plan`: leads at their `created_at` or first event, events
-in time order, timers run between them), with no database and no trail, up to `at`; events after
-`at` are not applied.
+The same walk as the live runner (`plan`: leads at their `created_at` or first event, events in
+time order, timers run between them), with no database and no trail, up to `at`; events after
+`at` are not applied. An event id seen before in the input is applied once (its first row).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dsl.errors import InternalError
-from live.inputs import EventRow, LeadRow
+from live.inputs import EventRow, LeadRow, Rejected, Schema, read_events, read_leads
 from live.plan import make_plan
 
 if TYPE_CHECKING:
     from dsl.ir import Program
-    from engine import Engine
+    from engine import Engine, LeadView
 
 
 @dataclass
 class ScoreResult:
-    at: float
-    rows: list[dict[str, object]]
+    at: float  # the instant scored
+    rows: list[LeadView]  # one per lead scored, in input order
     after_at: int  # events later than `at`, not applied
     not_yet: int = 0  # leads created after `at`: no row
+    rejected: list[Rejected] = field(default_factory=list)  # input rows left out, with why
+
+
+def score(
+    program: Program,
+    leads_path: str,
+    events_path: str | None = None,
+    at: float | None = None,
+    seed: int = 0,
+) -> ScoreResult:
+    """Reads the leads (CSV or JSON Lines) and events (JSON Lines) and scores every lead at
+    `at` (default: the latest time in the input, else now). Rows that cannot be used are left
+    out and listed in the result; a file that cannot be read raises `live.inputs.InputError`."""
+    schema = Schema.from_programs([program])
+    leads, rejected = read_leads(leads_path, schema)
+    events: list[EventRow] = []
+    if events_path is not None:
+        known = {lead.id for lead in leads}
+        refused = {r.lead for r in rejected if r.lead and r.lead not in known}
+        events, bad = read_events(events_path, schema, known, refused)
+        rejected += bad
+    events = unique_events(events)
+    if at is None:
+        at = latest_time(leads, events)
+    if at is None:
+        at = float(int(time.time()))  # nothing in the input says what time it is
+    result = score_leads(program, leads, events, at, seed=seed)
+    result.rejected = rejected
+    return result
+
+
+def unique_events(events: list[EventRow]) -> list[EventRow]:
+    """The events, each id once (its first row)."""
+    seen: set[str] = set()
+    out = []
+    for event in events:
+        if event.id not in seen:
+            seen.add(event.id)
+            out.append(event)
+    return out
 
 
 def latest_time(leads: list[LeadRow], events: list[EventRow]) -> float | None:
@@ -36,25 +77,27 @@ def latest_time(leads: list[LeadRow], events: list[EventRow]) -> float | None:
 def score_leads(
     program: Program, leads: list[LeadRow], events: list[EventRow], at: float, seed: int = 0
 ) -> ScoreResult:
+    """Every lead's standing at `at`, from rows already read."""
     from engine import Engine, Event, Lead
 
     engine = Engine([program], seed=seed, trace=False)
     plan = make_plan(leads, events, None, at)
     for item in plan.items:
-        _advance(engine, item.time, inclusive=False)
+        advance(engine, item.time, inclusive=False)
         if item.lead is not None:
             row = item.lead
             engine.add_lead(Lead(row.id, row.created_at, dict(row.attrs)), item.time)
         elif item.event is not None:
             e = item.event
             engine.ingest(Event(e.id, e.lead, e.type, e.at, dict(e.props)), item.time)
-    _advance(engine, at, inclusive=True)
+    advance(engine, at, inclusive=True)
     added = {item.lead.id for item in plan.items if item.lead is not None}
-    rows = [standing(program, engine, lead.id, at) for lead in leads if lead.id in added]
+    rows = [engine.view(lead.id, at) for lead in leads if lead.id in added]
     return ScoreResult(at, rows, plan.after_until, len(leads) - len(rows))
 
 
-def _advance(engine: Engine, until: float, inclusive: bool) -> None:
+def advance(engine: Engine, until: float, inclusive: bool) -> None:
+    """Every timer due before `until` (and at it, when `inclusive`)."""
     while True:
         due = engine.next_due()
         if due is None or due > until or (due == until and not inclusive):
@@ -63,60 +106,3 @@ def _advance(engine: Engine, until: float, inclusive: bool) -> None:
         after = engine.next_due()
         if after is not None and after <= due:
             raise InternalError(f"engine did not move past its timer at {due}")
-
-
-def standing(program: Program, engine: Engine, lead_id: str, at: float) -> dict[str, object]:
-    """One output row: id, each score block, score, stage, segments, flags, times (raw values)."""
-    view = program_views(engine, [program], lead_id, at)[0]
-    row: dict[str, object] = {"id": lead_id}
-    for block in program.scores:
-        row[block.name] = view.scores.get(block.name, 0.0)
-    row.update(
-        score=view.score,
-        stage=view.stage,
-        segments=list(view.segments),
-        mql=view.mql,
-        sql=view.sql,
-        customer=view.customer,
-        mql_at=view.mql_at,
-        sql_at=view.sql_at,
-        unsubscribed=view.unsubscribed,
-        sunset=view.sunset,
-    )
-    return row
-
-
-def program_views(engine: Engine, programs: list[Program], lead_id: str, at: float) -> list[Any]:
-    """The lead's `LeadView` under each program, in the order the programs were given."""
-    if len(programs) == 1:
-        view = engine.view(lead_id, at)
-        return list(view) if isinstance(view, (list, tuple)) else [view]
-    return [engine.view(lead_id, at, program=index) for index in range(len(programs))]
-
-
-def standing_rows(
-    engine: Engine, programs: list[Program], lead_id: str, at: float
-) -> list[tuple[Any, ...]]:
-    """Rows of the `standing` table: the lead under each program at `at` (scores to 4 places)."""
-    rows = []
-    for program, view in zip(programs, program_views(engine, programs, lead_id, at), strict=True):
-        scores = {name: round(value, 4) for name, value in view.scores.items()}
-        rows.append(
-            (
-                lead_id,
-                program.path,
-                at,
-                round(view.score, 4),
-                view.stage,
-                json.dumps(scores, ensure_ascii=False),
-                ";".join(view.segments),
-                int(view.mql),
-                int(view.sql),
-                int(view.customer),
-                int(view.unsubscribed),
-                int(view.sunset),
-                view.mql_at,
-                view.sql_at,
-            )
-        )
-    return rows

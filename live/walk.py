@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from dsl.errors import InternalError
-from engine.model import Event, Lead
-from live.score import standing_rows
-from live.store import Batch, Store, StoredEvent
+from engine import Event, Lead
+from live.schema import Batch, StoredEvent
+from live.standing import standing_rows
+from live.store import Store
 
 if TYPE_CHECKING:
     from dsl.ir import Program
@@ -116,7 +117,6 @@ class Walker:
             due = engine.next_due()
             if due is None or due > until or (due == until and not inclusive):
                 return
-            self.touched.update(_due_leads(engine, due))
             self.collect(engine.advance(due))
             after = engine.next_due()
             if after is not None and after <= due:
@@ -178,19 +178,20 @@ class Walker:
         self.calls = self.run_start = 0
 
     def _checkpoint(self, batch: Batch) -> None:
-        changed = getattr(self.engine, "pop_changed", None)
-        if changed is not None:
-            self.touched.update(changed())
-        standing = self.programs and hasattr(self.engine, "view") and batch.clock is not None
+        """Every lead changed since the last checkpoint: its state, its standing and the trail
+        entries it made since (the engine's `trail` from what is already in the database)."""
+        engine = self.engine
+        self.touched.update(engine.pop_changed())
+        standing = self.programs and batch.clock is not None
         for lead in sorted(self.touched):
-            state, trace = snapshot_parts(self.engine, lead)
-            batch.states[lead] = state
+            batch.states[lead] = engine.snapshot(lead, trail=False)
             if standing:
-                batch.standing += standing_rows(self.engine, self.programs, lead, batch.clock)
-            done, base = self.trail_len.get(lead, 0), self.trail_base.get(lead, 0)
-            if base + len(trace) > done:
-                batch.trail.append(_trail_row(lead, trace[done - base :], done))
-                self.trail_len[lead] = base + len(trace)
+                batch.standing += standing_rows(engine, self.programs, lead, batch.clock)
+            done = self.trail_len.get(lead, 0)
+            new = engine.trail(lead, done - self.trail_base.get(lead, 0))
+            if new:
+                batch.trail.append(_trail_row(lead, new, done))
+                self.trail_len[lead] = done + len(new)
         batch.checkpoint = True
         self.touched = set()
         self.since_checkpoint = 0
@@ -264,33 +265,3 @@ def _trail_row(lead: str, new: list[Any], n: int) -> tuple[str, int, list[Any]]:
     if new and not isinstance(new[0], (list, tuple)):
         new = [[e.at, e.kind, e.message, e.rule] for e in new]
     return (lead, n, new)
-
-
-def snapshot_parts(engine: Engine, lead: str) -> tuple[dict[str, Any], list[Any]]:
-    """The lead's saved state without its trail, and the trail (entries as (at, kind, message,
-    rule)). Equal to `engine.snapshot_lead` split in two (a test holds it to that); reads the
-    engine's lead record directly when it can, so a batch does not copy every lead's whole trail."""
-    record = getattr(engine, "leads", {}).get(lead)
-    if record is not None and hasattr(record, "to_dict"):
-        return record.to_dict(), record.trace or []
-    data = engine.snapshot_lead(lead)
-    trace = data.pop("trace", None) or []
-    return data, [tuple(e) for e in trace]
-
-
-def _due_leads(engine: Engine, until: float) -> list[str]:
-    """The leads whose timers fire by `until`, so their changed state is saved even when the
-    timer produced no action. Uses the engine's `pop_changed()` when it has one; else reads its
-    timer heap (entries `(due, ..., lead id at [4], ...)`), visiting only entries due by `until`."""
-    if hasattr(engine, "pop_changed"):
-        return []
-    heap = getattr(engine, "heap", None)
-    if not heap:
-        return []
-    found, stack = [], [0]
-    while stack:
-        i = stack.pop()
-        if i < len(heap) and heap[i][0] <= until:
-            found.append(heap[i][4])
-            stack += (2 * i + 1, 2 * i + 2)
-    return found

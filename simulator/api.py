@@ -8,9 +8,12 @@ from dataclasses import dataclass
 
 from dsl.ir import Program
 from engine import Event, Explanation
+from simulator import compare_population
+from simulator.assumptions import headline
+from simulator.backends import Cluster
 from simulator.cancel import CancelFlag
 from simulator.forecast import differences, summarise
-from simulator.loader import load_scenario
+from simulator.loader import complete, load_scenario, read_scenario
 from simulator.population import find_lead_index
 from simulator.replications import Progress, run_many
 from simulator.results import Comparison, Forecast, Lifecycle, Pair
@@ -45,10 +48,29 @@ def prepare(program: Program, scenario_path: str | None, o: Overrides) -> Scenar
     return apply(load_scenario(scenario_path, program), o)
 
 
-def _forecast(
+def prepare_compare(
+    programs: list[Program], scenario_path: str | None, o: Overrides
+) -> tuple[list[Scenario], tuple[str, ...]]:
+    """The scenario of each file of a comparison (checked against each; raises
+    `ScenarioError`) on one population: where the `lead:` blocks differ, the first file's
+    (`simulator/compare_population.py`); and the lines saying so (none when they agree)."""
+    written = [read_scenario(scenario_path, p) for p in programs]
+    own = [apply(complete(w, p), o) for w, p in zip(written, programs, strict=True)]
+    first = own[0]
+    scenarios = [first] + [
+        compare_population.follow_first(w, first, s, programs[0], p)
+        for w, s, p in zip(written[1:], own[1:], programs[1:], strict=True)
+    ]
+    return scenarios, compare_population.differences(programs, scenario_path, written[0])
+
+
+def forecast_of_runs(
     program: Program, scenario: Scenario, scenario_path: str | None, runs: list[dict[str, object]]
 ) -> Forecast:
+    """The typed forecast of replications already run (`run_many`'s per-run records)."""
     first = runs[0] if runs else {}
+    summary = summarise(runs)
+    stats = {name: s.to_dict() for name, s in summary.stats.items()}
     return Forecast(
         file=program.path,
         campaign=program.campaign,
@@ -59,9 +81,11 @@ def _forecast(
         seed=scenario.run.seed,
         sequence_names=tuple(s.name for s in program.sequences),
         lifecycle=Lifecycle(mql=program.mql is not None, sql=program.sql is not None),
-        summary=summarise(runs),
+        summary=summary,
         traces=first.get("traces"),
         lead_table=first.get("leads"),
+        assumptions=tuple(headline(program, scenario, stats, scenario_path is None)),
+        stage_names=tuple(s.name for s in program.stages),
     )
 
 
@@ -74,15 +98,17 @@ def forecast(
     traces: bool = False,
     leads: bool = False,
     cancel: CancelFlag | None = None,
+    cluster: Cluster | None = None,
 ) -> Forecast:
     """R replications of one file, summarised. With `traces`, `Forecast.traces`: the explain
     trail of each lead of run 0's traced sample (lead id -> entries); with `leads`,
     `Forecast.lead_table`: run 0's simulated leads. Raises `Cancelled` soon after `cancel`
-    (e.g. a `threading.Event`) is set from another thread."""
+    (e.g. a `threading.Event`) is set from another thread. With `cluster`, the replications run
+    on Dask (`simulator/backends.py`) instead of `workers` processes: the same numbers."""
     runs = run_many(
-        [program], [scenario], scenario.run.runs, workers, progress, traces, leads, cancel
+        [program], [scenario], scenario.run.runs, workers, progress, traces, leads, cancel, cluster
     )[0]
-    return _forecast(program, scenario, scenario_path, runs)
+    return forecast_of_runs(program, scenario, scenario_path, runs)
 
 
 def lead_timeline(
@@ -108,12 +134,17 @@ def compare(
     workers: int,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
+    population: tuple[str, ...] = (),
+    cluster: Cluster | None = None,
 ) -> Comparison:
-    """Every file on the same leads and streams; differences of each file against the first."""
+    """Every file on the same leads and streams; differences of each file against the first.
+    `population`: what `prepare_compare` says about whose `lead:` block the leads follow."""
     first = scenarios[0]
-    results = run_many(programs, scenarios, first.run.runs, workers, progress, cancel=cancel)
+    results = run_many(
+        programs, scenarios, first.run.runs, workers, progress, cancel=cancel, cluster=cluster
+    )
     files = tuple(
-        _forecast(p, s, scenario_path, r)
+        forecast_of_runs(p, s, scenario_path, r)
         for p, s, r in zip(programs, scenarios, results, strict=True)
     )
     pairs = tuple(
@@ -122,7 +153,8 @@ def compare(
             p.path,
             differences(results[0], r),
             tuple(s.name for s in programs[0].sequences),
+            tuple(s.name for s in programs[0].stages),
         )
         for p, r in zip(programs[1:], results[1:], strict=True)
     )
-    return Comparison(files, pairs)
+    return Comparison(files, pairs, population)

@@ -24,10 +24,31 @@ class CancelFlag(Protocol):
 
 
 class Cancelled(Exception):
-    """The forecast was cancelled by its caller (`cancel.is_set()`); it has no result."""
+    """The forecast was cancelled by its caller (`cancel.is_set()`); it has no result.
+    `finished`: the replications (run numbers) that had finished, of `total` (when known)."""
 
-    def __init__(self, message: str = "the forecast was cancelled") -> None:
+    def __init__(
+        self,
+        message: str = "the forecast was cancelled",
+        finished: tuple[int, ...] = (),
+        total: int = 0,
+    ) -> None:
         super().__init__(message)  # (SimPy re-raises a process's exception from its args)
+        self.finished = finished
+        self.total = total
+
+    def what_finished(self) -> str:
+        """`3 of 8 replications had finished (runs 0, 1, 4)`."""
+        runs = self.finished
+        which = f" (run{'s' if len(runs) != 1 else ''} {', '.join(map(str, runs))})" if runs else ""
+        plural = "s" if self.total != 1 else ""
+        return f"{len(runs)} of {self.total} replication{plural} had finished{which}"
+
+
+def stopped(finished: list[int], total: int) -> Cancelled:
+    """The `Cancelled` of a set of replications, saying which had finished."""
+    done = Cancelled(finished=tuple(sorted(finished)), total=total)
+    return Cancelled(f"the forecast was cancelled: {done.what_finished()}", done.finished, total)
 
 
 def check(cancel: CancelFlag | None) -> None:

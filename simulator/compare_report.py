@@ -27,6 +27,8 @@ def _headline(
         k.sql,
         k.customers,
         k.conversion_rate,
+        k.visit_rate,
+        f.funnel_path.were_sql,
         k.revenue,
         k.cost,
         k.roi,
@@ -43,6 +45,8 @@ HEADLINE: tuple[tuple[str, Fmt, Fmt], ...] = (
     ("SQL", num, lambda x: f"{x:+,.1f}"),
     ("customers", num, lambda x: f"{x:+,.1f}"),
     ("conversion rate", pct, lambda x: f"{100 * x:+.2f} pts"),
+    ("visited (share of leads)", pct, lambda x: f"{100 * x:+.1f} pts"),
+    ("customers who were SQL", pct, lambda x: f"{100 * x:+.1f} pts"),
     ("revenue", money, lambda x: f"{'+' if x >= 0 else '-'}${abs(x):,.0f}"),
     ("cost", money, lambda x: f"{'+' if x >= 0 else '-'}${abs(x):,.0f}"),
     ("ROI", lambda x: f"{x:,.1f}x", lambda x: f"{x:+,.2f}x"),
@@ -62,6 +66,7 @@ def render(result: Comparison) -> str:
         f"run{'s' if first.runs != 1 else ''}, "
         f"seed {first.seed}",
         f"Scenario: {first.scenario}",
+        *result.population,
         "Each difference: mean over paired runs [90% interval]; * = clear of zero.",
     ]
     for label, f in zip("ABCDEFGHIJ", files, strict=False):
@@ -78,7 +83,84 @@ def render(result: Comparison) -> str:
                 f"  {name:<28}{_or(fmt, a.mean):>12}{_or(fmt, b.mean):>12}   {_diff(d, dfmt)}"
             )
         lines += _lift_lines(pair)
+        lines += _group_lines(first, other, pair)
     return "\n".join(lines) + "\n"
+
+
+_PTS = lambda x: f"{100 * x:+.2f} pts"  # noqa: E731
+_X = lambda x: f"{x:.2f}x"  # noqa: E731
+_DX = lambda x: f"{x:+.2f}x"  # noqa: E731
+Row = tuple[str, Stat, Stat, Difference, Fmt, Fmt]
+
+
+def _group_lines(first: Forecast, other: Forecast, pair: Pair) -> list[str]:
+    """Each holdout's arms and the seed's ratios; each persona's conversion; the share of leads
+    in each bucket of contacts received."""
+    blocks: list[tuple[str, list[Row]]] = []
+    for seq, d in pair.arms.items():
+        a, b = first.arms.get(seq), other.arms.get(seq)
+        if a is None or b is None:
+            continue
+        rows: list[Row] = []
+        for arm in ("nurtured", "holdout"):
+            ga, gb, gd = getattr(a, arm), getattr(b, arm), getattr(d, arm)
+            rows.append((f"{arm}: SQL rate", ga.sql_rate, gb.sql_rate, gd.sql_rate, pct, _PTS))
+            rows.append(
+                (
+                    f"{arm}: conversion",
+                    ga.conversion_rate,
+                    gb.conversion_rate,
+                    gd.conversion_rate,
+                    pct,
+                    _PTS,
+                )
+            )
+        for label, name in (
+            ("SQL per lead", "sql_rate"),
+            ("cost per SQL", "cost_per_sql"),
+            ("purchase size", "deal_size"),
+        ):
+            rows.append(
+                (
+                    f"ratio: {label}",
+                    getattr(a.ratios, name),
+                    getattr(b.ratios, name),
+                    getattr(d.ratios, name),
+                    _X,
+                    _DX,
+                )
+            )
+        blocks.append((f"{seq}: nurtured against holdout", rows))
+    rows = [
+        (
+            name,
+            first.personas[name].conversion_rate,
+            other.personas[name].conversion_rate,
+            d.conversion_rate,
+            pct,
+            _PTS,
+        )
+        for name, d in pair.personas.items()
+        if name in first.personas and name in other.personas
+    ]
+    blocks.append(("by persona: conversion rate", rows))
+    rows = [
+        (f"{ba.label} contacts", ba.share, bb.share, bd.share, pct, lambda x: f"{100 * x:+.1f} pts")
+        for ba, bb, bd in zip(first.contacts, other.contacts, pair.contacts, strict=True)
+        if ba.share.mean or bb.share.mean
+    ]
+    blocks.append(("by contacts received: share of leads", rows))
+    out = []
+    for title, rows in blocks:
+        shown = [r for r in rows if r[1].mean is not None or r[2].mean is not None]
+        if shown:
+            out.append(f"  {title}")
+            out += [
+                f"    {label[:26]:<26}{_or(fmt, a.mean):>12}{_or(fmt, b.mean):>12}   "
+                f"{_diff(d, dfmt)}"
+                for label, a, b, d, fmt, dfmt in shown
+            ]
+    return out
 
 
 def _or(fmt: Fmt, x: float | None) -> str:

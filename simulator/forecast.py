@@ -28,6 +28,11 @@ _RATIO_MARKERS = (
     "mean_wait",
     "share",
     "incremental.",
+    "ratio.",
+    "cost_per_",
+    "deal_size",
+    "per_lead",
+    "customers.were_",
 )
 
 # Student t 95th percentile by degrees of freedom (a 90% two-sided interval).

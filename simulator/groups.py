@@ -48,6 +48,8 @@ class Kpis(Generic[F]):
     replies: F
     bounces: F
     visits: F  # organic `visited` events (not leads who visited)
+    visited: F  # leads who visited: on their own (a `visited` event) or by a click
+    visit_rate: F  # visited, as a share of the leads
     revenue: F  # every conversion's deal value, nurtured or not
     cost: F  # of touches and sales tasks
     roi: F  # (revenue - cost) / cost
@@ -73,9 +75,10 @@ def kpis(get: Get, names: Iterable[str]) -> Kpis:
 
 @dataclass(frozen=True)
 class FunnelStage(Generic[F]):
-    """A lifecycle stage of the funnel: how many leads reached it, and their share of leads."""
+    """A step of a funnel — a lifecycle stage, or one of the file's stages — how many leads
+    reached it, and their share of leads."""
 
-    name: str  # "leads", "MQL", "SQL", "customers"
+    name: str  # "leads", "MQL", "SQL", "customers"; or a stage's name
     count: F
     share: F  # of the leads (for "leads": MISSING)
 
@@ -86,6 +89,12 @@ def funnel(get: Get, mql: bool, sql: bool) -> tuple[FunnelStage, ...]:
     stages += [FunnelStage("MQL", get("mql"), get("mql_rate"))] if mql else []
     stages += [FunnelStage("SQL", get("sql"), get("sql_rate"))] if sql else []
     return (*stages, FunnelStage("customers", get("customers"), get("conversion_rate")))
+
+
+def stages(get: Get, names: Iterable[str]) -> tuple[FunnelStage, ...]:
+    """The file's stages in order, each with the leads that reached it by the horizon's end
+    (in it or a later one: stages only move forward) and their share of the leads."""
+    return tuple(FunnelStage(n, get(f"stage.{n}"), get(f"stage_rate.{n}")) for n in names)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from simulator.agenda import (
     LEAD_MASK,
     LEAD_SHIFT,
 )
+from simulator.behaviour import IGNORED, REFUSED
 from simulator.population import DAY
 
 if TYPE_CHECKING:
@@ -39,24 +40,33 @@ def arrive(m: Model, t: float, i: int) -> None:
 
 def event(m: Model, t: float, s: int, key: int) -> None:
     type_, props = m.agenda.take(key)
-    m.ingest((key >> LEAD_SHIFT) & LEAD_MASK, t, type_, props)
+    i = (key >> LEAD_SHIFT) & LEAD_MASK
+    if type_ == "visited":
+        m.metrics.visited[i] = 1
+    m.ingest(i, t, type_, props)
 
 
 def respond(m: Model, t: float, s: int, key: int) -> None:
     i = (key >> LEAD_SHIFT) & LEAD_MASK
     r = m.agenda.take(key)
     kind = r.type
+    behaviour = m.behaviour
     if (
         (kind == "clicked" or kind == "replied")
-        and m.behaviour.engaged(i, r.gain)
+        and behaviour.engaged(i, r.gain)
         and not m.customer[i]
     ):  # the lead's own stream runs at the new readiness from now on
         m.organic.plan_next(i, s, m.agenda)  # (the entry planned before is now stale)
-    m.metrics.response(t, kind, r.props.get("channel", ""), r.origin)
+    m.metrics.response(i, t, kind, r.props.get("channel", ""), r.origin)
     if kind == "unsubscribed" and i not in m.unsubscribed_at:
         m.unsubscribed_at[i] = t
     m.ingest(i, t, kind, r.props)
-    if kind == "clicked" and not m.customer[i] and m.behaviour.visit_converts(r.conv_u, i):
+    if (
+        kind == "clicked"
+        and not m.customer[i]
+        and behaviour.visit_converts(r.conv_u, i)
+        and behaviour.may_buy_alone(i)
+    ):
         m.agenda.push(s + 60, CONVERT, i, CLICK)
 
 
@@ -68,16 +78,22 @@ def own(m: Model, t: float, s: int, key: int) -> None:
     if organic.planned[i] != k or m.customer[i]:
         return
     kind = organic.take(i, k)
-    if kind.spec is None:
-        convert(m, t, s, key, BACKGROUND)
+    behaviour = m.behaviour
+    if kind.spec is None:  # buying without a visit (a sales-led lead may not: it waits on)
+        if behaviour.may_buy_alone(i):
+            convert(m, t, s, key, BACKGROUND)
+        else:
+            organic.plan_next(i, s, m.agenda)
         return
     m.metrics.count[kind.counter] += 1
     if kind.gain:
-        m.behaviour.engaged(i, kind.gain)
+        behaviour.engaged(i, kind.gain)
     props, u_convert = organic.event(i, k, kind)
     m.ingest(i, t, kind.event, props)
-    if kind.visit and u_convert < m.behaviour.visit_chance(i):
-        m.agenda.push(s + 60, CONVERT, i, VISIT)
+    if kind.visit:
+        m.metrics.visited[i] = 1
+        if u_convert < behaviour.visit_chance(i) and behaviour.may_buy_alone(i):
+            m.agenda.push(s + 60, CONVERT, i, VISIT)
     organic.plan_next(i, s, m.agenda)
 
 
@@ -94,15 +110,32 @@ def convert(m: Model, t: float, s: int, key: int, source: int = -1) -> None:
 
 
 def sale(m: Model, t: float, s: int, key: int) -> None:
-    """A rep is done with the lead's task n, which waited `wait` seconds for a rep: the lead buys
-    with chance close_rate * readiness * exp(-wait / cooling_days), readiness as it is now."""
+    """A rep is done with the lead's task n, which waited `wait` seconds for a rep. The task was
+    refused (an `unsubscribed` on channel task), ignored, or answered (a `replied`); an answered
+    one closes with chance close_rate * readiness * exp(-wait / cooling_days), readiness as it
+    is now, and the lead becomes a customer `days_to_close` days later."""
     i = (key >> LEAD_SHIFT) & LEAD_MASK
     n = (key >> AUX_SHIFT) & AUX_MASK
     wait = m.agenda.take(key)
+    outcome = m.behaviour.call(i, n)
+    m.metrics.worked(i, t, outcome)
+    if m.customer[i]:
+        return
+    if outcome == REFUSED:
+        m.unsubscribed_at.setdefault(i, t)
+        m.ingest(i, t, "unsubscribed", {"channel": "task"})
+        return
+    if outcome == IGNORED:
+        return
+    m.ingest(i, t, "replied", {"content": m.task_content(i, n), "channel": "task"})
     spec = m.sales
     warmth = m.behaviour.readiness[i] * math.exp(-wait / (spec.cooling_days * DAY))
-    if m.sale_draws.uniform(i, n) < spec.close_rate * warmth:
-        convert(m, t, s, key, SALES)
+    if not m.customer[i] and m.sale_draws.uniform(i, n) < spec.close_rate * warmth:
+        days = spec.days_to_close.from_uniform(m.close_draws.uniform(i, n))
+        if days > 0:
+            m.agenda.push(s + math.ceil(days * DAY), CONVERT, i, SALES)
+        else:
+            convert(m, t, s, key, SALES)
 
 
 DISPATCH = (respond, own, convert, event, sale, None, None, None)

@@ -6,18 +6,20 @@ Every mistake becomes one line `FILE:LINE: field.path: message`, all of them at 
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from dsl.errors import NurtureError
 from dsl.ir import BUILTIN_EVENTS, Program
-from simulator import calibration as cal
+from simulator import default_persona
 from simulator import scenario as sc
-from simulator.distributions import Choice, Constant, LogNormal, is_numeric
+from simulator.distributions import Choice, Empirical, LogNormal, is_numeric
+from simulator.scenario_errors import describe, is_path_tag
 from simulator.tomllines import dotted, line_index, line_of
 
 
@@ -32,80 +34,144 @@ class ScenarioError(NurtureError):
         self.messages = messages
 
 
-def _all_field_names() -> set[str]:
-    names: set[str] = set()
-    for obj in list(vars(sc).values()) + _dist_models():
-        if isinstance(obj, type) and issubclass(obj, BaseModel):
-            names.update(obj.model_fields)
-    return names
-
-
-def _dist_models() -> list[type]:
-    from simulator import distributions as d
-
-    return [d.Constant, d.Choice, d.Normal, d.LogNormal, d.Uniform]
-
-
-def _describe(err: dict, fields: set[str]) -> tuple[tuple, str]:
-    loc = tuple(err["loc"])
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        name = str(loc[-1]) if loc else "?"
-        near = difflib.get_close_matches(name, sorted(fields), n=1, cutoff=0.6)
-        hint = f" (did you mean '{near[0]}'?)" if near else ""
-        return loc, f"unknown field '{name}'{hint}"
-    if err["type"] == "missing":
-        return loc, "required field is missing"
-    if "persona shares" in msg:
-        return ("personas",), msg
-    if err["type"] not in ("value_error", "assertion_error"):
-        msg = f"{msg} (got {err.get('input')!r})"
-    return loc, msg
-
-
 def _format(file: str, index: dict, loc: tuple, msg: str) -> str:
     line = line_of(index, loc)
     where = f"{file}:{line}" if line else file
-    field = dotted(tuple(p for p in loc if not _is_tag(p)))
+    field = dotted(tuple(p for p in loc if not is_path_tag(p)))
     return f"{where}: {field}: {msg}" if field else f"{where}: {msg}"
 
 
-def _is_tag(part: object) -> bool:
-    return part in ("constant", "choice", "normal", "lognormal", "uniform") or (
-        isinstance(part, str) and part.startswith("function-")
-    )
+def _validate(data: object, file: str) -> sc.Scenario:
+    base = str(Path(file).parent)  # an `empirical` file is read from the scenario's folder
+    return sc.Scenario.model_validate(data, context={"base": base})
 
 
-def parse_scenario(text: str, file: str) -> tuple[sc.Scenario, dict]:
-    """Validate TOML text into a Scenario; also return the line index for later checks."""
+def _read_toml(text: str, file: str) -> dict:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
         where = f"{file}:{m.group(1)}" if m else file
         raise ScenarioError([f"{where}: not valid TOML: {str(err).split(' (at')[0]}"]) from None
+
+
+def parse_scenario(
+    text: str, file: str, program: Program | None = None
+) -> tuple[sc.Scenario, dict]:
+    """Validate TOML text into a Scenario (checked against `program` when given); also return
+    the line index. Every mistake is found in one pass and raised together, in line order: the
+    fields pydantic refuses, the persona shares, and what only the rule file can tell about the
+    fields that are valid (`check_against`, run on the scenario without the refused fields)."""
+    data = _read_toml(text, file)
     index = line_index(text)
+    problems: list[tuple[tuple, str]] = share_problems(data, index)
     try:
-        return sc.Scenario.model_validate(data), index
+        scenario: sc.Scenario | None = _validate(data, file)
     except ValidationError as err:
-        fields = _all_field_names()
-        msgs = [_format(file, index, *_describe(e, fields)) for e in err.errors()]
-        raise ScenarioError(msgs) from None
+        problems += [describe(e, sc.Scenario) for e in err.errors() if not _is_shares(e)]
+        scenario = salvage(data, file)
+    if program is not None and scenario is not None:
+        problems += check_against(scenario, program)
+    if problems:
+        lines = [
+            (line_of(index, loc) or 0, _format(file, index, loc, msg)) for loc, msg in problems
+        ]
+        raise ScenarioError([text for _, text in sorted(lines, key=lambda x: x[0])])
+    return scenario, index
+
+
+def _is_shares(err: dict) -> bool:
+    return not err["loc"] and SHARES in str(err["msg"])
+
+
+SHARES = "persona shares must sum to 1"
+
+
+def share_problems(data: object, index: dict) -> list[tuple[tuple, str]]:
+    """The persona shares, read from the TOML as written, when they do not sum to 1: one
+    mistake at the first persona's share, naming every share and its line (a share that is not
+    a number between 0 and 1 is a mistake of its own, and then the sum is not checked)."""
+    personas = data.get("personas") if isinstance(data, dict) else None
+    if not isinstance(personas, list) or not personas:
+        return []
+    default = sc.Persona.model_fields["share"].default
+    parts, total = [], 0.0
+    for i, persona in enumerate(personas):
+        if not isinstance(persona, dict):
+            return []
+        share = persona.get("share", default)
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+            return []  # a mistake of its own (not a number, or out of range)
+        total += share
+        name = persona.get("name", f"personas[{i}]")
+        loc = ("personas", i, "share") if "share" in persona else ("personas", i)
+        given = f"{share:g}" if "share" in persona else f"{share:g} (no share given: the default)"
+        parts.append((loc, f"{name} {given} on line {line_of(index, loc)}"))
+    if abs(total - 1.0) <= 1e-6:
+        return []
+    return [
+        (
+            parts[0][0],
+            f"{SHARES} (they sum to {total:g}: {', '.join(p for _, p in parts)}); change them "
+            "so that they add up to 1",
+        )
+    ]
+
+
+def salvage(data: object, file: str, rounds: int = 50) -> sc.Scenario | None:
+    """The scenario without the fields pydantic refuses (each left to its default) and with
+    equal persona shares: what `check_against` can still look at. None if that fails."""
+    data = copy.deepcopy(data)
+    for _ in range(rounds):
+        personas = data.get("personas") if isinstance(data, dict) else None
+        if isinstance(personas, list):
+            for persona in personas:
+                if isinstance(persona, dict):
+                    persona["share"] = 1 / len(personas)
+        try:
+            return _validate(data, file)
+        except ValidationError as err:
+            if not all(_prune(data, tuple(e["loc"])) for e in err.errors()):
+                return None
+    return None
+
+
+def _prune(data: object, loc: tuple) -> bool:
+    """Remove the value at `loc` (the deepest part of it the data holds), or a refused list
+    element's contents; False when nothing could be removed."""
+    path, node = [], data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append((node, part))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append((node, part))
+            node = node[part]
+    if not path:
+        return False
+    parent, key = path[-1]
+    if isinstance(parent, list):
+        parent[key] = {}  # an element keeps its place: later elements keep their numbers
+    else:
+        del parent[key]
+    return True
 
 
 def load_scenario(path: str | None, program: Program) -> sc.Scenario:
     """The scenario at `path` (or the default one), checked against `program`, personas filled."""
+    return complete(read_scenario(path, program), program)
+
+
+def read_scenario(path: str | None, program: Program) -> sc.Scenario:
+    """The scenario at `path` as written (the default one: no personas), checked against
+    `program`; what it leaves out is not filled in (`complete` does that)."""
     if path is None:
-        return complete(sc.Scenario(), program)
+        return sc.Scenario()
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise ScenarioError([f"{path}: cannot read the scenario: {err.strerror}"]) from None
-    scenario, index = parse_scenario(text, path)
-    problems = check_against(scenario, program)
-    if problems:
-        raise ScenarioError([_format(path, index, loc, msg) for loc, msg in problems])
-    return complete(scenario, program)
+    return parse_scenario(text, path, program)[0]
 
 
 def _event_props(program: Program) -> dict[str, dict[str, str]]:
@@ -119,8 +185,11 @@ def check_against(scenario: sc.Scenario, program: Program) -> list[tuple[tuple, 
     """Mistakes that need the rule file: attributes, events and properties it does not know."""
     decls = {a.name: a for a in program.lead}
     events = _event_props(program)
-    out: list[tuple[tuple, str]] = []
+    out = _appeal_problems(scenario.behaviour.appeal, program, ("behaviour", "appeal"))
     for i, persona in enumerate(scenario.personas):
+        if persona.behaviour is not None and persona.behaviour.appeal:
+            loc = ("personas", i, "behaviour", "appeal")
+            out.extend(_appeal_problems(persona.behaviour.appeal, program, loc))
         for name, dist in persona.attributes.items():
             loc = ("personas", i, "attributes", name)
             if name == "timezone":
@@ -139,16 +208,37 @@ def check_against(scenario: sc.Scenario, program: Program) -> list[tuple[tuple, 
     return out
 
 
+def _appeal_problems(
+    appeal: dict[str, float], program: Program, loc: tuple
+) -> list[tuple[tuple, str]]:
+    contents = [c.name for c in program.contents]
+    out = []
+    for name in appeal:
+        if name not in contents:
+            near = difflib.get_close_matches(name, contents, n=1, cutoff=0.6)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            out.append((loc + (name,), f"no content '{name}' in {program.path}{hint}"))
+    return out
+
+
 def _attr_type_problems(decl: object, dist: object) -> list[str]:
+    if decl.type == "number" and isinstance(dist, Empirical) and not dist.numeric:
+        return [f"a number attribute needs numbers; the column holds text ({dist.text_at})"]
     if decl.type == "number" and not is_numeric(dist):
         return [
             "a number attribute needs a number distribution (normal, lognormal, uniform, "
-            "or a constant number)"
+            "discrete, empirical, or a constant number)"
         ]
     if decl.type in ("text", "one_of") and is_numeric(dist):
         return [f"a {decl.type.replace('_', ' ')} attribute needs text values (choice or constant)"]
     if decl.type == "one_of":
-        values = list(dist.weights) if isinstance(dist, Choice) else [dist.value]
+        values = (
+            list(dist.weights)
+            if isinstance(dist, Choice)
+            else sorted(set(dist.values))
+            if isinstance(dist, Empirical)
+            else [dist.value]
+        )
         bad = [v for v in values if v not in decl.options]
         if bad:
             allowed = ", ".join(f'"{o}"' for o in decl.options)
@@ -199,53 +289,9 @@ def default_attribute(decl: object) -> object | None:
     return None  # free text: missing unless the scenario gives values
 
 
-def _default_persona(program: Program) -> sc.Persona:
-    entry = []
-    for seq in program.sequences:
-        event = getattr(seq.enter, "event", None)
-        if event and event != "created" and event not in [e.event for e in entry]:
-            entry.append(sc.ArrivalEvent(event=event))
-    pages = sorted(named_values(program, "visited", "page"))
-    page = Choice(weights={v: 1.0 for v in ["home", *pages]}) if pages else Constant(value="home")
-    visits = sc.OrganicEvent(
-        event="visited", per_day=cal.ORGANIC_VISITS_PER_DAY, props={"page": page}
-    )
-    return sc.Persona(name="everyone", on_arrival=entry, organic=[visits])
-
-
-def named_values(program: Program, event: str, prop: str) -> set[str]:
-    """The text values the rules compare property `prop` of `event` with (`where page ==
-    "pricing"`, `where page in [...]`): the default persona visits those pages too (each as often
-    as an unnamed "home"), so rules that score them can be forecast without a scenario."""
-    found: set[str] = set()
-    for node in _nodes(program):
-        if getattr(node, "event", None) == event and getattr(node, "where", None) is not None:
-            for cmp in _nodes(node.where):
-                if (
-                    getattr(cmp, "kind", None) == "compare"
-                    and cmp.op in ("==", "in")
-                    and getattr(cmp.left, "kind", None) == "prop"
-                    and cmp.left.name == prop
-                ):
-                    items = cmp.right.items if cmp.right.kind == "list" else (cmp.right,)
-                    found.update(i.value for i in items if i.kind == "str")
-    return found
-
-
-def _nodes(node: object):
-    """`node` and every IR node inside it."""
-    if isinstance(node, BaseModel):
-        yield node
-        for name in type(node).model_fields:
-            yield from _nodes(getattr(node, name))
-    elif isinstance(node, tuple | list):
-        for item in node:
-            yield from _nodes(item)
-
-
 def complete(scenario: sc.Scenario, program: Program) -> sc.Scenario:
     """Fill what the scenario leaves out from the `lead:` block (every attribute gets a rule)."""
-    personas = scenario.personas or [_default_persona(program)]
+    personas = scenario.personas or [default_persona.persona(program)]
     filled = []
     for persona in personas:
         attrs = dict(persona.attributes)

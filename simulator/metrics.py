@@ -16,19 +16,23 @@ with `math.fsum` (correctly rounded, so independent of the order of its terms).
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
+from collections.abc import Iterable
 
 import numpy as np
 
 from dsl.ir import LEAD_CHANNELS, Program
+from simulator import metrics_groups as groups
+from simulator.behaviour import CALL_OUTCOMES
 from simulator.metrics_parts import (
     Members,
     add_counts,
     add_rows,
     by_name,
     float_counter,
-    mask,
     median_p90,
+    merge_columns,
     split_steps,
 )
 from simulator.population import DAY
@@ -51,8 +55,10 @@ WEEKLY = (
     "unsubscribes",
     "revenue",
     "cost",
+    "sales_backlog",
 )
-_COUNTED = tuple(k for k in WEEKLY if k not in ("touches", "revenue", "cost"))  # 1.0 a call
+# counted 1.0 a call; the others are sums of money or counts made in `result()`
+_COUNTED = tuple(k for k in WEEKLY if k not in ("touches", "revenue", "cost", "sales_backlog"))
 _WEEK = 7 * DAY
 
 
@@ -72,6 +78,8 @@ class RunMetrics:
         self.weeks = max(1, math.ceil(days / 7))
         self.cost_of = {c.name: c.cost for c in program.contents}
         self.sequences = [s.name for s in program.sequences]
+        self.stage_names = [s.name for s in program.stages]
+        self.in_stage = [0] * len(self.stage_names)  # leads by their stage at the end
         self.split_of = split_steps(program)
         self.count: dict[str, float] = defaultdict(float)  # each a sum of 1.0s, never of money
         # counters named by parts (sequence, reason), joined into `count` names by `result()`
@@ -91,6 +99,16 @@ class RunMetrics:
         # (sequence, split step, arm) -> (its lowest step sent, that step's content)
         self.arm_content: dict[tuple[str, int, int], tuple[int, str]] = {}
         self.funnel: dict[tuple[str, int], dict[str, float]] = defaultdict(float_counter)
+        # per lead (one slot a lead, merged across shards by OR or +): what the groups need
+        self.came = bytearray(n)  # 1: arrived
+        self.visited = bytearray(n)  # 1: visited the site (on its own, or by a click)
+        self.unsubscribed = bytearray(n)  # 1: unsubscribed from a channel or refused a task
+        self.touched = array("i", bytes(4 * n))  # touches sent to it
+        self.called = array("i", bytes(4 * n))  # sales tasks worked on it
+        self.spent = array("d", bytes(8 * n))  # cost of its touches and tasks
+        self.segments = Members(n)  # segment -> leads in it at the horizon's end
+        self.personas: tuple[np.ndarray, list[str]] | None = None  # (lead -> persona, names)
+        self.cost_per_lead = 0.0  # acquisition cost of a lead (the scenario's)
 
     def _week(self, t: float, name: str) -> None:
         w = int((t - self.start) // _WEEK)
@@ -106,6 +124,7 @@ class RunMetrics:
 
     def arrival(self, i: int, t: float) -> None:
         self.count["leads"] += 1
+        self.came[i] = 1
         self._week(t, "arrivals")
 
     def action(self, i: int, a: object) -> None:
@@ -121,6 +140,7 @@ class RunMetrics:
             self.tally[("seq", a.sequence, "exited", a.reason)] += 1
         elif kind == "task":
             self._tick(self.tasks, a.content, a.at)
+            self.spent[i] += self.cost_of.get(a.content, 0.0)
         elif kind == "suppressed":
             self.tally[("suppressed", a.reason)] += 1
             if a.sequence is not None:
@@ -135,6 +155,8 @@ class RunMetrics:
 
     def _send(self, i: int, a: object) -> None:
         content, sequence = a.content, a.sequence
+        self.touched[i] += 1
+        self.spent[i] += self.cost_of.get(content, 0.0)
         row = self.sends.get(content)
         if row is None:
             row = self.sends[content] = [0] * (self.weeks + 1)
@@ -176,16 +198,38 @@ class RunMetrics:
             self.count[what] += 1
             self._week(t, "customers" if what == "customer" else what)
 
-    def response(self, t: float, kind: str, channel: str, origin: tuple[str, int] | None) -> None:
+    def response(
+        self, i: int, t: float, kind: str, channel: str, origin: tuple[str, int] | None
+    ) -> None:
         name = _RESPONSES.get(kind)
         if name is None:
             return
+        if kind == "clicked":
+            self.visited[i] = 1
+        elif kind == "unsubscribed":
+            self.unsubscribed[i] = 1
         self.count[name] += 1
         self.count[f"{name}.{channel}"] += 1
         if name in self.weekly:
             self._week(t, name)
         if origin is not None:
             self.funnel[origin][kind] += 1
+
+    def worked(self, i: int, t: float, outcome: int) -> None:
+        """A rep worked one of lead i's tasks: a contact; `outcome` as `behaviour.call` says. A
+        refused task is an unsubscribe from the task channel."""
+        self.called[i] += 1
+        self.count[f"calls.{CALL_OUTCOMES[outcome]}"] += 1
+        if CALL_OUTCOMES[outcome] == "refused":
+            self.response(i, t, "unsubscribed", "task", None)
+
+    def stages_at_end(self, stages: Iterable[str]) -> None:
+        """The stage each lead (of this shard) is in at the horizon's end (`Model.count_stages`)."""
+        index = {name: k for k, name in enumerate(self.stage_names)}
+        for stage in stages:
+            k = index.get(stage)
+            if k is not None:
+                self.in_stage[k] += 1
 
     def conversion(self, i: int, t: float, value: float, source: str) -> None:
         if i in self.reached["customer"]:
@@ -217,6 +261,7 @@ class RunMetrics:
         add_counts(self.tally, other.tally)
         for name, row in other.weekly.items():
             self.weekly[name] = [a + b for a, b in zip(self.weekly[name], row, strict=True)]
+        self.in_stage = [a + b for a, b in zip(self.in_stage, other.in_stage, strict=True)]
         add_rows(self.sends, other.sends)
         add_rows(self.tasks, other.tasks)
         for content, channel in other.channel_of.items():
@@ -224,6 +269,11 @@ class RunMetrics:
         for what, leads in other.reached.items():
             self.reached[what].update(leads)
         self.revenue.update(other.revenue)
+        merge_columns(
+            self, other, ("came", "visited", "unsubscribed", "touched", "called", "spent")
+        )
+        self.segments.merge(other.segments)
+        self.personas = self.personas or other.personas
         self.enrolled.merge(other.enrolled)
         self.holdout.merge(other.holdout)
         self.arms.merge(other.arms)
@@ -279,57 +329,31 @@ class RunMetrics:
         }
         return scalars, weekly
 
-    def _lifts(self, out: dict[str, float], revenue: float, cost: float) -> None:
-        customers = np.zeros(self.n, dtype=bool)
-        customers[list(self.reached["customer"])] = True
+    def _stages(self, out: dict[str, float], leads: float) -> None:
+        """`stage.S`: leads that reached stage S by the horizon's end — in it or in a later one,
+        as stages only move forward (DSL.md) — and `stage_rate.S`, their share of the leads."""
+        reached = 0
+        for name, n in reversed(list(zip(self.stage_names, self.in_stage, strict=True))):
+            reached += n
+            out[f"stage.{name}"] = float(reached)
+            out[f"stage_rate.{name}"] = reached / leads if leads else math.nan
 
-        def rate(members: np.ndarray) -> float:
-            n = int(np.count_nonzero(members))
-            return int(np.count_nonzero(members & customers)) / n if n else math.nan
-
-        extra = math.nan  # customers the nurture added, summed over sequences with a holdout
-        none = np.zeros(self.n, dtype=bool)
-        for seq in self.sequences:
-            holdout = mask(self.holdout.get(seq))
-            holdout = none if holdout is None else holdout
-            enrolled = mask(self.enrolled.get(seq))
-            nurtured = none if enrolled is None else enrolled & ~holdout
-            n_nurtured, n_holdout = int(nurtured.sum()), int(holdout.sum())
-            if not n_holdout and not n_nurtured:
-                continue
-            a, b = rate(nurtured), rate(holdout)
-            out[f"lift.{seq}.nurtured_rate"] = a
-            out[f"lift.{seq}.holdout_rate"] = b
-            out[f"lift.{seq}.lift"] = a - b
-            out[f"lift.{seq}.nurtured_n"] = n_nurtured
-            out[f"lift.{seq}.holdout_n"] = n_holdout
-            if n_holdout and n_nurtured:
-                extra = (0.0 if math.isnan(extra) else extra) + (a - b) * n_nurtured
-        n_customers = len(self.reached["customer"])
-        value = revenue / n_customers if n_customers else math.nan
-        out["incremental.customers"] = extra
-        out["incremental.revenue"] = extra * value if n_customers else math.nan
-        out["incremental.roi"] = (
-            (out["incremental.revenue"] - cost) / cost
-            if cost and not math.isnan(out["incremental.revenue"])
-            else math.nan
-        )
-        for (seq, step, arm), members in sorted(self.arms.items()):
-            sent = mask(members)
-            out[f"arm.{seq}.{step}.{arm}.rate"] = rate(sent)
-            out[f"arm.{seq}.{step}.{arm}.n"] = int(sent.sum())
-            first = mask(self.arms.get((seq, step, 1)))
-            if arm != 1 and first is not None and first.any():  # lift over the first arm
-                out[f"arm.{seq}.{step}.{arm}.lift"] = rate(sent) - rate(first)
-
-    def result(self, sales: dict[str, float]) -> dict[str, object]:
+    def result(
+        self, sales: dict[str, float], backlog: list[float] | None = None
+    ) -> dict[str, object]:
+        """The run's numbers; `sales` the desk's summary, `backlog` its tasks waiting at each
+        week's end (`SalesDesk.backlog_by_week`; none waiting without one)."""
         out: dict[str, float] = dict(self.count)
         for parts, n in self.tally.items():
             name = ".".join(map(str, parts))
             out[name] = out.get(name, 0.0) + n
         money, weekly = self._money()
         out.update(money)
-        revenue, cost = money.get("revenue", 0.0), money.get("cost", 0.0)
+        if self.cost_per_lead:
+            acquired = self.cost_per_lead * float(self.count.get("leads", 0.0))
+            out["cost.acquisition"] = acquired
+            out["cost"] = math.fsum([money.get("cost", 0.0), acquired])
+        revenue, cost = out.get("revenue", 0.0), out.get("cost", 0.0)
         leads = self.count.get("leads", 0.0)
         for what in ("mql", "sql", "customers"):
             out[what] = self.count.get(what if what != "customers" else "customer", 0.0)
@@ -350,9 +374,11 @@ class RunMetrics:
         for (seq, step), counts in sorted(self.funnel.items()):
             for what, value in sorted(counts.items()):
                 out[f"funnel.{seq}.{step}.{what}"] = value
-        self._lifts(out, revenue, cost)
+        groups.of_run(self, out)
+        self._stages(out, leads)
         out.update({f"sales.{k}": v for k, v in sales.items()})
         weekly.update(self.weekly)
+        weekly["sales_backlog"] = list(backlog) if backlog is not None else [0.0] * self.weeks
         return {
             "scalars": dict(sorted(out.items())),
             "weekly": {name: list(weekly[name]) for name in WEEKLY},

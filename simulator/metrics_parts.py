@@ -89,3 +89,14 @@ def add_rows(mine: dict[object, list[int]], theirs: dict[object, list[int]]) -> 
 
 def by_name(rows: dict[str | None, list[int]]) -> list[tuple[str | None, list[int]]]:
     return sorted(rows.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+
+
+def merge_columns(mine: object, theirs: object, names: tuple[str, ...]) -> None:
+    """Add another shard's per-lead columns (bytearray flags, int counts, float sums) into these:
+    each lead is in one shard only, so a sum with the other shards' zeros is exact."""
+    for name in names:
+        ours = getattr(mine, name)
+        other = getattr(theirs, name)
+        kind = np.uint8 if isinstance(ours, bytearray) else ours.typecode
+        target = np.frombuffer(ours, dtype=kind)
+        np.add(target, np.frombuffer(other, dtype=kind), out=target)

@@ -67,6 +67,18 @@ def trace_sample(n: int, size: int) -> set[int]:
     return set(range(0, n, step)[:size])
 
 
+def persona_names(scenario: Scenario) -> list[str]:
+    """Each persona's name for reports; a name used twice gets `#2`, `#3`, ... after it."""
+    out: list[str] = []
+    for p in scenario.personas:
+        name, k = p.name, 1
+        while name in out:
+            k += 1
+            name = f"{p.name}#{k}"
+        out.append(name)
+    return out
+
+
 def start_epoch(scenario: Scenario) -> float:
     return parse_time(scenario.population.start)
 
@@ -96,8 +108,8 @@ class Model:
         self.env = simpy.Environment(initial_time=self.start)
         self.engine = Engine([program], seed=seed, trace=False)
         self.ingest_fields = self.engine.ingest_fields
-        # The engine decides per lead, when the lead is added, whether to keep its explain trail
-        # (it reads `engine.trace` then): switched on only for the traced sample (DESIGN.md).
+        # Whether a lead keeps its explain trail is said when it is added (`add_lead(...,
+        # trace=)`): only the traced sample keeps one (DESIGN.md).
         traced = (
             traced
             if traced is not None
@@ -118,9 +130,14 @@ class Model:
             scenario.population.days * DAY,
         )
         self.metrics = RunMetrics(program, self.start, scenario.population.days, len(population))
+        self.metrics.personas = (population.persona, persona_names(scenario))
+        self.metrics.cost_per_lead = scenario.population.cost_per_lead
+        self.segment_names = [s.name for s in program.segments]
         self.sales = scenario.sales
         self.sale_draws = streams.lead_draws("sales")
+        self.close_draws = streams.lead_draws("days_to_close")
         self.tasks: list[Task] = []  # handoff tasks made, for the sales desk
+        self.task_contents: dict[int, list[str]] = {}  # lead -> the content of each of its tasks
         self.posted: tuple[list[Outcome], float] = ([], self.start)
         self.desk: SalesDesk | None = None  # the desk that ran this model's handoffs
         self.agenda = Agenda(scenario.population.days * DAY)
@@ -188,11 +205,36 @@ class Model:
         with collector_paused():  # a run makes no cycles (dsl/collector.py)
             self.begin()
             drive([self, *others], self.desk, progress)
+            self.finish()
+
+    def finish(self) -> None:
+        """Once the horizon is simulated: note which segments each of this shard's leads is in
+        at the horizon's end (for the per-segment figures) and the stage each is in."""
+        self.count_stages()
+        members = self.metrics.segments
+        for name in self.segment_names:
+            members[name]  # every segment gets its figures, even with no lead in it
+        if not self.segment_names:
+            return
+        view = self.engine.view
+        for i in range(self.shard, len(self.ids), self.shards):
+            lead_id = self.ids[i]
+            if lead_id is not None:
+                for name in view(lead_id, self.end).segments:
+                    members[name][i] = 1
+
+    def count_stages(self) -> None:
+        """The stage each of this shard's leads is in at the end, into the metrics (once the
+        shard has run to the end)."""
+        stage = self.engine.stage
+        mine = self.ids[self.shard :: self.shards]
+        self.metrics.stages_at_end(stage(ident) for ident in mine if ident is not None)
 
     def result(self) -> dict[str, object]:
         """The replication's metrics, once driven (and merged with the other shards')."""
         self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
-        return self.metrics.result(self.desk.summary())
+        backlog = self.desk.backlog_by_week(self.metrics.weeks)
+        return self.metrics.result(self.desk.summary(), backlog)
 
     # ------------------------------------------------------------------ scheduler
 
@@ -274,6 +316,7 @@ class Model:
                 self._touch(i, a)
             elif kind == "task":
                 self.tasks.append((now, i, len(self.tasks), a.due))
+                self.task_contents.setdefault(i, []).append(a.content)
             elif kind == "sunset":
                 self.sunset_at.setdefault(i, a.at)
 
@@ -283,6 +326,10 @@ class Model:
         push = self.agenda.push
         for r in self.behaviour.touch(i, a.at - self.start, a.content, stage, origin):
             push(r.at, RESPOND, i, 0, r)
+
+    def task_content(self, i: int, n: int) -> str:
+        """The content of lead i's task n (tasks are numbered per lead, in the order made)."""
+        return self.task_contents[i][n]
 
     def ingest(self, i: int, t: float, type_: str, props: dict[str, object]) -> None:
         if self.log is not None:
@@ -296,7 +343,6 @@ class Model:
     def add_lead(self, i: int, t: float) -> None:
         self.ids[i] = ident = lead_id(i)
         lead = Lead(ident, t, self.pop.attrs(i))
-        self.engine.trace = i in self.traced
         if self.log is not None:
             self.log.append(lead)
-        self.handle(self.engine.add_lead(lead, t), t)
+        self.handle(self.engine.add_lead(lead, t, trace=i in self.traced), t)

@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 from simulator.agenda import OWN, Agenda
 from simulator.population import DAY
-from simulator.scenario import ArrivalEvent, OrganicEvent, Scenario
+from simulator.scenario import ArrivalEvent, OrganicEvent, Scenario, for_persona
 from simulator.streams import Streams
 
 BLOCK = 16  # counters reserved per draw: 0 wait + kind, 1 convert + property, 2.. properties
@@ -81,7 +81,8 @@ class OrganicModel:
     ) -> None:
         self.personas = scenario.personas
         self.kinds = [
-            _kinds(p.organic, scenario.behaviour.conversion_per_day) for p in scenario.personas
+            _kinds(p.organic, for_persona(scenario.behaviour, p.behaviour).conversion_per_day)
+            for p in scenario.personas
         ]
         self.a = [sum(k.a for k in kinds) for kinds in self.kinds]  # total rate at readiness 0
         self.b = [sum(k.b for k in kinds) for kinds in self.kinds]  # ... added per readiness

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.distributions import Constant
 from simulator.scenario import Population as PopulationSpec
 from simulator.scenario import Scenario
 from simulator.streams import Streams
@@ -76,6 +77,8 @@ class Population:
     persona: np.ndarray  # persona index of each lead
     readiness: np.ndarray  # latent buying readiness at arrival, 0..1
     columns: dict[str, Column]  # attribute -> compact column (see `compact`)
+    dropout: np.ndarray | None = None  # each lead's drop-out propensity (None: 1 for all)
+    alone: np.ndarray | None = None  # whether each lead may buy without sales (None: all may)
 
     def __post_init__(self) -> None:
         self.persona_of = array(
@@ -148,4 +151,28 @@ def generate(scenario: Scenario, n: int, streams: Streams) -> Population:
         persona=persona,
         readiness=readiness,
         columns={name: compact(values) for name, values in columns.items()},
+        dropout=_dropout(scenario, persona, streams),
+        alone=_alone(scenario, n, streams),
     )
+
+
+def _dropout(scenario: Scenario, persona: np.ndarray, streams: Streams) -> np.ndarray | None:
+    """Each lead's drop-out propensity (>= 0), or None when every persona leaves it at 1."""
+    specs = [p.dropout for p in scenario.personas]
+    if all(isinstance(d, Constant) and d.value == 1.0 for d in specs):
+        return None
+    out = np.ones(len(persona))
+    for k, spec in enumerate(specs):
+        members = np.flatnonzero(persona == k)
+        if len(members):
+            drawn = spec.draw(streams.generator(f"persona:{k}:dropout"), len(members))
+            out[members] = np.maximum(np.asarray(drawn, dtype=float), 0.0)
+    return out
+
+
+def _alone(scenario: Scenario, n: int, streams: Streams) -> np.ndarray | None:
+    """Whether each lead may buy on its own (a sales-led funnel's `buys_alone`), or None: all."""
+    share = scenario.sales.alone_share()
+    if share >= 1.0:
+        return None
+    return streams.generator("buys_alone").random(n) < share

@@ -7,29 +7,27 @@ numbers. Results are collected by run number, so the worker count never changes 
 A single replication with several workers is split over them (`simulator/shards.py`), which
 changes no number either.
 
+Where the replications run — this process, a process pool, a Dask cluster — is
+`simulator/backends.py`'s business; none changes a number.
+
 A replication's result here is the flat per-run record (`RunMetrics.result`: "scalars",
 "weekly", "labels", and on request run 0's "traces" and "leads"); `simulator/api.py` turns the
 runs into a typed `Forecast` or `Comparison`. `cancel` (`simulator/cancel.py`) stops the lot:
-looked at between replications, inside each, and every 0.1 s while a pool works.
+looked at between replications, inside each, and every 0.1 s while a pool or cluster works.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
 from dsl.ir import Program
-from simulator.cancel import CancelFlag, Cancelled, check
+from simulator.backends import Backend, Cluster, Progress, execute, pool_cancel
+from simulator.cancel import CancelFlag, Cancelled, check, stopped
 from simulator.scenario import Scenario
 from simulator.shards import engine_seed as engine_seed  # re-exported: the seed of a run
 from simulator.shards import run_sharded
-
-Progress = Callable[[float, int], None]  # (runs done, fractions included; runs in all)
-
-_POOL_CANCEL: CancelFlag | None = None  # in a pool's worker process: its owner's flag
 
 
 @dataclass(frozen=True)
@@ -65,7 +63,7 @@ def run_job(
     progress: Callable[[float], None] | None = None,
     cancel: CancelFlag | None = None,
 ) -> list[dict[str, object]]:
-    cancel = cancel if cancel is not None else _POOL_CANCEL
+    cancel = cancel if cancel is not None else pool_cancel()
     first = job.run == 0
     n = len(job.programs)
     out = []
@@ -92,51 +90,19 @@ def run_many(
     traces: bool = False,
     leads: bool = False,
     cancel: CancelFlag | None = None,
+    cluster: Cluster | None = None,
 ) -> list[list[dict[str, object]]]:
-    """results[file][run], for `runs` replications of every file on common random numbers.
-    Raises `Cancelled` soon after `cancel` is set, with every process it started ended."""
-    shards = max(1, workers) if runs == 1 else 1
+    """results[file][run], for `runs` replications of every file on common random numbers,
+    in `workers` processes or on a Dask `cluster` (`simulator/backends.py`). Raises `Cancelled`
+    soon after `cancel` is set, with every process it started ended."""
+    shards = max(1, workers) if runs == 1 and cluster is None else 1
     jobs = [Job(tuple(programs), tuple(scenarios), r, traces, shards, leads) for r in range(runs)]
-    if workers <= 1 or runs <= 1:
-        by_run: dict[int, list[dict[str, object]]] = {}
-        for job in jobs:
-            inner = (lambda f, r=job.run: progress(r + f, runs)) if progress else None
-            by_run[job.run] = run_job(job, inner, cancel)
-            if progress:
-                progress(len(by_run), runs)
-    else:
-        by_run = _in_pool(jobs, workers, progress, cancel)
-    return [[by_run[r][f] for r in range(runs)] for f in range(len(programs))]
-
-
-def _pool_worker(flag: CancelFlag) -> None:
-    global _POOL_CANCEL
-    _POOL_CANCEL = flag
-
-
-def _in_pool(
-    jobs: list[Job], workers: int, progress: Progress | None, cancel: CancelFlag | None
-) -> dict[int, list[dict[str, object]]]:
-    """The jobs in a pool of `workers` processes: run -> results. On `cancel`, the workers are
-    told through a `multiprocessing.Event`, stop within their next look at it, and the pool is
-    shut down (its processes joined) before `Cancelled` is raised."""
-    context = multiprocessing.get_context()
-    flag = context.Event()
+    backend = Backend(workers if runs > 1 else 1, cluster)
     by_run: dict[int, list[dict[str, object]]] = {}
-    with ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=(flag,)) as pool:
-        futures: dict[Future, int] = {pool.submit(run_job, job): job.run for job in jobs}
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, 0.1 if cancel else None, FIRST_COMPLETED)
-            if cancel is not None and cancel.is_set():
-                flag.set()
-                for future in pending:
-                    future.cancel()
-                break
-            for future in sorted(done, key=futures.__getitem__):
-                by_run[futures[future]] = future.result()
-                if progress:
-                    progress(len(by_run), len(jobs))
+    try:
+        execute(run_job, jobs, backend, progress, cancel, by_run.__setitem__)
+    except Cancelled:
+        raise stopped(list(by_run), runs) from None
     if len(by_run) < len(jobs):
-        raise Cancelled
-    return by_run
+        raise stopped(list(by_run), runs)
+    return [[by_run[r][f] for r in range(runs)] for f in range(len(programs))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
+from simulator import report_groups as groups
 from simulator.figures import Stat
 from simulator.formatting import money, num, pct
 from simulator.results import Forecast
@@ -61,7 +62,9 @@ class Report:
             self._channels,
             self._money,
             self._sequences,
+            self._groups,
             self._sales,
+            self._assumptions,
         ):
             part()
         return "\n".join(self.lines) + "\n"
@@ -69,37 +72,8 @@ class Report:
     def _headline(self) -> None:
         """Three or four sentences: what to expect, whether nurture pays, what to watch."""
         self.title("Headline")
-        f, k = self.f, self.f.kpis
-        spread = k.customers
-        spread_text = f"; 90% of runs: {num(spread.low)} to {num(spread.high)}"
-        self.say(
-            f"Of {num(f.leads)} leads over {f.days:g} days, about "
-            f"{num(_m(k.customers))} become customers "
-            f"({pct(_m(k.conversion_rate))}{spread_text if spread.has_interval else ''}), "
-            f"bringing {money(_m(k.revenue))} for {money(_m(k.cost))} of touches "
-            f"and sales tasks."
-        )
-        added = f.lift.customers
-        if added.n == 1:
-            self.say(
-                f"Against the holdout, nurture adds {added.mean:+,.1f} customers in "
-                "this one run; more runs tell how sure that is."
-            )
-        elif added.n:
-            lo, hi = added.low, added.high
-            verdict = (
-                "more customers than without it in nearly every run"
-                if lo > 0
-                else "fewer customers than without it in nearly every run"
-                if hi < 0
-                else "an effect the runs cannot tell from zero"
-            )
-            self.say(
-                f"Against the holdout, nurture adds {added.mean:+,.1f} customers "
-                f"(90% of runs: {lo:+,.1f} to {hi:+,.1f}): {verdict}."
-            )
-        if f.watch:
-            self.say("Watch: " + "; ".join(f.watch) + ".")
+        for sentence in headline(self.f):
+            self.say(sentence)
 
     def _outcomes(self) -> None:
         self.title("Outcomes")
@@ -111,8 +85,22 @@ class Report:
         ):
             if declared:
                 self.row(label, figure, note=f"{pct(_m(rate))} of leads")
+        self.row(
+            "visited", k.visited, note=f"{pct(_m(k.visit_rate))} of leads (own visit or click)"
+        )
         self.row("customers", k.customers)
         self.row("conversion rate", k.conversion_rate, pct)
+        path = self.f.funnel_path
+        if _m(k.customers) and (life.mql or life.sql):
+            were = [
+                f"{label} {pct(_m(s))}"
+                for label, declared, s in (
+                    ("MQL", life.mql, path.were_mql),
+                    ("SQL", life.sql, path.were_sql),
+                )
+                if declared
+            ]
+            self.lines.append(f"  {'customers who were':<24}{', '.join(were)} before they bought")
         self.row("unsubscribes", k.unsubscribes, note=f"{pct(_m(k.unsubscribe_rate), 2)} of leads")
         if k.customers_by:
             text = ", ".join(f"{name} {num(_m(s), 1)}" for name, s in k.customers_by.items())
@@ -131,6 +119,11 @@ class Report:
             med = _fmt(timing.median, lambda x: num(x, 1))
             p90 = _fmt(timing.p90, lambda x: num(x, 1))
             self.lines.append(f"  {label:<28}{med:<23}{p90}")
+        after = self.f.funnel_path.sql_to_customer
+        if life.sql and after.median.mean is not None:
+            med = _fmt(after.median, lambda x: num(x, 1))
+            p90 = _fmt(after.p90, lambda x: num(x, 1))
+            self.lines.append(f"  {'customer, from SQL':<28}{med:<23}{p90}")
 
     def _channels(self) -> None:
         if not self.f.channels:
@@ -216,6 +209,58 @@ class Report:
         self.row("backlog at the end", s.backlog_end)
         self.row("mean wait (hours)", s.mean_wait_hours, lambda x: num(x, 1))
         self.row("picked up in time", s.within_due_share, pct)
+        c = self.f.calls
+        if _m(s.worked):
+            self.row("answered", c.answered)
+            self.row("refused", c.refused, note="the lead asked not to be contacted")
+            self.row("ignored", c.ignored)
+
+    def _groups(self) -> None:
+        groups.holdout_arms(self)
+        groups.split_arms(self)
+        groups.named(self, "By persona   (rates: share of the persona's leads)", self.f.personas)
+        groups.named(self, "By segment, as the leads stand at the horizon's end", self.f.segments)
+        groups.contacts(self)
+
+    def _assumptions(self) -> None:
+        groups.assumptions(self)
+
+
+def headline(f: Forecast) -> list[str]:
+    """The headline in words (the text report's and the HTML report's): what to expect, whether
+    nurture pays against the holdout, what to watch."""
+    k = f.kpis
+    spread = k.customers
+    spread_text = f"; 90% of runs: {num(spread.low)} to {num(spread.high)}"
+    out = [
+        f"Of {num(f.leads)} leads over {f.days:g} days, about "
+        f"{num(_m(k.customers))} become customers "
+        f"({pct(_m(k.conversion_rate))}{spread_text if spread.has_interval else ''}), "
+        f"bringing {money(_m(k.revenue))} for {money(_m(k.cost))} of touches "
+        f"and sales tasks."
+    ]
+    added = f.lift.customers
+    if added.n == 1:
+        out.append(
+            f"Against the holdout, nurture adds {added.mean:+,.1f} customers in "
+            "this one run; more runs tell how sure that is."
+        )
+    elif added.n:
+        lo, hi = added.low, added.high
+        verdict = (
+            "more customers than without it in nearly every run"
+            if lo > 0
+            else "fewer customers than without it in nearly every run"
+            if hi < 0
+            else "an effect the runs cannot tell from zero"
+        )
+        out.append(
+            f"Against the holdout, nurture adds {added.mean:+,.1f} customers "
+            f"(90% of runs: {lo:+,.1f} to {hi:+,.1f}): {verdict}."
+        )
+    if f.watch:
+        out.append("Watch: " + "; ".join(f.watch) + ".")
+    return out
 
 
 def render(forecast: Forecast) -> str:

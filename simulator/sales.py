@@ -19,6 +19,7 @@ because no task not yet handed over can arrive in the queue before it.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import Protocol
 
@@ -103,6 +104,16 @@ class SalesDesk:
             waiting += 1 if made else -1
             peak = max(peak, waiting)
         return peak
+
+    def backlog_by_week(self, weeks: int) -> list[float]:
+        """Tasks waiting for a rep (made, not yet picked up) at the end of each of `weeks` weeks
+        from the start; the last week's value is taken at the run's end: `backlog_end`."""
+        made, picked = sorted(self.made), sorted(self.picked)
+        out = []
+        for w in range(1, weeks):
+            t = self.start + w * 7 * DAY
+            out.append(float(bisect_left(made, t) - bisect_left(picked, t)))
+        return [*out, float(len(made) - len(picked))] if weeks > 0 else []
 
     def summary(self) -> dict[str, float]:
         picked = len(self.waits)

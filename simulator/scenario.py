@@ -13,15 +13,25 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dsl.ir import Channel
-from engine.times import parse_time
+from engine import parse_time
 from simulator import calibration as cal
-from simulator.distributions import Dist, LogNormal, NumberDist, Uniform, is_numeric
+from simulator.distributions import Constant, Dist, NumberDist, Uniform
+from simulator.scenario_behaviour import Behaviour, PersonaBehaviour, for_persona
+from simulator.scenario_behaviour import numeric as _numeric
 
-
-def _numeric(dist: object) -> object:
-    if not is_numeric(dist):
-        raise ValueError("needs a number (a constant number, normal, lognormal or uniform)")
-    return dist
+__all__ = [
+    "ArrivalEvent",
+    "Behaviour",
+    "Channel",
+    "OrganicEvent",
+    "Persona",
+    "PersonaBehaviour",
+    "Population",
+    "RunSettings",
+    "Sales",
+    "Scenario",
+    "for_persona",
+]
 
 
 class _Model(BaseModel):
@@ -43,6 +53,12 @@ class Population(_Model):
         default_factory=list,
         description="relative arrival volume of each week (arrivals = 'weekly'); "
         "weeks past the list get none",
+    )
+    cost_per_lead: float = Field(
+        cal.value("population.cost_per_lead"),
+        ge=0,
+        description="what acquiring one lead costs: counted in the cost of every arm (cost per "
+        "SQL, per customer) and in the total cost",
     )
 
     @field_validator("start")
@@ -75,7 +91,9 @@ class ArrivalEvent(_Model):
 class OrganicEvent(_Model):
     event: str = Field("visited", description="event type the lead produces on its own")
     per_day: float = Field(
-        cal.ORGANIC_VISITS_PER_DAY, ge=0, description="rate per day of a lead with readiness 0"
+        cal.value("personas.organic.per_day"),
+        ge=0,
+        description="rate per day of a lead with readiness 0",
     )
     readiness_boost: float = Field(
         0.0, ge=0, description="rate is per_day * (1 + readiness_boost * readiness)"
@@ -100,102 +118,82 @@ class Persona(_Model):
         default_factory=dict,
         description="multiplier of open/click/reply rates per channel (default 1.0)",
     )
+    dropout: NumberDist = Field(
+        default_factory=lambda: Constant(value=1.0),
+        description="each lead's own drop-out propensity, drawn once at arrival: a multiplier "
+        "of its unsubscribe and refusal chances (a spread makes those who stay the patient ones)",
+    )
     on_arrival: list[ArrivalEvent] = Field(
         default_factory=list, description="events produced at arrival"
     )
-
-    _readiness_is_a_number = field_validator("readiness")(_numeric)
     organic: list[OrganicEvent] = Field(
         default_factory=list, description="events produced on the lead's own initiative"
     )
-
-
-class Behaviour(_Model):
-    open: dict[Channel, float] = Field(
-        default_factory=lambda: dict(cal.OPEN_RATE),
-        description="share of delivered touches opened, per channel (0 = not tracked)",
-    )
-    click: dict[Channel, float] = Field(
-        default_factory=lambda: dict(cal.CLICK_RATE),
-        description="share of delivered touches clicked, per channel",
-    )
-    reply: dict[Channel, float] = Field(
-        default_factory=lambda: dict(cal.REPLY_RATE),
-        description="share of delivered touches replied to, per channel",
-    )
-    bounce: dict[Channel, float] = Field(
-        default_factory=lambda: dict(cal.BOUNCE_RATE),
-        description="share of touches that bounce (the address is then dead on that channel)",
-    )
-    unsubscribe: dict[Channel, float] = Field(
-        default_factory=lambda: dict(cal.UNSUBSCRIBE_RATE),
-        description="chance a delivered touch makes an unfatigued lead unsubscribe",
-    )
-    relevance_bonus: float = Field(
-        1.5, ge=0, description="response multiplier when content stage == the lead's stage"
-    )
-    irrelevance_factor: float = Field(
-        0.8, ge=0, description="response multiplier when the content is for another stage"
-    )
-    fatigue_free_touches: float = Field(
-        2.0, ge=0, description="recent touches a lead takes before fatigue sets in"
-    )
-    fatigue_per_touch: float = Field(
-        cal.FATIGUE_PER_TOUCH,
-        ge=0,
-        description="each recent touch beyond the free ones multiplies responses by exp(-this)",
-    )
-    fatigue_half_life_days: float = Field(
-        14.0, gt=0, description="a touch's weight in fatigue halves every this many days"
-    )
-    unsubscribe_fatigue: float = Field(
-        0.5, ge=0, description="each fatigue touch raises the unsubscribe chance by this share"
-    )
-    response_delay_hours: float = Field(
-        6.0, gt=0, description="mean delay from a touch to its open (exponential)"
-    )
-    click_delay_minutes: float = Field(5.0, ge=0, description="mean delay from open to click")
-    readiness_gain_click: float = Field(
-        0.06, ge=0, description="readiness added by a click on relevant content"
-    )
-    readiness_gain_reply: float = Field(
-        0.10, ge=0, description="readiness added by a reply to relevant content"
-    )
-    irrelevant_gain_factor: float = Field(
-        0.25, ge=0, description="share of the gain when the content is for another stage"
-    )
-    conversion_per_visit: float = Field(
-        cal.CONVERSION_PER_VISIT,
-        ge=0,
-        le=1,
-        description="chance a click or a `visited` event converts a lead of readiness 1",
-    )
-    conversion_per_day: float = Field(
-        cal.CONVERSION_PER_DAY, ge=0, description="conversion hazard per day at readiness 1"
-    )
-    deal_value: NumberDist = Field(
-        default_factory=lambda: LogNormal(median=cal.DEAL_MEDIAN, sigma=cal.DEAL_SIGMA),
-        description="value of a conversion (revenue)",
+    behaviour: PersonaBehaviour | None = Field(  # type: ignore[valid-type]  # made by create_model
+        None,
+        description="any [behaviour] field for this persona only (buying chance per visit, "
+        "readiness gains, deal value, unsubscribe rates, ...)",
     )
 
-    _deal_value_is_a_number = field_validator("deal_value")(_numeric)
+    _readiness_is_a_number = field_validator("readiness")(_numeric)
+    _dropout_is_a_number = field_validator("dropout")(_numeric)
 
 
 class Sales(_Model):
-    reps: int = Field(2, ge=0, description="sales reps working handoff tasks (0: none handled)")
-    tasks_per_rep_per_day: float = Field(8.0, gt=0, description="tasks one rep completes a day")
+    reps: int = Field(
+        cal.value("sales.reps"), ge=0, description="sales reps working tasks (0: none handled)"
+    )
+    tasks_per_rep_per_day: float = Field(
+        cal.value("sales.tasks_per_rep_per_day"), gt=0, description="tasks one rep completes a day"
+    )
     response_hours: float = Field(
-        2.0, ge=0, description="minimum time from a task to a rep's first contact"
+        cal.value("sales.response_hours"),
+        ge=0,
+        description="minimum time from a task to a rep's first contact",
     )
     close_rate: float = Field(
-        cal.SALES_CLOSE_RATE,
+        cal.value("sales.close_rate"),
         ge=0,
         le=1,
-        description="chance a worked task closes a lead of readiness 1 (scales with readiness)",
+        description="chance an answered task closes a lead of readiness 1 (scales with readiness)",
     )
     cooling_days: float = Field(
-        7.0, gt=0, description="readiness falls by exp(-wait/cooling_days) while a task waits"
+        cal.value("sales.cooling_days"),
+        gt=0,
+        description="readiness falls by exp(-wait/cooling_days) while a task waits",
     )
+    days_to_close: NumberDist = Field(
+        default_factory=lambda: Constant(value=0.0),
+        description="days from a rep's closing contact to the signed deal (the lead becomes a "
+        "customer then)",
+    )
+    funnel: Literal["self_serve", "sales_led"] = Field(
+        cal.value("sales.funnel"),
+        description="self_serve: leads buy on their own (click, visit, background) and through "
+        "sales; sales_led: customers close only through a worked sales task, but for the share "
+        "`buys_alone`",
+    )
+    buys_alone: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="sales_led only: the share of leads who may still buy on their own",
+    )
+
+    _days_to_close_is_a_number = field_validator("days_to_close")(_numeric)
+
+    @model_validator(mode="after")
+    def _alone_needs_sales_led(self) -> Sales:
+        if self.buys_alone and self.funnel != "sales_led":
+            raise ValueError(
+                "buys_alone is the share of a sales_led funnel that buys on its own: "
+                'set funnel = "sales_led" too (in a self_serve funnel every lead may buy alone)'
+            )
+        return self
+
+    def alone_share(self) -> float:
+        """The share of leads who may buy without sales."""
+        return self.buys_alone if self.funnel == "sales_led" else 1.0
 
 
 class RunSettings(_Model):

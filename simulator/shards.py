@@ -156,6 +156,7 @@ def _serve(
             model.begin()
             while (message := conn.recv()) is not None:
                 conn.send(("ok", model.window(*message)))
+            model.finish()
         table = leadtable.of_model(model, program, scenario, run) if leads else None
         conn.send(("ok", (model.metrics, traces_of(model) if traces else {}, model.wakeups, table)))
     except Exception:  # reported to the parent, which raises it

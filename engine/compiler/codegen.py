@@ -1,10 +1,13 @@
-"""Conditions compiled to generated Python source.
+"""Conditions compiled to generated Python source, one module per program.
 
 Every condition becomes `def NAME(L, P, t, w)` (lead state, program state, time, wait start)
 returning a bool; `where` filters become `def NAME(E, L, P, t)` over the event's properties.
-User text reaches the source only through `repr()` of a str/float/int/tuple; generated names are
-counters (`_v3`, `_w1`, `_re0`), never user names. The module is executed once with
-`{"__builtins__": {}}` and the helpers below in its globals.
+User text reaches the source only through `repr()` of a str/float/int/tuple (a rule's location
+in a comment too: `rule_comment`); generated names are counters (`_v3`, `_w1`, `_re0`), never
+user names. The module is executed once with no builtins and the helpers of
+`engine.compiler.helpers` in its globals, under a file name that says which rule file it comes
+from (`<nurture generated: rules/x.nurture>`), its source registered with `linecache`: a
+traceback from inside it shows its lines.
 
 A missing attribute or property (absent or empty) is `None`: every comparison on it is false,
 through a guard `(_vN := value) is not None and ...` placed in front of the comparison.
@@ -12,75 +15,15 @@ through a guard `(_vN := value) is not None and ...` placed in front of the comp
 
 from __future__ import annotations
 
-import math
-from bisect import bisect_right
+import linecache
 from collections.abc import Callable
 from types import CodeType
 from typing import Any
 
 from dsl import ir
 from dsl.limits import MAX_NESTING
-from engine.compiler.regexguard import Matcher
-from engine.runtime.state import EMPTY_MAP, EMPTY_SET, put, shared
-
-DAY = 86400.0
-
-
-def norm_text(value: object) -> str | None:
-    """Text as compared: surrounding spaces and case ignored; empty is missing."""
-    if value.__class__ is str:
-        s = value.strip()  # type: ignore[attr-defined]
-    elif value is None:
-        return None
-    else:
-        s = str(value).strip()
-    return s.lower() if s else None
-
-
-def raw_text(value: object) -> str | None:
-    if value is None:
-        return None
-    s = str(value).strip()
-    return s if s else None
-
-
-def norm_number(value: object) -> float | None:
-    if value.__class__ is float:  # as float(value): the same number
-        return value  # type: ignore[return-value]
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    s = str(value).strip()
-    if not s:
-        return None
-    try:
-        return float(s)
-    except ValueError:
-        return None
-
-
-def _count(times: list[float] | None, low: float) -> int:
-    return 0 if not times else len(times) - bisect_right(times, low)
-
-
-def _count_where(
-    times: list[float] | None,
-    props: list[dict] | None,
-    low: float,
-    fn: Callable[..., bool],
-    L: Any,
-    P: Any,
-    t: float,
-) -> int:
-    if not times:
-        return 0
-    n = 0
-    for i in range(bisect_right(times, low), len(times)):
-        if fn(props[i], L, P, t):  # type: ignore[index]
-            n += 1
-    return n
-
+from engine.compiler.codegen_values import ValuesMixin
+from engine.compiler.helpers import module_globals
 
 _CODE: dict[tuple[str, str], CodeType] = {}
 CODE_CACHE = 64  # generated modules kept compiled; the table is emptied when full
@@ -100,7 +43,7 @@ def compiled_code(source: str, filename: str) -> CodeType:
     return code
 
 
-class ModuleBuilder:
+class ModuleBuilder(ValuesMixin):
     """Collects generated functions of one program and executes them once."""
 
     def __init__(
@@ -110,7 +53,9 @@ class ModuleBuilder:
         segment_exprs: dict[str, ir.Expr],
         static_segments: set[str],
         sequences: dict[str, int],
+        path: str = "",
     ) -> None:
+        self.path = path  # the rule file, named in comments and in the module's file name
         self.blocks = blocks
         self.sequence_index = sequences
         self.block_index = {b.name: i for i, b in enumerate(blocks)}
@@ -118,22 +63,7 @@ class ModuleBuilder:
         self.segment_exprs = segment_exprs
         self.static_segments = static_segments
         self.lines: list[str] = []
-        self.globals: dict[str, Any] = {
-            "__builtins__": {},
-            "_cnt": _count,
-            "_cntw": _count_where,
-            "_tn": norm_text,
-            "_nm": norm_number,
-            "_rw": raw_text,
-            "_put": put,
-            "_len": len,
-            "_EM": EMPTY_MAP,
-            "_ES": EMPTY_SET,
-            "_set": set,
-            "_str": str,
-            "_shared": shared,
-            "_RU": ("until", "run"),
-        }
+        self.globals: dict[str, Any] = module_globals()
         self._n = 0
         self._names: list[str] = []
         self._where_ctx = False
@@ -166,11 +96,19 @@ class ModuleBuilder:
 
     # ------------------------------------------------------------ public
 
+    def rule_comment(self, line: int, indent: str = "") -> str:
+        """`# FILE:LINE`, the rule a piece of generated code comes from (the location through
+        `repr()`: a file name never breaks the line); "" for a rule with no line."""
+        if line <= 0:
+            return ""
+        return f"{indent}# {repr(f'{self.path}:{line}')[1:-1]}\n"
+
     def condition(self, expr: ir.Expr) -> str:
         """Adds a condition function; returns its generated name."""
         name = self._fresh("_c")
         body = self._bool(expr)
-        self.lines.append(f"def {name}(L, P, t, w=0):\n    return {body}\n")
+        note = self.rule_comment(expr.span.line)
+        self.lines.append(f"{note}def {name}(L, P, t, w=0):\n    return {body}\n")
         self._names.append(name)
         return name
 
@@ -183,7 +121,8 @@ class ModuleBuilder:
         finally:
             self._where_ctx = saved
             self.prop_locals = locals_
-        self.lines.append(f"def {name}(E, L, P, t):\n    return {body}\n")
+        note = self.rule_comment(expr.span.line)
+        self.lines.append(f"{note}def {name}(E, L, P, t):\n    return {body}\n")
         self.where_exprs[name] = expr
         return name
 
@@ -194,9 +133,11 @@ class ModuleBuilder:
         ]
 
     def build(self) -> dict[str, Callable[..., Any]]:
+        """Executes the module (once): every generated function, by name."""
         source = "\n".join(self.lines)
+        self.filename = register(self.path, source)
         namespace = self.globals
-        exec(compiled_code(source, "<nurture rules>"), namespace)  # noqa: S102
+        exec(compiled_code(source, self.filename), namespace)  # noqa: S102
         self.source = source
         return {
             k: v
@@ -262,200 +203,6 @@ class ModuleBuilder:
     def _seq_index(self, name: str) -> int:
         return self.sequence_index[name]
 
-    # ------------------------------------------------------------ comparisons
-
-    def _compare(self, e: ir.Compare) -> str:
-        op = e.op
-        if op in (">=", ">") and isinstance(e.left, ir.Count) and isinstance(e.right, ir.Num):
-            fast = self._count_at_least(e.left, float(e.right.value), op)
-            if fast is not None:
-                return fast
-        if op in ("in", "not in"):
-            left, guards = self._val(e.left)
-            items = self._list(e.right, e.left)
-            cmp = f"{left} {op} {items!r}"
-        elif op == "matches":
-            left, guards = self._val(e.left, raw=True)
-            pattern = e.right.value if isinstance(e.right, ir.Str) else ""
-            rx = self._fresh("_re")
-            self.globals[rx] = Matcher(pattern)
-            cmp = f"{rx}({left})"
-        else:
-            left, guards = self._val(e.left)
-            right, more = self._val(e.right)
-            guards = guards + more
-            if op == "contains":
-                cmp = f"{right} in {left}"
-            elif op in ("startswith", "endswith"):
-                cmp = f"{left}.{op}({right})"
-            else:
-                cmp = f"{left} {op} {right}"
-        return "(" + " and ".join([*guards, cmp]) + ")"
-
-    def _list(self, e: ir.Expr, left: ir.Expr) -> tuple[object, ...]:
-        if not isinstance(e, ir.ListLit):
-            raise ValueError("'in' needs a list")
-        out: list[object] = []
-        for item in e.items:
-            if isinstance(item, ir.Str):
-                out.append(norm_text(item.value) or "")
-            elif isinstance(item, ir.Num):
-                out.append(float(item.value))
-            elif isinstance(item, ir.StageConst):
-                out.append(int(item.index))
-            else:
-                raise ValueError("list items must be constants")
-        return tuple(out)
-
-    # ------------------------------------------------------------ values
-
-    def _guarded(self, access: str) -> tuple[str, list[str]]:
-        v = self._fresh("_v")
-        return v, [f"({v} := {access}) is not None"]
-
-    def _val(self, e: ir.Expr, raw: bool = False) -> tuple[str, list[str]]:
-        if isinstance(e, ir.Num):
-            return repr(float(e.value)), []
-        if isinstance(e, ir.Str):
-            return repr(e.value if raw else (norm_text(e.value) or "")), []
-        if isinstance(e, ir.StageConst):
-            return repr(int(e.index)), []
-        if isinstance(e, ir.StageVar):
-            return "P.stage", []
-        if isinstance(e, ir.Attr):
-            if raw:
-                self.raw_attrs.add(e.name)
-            if not self.static_mode:
-                (self.live_raw if raw else self.live_attrs).add(e.name)
-            if not raw:
-                self.read_attrs.add(e.name)
-            if self.attr_locals is not None:  # the static function's locals
-                v = self.attr_locals.get((raw, e.name))
-                if v is None:
-                    v = self.attr_locals[(raw, e.name)] = self._fresh("_a")
-                return v, [f"{v} is not None"]
-            table = "P.r" if raw else "P.a"
-            return self._guarded(f"{table}.get({e.name!r})")
-        if isinstance(e, ir.Prop):
-            if not self._where_ctx:
-                raise ValueError("event property outside 'where'")
-            fn = "_rw" if raw else ("_nm" if e.type == "number" else "_tn")
-            if self.prop_locals is not None:  # read once at the top of the event function
-                v = self.prop_locals.get((fn, e.name))
-                if v is None:
-                    v = self.prop_locals[(fn, e.name)] = self._fresh("_p")
-                return v, [f"{v} is not None"]
-            return self._guarded(f"{fn}(E.get({e.name!r}))")
-        if isinstance(e, ir.ScoreRef):
-            return self._score(e.name), []
-        if isinstance(e, ir.Count):
-            return self._count_code(e), []
-        if isinstance(e, ir.DaysSince):
-            self.days_events.add(e.event)
-            if e.event == "last_engagement":
-                return f"((t - L.last_eng) / {DAY!r})", []
-            return f"((t - L.last.get({e.event!r}, L.created)) / {DAY!r})", []
-        if isinstance(e, ir.Neg):
-            code, guards = self._val(e.operand)
-            return f"(-{code})", guards
-        if isinstance(e, ir.Arith):
-            return self._arith(e)
-        raise ValueError(f"not a value: {e.kind}")
-
-    def _arith(self, e: ir.Arith) -> tuple[str, list[str]]:
-        left, guards = self._val(e.left)
-        right, more = self._val(e.right)
-        guards = guards + more
-        if e.op == "/":
-            d = self._fresh("_v")
-            guards.append(f"({d} := {right}) != 0")
-            return f"({left} / {d})", guards
-        return f"({left} {e.op} {right})", guards
-
-    def _count_key(self, e: ir.Count) -> str | None:
-        """The key of the sorted times a count reads (registered to be kept); None when the count
-        filters on more than the event's properties."""
-        window = float(e.window.seconds)
-        if e.where is None:
-            key = e.event
-        elif _props_only(e.where):  # an index of matching events, kept as they arrive
-            same = (e.event, repr(_without_spans(e.where.model_dump())))
-            key = self._filter_keys.get(same)  # type: ignore[assignment]
-            if key is None:
-                key = self._filter_keys[same] = f"{e.event}#{self.tag}.{len(self.filters)}"
-                self.filters.append((e.event, key, self.where(e.where)))
-        else:
-            return None
-        self.counted[key] = max(self.counted.get(key, 0.0), window)
-        return key
-
-    def _count_at_least(self, e: ir.Count, value: float, op: str) -> str | None:
-        """`count(...) >= n` (or `> n`) without counting: the n-th latest time is in the window
-        (times are kept sorted)."""
-        key = self._count_key(e)
-        if key is None:
-            return None
-        n = math.floor(value) + 1 if op == ">" else math.ceil(value)
-        if n <= 0:
-            return "True"
-        v = self._fresh("_v")
-        return (
-            f"(({v} := L.ev_t.get({key!r})) is not None and _len({v}) >= {n} and "
-            f"{v}[-{n}] > t - {float(e.window.seconds)!r})"
-        )
-
-    def _count_code(self, e: ir.Count) -> str:
-        low = f"t - {float(e.window.seconds)!r}"
-        key = self._count_key(e)
-        if key is not None:
-            return f"_cnt(L.ev_t.get({key!r}), {low})"
-        self.counted[e.event] = max(self.counted.get(e.event, 0.0), float(e.window.seconds))
-        fn = self.where(e.where)
-        self.counted_where.add(e.event)
-        return f"_cntw(L.ev_t.get({e.event!r}), L.ev_p.get({e.event!r}), {low}, {fn}, L, P, t)"
-
-    def _score(self, name: str | None) -> str:
-        if self.in_round == "round":  # the fused round computed every block once, into locals
-            return "_tot" if name is None else f"_s{int(self.block_index[name])}"
-        if name is None:
-            return (
-                "(" + " + ".join(self._block(i) for i in range(len(self.blocks))) + ")"
-                if self.blocks
-                else "0.0"
-            )
-        return self._block(self.block_index[name])
-
-    def _block(self, i: int) -> str:
-        block = self.blocks[i]
-        if block.decay is None:
-            return f"(P.fit[{i}] + P.er[{i}])"
-        base = 1.0 - block.decay.percent / 100.0
-        inv = 1.0 / float(block.decay.every.seconds)
-        r = len(self.blocks) + i  # P.er: engagement per block, then decay references
-        return f"(P.fit[{i}] + P.er[{i}] * {base!r} ** ((t - P.er[{r}]) * {inv!r}))"
-
-
-def _without_spans(data: object) -> object:
-    if isinstance(data, dict):
-        return {k: _without_spans(v) for k, v in sorted(data.items()) if not k.endswith("span")}
-    if isinstance(data, (list, tuple)):
-        return [_without_spans(v) for v in data]
-    return data
-
-
-def _props_only(e: ir.Expr) -> bool:
-    if isinstance(e, (ir.Prop, ir.Num, ir.Str, ir.Bool)):
-        return True
-    if isinstance(e, (ir.And, ir.Or)):
-        return all(_props_only(i) for i in e.items)
-    if isinstance(e, (ir.Not, ir.Neg)):
-        return _props_only(e.operand)
-    if isinstance(e, (ir.Compare, ir.Arith)):
-        return _props_only(e.left) and _props_only(e.right)
-    if isinstance(e, ir.ListLit):
-        return all(_props_only(i) for i in e.items)
-    return False
-
 
 _FLAG_CODE = {
     "mql": "(P.mql_at is not None)",
@@ -464,3 +211,20 @@ _FLAG_CODE = {
     "unsubscribed": "L.unsub",
     "sunset": "L.sunset",
 }
+
+
+def register(path: str, source: str) -> str:
+    """Registers `source` with `linecache` under `<nurture generated: PATH>` and returns that
+    name; when the name holds another source (another program of the same path in this
+    process), under `<nurture generated: PATH #2>` and so on (each source once)."""
+    lines = source.splitlines(keepends=True)
+    base = f"nurture generated: {path}"
+    n = 1
+    while True:
+        name = f"<{base}>" if n == 1 else f"<{base} #{n}>"
+        entry = linecache.cache.get(name)
+        if entry is None or (len(entry) == 4 and entry[2] == lines):
+            # mtime None: `linecache.checkcache` keeps the entry (there is no file to check)
+            linecache.cache[name] = (len(source), None, lines, name)
+            return name
+        n += 1

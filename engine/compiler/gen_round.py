@@ -1,7 +1,12 @@
 """The fused round: one generated function per program that evaluates, at one instant, the
 block values once, then stages, lifecycle flags, sunset and handoffs with their conditions inline
-(DSL.md's order at one instant). Changes go through the engine's slow-path methods (`_move`,
-`_flag`, `_sunset_now`, `_hand`), which also write the actions and the explain trail."""
+(DSL.md's order at one instant). Changes go through the engine's calls for generated code
+(`engine.compiler.calls`: `move_stage`, `set_flag`, `sunset_lead`, `hand_off`, ...), which also
+write the actions and the explain trail. Each rule's code has its `file:line` in a comment above.
+
+Generated functions read `G` (the engine), `CP` (the compiled program), `L` and `P` (the lead's
+state and its state under the program), `t` (now), `at` and `E` (the event's time and
+properties) and `out` (the actions made)."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from engine.compiler.codegen import ModuleBuilder
 def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> str:
     lines = ["def _round(G, CP, L, P, t, out):"]
     if mb.dynamic_fit:  # fit rules that read more than attributes
-        lines.append("    G._fit(CP, L, P, t)")
+        lines.append("    G.refit(CP, L, P, t)")
     names = []
     nb = len(program.scores)  # P.er: engagement per block, then each block's decay reference
     for i, block in enumerate(program.scores):
@@ -30,24 +35,28 @@ def round_source(program: ir.Program, mb: ModuleBuilder, stages: list[str]) -> s
     for k, rule in enumerate(rules):
         index = stages.index(rule.stage)
         word = "if" if k == 0 else "elif"
+        _note(lines, mb, rule.span.line)
         lines.append(f"    {word} P.stage < {index} and {mb.inline(rule.condition)}:")
-        lines.append(f"        G._move(CP, L, P, t, {index}, {rule.span.line})")
+        lines.append(f"        G.move_stage(CP, L, P, t, {index}, {rule.span.line})")
     for lc in (program.mql, program.sql):
         if lc is not None:
+            _note(lines, mb, lc.span.line)
             lines.append(f"    if P.{lc.flag}_at is None and {mb.inline(lc.condition)}:")
-            lines.append(f"        G._flag(CP, L, P, t, {lc.flag!r}, {lc.span.line}, out)")
+            lines.append(f"        G.set_flag(CP, L, P, t, {lc.flag!r}, {lc.span.line}, out)")
     if program.policy is not None and program.policy.sunset is not None:
+        _note(lines, mb, program.policy.sunset.span.line)
         lines.append(f"    if not L.sunset and {mb.inline(program.policy.sunset)}:")
-        lines.append("        G._sunset_now(CP, L, t, out)")
+        lines.append("        G.sunset_lead(CP, L, t, out)")
     for k, h in enumerate(program.handoffs):
+        _note(lines, mb, h.span.line)
         lines.append(f"    if not P.handed[{k}] and {mb.inline(h.condition)}:")
-        lines.append(f"        G._hand(CP, L, P, t, {k}, out)")
+        lines.append(f"        G.hand_off(CP, L, P, t, {k}, out)")
     return "\n".join(lines) + "\n"
 
 
 def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -> str:
     """`name(G, CP, L, P, at, E, t)`: the engagement points of one event type, inline."""
-    lines = [f"def {name}(G, CP, L, P, at, E, t):"]
+    lines = [f"# the engagement points of an event {typ!r}", f"def {name}(G, CP, L, P, at, E, t):"]
     index = {
         id(r): n
         for n, r in enumerate(
@@ -63,6 +72,7 @@ def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -
             n_rule = index[id(rule)]
             k += 1
             pad = "    "
+            _note(lines, mb, rule.span.line)
             if rule.where is not None:
                 lines.append(f"    if {mb.inline_where(rule.where)}:")
                 pad = "        "
@@ -70,7 +80,7 @@ def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -
                 lines += _cap_lines(pad, rc, rule, n_rule)
                 lines.append(f"{pad}if _p == 0.0:")
                 lines.append(f"{pad}    if L.trace is not None:")
-                lines.append(f"{pad}        G._no_points(CP, L, {rc}, t)")
+                lines.append(f"{pad}        G.trail_no_points(CP, L, {rc}, t)")
                 lines.append(f"{pad}else:")
                 pad += "    "
             else:
@@ -90,13 +100,13 @@ def points_source(program: ir.Program, mb: ModuleBuilder, typ: str, name: str) -
                 lines.append(f"{pad}else:")
                 lines.append(f"{pad}    P.er[{b}] += _p * {base!r} ** ((_r - at) * {inv!r})")
             lines.append(f"{pad}if L.trace is not None:")
-            lines.append(f"{pad}    G._got_points(CP, L, {rc}, _p, t)")
+            lines.append(f"{pad}    G.trail_points(CP, L, {rc}, _p, t)")
     return "\n".join(lines) + "\n"
 
 
 def _cap_lines(pad: str, rc: str, rule: ir.EventRule, n_rule: int) -> list[str]:
     """`cap N per W` inline for events in time order (the window is `(at - W, at]`); a late
-    event goes through the engine's general `_capped`."""
+    event goes through the engine's general `capped_points`."""
     assert rule.cap is not None
     cap, window, pts = float(rule.cap.points), float(rule.cap.window.seconds), float(rule.points)
     size = abs(pts)
@@ -121,7 +131,7 @@ def _cap_lines(pad: str, rc: str, rule: ir.EventRule, n_rule: int) -> list[str]:
         f"{pad}    else:",
         f"{pad}        _p = 0.0",
         f"{pad}else:",
-        f"{pad}    _p = G._capped(P, {rc}, at, {pts!r}, t)",
+        f"{pad}    _p = G.capped_points(P, {rc}, at, {pts!r}, t)",
     ]
 
 
@@ -145,8 +155,9 @@ def entry_body(
         why = "L.sunset or L.unsub_all"
         if seq.exit is not None:
             why += f" or {mb.inline(seq.exit, scores_local=False)}"
+        _note(lines, mb, seq.exit.span.line if seq.exit is not None else seq.span.line, "        ")
         lines.append(f"        if P.enr[{si}] is not None and ({why}):")
-        lines.append(f"            G._check_exit(CP, CP.sequences[{si}], L, P, t, out)")
+        lines.append(f"            G.check_exit(CP, CP.sequences[{si}], L, P, t, out)")
     for si, seq in enumerate(program.sequences):
         if isinstance(seq.enter, ir.EnterOn):
             if fixed and etype != seq.enter.event:
@@ -155,20 +166,22 @@ def entry_body(
             if seq.enter.where is not None:  # `enter on E where C`: C on the event's properties
                 tests.append(mb.inline_where(seq.enter.where))
             pad = "    "
+            _note(lines, mb, seq.enter.span.line)
             if tests:
                 lines.append(f"    if {' and '.join(tests)}:")
                 pad = "        "
-            lines.append(f"{pad}G._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
+            lines.append(f"{pad}G.try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
             continue
         cond = (
             seq.enter.condition
             if isinstance(seq.enter, ir.EnterWhen)
             else (seq.audience or ir.Bool(value=True))
         )
+        _note(lines, mb, seq.enter.span.line if seq.enter is not None else seq.span.line)
         lines.append(f"    if {mb.inline(cond, scores_local=False)}:")
         lines.append(f"        if not P.ewhen[{si}]:")
         lines.append(f"            P.ewhen = _put(P.ewhen, {si}, 1)")
-        lines.append(f"            G._try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
+        lines.append(f"            G.try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
         lines.append(f"    elif P.ewhen[{si}]:")
         lines.append(f"        P.ewhen = _put(P.ewhen, {si}, 0)")
     return lines
@@ -199,14 +212,14 @@ def record_lines(mb: ModuleBuilder, typ: str) -> list[str]:
             lines.append(f"    if {mb.inline_where(mb.where_exprs[fname])}:")
             pad = "        "
         if key in mb.counted_where:
-            lines.append(f"{pad}G._store(L, {key!r}, at, E, t)")
+            lines.append(f"{pad}G.store_event(L, {key!r}, at, E, t)")
             continue
         lines += [
             f"{pad}_x = L.ev_t.get({key!r})",
             f"{pad}if _x and at >= _x[-1] and _len(_x) < 64:",
             f"{pad}    _x.append(at)",
             f"{pad}else:",
-            f"{pad}    G._store(L, {key!r}, at, {'None' if fname else 'E'}, t)",
+            f"{pad}    G.store_event(L, {key!r}, at, {'None' if fname else 'E'}, t)",
         ]
     if typ in mb.days_events:
         lines += [
@@ -226,10 +239,10 @@ def record_lines(mb: ModuleBuilder, typ: str) -> list[str]:
             "            L.done = _set()",
             f"        L.done.add(({typ!r}, _x.strip().lower()))",
             "    elif _x is not None:",
-            f"        G._special(L, {typ!r}, E, t)",
+            f"        G.special_event(L, {typ!r}, E, t)",
         ]
     elif typ in SPECIAL:
-        lines.append(f"    G._special(L, {typ!r}, E, t)")
+        lines.append(f"    G.special_event(L, {typ!r}, E, t)")
     return lines
 
 
@@ -245,27 +258,41 @@ def event_source(
     rule names) does under one program after it is recorded: points, the round, exits,
     enrolments and due steps, in one function (fewer calls on the hot path). Returns whether
     some block's engagement is below zero (then a score can rise by time alone)."""
-    lines = [f"def {name}(G, CP, L, P, at, E, t, out):"]
+    what = "an event of a type no rule names" if typ is None else f"an event {typ!r}"
+    steps = "recorded, points" if record and typ is not None else "points"
+    lines = [
+        f"# {what}: {steps}, the round, exits, enrolments, due steps",
+        f"def {name}(G, CP, L, P, at, E, t, out):",
+    ]
     mb.prop_locals = {}  # each property a `where` reads: normalised once, at the top
     try:
         body = record_lines(mb, typ) if record and typ is not None else []
         body.append("    _er = P.er")
         if typ is not None:
-            body += points_source(program, mb, typ, "_").splitlines()[1:]
+            body += points_source(program, mb, typ, "_").splitlines()[2:]  # its body
         body += round_source(program, mb, stages).splitlines()[1:]
         body += entry_body(program, mb, typ)
         lines += mb.prop_lines() + body
     finally:
         mb.prop_locals = None
-    lines = [line.replace("P.er[", "_er[") for line in lines]  # the array is never replaced
+    lines = [  # the array is never replaced (comments are left as they are)
+        line if line.lstrip().startswith("#") else line.replace("P.er[", "_er[") for line in lines
+    ]
     if program.sequences:  # due steps: an enrolment that runs now or waits until a condition
         due = " or ".join(
             f"((_e := P.enr[{si}]) is not None and _e.mode in _RU)"
             for si in range(len(program.sequences))
         )
         lines.append(f"    if P.n_enr and ({due}):")
-        lines.append("        G._due_steps(CP, L, P, t, out)")
+        lines.append("        G.run_due_steps(CP, L, P, t, out)")
     # whether a score may rise by time alone (a block below zero decays upwards)
     rising = " or ".join(f"P.er[{b}] < 0.0" for b in range(len(program.scores)))
     lines.append(f"    return {rising or 'False'}")
     return "\n".join(lines) + "\n"
+
+
+def _note(lines: list[str], mb: ModuleBuilder, line: int, indent: str = "    ") -> None:
+    """The rule's `file:line` as a comment line (none for a rule without a line)."""
+    comment = mb.rule_comment(line, indent)
+    if comment:
+        lines.append(comment.rstrip("\n"))

@@ -12,9 +12,9 @@ def static_source(
     mb: ModuleBuilder,
     attr_norm: list[tuple[str, bool]],
     raw: list[str],
-    segments: list[ir.Expr],
+    segments: list[ir.Segment],
     static: list[int],
-    fit_rules: list[ir.Expr],
+    fit_rules: list[ir.FitRule],
 ) -> str:
     """`_static(L, P, A, t)`: from the attributes `A`, sets `P.a` and `P.r` (the attributes
     conditions read at other times, as compared and as written) and the static entries of
@@ -31,16 +31,20 @@ def static_source(
             mb.static_mode = mb.inline_static = True
             try:  # a static segment inlines the static segments it names
                 values = [
-                    f"(1 if {mb.inline(e)} else 0)" if i in static else f"_q[{i}]"
-                    for i, e in enumerate(segments)
+                    _item(mb, s.span.line, f"(1 if {mb.inline(s.condition)} else 0)")
+                    if i in static
+                    else f"        _q[{i}],\n"
+                    for i, s in enumerate(segments)
                 ]
             finally:
                 mb.static_mode = mb.inline_static = False
             body.append("    _q = P.seg")
-            body.append(f"    P.seg = _shared(({', '.join(values)},))")
+            body.append("    P.seg = _shared((\n" + "".join(values) + "    ))")
         mb.static_mode = True
         try:  # fit rules read static segments from P.seg, just set
-            held = [f"(1 if {mb.inline(e)} else 0)" for e in fit_rules]
+            held = [
+                _item(mb, r.span.line, f"(1 if {mb.inline(r.condition)} else 0)") for r in fit_rules
+            ]
         finally:
             mb.static_mode = False
         names = dict(mb.attr_locals)
@@ -55,5 +59,10 @@ def static_source(
         items = ", ".join(f"{k!r}: {names[(is_raw, k)]}" for k in sorted(live))
         lines.append(f"    {table} = {{{items}}}" if live else f"    {table} = _EM")
     lines += body
-    lines.append(f"    return ({''.join(h + ', ' for h in held)})")
+    lines.append("    return (\n" + "".join(held) + "    )" if held else "    return ()")
     return "\n".join(lines) + "\n"
+
+
+def _item(mb: ModuleBuilder, line: int, code: str) -> str:
+    """One item of a tuple written over several lines, its rule's location above it."""
+    return mb.rule_comment(line, "        ") + f"        {code},\n"

@@ -1,28 +1,43 @@
-"""Reading a lead: its explain trail, its standing at an instant, and its saved state."""
+"""Reading a lead (its explain trail, its standing at an instant, its stage) and saving it: its
+state as JSON-ready values (`snapshot`, `restore`), what the positions in that state mean
+(`layout`) and its migration to changed rules (`migrate`), for a saver of state."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engine.compiler.compiled import CompiledProgram
-from engine.model import Explanation, LeadView, TraceEntry
+from engine.model import Action, Explanation, LeadView, TraceEntry
+from engine.runtime import migration
 from engine.runtime.state import LeadState, ProgState, shared
+from engine.runtime.timerq import TimerQueue
 
 
 class ReadingMixin:
-    """Methods of Engine that read or save a lead's state."""
+    """Methods of Engine that read a lead's state, save and restore it."""
 
     leads: dict[str, LeadState]
     progs: list[CompiledProgram]
-    trace: bool
-
-    # ------------------------------------------------------------ reading
+    timers: TimerQueue
+    trace_leads: bool
+    _changed: set[str] | None
 
     def explain(self, lead_id: str) -> Explanation:
+        """The lead's explain trail: every event, point, move, enrolment, step and suppression
+        with the rule (file:line) that caused it (empty when the lead keeps no trail)."""
         L = self.leads[lead_id]
         return Explanation(lead_id, list(L.trace or ()))
 
+    def trail(self, lead_id: str, start: int = 0) -> list[TraceEntry]:
+        """The lead's trail entries from entry number `start` on (a saver appends only those
+        made since it last saved); empty when the lead keeps no trail."""
+        trace = self.leads[lead_id].trace
+        return [] if not trace else trace[start:]
+
     def view(self, lead_id: str, now: float, program: int = 0) -> LeadView:
+        """The lead's standing under `program` (its index among the engine's) at `now`: scores
+        decayed to `now`, stage, segments, lifecycle flags."""
         L = self.leads[lead_id]
         cp = self.progs[program]
         P = L.progs[program]
@@ -55,19 +70,35 @@ class ReadingMixin:
         cp = self.progs[program]
         return cp.stages[self.leads[lead_id].progs[program].stage] if cp.stages else ""
 
-    # ------------------------------------------------------------ snapshots
+    def condition_probe(
+        self, flag: str, lead_id: str, program: int = 0
+    ) -> tuple[Callable[..., bool], tuple[Any, Any]]:
+        """For benchmarks that time generated code: the compiled condition of the `mql` or
+        `sql` rule (`flag`) and the lead's state it reads, called as `fn(*state, t)`. The
+        state objects are the engine's own: read them, never change them."""
+        fn = next(f for name, f, _ in self.progs[program].lifecycle if name == flag)
+        L = self.leads[lead_id]
+        return fn, (L, L.progs[program])
 
-    def snapshot_lead(self, lead_id: str) -> dict[str, Any]:
+    # ------------------------------------------------------------ saving
+
+    def snapshot(self, lead_id: str, trail: bool = True) -> dict[str, Any]:
+        """The lead's state as JSON-ready values (dicts, lists, numbers, text), for `restore`.
+        With `trail`, its explain trail under "trace" (entries as [at, kind, message, rule],
+        None when it keeps none); without, no "trace" key (see `trail`)."""
         L = self.leads[lead_id]
         data = L.to_dict()
-        data["trace"] = None if L.trace is None else [list(e) for e in L.trace]
+        if trail:
+            data["trace"] = None if L.trace is None else [list(e) for e in L.trace]
         return data
 
-    def restore_lead(self, data: dict[str, Any]) -> None:
+    def restore(self, data: dict[str, Any]) -> None:
+        """Puts back a lead from its `snapshot` (made by an engine of the same rules), replacing
+        any lead of that id; its trail is kept when the engine keeps trails."""
         self.timers.gen += 1  # a replaced lead's queued timers die
         L = self._new_state(data["id"], data["created"], data["attrs"])
         L.load(data)
-        if data.get("trace") is not None and self.trace:
+        if data.get("trace") is not None and self.trace_leads:
             L.trace = [TraceEntry(*e) for e in data["trace"]]
         for cp, P, pd in zip(self.progs, L.progs, data["progs"], strict=False):
             P.load(pd)
@@ -80,6 +111,24 @@ class ReadingMixin:
             self._changed.discard(L.id)
         if L.wake is not None:
             self._push_wake(L, L.wake)
+
+    def layout(self) -> list[dict[str, Any]]:
+        """What the positions in a `snapshot` mean, per program (JSON-ready): score blocks,
+        stages, handoffs, sequences and their steps. Keep it beside saved snapshots: `migrate`
+        needs it to carry them over to changed rules."""
+        return migration.layout(self.progs)
+
+    def migrate(
+        self, data: dict[str, Any], old_layout: list[dict[str, Any]], now: float
+    ) -> list[Action]:
+        """Puts back a lead saved under other rules: its `snapshot` and the `layout()` of the
+        engine that made it. Enrolments are kept by sequence name and step position, else the
+        lead exits with reason `rules changed` (see `engine.runtime.migration`); then the lead
+        is evaluated at `now` under these rules, with its attributes (fit points, stages, flags,
+        exits, enrolments). Returns the actions, the exits' first."""
+        new_data, actions = migration.migrate_snapshot(data, old_layout, self.progs, now)
+        self.restore(new_data)
+        return actions + self.update_lead(str(new_data["id"]), dict(new_data["attrs"]), now)
 
 
 def block_value(cp: CompiledProgram, P: ProgState, i: int, t: float) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from typing import Any
 
-from engine.compiler.codegen import norm_text
+from engine.compiler.helpers import norm_text
 from engine.model import Action, TraceEntry
 from engine.runtime.state import EMPTY_MAP, EMPTY_SET, put
 
@@ -20,6 +20,27 @@ class RoundMixin:
     progs: list[Any]
     multi: bool
     _late: bool | None
+
+    # ------------------------------------------------------------ the round
+
+    def _round(
+        self, L: Any, t: float, out: list[Action], etype: str | None, at: float, props: dict
+    ) -> None:
+        """Points of the event (if any), then each program's round; then exits, enrolments
+        and due steps (the general path: any number of programs)."""
+        progs = L.progs
+        for cp in self.progs:
+            P = progs[cp.index]
+            if etype is not None:
+                add_points = cp.points_fns.get(etype)
+                if add_points is not None:
+                    add_points(self, cp, L, P, at, props, t)
+            cp.round_fn(self, cp, L, P, t, out)
+        for cp in self.progs:
+            P = progs[cp.index]
+            cp.entry_fn(self, cp, L, P, t, etype, props, out)
+            if P.n_enr:
+                self.run_due_steps(cp, L, P, t, out)
 
     # ------------------------------------------------------------ helpers
 
@@ -65,7 +86,7 @@ class RoundMixin:
 
     # ------------------------------------------------------------ events
 
-    def _store(self, L: Any, key: str, at: float, props: dict | None, t: float) -> None:
+    def store_event(self, L: Any, key: str, at: float, props: dict | None, t: float) -> None:
         times = L.ev_t.get(key)
         if times is None:
             if L.ev_t is EMPTY_MAP:
@@ -98,7 +119,7 @@ class RoundMixin:
         if plist is not None:
             del plist[:n]
 
-    def _special(self, L: Any, typ: str, props: dict, t: float) -> None:
+    def special_event(self, L: Any, typ: str, props: dict, t: float) -> None:
         if typ in ("opened", "clicked", "replied"):
             content = norm_text(props.get("content"))
             if content is not None:
@@ -135,11 +156,11 @@ class RoundMixin:
 
     # ------------------------------------------------------------ points
 
-    def _no_points(self, cp: Any, L: Any, rc: Any, t: float) -> None:
+    def trail_no_points(self, cp: Any, L: Any, rc: Any, t: float) -> None:
         if L.trace is not None:
             self._tr(L, t, "capped", f"no points for {rc.event}: cap reached", rc.rule)
 
-    def _got_points(self, cp: Any, L: Any, rc: Any, pts: float, t: float) -> None:
+    def trail_points(self, cp: Any, L: Any, rc: Any, pts: float, t: float) -> None:
         text = rc.texts.get(pts)
         if text is None:
             text = f"{pts:+g} {cp.block_names[rc.block]} on {rc.event}"
@@ -148,7 +169,7 @@ class RoundMixin:
         L.trace.append(_entry(TraceEntry, (t, "points", text, rc.rule)))
 
     @staticmethod
-    def _capped(P: Any, rc: Any, at: float, pts: float, t: float) -> float:
+    def capped_points(P: Any, rc: Any, at: float, pts: float, t: float) -> float:
         cap, window = rc.cap
         awards = P.capw.get(rc.index)
         if awards is None:
@@ -179,7 +200,7 @@ class RoundMixin:
 
     # ------------------------------------------------------------ fit, stages, flags
 
-    def _fit(self, cp: Any, L: Any, P: Any, t: float) -> None:
+    def refit(self, cp: Any, L: Any, P: Any, t: float) -> None:
         for k, (b, line, pts, fn) in enumerate(cp.fit_dynamic):
             holds = bool(fn(L, P, t))
             if holds != bool(P.fith[k]):
@@ -192,14 +213,14 @@ class RoundMixin:
                         L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule {verb}", cp.rule(line)
                     )
 
-    def _move(self, cp: Any, L: Any, P: Any, t: float, index: int, line: int) -> None:
+    def move_stage(self, cp: Any, L: Any, P: Any, t: float, index: int, line: int) -> None:
         if L.trace is not None:
             self._tr(
                 L, t, "stage", f"stage {cp.stages[P.stage]} -> {cp.stages[index]}", cp.rule(line)
             )
         P.stage = index
 
-    def _flag(self, cp: Any, L: Any, P: Any, t: float, flag: str, line: int, out: list) -> None:
+    def set_flag(self, cp: Any, L: Any, P: Any, t: float, flag: str, line: int, out: list) -> None:
         if flag == "mql":
             P.mql_at = t
         else:
@@ -209,14 +230,14 @@ class RoundMixin:
         if L.trace is not None:
             self._tr(L, t, flag, f"became {flag.upper()}", rule)
 
-    def _sunset_now(self, cp: Any, L: Any, t: float, out: list) -> None:
+    def sunset_lead(self, cp: Any, L: Any, t: float, out: list) -> None:
         L.sunset = True
         rule = cp.rule(cp.sunset[1])
         self._act(out, L, t, "sunset", cp, rule=rule)
         if L.trace is not None:
             self._tr(L, t, "sunset", "sunset: all nurture stops", rule)
 
-    def _hand(self, cp: Any, L: Any, P: Any, t: float, k: int, out: list) -> None:
+    def hand_off(self, cp: Any, L: Any, P: Any, t: float, k: int, out: list) -> None:
         P.handed = put(P.handed, k, 1)
         _, line, sends = cp.handoffs[k]
         rule = cp.rule(line)

@@ -49,7 +49,7 @@ class TimerMixin:
         unique tuples, so the order in which timers fire does not change."""
         leads = self.leads
 
-        def select(entries: list) -> list:  # _live, inline
+        def select(entries: list) -> list:  # live? (its token still held; inline)
             return [
                 e
                 for e in entries
@@ -87,15 +87,6 @@ class TimerMixin:
             else:
                 self._push_wake(L, best)
 
-    def _live(self, entry: tuple) -> bool:
-        L = self.leads.get(entry[4])
-        if L is None:
-            return False
-        if entry[2] < 0:
-            return L.wtok == entry[5]
-        enr = L.progs[entry[2]].enr[entry[3]]
-        return enr is not None and enr.tok == entry[5]
-
     def next_due(self) -> float | None:
         """The due time of the first live timer; the same answer again while nothing that
         decides it changed (no timer queued or taken, none died, no wake moved: `timers.gen`)."""
@@ -113,7 +104,7 @@ class TimerMixin:
             entry = timers.first()
             if entry is None:
                 return None
-            L = leads.get(entry[4])  # _live, inline (called once per scheduler wake-up)
+            L = leads.get(entry[4])  # live? (inline; called once per scheduler wake-up)
             if L is not None:
                 if entry[2] < 0:
                     if L.wtok == entry[5]:
@@ -129,6 +120,8 @@ class TimerMixin:
             timers.pop()
 
     def advance(self, now: float) -> list[Action]:
+        """Runs every sequence step, wait timeout, postponed send and wake due by `now` (in
+        the order they are due); returns what must happen now."""
         out: list[Action] = []
         self._run_due(now, out, strict=False)
         return out
@@ -141,7 +134,7 @@ class TimerMixin:
             if entry is None or entry[0] > now or (strict and entry[0] >= now):
                 return
             timers.pop()
-            L = leads.get(entry[4])  # _live, inline
+            L = leads.get(entry[4])  # live? (its token still held; inline)
             if L is None:
                 continue
             if entry[2] < 0:

@@ -24,11 +24,14 @@ def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -
         "    check     parse and check rule files",
         "    fmt       rewrite rule files in the canonical layout",
         "    lint      warn about known nurture mistakes",
+        "    test      run rule tests (*.test.toml)",
         "    run       run rule files live over leads and events (SQLite state)",
         "    score     score a CRM export in one pass (no database)",
         "    explain   a lead's timeline: every point, move and step",
         "    simulate  forecast a rule file on a synthetic population",
         "    compare   forecast several rule files on common random numbers",
+        "    sweep     what-if over assumptions and params, on common random numbers",
+        "    tui       browse rules, forecasts, leads and comparisons in the terminal",
     ]
     assert "  --version   print the version and exit" in out
 
@@ -70,6 +73,7 @@ def _required(name: str) -> list[str]:
         "score": ["r.nurture", "--leads", "l.csv"],
         "explain": ["r.nurture", "--db", "n.db", "L1"],
         "compare": ["a.nurture", "b.nurture"],
+        "sweep": ["r.nurture", "--vary", "sales.reps=1,2"],
     }.get(name, ["r.nurture"])
 
 

@@ -67,7 +67,10 @@ def test_shares_not_summing_to_one(rules, tmp_path, capsys):
     text = '[[personas]]\nname = "a"\nshare = 0.5\n\n[[personas]]\nname = "b"\nshare = 0.3\n'
     code, _, err = simulate(rules, text, tmp_path, capsys)
     assert code == 1
-    assert "s.toml:1: personas: persona shares must sum to 1 (they sum to 0.8)" in err
+    assert (
+        "s.toml:3: personas[0].share: persona shares must sum to 1 (they sum to 0.8: a 0.5 on "
+        "line 3, b 0.3 on line 7); change them so that they add up to 1"
+    ) in err
 
 
 def test_persona_attribute_not_in_lead_block(rules, tmp_path, capsys):
@@ -148,3 +151,92 @@ def test_converted_cannot_be_scripted(rules, tmp_path, capsys):
     code, _, err = simulate(rules, text, tmp_path, capsys)
     assert code == 1
     assert "s.toml:3: personas[0].organic[0].event: 'converted' cannot be scripted here" in err
+
+
+def test_a_persona_behaviour_typo_is_named_with_a_suggestion(rules, tmp_path, capsys):
+    text = '[[personas]]\nname = "a"\n[personas.behaviour]\nconversion_per_vist = 0.1\n'
+    code, _, err = simulate(rules, text, tmp_path, capsys)
+    assert code == 1
+    assert (
+        "s.toml:4: personas[0].behaviour.conversion_per_vist: unknown field "
+        "'conversion_per_vist' (did you mean 'conversion_per_visit'?)"
+    ) in err
+
+
+def test_appeal_of_a_content_the_file_does_not_have(rules, tmp_path, capsys):
+    code, _, err = simulate(rules, "[behaviour]\nappeal = { helo = 2.0 }\n", tmp_path, capsys)
+    assert code == 1
+    assert "s.toml:2: behaviour.appeal.helo: no content 'helo' in" in err
+    assert "(did you mean 'hello'?)" in err
+
+
+def test_buys_alone_needs_a_sales_led_funnel(rules, tmp_path, capsys):
+    code, _, err = simulate(rules, "[sales]\nbuys_alone = 0.2\n", tmp_path, capsys)
+    assert code == 1
+    assert (
+        "s.toml:1: sales: buys_alone is the share of a sales_led funnel that buys on its own: "
+        'set funnel = "sales_led" too'
+    ) in err
+
+
+def test_discrete_needs_one_weight_per_value(rules, tmp_path, capsys):
+    text = '[[personas]]\ndropout = { dist = "discrete", values = [1, 0], weights = [1] }\n'
+    code, _, err = simulate(rules, text, tmp_path, capsys)
+    assert code == 1
+    assert "s.toml:2: personas[0].dropout: 2 values but 1 weights: give one weight per value" in err
+
+
+def _empirical(tmp_path: Path, column: str, file: str = "data.csv") -> str:
+    (tmp_path / "data.csv").write_text("id,size,kind\n1,10,web\n2,x,event\n3,30,web\n")
+    return (
+        "[[personas]]\n[personas.attributes]\n"
+        f'company_size = {{ dist = "empirical", file = "{file}", column = "{column}" }}\n'
+    )
+
+
+def test_an_empirical_column_that_does_not_exist(rules, tmp_path, capsys):
+    code, _, err = simulate(rules, _empirical(tmp_path, "sise"), tmp_path, capsys)
+    assert code == 1
+    assert f"s.toml:3: personas[0].attributes.company_size: {tmp_path}/data.csv: no column " in err
+    assert "'sise'; did you mean 'size'?" in err
+
+
+def test_an_empirical_file_that_does_not_exist(rules, tmp_path, capsys):
+    code, _, err = simulate(rules, _empirical(tmp_path, "size", "nope.csv"), tmp_path, capsys)
+    assert code == 1
+    assert (
+        "s.toml:3: personas[0].attributes.company_size: cannot read 'nope.csv': "
+        "No such file or directory"
+    ) in err
+
+
+def test_a_number_attribute_from_a_column_holding_text(rules, tmp_path, capsys):
+    code, _, err = simulate(rules, _empirical(tmp_path, "size"), tmp_path, capsys)
+    assert code == 1
+    assert (
+        "s.toml:3: personas[0].attributes.company_size: a number attribute needs numbers; the "
+        f"column holds text ({tmp_path}/data.csv:3: 'x')"
+    ) in err
+
+
+def test_an_empirical_column_is_read_beside_the_scenario(rules, tmp_path, capsys):
+    # the file is found next to the scenario, whatever the working directory; rows are drawn
+    # with replacement, each equally likely (here only `web` rows: sizes 10 and 30)
+    (tmp_path / "data.csv").write_text("id,size,kind\n1,10,web\n2,20,event\n3,30,web\n")
+    text = (
+        "[[personas]]\n[personas.attributes]\n"
+        'company_size = { dist = "empirical", file = "data.csv", column = "size", '
+        'where = { kind = "web" } }\n'
+    )
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(text)
+    from dsl import load_program
+    from simulator.api import Overrides, prepare
+    from simulator.population import generate
+    from simulator.streams import Streams
+
+    s = prepare(load_program(str(rules)), str(scenario), Overrides(leads=200))
+    pop = generate(s, 200, Streams(0, 0))
+    sizes = [pop.attrs(i)["company_size"] for i in range(200)]
+    assert set(sizes) == {10.0, 30.0}
+    assert 70 <= sizes.count(10.0) <= 130

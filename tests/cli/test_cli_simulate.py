@@ -103,10 +103,23 @@ def test_compare_needs_two_files(capsys):
     assert main(["compare", RULES]) == 2
 
 
-def test_one_run_claims_no_interval_and_a_threshold_never_reached_is_flagged(capsys):
-    # the default population of the b2b file never reaches `mql when score >= 50` in 30 days
+UNREACHABLE = """campaign "fit only"
+stages cold
+lead:
+  size: number
+score fit:
+  +10 when size >= 100
+mql when fit >= 50
+sql when fit >= 60
+"""
+
+
+def test_one_run_claims_no_interval_and_a_threshold_never_reached_is_flagged(tmp_path, capsys):
+    # fit points only, at most 10: no population reaches `mql when fit >= 50`
+    rules = tmp_path / "fit.nurture"
+    rules.write_text(UNREACHABLE)
     code = main(
-        ["simulate", RULES, "--leads", "120", "--days", "30", "--runs", "1", "--workers", "1"]
+        ["simulate", str(rules), "--leads", "120", "--days", "30", "--runs", "1", "--workers", "1"]
     )
     out = capsys.readouterr().out
     assert code == 0
@@ -119,6 +132,18 @@ def test_one_run_claims_no_interval_and_a_threshold_never_reached_is_flagged(cap
         "no lead reaches MQL or SQL (can the rules' points reach the thresholds "
         "with this population's behaviour?)."
     )
+
+
+def test_the_default_population_reaches_every_threshold_of_the_b2b_file(tmp_path):
+    # without a scenario, the derived persona makes the events the rules score (demo requests,
+    # pricing visits, webinars), so leads reach `mql when score >= 50` and `sql when score >= 80
+    # and engagement >= 30`, whose handoffs sales works
+    out_json = tmp_path / "f.json"
+    args = ["simulate", RULES, "--leads", "400", "--days", "60", "--runs", "1", "--workers", "1"]
+    assert main([*args, "--json", str(out_json)]) == 0
+    s = json.loads(out_json.read_text())["forecast"]["scalars"]
+    assert s["mql"]["mean"] > 40 and s["sql"]["mean"] > 10
+    assert s["sales.worked"]["mean"] == s["sql"]["mean"]  # one discovery call per SQL
 
 
 def test_compare_of_one_run_on_two_workers_names_one_run(tmp_path, capsys):

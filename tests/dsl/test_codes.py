@@ -41,7 +41,8 @@ def test_codes_keep_their_spelling() -> None:
         "bad-limit no-enter no-steps "
         "header-after-step split-total not-a-task same-for-every-stage one-stage-content "
         "too-aggressive one-channel no-handoff nurture-forever later-stage-content unreachable "
-        "unused-segment unreachable-threshold overlapping-sequences".split()
+        "unused-segment unreachable-threshold overlapping-sequences allow-without-reason "
+        "allow-unknown-code allow-unused test-toml test-schema test-name".split()
     )
     assert codes.UNKNOWN_NAME == "unknown-name"
     assert REGISTRY["unused-segment"].severity == "warning"

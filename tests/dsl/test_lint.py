@@ -71,8 +71,20 @@ def test_more_than_a_touch_a_day_for_a_week_without_limits() -> None:
     assert findings(
         "sequence q:\n  for big\n  enter on created\n  exit when sql\n" + steps, base
     ) == [
+        (
+            "too-aggressive",
+            10,
+            1,
+            "the policy has no limit: nothing caps the touches a lead gets from all sequences "
+            "together",
+        ),
         ("one-channel", 17, 10, "every touch goes by email"),
-        ("too-aggressive", 17, 10, "sequence 'q' can send more than one touch a day for a week"),
+        (
+            "too-aggressive",
+            17,
+            10,
+            "sequence 'q' can send 8 touches within 7d: more than one a day for a week",
+        ),
     ]
 
 
@@ -85,7 +97,7 @@ def test_every_touch_on_one_channel() -> None:
 def test_no_handoff() -> None:
     base = BASE.replace("handoff when sql:\n  send call within 1d\n", "")
     assert findings(CLEAN, base) == [
-        ("no-handoff", 16, 10, "no 'handoff': ready leads are never passed to sales"),
+        ("no-handoff", 13, 1, "no 'handoff': ready leads are never passed to sales"),
     ]
 
 
@@ -152,3 +164,61 @@ def test_overlapping_sequences_on_the_same_trigger_and_day() -> None:
 def test_exclusive_audiences_do_not_overlap() -> None:
     second = "sequence two:\n  for not big\n  enter on created\n  exit when sql\n  send ping\n"
     assert findings(CLEAN + second) == []
+
+
+def test_a_touch_at_the_window_edge_is_in_the_next_window() -> None:
+    # limit 3 per 7d; touches at 0, 2d, 4d and 7d: any 7 days hold 3 of them
+    steps = (
+        "  send hello\n  wait 2d\n  send ping\n  wait 2d\n  send hello\n  wait 3d\n  send ping\n"
+    )
+    assert findings("sequence q:\n  for big\n  enter on created\n  exit when sql\n" + steps) == []
+    shorter = steps.replace("wait 3d", "wait 71h")
+    assert findings("sequence q:\n  for big\n  enter on created\n  exit when sql\n" + shorter) == [
+        ("too-aggressive", 18, 10, "sequence 'q' can send 4 touches within 7d; the limit allows 3"),
+    ]
+
+
+def test_branches_count_the_path_with_the_most_touches() -> None:
+    steps = (
+        "  send hello\n  if big:\n    wait 7d\n  else:\n    send ping\n"
+        "  split:\n    50% -> send hello\n    50% -> wait 7d\n  send ping\n"
+    )
+    # the else branch, then the first arm: hello, ping, hello, ping at once
+    assert findings("sequence q:\n  for big\n  enter on created\n  exit when sql\n" + steps) == [
+        ("too-aggressive", 18, 10, "sequence 'q' can send 4 touches within 7d; the limit allows 3"),
+    ]
+
+
+def test_sales_tasks_in_a_sequence_are_not_touches() -> None:
+    steps = "  send hello\n" + "  send call when stage >= c\n" * 3 + "  send ping\n"
+    assert findings("sequence q:\n  for big\n  enter on created\n  exit when sql\n" + steps) == []
+
+
+def test_thousands_of_steps_in_a_row_are_read_without_recursion() -> None:
+    steps = "  send hello\n" * 3000
+    found = findings("sequence q:\n  for big\n  enter on created\n  exit when sql\n" + steps)
+    assert (
+        "too-aggressive",
+        18,
+        10,
+        "sequence 'q' can send 3000 touches within 7d; the limit allows 3",
+    ) in found
+
+
+def test_one_allowance_may_name_several_codes_and_stand_above_its_line() -> None:
+    base = (
+        BASE.replace("handoff when sql:\n  send call within 1d\n", "")
+        .replace("content ping  sms   stage a", "content ping  email stage a")
+        .replace("  sunset when days_since(last_engagement) > 60\n", "")
+    )
+    source = base + (
+        "# nurture: allow one-channel, nurture-forever  a test campaign, switched off in a week\n"
+        "sequence one:\n  for big\n  enter on created\n  send hello\n"
+    )
+    program = compile_source(source, "t.nurture")
+    assert sorted((d.code, d.span.line) for d in lint(program)) == [
+        ("no-handoff", 12),
+        ("nurture-forever", 16),
+        ("one-channel", 16),
+    ]
+    assert [(d.code, d.span.line) for d in lint(program, source)] == [("no-handoff", 12)]

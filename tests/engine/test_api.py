@@ -107,10 +107,10 @@ def test_snapshot_and_restore_continue_exactly_as_an_uninterrupted_run() -> None
     half.event("L2", "signed_up", T0 + HOUR)
     drive(whole, T0 + 10 * DAY)
     drive(half, T0 + DAY)
-    saved = [json.loads(json.dumps(half.engine.snapshot_lead(i))) for i in half.engine.lead_ids()]
+    saved = [json.loads(json.dumps(half.engine.snapshot(i))) for i in half.engine.lead_ids()]
     fresh = Engine([program(SEQ)], seed=0)
     for data in saved:
-        fresh.restore_lead(data)
+        fresh.restore(data)
     rest: list[Action] = []
     while (due := fresh.next_due()) is not None and due <= T0 + 10 * DAY:
         rest += fresh.advance(due)
@@ -171,10 +171,10 @@ def test_snapshot_keeps_a_postponed_send_and_its_original_due_time() -> None:
     body = "policy:\n  quiet 20:00-08:00\nsequence s:\n  enter on signed_up\n  send x\n"
     start = ts("2026-01-05T21:00:00Z")
     run = Run(body).lead("L1", start).event("L1", "signed_up", start)
-    data = json.loads(json.dumps(run.engine.snapshot_lead("L1")))
+    data = json.loads(json.dumps(run.engine.snapshot("L1")))
     assert data["progs"][0]["enr"][0]["mode"] == "send"
     fresh = Engine([program(body)], seed=0)
-    fresh.restore_lead(data)
+    fresh.restore(data)
     assert fresh.next_due() == ts("2026-01-06T08:00:00Z")
     acts = fresh.advance(ts("2026-01-06T09:00:00Z"))
     assert [(a.action, a.to_dict()["at"]) for a in acts] == [

@@ -91,11 +91,11 @@ def test_snapshot_after_enrolment_and_exit_restores_the_same_state() -> None:
     eng.add_lead(Lead("L1", T0, {"size": 3, "name": "Ann"}), T0)
     eng.ingest(Event("e1", "L1", "clicked", T0 + 1, {}), T0 + 1)
     eng.advance(T0 + 3 * DAY)
-    snap = eng.snapshot_lead("L1")
+    snap = eng.snapshot("L1")
     assert snap["attrs"] == {"size": 3, "name": "Ann"}
     other = Engine([program], trace=False)
-    other.restore_lead(snap)
-    assert other.snapshot_lead("L1") == snap
+    other.restore(snap)
+    assert other.snapshot("L1") == snap
 
 
 def test_a_cloned_program_state_has_every_field_and_its_own_numbers() -> None:
@@ -170,7 +170,7 @@ def _b2b_run(path: str) -> tuple[list[tuple], list[dict]]:
         late = at - rng.choice([0.0, 0.0, 0.0, 3 * DAY])
         out += eng.ingest(Event(f"e{k}", f"L{rng.randrange(60)}", typ, late, props), at)
     out += eng.advance(at + 60 * DAY)
-    return [tuple(a.to_dict().items()) for a in out], [eng.snapshot_lead(x) for x in eng.lead_ids()]
+    return [tuple(a.to_dict().items()) for a in out], [eng.snapshot(x) for x in eng.lead_ids()]
 
 
 def test_the_three_event_paths_give_the_same_actions_and_state() -> None:

@@ -12,7 +12,7 @@ import pytest
 import dsl
 import engine
 import live.actions
-from engine.model import Action, Lead
+from engine.model import Action, Lead, LeadView
 from live.runner import RunError, RunOptions, run_live
 from live.store import Store
 
@@ -72,14 +72,29 @@ class FakeEngine:
                 state["due"] = state["due"] + DAY if state["sent"] < 3 else None
         return out
 
-    def snapshot_lead(self, lead_id: str) -> dict[str, Any]:
+    def snapshot(self, lead_id: str, trail: bool = True) -> dict[str, Any]:
         return json.loads(json.dumps(self.leads[lead_id]))
 
-    def restore_lead(self, data: dict[str, Any]) -> None:
-        self.leads[data["id"]] = data
+    def restore(self, data: dict[str, Any]) -> None:
+        self.leads[data["id"]] = {k: v for k, v in data.items() if k != "trace"}
+
+    def trail(self, lead_id: str, start: int = 0) -> list[Any]:
+        return []  # the fake keeps no trail
 
     def lead_ids(self) -> list[str]:
         return sorted(self.leads)
+
+    def pop_changed(self) -> set[str]:
+        return set()  # every change the fake makes comes with an action (or is an event)
+
+    def layout(self) -> list[dict[str, Any]]:
+        return []
+
+    def view(self, lead_id: str, now: float, program: int = 0) -> LeadView:
+        sent = float(self.leads[lead_id]["sent"])
+        return LeadView(
+            lead_id, now, {}, sent, "a", [], False, False, False, False, False, None, None
+        )
 
 
 class Crash(Exception):
@@ -279,19 +294,21 @@ def test_actions_file_deleted_is_rebuilt_from_the_outbox(files: dict[str, Path])
 
 
 def test_saved_state_is_the_engines_snapshot_split_in_two() -> None:
-    """The runner reads the engine's lead record directly; it must equal `snapshot_lead`."""
+    """The runner saves `snapshot(lead, trail=False)` and the trail apart (`trail`): together
+    they are the whole snapshot."""
     from engine.core import Engine
     from engine.model import Event as RealEvent
     from engine.model import Lead as RealLead
-    from live.walk import snapshot_parts
 
     real = Engine([dsl.compile_source(RULES + "score s:\n  +1 on opened\n", "x.nurture")])
     real.add_lead(RealLead("L1", T0, {"size": 3.0}), T0)
     real.ingest(RealEvent("e1", "L1", "opened", T0 + 60, {"content": "c"}), T0 + 60)
-    state, trace = snapshot_parts(real, "L1")
-    whole = real.snapshot_lead("L1")
+    state, trace = real.snapshot("L1", trail=False), real.trail("L1")
+    whole = real.snapshot("L1")
     assert whole.pop("trace") == [[e.at, e.kind, e.message, e.rule] for e in trace]
+    assert whole.keys() == state.keys()
     assert json.loads(json.dumps(state)) == json.loads(json.dumps(whole))
+    assert [e.kind for e in real.trail("L1", 1)] == ["event", "points"]
 
 
 def crash_midway(

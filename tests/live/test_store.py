@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from live.store import Batch, Store, StoredEvent, StoreError
+from live.schema import Batch, StoredEvent
+from live.store import Store, StoreError
 
 
 def event(eid: str, at: float = 10.0) -> StoredEvent:

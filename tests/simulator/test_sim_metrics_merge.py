@@ -58,7 +58,7 @@ def _send(
 def _response(
     lead: int, day: float, kind: str, channel: str, origin: tuple[str, int] | None
 ) -> tuple[int, str, tuple]:
-    return lead, "response", (_at(day, 1), kind, channel, origin)
+    return lead, "response", (lead, _at(day, 1), kind, channel, origin)
 
 
 def _calls() -> list[tuple[int, str, tuple]]:
@@ -78,6 +78,7 @@ def _calls() -> list[tuple[int, str, tuple]]:
         _act(0, 8, "sql", sequence=None),
         _act(0, 8, "handoff", sequence=None),
         _act(0, 8, "task", "discovery_call", "task", sequence=None),
+        (0, "worked", (0, _at(9), 0)),  # answered
         (0, "conversion", (0, _at(10), 0.1, "sales")),
         _act(0, 10, "exited", reason="customer"),
         (1, "arrival", (1, _at(1))),
@@ -131,7 +132,7 @@ def _by_time(calls: list) -> list:
 
     def at(call: tuple[int, str, tuple]) -> float:
         _, method, args = call
-        return args[1].at if method == "action" else args[0] if method == "response" else args[1]
+        return args[1].at if method == "action" else args[1]
 
     return sorted(calls, key=at)
 
@@ -175,6 +176,19 @@ def test_merged_counts_are_the_sum_of_the_shards():
     assert s["lift.trial_onboarding.holdout_n"] == 1
     assert s["arm.trial_onboarding.10.2.n"] == 1
     assert a.labels()["trial_onboarding.10.arm2"] == "consultation"
+    # nurtured: leads 0, 2, 3 and 4; held out: lead 1
+    assert s["arm.trial_onboarding.nurtured.leads"] == 4.0
+    assert s["arm.trial_onboarding.nurtured.customers"] == 2.0  # leads 0 and 2
+    assert s["arm.trial_onboarding.nurtured.revenue"] == 0.4  # 0.1 + 0.3
+    assert s["arm.trial_onboarding.holdout.leads"] == 1.0
+    assert s["arm.trial_onboarding.holdout.deal_size"] == 0.2
+    assert s["ratio.trial_onboarding.deal_size"] == 1.0  # 0.2 a nurtured customer, 0.2 held out
+    # contacts: lead 0 had 4 touches and 1 worked task, lead 2 four touches, leads 3 (bounced),
+    # 4 and 5 one each, lead 1 none
+    assert [s[f"contacts.{b}.leads"] for b in ("0", "1", "2-3", "4-5")] == [1.0, 3.0, 0.0, 2.0]
+    assert s["contacts.4-5.share"] == 2 / 6
+    assert s["calls.answered"] == 1.0
+    assert s["visited"] == 1.0  # lead 0 clicked
 
 
 def test_costs_are_count_times_cost_per_content():

@@ -100,9 +100,32 @@ score s:
   +1 on clicked where content == "x"
 """)
     (persona,) = scenario(prog).personas
-    (visits,) = persona.organic
+    visits, counted = persona.organic
     assert visits.event == "visited"
+    assert visits.per_day == 0.0080  # Hillstrom: 10.62% of the no-e-mail arm visited in 14 days
     assert visits.props["page"].weights == {"home": 1.0, "demo": 1.0, "docs": 1.0, "pricing": 1.0}
+    # `count(visited ...)` names visits: the persona makes them too, once a month at readiness 1
+    # (no score threshold to reach, so the scored `+5 on visited` sets no rate)
+    assert counted.event == "visited"
+    assert counted.props["page"].weights == {"demo": 1.0, "docs": 1.0, "pricing": 1.0}
+    assert (counted.per_day, counted.readiness_boost) == (1 / 30 / 10, 9.0)
+
+
+def test_the_default_persona_earns_the_top_threshold_in_a_month_at_readiness_1():
+    prog = program("""event trial_used(feature: text)
+score s:
+  +10 on trial_used where feature == "reports"
+  +40 on demo_requested
+  +2 on opened
+sql when s >= 120
+""")
+    (persona,) = scenario(prog).personas
+    demo, trial = persona.organic[1:]
+    # 120 points in 30 days from two scored types: 60 each -> 60 / 30 / 40 a day of demos and
+    # 60 / 30 / 10 of trial uses at readiness 1, a tenth of that at readiness 0
+    assert (demo.event, demo.per_day * 10, demo.readiness_boost) == ("demo_requested", 0.05, 9.0)
+    assert (trial.event, trial.per_day * 10) == ("trial_used", 0.2)
+    assert trial.props["feature"].weights == {"reports": 1.0}
 
 
 def test_without_named_pages_the_default_persona_visits_home():

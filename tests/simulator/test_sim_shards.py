@@ -162,7 +162,16 @@ def test_every_outcome_reaches_its_shard_before_its_instant():
     assert got >= 40  # one rep, 8 a day, for 10 days: it is saturated
 
 
-@pytest.mark.parametrize("name", ["b2b_saas_trial", "b2c_browse_abandon", "higher_ed_enrollment"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "b2b_saas_trial",
+        "b2c_browse_abandon",
+        "higher_ed_enrollment",
+        "validation/hillstrom",  # personas' own knobs, content appeal, empirical attributes
+        "validation/bank_marketing",  # calls refused or ignored, each lead's own drop-out
+    ],
+)
 def test_every_shipped_playbook_shards_to_the_same_numbers(name):
     program = load_program(f"rules/{name}.nurture")
     scenario = apply(
@@ -171,7 +180,7 @@ def test_every_shipped_playbook_shards_to_the_same_numbers(name):
     )
     one = run_one(program, scenario, 0, traces=True, shards=1)
     two = run_one(program, scenario, 0, traces=True, shards=2)
-    assert one["scalars"]["touches"] > 0
+    assert one["scalars"].get("touches", 0) > 0 or one["scalars"]["sales.worked"] > 0
     assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
 
 

@@ -1,9 +1,10 @@
-"""`nurture run --migrate`: carry each lead's saved state over to changed rule files.
+"""A lead's saved state carried over to changed rules (`Engine.migrate`).
 
-The database keeps, beside the rules' hashes, their *layout* (per file: score blocks, stages,
-handoff count, and per sequence its flattened steps as (kind, step position), a send step with
-a third item: its content, channel, split arm and rule), because the engine's snapshot refers to
-these by position. Migrating a lead's snapshot to the new rules:
+A snapshot refers to score blocks, stages, handoffs and sequence steps by position; the
+*layout* (`layout`) says what each position meant, per program: score blocks, stages, handoff
+count, and per sequence its flattened steps as (kind, step position), a send step with a third
+item: its content, channel, split arm and rule. Migrating a lead's snapshot from an old layout to
+the engine's programs:
 
 - programs are matched by file path; a new file starts the lead fresh, a file no longer given
   takes its enrolments away (each an `exited` action, reason `rules changed`);
@@ -18,50 +19,43 @@ these by position. Migrating a lead's snapshot to the new rules:
 - engagement points follow the score block name; the stage follows its name (else the first
   stage); `mql`/`sql` times and handoffs already done are kept; cap windows and the fit rules'
   memory restart.
-
-After the restore, the runner re-evaluates every migrated lead at the clock under the new rules
-(`update_lead` with the same attributes), which recomputes fit points and may move stages, fire
-lifecycle flags, exits and enrolments of the new rules.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
+from engine.compiler.compiled import CompiledProgram
+from engine.compiler.sequences import Instr
 from engine.model import Action
 from engine.runtime.state import ProgState
-
-if TYPE_CHECKING:
-    from engine import Engine
 
 RULES_CHANGED = "rules changed"
 
 
-def layout(engine: Engine) -> list[dict[str, Any]]:
-    """What the engine's snapshot positions mean, per program, in program order."""
-    out = []
-    for cp in getattr(engine, "progs", ()):
-        out.append(
-            {
-                "path": os.path.normpath(cp.path),
-                "blocks": list(cp.block_names),
-                "stages": list(cp.stages),
-                "handoffs": len(cp.handoffs),
-                "sequences": [
-                    {
-                        "name": sc.name,
-                        "rule": sc.rule,
-                        "steps": [_step_layout(cp, ins) for ins in sc.instrs],
-                    }
-                    for sc in cp.sequences
-                ],
-            }
-        )
-    return out
+def layout(progs: list[CompiledProgram]) -> list[dict[str, Any]]:
+    """What the positions in a lead's snapshot mean, per program, in program order (JSON)."""
+    return [
+        {
+            "path": os.path.normpath(cp.path),
+            "blocks": list(cp.block_names),
+            "stages": list(cp.stages),
+            "handoffs": len(cp.handoffs),
+            "sequences": [
+                {
+                    "name": sc.name,
+                    "rule": sc.rule,
+                    "steps": [_step_layout(cp, ins) for ins in sc.instrs],
+                }
+                for sc in cp.sequences
+            ],
+        }
+        for cp in progs
+    ]
 
 
-def _step_layout(cp: Any, ins: Any) -> list[Any]:
+def _step_layout(cp: CompiledProgram, ins: Instr) -> list[Any]:
     """(kind, step position), and for a send what a postponed one would be recorded as."""
     if ins.op != "send":
         return [ins.op, ins.step]
@@ -80,15 +74,15 @@ class _Exit(NamedTuple):
 
 
 def migrate_snapshot(
-    state: dict[str, Any], old: list[dict[str, Any]], engine: Engine, clock: float
+    state: dict[str, Any], old: list[dict[str, Any]], progs: list[CompiledProgram], clock: float
 ) -> tuple[dict[str, Any], list[Action]]:
-    """The snapshot rewritten for the engine's programs, and the actions it implies: per exit,
-    `suppressed` for a postponed send, then `exited`."""
+    """The snapshot rewritten for `progs`, and the actions it implies: per exit, `suppressed`
+    for a postponed send, then `exited`; the trail (when the snapshot has one) gets their lines."""
     lead = str(state["id"])
     exits: list[_Exit] = []
     old_by_path = {o["path"]: (o, pd) for o, pd in zip(old, state["progs"], strict=False)}
     new_progs = []
-    for cp in engine.progs:
+    for cp in progs:
         path = os.path.normpath(cp.path)
         if path in old_by_path:
             layout_old, pd = old_by_path.pop(path)
@@ -103,7 +97,7 @@ def migrate_snapshot(
                         seq["name"], seq["rule"], layout_old["path"], _postponed(seq["steps"], enr)
                     )
                 )
-    actions, trail = _exit_records(lead, clock, exits, len(engine.progs) > 1)
+    actions, trail = _exit_records(lead, clock, exits, len(progs) > 1)
     new_state = dict(state, progs=new_progs)
     if new_state.get("trace") is not None:
         new_state["trace"] = list(state["trace"]) + trail
@@ -113,7 +107,7 @@ def migrate_snapshot(
 def _exit_records(
     lead: str, clock: float, exits: list[_Exit], multi: bool
 ) -> tuple[list[Action], list[list[Any]]]:
-    """The actions and trail entries of the exits, as the engine's `_exit` writes them."""
+    """The actions and trail entries of the exits, as `SequenceMixin._exit` writes them."""
     actions: list[Action] = []
     trail: list[list[Any]] = []
     for ex in exits:
@@ -169,7 +163,7 @@ def _postponed(steps: list[list[Any]], enr: dict[str, Any]) -> dict[str, Any] | 
     }
 
 
-def _fresh_prog(cp: Any, created: float) -> dict[str, Any]:
+def _fresh_prog(cp: CompiledProgram, created: float) -> dict[str, Any]:
     fresh = ProgState(
         len(cp.segment_names),
         len(cp.blocks),
@@ -184,7 +178,7 @@ def _fresh_prog(cp: Any, created: float) -> dict[str, Any]:
 def _migrate_prog(
     pd: dict[str, Any],
     old: dict[str, Any],
-    cp: Any,
+    cp: CompiledProgram,
     clock: float,
     exits: list[_Exit],
 ) -> dict[str, Any]:
@@ -222,7 +216,7 @@ def _migrate_prog(
     return out
 
 
-def _same_step(old_steps: list[list[Any]], pc: int, mode: str, instrs: list[Any]) -> int | None:
+def _same_step(old_steps: list[list[Any]], pc: int, mode: str, instrs: list[Instr]) -> int | None:
     """The new position of the lead's current step: the same step number and kind, else None.
 
     In `wait` mode the engine has already moved past its wait step, so the step is the one before.

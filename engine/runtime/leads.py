@@ -1,0 +1,79 @@
+"""A lead's state made and its attributes set: what the attributes alone decide (the attributes
+conditions read, static segments, attribute-only fit points) is worked out here, when a lead is
+added or its attributes change, never per event."""
+
+from __future__ import annotations
+
+from engine.compiler.compiled import CompiledProgram
+from engine.model import TraceEntry
+from engine.runtime.policy import zone
+from engine.runtime.state import LeadState, ProgState, shared
+
+
+class LeadsMixin:
+    """Methods of Engine that make a lead's state and set its attributes."""
+
+    progs: list[CompiledProgram]
+    _blank: list[ProgState]
+
+    def _new_state(
+        self,
+        lead_id: str,
+        created: float,
+        attrs: dict[str, object],
+        quiet: bool = True,
+        trace: bool = False,
+    ) -> LeadState:
+        """A lead's state at `created`; `trace`: it keeps an explain trail; `quiet`: the fit
+        rules that hold are not written to it."""
+        L = LeadState(lead_id, created, attrs)
+        if trace:
+            L.trace = [TraceEntry(created, "created", "lead created", None)]
+        blank = self._blank
+        L.progs = (
+            (blank[0].clone(created),)
+            if len(blank) == 1
+            else tuple([b.clone(created) for b in blank])
+        )
+        self._set_attrs(L, attrs, created, quiet=quiet)
+        return L
+
+    def _set_attrs(self, L: LeadState, attrs: dict[str, object], t: float, quiet: bool) -> None:
+        L.attrs = (shared(attrs), *attrs.values())  # names shared by leads; see attr_dict
+        tz = attrs.get("timezone")
+        L.tz = None if tz is None else zone(tz)
+        for cp, P in zip(self.progs, L.progs, strict=False):
+            # P.a and P.r: what conditions read after this; the static ones are evaluated now
+            held = cp.static_fn(L, P, attrs, t)
+            fitc = cp.fitc_of.get(held)
+            if fitc is None:
+                fitc = _fit_static(cp, held)
+            if L.trace is not None and not quiet and any(held):
+                for (b, line, pts, _), holds in zip(cp.fit_static, held, strict=True):
+                    if holds:
+                        self._tr(
+                            L,
+                            t,
+                            "fit",
+                            f"{pts:+g} {cp.block_names[b]}: fit rule holds",
+                            cp.rule(line),
+                        )
+            P.fitc = fitc
+            # c + 0.0 is c (fit points never sum to -0.0): most leads have no dynamic fit
+            P.fit = (
+                fitc
+                if not any(P.fitd)
+                else shared(c + d for c, d in zip(fitc, P.fitd, strict=False))
+            )
+
+
+def _fit_static(cp: CompiledProgram, held: tuple) -> tuple:
+    """Fit points per block from the attribute-only fit rules that hold (cached)."""
+    fitc = [0.0] * len(cp.blocks)
+    for (b, _, pts, _), holds in zip(cp.fit_static, held, strict=True):
+        if holds:
+            fitc[b] += pts
+    out = shared(fitc)
+    if len(cp.fitc_of) < 4096:
+        cp.fitc_of[held] = out
+    return out
