@@ -143,6 +143,8 @@ def made_by(args: argparse.Namespace) -> str:
         value = getattr(args, option)
         if value is not None:
             words += [f"--{option}", f"{value:g}" if isinstance(value, float) else str(value)]
+    for name, value in args.settings:
+        words += ["--set", f"{name}={value}"]
     return shlex.join(words)
 
 
