@@ -78,13 +78,7 @@ def settings_by_file(
     from dsl import ParamError
     from dsl.diagnostics import did_you_mean
 
-    wanted: dict[str, str] = {}
-    for name, value in settings:
-        if name in wanted and wanted[name] != value:
-            raise ParamError(
-                f"--set {name} is given twice ({wanted[name]} and {value})", "give it once"
-            )
-        wanted[name] = value
+    wanted = given_once(settings)
     declared = [{p.name for p in rules.params} for rules in parsed]
     everything = sorted(set().union(*declared)) if declared else []
     for name, value in wanted.items():
@@ -97,3 +91,17 @@ def settings_by_file(
         listed = f"the params: {', '.join(everything)}" if everything else "there are no params"
         raise ParamError(message, did_you_mean(name, everything) or listed)
     return [{k: v for k, v in wanted.items() if k in names} for names in declared]
+
+
+def given_once(settings: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The `--set` values by name; ParamError for a name given twice with different values."""
+    from dsl import ParamError
+
+    wanted: dict[str, str] = {}
+    for name, value in settings:
+        if name in wanted and wanted[name] != value:
+            raise ParamError(
+                f"--set {name} is given twice ({wanted[name]} and {value})", "give it once"
+            )
+        wanted[name] = value
+    return wanted

@@ -206,7 +206,8 @@ TEST_SCHEMA = _code(
 TEST_NAME = _code(
     "test-name",
     _TESTS,
-    "a name in a rule test that its rule files do not know, or a rule file that does not check",
+    "a name in a rule test that its rule files do not know, a param value they refuse, or a "
+    "rule file that does not check",
 )
 
 

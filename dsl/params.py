@@ -16,7 +16,7 @@ param.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,27 +170,39 @@ def apply_settings(
                 f"{shown}: {file} has no param '{name}'",
                 did_you_mean(name, by_name) or f"its params are: {known}",
             )
-        where = f"'{name}' (line {p.span.line} of {file})"
-        try:
-            kind, value = parse_value(raw)
-        except ValueError as err:
-            raise ParamError(
-                f"{shown}: {where} is a {_WORDS[p.type]}; '{raw}' is {err}",
-                f"like --set {name}={_EXAMPLES[p.type]}",
-            ) from None
-        if kind != p.type:
-            raise ParamError(
-                f"{shown}: {where} is a {_WORDS[p.type]}, not a {_WORDS[kind]}",
-                f"like --set {name}={text(p.default, p.type)}",
-            )
-        if not in_range(value, p.low, p.high):
-            raise ParamError(
-                f"{shown}: {where} may be from {text(p.low, p.type)} to {text(p.high, p.type)}",
-                f"its range is declared on line {p.span.line}; the file's value is "
-                + text(p.default, p.type),
-            )
+        value = read_setting(p, raw, file, lambda v, name=name: f"--set {name}={v}", shown)
         out[name] = replace(p, value=value, set=True)
     return out
+
+
+def read_setting(
+    p: ir.Param, raw: str, file: str, like: Callable[[str], str], shown: str
+) -> ir.ParamValue:
+    """The value `raw` (as written in a rule file) gives param `p`; a ParamError, starting with
+    `shown` (how the value was given: `--set mql_at=x`), when it does not fit: not a value of
+    the param's kind, or outside its range. `like(value)` writes an example as the user would
+    (`--set mql_at=50`). With `shown` empty, the message starts with the param."""
+    where = f"'{p.name}' (line {p.span.line} of {file})"
+    head = f"{shown}: {where}" if shown else where
+    try:
+        kind, value = parse_value(raw)
+    except ValueError as err:
+        raise ParamError(
+            f"{head} is a {_WORDS[p.type]}; '{raw}' is {err}",
+            f"like {like(_EXAMPLES[p.type])}",
+        ) from None
+    if kind != p.type:
+        raise ParamError(
+            f"{head} is a {_WORDS[p.type]}, not a {_WORDS[kind]}",
+            f"like {like(text(p.default, p.type))}",
+        )
+    if not in_range(value, p.low, p.high):
+        raise ParamError(
+            f"{head} may be from {text(p.low, p.type)} to {text(p.high, p.type)}",
+            f"its range is declared on line {p.span.line}; the file's value is "
+            + text(p.default, p.type),
+        )
+    return value
 
 
 # ------------------------------------------------------------------ the declarations
