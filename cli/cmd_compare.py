@@ -19,7 +19,6 @@ from cli.cmd_simulate import (
     backend_of,
     footer,
     overrides,
-    params_set,
     write_json,
 )
 from cli.interrupt import ctrl_c_sets, report_cancelled
@@ -69,5 +68,5 @@ def run(args: argparse.Namespace) -> int:
         from htmlreport import comparison_page, write_page
 
         write_page(args.html, comparison_page(result, scenarios[0], footer()))
-    sys.stdout.write(params_set(programs) + render_comparison(result))
+    sys.stdout.write(render_comparison(result))
     return exitcodes.OK

@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         from htmlreport import forecast_page, write_page
 
         write_page(args.html, forecast_page(result, scenario, footer()))  # ReportWriteError
-    sys.stdout.write(params_set([program]) + render_forecast(result))
+    sys.stdout.write(render_forecast(result))
     if args.export is not None:
         print(
             f"exported run 0 to {args.export}: {exported.leads:,} leads, {exported.events:,} "
@@ -188,17 +188,3 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return exitcodes.OK
-
-
-def params_set(programs: list[Any]) -> str:
-    """`params set: mql_at = 60 (the file says 50)`, a line before a report, when `--set` changed
-    a value; nothing otherwise (the report is then the file's own)."""
-    from dsl.params import changed, text
-
-    lines = [
-        f"{p.name} = {text(p.value, p.type)} (the file says {text(p.default, p.type)})"
-        for program in programs
-        for p in program.params
-        if changed(p)
-    ]
-    return f"params set: {', '.join(dict.fromkeys(lines))}\n\n" if lines else ""

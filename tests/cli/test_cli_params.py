@@ -191,12 +191,18 @@ def test_simulate_forecasts_with_the_values_set(
             capsys, "simulate", "r.nurture", *args, "--set", f"mql_at={value}"
         )
         assert code == 0
-        first = report.splitlines()[0]
-        assert first == (
-            f"params set: mql_at = {value} (the file says 15)"
+        header = report.splitlines()[:3]
+        assert header[0] == "Forecast: runner test  (r.nurture)"
+        assert header[2] == (
+            f"Params: mql_at = {value} (set; the file says 15), nudge_wait = 1d"
             if value != "15"
-            else "Forecast: runner test  (r.nurture)"
+            else "Params: mql_at = 15, nudge_wait = 1d"  # set to the file's own value
         )
-        return json.loads(out.read_text())["forecast"]["scalars"]["mql"]["mean"]
+        data = json.loads(out.read_text())
+        assert data["params"] == {
+            "mql_at": {"value": value, "file": "15", "set": True},
+            "nudge_wait": {"value": "1d", "file": "1d", "set": False},
+        }
+        return data["forecast"]["scalars"]["mql"]["mean"]
 
     assert mqls("5") > mqls("15") > mqls("40") == 0.0
