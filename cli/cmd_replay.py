@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from cli import exitcodes
+from cli.argtypes import add_set_option
 from cli.loading import load_programs
 
 
@@ -26,13 +27,14 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("files", nargs="+", metavar="NEW", help="the new rule files (.nurture)")
     p.add_argument("--db", required=True, metavar="DB", help="database of `nurture run`")
+    add_set_option(p)
     p.add_argument("--json", action="store_true", help="the result as JSON on stdout")
 
 
 def run(args: argparse.Namespace) -> int:
     from live import render_replay, replay
 
-    programs = load_programs(args.files)
+    programs = load_programs(args.files, args.settings)
     if programs is None:
         return exitcodes.USER_ERROR
     # no database, another number of files, an interrupted run: a NurtureError (cli/main.py)

@@ -18,7 +18,7 @@ import sys
 from typing import Any
 
 from cli import exitcodes
-from cli.argtypes import time_arg
+from cli.argtypes import add_set_option, time_arg
 from cli.loading import load_programs
 
 
@@ -31,6 +31,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="the rule files the database runs")
     p.add_argument("--db", required=True, metavar="DB", help="database of `nurture run`")
+    add_set_option(p)
     p.add_argument(
         "--forecast", metavar="F", help="a forecast: the JSON `nurture simulate --json` wrote"
     )
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return exitcodes.USAGE
-    programs = load_programs(args.files)
+    programs = load_programs(args.files, args.settings)
     if programs is None:
         return exitcodes.USER_ERROR
     mapping = None

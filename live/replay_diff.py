@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine import format_time
-from live.meta import rule_hashes
 from live.replay import (
     Collector,
     Outcome,
@@ -171,7 +170,6 @@ def _check(store: Store, rule_files: list[str]) -> list[str]:
             f"the last run on {store.path} was interrupted: finish it first (run the same "
             "`nurture run` command again), then replay"
         )
-    rule_hashes(rule_files)  # every new file is readable (it was just loaded)
     return old
 
 

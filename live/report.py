@@ -51,7 +51,7 @@ def report(
     files (checked, in order). Raises ReportError, StoreError or ForecastError (NurtureErrors)."""
     store = Store(db_path, readonly=True)
     try:
-        check_database(store, rule_files)
+        check_database(store, rule_files, programs)
         history = read_history(store, since)
     finally:
         store.close()
@@ -83,9 +83,10 @@ def report(
     )
 
 
-def check_database(store: Store, rule_files: list[str]) -> None:
-    """The rule files are the database's, and its last run finished."""
-    changes = rules_changes(store, rule_hashes(rule_files))
+def check_database(store: Store, rule_files: list[str], programs: list[Program]) -> None:
+    """The rule files (with their params' values) are the database's, and its last run
+    finished."""
+    changes = rules_changes(store, rule_hashes(rule_files, programs))
     if store.get("rules") is None:
         raise ReportError(f"{store.path} has no run yet: run `nurture run` on it first")
     if changes:
