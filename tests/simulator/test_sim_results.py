@@ -165,7 +165,7 @@ def test_a_backlog_that_rounds_to_nothing_is_no_note():
     # 0.4 of 2 tasks is over a tenth of them, but "0 handoffs still wait" would say nothing
     def notes(backlog: float) -> list[str]:
         made = _made({"sales.tasks": s(2), "sales.backlog_end": s(backlog)})
-        return [note for note in made.watch if "handoffs" in note]
+        return [note for note in made.watch if "still wait" in note]
 
     assert notes(0.4) == []
     assert notes(0.6) == ["1 handoffs still wait at the end"]
