@@ -17,6 +17,7 @@ with leads in flight censored (`kpis_time.py`), intervals (`kpis_stats.py`);
 
 from __future__ import annotations
 
+import json
 import math
 from typing import TYPE_CHECKING
 
@@ -86,9 +87,18 @@ def report(
 def check_database(store: Store, rule_files: list[str], programs: list[Program]) -> None:
     """The rule files (with their params' values) are the database's, and its last run
     finished."""
-    changes = rules_changes(store, rule_hashes(rule_files, programs))
-    if store.get("rules") is None:
+    hashes = rule_hashes(rule_files, programs)
+    changes = rules_changes(store, hashes)
+    stored = store.get("rules")
+    if stored is None:
         raise ReportError(f"{store.path} has no run yet: run `nurture run` on it first")
+    ran = json.loads(stored)
+    if changes and list(ran.values()) == list(hashes.values()):
+        raise ReportError(
+            f"{store.path} runs these same files under the paths its runs gave them: "
+            f"{' '.join(ran)}\ngive them as the runs did (paths are compared as written, from "
+            "the folder the run was started in)"
+        )
     if changes:
         raise ReportError(
             f"the rules differ from the ones {store.path} runs: {', '.join(changes)}\n"

@@ -127,3 +127,15 @@ def test_a_forecast_that_is_not_one_is_named(
     assert code == 1
     assert out == ""
     assert err.splitlines() == [message]
+
+
+def test_the_same_files_under_another_path_are_named_as_the_run_gave_them(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = nurture(capsys, "report", str(work / "r.nurture"), "--db", "n.db")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "nurture report: n.db runs these same files under the paths its runs gave them: r.nurture",
+        "give them as the runs did (paths are compared as written, from the folder the run was "
+        "started in)",
+    ]
