@@ -118,7 +118,9 @@ def _events(
     return lead_idx, times, kinds
 
 
-def _write_leads(path: str, rng: np.random.Generator, created: np.ndarray, lo: int, hi: int) -> None:
+def _write_leads(
+    path: str, rng: np.random.Generator, created: np.ndarray, lo: int, hi: int
+) -> None:
     with open(path, "w", encoding="utf-8") as out:
         out.write("id,created_at,company_size,industry,title,email,source\n")
         for i in range(lo, hi):
