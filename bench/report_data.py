@@ -169,5 +169,5 @@ def _props(kind: str, x: int) -> str:
     if kind == "unsubscribed":
         return ', "props": {"channel": "email"}'
     if kind == "converted":
-        return ', "props": {"value": %d}' % (2000 + x % 30000)
+        return f', "props": {{"value": {2000 + x % 30000}}}'
     return ""
