@@ -199,10 +199,10 @@ def _per_lead_actions(
     kinds: list[ActionKind],
     interned: dict[ActionKind, int],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    leads, codes, times = array("q"), array("i"), array("d")
+    leads, kind_codes, times = array("q"), array("i"), array("d")
     cache: dict[str, int] = {}
     get, cached, key = index.get, cache.get, _ACTION_KEY
-    add_lead, add_code, add_time = leads.append, codes.append, times.append
+    add_lead, add_code, add_time = leads.append, kind_codes.append, times.append
     marks = ",".join("?" * len(PER_LEAD_ACTIONS))
     sql = f"SELECT lead, at, line FROM outbox WHERE action IN ({marks}){where} ORDER BY seq"
     for lead, at, line in store.db.execute(sql, (*PER_LEAD_ACTIONS, *params)):
@@ -218,7 +218,7 @@ def _per_lead_actions(
         add_time(at)
     lead_col = _column(leads, np.int64)
     known = lead_col >= 0  # a row of a lead the journal never added (changed by hand): left out
-    return lead_col[known], _column(codes, np.int32)[known], _column(times, np.float64)[known]
+    return lead_col[known], _column(kind_codes, np.int32)[known], _column(times, np.float64)[known]
 
 
 def _events(
@@ -226,12 +226,12 @@ def _events(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[EventKind]]:
     """Responses, unsubscribes and conversions, one by one. A row's kind is looked up by its
     type and props as one string (a conversion's props, unique by their value, are read)."""
-    leads, codes, times = array("q"), array("i"), array("d")
+    leads, kind_codes, times = array("q"), array("i"), array("d")
     values: dict[int, float] = {}  # row -> a conversion's value
     cache: dict[str, int] = {}
     kinds: list[EventKind] = []
     get, cached = index.get, cache.get
-    add_lead, add_code, add_time = leads.append, codes.append, times.append
+    add_lead, add_code, add_time = leads.append, kind_codes.append, times.append
     marks = ",".join("?" * len(RESPONSES))
     sql = (
         f"SELECT lead, at, type || props FROM events WHERE type IN ({marks}){where} ORDER BY rowid"
@@ -255,7 +255,7 @@ def _events(
     known = lead_col >= 0
     return (
         lead_col[known],
-        _column(codes, np.int32)[known],
+        _column(kind_codes, np.int32)[known],
         _column(times, np.float64)[known],
         value_col[known],
         kinds,

@@ -28,6 +28,8 @@ def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -
         "    run       run rule files live over leads and events (SQLite state)",
         "    score     score a CRM export in one pass (no database)",
         "    explain   a lead's timeline: every point, move and step",
+        "    report    actual KPIs of a live database, beside the forecast",
+        "    replay    what new rules would have done on a live database's history",
         "    simulate  forecast a rule file on a synthetic population",
         "    compare   forecast several rule files on common random numbers",
         "    sweep     what-if over assumptions and params, on common random numbers",
@@ -72,6 +74,8 @@ def _required(name: str) -> list[str]:
         "run": ["r.nurture", "--leads", "l.csv"],
         "score": ["r.nurture", "--leads", "l.csv"],
         "explain": ["r.nurture", "--db", "n.db", "L1"],
+        "report": ["r.nurture", "--db", "n.db"],
+        "replay": ["r.nurture", "--db", "n.db"],
         "compare": ["a.nurture", "b.nurture"],
         "sweep": ["r.nurture", "--vary", "sales.reps=1,2"],
     }.get(name, ["r.nurture"])
