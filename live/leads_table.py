@@ -14,6 +14,7 @@ vectorised mask. Rows are the leads in id order (`lead_ids`).
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -36,8 +37,8 @@ class LiveLeads:
     db: str
     file: str
     clock: float  # epoch seconds; 0.0 for a database no run has advanced
-    ids: list[str]  # in id order, as `lead_ids` lists them
-    index: np.ndarray  # int64: the row's place in id order (0, 1, ...)
+    ids: list[str]  # in natural id order (L2 before L10)
+    index: np.ndarray  # int64: the row's place in that order (0, 1, ...)
     arrived_at: np.ndarray  # float64: the lead row's created_at; NaN when it had none
     stage: np.ndarray  # int16 code into `stages` (-1: the file has no stages)
     in_segment: np.ndarray  # bool, shape (rows, len(segments))
@@ -83,9 +84,16 @@ def leads_table(
         raise StoreError(f"{db_path}: not a nurture database ({err})") from None
     finally:
         store.close()
-    ids = sorted(set(engine.lead_ids()) & set(created))
+    ids = sorted(set(engine.lead_ids()) & set(created), key=natural_key)
     views = [engine.view(lead, clock, program=program) for lead in ids]
     return _columns(db_path, programs[program], clock, ids, views, created, touches)
+
+
+def natural_key(lead: str) -> tuple[object, ...]:
+    """Text and numbers alternating ("L10" -> ("L", 10, "")), so L2 sorts before L10."""
+    parts: list[object] = re.split(r"(\d+)", lead)
+    parts[1::2] = [int(p) for p in parts[1::2]]  # type: ignore[arg-type]
+    return (tuple(parts), lead)  # the id itself next: "L01" and "L1" keep one order
 
 
 def _caught_up(programs: list[Program], store: Store) -> Engine:

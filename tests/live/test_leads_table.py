@@ -18,6 +18,7 @@ from runkit import RULES, events_text, write
 import dsl
 import live
 from engine import parse_time
+from live.leads_table import natural_key
 
 ROOT = Path(__file__).parents[2]
 LEADS = "id,created_at,plan,size\nB2,2026-01-05T09:30:00Z,free,3\nA1,2026-01-05T09:00:00Z,pro,10\n"
@@ -107,6 +108,12 @@ Store.commit_batch = commit_then_die
 from cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
+
+
+def test_rows_come_in_the_natural_order_of_their_ids() -> None:
+    ids = ["L10", "L2", "x", "L1", "L01", "A1", "L100", "L1a2", "L1a"]
+    ordered = sorted(ids, key=natural_key)
+    assert ordered == ["A1", "L01", "L1", "L1a", "L1a2", "L2", "L10", "L100", "x"]
 
 
 def test_after_a_killed_run_the_table_covers_the_committed_batches(
