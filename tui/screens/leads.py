@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 from textual.worker import get_current_worker
 
-from tui.leads_data import COLUMNS, FilterError, LeadRows, select
+from tui.leads_data import COLUMNS, LIVE_COLUMNS, FilterError, LeadRows, select
 from tui.messages import DbLeadsFailed, DbLeadsLoaded, LeadChosen, LeadsFiltered, SortChosen
 from tui.widgets.leads_table import LeadsTable
 
@@ -69,6 +69,7 @@ class LeadsScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.db:
             self.sub_title = f"leads of {self.db}"
+            self.query_one(LeadsTable).column_names = LIVE_COLUMNS
             self.watch(self.app, "rule_files", self._files_changed, init=True)
         else:
             self.watch(self.app, "forecast", self._forecast_changed, init=True)

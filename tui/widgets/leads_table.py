@@ -72,7 +72,8 @@ class LeadsTable(ScrollView, can_focus=True):
         descending: bool = False,
     ) -> None:
         self.rows, self.order = rows, order
-        self.column_names = rows.columns if rows is not None else COLUMNS
+        if rows is not None:
+            self.column_names = rows.columns
         self.sort_by, self.descending = sort_by, descending
         self.cursor = min(self.cursor, max(len(order) - 1, 0))
         width = sum(WIDTHS[c] for c in self.column_names) + len(self.column_names)
