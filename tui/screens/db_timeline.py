@@ -81,6 +81,6 @@ class DbTimelineScreen(Screen[None]):
             table.add_row(format_time(e.at), kind, e.message, short_rule(e.rule), key=str(i))
         self._title(
             f"Lead {self.lead_id} of {self.db} at {format_time(found.clock)} — "
-            f"{len(found.entries)} entries, as `nurture explain` gives them (escape: back)"
+            f"{len(found.entries)} entries, as `nurture explain` gives them"
         )
         table.focus()

@@ -30,7 +30,7 @@ WIDTHS = {
     "persona": 11,
     "stage": 13,
     "lifecycle": 13,
-    "score": 6,
+    "score": 7,  # "score ▼" when sorted by it
     "touches": 7,
     "deal": 8,
     "segments": 28,
