@@ -6,6 +6,7 @@ timeline (a live lead's: `nurture explain`'s)."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -46,6 +47,8 @@ class LeadsScreen(Screen[None]):
         self.sort_by: str | None = None
         self.descending = False
         self._pending: Timer | None = None
+        self._reading_since: float | None = None  # the database's leads being read since
+        self._ticker: Timer | None = None
 
     @property
     def nurture(self) -> NurtureApp:
@@ -77,7 +80,20 @@ class LeadsScreen(Screen[None]):
     def _files_changed(self, files: list[RuleFile]) -> None:
         """Checked (or reloaded) rule files: read the database's leads under them."""
         if self.db and not any(f.checking for f in files):
+            self._reading_since = time.monotonic()
+            self._tick_reading()
+            if self._ticker is None:
+                self._ticker = self.set_interval(0.5, self._tick_reading)
             self._read_db(files, self.db)
+
+    def _tick_reading(self) -> None:
+        """While the database is read (every lead restored: seconds for 100,000), a clock."""
+        if self._reading_since is not None:
+            seconds = time.monotonic() - self._reading_since
+            self._status(
+                f"Reading the leads of {self.db}: every lead restored and caught up, as "
+                f"`nurture explain` does one…  {seconds:.1f} s"
+            )
 
     @work(thread=True, exclusive=True, group="leads-db")
     def _read_db(self, files: list[RuleFile], db: str) -> None:
@@ -92,10 +108,12 @@ class LeadsScreen(Screen[None]):
 
     @on(DbLeadsLoaded)
     def _db_loaded(self, event: DbLeadsLoaded) -> None:
+        self._reading_since = None
         self.set_rows(event.rows)
 
     @on(DbLeadsFailed)
     def _db_failed(self, event: DbLeadsFailed) -> None:
+        self._reading_since = None
         self.rows = None
         self.query_one(LeadsTable).show(None, np.zeros(0, dtype=int))
         self._status(f"{event.db}: cannot show its leads — {event.message}")
