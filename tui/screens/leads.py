@@ -99,12 +99,15 @@ class LeadsScreen(Screen[None]):
     def _read_db(self, files: list[RuleFile], db: str) -> None:
         from tui.livedb import DbError, db_leads
 
+        worker = get_current_worker()
         try:
             table = db_leads(files, db)
         except DbError as err:
-            self.post_message(DbLeadsFailed(db, str(err)))
+            if not worker.is_cancelled:
+                self.post_message(DbLeadsFailed(db, str(err)))
             return
-        self.post_message(DbLeadsLoaded(db, LeadRows(table)))
+        if not worker.is_cancelled:  # else a reload started a newer read
+            self.post_message(DbLeadsLoaded(db, LeadRows(table)))
 
     @on(DbLeadsLoaded)
     def _db_loaded(self, event: DbLeadsLoaded) -> None:
