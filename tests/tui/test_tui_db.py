@@ -282,3 +282,24 @@ async def test_without_db_the_leads_screen_waits_for_a_forecast() -> None:
         await open_leads(app, pilot)
         assert status(app) == "Run a forecast (2, then r) to list its leads."
         assert not list(app._notifications)
+
+
+@pilot_test
+async def test_a_rule_file_changed_and_reloaded_is_read_again(db: Path) -> None:
+    app = db_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_leads(app, pilot)
+        assert status(app).startswith("4 of 4 leads of n.db")
+        write(db, "r.nurture", RULES.replace("+10 when pro", "+12 when pro"))
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert status(app) == (
+            "n.db: cannot show its leads — the rules differ from the ones n.db runs: "
+            "r.nurture (changed)\ngive the same rule files and --set values (or run "
+            "`nurture run ... --migrate` first)"
+        )
+        assert lines(app) == [HEADER]
+        write(db, "r.nurture", RULES)  # back as the database runs it
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert status(app) == "4 of 4 leads of n.db at 2026-01-05 12:00 · enter: timeline"
