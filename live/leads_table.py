@@ -5,6 +5,8 @@ a time (`LeadView`: score with decay, stage, segments, lifecycle flags), and the
 The leads are restored from the last checkpoint and the journal after it replayed in memory, as
 a run starting again does (`Walker.replay`, the outbox checked line by line), so the table covers
 every committed batch. Read-only: the database is opened read-only and read in one transaction.
+The collector is paused meanwhile (`dsl.collector`), as for a run: its passes over the restored
+leads stalled the TUI's screen for 2.4 s at a time (bench/bench_tui.py --db-only).
 
 One numpy array per column, categories as small integer codes into a tuple of names, segments
 as a boolean matrix (lead x segment), as the simulator's `SimulatedLeads`: a filter is then a
@@ -19,6 +21,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dsl.collector import collector_paused
 from live.explain import ExplainError
 from live.meta import rule_hashes, rules_changes
 from live.store import Store, StoreError
@@ -65,6 +68,13 @@ def leads_table(
     database must run these rule files (checked, in the same order). Raises `ExplainError`
     (rules differ), `StoreError` (no such file, not a nurture database, damaged) or
     `walk.ReplayMismatch` (the journal does not give back the outbox)."""
+    with collector_paused():  # 100,000 leads restored: no cycles made, none to look for
+        return _leads_table(rule_files, programs, db_path, program)
+
+
+def _leads_table(
+    rule_files: list[str], programs: list[Program], db_path: str, program: int
+) -> LiveLeads:
     store = Store(db_path, readonly=True)
     try:
         with store.reading():
