@@ -43,11 +43,52 @@ def _said(call):  # type: ignore[no-untyped-def]
 
 
 def db_leads(files: list[RuleFile], db: str) -> LiveLeads:
-    """Every lead of `db` under the first rule file, at the database's clock."""
-    import live
+    """Every lead of `db` under the first rule file, at the database's clock; read in a process
+    of its own (forked), so the app's screen never waits on it: restoring 100,000 leads is
+    seconds of Python, and freeing them at the end one long stretch that holds the interpreter
+    (a 1.1 s stall of the screen in a thread, bench/bench_tui.py --db-only). The columns come
+    back pickled (a few hundredths of a second); the process ends with the app if it quits."""
+    import multiprocessing
 
     paths, programs = _programs(files)
-    return _said(lambda: live.leads_table(paths, programs, db))  # type: ignore[no-any-return]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_read, args=(send, paths, programs, db), daemon=True)
+    child.start()
+    send.close()
+    try:
+        kind, *said = receive.recv()
+    except EOFError:
+        kind, said = "bug", [f"the process reading {db} ended", f"exit code {child.exitcode}"]
+    finally:
+        receive.close()
+        child.join()
+    if kind == "ok":
+        return said[0]  # type: ignore[no-any-return]
+    if kind == "mistake":
+        raise DbError(said[0])
+    from tui.running import bug_said
+
+    raise DbError(bug_said(said[0], said[1]))
+
+
+def _read(send, paths: list[str], programs: list, db: str) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """The reading process: ("ok", the columns), ("mistake", words) or ("bug", what,
+    traceback) sent back, never raised."""
+    import traceback
+
+    import live
+    from dsl.errors import NurtureError
+
+    try:
+        said: tuple[object, ...] = ("ok", live.leads_table(paths, programs, db))
+    except NurtureError as err:
+        said = ("mistake", err.message + (f" ({err.hint})" if err.hint else ""))
+    except Exception as err:  # noqa: BLE001 (our bug: said, with its traceback)
+        said = ("bug", f"{type(err).__name__}: {err}", "".join(traceback.format_exception(err)))
+    send.send(said)
+    send.close()
 
 
 def db_timeline(files: list[RuleFile], db: str, lead: str) -> LeadExplanation:
