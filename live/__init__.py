@@ -19,6 +19,7 @@ The front door (what the command line and the TUI call; everything else here is 
     replay(files, programs, db) -> ReplayResult    what new rules would have done on the
                                                    recorded history (`nurture replay`), read-only;
                                                    render_replay: its text
+    leads_table(files, programs, db) -> LiveLeads  every lead's standing at once, as columns
 
 Errors meant for the user: `RunError` (the run cannot go on; nothing was changed), `InputError`
 (an input file cannot be read), `StoreError` (the database cannot be used), `ExplainError` (no such
@@ -45,11 +46,13 @@ The modules:
                   `replay_text.py` its text
     mapping.py    CRM mappings read and checked; `mapping_rows.py` applies one to an export;
                   `actions_csv.py` actions as CSV for a CRM import
+    leads_table.py  every lead restored and caught up, as columns (the TUI's leads table)
 """
 
 from live.actions_csv import ActionsCsvError, export_actions
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
 from live.inputs import InputError
+from live.leads_table import LiveLeads, leads_table
 from live.mapping import Mapping, MappingError, load_mapping
 from live.mapping_rows import MappedExport, read_export
 from live.meta import RunError
@@ -73,6 +76,7 @@ __all__ = [
     "ForecastError",
     "InputError",
     "LeadExplanation",
+    "LiveLeads",
     "LiveReport",
     "MappedExport",
     "Mapping",
@@ -90,6 +94,7 @@ __all__ = [
     "explain",
     "export_actions",
     "lead_ids",
+    "leads_table",
     "load_mapping",
     "migrate",
     "read_export",
