@@ -7,7 +7,8 @@ The front door (what the command line and the TUI call; everything else here is 
     migrate(files, programs, db, stdout) -> RunReport   a database carried over to changed rules
     score(program, leads, events, at) -> ScoreResult    batch scoring, no database (`nurture score`)
     score_table(program, rows, jsonl) -> str       its table, CSV or JSON Lines
-    explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing and trail
+    explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing, what is due
+                                                   next, and its trail (`TrailEntry`s)
     lead_ids(db) -> list[str]                      the leads of a database
 
 Errors meant for the user: `RunError` (the run cannot go on; nothing was changed), `InputError`
@@ -23,10 +24,13 @@ The modules:
     store.py      the SQLite database (`schema.py`: its tables); `actions.py` the actions file;
                   `meta.py` the seed and the rules' hashes it remembers
     score.py      batch scoring; `score_table.py` its output; `standing.py` a lead's standing
-    explain.py    a live lead restored and caught up with the journal, explained
+    explain.py    a live lead restored and caught up with the journal, explained: its trail
+                  with decay lines, what is due next (the engine's), and each rule's
+                  condition (`explain_conditions.py`)
 """
 
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
+from live.explain_conditions import TrailEntry
 from live.inputs import InputError
 from live.meta import RunError
 from live.runner import RunOptions, RunReport, migrate
@@ -47,6 +51,7 @@ __all__ = [
     "ScoreResult",
     "Standing",
     "StoreError",
+    "TrailEntry",
     "explain",
     "lead_ids",
     "migrate",
