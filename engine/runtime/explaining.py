@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from dsl import ir
-from dsl.format import expr, number
+from dsl.format import expr, number, simple_step
 from engine.compiler.compiled import CompiledProgram
 from engine.model import NextStep, TraceEntry
 from engine.runtime.state import Enrolment, LeadState, ProgState
@@ -122,14 +122,15 @@ def _enrolled(cp: CompiledProgram, sc: Any, enr: Enrolment) -> NextStep:
         return NextStep(sc.name, enr.due, None, "leaves the sequence (completed)", sc.rule)
     ins = instrs[pc]
     step = _step_at(cp.program.sequences[sc.index].steps, ins.line)
-    when = f" when {expr(step.when)}" if isinstance(step, ir.Send) and step.when else ""
-    what = {
-        "send": f"send {ins.content} by {ins.channel}{when}",
-        "wait": "wait",
-        "until": "wait until",
-        "if": "if",
-        "split": "split",
-    }[ins.op]
+    if isinstance(step, ir.Send):
+        when = f" when {expr(step.when)}" if step.when is not None else ""
+        what = f"send {ins.content} by {ins.channel}{when}"
+    elif isinstance(step, ir.Wait | ir.WaitUntil):
+        what = simple_step(step)
+    elif isinstance(step, ir.If):
+        what = f"if {expr(step.condition)}"
+    else:
+        what = "split"
     return NextStep(sc.name, enr.due, ins.step, f"step {ins.step}: {what}", ins.rule)
 
 
