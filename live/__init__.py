@@ -10,6 +10,7 @@ The front door (what the command line and the TUI call; everything else here is 
     explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing, what is due
                                                    next, and its trail (`TrailEntry`s)
     lead_ids(db) -> list[str]                      the leads of a database
+    leads_table(files, programs, db) -> LiveLeads  every lead's standing at once, as columns
 
 Errors meant for the user: `RunError` (the run cannot go on; nothing was changed), `InputError`
 (an input file cannot be read), `StoreError` (the database cannot be used), `ExplainError` (no such
@@ -27,11 +28,13 @@ The modules:
     explain.py    a live lead restored and caught up with the journal, explained: its trail
                   with decay lines, what is due next (the engine's), and each rule's
                   condition (`explain_conditions.py`)
+    leads_table.py  every lead restored and caught up, as columns (the TUI's leads table)
 """
 
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
 from live.explain_conditions import TrailEntry
 from live.inputs import InputError
+from live.leads_table import LiveLeads, leads_table
 from live.meta import RunError
 from live.runner import RunOptions, RunReport, migrate
 from live.runner import run_live as run
@@ -44,6 +47,7 @@ __all__ = [
     "ExplainError",
     "InputError",
     "LeadExplanation",
+    "LiveLeads",
     "ReplayMismatch",
     "RunError",
     "RunOptions",
@@ -54,6 +58,7 @@ __all__ = [
     "TrailEntry",
     "explain",
     "lead_ids",
+    "leads_table",
     "migrate",
     "run",
     "score",
