@@ -20,7 +20,7 @@ from cli.argtypes import add_set_option
 from cli.loading import load_programs
 
 if TYPE_CHECKING:
-    from live import LeadExplanation, Standing
+    from live import LeadExplanation
 
 
 def add_parser(sub: Any) -> None:
@@ -53,51 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def as_text(found: LeadExplanation) -> str:
-    """The standing under each file with what is due next, then the trail, one line an entry."""
-    from engine import format_time
+    """The standing under each file with what is due next, then the trail (`live.explain_text`)."""
+    from live import explain_text
 
-    lines = [f"lead {found.lead} at {format_time(found.clock)}"]
-    for item in found.standing:
-        lines += _standing_lines(item)
-    entries = found.entries
-    lines.append("")
-    if not entries:
-        lines.append("(no trail recorded)")
-    width = max((len(e.kind) for e in entries), default=0)
-    for entry in entries:
-        condition = f" — {entry.condition}" if entry.condition else ""
-        rule = f"  [{entry.rule}]" if entry.rule else ""
-        lines.append(
-            f"{format_time(entry.at)}  {entry.kind:<{width}}  {entry.message}{condition}{rule}"
-        )
-    return "\n".join(lines)
-
-
-def _standing_lines(item: Standing) -> list[str]:
-    from engine import format_time
-
-    view = item.view
-    blocks = ", ".join(f"{name} {value:.2f}" for name, value in view.scores.items())
-    lines = [
-        f"  {item.file}: score {view.score:.2f}"
-        + (f" ({blocks})" if blocks else "")
-        + f", stage {view.stage}"
-    ]
-    flags = [
-        name for name in ("mql", "sql", "customer", "unsubscribed", "sunset") if getattr(view, name)
-    ]
-    lines.append(
-        "    segments: "
-        + (", ".join(view.segments) or "none")
-        + "; flags: "
-        + (", ".join(flags) or "none")
-    )
-    if item.params:
-        lines.append("    params in force: " + ", ".join(map(str, item.params)))
-    due = [n for n in item.next if n.due is not None]
-    lines.append("    next:" + ("" if due else " nothing due"))
-    for step in sorted(due, key=lambda n: n.due or 0.0) + [n for n in item.next if n.due is None]:
-        when = f" at {format_time(step.due)}" if step.due is not None else ""
-        rule = f"  [{step.rule}]" if step.rule else ""
-        lines.append(f"      {step.sequence}: {step.what}{when}{rule}")
-    return lines
+    return explain_text(found)
