@@ -21,6 +21,7 @@ from cli import (
     cmd_compare,
     cmd_explain,
     cmd_fmt,
+    cmd_init,
     cmd_lint,
     cmd_replay,
     cmd_report,
@@ -36,6 +37,7 @@ from cli import (
 
 # command name -> the module that implements it, in the order `nurture --help` lists them
 COMMANDS: dict[str, ModuleType] = {
+    "init": cmd_init,
     "check": cmd_check,
     "fmt": cmd_fmt,
     "lint": cmd_lint,

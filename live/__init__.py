@@ -7,7 +7,10 @@ The front door (what the command line and the TUI call; everything else here is 
     migrate(files, programs, db, stdout) -> RunReport   a database carried over to changed rules
     score(program, leads, events, at) -> ScoreResult    batch scoring, no database (`nurture score`)
     score_table(program, rows, jsonl) -> str       its table, CSV or JSON Lines
-    explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing and trail
+    explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing, what is due
+                                                   next, and its trail (`TrailEntry`s)
+    explain_text(found) -> str                     as `nurture explain` prints it; its parts
+                                                   `standing_lines`, `entry_message` (the TUI's)
     lead_ids(db) -> list[str]                      the leads of a database
     report(files, programs, db, since, forecast) -> LiveReport   the actual KPIs (`nurture
                                                    report`), read-only; render_report: its text
@@ -37,7 +40,9 @@ The modules:
     store.py      the SQLite database (`schema.py`: its tables); `actions.py` the actions file;
                   `meta.py` the seed and the rules' hashes it remembers
     score.py      batch scoring; `score_table.py` its output; `standing.py` a lead's standing
-    explain.py    a live lead restored and caught up with the journal, explained
+    explain.py    a live lead restored and caught up with the journal, explained: its trail
+                  with decay lines, what is due next (the engine's), and each rule's
+                  condition (`explain_conditions.py`); its text (`explain_text.py`)
     report.py     the actual KPIs: `report_read.py` reads the database as columns, `kpis*.py`
                   count the figures by the forecast's names, `report_forecast.py` reads a
                   forecast, `report_types.py` the result, `report_text*.py` its text
@@ -51,6 +56,8 @@ The modules:
 
 from live.actions_csv import ActionsCsvError, export_actions
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
+from live.explain_conditions import TrailEntry
+from live.explain_text import entry_message, explain_text, standing_lines
 from live.inputs import InputError
 from live.leads_table import LiveLeads, leads_table
 from live.mapping import Mapping, MappingError, load_mapping
@@ -91,7 +98,10 @@ __all__ = [
     "ScoreResult",
     "Standing",
     "StoreError",
+    "TrailEntry",
+    "entry_message",
     "explain",
+    "explain_text",
     "export_actions",
     "lead_ids",
     "leads_table",
@@ -105,4 +115,5 @@ __all__ = [
     "run",
     "score",
     "score_table",
+    "standing_lines",
 ]
