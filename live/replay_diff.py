@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine import format_time
+from live.meta import PATH
 from live.replay import (
     Collector,
     Outcome,
@@ -156,7 +157,9 @@ def _check(store: Store, rule_files: list[str]) -> list[str]:
     stored = store.get("rules")
     if stored is None:
         raise ReplayError(f"{store.path} has no run yet: there is no history to replay")
-    old = list(json.loads(stored))
+    # the paths the files were last run by (the standing table names them so); keyed by
+    # campaign since live/meta.py keeps the path after PATH (a database written before: the key)
+    old = [value.partition(PATH)[2] or key for key, value in json.loads(stored).items()]
     if len(old) != len(rule_files):
         raise ReplayError(
             f"{store.path} runs {len(old)} rule file{'s' if len(old) != 1 else ''} "

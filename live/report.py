@@ -17,7 +17,6 @@ with leads in flight censored (`kpis_time.py`), intervals (`kpis_stats.py`);
 
 from __future__ import annotations
 
-import json
 import math
 from typing import TYPE_CHECKING
 
@@ -92,13 +91,6 @@ def check_database(store: Store, rule_files: list[str], programs: list[Program])
     stored = store.get("rules")
     if stored is None:
         raise ReportError(f"{store.path} has no run yet: run `nurture run` on it first")
-    ran = json.loads(stored)
-    if changes and list(ran.values()) == list(hashes.values()):
-        raise ReportError(
-            f"{store.path} runs these same files under the paths its runs gave them: "
-            f"{' '.join(ran)}\ngive them as the runs did (paths are compared as written, from "
-            "the folder the run was started in)"
-        )
     if changes:
         raise ReportError(
             f"the rules differ from the ones {store.path} runs: {', '.join(changes)}\n"
