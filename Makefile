@@ -27,7 +27,7 @@ bench: $(STAMP)
 PKGS := dsl engine simulator live cli tui htmlreport tests bench
 
 # mypy's settings are in pyproject.toml ([tool.mypy]); these are the packages it gates.
-MYPY_PKGS := dsl engine
+MYPY_PKGS := dsl engine live
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check $(PKGS)
