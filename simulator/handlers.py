@@ -17,7 +17,7 @@ from simulator.agenda import (
     LEAD_MASK,
     LEAD_SHIFT,
 )
-from simulator.behaviour import IGNORED, REFUSED
+from simulator.behaviour import IGNORED, REFUSED, Response
 from simulator.population import DAY
 
 if TYPE_CHECKING:
@@ -39,7 +39,8 @@ def arrive(m: Model, t: float, i: int) -> None:
 
 
 def event(m: Model, t: float, s: int, key: int) -> None:
-    type_, props = m.agenda.take(key)
+    payload: tuple[str, dict[str, object]] = m.agenda.take(key)
+    type_, props = payload
     i = (key >> LEAD_SHIFT) & LEAD_MASK
     if type_ == "visited":
         m.metrics.visited[i] = 1
@@ -48,7 +49,7 @@ def event(m: Model, t: float, s: int, key: int) -> None:
 
 def respond(m: Model, t: float, s: int, key: int) -> None:
     i = (key >> LEAD_SHIFT) & LEAD_MASK
-    r = m.agenda.take(key)
+    r: Response = m.agenda.take(key)
     kind = r.type
     behaviour = m.behaviour
     if (
@@ -116,7 +117,7 @@ def sale(m: Model, t: float, s: int, key: int) -> None:
     is now, and the lead becomes a customer `days_to_close` days later."""
     i = (key >> LEAD_SHIFT) & LEAD_MASK
     n = (key >> AUX_SHIFT) & AUX_MASK
-    wait = m.agenda.take(key)
+    wait: float = m.agenda.take(key)  # seconds the task waited for a rep
     outcome = m.behaviour.call(i, n)
     m.metrics.worked(i, t, outcome)
     if m.customer[i]:
