@@ -19,6 +19,7 @@ import math
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 import numpy as np
 
@@ -38,6 +39,21 @@ from simulator.metrics_parts import (
     split_steps,
 )
 from simulator.population import DAY
+
+if TYPE_CHECKING:
+    from simulator.leadtable import SimulatedLeads
+
+
+class RunRecord(TypedDict):
+    """One replication's record (`RunMetrics.result`; the replication adds its labels, traces and
+    simulated leads when asked)."""
+
+    scalars: dict[str, float]  # every figure by its dotted name
+    weekly: dict[str, list[float]]  # the weekly series by name
+    labels: NotRequired[dict[str, str]]  # `sequence.step` -> the content it sends
+    traces: NotRequired[dict[str, list[object]]]  # lead id -> its explain trail
+    leads: NotRequired[SimulatedLeads]
+
 
 _RESPONSES = {
     "opened": "opens",
@@ -339,9 +355,7 @@ class RunMetrics:
             out[f"stage.{name}"] = float(reached)
             out[f"stage_rate.{name}"] = reached / leads if leads else math.nan
 
-    def result(
-        self, sales: dict[str, float], backlog: list[float] | None = None
-    ) -> dict[str, object]:
+    def result(self, sales: dict[str, float], backlog: list[float] | None = None) -> RunRecord:
         """The run's numbers; `sales` the desk's summary, `backlog` its tasks waiting at each
         week's end (`SalesDesk.backlog_by_week`; none waiting without one)."""
         out: dict[str, float] = dict(self.count)

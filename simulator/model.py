@@ -38,7 +38,7 @@ from simulator import handlers
 from simulator.agenda import MAX_LEADS, RESPOND, SALE, T_SHIFT, Agenda
 from simulator.behaviour import BehaviourModel
 from simulator.cancel import CHECK_EVERY, CancelFlag, check
-from simulator.metrics import RunMetrics
+from simulator.metrics import RunMetrics, RunRecord
 from simulator.organic import OrganicModel
 from simulator.population import DAY, Population, lead_id, lead_index
 from simulator.sales import Outcome, SalesDesk, Shard, Task, drive
@@ -193,7 +193,7 @@ class Model:
         tasks, self.tasks = self.tasks, []
         return tasks
 
-    def run(self, progress: Callable[[float], None] | None = None) -> dict[str, object]:
+    def run(self, progress: Callable[[float], None] | None = None) -> RunRecord:
         """The whole replication in this process (one shard of one): its metrics."""
         self.drive([], progress)
         return self.result()
@@ -230,7 +230,7 @@ class Model:
         mine = self.ids[self.shard :: self.shards]
         self.metrics.stages_at_end(stage(ident) for ident in mine if ident is not None)
 
-    def result(self) -> dict[str, object]:
+    def result(self) -> RunRecord:
         """The replication's metrics, once driven (and merged with the other shards')."""
         self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
         backlog = self.desk.backlog_by_week(self.metrics.weeks)

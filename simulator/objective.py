@@ -23,6 +23,7 @@ import numpy as np
 
 from simulator.forecast import column
 from simulator.groups import Kpis
+from simulator.metrics import RunRecord
 from simulator.sweep_spec import SweepError
 
 # KPI names a strategist writes -> the flat name a run records
@@ -75,7 +76,7 @@ class Objective:
     names: tuple[str, ...]
     _node: Node
 
-    def per_run(self, runs: list[dict[str, object]]) -> list[float]:
+    def per_run(self, runs: list[RunRecord]) -> list[float]:
         """Its value in each run (NaN where not measurable)."""
         cache: dict[str, Values] = {}
 

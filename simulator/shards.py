@@ -22,7 +22,7 @@ from dsl.ir import Program
 from simulator import leadtable
 from simulator.cancel import CancelFlag, check
 from simulator.leadtable import SimulatedLeads
-from simulator.metrics import RunMetrics
+from simulator.metrics import RunMetrics, RunRecord
 from simulator.model import Model
 from simulator.population import generate, lead_id
 from simulator.sales import Outcome, Task
@@ -172,7 +172,7 @@ def run_sharded(
     progress: Callable[[float], None] | None = None,
     leads: bool = False,
     cancel: CancelFlag | None = None,
-) -> tuple[dict[str, object], Model]:
+) -> tuple[RunRecord, Model]:
     """Replication `run` in `shards` shards (shard 0 here, the others in child processes): its
     metrics (`RunMetrics.result`, with "traces" — lead id -> entries — when `traces`, and
     "leads" — a `SimulatedLeads` — when `leads`), and the model of shard 0. Raises `Cancelled`

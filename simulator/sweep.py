@@ -34,6 +34,7 @@ from simulator.api import forecast_of_runs
 from simulator.backends import Backend, Cluster, Progress, execute
 from simulator.cancel import CancelFlag, Cancelled
 from simulator.forecast import paired, stat
+from simulator.metrics import RunRecord
 from simulator.objective import Objective
 from simulator.replications import Job, run_job
 from simulator.scenario import Scenario
@@ -126,9 +127,9 @@ def sweep(
     scenarios = [point_scenario(scenario, axes, v) for v in points]  # all checked before running
     runs = scenario.run.runs
     jobs = [Job((program,), (s,), r) for s in scenarios for r in range(runs)]
-    finished: dict[int, dict[str, object]] = {}
+    finished: dict[int, RunRecord] = {}
 
-    def keep(index: int, result: list[dict[str, object]]) -> None:
+    def keep(index: int, result: list[RunRecord]) -> None:
         finished[index] = result[0]
 
     try:
@@ -170,7 +171,7 @@ def _finished_points(
     scenario_path: str | None,
     objective: Objective,
     plan: _Plan,
-    finished: dict[int, dict[str, object]],
+    finished: dict[int, RunRecord],
 ) -> list[SweepPoint]:
     """The points whose every run finished (task k * runs + r is run r of point k)."""
     out = []
