@@ -70,7 +70,7 @@ def forecast_of_runs(
     program: Program, scenario: Scenario, scenario_path: str | None, runs: list[RunRecord]
 ) -> Forecast:
     """The typed forecast of replications already run (`run_many`'s per-run records)."""
-    first = runs[0] if runs else {}
+    first: RunRecord = runs[0] if runs else {"scalars": {}, "weekly": {}}
     summary = summarise(runs)
     stats = {name: s.to_dict() for name, s in summary.stats.items()}
     return Forecast(

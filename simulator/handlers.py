@@ -58,7 +58,7 @@ def respond(m: Model, t: float, s: int, key: int) -> None:
         and not m.customer[i]
     ):  # the lead's own stream runs at the new readiness from now on
         m.organic.plan_next(i, s, m.agenda)  # (the entry planned before is now stale)
-    m.metrics.response(i, t, kind, r.props.get("channel", ""), r.origin)
+    m.metrics.response(i, t, kind, str(r.props.get("channel", "")), r.origin)
     if kind == "unsubscribed" and i not in m.unsubscribed_at:
         m.unsubscribed_at[i] = t
     m.ingest(i, t, kind, r.props)
@@ -132,7 +132,7 @@ def sale(m: Model, t: float, s: int, key: int) -> None:
     spec = m.sales
     warmth = m.behaviour.readiness[i] * math.exp(-wait / (spec.cooling_days * DAY))
     if not m.customer[i] and m.sale_draws.uniform(i, n) < spec.close_rate * warmth:
-        days = spec.days_to_close.from_uniform(m.close_draws.uniform(i, n))
+        days = float(spec.days_to_close.from_uniform(m.close_draws.uniform(i, n)))  # a number
         if days > 0:
             m.agenda.push(s + math.ceil(days * DAY), CONVERT, i, SALES)
         else:

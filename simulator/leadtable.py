@@ -96,8 +96,13 @@ class SimulatedLeads:
 
 def of_model(model: Model, program: Program, scenario: Scenario, run: int) -> SimulatedLeads:
     """The table of a model's own leads (one shard's, or the replication's), once it has run."""
-    mine = [i for i in range(model.shard, len(model.ids), model.shards) if model.ids[i]]
-    views = [model.engine.view(model.ids[i], model.end) for i in mine]
+    own = [
+        (i, ident)
+        for i in range(model.shard, len(model.ids), model.shards)
+        if (ident := model.ids[i])
+    ]
+    mine = [i for i, _ in own]
+    views = [model.engine.view(ident, model.end) for _, ident in own]
     stages = tuple(s.name for s in program.stages)
     segments = tuple(s.name for s in program.segments)
     stage_code = {s: k for k, s in enumerate(stages)}
@@ -110,7 +115,7 @@ def of_model(model: Model, program: Program, scenario: Scenario, run: int) -> Si
     nan = math.nan
     return SimulatedLeads(
         run=run,
-        ids=[model.ids[i] for i in mine],
+        ids=[ident for _, ident in own],
         index=np.asarray(mine, dtype=np.int64),
         persona=np.asarray([model.pop.persona_of[i] for i in mine], dtype=np.int16),
         arrived_at=np.asarray([model.start + model.pop.arrival[i] for i in mine], dtype=float),

@@ -19,7 +19,7 @@ import math
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NotRequired, TypedDict
+from typing import TYPE_CHECKING, NotRequired, Protocol, TypedDict
 
 import numpy as np
 
@@ -42,6 +42,12 @@ from simulator.population import DAY
 
 if TYPE_CHECKING:
     from simulator.leadtable import SimulatedLeads
+
+
+class ByLead(Protocol):
+    """lead index -> a number (the arrival instants, read from the population)."""
+
+    def __getitem__(self, i: int, /) -> float: ...
 
 
 class RunRecord(TypedDict):
@@ -109,7 +115,7 @@ class RunMetrics:
         self.tasks: dict[str | None, list[int]] = {}
         self.channel_of: dict[str, str] = {}  # content -> its channel (as the engine sent it)
         self.revenue: dict[int, float] = {}  # customer -> deal value (a lead buys at most once)
-        self.arrived: dict[int, float] | None = None  # set by the model: lead -> arrival
+        self.arrived: ByLead | None = None  # set by the model: lead -> arrival
         self.reached: dict[str, dict[int, float]] = {"mql": {}, "sql": {}, "customer": {}}
         self.enrolled = Members(n)  # sequence -> leads ever enrolled
         self.holdout = Members(n)  # sequence -> leads ever held out

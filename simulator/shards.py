@@ -64,9 +64,9 @@ def shard_model(
 def traces_of(model: Model) -> dict[int, list[object]]:
     """lead index -> explain trail entries, for the model's traced leads that arrived."""
     return {
-        i: model.engine.explain(model.ids[i]).to_dict()["entries"]
+        i: [e.to_dict() for e in model.engine.explain(ident).entries]
         for i in sorted(model.traced)
-        if model.ids[i] is not None
+        if (ident := model.ids[i]) is not None
     }
 
 
@@ -86,7 +86,11 @@ class Worker:
         cancel: CancelFlag | None = None,
     ) -> None:
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        context = (
+            multiprocessing.get_context("fork")
+            if "fork" in methods
+            else multiprocessing.get_context("spawn")
+        )
         self.conn, child = context.Pipe()
         self.cancel = cancel
         args = (child, program, scenario, run, shard, shards, traces, leads)
