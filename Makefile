@@ -26,13 +26,10 @@ bench: $(STAMP)
 
 PKGS := dsl engine simulator live cli tui htmlreport tests bench
 
-# mypy's settings are in pyproject.toml ([tool.mypy]); these are the packages it gates.
-MYPY_PKGS := dsl engine live
-
 lint: $(STAMP)
 	$(BIN)/ruff format --check $(PKGS)
 	$(BIN)/ruff check $(PKGS)
-	$(BIN)/mypy $(addprefix -p ,$(MYPY_PKGS))
+	$(BIN)/mypy  # the packages and settings: [tool.mypy] in pyproject.toml
 
 clean:
 	rm -rf $(VENV) build *.egg-info

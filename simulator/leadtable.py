@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 
@@ -22,6 +22,25 @@ if TYPE_CHECKING:
     from dsl.ir import Program
     from simulator.model import Model
     from simulator.scenario import Scenario
+
+
+class LeadTableRow(TypedDict):
+    """One simulated lead as plain values (`SimulatedLeads.row`): None for a moment it never
+    reached, a stage's name ("" before the first)."""
+
+    id: str
+    persona: str
+    arrived_at: float
+    stage: str
+    segments: list[str]
+    score: float
+    mql_at: float | None
+    sql_at: float | None
+    customer_at: float | None
+    unsubscribed_at: float | None
+    sunset_at: float | None
+    touches: int
+    deal_value: float | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,7 +89,7 @@ class SimulatedLeads:
     def sunset(self) -> np.ndarray:
         return ~np.isnan(self.sunset_at)
 
-    def row(self, k: int) -> dict[str, object]:
+    def row(self, k: int) -> LeadTableRow:
         """Row k as plain values (names for codes, None for NaN), e.g. for a detail pane."""
 
         def when(x: float) -> float | None:
