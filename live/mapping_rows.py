@@ -194,15 +194,18 @@ def _row(
     out: MappedExport,
 ) -> None:
     if len(row) != len(plan.header):
-        reason = f"line has {len(row)} fields, the header has {len(plan.header)}"
-        out.rejected.append(Rejected(path, line, "lead", reason, raw))
+        fields = f"line has {len(row)} fields, the header has {len(plan.header)}"
+        out.rejected.append(Rejected(path, line, "lead", fields, raw))
         return
     record, reason = _record(mapping, plan, row)
+    lead: LeadRow | None
+    why: str | None
     lead, why = (None, reason) if reason else lead_from_record(record, line, schema)
     if why and lead is None and record.get("id"):
         why = _hint(mapping, plan, why)
     if lead is not None and lead.id in first:
-        lead, why = None, f"duplicate lead id {lead.id!r} (first on line {first[lead.id]})"
+        why = f"duplicate lead id {lead.id!r} (first on line {first[lead.id]})"
+        lead = None
     if lead is None:
         named = record.get("id")
         out.rejected.append(
@@ -240,8 +243,8 @@ def _record(mapping: Mapping, plan: _Plan, row: list[str]) -> tuple[dict[str, ob
             value = format_time(when)
         table = mapping.values.get(target)
         record[target] = table.get(norm(value), value) if table else value
-    for target, value in mapping.defaults.items():
-        record.setdefault(target, value)
+    for target, default in mapping.defaults.items():
+        record.setdefault(target, default)
     return record, None
 
 

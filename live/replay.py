@@ -135,10 +135,12 @@ def replay_history(store: Store, programs: list[Program]) -> Replayed:
             from engine import Lead
 
             _advance(engine, at, False, collector)
+            assert data is not None  # an add is journaled with its lead
             d = json.loads(data)
             lead_attrs = attrs.fit(d["attrs"])
             collector.collect(engine.add_lead(Lead(lead, d["created_at"], lead_attrs), at))
         elif kind == "update":
+            assert data is not None  # an update is journaled with its attributes
             collector.collect(engine.update_lead(lead, attrs.fit(json.loads(data)), at))
     outcome.stage = [[engine.stage(lead, p) for lead in ids] for p in range(len(programs))]
     clock = store.clock()

@@ -26,7 +26,7 @@ from live.kpis import measure
 from live.kpis_leads import lead_columns
 from live.kpis_time import cohorts, time_to_convert
 from live.meta import rule_hashes, rules_changes
-from live.report_forecast import read_forecast
+from live.report_forecast import ForecastColumn, read_forecast
 from live.report_read import read_history
 from live.report_types import LiveReport, SequenceInfo
 from live.store import Store
@@ -106,7 +106,9 @@ def check_database(store: Store, rule_files: list[str], programs: list[Program])
         )
 
 
-def _notes(history: History, unmatched: int, forecast: object, since: float | None) -> list[str]:
+def _notes(
+    history: History, unmatched: int, forecast: ForecastColumn | None, since: float | None
+) -> list[str]:
     notes = []
     if since is not None:
         notes.append(f"leads that arrived at or after {format_time(since)}, and what concerns them")
