@@ -13,7 +13,15 @@ import threading
 from typing import Any
 
 from cli import exitcodes
-from cli.cmd_simulate import ProgressBar, add_common, backend_of, footer, overrides, write_json
+from cli.cmd_simulate import (
+    ProgressBar,
+    add_common,
+    backend_of,
+    footer,
+    overrides,
+    report_stream,
+    write_json,
+)
 from cli.interrupt import ctrl_c_sets, report_cancelled
 from cli.loading import load_rules
 
@@ -61,5 +69,5 @@ def run(args: argparse.Namespace) -> int:
         from htmlreport import comparison_page, write_page
 
         write_page(args.html, comparison_page(result, scenarios[0], footer()))
-    sys.stdout.write(render_comparison(result))
+    report_stream(args).write(render_comparison(result))
     return exitcodes.OK

@@ -49,7 +49,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--actions",
         metavar="OUT",
-        help="actions file, JSON Lines (default: this run's actions on stdout)",
+        help="actions file, JSON Lines, kept equal to the database's whole outbox (every action "
+        "of every run, once, in order); default or '-': this run's new actions on stdout",
     )
     p.add_argument(
         "--seed",
@@ -63,6 +64,11 @@ def add_parser(sub: Any) -> None:
         help="accept changed rule files, keeping enrolments by sequence and step",
     )
     p.add_argument("--strict", action="store_true", help="exit 1 when any input row was rejected")
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another run is using the database, wait for it to finish (default: refuse)",
+    )
     p.add_argument(
         "--batch-size",
         type=positive_int,
@@ -94,11 +100,17 @@ def run(args: argparse.Namespace) -> int:
         events_path=args.events,
         db_path=args.db,
         until=args.until,
-        actions_path=args.actions,
+        actions_path=None if args.actions in (None, "-") else args.actions,
         seed=args.seed,
         migrate=args.migrate,
         batch_size=args.batch_size,
         checkpoint_every=args.checkpoint_every,
+        wait=args.wait,
+        on_wait=lambda: print(
+            f"nurture run: another run is using {args.db}; waiting for it to finish "
+            "(Ctrl-C to stop)",
+            file=sys.stderr,
+        ),
     )
     report = run_live(options, sys.stdout)  # a mistake raises NurtureError: cli/main.py prints it
     print_report(report, args)
@@ -136,6 +148,22 @@ def print_report(report: RunReport, args: argparse.Namespace) -> None:
             print(f"  {row}", file=err)
         if n > SHOWN_REJECTIONS:
             print(f"  ... and {n - SHOWN_REJECTIONS} more", file=err)
-    where = f" to {args.actions}" if args.actions else ""
     clock = format_time(report.clock) if report.clock is not None else "-"
-    print(f"{report.actions} actions written{where}; clock {clock}", file=err)
+    print(f"{actions_line(report, args)}; clock {clock}", file=err)
+
+
+def actions_line(report: RunReport, args: argparse.Namespace) -> str:
+    """How many actions this run took, and what the actions file holds: the whole outbox."""
+    new = report.actions
+    this_run = f"{new:,} new action{'s' if new != 1 else ''} this run"
+    if args.actions in (None, "-"):
+        return this_run + (" (on stdout)" if new else "")
+    total = report.outbox
+    if new:
+        first = total - new + 1
+        lines = f"line {total:,}" if new == 1 else f"lines {first:,}-{total:,}"
+        this_run += f" ({lines} of {args.actions})"
+    return (
+        f"{this_run}; {args.actions} holds the whole outbox of {args.db}: "
+        f"{total:,} action{'s' if total != 1 else ''}"
+    )

@@ -19,6 +19,7 @@ from types import ModuleType
 from cli import (
     cmd_check,
     cmd_compare,
+    cmd_db,
     cmd_explain,
     cmd_fmt,
     cmd_lint,
@@ -41,6 +42,7 @@ COMMANDS: dict[str, ModuleType] = {
     "run": cmd_run,
     "score": cmd_score,
     "explain": cmd_explain,
+    "db": cmd_db,
     "simulate": cmd_simulate,
     "compare": cmd_compare,
     "sweep": cmd_sweep,

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from dsl.collector import collector_paused, settle_collector
 from live.actions import ActionsFile, EchoActions
+from live.dberrors import restore_state, translate
 from live.inputs import (
     EventRow,
     LeadRow,
@@ -54,6 +56,8 @@ class RunOptions:
     migrate: bool = False
     batch_size: int = 20_000
     checkpoint_every: int = 500_000  # engine calls between two checkpoints of the lead states
+    wait: bool = False  # another run holds the database: wait for it (else refuse at once)
+    on_wait: Callable[[], None] | None = None  # called once when the run starts waiting
 
 
 @dataclass
@@ -65,16 +69,20 @@ class RunReport:
     duplicates: int = 0
     after_until: int = 0
     rejected: list[Rejected] = field(default_factory=list)
-    actions: int = 0
+    actions: int = 0  # new this run
+    outbox: int = 0  # every action of the database (what an actions file holds)
     clock: float | None = None
     migrated: list[str] = field(default_factory=list)
 
 
 def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
-    """Run once. A mistake in the input raises a NurtureError (RunError, InputError, StoreError);
-    a journal whose replay does not give back the outbox, ReplayMismatch (an InternalError).
-    Actions go to `options.actions_path`, else this run's are written to `stdout`."""
-    store = Store(options.db_path)
+    """Run once. A mistake in the input raises a NurtureError (RunError, InputError, StoreError:
+    a database locked, damaged or not writable); a journal whose replay does not give back the
+    outbox, ReplayMismatch (an InternalError). Actions go to `options.actions_path`, else this
+    run's are written to `stdout`. A run that fails before it commits anything of its walk
+    leaves no database behind when it made a new one; no run leaves the lock file."""
+    store = Store(options.db_path, wait=options.wait, on_wait=options.on_wait)
+    run = None
     try:
         # The collector is paused for the run (dsl/collector.py), and what is alive is moved out
         # of its sight after reading the input and after each commit (`settle_collector`),
@@ -82,7 +90,15 @@ def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
         # The engine makes no cycles (a 400k-event run collects 0 objects), so one made in a
         # batch without a checkpoint only waits for the end of the run.
         with collector_paused():
-            return _Run(options, store, stdout).execute()
+            run = _Run(options, store, stdout)
+            return run.execute()
+    except BaseException as err:
+        if run is None or not run.walked:
+            store.remove_created()
+        mapped = translate(err, options.db_path) if isinstance(err, Exception) else None
+        if mapped is not None and mapped is not err:
+            raise mapped from None
+        raise
     finally:
         store.close()
 
@@ -119,6 +135,7 @@ class _Run:
         self.engine: Engine
         self.walker: Walker
         self.clock: float | None = store.clock()
+        self.walked = False  # whether a batch of the walk was committed
 
     def execute(self) -> RunReport:
         from engine import Engine
@@ -157,6 +174,7 @@ class _Run:
         self.walker.sink.close()
         self.report.clock = self.walker.clock
         self.report.actions = self.walker.actions
+        self.report.outbox = self.store.count("outbox")
         return self.report
 
     # ------------------------------------------------------------ setup
@@ -167,7 +185,7 @@ class _Run:
         with reason `rules changed`; then each lead evaluated at the clock under the new rules)."""
         if not changes:  # the trail stays in the database: the run only appends to it
             for state in self.store.states(trail=False):
-                self.engine.restore(state)
+                restore_state(self.engine, state, self.store.path)
             self.walker.trail_base = dict(self.walker.trail_len)
             return
         self.report.migrated = changes
@@ -274,6 +292,7 @@ class _Run:
         self.report.events_late = plan.late
         walker = self.walker
         walker.commit(meta, checkpoint=checkpoint)  # with the seed and the rules' hashes
+        self.walked = True
         batch_size, report = walker.batch_size, self.report
         for item in plan.items:
             if item.event is not None:

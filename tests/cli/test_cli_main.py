@@ -28,6 +28,7 @@ def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -
         "    run       run rule files live over leads and events (SQLite state)",
         "    score     score a CRM export in one pass (no database)",
         "    explain   a lead's timeline: every point, move and step",
+        "    db        look after a live database (db check)",
         "    simulate  forecast a rule file on a synthetic population",
         "    compare   forecast several rule files on common random numbers",
         "    sweep     what-if over assumptions and params, on common random numbers",
@@ -72,6 +73,7 @@ def _required(name: str) -> list[str]:
         "run": ["r.nurture", "--leads", "l.csv"],
         "score": ["r.nurture", "--leads", "l.csv"],
         "explain": ["r.nurture", "--db", "n.db", "L1"],
+        "db": ["check", "n.db"],
         "compare": ["a.nurture", "b.nurture"],
         "sweep": ["r.nurture", "--vary", "sales.reps=1,2"],
     }.get(name, ["r.nurture"])
