@@ -209,13 +209,16 @@ def heatmap(
     value_title: str,
     name: str,
     value_format: str = ",.1f",
+    orders: tuple[list[str], list[str]] | None = None,
 ) -> Chart:
-    """Cells coloured by `value` over two axes (a sweep over two params), each labelled."""
+    """Cells coloured by `value` over two axes (a sweep over two values), each labelled;
+    `orders`: the labels of x (left to right) and y (bottom to top) in their numeric order."""
     kept = [r for r in rows if r.get(value) is not None]
     base = alt.Chart(_data(kept)).properties(width=WIDTH - 100, height=260)
+    x_sort, y_sort = orders if orders else (None, "descending")
     enc = {
-        "x": alt.X(f"{x}:O", title=x_title, sort=None),
-        "y": alt.Y(f"{y}:O", title=y_title, sort="descending"),
+        "x": alt.X(f"{x}:O", title=x_title, sort=x_sort),
+        "y": alt.Y(f"{y}:O", title=y_title, sort=y_sort[::-1] if orders else y_sort),
     }
     rect = base.mark_rect().encode(
         **enc, color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues"))

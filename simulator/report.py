@@ -51,6 +51,7 @@ class Report:
             f"Forecast: {f.campaign}  ({f.file})",
             f"{f.scenario} · {num(f.leads)} leads over {f.days:g} days · "
             f"{f.runs} run{'s' if f.runs != 1 else ''} · seed {f.seed}",
+            *params_lines(f),
             "Each figure: mean over runs  [90% interval: 5th – 95th percentile of runs]."
             if f.runs > 1
             else "One run: each figure is that run's; no intervals (give --runs 20 for them).",
@@ -261,6 +262,24 @@ def headline(f: Forecast) -> list[str]:
     if f.watch:
         out.append("Watch: " + "; ".join(f.watch) + ".")
     return out
+
+
+def params_lines(f: Forecast, indent: str = "") -> list[str]:
+    """`Params: mql_at = 60 (set; the file says 50), welcome_wait = 2d`, wrapped; none when the
+    file has no params."""
+    return wrapped_items("Params:", [str(p) for p in f.params], indent) if f.params else []
+
+
+def wrapped_items(head: str, items: list[str], indent: str = "", width: int = 96) -> list[str]:
+    """`head item, item, ...` in lines of at most `width`, never splitting an item."""
+    lines, line = [], indent + head
+    for k, item in enumerate(items):
+        part = f" {item}" + ("," if k < len(items) - 1 else "")
+        if len(line) + len(part) > width and line.strip() != head:
+            lines.append(line)
+            line = indent + " "
+        line += part
+    return [*lines, line]
 
 
 def render(forecast: Forecast) -> str:

@@ -18,6 +18,7 @@ file's sequences and lifecycle), every figure by its flat name (`summary`, the J
     f.split_arms, f.personas, f.segments, f.contacts  each group of leads (`breakdowns.py`)
     f.funnel_path.were_sql, f.calls.refused           customers' path; what became of calls
     f.assumptions                                     what the headline rests on
+    f.params[0].value, f.params[0].changed            the file's params with the values in force
     f.stat("organic.demo_requested")                  any figure by its name
 
 A `Comparison` holds each file's `Forecast` and, for each file after the first, a `Pair`: the
@@ -29,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 
+from dsl.params import InForce
 from simulator import breakdowns as bd
 from simulator.figures import Difference, Series, Stat
 from simulator.forecast import Summary
@@ -98,6 +100,7 @@ class Forecast:
     lead_table: SimulatedLeads | None = field(default=None, repr=False)  # run 0's leads
     assumptions: tuple[str, ...] = ()  # what the headline rests on (`assumptions.headline`)
     stage_names: tuple[str, ...] = ()  # the file's stages, in order
+    params: tuple[InForce, ...] = ()  # the file's params, with the values the runs used
 
     def stat(self, name: str) -> Stat:
         """Any figure by its flat name (`Stat.MISSING` if it was not measured)."""
@@ -185,6 +188,10 @@ class Forecast:
             "days": self.days,
             "runs": self.runs,
             "seed": self.seed,
+        }
+        if self.params:
+            out["params"] = {p.name: p.to_dict() for p in self.params}
+        out |= {
             "sequences": list(self.sequence_names),
             "lifecycle": {"mql": self.lifecycle.mql, "sql": self.lifecycle.sql},
             "forecast": self.summary.to_dict(),
