@@ -15,7 +15,13 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from cli import exitcodes
-from cli.argtypes import add_set_option, nonnegative_int, positive_int, time_arg
+from cli.argtypes import (
+    add_input_options,
+    add_set_option,
+    nonnegative_int,
+    positive_int,
+    time_arg,
+)
 from cli.loading import load_programs
 
 if TYPE_CHECKING:
@@ -64,7 +70,7 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="accept changed rule files, keeping enrolments by sequence and step",
     )
-    p.add_argument("--strict", action="store_true", help="exit 1 when any input row was rejected")
+    add_input_options(p)
     p.add_argument(
         "--wait",
         action="store_true",
@@ -107,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         checkpoint_every=args.checkpoint_every,
         wait=args.wait,
+        absent=tuple(args.absent),
         on_wait=lambda: print(
             f"nurture run: another run is using {args.db}; waiting for it to finish "
             "(Ctrl-C to stop)",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -191,19 +191,32 @@ class LeadFile:
     `columns`: the names of the CSV header (known once iterating has begun), or for JSON Lines
     every key some row has (complete once iterating has ended). A repeated lead id is rejected."""
 
-    def __init__(self, path: str, schema: Schema) -> None:
+    def __init__(
+        self,
+        path: str,
+        schema: Schema,
+        on_columns: Callable[[str, set[str]], None] | None = None,
+    ) -> None:
+        """`on_columns(path, columns)` is called once they are known (`live.columns` checks
+        them): for CSV after the header, before any row; for JSON Lines after the last line."""
         self.path = path
         self.schema = schema
         self.columns: set[str] = set()
         self.jsonl = False
+        self.on_columns = on_columns
 
     def __iter__(self) -> Iterator[LeadRow | Rejected]:
         first_line: dict[str, int] = {}
         _check_file(self.path)
         self.jsonl = _is_jsonl(self.path)
         records = self._json_records() if self.jsonl else self._csv_records()
+        shared: frozenset[str] | None = None  # a CSV row's columns: the header's, one set
         for line, raw, record, problem in records:
-            lead, reason = (None, problem) if problem else _lead_from(record, line, self.schema)
+            if shared is None and not self.jsonl:
+                shared = frozenset(self.columns.difference(("id", "created_at")))
+            lead, reason = (
+                (None, problem) if problem else _lead_from(record, line, self.schema, shared)
+            )
             if lead is not None and lead.id in first_line:
                 first = first_line[lead.id]
                 lead, reason = None, f"duplicate lead id {lead.id!r} (first on line {first})"
@@ -225,6 +238,8 @@ class LeadFile:
             if obj is not None:
                 keys.update(obj)
             yield number, text, obj if obj is not None else {}, problem
+        if self.on_columns is not None:
+            self.on_columns(self.path, keys)
 
     def _csv_records(self) -> Iterator[Record]:
         lines = _Lines(self.path)
@@ -237,6 +252,8 @@ class LeadFile:
             names = [cell.strip() for cell in header]
             _check_header(self.path, names)
             self.columns.update(names)
+            if self.on_columns is not None:
+                self.on_columns(self.path, self.columns)
             for row in reader:
                 raw = lines.raw()
                 if not any(cell.strip() for cell in row):
@@ -262,7 +279,7 @@ def _check_header(path: str, names: list[str]) -> None:
 
 
 def _lead_from(
-    record: dict[str, object], line: int, schema: Schema
+    record: dict[str, object], line: int, schema: Schema, columns: frozenset[str] | None = None
 ) -> tuple[LeadRow | None, str | None]:
     lead_id = record.get("id")
     if isinstance(lead_id, (int, float)) and not isinstance(lead_id, bool):
@@ -285,15 +302,18 @@ def _lead_from(
             return None, reason
         if kept is not None:
             attrs[name] = kept
-    columns = frozenset(k for k in record if k not in ("id", "created_at"))
+    if columns is None:
+        columns = frozenset(k for k in record if k not in ("id", "created_at"))
     return LeadRow(lead_id.strip(), created_at, attrs, line, columns), None
 
 
-def read_leads(path: str, schema: Schema) -> tuple[list[LeadRow], list[Rejected]]:
-    """Every lead row of a file, checked, in lists (for a small file: tests and rule tests)."""
+def read_leads(
+    path: str, schema: Schema, on_columns: Callable[[str, set[str]], None] | None = None
+) -> tuple[list[LeadRow], list[Rejected]]:
+    """Every lead row of a file, checked, in lists (`on_columns` as for `LeadFile`)."""
     rows: list[LeadRow] = []
     rejected: list[Rejected] = []
-    for row in LeadFile(path, schema):
+    for row in LeadFile(path, schema, on_columns):
         (rejected if isinstance(row, Rejected) else rows).append(row)  # type: ignore[arg-type]
     return rows, rejected
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from dsl.collector import collector_paused, settle_collector
 from live.actions import ActionsFile, EchoActions
+from live.columns import check_absent, check_columns
 from live.dberrors import restore_state, translate
 from live.inputs import (
     EventRow,
@@ -58,6 +59,7 @@ class RunOptions:
     checkpoint_every: int = 500_000  # engine calls between two checkpoints of the lead states
     wait: bool = False  # another run holds the database: wait for it (else refuse at once)
     on_wait: Callable[[], None] | None = None  # called once when the run starts waiting
+    absent: tuple[str, ...] = ()  # lead: attributes the leads file leaves out on purpose
 
 
 @dataclass
@@ -200,10 +202,16 @@ class _Run:
         self, stored: dict[str, tuple[float | None, dict[str, object]]]
     ) -> tuple[list[LeadRow], list[EventRow]]:
         schema = Schema.from_programs(self.options.programs)
+        absent = self.options.absent
+        check_absent(schema, absent)
         leads: list[LeadRow] = []
         rejected: list[Rejected] = []
         if self.options.leads_path is not None:
-            leads, rejected = read_leads(self.options.leads_path, schema)
+            leads, rejected = read_leads(
+                self.options.leads_path,
+                schema,
+                lambda path, columns: check_columns(path, columns, schema, absent),
+            )
         known = set(stored) | {lead.id for lead in leads}
         refused = {r_id for r_id in _rejected_ids(rejected) if r_id not in known}
         events: list[EventRow] = []

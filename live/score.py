@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dsl.errors import InternalError
+from live.columns import check_absent, check_columns
 from live.inputs import EventRow, LeadRow, Rejected, Schema, read_events, read_leads
 from live.plan import make_plan
 
@@ -36,12 +37,18 @@ def score(
     events_path: str | None = None,
     at: float | None = None,
     seed: int = 0,
+    absent: tuple[str, ...] = (),
 ) -> ScoreResult:
     """Reads the leads (CSV or JSON Lines) and events (JSON Lines) and scores every lead at
     `at` (default: the latest time in the input, else now). Rows that cannot be used are left
-    out and listed in the result; a file that cannot be read raises `live.inputs.InputError`."""
+    out and listed in the result; a file that cannot be read, or a leads file without a column
+    for an attribute of the `lead:` block not named in `absent` (`live.columns`), raises
+    `live.inputs.InputError`."""
     schema = Schema.from_programs([program])
-    leads, rejected = read_leads(leads_path, schema)
+    check_absent(schema, absent)
+    leads, rejected = read_leads(
+        leads_path, schema, lambda path, columns: check_columns(path, columns, schema, absent)
+    )
     events: list[EventRow] = []
     if events_path is not None:
         known = {lead.id for lead in leads}

@@ -521,9 +521,28 @@ def test_a_partial_lead_file_updates_only_its_columns(
     run(capsys, "--until", UNTIL)
     write(work, "leads.csv", "id,size\nA,50\nB,\n")  # A: size 50, plan kept; B: size cleared
     write(work, "none.jsonl", "")
-    code, _, err = run(capsys, events="none.jsonl")
+    code, _, err = run(capsys, events="none.jsonl")  # a column left out must be said
+    assert code == 1
+    assert "leads.csv: no column for the lead: attribute the rules read:\n  'plan'\n" in err
+    code, _, err = run(capsys, "--absent", "plan", events="none.jsonl")
     assert code == 0
     assert "0 new leads, 2 updated" in err
     db = sqlite3.connect(work / "n.db")
     attrs = dict(db.execute("SELECT id, attrs FROM leads ORDER BY id").fetchall())
     assert attrs == {"A": '{"plan":"pro","size":50.0}', "B": '{"plan":"free"}'}
+
+
+def test_a_missing_column_stops_the_first_run_before_it_makes_a_database(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, item 4: a run without the `plan` column sent fewer actions, exit 0."""
+    write(work, "leads.csv", "id,created_at,Size,plan\nA,2026-01-05T09:00:00Z,10,pro\n")
+    code, out, err = run(capsys)
+    assert (code, out) == (1, "")
+    assert err == (
+        "nurture run: leads.csv: no column for the lead: attribute the rules read:\n"
+        "  'size': did you mean 'Size'?\n"
+        "(every lead would have it missing; add the column, or give --absent size if the file "
+        "leaves it out on purpose)\n"
+    )
+    assert sorted(p.name for p in work.iterdir()) == ["e.jsonl", "leads.csv", "r.nurture"]
