@@ -147,11 +147,12 @@ def print_report(report: RunReport, args: argparse.Namespace) -> None:
     print("nurture run: " + "; ".join(parts), file=err)
     if report.rejected:
         n = len(report.rejected)
-        print(
-            f"{n} input row{'s' if n != 1 else ''} rejected "
-            f"(kept in the dead_letters table of {args.db}):",
-            file=err,
-        )
+        kept = f"kept in the dead_letters table of {args.db}"
+        old = n - report.rejected_new
+        if old:
+            new = report.rejected_new
+            kept = f"{new} new in the dead_letters table of {args.db}, {old} there already"
+        print(f"{n} input row{'s' if n != 1 else ''} rejected ({kept}):", file=err)
         for row in report.rejected[:SHOWN_REJECTIONS]:
             print(f"  {row}", file=err)
         if n > SHOWN_REJECTIONS:

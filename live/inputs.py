@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -325,7 +325,9 @@ class EventFile:
     """The lines of an events file (JSON Lines), checked, one at a time: iterate it once.
 
     A row naming a lead not in `leads` is rejected (`unknown lead`, and whether its lead row
-    was refused when it is in `rejected_leads`)."""
+    was refused when it is in `rejected_leads`); so is one dated before its lead's creation,
+    when `created` gives that lead's `created_at` (an event cannot happen to a lead before it
+    exists: it would act months before, DATA.md)."""
 
     def __init__(
         self,
@@ -333,14 +335,16 @@ class EventFile:
         schema: Schema,
         leads: Container[str],
         rejected_leads: Container[str] = (),
+        created: Mapping[str, float | None] | None = None,
     ) -> None:
         self.path = path
         self.schema = schema
         self.leads = leads
         self.rejected_leads = rejected_leads
+        self.created = created
 
     def __iter__(self) -> Iterator[EventRow | Rejected]:
-        schema, leads = self.schema, self.leads
+        schema, leads, created = self.schema, self.leads, self.created
         fast = fast_event_parser(schema, EventRow)
         for number, raw in text_lines(self.path):
             event, reason = fast(raw, number), None
@@ -351,19 +355,35 @@ class EventFile:
             if event is not None and event.lead not in leads:
                 why = " (its lead row was rejected)" if event.lead in self.rejected_leads else ""
                 event, reason = None, f"unknown lead {event.lead!r}{why}"
+            elif event is not None and created is not None:
+                born = created.get(event.lead)
+                if born is not None and event.at < born:
+                    reason = _before_creation(event, born)
+                    event = None
             if event is None:
                 yield Rejected(self.path, number, "event", reason or "unreadable row", raw)
                 continue
             yield event
 
 
+def _before_creation(event: EventRow, born: float) -> str:
+    return (
+        f"dated {format_time(event.at)}, before its lead {event.lead!r} was created "
+        f"({format_time(born)}): fix the event's 'at' or the lead's created_at"
+    )
+
+
 def read_events(
-    path: str, schema: Schema, leads: Container[str], rejected_leads: Container[str] = ()
+    path: str,
+    schema: Schema,
+    leads: Container[str],
+    rejected_leads: Container[str] = (),
+    created: Mapping[str, float | None] | None = None,
 ) -> tuple[list[EventRow], list[Rejected]]:
-    """Every event line, checked, in lists (for a small file: tests and benchmarks)."""
+    """Every event line, checked, in lists (`EventFile`'s arguments)."""
     rows: list[EventRow] = []
     rejected: list[Rejected] = []
-    for row in EventFile(path, schema, leads, rejected_leads):
+    for row in EventFile(path, schema, leads, rejected_leads, created):
         (rejected if isinstance(row, Rejected) else rows).append(row)  # type: ignore[arg-type]
     return rows, rejected
 

@@ -34,6 +34,7 @@ from live.inputs import (
 )
 from live.meta import RunError, refuse_changes, rule_hashes, rules_changes, settle_seed
 from live.plan import make_plan
+from live.reuse import split_reused
 from live.store import Store
 from live.walk import Walker
 
@@ -71,6 +72,7 @@ class RunReport:
     duplicates: int = 0
     after_until: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    rejected_new: int = 0  # of those, the rows new to the dead-letter table (others: seen before)
     actions: int = 0  # new this run
     outbox: int = 0  # every action of the database (what an actions file holds)
     clock: float | None = None
@@ -212,32 +214,33 @@ class _Run:
                 schema,
                 lambda path, columns: check_columns(path, columns, schema, absent),
             )
-        known = set(stored) | {lead.id for lead in leads}
-        refused = {r_id for r_id in _rejected_ids(rejected) if r_id not in known}
+        created = {lead_id: row[0] for lead_id, row in stored.items()}
+        created.update((lead.id, lead.created_at) for lead in leads)
+        refused = {r_id for r_id in _rejected_ids(rejected) if r_id not in created}
         events: list[EventRow] = []
-        if self.options.events_path is not None:
-            events, bad_events = read_events(self.options.events_path, schema, known, refused)
-            rejected += bad_events
+        path = self.options.events_path
+        if path is not None:
+            events, bad_events = read_events(path, schema, created, refused, created)
+            events = self._fresh(path, events, bad_events)
+            rejected += sorted(bad_events, key=lambda row: row.line)
         self.report.rejected = rejected
         rows = [(r.source, r.line, r.kind, r.reason, r.raw) for r in rejected]
         if rows:
-            self.store.add_dead_letters(rows, time.time())
-        return leads, self._fresh(events)
+            self.report.rejected_new = self.store.add_dead_letters(rows, time.time())
+        return leads, events
 
-    def _fresh(self, events: list[EventRow]) -> list[EventRow]:
-        """Drop events whose id was seen before (in the database or earlier in the input)."""
+    def _fresh(self, path: str, events: list[EventRow], rejected: list[Rejected]) -> list[EventRow]:
+        """Events whose id is new to the database and to earlier lines; one given again
+        unchanged is counted as a duplicate, another event under a used id is rejected
+        (`live.reuse`)."""
         ids = [e.id for e in events]
-        seen = self.store.known_event_ids(ids) if self.store.has_events() else set()
-        if not seen and len(set(ids)) == len(ids):
+        stored = self.store.events_by_id(ids) if self.store.has_events() else {}
+        if not stored and len(set(ids)) == len(ids):
             return events  # the usual case: all new, none repeated
-        fresh = []
-        for event in events:
-            if event.id in seen:
-                self.report.duplicates += 1
-                continue
-            seen.add(event.id)
-            fresh.append(event)
-        return fresh
+        split = split_reused(path, events, stored)
+        self.report.duplicates += split.duplicates
+        rejected += split.rejected
+        return split.fresh
 
     def _check_until(self) -> None:
         until, clock = self.options.until, self.clock

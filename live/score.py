@@ -3,7 +3,8 @@ standing at one instant.
 
 The same walk as the live runner (`plan`: leads at their `created_at` or first event, events in
 time order, timers run between them), with no database and no trail, up to `at`; events after
-`at` are not applied. An event id seen before in the input is applied once (its first row).
+`at` are not applied. An event id seen before in the input is applied once (its first row); given
+again for another event, the row is rejected (`live.reuse`), as in `nurture run`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dsl.errors import InternalError
 from live.columns import check_absent, check_columns
 from live.inputs import EventRow, LeadRow, Rejected, Schema, read_events, read_leads
 from live.plan import make_plan
+from live.reuse import split_reused
 
 if TYPE_CHECKING:
     from dsl.ir import Program
@@ -51,11 +53,12 @@ def score(
     )
     events: list[EventRow] = []
     if events_path is not None:
-        known = {lead.id for lead in leads}
-        refused = {r.lead for r in rejected if r.lead and r.lead not in known}
-        events, bad = read_events(events_path, schema, known, refused)
-        rejected += bad
-    events = unique_events(events)
+        created = {lead.id: lead.created_at for lead in leads}
+        refused = {r.lead for r in rejected if r.lead and r.lead not in created}
+        events, bad = read_events(events_path, schema, created, refused, created)
+        split = split_reused(events_path, events, {})
+        events = split.fresh
+        rejected += sorted(bad + split.rejected, key=lambda row: row.line)
     if at is None:
         at = latest_time(leads, events)
     if at is None:
@@ -63,17 +66,6 @@ def score(
     result = score_leads(program, leads, events, at, seed=seed)
     result.rejected = rejected
     return result
-
-
-def unique_events(events: list[EventRow]) -> list[EventRow]:
-    """The events, each id once (its first row)."""
-    seen: set[str] = set()
-    out = []
-    for event in events:
-        if event.id not in seen:
-            seen.add(event.id)
-            out.append(event)
-    return out
 
 
 def latest_time(leads: list[LeadRow], events: list[EventRow]) -> float | None:

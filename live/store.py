@@ -187,6 +187,17 @@ class Store:
             known.update(row[0] for row in rows)
         return known
 
+    def events_by_id(self, ids: Sequence[str]) -> dict[str, tuple[str, str, float, str]]:
+        """{id: (lead, type, at, props JSON)} of these event ids already accepted."""
+        found: dict[str, tuple[str, str, float, str]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, lead, type, at, props FROM events WHERE id IN ({marks})"
+            for event_id, lead, kind, at, props in self.db.execute(sql, chunk):
+                found[event_id] = (lead, kind, at, props)
+        return found
+
     def outbox_after(self, seq: int, lead: str | None = None) -> Iterator[tuple[int, str]]:
         """(seq, line) of the actions after `seq`, in order; with `lead`, only that lead's."""
         if lead is None:

@@ -38,7 +38,7 @@ def _quoted_reasons() -> set[str]:
 
 def _reasons_given(tmp_path: Path, capsys) -> set[str]:
     db = tmp_path / "x.db"
-    for leads, events in (("bad_leads.csv", "bad_events.jsonl"), ("bad_leads.jsonl", None)):
+    for leads, events in (("bad_leads.csv", "bad_events.jsonl"), ("bad_leads.jsonl", "bad_events_again.jsonl")):
         argv = ["run", RULES, "--leads", str(DATA / leads), "--db", str(db)]
         argv += ["--events", str(DATA / events)] if events else []
         if leads.endswith(".jsonl"):  # one line, one attribute: the others left out on purpose
@@ -51,7 +51,7 @@ def _reasons_given(tmp_path: Path, capsys) -> set[str]:
 
 def test_every_rejection_reason_quoted_is_one_nurture_gives(tmp_path, capsys):
     given = _reasons_given(tmp_path, capsys)
-    assert len(given) == 21
+    assert len(given) == 24
     assert _quoted_reasons() == given
 
 
