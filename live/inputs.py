@@ -20,6 +20,7 @@ import json
 from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import NamedTuple
 
 from dsl.diagnostics import did_you_mean
@@ -304,7 +305,7 @@ def _lead_from(
             attrs[name] = kept
     if columns is None:
         columns = frozenset(k for k in record if k not in ("id", "created_at"))
-    return LeadRow(lead_id.strip(), created_at, attrs, line, columns), None
+    return LeadRow(intern(lead_id.strip()), created_at, attrs, line, columns), None
 
 
 def read_leads(
@@ -425,4 +426,5 @@ def _event_from(
     props, reason = check_props(kind, obj.get("props"), schema.events[kind])
     if reason:
         return None, reason
-    return EventRow(str(obj["id"]).strip(), str(obj["lead"]).strip(), kind, at, props, line), None
+    lead = intern(str(obj["lead"]).strip())
+    return EventRow(str(obj["id"]).strip(), lead, kind, at, props, line), None
