@@ -38,7 +38,10 @@ def _quoted_reasons() -> set[str]:
 
 def _reasons_given(tmp_path: Path, capsys) -> set[str]:
     db = tmp_path / "x.db"
-    for leads, events in (("bad_leads.csv", "bad_events.jsonl"), ("bad_leads.jsonl", "bad_events_again.jsonl")):
+    for leads, events in (
+        ("bad_leads.csv", "bad_events.jsonl"),
+        ("bad_leads.jsonl", "bad_events_again.jsonl"),
+    ):
         argv = ["run", RULES, "--leads", str(DATA / leads), "--db", str(db)]
         argv += ["--events", str(DATA / events)] if events else []
         if leads.endswith(".jsonl"):  # one line, one attribute: the others left out on purpose
