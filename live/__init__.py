@@ -9,6 +9,7 @@ The front door (what the command line and the TUI call; everything else here is 
     score_table(program, rows, jsonl) -> str       its table, CSV or JSON Lines
     explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing and trail
     lead_ids(db) -> list[str]                      the leads of a database
+    leads_table(files, programs, db) -> LiveLeads  every lead's standing at once, as columns
 
 Errors meant for the user: `RunError` (the run cannot go on; nothing was changed), `InputError`
 (an input file cannot be read), `StoreError` (the database cannot be used), `ExplainError` (no such
@@ -26,10 +27,12 @@ The modules:
                   `meta.py` the seed and the rules' hashes it remembers
     score.py      batch scoring; `score_table.py` its output; `standing.py` a lead's standing
     explain.py    a live lead restored and caught up with the journal, explained
+    leads_table.py  every lead restored and caught up, as columns (the TUI's leads table)
 """
 
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
 from live.inputs import InputError
+from live.leads_table import LiveLeads, leads_table
 from live.meta import RunError
 from live.runner import RunOptions, RunReport, migrate
 from live.runner import run_live as run
@@ -42,6 +45,7 @@ __all__ = [
     "ExplainError",
     "InputError",
     "LeadExplanation",
+    "LiveLeads",
     "ReplayMismatch",
     "RunError",
     "RunOptions",
@@ -51,6 +55,7 @@ __all__ = [
     "StoreError",
     "explain",
     "lead_ids",
+    "leads_table",
     "migrate",
     "run",
     "score",
