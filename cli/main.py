@@ -22,6 +22,7 @@ from cli import (
     cmd_db,
     cmd_explain,
     cmd_fmt,
+    cmd_init,
     cmd_lint,
     cmd_run,
     cmd_score,
@@ -35,6 +36,7 @@ from cli import (
 
 # command name -> the module that implements it, in the order `nurture --help` lists them
 COMMANDS: dict[str, ModuleType] = {
+    "init": cmd_init,
     "check": cmd_check,
     "fmt": cmd_fmt,
     "lint": cmd_lint,

@@ -176,6 +176,30 @@ class TraceEntry(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class NextStep:
+    """What is due next for a lead in one sequence (`Engine.next_steps`): `due` the time it is
+    carried out (a wait's end, a wait until's timeout, a postponed send's new time) and `what`
+    (`step 3: send case_study by email`); or, when `due` is None, `what` says why nothing is
+    (not enrolled: how it may enter, or why it may not). `rule`: the step's or the sequence's
+    file:line."""
+
+    sequence: str
+    due: float | None
+    step: int | None
+    what: str
+    rule: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "sequence": self.sequence,
+            "due": None if self.due is None else format_time(self.due),
+            "step": self.step,
+            "what": self.what,
+            "rule": self.rule,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     lead: str
     entries: list[TraceEntry]

@@ -101,22 +101,6 @@ def db_timeline(files: list[RuleFile], db: str, lead: str) -> LeadExplanation:
 
 def standing_lines(found: LeadExplanation) -> list[str]:
     """The lead's standing under each file, in the words of `nurture explain`'s header."""
-    from engine import format_time
+    import live
 
-    lines = [f"lead {found.lead} at {format_time(found.clock)}"]
-    for item in found.standing:
-        view = item.view
-        blocks = ", ".join(f"{name} {value:.2f}" for name, value in view.scores.items())
-        lines.append(
-            f"  {item.file}: score {view.score:.2f}"
-            + (f" ({blocks})" if blocks else "")
-            + f", stage {view.stage}"
-        )
-        flags = [
-            f for f in ("mql", "sql", "customer", "unsubscribed", "sunset") if getattr(view, f)
-        ]
-        segments = ", ".join(view.segments) or "none"
-        lines.append(f"    segments: {segments}; flags: {', '.join(flags) or 'none'}")
-        if item.params:
-            lines.append("    params in force: " + ", ".join(map(str, item.params)))
-    return lines
+    return live.standing_lines(found)

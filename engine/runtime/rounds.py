@@ -208,10 +208,10 @@ class RoundMixin:
                 P.fitd = put(P.fitd, b, P.fitd[b] + (pts if holds else -pts))
                 P.fit = put(P.fit, b, P.fitc[b] + P.fitd[b])
                 if L.trace is not None:
+                    change = pts if holds else -pts
                     verb = "now holds" if holds else "no longer holds"
-                    self._tr(
-                        L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule {verb}", cp.rule(line)
-                    )
+                    text = f"{change:+g} {cp.block_names[b]}: fit rule {verb}"
+                    self._tr(L, t, "fit", text, cp.rule(line))
 
     def move_stage(self, cp: Any, L: Any, P: Any, t: float, index: int, line: int) -> None:
         if L.trace is not None:
