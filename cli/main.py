@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from types import ModuleType
+from typing import NoReturn
 
 from cli import (
     cmd_check,
@@ -64,7 +65,7 @@ class _Version(argparse.Action):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # bad usage: exit 2, no traceback
+    def error(self, message: str) -> NoReturn:  # bad usage: exit 2, no traceback
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(exitcodes.USAGE)

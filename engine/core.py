@@ -193,7 +193,7 @@ class Engine(
         if late:
             self._late = True
         if L.trace is not None:
-            self._trace_event(L, typ, props, at, now, late)
+            self._trace_event(L.trace, typ, props, at, now, late)
         plan = self.plans.get(typ) or self._plan(typ)
         full = plan[0]  # plan.full (by index: the hot path)
         if full is not None:  # one program, a type its rules name: one generated function

@@ -117,10 +117,10 @@ class Action(tuple):
         )
 
     def __eq__(self, other: object) -> bool:  # not equal to a plain tuple of the same values
-        return other.__class__ is self.__class__ and tuple.__eq__(self, other)  # type: ignore
+        return other.__class__ is self.__class__ and tuple.__eq__(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return other.__class__ is not self.__class__ or tuple.__ne__(self, other)  # type: ignore
+        return other.__class__ is not self.__class__ or tuple.__ne__(self, other)
 
     __hash__ = tuple.__hash__  # as a frozen dataclass: the hash of the tuple of fields
 

@@ -66,8 +66,8 @@ class LeadExplanation:
         for item in self.standing:
             data = item.view.to_dict()
             data["at"] = format_time(item.view.at)
-            for key in ("mql_at", "sql_at"):
-                data[key] = None if data[key] is None else format_time(float(data[key]))
+            for key, at in (("mql_at", item.view.mql_at), ("sql_at", item.view.sql_at)):
+                data[key] = None if at is None else format_time(at)
             params = {p.name: p.to_dict() for p in item.params}
             upcoming = [n.to_dict() for n in item.next]
             standing.append({"file": item.file, **data, "params": params, "next": upcoming})

@@ -4,6 +4,8 @@ added or its attributes change, never per event."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from engine.compiler.compiled import CompiledProgram
 from engine.model import TraceEntry
 from engine.runtime.policy import zone
@@ -15,6 +17,12 @@ class LeadsMixin:
 
     progs: list[CompiledProgram]
     _blank: list[ProgState]
+
+    if TYPE_CHECKING:  # methods of Engine from its other mixins
+
+        def _tr(
+            self, L: Any, t: float, kind: str, message: str, rule: str | None = None
+        ) -> None: ...
 
     def _new_state(
         self,

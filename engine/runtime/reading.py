@@ -5,7 +5,7 @@ state as JSON-ready values (`snapshot`, `restore`), what the positions in that s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.compiler.compiled import CompiledProgram
 from engine.model import Action, Explanation, LeadView, NextStep, TraceEntry
@@ -22,6 +22,22 @@ class ReadingMixin:
     timers: TimerQueue
     trace_leads: bool
     _changed: set[str] | None
+
+    if TYPE_CHECKING:  # methods of Engine from its other mixins
+
+        def _new_state(
+            self,
+            lead_id: str,
+            created: float,
+            attrs: dict[str, object],
+            quiet: bool = True,
+            trace: bool = False,
+        ) -> LeadState: ...
+        def _push_enr(self, pidx: int, sidx: int, lead_id: str, enr: Any) -> None: ...
+        def _push_wake(self, L: LeadState, at: float) -> None: ...
+        def update_lead(
+            self, lead_id: str, attrs: dict[str, object], now: float
+        ) -> list[Action]: ...
 
     def explain(self, lead_id: str, until: float | None = None) -> Explanation:
         """The lead's explain trail: every event, point, move, enrolment, step and suppression
@@ -59,7 +75,7 @@ class ReadingMixin:
         segs = [
             n
             for i, n in enumerate(cp.segment_names)
-            if (P.seg[i] if i in static else cp.segment_fns[i](L, P, now))
+            if (P.seg[i] if i in static else cp.segment_fns[i](L, P, now))  # type: ignore[misc]  # compiled: never None
         ]
         return LeadView(
             lead=lead_id,

@@ -4,7 +4,7 @@ stages, lifecycle flags, handoff (then exits, enrolments and due steps in `seque
 from __future__ import annotations
 
 from bisect import bisect_right, insort
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.compiler.helpers import norm_text
 from engine.model import Action, TraceEntry
@@ -20,6 +20,12 @@ class RoundMixin:
     progs: list[Any]
     multi: bool
     _late: bool | None
+    counted: dict[str, float]
+    counted_where: set[str]
+
+    if TYPE_CHECKING:  # methods of Engine from its other mixins
+
+        def run_due_steps(self, cp: Any, L: Any, P: Any, t: float, out: list) -> None: ...
 
     # ------------------------------------------------------------ the round
 
