@@ -220,7 +220,8 @@ class LeadFile:
             )
             if lead is not None and lead.id in first_line:
                 first = first_line[lead.id]
-                lead, reason = None, f"duplicate lead id {lead.id!r} (first on line {first})"
+                reason = f"duplicate lead id {lead.id!r} (first on line {first})"
+                lead = None
             if lead is None:
                 named = record.get("id")
                 named = named.strip() if isinstance(named, str) and named.strip() else None
@@ -355,7 +356,8 @@ class EventFile:
                 event, reason = _event_line(raw, number, schema)
             if event is not None and event.lead not in leads:
                 why = " (its lead row was rejected)" if event.lead in self.rejected_leads else ""
-                event, reason = None, f"unknown lead {event.lead!r}{why}"
+                reason = f"unknown lead {event.lead!r}{why}"
+                event = None
             elif event is not None and created is not None:
                 born = created.get(event.lead)
                 if born is not None and event.at < born:

@@ -46,7 +46,7 @@ class Store:
         `wait`: wait for another run's lock (calling `on_wait` once) instead of refusing.
         `created`: whether this call made the file (`remove_created` takes it away again)."""
         self.path = path
-        self.db = None  # type: ignore[assignment]
+        self.db: sqlite3.Connection = None  # type: ignore[assignment]
         self._lock: RunLock | None = None
         if os.path.isdir(path):
             raise StoreError(f"{path}: is a directory, not a database file")
