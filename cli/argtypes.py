@@ -75,3 +75,16 @@ def cluster_arg(text: str) -> object:
         return parse_cluster(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def add_input_options(p: argparse.ArgumentParser) -> None:
+    """`--absent NAME` and `--strict`, as `nurture run` and `nurture score` both take them."""
+    p.add_argument(
+        "--absent",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an attribute of the lead: block the leads file leaves out on purpose (repeatable); "
+        "without it, a missing column is an error",
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 when any input row was rejected")

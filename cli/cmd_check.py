@@ -13,10 +13,12 @@ from typing import Any
 from cli import exitcodes
 from cli.argtypes import add_set_option
 
+STDIN = "<stdin>"  # what a rule file read from standard input (`-`) is called
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("check", help="parse and check rule files")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="rule files; '-' reads standard input")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="diagnostics as JSON on stdout")
     out.add_argument(
@@ -58,16 +60,17 @@ def _plural(n: int, word: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from cli.loading import settings_by_file
-    from dsl import DiagnosticError, Rules, read_source
+    from dsl import DiagnosticError, Rules
     from dsl.diagnostics import render_all
 
     failed = False
     emitted = False  # some source printed (the next one comes after a blank line)
     report: list[dict[str, object]] = []
     files: list[tuple[str, str, Rules | None, list[Any]]] = []
-    for path in args.files:
+    for given in args.files:
+        path = STDIN if given == "-" else given
         try:
-            source = read_source(path)
+            source = _read(given)
         except DiagnosticError as err:
             files.append((path, "", None, err.diagnostics))
         else:
@@ -97,6 +100,20 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
     return exitcodes.USER_ERROR if failed else exitcodes.OK
+
+
+def _read(given: str) -> str:
+    """The text of a rule file, or of standard input for `-` (its mistakes named `<stdin>`)."""
+    from dataclasses import replace
+
+    from dsl import DiagnosticError, read_source
+
+    if given != "-":
+        return read_source(given)
+    try:
+        return read_source("/dev/stdin")
+    except DiagnosticError as err:
+        raise DiagnosticError([replace(d, file=STDIN) for d in err.diagnostics]) from None
 
 
 def _emit(program: Any, first: bool) -> None:

@@ -19,6 +19,7 @@ from cli.cmd_simulate import (
     backend_of,
     footer,
     overrides,
+    report_stream,
     write_json,
 )
 from cli.interrupt import ctrl_c_sets, report_cancelled
@@ -68,5 +69,5 @@ def run(args: argparse.Namespace) -> int:
         from htmlreport import comparison_page, write_page
 
         write_page(args.html, comparison_page(result, scenarios[0], footer()))
-    sys.stdout.write(render_comparison(result))
+    report_stream(args).write(render_comparison(result))
     return exitcodes.OK

@@ -15,7 +15,13 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from cli import exitcodes
-from cli.argtypes import add_set_option, nonnegative_int, positive_int, time_arg
+from cli.argtypes import (
+    add_input_options,
+    add_set_option,
+    nonnegative_int,
+    positive_int,
+    time_arg,
+)
 from cli.loading import load_programs
 
 if TYPE_CHECKING:
@@ -50,7 +56,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--actions",
         metavar="OUT",
-        help="actions file, JSON Lines (default: this run's actions on stdout)",
+        help="actions file, JSON Lines, kept equal to the database's whole outbox (every action "
+        "of every run, once, in order); default or '-': this run's new actions on stdout",
     )
     p.add_argument(
         "--seed",
@@ -73,7 +80,12 @@ def add_parser(sub: Any) -> None:
         metavar="OUT",
         help="also write this run's actions as CSV for a CRM import (columns renamed by --map)",
     )
-    p.add_argument("--strict", action="store_true", help="exit 1 when any input row was rejected")
+    add_input_options(p)
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another run is using the database, wait for it to finish (default: refuse)",
+    )
     p.add_argument(
         "--batch-size",
         type=positive_int,
@@ -110,13 +122,20 @@ def run(args: argparse.Namespace) -> int:
         events_path=args.events,
         db_path=args.db,
         until=args.until,
-        actions_path=args.actions,
+        actions_path=None if args.actions in (None, "-") else args.actions,
         seed=args.seed,
         migrate=args.migrate,
         batch_size=args.batch_size,
         checkpoint_every=args.checkpoint_every,
         mapping=mapping,
         actions_csv=args.actions_csv,
+        wait=args.wait,
+        absent=tuple(args.absent),
+        on_wait=lambda: print(
+            f"nurture run: another run is using {args.db}; waiting for it to finish "
+            "(Ctrl-C to stop)",
+            file=sys.stderr,
+        ),
     )
     report = run_live(options, sys.stdout)  # a mistake raises NurtureError: cli/main.py prints it
     print_report(report, args)
@@ -147,15 +166,32 @@ def print_report(report: RunReport, args: argparse.Namespace) -> None:
     print("nurture run: " + "; ".join(parts), file=err)
     if report.rejected:
         n = len(report.rejected)
-        print(
-            f"{n} input row{'s' if n != 1 else ''} rejected "
-            f"(kept in the dead_letters table of {args.db}):",
-            file=err,
-        )
+        kept = f"kept in the dead_letters table of {args.db}"
+        old = n - report.rejected_new
+        if old:
+            new = report.rejected_new
+            kept = f"{new} new in the dead_letters table of {args.db}, {old} there already"
+        print(f"{n} input row{'s' if n != 1 else ''} rejected ({kept}):", file=err)
         for row in report.rejected[:SHOWN_REJECTIONS]:
             print(f"  {row}", file=err)
         if n > SHOWN_REJECTIONS:
             print(f"  ... and {n - SHOWN_REJECTIONS} more", file=err)
-    where = f" to {args.actions}" if args.actions else ""
     clock = format_time(report.clock) if report.clock is not None else "-"
-    print(f"{report.actions} actions written{where}; clock {clock}", file=err)
+    print(f"{actions_line(report, args)}; clock {clock}", file=err)
+
+
+def actions_line(report: RunReport, args: argparse.Namespace) -> str:
+    """How many actions this run took, and what the actions file holds: the whole outbox."""
+    new = report.actions
+    this_run = f"{new:,} new action{'s' if new != 1 else ''} this run"
+    if args.actions in (None, "-"):
+        return this_run + (" (on stdout)" if new else "")
+    total = report.outbox
+    if new:
+        first = total - new + 1
+        lines = f"line {total:,}" if new == 1 else f"lines {first:,}-{total:,}"
+        this_run += f" ({lines} of {args.actions})"
+    return (
+        f"{this_run}; {args.actions} holds the whole outbox of {args.db}: "
+        f"{total:,} action{'s' if total != 1 else ''}"
+    )

@@ -5,10 +5,12 @@ joined by `;`), `mql`, `sql`, `customer`, `mql_at`, `sql_at`, `unsubscribed`, `s
 rounded to 2 decimals, flags are `true`/`false`, times `YYYY-MM-DDTHH:MM:SSZ` (empty when never).
 CSV, or JSON Lines (numbers, JSON booleans, null) when OUT ends in `.jsonl`; stdout without `-o`.
 
-Rows that cannot be used are printed on stderr with their file and line and left out; the others
-are still scored and written, and the exit code is then 1 (there is no dead-letter table here, so
-the exit code is what tells a script that the output is missing leads). The scoring and the
-table are `live.score` and `live.score_table`; this module parses, calls them and writes.
+Rows that cannot be used are treated as `nurture run` treats them: counted and listed on stderr
+with their file and line, left out, and the others still scored and written; the exit code stays 0
+unless `--strict` is given (then 1 when any row was rejected). A leads file without a column for
+an attribute of the `lead:` block is an error (exit 1) unless `--absent NAME` says it is left out on
+purpose. The scoring and the table are `live.score` and `live.score_table`; this module parses,
+calls them and writes.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import sys
 from typing import Any
 
 from cli import exitcodes
-from cli.argtypes import add_set_option, nonnegative_int, time_arg
+from cli.argtypes import add_input_options, add_set_option, nonnegative_int, time_arg
 from cli.loading import load_programs
 
 SHOWN_REJECTIONS = 20
@@ -45,6 +47,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--seed", type=nonnegative_int, default=0, metavar="X", help="random seed (default 0)"
     )
+    add_input_options(p)
     p.add_argument(
         "--map",
         metavar="M",
@@ -73,7 +76,13 @@ def run(args: argparse.Namespace) -> int:
         mapping = load_mapping(args.map)
     # a file or a mapping that cannot be read: InputError, MappingError, printed by cli/main.py
     result = score(
-        program, args.leads, args.events or None, at=args.at, seed=args.seed, mapping=mapping
+        program,
+        args.leads,
+        args.events or None,
+        at=args.at,
+        seed=args.seed,
+        mapping=mapping,
+        absent=tuple(args.absent),
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -89,19 +98,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {result.after_at} events after {at} not applied", file=sys.stderr)
     if result.not_yet:
         print(f"  {result.not_yet} leads created after {at} left out", file=sys.stderr)
-    return _report_rejected(result.rejected)
+    _report_rejected(result.rejected)
+    if args.strict and result.rejected:
+        return exitcodes.USER_ERROR
+    return exitcodes.OK
 
 
-def _report_rejected(rejected: list[Any]) -> int:
+def _report_rejected(rejected: list[Any]) -> None:
     if not rejected:
-        return exitcodes.OK
+        return
     n = len(rejected)
     print(f"{n} input row{'s' if n != 1 else ''} rejected and left out:", file=sys.stderr)
     for row in rejected[:SHOWN_REJECTIONS]:
         print(f"  {row}", file=sys.stderr)
     if n > SHOWN_REJECTIONS:
         print(f"  ... and {n - SHOWN_REJECTIONS} more", file=sys.stderr)
-    return exitcodes.USER_ERROR
 
 
 def _write(text: str, output: str | None) -> None:

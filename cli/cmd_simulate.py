@@ -46,7 +46,12 @@ def add_common(p: argparse.ArgumentParser) -> None:
         metavar="C",
         help="run on Dask: local, local:N (N workers) or tcp://HOST:PORT (a scheduler)",
     )
-    p.add_argument("--json", metavar="OUT", help="also write the full forecast as JSON to OUT")
+    p.add_argument(
+        "--json",
+        metavar="OUT",
+        help="also write the full forecast as JSON to OUT ('-': JSON on stdout, the report on "
+        "stderr)",
+    )
     add_set_option(p)
     p.add_argument(
         "--html", metavar="OUT", help="also write the report as a self-contained HTML file"
@@ -126,6 +131,11 @@ def overrides(args: argparse.Namespace) -> Any:
 
 
 def write_json(path: str, data: object) -> bool:
+    """The JSON to `path`, or to stdout when it is `-`; False (said on stderr) if it cannot."""
+    if path == "-":
+        json.dump(data, sys.stdout, indent=2, sort_keys=True)
+        sys.stdout.write("\n")
+        return True
     try:
         with open(path, "w", encoding="utf-8") as out:
             json.dump(data, out, indent=2, sort_keys=True)
@@ -134,6 +144,11 @@ def write_json(path: str, data: object) -> bool:
         print(f"{path}: cannot write: {err.strerror}", file=sys.stderr)
         return False
     return True
+
+
+def report_stream(args: argparse.Namespace) -> Any:
+    """Where the readable report goes: stdout, or stderr when `--json -` takes stdout."""
+    return sys.stderr if getattr(args, "json", None) == "-" else sys.stdout
 
 
 def made_by(args: argparse.Namespace) -> str:
@@ -179,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
         from htmlreport import forecast_page, write_page
 
         write_page(args.html, forecast_page(result, scenario, footer()))  # ReportWriteError
-    sys.stdout.write(render_forecast(result))
+    report_stream(args).write(render_forecast(result))
     if args.export is not None:
         print(
             f"exported run 0 to {args.export}: {exported.leads:,} leads, {exported.events:,} "

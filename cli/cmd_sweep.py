@@ -22,7 +22,15 @@ from typing import Any
 
 from cli import exitcodes
 from cli.argtypes import positive_int
-from cli.cmd_simulate import ProgressBar, add_common, backend_of, footer, overrides, write_json
+from cli.cmd_simulate import (
+    ProgressBar,
+    add_common,
+    backend_of,
+    footer,
+    overrides,
+    report_stream,
+    write_json,
+)
 from cli.interrupt import ctrl_c_sets
 from cli.loading import load_one
 
@@ -84,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from htmlreport import check_writable
 
     for option, out in (("--html", args.html), ("--csv", args.csv), ("--json", args.json)):
-        if out:
+        if out and not (option == "--json" and out == "-"):
             check_writable(out, option)  # before the runs, not after
     workers, cluster = backend_of(args, 2**20)  # many tasks: by default one process per core
     runs = scenario.run.runs
@@ -116,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         from htmlreport import sweep_page, write_page
 
         write_page(args.html, sweep_page(result, scenario, footer()))
-    sys.stdout.write(render(result))
+    report_stream(args).write(render(result))
     if not result.complete:
         print(
             f"interrupted: {len(result.points)} of {result.planned} points finished",

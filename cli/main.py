@@ -20,6 +20,7 @@ from typing import NoReturn
 from cli import (
     cmd_check,
     cmd_compare,
+    cmd_db,
     cmd_explain,
     cmd_fmt,
     cmd_init,
@@ -48,6 +49,7 @@ COMMANDS: dict[str, ModuleType] = {
     "explain": cmd_explain,
     "report": cmd_report,
     "replay": cmd_replay,
+    "db": cmd_db,
     "simulate": cmd_simulate,
     "compare": cmd_compare,
     "sweep": cmd_sweep,

@@ -36,7 +36,9 @@ The modules:
     runner.py     one run: seed and rules checked, leads restored (or migrated), input read,
                   the timeline walked; `plan.py` orders it, `walk.py` drives the engine, journals,
                   commits batches and checkpoints, and replays an interrupted run's journal
-    inputs.py     leads and events read and checked (`inputs_fast.py`, `values.py`)
+    inputs.py     leads and events read a block at a time and checked (`inputs_fast.py`,
+                  `values.py`); `columns.py` every lead: attribute has a column (or `--absent`);
+                  `reuse.py` an event id given again: a duplicate, or another event (rejected)
     store.py      the SQLite database (`schema.py`: its tables); `actions.py` the actions file;
                   `meta.py` the seed and the rules' hashes it remembers
     score.py      batch scoring; `score_table.py` its output; `standing.py` a lead's standing

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from dsl.errors import NurtureError
 from dsl.params import InForce, params_in_force
 from engine import format_time
+from live.dberrors import restore_state, translate
 from live.explain_conditions import TrailEntry, with_conditions
 from live.meta import rule_hashes, rules_changes
 from live.standing import program_views
@@ -97,6 +98,11 @@ def explain(
                 )
             engine = _caught_up(programs, store, lead)
             clock = store.clock() or 0.0
+    except Exception as err:
+        mapped = translate(err, db_path)
+        if mapped is None or mapped is err:
+            raise
+        raise mapped from None
     finally:
         store.close()
     views = program_views(engine, programs, lead, clock)
@@ -116,6 +122,11 @@ def lead_ids(db_path: str) -> list[str]:
     store = Store(db_path, readonly=True)
     try:
         return store.lead_ids()
+    except Exception as err:
+        mapped = translate(err, db_path)
+        if mapped is None or mapped is err:
+            raise
+        raise mapped from None
     finally:
         store.close()
 
@@ -133,7 +144,7 @@ def _caught_up(programs: list[Program], store: Store, lead: str) -> Engine:
     engine = Engine(programs, seed=int(store.get("seed") or 0), trace=True)
     state = store.state(lead)
     if state is not None:  # else the lead arrived after the checkpoint: the replay adds it
-        engine.restore(state)
+        restore_state(engine, state, store.path)
     catch_up(engine, store, lead, programs)
     if lead not in engine.lead_ids():  # a lead row without its arrival: changed by hand
         raise ExplainError(f"{store.path} has a row for lead {lead!r} but no state")

@@ -6,7 +6,8 @@ those lines and returns the same row the careful path (`live.inputs._event_from`
 else (blank, padded, malformed, unusual) returns None and goes the careful way, which finds the
 reason. The JSON scanner is the one `json.loads` uses, called without its Python wrappers; props
 of all-text values are checked once per distinct shape and event type and the checked dict is
-shared by the rows that have it (rows are read-only).
+shared by the rows that have it (rows are read-only); the lead id and type of a row are
+interned (one string per lead and per type, however many events name it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from sys import intern
 from typing import Any
 
 from live.values import Schema, check_props
@@ -30,6 +32,7 @@ def fast_event_parser(schema: Schema, row: type) -> Callable[[str, int], Any]:
     events = schema.events
     iso = datetime.fromisoformat  # engine.times.parse_time, inlined (a call less per event)
     new = tuple.__new__
+    types = {kind: kind for kind in events}  # one string per type, not one per row
     shapes: dict[tuple[Any, ...], dict[str, object]] = {}
 
     def props_of(kind: str, given: object) -> dict[str, object] | None:
@@ -70,9 +73,10 @@ def fast_event_parser(schema: Schema, row: type) -> Callable[[str, int], Any]:
             and kind != "created"
         ):
             return None
-        eid, lead = eid.strip(), lead.strip()
+        eid, lead = eid.strip(), intern(lead.strip())  # a lead's events share its id
         if not eid or not lead:
             return None
+        kind = types[kind]
         try:
             when = iso(at)
         except ValueError:

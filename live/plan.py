@@ -3,8 +3,9 @@
 An event's *effective* time is its own time, or the DB clock when it is older (a late event: it is
 applied at the clock and keeps its own time for windows and counts). Items are ordered by effective
 time; at one instant a new lead comes before events, and events keep their input order. A new lead
-is added at its `created_at`, or at its first event when that is earlier or when it has no
-`created_at`, or at the run's start when it has neither.
+is added at its `created_at`, or at its first event when it has no `created_at` (an event dated
+before a `created_at` is rejected as the file is read: `live.inputs.EventFile`), or at the run's
+start when it has neither.
 """
 
 from __future__ import annotations

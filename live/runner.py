@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from dsl.collector import collector_paused, settle_collector
 from live.actions import ActionsFile, EchoActions
+from live.columns import check_absent, check_columns
+from live.dberrors import restore_state, translate
 from live.inputs import (
     EventRow,
     LeadRow,
@@ -31,6 +34,7 @@ from live.inputs import (
 )
 from live.meta import RunError, refuse_changes, rule_hashes, rules_changes, settle_seed
 from live.plan import make_plan
+from live.reuse import split_reused
 from live.store import Store
 from live.walk import Walker
 
@@ -57,6 +61,9 @@ class RunOptions:
     checkpoint_every: int = 500_000  # engine calls between two checkpoints of the lead states
     mapping: Mapping | None = None  # leads_path is a CRM export read through it (`--map`)
     actions_csv: str | None = None  # also this run's actions as CSV for a CRM import
+    wait: bool = False  # another run holds the database: wait for it (else refuse at once)
+    on_wait: Callable[[], None] | None = None  # called once when the run starts waiting
+    absent: tuple[str, ...] = ()  # lead: attributes the leads file leaves out on purpose
 
 
 @dataclass
@@ -68,17 +75,22 @@ class RunReport:
     duplicates: int = 0
     after_until: int = 0
     rejected: list[Rejected] = field(default_factory=list)
-    actions: int = 0
+    rejected_new: int = 0  # of those, the rows new to the dead-letter table (others: seen before)
+    actions: int = 0  # new this run
+    outbox: int = 0  # every action of the database (what an actions file holds)
     clock: float | None = None
     migrated: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # said once: a mapping's unused columns
 
 
 def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
-    """Run once. A mistake in the input raises a NurtureError (RunError, InputError, StoreError);
-    a journal whose replay does not give back the outbox, ReplayMismatch (an InternalError).
-    Actions go to `options.actions_path`, else this run's are written to `stdout`."""
-    store = Store(options.db_path)
+    """Run once. A mistake in the input raises a NurtureError (RunError, InputError, StoreError:
+    a database locked, damaged or not writable); a journal whose replay does not give back the
+    outbox, ReplayMismatch (an InternalError). Actions go to `options.actions_path`, else this
+    run's are written to `stdout`. A run that fails before it commits anything of its walk
+    leaves no database behind when it made a new one; no run leaves the lock file."""
+    store = Store(options.db_path, wait=options.wait, on_wait=options.on_wait)
+    run = None
     try:
         first = store.last_seq()
         # The collector is paused for the run (dsl/collector.py), and what is alive is moved out
@@ -87,12 +99,20 @@ def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
         # The engine makes no cycles (a 400k-event run collects 0 objects), so one made in a
         # batch without a checkpoint only waits for the end of the run.
         with collector_paused():
-            report = _Run(options, store, stdout).execute()
+            run = _Run(options, store, stdout)
+            report = run.execute()
         if options.actions_csv is not None:
             from live.actions_csv import write_actions_csv
 
             write_actions_csv(store, options.actions_csv, first, options.mapping)
         return report
+    except BaseException as err:
+        if run is None or not run.walked:
+            store.remove_created()
+        mapped = translate(err, options.db_path) if isinstance(err, Exception) else None
+        if mapped is not None and mapped is not err:
+            raise mapped from None
+        raise
     finally:
         store.close()
 
@@ -129,6 +149,7 @@ class _Run:
         self.engine: Engine
         self.walker: Walker
         self.clock: float | None = store.clock()
+        self.walked = False  # whether a batch of the walk was committed
 
     def execute(self) -> RunReport:
         from engine import Engine
@@ -171,6 +192,7 @@ class _Run:
         self.walker.sink.close()
         self.report.clock = self.walker.clock
         self.report.actions = self.walker.actions
+        self.report.outbox = self.store.count("outbox")
         return self.report
 
     # ------------------------------------------------------------ setup
@@ -181,7 +203,7 @@ class _Run:
         with reason `rules changed`; then each lead evaluated at the clock under the new rules)."""
         if not changes:  # the trail stays in the database: the run only appends to it
             for state in self.store.states(trail=False):
-                self.engine.restore(state)
+                restore_state(self.engine, state, self.store.path)
             self.walker.trail_base = dict(self.walker.trail_len)
             return
         self.report.migrated = changes
@@ -196,6 +218,8 @@ class _Run:
         self, stored: dict[str, tuple[float | None, dict[str, object]]]
     ) -> tuple[list[LeadRow], list[EventRow]]:
         schema = Schema.from_programs(self.options.programs)
+        absent = self.options.absent
+        check_absent(schema, absent)
         leads: list[LeadRow] = []
         rejected: list[Rejected] = []
         mapped: list[EventRow] = []
@@ -206,34 +230,39 @@ class _Run:
             leads, rejected, mapped = export.leads, export.rejected, export.events
             self.report.notes += export.notes
         elif self.options.leads_path is not None:
-            leads, rejected = read_leads(self.options.leads_path, schema)
-        known = set(stored) | {lead.id for lead in leads}
-        refused = {r_id for r_id in _rejected_ids(rejected) if r_id not in known}
+            leads, rejected = read_leads(
+                self.options.leads_path,
+                schema,
+                lambda path, columns: check_columns(path, columns, schema, absent),
+            )
+        created = {lead_id: row[0] for lead_id, row in stored.items()}
+        created.update((lead.id, lead.created_at) for lead in leads)
+        refused = {r_id for r_id in _rejected_ids(rejected) if r_id not in created}
         events: list[EventRow] = []
-        if self.options.events_path is not None:
-            events, bad_events = read_events(self.options.events_path, schema, known, refused)
-            rejected += bad_events
+        path = self.options.events_path
+        if path is not None:
+            events, bad_events = read_events(path, schema, created, refused, created)
+            events = self._fresh(path, events, bad_events)
+            rejected += sorted(bad_events, key=lambda row: row.line)
         events += mapped  # the events a mapping reads from the lead rows, after the file's
         self.report.rejected = rejected
         rows = [(r.source, r.line, r.kind, r.reason, r.raw) for r in rejected]
         if rows:
-            self.store.add_dead_letters(rows, time.time())
-        return leads, self._fresh(events)
+            self.report.rejected_new = self.store.add_dead_letters(rows, time.time())
+        return leads, events
 
-    def _fresh(self, events: list[EventRow]) -> list[EventRow]:
-        """Drop events whose id was seen before (in the database or earlier in the input)."""
+    def _fresh(self, path: str, events: list[EventRow], rejected: list[Rejected]) -> list[EventRow]:
+        """Events whose id is new to the database and to earlier lines; one given again
+        unchanged is counted as a duplicate, another event under a used id is rejected
+        (`live.reuse`)."""
         ids = [e.id for e in events]
-        seen = self.store.known_event_ids(ids) if self.store.has_events() else set()
-        if not seen and len(set(ids)) == len(ids):
+        stored = self.store.events_by_id(ids) if self.store.has_events() else {}
+        if not stored and len(set(ids)) == len(ids):
             return events  # the usual case: all new, none repeated
-        fresh = []
-        for event in events:
-            if event.id in seen:
-                self.report.duplicates += 1
-                continue
-            seen.add(event.id)
-            fresh.append(event)
-        return fresh
+        split = split_reused(path, events, stored)
+        self.report.duplicates += split.duplicates
+        rejected += split.rejected
+        return split.fresh
 
     def _check_until(self) -> None:
         until, clock = self.options.until, self.clock
@@ -296,6 +325,7 @@ class _Run:
         self.report.events_late = plan.late
         walker = self.walker
         walker.commit(meta, checkpoint=checkpoint)  # with the seed and the rules' hashes
+        self.walked = True
         batch_size, report = walker.batch_size, self.report
         for item in plan.items:
             if item.event is not None:

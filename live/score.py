@@ -3,7 +3,8 @@ standing at one instant.
 
 The same walk as the live runner (`plan`: leads at their `created_at` or first event, events in
 time order, timers run between them), with no database and no trail, up to `at`; events after
-`at` are not applied. An event id seen before in the input is applied once (its first row).
+`at` are not applied. An event id seen before in the input is applied once (its first row); given
+again for another event, the row is rejected (`live.reuse`), as in `nurture run`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dsl.errors import InternalError
+from live.columns import check_absent, check_columns
 from live.inputs import EventRow, LeadRow, Rejected, Schema, read_events, read_leads
 from live.plan import make_plan
+from live.reuse import split_reused
 
 if TYPE_CHECKING:
     from dsl.ir import Program
@@ -39,13 +42,16 @@ def score(
     at: float | None = None,
     seed: int = 0,
     mapping: Mapping | None = None,
+    absent: tuple[str, ...] = (),
 ) -> ScoreResult:
     """Reads the leads (CSV or JSON Lines; with `mapping`, a CRM export read through it) and
     events (JSON Lines) and scores every lead at `at` (default: the latest time in the input,
     else now). Rows that cannot be used are left out and listed in the result; a file that
-    cannot be read raises `live.inputs.InputError`, a mapping that cannot be used
-    `live.mapping.MappingError`."""
+    cannot be read, or a leads file without a column for an attribute of the `lead:` block not
+    named in `absent` (`live.columns`), raises `live.inputs.InputError`, a mapping that cannot
+    be used `live.mapping.MappingError`."""
     schema = Schema.from_programs([program])
+    check_absent(schema, absent)
     mapped: list[EventRow] = []
     notes: list[str] = []
     if mapping is not None:
@@ -54,14 +60,18 @@ def score(
         export = read_export(mapping, leads_path, schema)
         leads, rejected, mapped, notes = export.leads, export.rejected, export.events, export.notes
     else:
-        leads, rejected = read_leads(leads_path, schema)
+        leads, rejected = read_leads(
+            leads_path, schema, lambda path, columns: check_columns(path, columns, schema, absent)
+        )
     events: list[EventRow] = []
     if events_path is not None:
-        known = {lead.id for lead in leads}
-        refused = {r.lead for r in rejected if r.lead and r.lead not in known}
-        events, bad = read_events(events_path, schema, known, refused)
-        rejected += bad
-    events = unique_events(events + mapped)
+        created = {lead.id: lead.created_at for lead in leads}
+        refused = {r.lead for r in rejected if r.lead and r.lead not in created}
+        events, bad = read_events(events_path, schema, created, refused, created)
+        split = split_reused(events_path, events, {})
+        events = split.fresh
+        rejected += sorted(bad + split.rejected, key=lambda row: row.line)
+    events = unique_events(events + mapped)  # a mapping's events, after the file's
     if at is None:
         at = latest_time(leads, events)
     if at is None:

@@ -8,42 +8,64 @@ before it returns, so a committed batch survives the process being killed (SIGKI
 which is the guarantee asked for. The WAL is synced at its checkpoints, so after a power cut or an
 OS crash the file is still a consistent database, though it may lack the last batches. `FULL`
 would add an fsync per batch for that case only; `OFF` saves little and risks a corrupt file.
-One run at a time: a run holds an exclusive lock on `<db>.lock`; readers (`nurture explain`)
-need no lock: they open the file read-only and read inside one transaction (`reading`).
+One run at a time: a run holds an exclusive lock on `<db>.lock` (`live.lock`), removed when the
+run ends; readers (`nurture explain`) need no lock: they open the file read-only and read inside
+one transaction (`reading`). Another process holding SQLite's own lock (a `sqlite3` shell in a
+write transaction) is waited for `BUSY_SECONDS` (with `wait`, as long as it takes); what SQLite
+and JSON raise on a damaged or locked file is told to the user by `live.dberrors`.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from dsl.errors import NurtureError
+from live.dberrors import StoreError, translate
+from live.lock import RunLock
 from live.schema import DDL, JOURNAL_AFTER, SCHEMA_VERSION, TABLES, Batch
 
+__all__ = ["BUSY_SECONDS", "Store", "StoreError"]
 
-class StoreError(NurtureError):
-    """The database cannot be used (not SQLite, locked by another run, from a newer version)."""
+BUSY_SECONDS = 5.0  # how long a statement waits for another process's SQLite lock
+WAIT_SECONDS = 7 * 86400.0  # the same, with `wait` (--wait): as long as it takes, in effect
 
 
 class Store:
-    def __init__(self, path: str, readonly: bool = False) -> None:
-        """Open (or create) the database; `readonly` opens an existing one without the run lock."""
+    def __init__(
+        self,
+        path: str,
+        readonly: bool = False,
+        wait: bool = False,
+        on_wait: Callable[[], None] | None = None,
+    ) -> None:
+        """Open (or create) the database; `readonly` opens an existing one without the run lock.
+        `wait`: wait for another run's lock (calling `on_wait` once) instead of refusing.
+        `created`: whether this call made the file (`remove_created` takes it away again)."""
         self.path = path
+        self.db: sqlite3.Connection = None  # type: ignore[assignment]
+        self._lock: RunLock | None = None
         if os.path.isdir(path):
             raise StoreError(f"{path}: is a directory, not a database file")
         if readonly and not os.path.exists(path):
             raise StoreError(f"{path}: no such database")
-        self._lock_file = None if readonly else _take_lock(path)
+        self._lock = None if readonly else RunLock(path, wait, on_wait)
+        self.created = not readonly and not os.path.exists(path)
         try:
-            self.db = self._connect(path, readonly)
-        except sqlite3.DatabaseError as err:
-            self.close()
-            raise StoreError(f"{path}: not a nurture database ({err})") from None
+            self.db = self._connect(path, readonly, WAIT_SECONDS if wait else BUSY_SECONDS)
+            self._check_version()
+        except Exception as err:
+            self.remove_created()
+            mapped = translate(err, path)
+            if mapped is None:
+                raise
+            raise mapped from None
+
+    def _check_version(self) -> None:
+        path = self.path
         version = self.get("schema")
         if version is None:
             self.set_meta({"schema": SCHEMA_VERSION})
@@ -51,12 +73,20 @@ class Store:
             raise StoreError(f"{path}: written by another version of nurture (schema {version})")
 
     @staticmethod
-    def _connect(path: str, readonly: bool) -> sqlite3.Connection:
+    def _connect(path: str, readonly: bool, busy: float) -> sqlite3.Connection:
         if readonly:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-            db.execute("SELECT value FROM meta WHERE key = 'schema'")
+            db = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=busy
+            )
+            if not any(db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'")):
+                db.close()
+                raise StoreError(f"{path}: not a nurture database (it has no 'meta' table)")
             return db
-        db = sqlite3.connect(path, isolation_level=None)
+        db = sqlite3.connect(path, isolation_level=None, timeout=busy)
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if tables and "meta" not in tables:  # someone else's SQLite file: leave it as it is
+            db.close()
+            raise StoreError(f"{path}: not a nurture database (an SQLite file of other tables)")
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA cache_size=-65536")  # 64 MB: the event-id index stays in memory
@@ -64,12 +94,25 @@ class Store:
         return db
 
     def close(self) -> None:
-        if getattr(self, "db", None) is not None:
+        """Close the database and let go of the run lock (its file removed)."""
+        if self.db is not None:
             self.db.close()
             self.db = None  # type: ignore[assignment]
-        if self._lock_file is not None:
-            self._lock_file.close()
-            self._lock_file = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def remove_created(self) -> None:
+        """Close, and remove the database this Store created (with SQLite's `-wal` and `-shm`
+        files): for a run that failed before it committed anything, so it leaves nothing."""
+        self.close()
+        if not self.created:
+            return
+        for name in (self.path, self.path + "-wal", self.path + "-shm", self.path + "-journal"):
+            try:
+                os.unlink(name)
+            except FileNotFoundError:
+                pass
 
     # ------------------------------------------------------------ meta
 
@@ -143,6 +186,17 @@ class Store:
             rows = self.db.execute(f"SELECT id FROM events WHERE id IN ({marks})", chunk)
             known.update(row[0] for row in rows)
         return known
+
+    def events_by_id(self, ids: Sequence[str]) -> dict[str, tuple[str, str, float, str]]:
+        """{id: (lead, type, at, props JSON)} of these event ids already accepted."""
+        found: dict[str, tuple[str, str, float, str]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, lead, type, at, props FROM events WHERE id IN ({marks})"
+            for event_id, lead, kind, at, props in self.db.execute(sql, chunk):
+                found[event_id] = (lead, kind, at, props)
+        return found
 
     def outbox_after(self, seq: int, lead: str | None = None) -> Iterator[tuple[int, str]]:
         """(seq, line) of the actions after `seq`, in order; with `lead`, only that lead's."""
@@ -284,17 +338,3 @@ def _props_json(props: dict[str, object]) -> str:
         if len(_PROPS) < 10_000 and all(type(v) is str for v in props.values()):
             _PROPS[key] = text
     return text
-
-
-def _take_lock(path: str) -> Any:
-    """One run at a time per database: an exclusive lock on `<db>.lock` for the run's lifetime."""
-    try:
-        lock = open(path + ".lock", "a+")  # noqa: SIM115 - held until close()
-    except OSError as err:
-        raise StoreError(f"{path}: cannot open the database ({err.strerror})") from None
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        lock.close()
-        raise StoreError(f"{path}: another nurture run is using this database") from None
-    return lock

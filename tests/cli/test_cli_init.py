@@ -117,7 +117,7 @@ def test_the_sample_runs_live_and_explains(work: Path, capsys: pytest.CaptureFix
     assert code == 0, err
     assert err == (
         "nurture run: 3 new leads; 8 events accepted\n"
-        "15 actions written; clock 2026-01-08T10:00:00Z\n"
+        "15 new actions this run (on stdout); clock 2026-01-08T10:00:00Z\n"
     )
     # L2 (New York): its welcome waits out the quiet hours; fit 25, a pricing visit and a demo
     # request: ready, MQL and SQL, handed to sales with a call due within a day

@@ -239,17 +239,69 @@ def test_dead_letters_are_not_recorded_twice(
     assert db.execute("SELECT COUNT(*) FROM dead_letters").fetchone() == (1,)
 
 
-def test_duplicate_event_ids_are_ignored(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    again = (
-        '{"id": "a2", "lead": "A", "type": "clicked", "at": "2026-01-05T11:30:00Z", '
-        '"props": {"content": "hello", "channel": "email"}}\n'
-    )
-    write(work, "e.jsonl", EVENTS + again)
+def test_an_event_given_again_is_a_duplicate_another_under_its_id_is_rejected(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, item 13: a reused id with other content was dropped silently."""
+    same = events_text(("a2", "A", "clicked", "2026-01-05T11:00:00Z", CLICK))
+    other = events_text(("a2", "A", "clicked", "2026-01-05T11:30:00Z", CLICK))
+    write(work, "e.jsonl", EVENTS + same + other)
     code, _, err = run(capsys)
     assert code == 0
-    assert "3 events accepted; 1 duplicate events ignored" in err
+    assert err.splitlines()[:3] == [
+        "nurture run: 2 new leads; 3 events accepted; 1 duplicate events ignored",
+        "1 input row rejected (kept in the dead_letters table of n.db):",
+        "  e.jsonl:5: event id 'a2' is used on line 2 for another event; give this event an id "
+        "of its own",
+    ]
     db = sqlite3.connect(work / "n.db")
     assert db.execute("SELECT at FROM events WHERE id = 'a2'").fetchone() == (1767610800.0,)
+    assert db.execute("SELECT COUNT(*) FROM events").fetchone() == (3,)
+    assert db.execute("SELECT line, raw FROM dead_letters").fetchall() == [(5, other.strip())]
+
+
+def test_an_id_accepted_by_an_earlier_run_reused_for_another_event(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys)
+    other = events_text(("b1", "B", "opened", "2026-01-05T13:00:00Z", CLICK))
+    write(work, "more.jsonl", EVENTS + other)
+    code, _, err = run(capsys, events="more.jsonl")
+    assert code == 0
+    assert err.splitlines()[:3] == [
+        "nurture run: 0 new leads; 0 events accepted; 3 duplicate events ignored",
+        "1 input row rejected (kept in the dead_letters table of n.db):",
+        "  more.jsonl:4: event id 'b1' was accepted before for another event (signed_up of lead "
+        "'B' at 2026-01-05T12:00:00Z); give this event an id of its own",
+    ]
+    code, _, err = run(capsys, events="more.jsonl")  # again: the dead letter is there already
+    assert err.splitlines()[1] == (
+        "1 input row rejected (0 new in the dead_letters table of n.db, 1 there already):"
+    )
+    db = sqlite3.connect(work / "n.db")
+    assert db.execute("SELECT COUNT(*) FROM dead_letters").fetchone() == (1,)
+
+
+def test_an_event_before_its_lead_was_created_is_rejected(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, item 13: it gave an mql dated months before the lead existed."""
+    early = events_text(("a0", "A", "clicked", "2025-10-01T00:00:00Z", CLICK))
+    write(work, "e.jsonl", early + EVENTS)
+    code, _, err = run(capsys)
+    assert code == 0
+    assert err.splitlines()[:3] == [
+        "nurture run: 2 new leads; 3 events accepted",
+        "1 input row rejected (kept in the dead_letters table of n.db):",
+        "  e.jsonl:1: dated 2025-10-01T00:00:00Z, before its lead 'A' was created "
+        "(2026-01-05T09:00:00Z): fix the event's 'at' or the lead's created_at",
+    ]
+    write(work, "late.jsonl", early.replace("a0", "a9"))  # the stored lead: the same
+    code, _, err = run(capsys, events="late.jsonl")
+    assert err.splitlines()[2] == (
+        "  late.jsonl:1: dated 2025-10-01T00:00:00Z, before its lead 'A' was created "
+        "(2026-01-05T09:00:00Z): fix the event's 'at' or the lead's created_at"
+    )
 
 
 def test_second_run_continues_from_the_database(
@@ -521,9 +573,28 @@ def test_a_partial_lead_file_updates_only_its_columns(
     run(capsys, "--until", UNTIL)
     write(work, "leads.csv", "id,size\nA,50\nB,\n")  # A: size 50, plan kept; B: size cleared
     write(work, "none.jsonl", "")
-    code, _, err = run(capsys, events="none.jsonl")
+    code, _, err = run(capsys, events="none.jsonl")  # a column left out must be said
+    assert code == 1
+    assert "leads.csv: no column for the lead: attribute the rules read:\n  'plan'\n" in err
+    code, _, err = run(capsys, "--absent", "plan", events="none.jsonl")
     assert code == 0
     assert "0 new leads, 2 updated" in err
     db = sqlite3.connect(work / "n.db")
     attrs = dict(db.execute("SELECT id, attrs FROM leads ORDER BY id").fetchall())
     assert attrs == {"A": '{"plan":"pro","size":50.0}', "B": '{"plan":"free"}'}
+
+
+def test_a_missing_column_stops_the_first_run_before_it_makes_a_database(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, item 4: a run without the `plan` column sent fewer actions, exit 0."""
+    write(work, "leads.csv", "id,created_at,Size,plan\nA,2026-01-05T09:00:00Z,10,pro\n")
+    code, out, err = run(capsys)
+    assert (code, out) == (1, "")
+    assert err == (
+        "nurture run: leads.csv: no column for the lead: attribute the rules read:\n"
+        "  'size': did you mean 'Size'?\n"
+        "(every lead would have it missing; add the column, or give --absent size if the file "
+        "leaves it out on purpose)\n"
+    )
+    assert sorted(p.name for p in work.iterdir()) == ["e.jsonl", "leads.csv", "r.nurture"]

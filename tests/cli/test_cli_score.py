@@ -122,11 +122,17 @@ def test_events_after_at_are_not_applied(work: Path, capsys: pytest.CaptureFixtu
 
 
 def test_bad_rows_are_reported_and_left_out(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As `nurture run` does: listed, left out, exit 0; with --strict, exit 1."""
     write(work, "leads.csv", LEADS + "D,,gold,1\n")
     code, out, err = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv")
-    assert code == 1
+    assert code == 0
     assert [line.split(",")[0] for line in out.splitlines()] == ["id", "A", "B", "C"]
-    assert "leads.csv:5: column 'plan': 'gold' is not one of 'free', 'pro'" in err
+    assert err.splitlines()[-2:] == [
+        "1 input row rejected and left out:",
+        "  leads.csv:5: column 'plan': 'gold' is not one of 'free', 'pro'",
+    ]
+    code, out2, err2 = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv", "--strict")
+    assert (code, out2, err2) == (1, out, err)
 
 
 def test_missing_leads_file(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,3 +151,47 @@ def test_leads_created_after_at_are_left_out_and_counted(
     assert code == 0
     assert [line.split(",")[0] for line in out.splitlines()] == ["id", "A", "B", "C"]
     assert "1 leads created after 2026-01-10T00:00:00Z left out" in err
+
+
+def test_a_misspelt_column_is_named_with_the_header_it_may_be(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, item 4: `Plan` for `plan` scored every lead without its plan, exit 0."""
+    write(work, "leads.csv", LEADS.replace("plan", "Plan", 1))
+    code, out, err = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv", "--strict")
+    assert (code, out) == (1, "")
+    assert err == (
+        "nurture score: leads.csv: no column for the lead: attribute the rules read:\n"
+        "  'plan': did you mean 'Plan'?\n"
+        "(every lead would have it missing; add the column, or give --absent plan if the file "
+        "leaves it out on purpose)\n"
+    )
+
+
+def test_json_lines_leads_need_each_attribute_in_some_line(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(work, "leads.jsonl", '{"id": "A", "plan": "pro"}\n{"id": "B", "plan": "free"}\n')
+    code, _, err = nurture(capsys, "score", "r.nurture", "--leads", "leads.jsonl")
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        "nurture score: leads.jsonl: no column for the lead: attribute the rules read:",
+        "  'size'",
+    ]
+    write(work, "leads.jsonl", '{"id": "A", "plan": "pro"}\n{"id": "B", "size": 3}\n')
+    code, out, _ = nurture(capsys, "score", "r.nurture", "--leads", "leads.jsonl")
+    assert code == 0
+    assert [line.split(",")[0] for line in out.splitlines()] == ["id", "A", "B"]
+
+
+def test_absent_on_purpose(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(work, "leads.csv", "id,created_at,size\nA,2026-01-05T09:00:00Z,10\n")
+    code, out, _ = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv", "--absent", "plan")
+    assert code == 0
+    assert out.splitlines()[1] == "A,0.00,0.00,0.00,0.00,new,,false,false,false,,,false,false"
+    code, _, err = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv", "--absent", "plna")
+    assert code == 1
+    assert err == (
+        "nurture score: --absent plna: not an attribute of the rules' lead: block "
+        "(did you mean 'plan'?)\n"
+    )

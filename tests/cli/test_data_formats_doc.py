@@ -38,9 +38,14 @@ def _quoted_reasons() -> set[str]:
 
 def _reasons_given(tmp_path: Path, capsys) -> set[str]:
     db = tmp_path / "x.db"
-    for leads, events in (("bad_leads.csv", "bad_events.jsonl"), ("bad_leads.jsonl", None)):
+    for leads, events in (
+        ("bad_leads.csv", "bad_events.jsonl"),
+        ("bad_leads.jsonl", "bad_events_again.jsonl"),
+    ):
         argv = ["run", RULES, "--leads", str(DATA / leads), "--db", str(db)]
         argv += ["--events", str(DATA / events)] if events else []
+        if leads.endswith(".jsonl"):  # one line, one attribute: the others left out on purpose
+            argv += [f"--absent={name}" for name in ("company_size", "industry", "email", "source")]
         assert main([*argv, "--actions", str(tmp_path / "a.jsonl")]) == 0
     capsys.readouterr()
     with sqlite3.connect(db) as conn:
@@ -49,7 +54,7 @@ def _reasons_given(tmp_path: Path, capsys) -> set[str]:
 
 def test_every_rejection_reason_quoted_is_one_nurture_gives(tmp_path, capsys):
     given = _reasons_given(tmp_path, capsys)
-    assert len(given) == 21
+    assert len(given) == 24
     assert _quoted_reasons() == given
 
 

@@ -18,7 +18,7 @@ LEADS = "id,created_at,plan,size\nA1,2026-01-05T09:00:00Z,pro,10\nB2,2026-01-05T
 EVENTS = events_text(
     ("a1", "A1", "signed_up", "2026-01-05T10:00:00Z", None),
     ("a2", "A1", "clicked", "2026-01-05T11:00:00Z", {"content": "hello", "channel": "email"}),
-    ("a2", "A1", "visited", "2026-01-05T11:30:00Z", None),  # the same id again: applied once
+    ("a2", "A1", "visited", "2026-01-05T11:30:00Z", None),  # its id again: rejected
     ("b1", "B2", "opened", "2026-01-05T12:00:00Z", None),
     ("x1", "ZZ", "opened", "2026-01-05T12:00:00Z", None),  # no such lead
 )
@@ -55,7 +55,11 @@ def test_score_gives_each_leads_standing_as_a_lead_view(work: Path) -> None:
     result = live.score(program, "leads.csv", "e.jsonl")
     assert result.at == t("2026-01-05T12:00:00Z")  # the latest time in the input
     assert (result.after_at, result.not_yet) == (0, 0)
-    assert [str(r) for r in result.rejected] == ["e.jsonl:5: unknown lead 'ZZ'"]
+    assert [str(r) for r in result.rejected] == [
+        "e.jsonl:3: event id 'a2' is used on line 2 for another event; give this event an id "
+        "of its own",
+        "e.jsonl:5: unknown lead 'ZZ'",
+    ]
     # A1: +10 fit (pro), +5 activity (the click; the visit has the click's id: left out),
     # stage warm (activity >= 5), mql at the click (score 15 >= 15). B2: +1 activity.
     assert result.rows == [

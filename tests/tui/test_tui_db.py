@@ -242,7 +242,10 @@ async def test_a_locked_database_is_said_not_raised(db: Path) -> None:
         app = db_app()
         async with app.run_test(size=(100, 30)) as pilot:
             _, notes = await failed(app, pilot)
-            assert notes == ["n.db: not a nurture database (database is locked)"]
+            assert notes == [
+                "n.db: the database is locked by another process (SQLite says: database is "
+                "locked) (wait for it to finish and run again, or give --wait to wait for it)"
+            ]
     finally:
         holder.execute("ROLLBACK")
         holder.close()

@@ -1,0 +1,88 @@
+"""Peak memory of `nurture score` and `nurture run` per lead, on synthetic leads and events.
+
+    .venv/bin/python bench/bench_memory.py                  # 100k leads, 2 events each
+    .venv/bin/python bench/bench_memory.py --leads 1000000  # the issue's 1M leads
+
+Writes the inputs with bench/bench_runner.py's generator (rules/b2b_saas_trial.nurture), then runs
+each command in a fresh process and reads its peak resident size (`ru_maxrss` of the child). The
+baseline is the same interpreter with the same modules imported and nothing read; the figure per
+lead is (peak - baseline) / leads. Targets (issue 11, item 15): `score` on 1M leads under 1 GB in
+all; `run` within 2.5 KB per lead (its live state) plus a bounded buffer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+
+from bench_runner import RULES, write_input  # noqa: E402
+
+BASELINE = "import cli.main, live, engine, dsl; dsl.load_program({rules!r})"
+COMMAND = "import sys, cli.main; sys.argv = ['nurture', *{argv!r}]; cli.main.main()"
+
+
+def peak_mb(code: str) -> float:
+    """Peak resident size of a fresh Python running `code`, in MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if after <= before:  # ru_maxrss of children is the largest so far: keep the order rising
+        raise SystemExit("measure the baseline first, then larger runs")
+    return after / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--leads", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=2, help="events per lead (mean)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        leads, events, count = write_input(folder, args.leads, args.events, 60)
+        base = peak_mb(BASELINE.format(rules=RULES))
+        score = peak_mb(
+            COMMAND.format(
+                argv=[
+                    "score",
+                    RULES,
+                    "--leads",
+                    leads,
+                    "--events",
+                    events,
+                    "-o",
+                    os.path.join(folder, "s.csv"),
+                ]
+            )
+        )
+        run = peak_mb(
+            COMMAND.format(
+                argv=[
+                    "run",
+                    RULES,
+                    "--leads",
+                    leads,
+                    "--events",
+                    events,
+                    "--db",
+                    os.path.join(folder, "n.db"),
+                    "--actions",
+                    os.path.join(folder, "a.jsonl"),
+                ]
+            )
+        )
+    n = args.leads
+    print(f"{n:,} leads, {count:,} events; baseline (modules loaded) {base:.0f} MB")
+    for name, peak in (("score", score), ("run", run)):
+        per = (peak - base) * 1024 * 1024 / n
+        print(f"  {name:5}: peak {peak:7.0f} MB, {per:7.0f} bytes per lead above the baseline")
+
+
+if __name__ == "__main__":
+    main()
