@@ -9,6 +9,9 @@ The front door (what the command line and the TUI call; everything else here is 
     score_table(program, rows, jsonl) -> str       its table, CSV or JSON Lines
     explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing and trail
     lead_ids(db) -> list[str]                      the leads of a database
+    read_history(db) -> RecordedHistory            its leads, events and outbox actions as rows
+                                                   (what `nurture calibrate --db` fits)
+    read_leads(path, schema), read_events(...)     the leads and events readers, one per format
 
 Errors meant for the user: `RunError` (the run cannot go on; nothing was changed), `InputError`
 (an input file cannot be read), `StoreError` (the database cannot be used), `ExplainError` (no such
@@ -24,32 +27,41 @@ The modules:
                   `meta.py` the seed and the rules' hashes it remembers
     score.py      batch scoring; `score_table.py` its output; `standing.py` a lead's standing
     explain.py    a live lead restored and caught up with the journal, explained
+    history.py    a database's history read back as rows, for calibration
 """
 
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
-from live.inputs import InputError
+from live.history import RecordedHistory, read_history
+from live.inputs import InputError, Rejected, read_events, read_leads
 from live.meta import RunError
 from live.runner import RunOptions, RunReport, migrate
 from live.runner import run_live as run
 from live.score import ScoreResult, score
 from live.score_table import score_table
 from live.store import StoreError
+from live.values import Schema
 from live.walk import ReplayMismatch
 
 __all__ = [
     "ExplainError",
     "InputError",
     "LeadExplanation",
+    "RecordedHistory",
+    "Rejected",
     "ReplayMismatch",
     "RunError",
     "RunOptions",
     "RunReport",
+    "Schema",
     "ScoreResult",
     "Standing",
     "StoreError",
     "explain",
     "lead_ids",
     "migrate",
+    "read_events",
+    "read_history",
+    "read_leads",
     "run",
     "score",
     "score_table",

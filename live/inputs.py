@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -123,10 +123,20 @@ def _json_object(raw: str) -> tuple[dict[str, object] | None, str | None]:
 # ---------------------------------------------------------------- leads
 
 
-def read_leads(path: str, schema: Schema) -> tuple[list[LeadRow], list[Rejected]]:
-    """Every lead row of a CSV or JSON Lines file, checked; a repeated id is rejected."""
+def read_leads(
+    path: str, schema: Schema, columns: Mapping[str, str] | None = None
+) -> tuple[list[LeadRow], list[Rejected]]:
+    """Every lead row of a CSV or JSON Lines file, checked; a repeated id is rejected.
+    `columns` maps a column's name in the file to the name it is read as (`id`, `created_at`,
+    an attribute): a CRM export's own names."""
     text = _open_text(path)
-    records = _json_records(text) if _is_jsonl(path, text) else _csv_records(path, text)
+    rename = dict(columns or {})
+    records = _json_records(text) if _is_jsonl(path, text) else _csv_records(path, text, rename)
+    if rename and _is_jsonl(path, text):
+        records = (
+            (line, raw, {rename.get(k, k): v for k, v in record.items()}, problem)
+            for line, raw, record, problem in records
+        )
     rows: list[LeadRow] = []
     rejected: list[Rejected] = []
     first_line: dict[str, int] = {}
@@ -153,13 +163,13 @@ def _json_records(text: str) -> Iterator[Record]:
         yield line, raw, obj if isinstance(obj, dict) else {}, problem
 
 
-def _csv_records(path: str, text: str) -> Iterator[Record]:
+def _csv_records(path: str, text: str, rename: Mapping[str, str] | None = None) -> Iterator[Record]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next((row for row in reader if any(cell.strip() for cell in row)), None)
         if header is None:
             return
-        names = [cell.strip() for cell in header]
+        names = [(rename or {}).get(cell.strip(), cell.strip()) for cell in header]
         _check_header(path, names)
         lines = text.splitlines()
         for row in reader:

@@ -1,0 +1,335 @@
+"""Calibration: a behaviour model fitted to a campaign's history, with its uncertainty.
+
+    result = calibrate(program, prior_scenario, history, CalibrateOptions(by="source"))
+    result.scenario            # the fitted scenario, its `[fit]` section filled
+    result.render()            # what was read, fitted, kept and how well it fits
+
+The prior scenario (a `--scenario`, else the one derived from the rule file) gives the model's
+shape and every knob the history cannot identify. Leads are grouped into personas: by the
+attribute `by` (each value a persona; a prior persona that pins that attribute to the value
+lends it its knobs), else by an attribute every prior persona pins to a value of its own, else
+all in one. The blocks (`fit_touches.py`, `fit_buying.py`, `fit_calls.py`, `fit_deals.py`) are
+fitted by maximum likelihood, one after the other, each with its standard errors; a knob a
+block cannot identify keeps its prior value and says why (`Calibration.kept`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from dsl.errors import NurtureError
+from dsl.ir import Program
+from engine import format_time
+from simulator.distributions import Choice, Constant, Discrete, mean_of
+from simulator.fit_blocks import Block
+from simulator.fit_buying import GroupPrior, background, buying, buying_part, organic, outcomes
+from simulator.fit_calls import CallPrior, calls, days_to_close
+from simulator.fit_data import Observed, observe
+from simulator.fit_deals import deals
+from simulator.fit_touches import answers, bounces, unsubscribes
+from simulator.history import DAY, History, HistorySummary
+from simulator.scenario import Persona, Scenario, for_persona
+
+METHOD = (
+    "maximum likelihood (scipy.optimize L-BFGS-B) per block; standard errors from the observed "
+    "information (the Hessian of the log-likelihood at its maximum); see docs/CALIBRATION.md"
+)
+MAX_CHOICES = 200  # values of a text attribute kept (the most common)
+MAX_NUMBERS = 200  # distinct numbers kept as they are; past this, as many quantiles
+
+
+class CalibrationError(NurtureError):
+    """The history cannot be calibrated on as asked."""
+
+
+@dataclass(frozen=True)
+class CalibrateOptions:
+    by: str | None = None  # the lead attribute whose values are the personas
+    outcomes_only: bool = False  # the history holds each lead's outcome, not each event
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A fit: the fitted scenario, its blocks, what was read and how leads were grouped."""
+
+    scenario: Scenario
+    blocks: tuple[Block, ...]
+    summary: HistorySummary
+    grouping: str  # how leads were grouped into personas, in words
+    groups: tuple[str, ...]
+
+    def render(self) -> str:
+        from simulator.calibrate_report import render
+
+        return render(self)
+
+
+def _grouping(program: Program, prior: Scenario, history: History, by: str | None):  # noqa: ANN202
+    """(the attribute leads are grouped by or None, the prior persona of each value, words)."""
+    personas = prior.personas
+    if by is not None:
+        known = {d.name for d in program.lead} | {k for lead in history.leads for k in lead.attrs}
+        if by not in known:
+            from dsl.diagnostics import did_you_mean
+
+            hint = did_you_mean(by, sorted(known))
+            raise CalibrationError(
+                f"--by {by}: no lead attribute {by!r}" + (f" ({hint})" if hint else ""),
+                "give an attribute of the lead: block or a column of the leads",
+            )
+        return by, _pinned(personas, by), f"by {by}: each value a persona"
+    if len(personas) > 1:
+        for name in sorted({a for p in personas for a in p.attributes}):
+            pins = _pinned(personas, name)
+            if len(pins) == len(personas):
+                return name, pins, f"by {name}, as the prior scenario's personas are"
+        return None, {}, f"one persona (the prior's {len(personas)} are not told apart by data)"
+    return None, {}, "one persona"
+
+
+def _pinned(personas: list[Persona], attr: str) -> dict[str, Persona]:
+    """value (lower case) -> the persona whose `attr` is that one value."""
+    out = {}
+    for p in personas:
+        dist = p.attributes.get(attr)
+        if isinstance(dist, Constant) and isinstance(dist.value, str):
+            out.setdefault(dist.value.strip().lower(), p)
+    return out
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "(missing)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def calibrate(
+    program: Program, prior: Scenario, history: History, options: CalibrateOptions
+) -> Calibration:
+    """Fit `prior`'s behaviour model to `history` (see the module docstring)."""
+    if not history.leads:
+        raise CalibrationError(f"{history.source}: no leads to calibrate on")
+    by, pins, grouping = _grouping(program, prior, history, options.by)
+    template = prior.personas[0] if prior.personas else Persona()
+
+    def group_of(attrs: dict[str, object]) -> str:
+        if by is None:
+            return template.name if len(prior.personas) <= 1 else "everyone"
+        value = _text(attrs.get(by))
+        pinned = pins.get(value.strip().lower())
+        return pinned.name if pinned is not None else value
+
+    b = prior.behaviour
+    first = [p.name for p in prior.personas]
+    obs = observe(history, group_of, b.fatigue_half_life_days, b.fatigue_free_touches, first)
+    templates = [_template(prior, pins, name, by) for name in obs.groups]
+    blocks = _fit(program, prior, obs, templates, options)
+    scenario = _fitted(program, prior, history, obs, templates, blocks)
+    return Calibration(scenario, tuple(blocks), history.summary(), grouping, tuple(obs.groups))
+
+
+def _template(prior: Scenario, pins: dict[str, Persona], name: str, by: str | None) -> Persona:
+    for p in prior.personas:
+        if p.name == name:
+            return p
+    base = prior.personas[0] if prior.personas else Persona()
+    return base.model_copy(update={"name": name})
+
+
+def _fit(
+    program: Program,
+    prior: Scenario,
+    obs: Observed,
+    templates: list[Persona],
+    options: CalibrateOptions,
+) -> list[Block]:
+    """Every block, in the order their results feed each other: buying (the gain of a click,
+    relative to readiness), calls (readiness from sales), then what is stated at readiness."""
+    behaviours = [for_persona(prior.behaviour, t.behaviour) for t in templates]
+    alone = prior.sales.alone_share()
+    groups = [
+        GroupPrior(
+            t.name,
+            mean_of(t.readiness),
+            {o.event: o.readiness_boost for o in t.organic},
+            bh.readiness_gain_click,
+            alone,
+        )
+        for t, bh in zip(templates, behaviours, strict=True)
+    ]
+    names = [t.name for t in templates]
+    blocks: list[Block] = []
+    if options.outcomes_only:
+        first = outcomes(obs, groups, names)
+        fitted_calls = _calls(prior, obs, templates, behaviours, groups, None, first)
+    else:
+        part = buying_part(obs, groups)
+        fitted_calls = _calls(prior, obs, templates, behaviours, groups, part, None)
+        first = part.block if fitted_calls is not None else buying(obs, groups)
+    if fitted_calls is not None:
+        call_blocks, readiness = fitted_calls
+        groups = [replace(g, readiness=readiness.get(g.name, g.readiness)) for g in groups]
+        for block in call_blocks:
+            rescale(block, groups)
+        blocks += call_blocks
+        if options.outcomes_only:
+            rescale(first, groups)
+    if options.outcomes_only or fitted_calls is None:
+        blocks.append(first)
+    if not options.outcomes_only:
+        resp = [dict(t.responsiveness) for t in templates]
+        blocks.append(
+            answers(obs, names, prior.behaviour.fatigue_per_touch, resp, prior.behaviour.appeal)
+        )
+        blocks.append(background(obs, groups))
+    blocks.append(organic(obs, groups, outcomes_only=options.outcomes_only))
+    mean_dropout = float(np.mean([mean_of(t.dropout) for t in templates])) or 1.0
+    blocks.append(unsubscribes(obs, mean_dropout, prior.behaviour.unsubscribe_fatigue))
+    blocks.append(bounces(obs))
+    factors = [
+        1 + bh.deal_readiness * g.readiness for bh, g in zip(behaviours, groups, strict=True)
+    ]
+    blocks.append(deals(obs, names, factors))
+    if any(c.stage for c in program.contents):
+        neutral = Block("relevance")
+        why = "the history does not say which stage a lead was in at each touch: each content's "
+        why += "rates are as the history saw them"
+        for knob in ("relevance_bonus", "irrelevance_factor", "irrelevant_gain_factor"):
+            neutral.fix(f"behaviour.{knob}", 1.0, why)
+        blocks.append(neutral)
+    return [b for b in blocks if b.params or b.fixed or b.kept or b.checks]
+
+
+def _calls(prior, obs, templates, behaviours, groups, part, first):  # noqa: ANN001, ANN202
+    """(the calls block and the days to close, the readiness each persona's sales imply), or
+    None: no calls. With `part` (the buying likelihood) both are fitted together; else the
+    sale's chance is raised by each persona's click gain as `first` fitted it."""
+    cooling = math.exp(-(prior.sales.response_hours / 24) / prior.sales.cooling_days)
+    betas = click_gains(first, groups) if first is not None else [0.0] * len(groups)
+    call_priors = [
+        CallPrior(
+            t.name,
+            bh.task_refuse,
+            bh.task_answer,
+            bh.task_fatigue,
+            bh.task_refuse_fatigue,
+            _never(t),
+            betas[g],
+        )
+        for g, (t, bh) in enumerate(zip(templates, behaviours, strict=True))
+    ]
+    if part is not None and not part.block.params:
+        part = None
+    fitted = calls(obs, call_priors, prior.sales.close_rate, cooling, part)
+    if fitted is None:
+        return None
+    service = 1 / prior.sales.tasks_per_rep_per_day
+    pipeline = prior.sales.response_hours / 24 + service
+    return [fitted.block, days_to_close(obs, pipeline)], fitted.readiness
+
+
+def click_gains(block: Block, groups: list[GroupPrior]) -> list[float]:
+    """Each persona's readiness a click adds over its readiness (beta), as `block` fitted it
+    (or as the prior has it)."""
+    out = []
+    eta = block.estimate.eta if block.estimate is not None else []
+    for g in groups:
+        path = f"personas.{g.name}.behaviour.readiness_gain_click"
+        k = next((j for j, p in enumerate(block.params) if p.path == path), None)
+        out.append(float(eta[k]) if k is not None else g.gain / max(g.readiness, 1e-9))
+    return out
+
+
+def rescale(block: Block, groups: list[GroupPrior]) -> None:
+    """The buying knobs restated at each persona's readiness (as the calls set it)."""
+    by_name = {g.name: g for g in groups}
+    params = []
+    for p in block.params:
+        parts = p.path.split(".")
+        g = by_name.get(parts[1]) if parts[0] == "personas" else None
+        if g is not None and parts[-1] == "conversion_per_visit":
+            p = replace(p, factor=1.0 / (g.readiness * g.alone))
+        elif g is not None and parts[-1] == "readiness_gain_click":
+            p = replace(p, factor=g.readiness)
+        params.append(p)
+    block.params = params
+
+
+def _never(p: Persona) -> float:
+    d = p.dropout
+    if isinstance(d, Discrete) and len(d.values) == 2 and 0.0 in d.values:
+        w = d.weights or [1.0, 1.0]
+        return w[d.values.index(0.0)] / sum(w)
+    return 0.0
+
+
+def _fitted(
+    program: Program,
+    prior: Scenario,
+    history: History,
+    obs: Observed,
+    templates: list[Persona],
+    blocks: list[Block],
+) -> Scenario:
+    from simulator.calibrate_write import fitted_scenario
+
+    personas = []
+    counts = np.bincount(obs.group, minlength=len(templates))
+    for g, t in enumerate(templates):
+        mine = obs.group == g
+        attrs = dict(t.attributes)
+        attrs.update(_attributes(program, [obs.attrs[i] for i in np.flatnonzero(mine).tolist()]))
+        personas.append(t.model_copy(update={"share": counts[g] / obs.leads, "attributes": attrs}))
+    shares = [p.share for p in personas]
+    personas[-1] = personas[-1].model_copy(update={"share": 1.0 - math.fsum(shares[:-1])})
+    return fitted_scenario(prior, personas, _population(prior, history), obs, blocks, history)
+
+
+def _attributes(program: Program, rows: list[dict[str, object]]) -> dict[str, object]:
+    """Each `lead:` attribute the rows hold, as the distribution of its values."""
+    out: dict[str, object] = {}
+    for decl in program.lead:
+        values = [r[decl.name] for r in rows if r.get(decl.name) is not None]
+        if not values:
+            continue
+        if decl.type == "number":
+            numbers = np.asarray([float(v) for v in values])
+            distinct, counts = np.unique(numbers, return_counts=True)
+            if len(distinct) > MAX_NUMBERS:
+                q = (np.arange(MAX_NUMBERS) + 0.5) / MAX_NUMBERS
+                distinct, counts = np.quantile(numbers, q), np.ones(MAX_NUMBERS)
+            out[decl.name] = Discrete(
+                values=distinct.tolist(), weights=counts.astype(float).tolist()
+            )
+        else:
+            texts, counts = np.unique(np.asarray([str(v) for v in values]), return_counts=True)
+            top = np.argsort(-counts, kind="stable")[:MAX_CHOICES]
+            out[decl.name] = Choice(
+                weights={texts[k]: float(counts[k]) for k in sorted(top.tolist())}
+            )
+    return out
+
+
+def _population(prior: Scenario, history: History) -> object:
+    created = np.asarray([lead.created_at for lead in history.leads])
+    start, end = history.start, max(history.end, float(created.max()))
+    days = max((end - start) / DAY, 1 / 24)
+    update: dict[str, object] = {
+        "leads": len(history.leads),
+        "start": format_time(start),
+        "days": days,
+    }
+    if created.max() - created.min() < 3600:
+        update["arrivals"] = "all_at_once"
+        update["weekly"] = []
+    else:
+        weeks = max(1, math.ceil(days / 7))
+        idx = np.minimum(((created - start) // (7 * DAY)).astype(int), weeks - 1)
+        update["arrivals"] = "weekly"
+        update["weekly"] = np.bincount(idx, minlength=weeks).astype(float).tolist()
+    return prior.population.model_copy(update=update)

@@ -1,0 +1,319 @@
+"""The calls block: how leads take sales calls — refused, answered, sold — and who never
+refuses, per persona; and the days from a call to the signed deal.
+
+Likelihood (`docs/CALIBRATION.md`, "Calls"): a lead's n-th call (from 0) is refused with chance
+R = task_refuse * d * (1 + task_refuse_fatigue * n), d its drop-out (1, or 0 for the share w who
+never refuse: the two-point drop-out of the bank's data); else answered with chance A =
+min(task_answer * exp(-task_fatigue * n), 1 - R); an answered call sells with chance s =
+close_rate * readiness * cooling (the simulator's). Where the history records answers (a
+`replied` on channel task), each call is one of refused / answered and sold / answered / neither;
+where it does not, one of refused / sold / neither, and task_answer keeps its prior (only the
+product A * s is identified: the fitted readiness carries it). A lead's calls are one mixture
+over d: L = (1 - w) prod P(call | d = 1) + w prod P(call | d = 0).
+
+The fitted s sets the persona's readiness (constant): readiness = s / (close_rate * cooling),
+close_rate raised above its prior only when a persona would need readiness above 1. A lead's
+clicks before a call raised its readiness: the sale's chance is s (1 + beta * clicks), beta =
+readiness_gain_click / readiness as the buying fit found it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit, logsumexp
+
+from simulator.fit_blocks import Block, Param
+from simulator.fit_buying import Part
+from simulator.fit_data import Observed
+from simulator.fit_ml import IDENTITY, LOG, LOGIT, maximise
+from simulator.population import DAY
+
+MIN_REPEAT = 50  # leads called twice or more, to fit who never refuses
+MIN_LATER = 50  # calls after the first, to fit the fatigue of answers
+MIN_EVENTS = 5
+BUCKETS = ((0, 0, "1"), (1, 2, "2-3"), (3, 4, "4-5"), (5, 9, "6-10"), (10, 10**9, "11+"))
+
+
+@dataclass(frozen=True)
+class CallPrior:
+    """What a persona's calls fit takes from the prior scenario."""
+
+    name: str
+    refuse: float
+    answer: float
+    fatigue: float
+    refuse_fatigue: float
+    never: float  # the prior share who never refuse (0 unless its drop-out is two-point)
+    beta: float = 0.0  # readiness a click adds, over the base readiness (when not fitted)
+
+
+@dataclass(frozen=True)
+class CallsFit:
+    block: Block
+    readiness: dict[str, float]  # persona -> the readiness its sales imply
+    close_rate: float  # the close rate those readinesses are stated at
+
+
+def _one(obs: Observed, g: int, prior: CallPrior, block: Block) -> list[Param]:
+    """The parameters of persona g, and the rows' negative log-likelihood as a closure."""
+    k = obs.calls
+    mine = k.group == g
+    base = f"personas.{prior.name}"
+    n_calls = int(mine.sum())
+    params = [Param(f"{base}.behaviour.task_refuse", f"{prior.name}: refusals", LOGIT, n_calls)]
+    repeat = int(np.sum(np.bincount(k.lead[mine]) >= 2)) if n_calls else 0
+    if repeat >= MIN_REPEAT:
+        params.append(
+            Param(f"{base}.dropout", f"{prior.name}: share never refusing", LOGIT, repeat)
+        )
+    else:
+        block.keep(f"{base}.dropout", prior.never, f"{repeat} leads were called twice or more")
+    if int(k.answered[mine].sum()) >= MIN_EVENTS:
+        params.append(
+            Param(f"{base}.behaviour.task_answer", f"{prior.name}: answers", LOGIT, n_calls)
+        )
+    else:
+        block.keep(
+            f"{base}.behaviour.task_answer",
+            prior.answer,
+            "no answered calls are in the history: only answer * sale is identified",
+        )
+    later = int(np.sum(mine & (k.n > 0)))
+    if later >= MIN_LATER:
+        what = f"{prior.name}: answers' fall per call"
+        params.append(Param(f"{base}.behaviour.task_fatigue", what, IDENTITY, later))
+    else:
+        block.keep(f"{base}.behaviour.task_fatigue", prior.fatigue, f"{later} repeat calls")
+    sold = int(k.sold[mine].sum())
+    params.append(Param(f"{base}.readiness", f"{prior.name}: sales per answered call", LOG, sold))
+    return params
+
+
+def _loglik_rows(
+    eta: np.ndarray,
+    params: list[Param],
+    prior: CallPrior,
+    rows,
+    beta: float,  # noqa: ANN001
+) -> np.ndarray:
+    """log P(each call's outcome | d) for d = 1 and d = 0: an (n, 2) array."""
+    named = {p.path.rsplit(".", 1)[1]: eta[j] for j, p in enumerate(params)}
+    q = expit(named["task_refuse"])
+    a = expit(named["task_answer"]) if "task_answer" in named else prior.answer
+    tf = named.get("task_fatigue", prior.fatigue)
+    s = math.exp(named["readiness"])
+    n, refused, answered, sold, seen, clicks = rows
+    s = np.minimum(s * (1 + beta * clicks), 1 - 1e-9)
+    out = np.empty((len(n), 2))
+    for col, d in ((0, 1.0), (1, 0.0)):
+        r = np.minimum(q * d * (1 + prior.refuse_fatigue * n), 1 - 1e-12)
+        ans = np.minimum(a * np.exp(-tf * n), 1 - r)
+        if seen:
+            p = np.where(
+                refused,
+                r,
+                np.where(sold, ans * s, np.where(answered, ans * (1 - s), 1 - r - ans)),
+            )
+        else:
+            p = np.where(refused, r, np.where(sold, ans * s, 1 - r - ans * s))
+        out[:, col] = np.log(np.maximum(p, 1e-300))
+    return out
+
+
+def calls(
+    obs: Observed,
+    priors: list[CallPrior],
+    close_rate: float,
+    cooling: float,
+    buying: Part | None = None,
+) -> CallsFit | None:
+    """The calls block of every persona with calls, or None when the history has none. With
+    `buying` (the buying likelihood, `fit_buying.buying_part`), both are maximised together:
+    a click's gain raises the chance of a sale as it raises the chance a visit buys."""
+    k = obs.calls
+    if len(k.n) == 0:
+        return None
+    block = Block("calls")
+    fits: list[tuple[int, list[Param], np.ndarray]] = []
+    all_params: list[Param] = []
+    for g, prior in enumerate(priors):
+        mine = k.group == g
+        if not mine.any():
+            continue
+        if int(k.sold[mine].sum()) == 0:
+            block.fix(f"personas.{prior.name}.readiness", 0.0, "no call of it sold")
+            continue
+        params = _one(obs, g, prior, block)
+        fits.append((g, params, mine))
+        all_params += params
+    if not fits:
+        return CallsFit(block, {}, close_rate)
+    seen = bool(k.answered.any())
+    nb = len(buying.block.params) if buying is not None else 0
+    slices, at = [], nb
+    for _, params, _ in fits:
+        slices.append(slice(at, at + len(params)))
+        at += len(params)
+
+    def gains(eta: np.ndarray) -> list[float]:
+        return buying.gains(eta[:nb]) if buying is not None else [p.beta for p in priors]
+
+    def negloglik(eta: np.ndarray) -> float:
+        beta = gains(eta)
+        total = buying.negloglik(eta[:nb]) if buying is not None else 0.0
+        for (g, params, mine), part in zip(fits, slices, strict=True):
+            rows = _rows(k, mine, seen)
+            total -= _mixture(eta[part], params, priors[g], rows, k.lead[mine], beta[g])
+        return total
+
+    starts = [_starts(params, k, mine) for _, params, mine in fits]
+    if buying is not None:
+        starts.insert(0, buying.start)
+        block = _joined(buying.block, block)
+    start = np.concatenate(starts)
+    lower = np.array([p.lower for p in (buying.block.params if buying else []) + all_params])
+    estimate = maximise(negloglik, start, lower)
+    sales = {
+        priors[g].name: math.exp(estimate.eta[part][-1])
+        for (g, _, _), part in zip(fits, slices, strict=True)
+    }
+    close = max(close_rate, max(sales.values()) / cooling / 0.95)
+    if close > close_rate:
+        block.fix("sales.close_rate", close, "raised so that no persona needs readiness above 1")
+    block.params = block.params + [
+        Param(p.path, p.what, p.scale, p.n, 1 / (close * cooling))
+        if p.path.endswith("readiness")
+        else p
+        for p in all_params
+    ]
+    block.estimate = estimate
+    if buying is not None:
+        buying.finish(estimate.eta[:nb])
+    beta = gains(estimate.eta)
+    for (g, params, mine), part in zip(fits, slices, strict=True):
+        _checks(block, estimate.eta[part], params, priors[g], k, mine, seen, beta[g])
+    readiness = {name: s / (close * cooling) for name, s in sales.items()}
+    return CallsFit(block, readiness, close)
+
+
+def _joined(buying: Block, calls: Block) -> Block:
+    """One block of the buying block's parameters and what both set and kept (the buying
+    block's checks are added to it, as `finish` adds them to its own list)."""
+    joint = Block("buying and calls", list(buying.params))
+    joint.fixed = buying.fixed + calls.fixed
+    joint.kept = buying.kept + calls.kept
+    joint.checks = buying.checks
+    return joint
+
+
+def _rows(k, mine: np.ndarray, seen: bool):  # noqa: ANN001, ANN202
+    return (k.n[mine], k.refused[mine], k.answered[mine], k.sold[mine], seen, k.clicks[mine])
+
+
+def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    refuse = max(float(k.refused[mine].mean()), 1e-3)
+    sold = max(float(k.sold[mine].mean()), 1e-4)
+    guess = {"task_refuse": math.log(refuse / (1 - refuse)), "dropout": -3.0}
+    guess |= {"task_answer": 0.0, "task_fatigue": 0.1, "readiness": math.log(min(sold * 2, 0.5))}
+    return np.array([guess[p.path.rsplit(".", 1)[1]] for p in params])
+
+
+def _mixture(eta, params, prior, rows, lead, beta: float) -> float:  # noqa: ANN001
+    """The log-likelihood of one persona's calls: per lead, a mixture over its drop-out."""
+    per_call = _loglik_rows(eta, params, prior, rows, beta)
+    leads, inverse = np.unique(lead, return_inverse=True)
+    per_lead = np.zeros((len(leads), 2))
+    np.add.at(per_lead, inverse, per_call)
+    never = next(
+        (expit(eta[j]) for j, p in enumerate(params) if p.path.endswith("dropout")), prior.never
+    )
+    weights = np.log(np.array([max(1 - never, 1e-300), max(never, 1e-300)]))
+    return float(np.sum(logsumexp(per_lead + weights, axis=1)))
+
+
+def _checks(block, eta, params, prior, k, mine, seen, beta) -> None:  # noqa: ANN001
+    """Refusals and sales by call number, against the fitted chances given each lead's calls
+    before (the filtered mixture)."""
+    rows = _rows(k, mine, seen)
+    per_call = _loglik_rows(eta, params, prior, rows, beta)
+    never = next(
+        (expit(eta[j]) for j, p in enumerate(params) if p.path.endswith("dropout")), prior.never
+    )
+    lead, n = k.lead[mine], k.n[mine]
+    order = np.lexsort((n, lead))
+    before = np.zeros_like(per_call)
+    cumulative = np.zeros(2)
+    last = -1
+    for j in order.tolist():
+        if lead[j] != last:
+            cumulative, last = np.zeros(2), lead[j]
+        before[j] = cumulative
+        cumulative = cumulative + per_call[j]
+    w = np.log([max(1 - never, 1e-300), max(never, 1e-300)]) + before
+    w = np.exp(w - logsumexp(w, axis=1, keepdims=True))
+    fitted = _outcome_chances(eta, params, prior, n, k.clicks[mine] * beta)
+    for low, high, label in BUCKETS:
+        part = (n >= low) & (n <= high)
+        if not part.any():
+            continue
+        for what, observed, chance in (
+            ("refused", rows[1], fitted[0]),
+            ("sold", rows[3], fitted[1]),
+        ):
+            expected = float(np.sum(w[part] * chance[part]))
+            block.check(
+                f"{prior.name}: call {label}, {what}", observed[part].sum(), expected, part.sum()
+            )
+
+
+def _outcome_chances(eta, params, prior, n, gain):  # noqa: ANN001, ANN202
+    """(P(refused | d), P(sold | d)): each an (n, 2) array."""
+    named = {p.path.rsplit(".", 1)[1]: eta[j] for j, p in enumerate(params)}
+    q = expit(named["task_refuse"])
+    a = expit(named["task_answer"]) if "task_answer" in named else prior.answer
+    tf = named.get("task_fatigue", prior.fatigue)
+    s = np.minimum(math.exp(named["readiness"]) * (1 + gain), 1 - 1e-9)
+    refuse, sale = np.empty((len(n), 2)), np.empty((len(n), 2))
+    for col, d in ((0, 1.0), (1, 0.0)):
+        r = np.minimum(q * d * (1 + prior.refuse_fatigue * n), 1 - 1e-12)
+        refuse[:, col] = r
+        sale[:, col] = np.minimum(a * np.exp(-tf * n), 1 - r) * s
+    return refuse, sale
+
+
+def days_to_close(obs: Observed, pipeline_days: float) -> Block:
+    """Days from a call to the deal it signed: a lognormal of the delays past the desk's own
+    time (response and service), or 0 when deals are signed at the call."""
+    block = Block("days to close")
+    delays = np.asarray(obs.sale_delays, dtype=float) - pipeline_days
+    if len(delays) == 0:
+        return block
+    late = delays[delays > 0.5]
+    if len(late) < max(5, len(delays) / 2):
+        block.fix(
+            "sales.days_to_close",
+            {"dist": "constant", "value": 0.0},
+            f"{len(delays) - len(late)} of {len(delays)} sales were signed within a day "
+            "of the call",
+        )
+        return block
+    logs = np.log(late)
+    mu, sigma = float(logs.mean()), float(logs.std(ddof=0)) or 1e-3
+    block.fix(
+        "sales.days_to_close", {"dist": "lognormal", "median": math.exp(mu), "sigma": sigma}, ""
+    )
+    block.params = [
+        Param("sales.days_to_close.median", "days from call to deal: median", LOG, len(late)),
+        Param("sales.days_to_close.sigma", "days from call to deal: spread", LOG, len(late)),
+    ]
+    from simulator.fit_blocks import diagonal
+
+    diagonal(block, [mu, math.log(sigma)], [sigma**2 / len(late), 1 / (2 * len(late))])
+    block.check("median days to close", float(np.median(late)), math.exp(mu), len(late))
+    return block
+
+
+__all__ = ["CallPrior", "CallsFit", "calls", "days_to_close", "DAY"]
