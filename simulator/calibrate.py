@@ -25,7 +25,15 @@ from dsl.ir import Program
 from engine import format_time
 from simulator.distributions import Choice, Constant, Discrete, mean_of
 from simulator.fit_blocks import Block
-from simulator.fit_buying import GroupPrior, background, buying, buying_part, organic, outcomes
+from simulator.fit_buying import (
+    GroupPrior,
+    Part,
+    background,
+    buying,
+    buying_part,
+    organic,
+    outcomes,
+)
 from simulator.fit_calls import CallPrior, calls, days_to_close
 from simulator.fit_data import Observed, observe
 from simulator.fit_deals import deals
@@ -168,9 +176,9 @@ def _fit(
         first = outcomes(obs, groups, names)
         fitted_calls = _calls(prior, obs, templates, behaviours, groups, None, first)
     else:
-        part = buying_part(obs, groups)
-        fitted_calls = _calls(prior, obs, templates, behaviours, groups, part, None)
-        first = part.block if fitted_calls is not None else buying(obs, groups)
+        fitted_calls = _calls(prior, obs, templates, behaviours, groups, True, None)
+        called = set(np.unique(obs.calls.group).tolist())
+        first = buying(obs, groups, [g for g in range(len(groups)) if g not in called])
     if fitted_calls is not None:
         call_blocks, readiness = fitted_calls
         groups = [replace(g, readiness=readiness.get(g.name, g.readiness)) for g in groups]
@@ -179,8 +187,7 @@ def _fit(
         blocks += call_blocks
         if options.outcomes_only:
             rescale(first, groups)
-    if options.outcomes_only or fitted_calls is None:
-        blocks.append(first)
+    blocks.append(first)
     if not options.outcomes_only:
         resp = [dict(t.responsiveness) for t in templates]
         blocks.append(
@@ -223,9 +230,11 @@ def _calls(prior, obs, templates, behaviours, groups, part, first):  # noqa: ANN
         )
         for g, (t, bh) in enumerate(zip(templates, behaviours, strict=True))
     ]
-    if part is not None and not part.block.params:
-        part = None
-    fitted = calls(obs, call_priors, prior.sales.close_rate, cooling, part)
+
+    def part_of(g: int) -> Part:
+        return buying_part(obs, groups, [g])
+
+    fitted = calls(obs, call_priors, prior.sales.close_rate, cooling, part_of if part else None)
     if fitted is None:
         return None
     service = 1 / prior.sales.tasks_per_rep_per_day

@@ -97,9 +97,9 @@ class Part:
     gains: Callable[[np.ndarray], list[float]]
 
 
-def buying(obs: Observed, groups: list[GroupPrior]) -> Block:
+def buying(obs: Observed, groups: list[GroupPrior], only: list[int] | None = None) -> Block:
     """Buying at a visit or a click, per persona, maximised on its own."""
-    part = buying_part(obs, groups)
+    part = buying_part(obs, groups, only)
     if part.block.params:
         lower = np.array([p.lower for p in part.block.params])
         part.block.estimate = maximise(part.negloglik, part.start, lower)
@@ -107,14 +107,17 @@ def buying(obs: Observed, groups: list[GroupPrior]) -> Block:
     return part.block
 
 
-def buying_part(obs: Observed, groups: list[GroupPrior]) -> Part:
-    """Buying at a visit or a click, per persona (see the module docstring)."""
+def buying_part(obs: Observed, groups: list[GroupPrior], only: list[int] | None = None) -> Part:
+    """Buying at a visit or a click, per persona (see the module docstring); with `only`,
+    of those personas only."""
     block = Block("buying")
     c = obs.chances
     params: list[Param] = []
     columns: list[tuple[int, int | None, float]] = []  # (group, its b column or None, b fixed)
     fixed_gain = [g.gain / max(g.readiness, 1e-9) for g in groups]
     for g, prior in enumerate(groups):
+        if only is not None and g not in only:
+            continue
         mine = c.group == g
         bought, n = int(c.bought[mine].sum()), int(mine.sum())
         base = f"personas.{prior.name}.behaviour"

@@ -20,7 +20,8 @@ readiness_gain_click / readiness as the buying fit found it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import expit, logsumexp
@@ -28,7 +29,7 @@ from scipy.special import expit, logsumexp
 from simulator.fit_blocks import Block, Param
 from simulator.fit_buying import Part
 from simulator.fit_data import Observed
-from simulator.fit_ml import IDENTITY, LOG, LOGIT, maximise
+from simulator.fit_ml import IDENTITY, LOG, LOGIT, Estimate, maximise
 from simulator.population import DAY
 
 MIN_REPEAT = 50  # leads called twice or more, to fit who never refuses
@@ -92,35 +93,61 @@ def _one(obs: Observed, g: int, prior: CallPrior, block: Block) -> list[Param]:
     return params
 
 
-def _loglik_rows(
-    eta: np.ndarray,
-    params: list[Param],
-    prior: CallPrior,
-    rows,
-    beta: float,  # noqa: ANN001
-) -> np.ndarray:
-    """log P(each call's outcome | d) for d = 1 and d = 0: an (n, 2) array."""
-    named = {p.path.rsplit(".", 1)[1]: eta[j] for j, p in enumerate(params)}
-    q = expit(named["task_refuse"])
-    a = expit(named["task_answer"]) if "task_answer" in named else prior.answer
-    tf = named.get("task_fatigue", prior.fatigue)
-    s = math.exp(named["readiness"])
-    n, refused, answered, sold, seen, clicks = rows
-    s = np.minimum(s * (1 + beta * clicks), 1 - 1e-9)
-    out = np.empty((len(n), 2))
-    for col, d in ((0, 1.0), (1, 0.0)):
-        r = np.minimum(q * d * (1 + prior.refuse_fatigue * n), 1 - 1e-12)
-        ans = np.minimum(a * np.exp(-tf * n), 1 - r)
-        if seen:
-            p = np.where(
-                refused,
-                r,
-                np.where(sold, ans * s, np.where(answered, ans * (1 - s), 1 - r - ans)),
-            )
-        else:
-            p = np.where(refused, r, np.where(sold, ans * s, 1 - r - ans * s))
-        out[:, col] = np.log(np.maximum(p, 1e-300))
-    return out
+class _Rows:
+    """One persona's calls, ready for the likelihood: each call's number, outcome, the lead's
+    clicks before it, and which lead made it (numbered 0..leads-1)."""
+
+    def __init__(self, k, mine: np.ndarray, seen: bool) -> None:  # noqa: ANN001
+        self.n = k.n[mine]
+        self.refused = k.refused[mine]
+        self.answered = k.answered[mine]
+        self.sold = k.sold[mine]
+        self.clicks = k.clicks[mine]
+        self.seen = seen
+        self.lead = k.lead[mine]
+        leads, self.inverse = np.unique(self.lead, return_inverse=True)
+        self.leads = len(leads)
+        other = self.refused | self.sold
+        self.other = ~(other | self.answered) if seen else ~other
+        self.talked = self.answered & ~self.sold
+
+    def per_call(
+        self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """log P(each call's outcome | d) for d = 1 and for d = 0."""
+        named = {p.path.rsplit(".", 1)[1]: eta[j] for j, p in enumerate(params)}
+        q = float(expit(named["task_refuse"]))
+        a = float(expit(named["task_answer"])) if "task_answer" in named else prior.answer
+        tf = named.get("task_fatigue", prior.fatigue)
+        s = np.minimum(math.exp(named["readiness"]) * (1 + beta * self.clicks), 1 - 1e-9)
+        ans0 = a * np.exp(-tf * self.n)
+        out = []
+        for d in (1.0, 0.0):
+            r = np.minimum(q * d * (1 + prior.refuse_fatigue * self.n), 1 - 1e-12)
+            ans = np.minimum(ans0, 1 - r)
+            p = np.where(self.refused, r, np.where(self.sold, ans * s, 0.0))
+            if self.seen:
+                p = np.where(self.talked, ans * (1 - s), p)
+                p = np.where(self.other, 1 - r - ans, p)
+            else:
+                p = np.where(self.other, 1 - r - ans * s, p)
+            out.append(np.log(np.maximum(p, 1e-300)))
+        return out[0], out[1]
+
+    def loglik(self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float) -> float:
+        """Per lead, a mixture over its drop-out: (1 - w) prod P(. | 1) + w prod P(. | 0)."""
+        one, zero = self.per_call(eta, params, prior, beta)
+        a = np.bincount(self.inverse, weights=one, minlength=self.leads)
+        b = np.bincount(self.inverse, weights=zero, minlength=self.leads)
+        w = _never(eta, params, prior)
+        a, b = a + math.log(max(1 - w, 1e-300)), b + math.log(max(w, 1e-300))
+        top = np.maximum(a, b)
+        return float(np.sum(top + np.log(np.exp(a - top) + np.exp(b - top))))
+
+
+def _never(eta: np.ndarray, params: list[Param], prior: CallPrior) -> float:
+    k = next((j for j, p in enumerate(params) if p.path.endswith("dropout")), None)
+    return float(expit(eta[k])) if k is not None else prior.never
 
 
 def calls(
@@ -128,17 +155,23 @@ def calls(
     priors: list[CallPrior],
     close_rate: float,
     cooling: float,
-    buying: Part | None = None,
+    buying: Callable[[int], Part | None] | None = None,
 ) -> CallsFit | None:
     """The calls block of every persona with calls, or None when the history has none. With
-    `buying` (the buying likelihood, `fit_buying.buying_part`), both are maximised together:
-    a click's gain raises the chance of a sale as it raises the chance a visit buys."""
+    `buying` (persona -> its buying likelihood, `fit_buying.buying_part`), both are maximised
+    together: a click's gain raises the chance of a sale as it raises the chance a visit
+    buys. Personas share no parameter, so each is maximised on its own; the block's covariance
+    is theirs, side by side."""
     k = obs.calls
     if len(k.n) == 0:
         return None
-    block = Block("calls")
-    fits: list[tuple[int, list[Param], np.ndarray]] = []
-    all_params: list[Param] = []
+    block = Block("buying and calls" if buying is not None else "calls")
+    seen = bool(k.answered.any())
+    params: list[Param] = []
+    etas: list[np.ndarray] = []
+    covs: list[np.ndarray] = []
+    sales: dict[str, float] = {}
+    done: list[tuple[int, list[Param], _Rows, Part | None, np.ndarray]] = []
     for g, prior in enumerate(priors):
         mine = k.group == g
         if not mine.any():
@@ -146,71 +179,70 @@ def calls(
         if int(k.sold[mine].sum()) == 0:
             block.fix(f"personas.{prior.name}.readiness", 0.0, "no call of it sold")
             continue
-        params = _one(obs, g, prior, block)
-        fits.append((g, params, mine))
-        all_params += params
-    if not fits:
+        own = _one(obs, g, prior, block)
+        rows = _Rows(k, mine, seen)
+        part = buying(g) if buying is not None else None
+        if part is not None and not part.block.params:
+            block.fixed += part.block.fixed
+            block.kept += part.block.kept
+            part = None
+        estimate = _maximise(own, rows, prior, part, g, k, mine)
+        if part is not None:
+            params += part.block.params
+            block.fixed += part.block.fixed
+            block.kept += part.block.kept
+        params += own
+        etas.append(estimate.eta)
+        covs.append(estimate.cov)
+        sales[prior.name] = math.exp(estimate.eta[-1])
+        done.append((g, own, rows, part, estimate.eta))
+    if not etas:
         return CallsFit(block, {}, close_rate)
-    seen = bool(k.answered.any())
-    nb = len(buying.block.params) if buying is not None else 0
-    slices, at = [], nb
-    for _, params, _ in fits:
-        slices.append(slice(at, at + len(params)))
-        at += len(params)
-
-    def gains(eta: np.ndarray) -> list[float]:
-        return buying.gains(eta[:nb]) if buying is not None else [p.beta for p in priors]
-
-    def negloglik(eta: np.ndarray) -> float:
-        beta = gains(eta)
-        total = buying.negloglik(eta[:nb]) if buying is not None else 0.0
-        for (g, params, mine), part in zip(fits, slices, strict=True):
-            rows = _rows(k, mine, seen)
-            total -= _mixture(eta[part], params, priors[g], rows, k.lead[mine], beta[g])
-        return total
-
-    starts = [_starts(params, k, mine) for _, params, mine in fits]
-    if buying is not None:
-        starts.insert(0, buying.start)
-        block = _joined(buying.block, block)
-    start = np.concatenate(starts)
-    lower = np.array([p.lower for p in (buying.block.params if buying else []) + all_params])
-    estimate = maximise(negloglik, start, lower)
-    sales = {
-        priors[g].name: math.exp(estimate.eta[part][-1])
-        for (g, _, _), part in zip(fits, slices, strict=True)
-    }
     close = max(close_rate, max(sales.values()) / cooling / 0.95)
     if close > close_rate:
         block.fix("sales.close_rate", close, "raised so that no persona needs readiness above 1")
-    block.params = block.params + [
-        Param(p.path, p.what, p.scale, p.n, 1 / (close * cooling))
-        if p.path.endswith("readiness")
-        else p
-        for p in all_params
+    block.params = [
+        replace(p, factor=1 / (close * cooling)) if p.path.endswith(".readiness") else p
+        for p in params
     ]
-    block.estimate = estimate
-    if buying is not None:
-        buying.finish(estimate.eta[:nb])
-    beta = gains(estimate.eta)
-    for (g, params, mine), part in zip(fits, slices, strict=True):
-        _checks(block, estimate.eta[part], params, priors[g], k, mine, seen, beta[g])
+    block.estimate = Estimate(np.concatenate(etas), _side_by_side(covs), True, 0.0)
+    for g, own, rows, part, eta in done:
+        nb = len(part.block.params) if part is not None else 0
+        beta = part.gains(eta[:nb])[g] if part is not None else priors[g].beta
+        if part is not None:
+            part.finish(eta[:nb])
+            block.checks += part.block.checks
+        _checks(block, eta[nb:], own, priors[g], rows, beta)
     readiness = {name: s / (close * cooling) for name, s in sales.items()}
     return CallsFit(block, readiness, close)
 
 
-def _joined(buying: Block, calls: Block) -> Block:
-    """One block of the buying block's parameters and what both set and kept (the buying
-    block's checks are added to it, as `finish` adds them to its own list)."""
-    joint = Block("buying and calls", list(buying.params))
-    joint.fixed = buying.fixed + calls.fixed
-    joint.kept = buying.kept + calls.kept
-    joint.checks = buying.checks
-    return joint
+def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Estimate:  # noqa: ANN001
+    """One persona's calls (and its buying, with `part`) maximised."""
+    nb = len(part.block.params) if part is not None else 0
+
+    def negloglik(eta: np.ndarray) -> float:
+        if part is None:
+            return -rows.loglik(eta, own, prior, prior.beta)
+        beta = part.gains(eta[:nb])[g]
+        return part.negloglik(eta[:nb]) - rows.loglik(eta[nb:], own, prior, beta)
+
+    start = _starts(own, k, mine)
+    lower = [p.lower for p in own]
+    if part is not None:
+        start = np.concatenate([part.start, start])
+        lower = [p.lower for p in part.block.params] + lower
+    return maximise(negloglik, start, np.array(lower))
 
 
-def _rows(k, mine: np.ndarray, seen: bool):  # noqa: ANN001, ANN202
-    return (k.n[mine], k.refused[mine], k.answered[mine], k.sold[mine], seen, k.clicks[mine])
+def _side_by_side(covs: list[np.ndarray]) -> np.ndarray:
+    size = sum(len(c) for c in covs)
+    out = np.zeros((size, size))
+    at = 0
+    for c in covs:
+        out[at : at + len(c), at : at + len(c)] = c
+        at += len(c)
+    return out
 
 
 def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: ANN001
@@ -221,28 +253,12 @@ def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: AN
     return np.array([guess[p.path.rsplit(".", 1)[1]] for p in params])
 
 
-def _mixture(eta, params, prior, rows, lead, beta: float) -> float:  # noqa: ANN001
-    """The log-likelihood of one persona's calls: per lead, a mixture over its drop-out."""
-    per_call = _loglik_rows(eta, params, prior, rows, beta)
-    leads, inverse = np.unique(lead, return_inverse=True)
-    per_lead = np.zeros((len(leads), 2))
-    np.add.at(per_lead, inverse, per_call)
-    never = next(
-        (expit(eta[j]) for j, p in enumerate(params) if p.path.endswith("dropout")), prior.never
-    )
-    weights = np.log(np.array([max(1 - never, 1e-300), max(never, 1e-300)]))
-    return float(np.sum(logsumexp(per_lead + weights, axis=1)))
-
-
-def _checks(block, eta, params, prior, k, mine, seen, beta) -> None:  # noqa: ANN001
+def _checks(block: Block, eta, params, prior, rows: _Rows, beta: float) -> None:  # noqa: ANN001
     """Refusals and sales by call number, against the fitted chances given each lead's calls
     before (the filtered mixture)."""
-    rows = _rows(k, mine, seen)
-    per_call = _loglik_rows(eta, params, prior, rows, beta)
-    never = next(
-        (expit(eta[j]) for j, p in enumerate(params) if p.path.endswith("dropout")), prior.never
-    )
-    lead, n = k.lead[mine], k.n[mine]
+    per_call = np.stack(rows.per_call(eta, params, prior, beta), axis=1)
+    never = _never(eta, params, prior)
+    lead, n = rows.lead, rows.n
     order = np.lexsort((n, lead))
     before = np.zeros_like(per_call)
     cumulative = np.zeros(2)
@@ -254,14 +270,14 @@ def _checks(block, eta, params, prior, k, mine, seen, beta) -> None:  # noqa: AN
         cumulative = cumulative + per_call[j]
     w = np.log([max(1 - never, 1e-300), max(never, 1e-300)]) + before
     w = np.exp(w - logsumexp(w, axis=1, keepdims=True))
-    fitted = _outcome_chances(eta, params, prior, n, k.clicks[mine] * beta)
+    fitted = _outcome_chances(eta, params, prior, n, rows.clicks * beta)
     for low, high, label in BUCKETS:
         part = (n >= low) & (n <= high)
         if not part.any():
             continue
         for what, observed, chance in (
-            ("refused", rows[1], fitted[0]),
-            ("sold", rows[3], fitted[1]),
+            ("refused", rows.refused, fitted[0]),
+            ("sold", rows.sold, fitted[1]),
         ):
             expected = float(np.sum(w[part] * chance[part]))
             block.check(
