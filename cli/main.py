@@ -17,6 +17,8 @@ import sys
 from types import ModuleType
 
 from cli import (
+    cmd_backtest,
+    cmd_calibrate,
     cmd_check,
     cmd_compare,
     cmd_explain,
@@ -24,6 +26,7 @@ from cli import (
     cmd_lint,
     cmd_run,
     cmd_score,
+    cmd_sensitivity,
     cmd_simulate,
     cmd_sweep,
     cmd_test,
@@ -44,6 +47,9 @@ COMMANDS: dict[str, ModuleType] = {
     "simulate": cmd_simulate,
     "compare": cmd_compare,
     "sweep": cmd_sweep,
+    "calibrate": cmd_calibrate,
+    "backtest": cmd_backtest,
+    "sensitivity": cmd_sensitivity,
     "tui": cmd_tui,
 }
 

@@ -68,11 +68,26 @@ class Calibration:
     summary: HistorySummary
     grouping: str  # how leads were grouped into personas, in words
     groups: tuple[str, ...]
+    by: str | None = None  # the attribute the personas are told apart by
+    pins: tuple[tuple[str, str], ...] = ()  # its value (lower case) -> persona, where they differ
+    single: str = "everyone"  # the one persona's name, when `by` is None
+
+    def group_of(self, attrs: dict[str, object]) -> str:
+        """The persona of a lead with these attributes, as this fit groups leads."""
+        if self.by is None:
+            return self.single
+        value = _text(attrs.get(self.by))
+        return dict(self.pins).get(value.strip().lower(), value)
 
     def render(self) -> str:
         from simulator.calibrate_report import render
 
         return render(self)
+
+    def to_dict(self) -> dict[str, object]:
+        from simulator.calibrate_output import to_dict
+
+        return to_dict(self)
 
 
 def _grouping(program: Program, prior: Scenario, history: History, by: str | None):  # noqa: ANN202
@@ -124,21 +139,18 @@ def calibrate(
         raise CalibrationError(f"{history.source}: no leads to calibrate on")
     by, pins, grouping = _grouping(program, prior, history, options.by)
     template = prior.personas[0] if prior.personas else Persona()
-
-    def group_of(attrs: dict[str, object]) -> str:
-        if by is None:
-            return template.name if len(prior.personas) <= 1 else "everyone"
-        value = _text(attrs.get(by))
-        pinned = pins.get(value.strip().lower())
-        return pinned.name if pinned is not None else value
-
+    single = template.name if len(prior.personas) <= 1 else "everyone"
+    named = tuple((value, p.name) for value, p in pins.items())
+    grouper = Calibration(prior, (), history.summary(), grouping, (), by, named, single)
     b = prior.behaviour
     first = [p.name for p in prior.personas]
-    obs = observe(history, group_of, b.fatigue_half_life_days, b.fatigue_free_touches, first)
+    obs = observe(
+        history, grouper.group_of, b.fatigue_half_life_days, b.fatigue_free_touches, first
+    )
     templates = [_template(prior, pins, name, by) for name in obs.groups]
     blocks = _fit(program, prior, obs, templates, options)
     scenario = _fitted(program, prior, history, obs, templates, blocks)
-    return Calibration(scenario, tuple(blocks), history.summary(), grouping, tuple(obs.groups))
+    return replace(grouper, scenario=scenario, blocks=tuple(blocks), groups=tuple(obs.groups))
 
 
 def _template(prior: Scenario, pins: dict[str, Persona], name: str, by: str | None) -> Persona:
@@ -202,6 +214,9 @@ def _fit(
         1 + bh.deal_readiness * g.readiness for bh, g in zip(behaviours, groups, strict=True)
     ]
     blocks.append(deals(obs, names, factors))
+    capacity = _capacity(prior, obs)
+    if capacity is not None:
+        blocks.append(capacity)
     if any(c.stage for c in program.contents):
         neutral = Block("relevance")
         why = "the history does not say which stage a lead was in at each touch: each content's "
@@ -267,6 +282,28 @@ def rescale(block: Block, groups: list[GroupPrior]) -> None:
             p = replace(p, factor=g.readiness)
         params.append(p)
     block.params = params
+
+
+def _capacity(prior: Scenario, obs: Observed) -> Block | None:
+    """Enough reps for the calls the history made: the prior's, unless it could not have
+    worked the busiest day's calls (then as many as that day needed)."""
+    at = obs.calls.at
+    if len(at) == 0:
+        return None
+    per_day = np.bincount(((at - at.min()) // DAY).astype(np.int64))
+    busiest = int(per_day.max())
+    sales = prior.sales
+    if sales.reps * sales.tasks_per_rep_per_day >= busiest:
+        return None
+    block = Block("sales capacity")
+    reps = math.ceil(busiest / sales.tasks_per_rep_per_day)
+    block.fix(
+        "sales.reps",
+        reps,
+        f"the history made up to {busiest:,} calls a day; the prior's {sales.reps} reps work "
+        f"{sales.reps * sales.tasks_per_rep_per_day:g}",
+    )
+    return block
 
 
 def _never(p: Persona) -> float:

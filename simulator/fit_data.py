@@ -77,6 +77,7 @@ class Calls:
     answered: np.ndarray
     sold: np.ndarray
     clicks: np.ndarray  # clicks the lead had made before the call
+    at: np.ndarray  # when it was made (epoch seconds)
 
 
 @dataclass
@@ -382,4 +383,5 @@ def _calls(reader: _Reader) -> Calls:
         answered=_array(k["answered"], bool),
         sold=_array(k["sold"], bool),
         clicks=_array(k["clicks"], float),
+        at=_array(k["at"], float),
     )

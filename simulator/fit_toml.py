@@ -1,7 +1,8 @@
 """A scenario written as TOML (Python reads TOML but does not write it): what `nurture
 calibrate -o` writes, read back by the same loader as any scenario.
 
-Only what differs from the defaults is written (a distribution always with its `dist` tag);
+Only what differs from the defaults is written (a distribution always with its `dist` tag,
+numbers to 6 significant digits);
 sections are tables, personas and their organic events arrays of tables, per-channel tables and
 distributions inline. A relative `empirical` file is rewritten relative to the folder the
 scenario is written to.
@@ -21,6 +22,7 @@ from simulator.distributions import Empirical
 from simulator.scenario import Scenario
 
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
+_ALWAYS = ("dist", "name", "event")  # written even at their defaults: what a table is
 
 
 def plain(model: Any) -> Any:
@@ -29,7 +31,7 @@ def plain(model: Any) -> Any:
         out: dict[str, Any] = {}
         for name, field in type(model).model_fields.items():
             value = getattr(model, name)
-            if name != "dist" and value == field.get_default(call_default_factory=True):
+            if name not in _ALWAYS and value == field.get_default(call_default_factory=True):
                 continue
             out[name] = plain(value)
         return out
@@ -68,7 +70,12 @@ def _key(name: str) -> str:
     return name if _BARE.match(name) else json.dumps(name)
 
 
+DIGITS = 6  # significant digits a number is written with
+
+
 def _value(v: Any) -> str:
+    if hasattr(v, "item") and not isinstance(v, list | dict | str):
+        v = v.item()  # a numpy number
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
@@ -76,7 +83,7 @@ def _value(v: Any) -> str:
     if isinstance(v, float):
         if math.isnan(v) or math.isinf(v):
             return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
-        return repr(v)
+        return repr(float(f"{v:.{DIGITS}g}"))
     if isinstance(v, str):
         return json.dumps(v, ensure_ascii=False)
     if isinstance(v, list | tuple):
