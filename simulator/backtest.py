@@ -175,6 +175,7 @@ def backtest(
     label = f"fitted on {fit.source}"
     result = forecast(program, scenario, label, workers, progress, cancel=cancel)
     figures = tuple(
-        Judged(a, result.stat(a.key)) for a in actual_figures(test, calibration.group_of)
+        Judged(a, result.stat(a.key))
+        for a in actual_figures(test, calibration.group_of, timed=not options.outcomes_only)
     )
     return Backtest(how.words(), fit.summary(), test.summary(), calibration, result, figures)

@@ -64,8 +64,12 @@ def _quantile(label: str, key: str, days: np.ndarray, q: float) -> Actual | None
     return Actual(label, key, float(np.quantile(days, q)), float(hi - lo) / (2 * 1.96), n, "days")
 
 
-def actual_figures(history: History, group_of: Callable[[dict[str, object]], str]) -> list[Actual]:
-    """Every figure of the module docstring that the history holds."""
+def actual_figures(
+    history: History, group_of: Callable[[dict[str, object]], str], timed: bool = True
+) -> list[Actual]:
+    """Every figure of the module docstring that the history holds: revenue only when its
+    purchases have values, the times to convert only when `timed` (a history of each lead's
+    outcome has no times worth the name)."""
     n = len(history.leads)
     index = {lead.id: k for k, lead in enumerate(history.leads)}
     created = np.asarray([lead.created_at for lead in history.leads])
@@ -89,10 +93,9 @@ def actual_figures(history: History, group_of: Callable[[dict[str, object]], str
         elif e.type in TOUCH_TYPES and e.type == "delivered":
             contacts[i] += 1
     bought = ~np.isnan(converted_at)
-    out: list[Actual | None] = [
-        _share("conversion", "conversion_rate", bought.sum(), n),
-        _share("visited", "visit_rate", visited.sum(), n, int(visited.sum())),
-    ]
+    out: list[Actual | None] = [_share("conversion", "conversion_rate", bought.sum(), n)]
+    if visited.any():
+        out.append(_share("visited", "visit_rate", visited.sum(), n, int(visited.sum())))
     if n:
         out.append(
             Actual(
@@ -104,6 +107,7 @@ def actual_figures(history: History, group_of: Callable[[dict[str, object]], str
                 "count",
             )
         )
+    if n and value.any():
         out.append(
             Actual(
                 "revenue",
@@ -115,10 +119,13 @@ def actual_figures(history: History, group_of: Callable[[dict[str, object]], str
             )
         )
     days = (converted_at[bought] - created[bought]) / DAY
-    out.append(_quantile("days to convert: median", "days_to_customer.median", days, 0.5))
-    out.append(_quantile("days to convert: 90th percentile", "days_to_customer.p90", days, 0.9))
+    if timed:
+        out.append(_quantile("days to convert: median", "days_to_customers.median", days, 0.5))
+        out.append(
+            _quantile("days to convert: 90th percentile", "days_to_customers.p90", days, 0.9)
+        )
     seen = (history.end - created) / DAY
-    for d in WITHIN:
+    for d in WITHIN if timed else ():
         eligible = seen >= d
         hits = np.sum(bought & eligible & ((converted_at - created) <= d * DAY))
         out.append(

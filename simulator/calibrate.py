@@ -24,7 +24,7 @@ from dsl.errors import NurtureError
 from dsl.ir import Program
 from engine import format_time
 from simulator.distributions import Choice, Constant, Discrete, mean_of
-from simulator.fit_blocks import Block
+from simulator.fit_blocks import Block, settle_bounds
 from simulator.fit_buying import (
     GroupPrior,
     Part,
@@ -224,6 +224,8 @@ def _fit(
         for knob in ("relevance_bonus", "irrelevance_factor", "irrelevant_gain_factor"):
             neutral.fix(f"behaviour.{knob}", 1.0, why)
         blocks.append(neutral)
+    for block in blocks:
+        settle_bounds(block)
     return [b for b in blocks if b.params or b.fixed or b.kept or b.checks]
 
 

@@ -121,3 +121,36 @@ def share_param(hits: float, n: float) -> tuple[float, float]:
 def upper90(n: float) -> float:
     """The one-sided 90% upper bound of a share seen 0 times in n: 1 - 0.1 ** (1 / n)."""
     return 1 - 0.1 ** (1 / n) if n > 0 else 1.0
+
+
+AT_BOUND = (
+    12.0  # a logit past this (a chance under 6 in a million, or over 1 - that) sits at 0 or 1
+)
+
+
+def settle_bounds(block: Block) -> None:
+    """A chance whose estimate sits at 0 or 1 has no normal approximation (its logit runs off
+    to infinity, its variance with it): it is set to that bound, not drawn, and said so; the
+    other parameters keep their covariance given it (the Schur complement)."""
+    est = block.estimate
+    if est is None:
+        return
+    off = [k for k, p in enumerate(block.params) if p.scale == LOGIT and abs(est.eta[k]) > AT_BOUND]
+    if not off:
+        return
+    keep = [k for k in range(len(block.params)) if k not in off]
+    for k in off:
+        p = block.params[k]
+        bound = 0.0 if est.eta[k] < 0 else 1.0
+        block.fix(
+            p.path,
+            p.factor * bound + p.offset,
+            f"the history puts it at its bound ({bound:g}): fixed there, not drawn",
+        )
+    cov = est.cov
+    a = cov[np.ix_(keep, keep)]
+    b = cov[np.ix_(keep, off)]
+    c = cov[np.ix_(off, off)]
+    conditional = a - b @ np.linalg.pinv(c) @ b.T
+    block.params = [block.params[k] for k in keep]
+    block.estimate = Estimate(est.eta[keep], conditional, est.converged, est.negloglik)

@@ -24,7 +24,7 @@ _LABEL = {
     "sql": "SQL",
     "visit_rate": "visited",
     "unsubscribe_rate": "unsubscribes a lead",
-    "days_to_customer.median": "days to customer",
+    "days_to_customers.median": "days to customer",
 }
 
 
