@@ -2,7 +2,7 @@
 
 Plain script: `python bench/bench_scale.py [--quick] [--small MB] [--factor F]`. Generates a rule
 file of SMALL megabytes (default 0.5) and one FACTOR times larger (default 10: 5 MB), with tens of
-thousands of segments (each using the one before it, a chain as long as the file), contents, score
+thousands of segments (each using the one before it, in chains of eight), contents, score
 blocks, sequences with nested steps, and comments. Each of `check` (`dsl.check_source`), `fmt`
 (`dsl.format.format_source`) and `lint` (what `nurture lint` does: check, then `dsl.lint.lint`
 with allowances, then the warnings rendered) runs in a fresh process per size, the sizes and the
@@ -62,7 +62,8 @@ handoff when sql:
 
 
 def _unit(i: int) -> str:
-    """One content and eight segments, each segment using the one before it."""
+    """One content and eight segments, each segment using the one before it in the unit (a
+    chain of eight: a chain as long as the file would pass the nesting limit, dsl/limits.py)."""
     out = [f"content c{i} {CHANNELS[i % 5]} stage {STAGES[i % 3]} cost 0.00{i % 9 + 1}\n"]
     if i % 7 == 0:
         out.append(f"# segments {i * 8} to {i * 8 + 7}\n")
@@ -74,7 +75,7 @@ def _unit(i: int) -> str:
             f'title matches "(?i)\\\\b(vp|director{n})\\\\b" and source == "webinar"',
             f"days_since(last_engagement) > {n % 90 + 1} or (company_size * 2 + {n}) / 3 > 50",
         )
-        before = f" and not g{n - 1}" if n else ""
+        before = f" and not g{n - 1}" if k else ""
         out.append(f"segment g{n}: {forms[n % 4]}{before}\n")
     return "".join(out)
 
@@ -82,8 +83,8 @@ def _unit(i: int) -> str:
 def _score(b: int, first: int) -> str:
     lines = [f"\nscore b{b}:  # block {b}\n"]
     for j in range(20):
-        if j % 2 == 0:
-            lines.append(f"  +{j % 9 + 1} when g{first + j}\n")
+        if j % 2 == 0:  # the last segment of each of the block's ten units (its whole chain)
+            lines.append(f"  +{j % 9 + 1} when g{first + 4 * j + 7}\n")
         else:
             lines.append(f'  +{j % 7 + 1} on visited where page == "q{b}_{j}" cap 30 per 7d\n')
     lines.append("  decay 20% every 30d\n\n")

@@ -45,6 +45,28 @@ def time_arg(text: str) -> float:
         ) from None
 
 
+def setting(text: str) -> tuple[str, str]:
+    """`--set NAME=VALUE`: a param's name and its value as written in a rule file."""
+    name, sep, value = text.partition("=")
+    name, value = name.strip(), value.strip()
+    if not sep or not name.isidentifier() or not value:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, like mql_at=60, got {text!r}")
+    return name, value
+
+
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    """`--set NAME=VALUE`, repeatable, on every command that reads rule files to run them."""
+    parser.add_argument(
+        "--set",
+        action="append",
+        type=setting,
+        default=[],
+        dest="settings",
+        metavar="NAME=VALUE",
+        help="override a param of the rule files for this run (repeatable): --set mql_at=60",
+    )
+
+
 def cluster_arg(text: str) -> object:
     """`local`, `local:N` or `tcp://HOST:PORT`: a `simulator.Cluster` (parsed without dask)."""
     from simulator.backends import parse_cluster

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from cli import exitcodes
+from cli.argtypes import add_set_option
 
 
 def add_parser(sub: Any) -> None:
@@ -23,6 +24,7 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="print the Python generated from each clean file (in place of its summary)",
     )
+    add_set_option(p)
 
 
 def summary(program: Any) -> str:
@@ -36,7 +38,18 @@ def summary(program: Any) -> str:
             (program.step_count(), "step"),
         )
     )
+    if program.params:
+        counts += ", " + _plural(len(program.params), "param")
+        changed = [p for p in program.params if p.set]
+        if changed:
+            counts += " (set: " + ", ".join(f"{p.name} = {_value(p)}" for p in changed) + ")"
     return f'{program.path}: ok — campaign "{program.campaign}": {counts}'
+
+
+def _value(param: Any) -> str:
+    from dsl.params import text
+
+    return text(param.value, param.type)
 
 
 def _plural(n: int, word: str) -> str:
@@ -44,19 +57,26 @@ def _plural(n: int, word: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dsl import DiagnosticError, check_source, read_source
+    from cli.loading import settings_by_file
+    from dsl import DiagnosticError, Rules, read_source
     from dsl.diagnostics import render_all
 
     failed = False
     emitted = False  # some source printed (the next one comes after a blank line)
     report: list[dict[str, object]] = []
+    files: list[tuple[str, str, Rules | None, list[Any]]] = []
     for path in args.files:
         try:
             source = read_source(path)
         except DiagnosticError as err:
-            source, program, diags = "", None, err.diagnostics
+            files.append((path, "", None, err.diagnostics))
         else:
-            program, diags = check_source(source, path)
+            files.append((path, source, Rules(source, path), []))
+    own = iter(settings_by_file([f[2] for f in files if f[2] is not None], args.settings))
+    for path, source, rules, diags in files:
+        program = None
+        if rules is not None:
+            program, diags = rules.check(next(own))
         errors = [d for d in diags if d.severity == "error"]
         failed = failed or bool(errors)
         if args.json:

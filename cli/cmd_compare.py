@@ -13,9 +13,16 @@ import threading
 from typing import Any
 
 from cli import exitcodes
-from cli.cmd_simulate import ProgressBar, add_common, backend_of, footer, overrides, write_json
+from cli.cmd_simulate import (
+    ProgressBar,
+    add_common,
+    backend_of,
+    footer,
+    overrides,
+    write_json,
+)
 from cli.interrupt import ctrl_c_sets, report_cancelled
-from cli.loading import load_rules
+from cli.loading import load_programs
 
 
 def add_parser(sub: Any) -> None:
@@ -30,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
     if len(args.files) < 2:
         print("nurture compare: give at least two rule files", file=sys.stderr)
         return exitcodes.USAGE
-    programs = [load_rules(path) for path in args.files]
-    if any(p is None for p in programs):
+    programs = load_programs(args.files, args.settings, distinct=False)
+    if programs is None:
         return exitcodes.USER_ERROR
     # one population for every file (the first file's lead: block where they differ)
     scenarios, population = prepare_compare(programs, args.scenario, overrides(args))

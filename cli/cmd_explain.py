@@ -16,6 +16,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cli import exitcodes
+from cli.argtypes import add_set_option
 from cli.loading import load_programs
 
 if TYPE_CHECKING:
@@ -32,12 +33,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--db", required=True, metavar="DB", help="database of `nurture run`")
     p.add_argument("lead", metavar="LEAD", help="the lead's id")
     p.add_argument("--json", action="store_true", help="JSON on stdout")
+    add_set_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from live import explain
 
-    programs = load_programs(args.files)
+    programs = load_programs(args.files, args.settings)
     if programs is None:
         return exitcodes.USER_ERROR
     # no such lead, rules differ, no database: a NurtureError, printed by cli/main.py; a replay
@@ -74,6 +76,8 @@ def as_text(found: LeadExplanation) -> str:
             + "; flags: "
             + (", ".join(flags) or "none")
         )
+        if item.params:
+            lines.append("    params in force: " + ", ".join(map(str, item.params)))
     entries = found.entries
     lines.append("")
     if not entries:

@@ -11,7 +11,12 @@ from cli import exitcodes
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("fmt", help="rewrite rule files in the canonical layout")
+    p = sub.add_parser(
+        "fmt",
+        help="rewrite rule files in the canonical layout",
+        description="Rewrite rule files in the canonical layout. fmt reads a file as written: "
+        "params keep the values the file gives them (there is no --set).",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument(
         "--check",

@@ -16,7 +16,12 @@ from cli import exitcodes
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("lint", help="warn about known nurture mistakes")
+    p = sub.add_parser(
+        "lint",
+        help="warn about known nurture mistakes",
+        description="Warn about known nurture mistakes. lint reads a file as written: params "
+        "have the values the file gives them (there is no --set).",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="warnings as JSON on stdout")
     p.add_argument("--strict", action="store_true", help="exit 1 when there is any warning")

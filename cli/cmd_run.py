@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from cli import exitcodes
-from cli.argtypes import nonnegative_int, positive_int, time_arg
+from cli.argtypes import add_set_option, nonnegative_int, positive_int, time_arg
 from cli.loading import load_programs
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ def add_parser(sub: Any) -> None:
         "to --until, actions as JSON Lines. Resumable: run it again with more events.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="rule files (.nurture)")
+    add_set_option(p)
     p.add_argument("--leads", required=True, metavar="L", help="leads, CSV or JSON Lines")
     p.add_argument("--events", metavar="E", help="events, JSON Lines")
     p.add_argument(
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from live import RunOptions
     from live import run as run_live
 
-    programs = load_programs(args.files)
+    programs = load_programs(args.files, args.settings)
     if programs is None:
         return exitcodes.USER_ERROR
     options = RunOptions(

@@ -19,7 +19,7 @@ import sys
 from typing import Any
 
 from cli import exitcodes
-from cli.argtypes import nonnegative_int, time_arg
+from cli.argtypes import add_set_option, nonnegative_int, time_arg
 from cli.loading import load_programs
 
 SHOWN_REJECTIONS = 20
@@ -33,6 +33,7 @@ def add_parser(sub: Any) -> None:
         "segments and lifecycle flags at one instant.",
     )
     p.add_argument("file", metavar="FILE", help="rule file (.nurture)")
+    add_set_option(p)
     p.add_argument("--leads", required=True, metavar="L", help="leads, CSV or JSON Lines")
     p.add_argument("--events", metavar="E", help="events, JSON Lines")
     p.add_argument(
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from engine import format_time
     from live import score, score_table
 
-    programs = load_programs([args.file])
+    programs = load_programs([args.file], args.settings)
     if programs is None:
         return exitcodes.USER_ERROR
     program = programs[0]

@@ -23,7 +23,7 @@ import time
 from typing import Any
 
 from cli import exitcodes
-from cli.argtypes import cluster_arg, nonnegative_int, positive_float, positive_int
+from cli.argtypes import add_set_option, cluster_arg, nonnegative_int, positive_float, positive_int
 from cli.interrupt import ctrl_c_sets, report_cancelled
 from cli.loading import load_rules
 
@@ -47,6 +47,7 @@ def add_common(p: argparse.ArgumentParser) -> None:
         help="run on Dask: local, local:N (N workers) or tcp://HOST:PORT (a scheduler)",
     )
     p.add_argument("--json", metavar="OUT", help="also write the full forecast as JSON to OUT")
+    add_set_option(p)
     p.add_argument(
         "--html", metavar="OUT", help="also write the report as a self-contained HTML file"
     )
@@ -142,6 +143,8 @@ def made_by(args: argparse.Namespace) -> str:
         value = getattr(args, option)
         if value is not None:
             words += [f"--{option}", f"{value:g}" if isinstance(value, float) else str(value)]
+    for name, value in args.settings:
+        words += ["--set", f"{name}={value}"]
     return shlex.join(words)
 
 
@@ -149,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     from simulator import Cancelled, export, forecast, prepare, render_forecast
     from simulator.export import check_folder
 
-    program = load_rules(args.file)
+    program = load_rules(args.file, args.settings)
     if program is None:
         return exitcodes.USER_ERROR
     scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError: see cli/main.py

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from cli import exitcodes
+from cli.argtypes import add_set_option
 
 
 def add_parser(sub: Any) -> None:
@@ -28,13 +29,16 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("-k", dest="pattern", metavar="PATTERN", help="run the cases whose name has it")
     p.add_argument("--json", action="store_true", help="results as JSON on stdout")
+    add_set_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    from cli.loading import given_once
     from live.ruletest import run_tests
     from live.ruletest_report import as_json, problems, text
 
-    outcome = run_tests(args.paths, args.pattern)
+    settings = given_once(args.settings)  # ParamError: cli/main.py prints it
+    outcome = run_tests(args.paths, args.pattern, settings)  # ParamError for a --set that fits none
     if not outcome.files and not outcome.missing:
         where = ", ".join(args.paths) if args.paths else "the current folder"
         print(f"nurture test: no *.test.toml file in {where}", file=sys.stderr)
@@ -49,5 +53,8 @@ def run(args: argparse.Namespace) -> int:
         found = problems(outcome)
         if found:
             print(found, file=sys.stderr)
+        if settings:
+            shown = ", ".join(f"{k} = {v}" for k, v in settings.items())
+            print(f"params set: {shown} (in every case that does not set them itself)\n")
         print(text(outcome))
     return exitcodes.OK if outcome.ok else exitcodes.USER_ERROR

@@ -15,13 +15,17 @@ from dsl.diagnostics import Diagnostic, DiagnosticError
 from dsl.errors import InternalError, NurtureError
 from dsl.fastnode import new
 from dsl.ir import Program, Span
+from dsl.params import ParamError
+from dsl.rules import Rules, Settings
 
 __all__ = [
     "Diagnostic",
     "DiagnosticError",
     "InternalError",
     "NurtureError",
+    "ParamError",
     "Program",
+    "Rules",
     "check_source",
     "compile_source",
     "load_program",
@@ -29,42 +33,21 @@ __all__ = [
 ]
 
 
-def check_source(text: str, file: str = "<rules>") -> tuple[Program | None, list[Diagnostic]]:
-    """Parse and check; all diagnostics sorted by position; the program when there is no error."""
-    from dsl.collector import collector_paused
-
-    with collector_paused():  # a tenth of the time on large files (dsl/collector.py)
-        return _check(text, file)
-
-
-def _check(text: str, file: str) -> tuple[Program | None, list[Diagnostic]]:
-    from dsl.checker import Checker
-    from dsl.follow_on import is_follow_on
-    from dsl.parser import normalise, parse_items
-
-    text = normalise(text)
-    parsed, items, build_errors = parse_items(text, file)
-    diagnostics = list(parsed.diagnostics)
-    program = None
-    if parsed.tree is not None:
-        try:
-            checker = Checker(file)
-            program = checker.check(items, file)
-        except RecursionError:  # thousands of nested operators: say so instead of crashing
-            diagnostics.append(_too_deep(text, file))
-            return None, sorted(diagnostics, key=Diagnostic.sort_key)
-        semantic = build_errors + checker.diagnostics
-        if parsed.modified:  # drop what only follows from the lines recovery blanked
-            lines = text.split("\n")
-            semantic = [d for d in semantic if not is_follow_on(d, lines, parsed.modified)]
-        diagnostics += semantic
-    diagnostics.sort(key=Diagnostic.sort_key)
-    if any(d.severity == "error" for d in diagnostics):
-        program = None
-    return program, diagnostics
+def check_source(
+    text: str, file: str = "<rules>", params: Settings | None = None
+) -> tuple[Program | None, list[Diagnostic]]:
+    """Parse and check; all diagnostics sorted by position; the program when there is no error.
+    `params` override the file's params by name (`{"mql_at": "60"}`; a ParamError when one does
+    not fit); to try many values, parse once with `Rules` and check it with each."""
+    return Rules(text, file).check(params)
 
 
-def _too_deep(text: str, file: str) -> Diagnostic:
+def _check(text: str, file: str = "<rules>") -> tuple[Program | None, list[Diagnostic]]:
+    """`check_source` with Python's cycle collector left as it is (bench/bench_parse.py)."""
+    return Rules(text, file, pause_collector=False).check()
+
+
+def too_deep(text: str, file: str) -> Diagnostic:
     import re
 
     from dsl import codes
@@ -82,8 +65,8 @@ def _too_deep(text: str, file: str) -> Diagnostic:
     )
 
 
-def compile_source(text: str, file: str = "<rules>") -> Program:
-    program, diagnostics = check_source(text, file)
+def compile_source(text: str, file: str = "<rules>", params: Settings | None = None) -> Program:
+    program, diagnostics = check_source(text, file, params)
     if program is None:
         raise DiagnosticError(diagnostics)
     return program
@@ -140,5 +123,5 @@ def read_source(path: str | Path) -> str:
         ) from None
 
 
-def load_program(path: str | Path) -> Program:
-    return compile_source(read_source(path), str(path))
+def load_program(path: str | Path, params: Settings | None = None) -> Program:
+    return compile_source(read_source(path), str(path), params)

@@ -106,6 +106,10 @@ class FlowChecks:
                     value.event_span,
                     did_you_mean(value.event, self.names.events),
                 )
+                return value
+            if value.where is not None:
+                scope = Scope(props=self.names.events[value.event], event=value.event)
+                return replace(value, where=self.resolver.condition(value.where, scope, "'where'"))
             return value
         if key == "holdout":
             percent, span = value

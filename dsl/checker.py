@@ -88,6 +88,8 @@ class Checker(FlowChecks):
             name, span, _ = item[1]
             if self.declare("sequence", name, span):
                 n.sequences.add(name)
+        elif isinstance(item, ir.Param) and self.declare("param", item.name, item.span):
+            n.params[item.name] = item.type
 
     # ------------------------------------------------------------ the whole file
 
@@ -118,6 +120,11 @@ class Checker(FlowChecks):
             self._sequence(*i[1]) for i in items if isinstance(i, tuple) and i[0] == "sequence"
         )
         fields["handoffs"] = tuple(self._handoff(i) for i in items if isinstance(i, ir.Handoff))
+        fields["params"] = tuple(
+            i
+            for i in items
+            if isinstance(i, ir.Param) and self.seen.get(i.name, ("", None))[1] == i.span
+        )
         return new(ir.Program, **fields)
 
     def _file_header(self, found: dict[str, Any], fields: dict[str, Any]) -> None:

@@ -72,7 +72,9 @@ BAD_DURATION = _code(
 BAD_PERCENT = _code("bad-percent", _SYNTAX, "a percentage without its % sign, or out of its range")
 BAD_TIME = _code("bad-time", _SYNTAX, "not a time of day or a range of hours (quiet hours)")
 RESERVED_WORD = _code("reserved-word", _SYNTAX, "a reserved word used as a name")
-TOO_DEEP = _code("too-deep", _SYNTAX, "a condition nested too deeply to read")
+TOO_DEEP = _code(
+    "too-deep", _SYNTAX, "a condition or steps nested more than 50 levels deep (dsl/limits.py)"
+)
 
 MISSING = _code("missing", _NAMES, "the file has no 'campaign' or no 'stages' line")
 DUPLICATE = _code("duplicate", _NAMES, "a name, line or option given twice where one is allowed")
@@ -102,11 +104,19 @@ NOT_AN_OPTION = _code(
     "not-an-option", _VALUES, "a 'one of' attribute compared with a text not among its options"
 )
 BAD_REGEX = _code(
-    "bad-regex", _VALUES, "a 'matches' pattern that is not a valid regular expression"
+    "bad-regex",
+    _VALUES,
+    "a 'matches' pattern that is not RE2 syntax: invalid, or a lookaround or backreference",
 )
-SLOW_REGEX = _code(
-    "slow-regex", _VALUES, "a 'matches' pattern that repeats a repetition and could hang"
+PARAM_RANGE = _code(
+    "param-range",
+    _VALUES,
+    "a param's range of another kind than its value, running backwards, or not holding the value",
 )
+NUMBER_RANGE = _code(
+    "number-range", _VALUES, "a number with more than 15 digits before the point (held inexactly)"
+)
+DURATION_RANGE = _code("duration-range", _VALUES, "a duration longer than 100 years (36500d)")
 BAD_CAP = _code("bad-cap", _VALUES, "a cap of 0 or below, or on a line that takes points away")
 BAD_COST = _code("bad-cost", _VALUES, "a negative content cost")
 BAD_LIMIT = _code("bad-limit", _VALUES, "a touch limit that is not a whole number of at least 1")
@@ -196,7 +206,8 @@ TEST_SCHEMA = _code(
 TEST_NAME = _code(
     "test-name",
     _TESTS,
-    "a name in a rule test that its rule files do not know, or a rule file that does not check",
+    "a name in a rule test that its rule files do not know, a param value they refuse, or a "
+    "rule file that does not check",
 )
 
 

@@ -61,6 +61,9 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{match[0]}'?" if match else None
 
 
+SHOWN = 160  # a longer line is shown as a window of it around the place, cut with '…'
+
+
 def render_text(diag: Diagnostic, source: str) -> str:
     """file:line:col: message, then the line, a caret run under the place, then the hint."""
     return _render(diag, _lines(source))
@@ -82,12 +85,23 @@ def _render(diag: Diagnostic, lines: list[str]) -> str:
         else:
             width = 1
         width = max(1, min(width, max(len(text) - col + 1, 1)))
+        if len(text) > SHOWN:
+            text, col, width = _window(text, col, width)
         prefix = "".join(ch if ch == "\t" else " " for ch in text[: col - 1])
         out.append(f"{diag.span.line:>5} | {text}")
         out.append(f"{'':>5} | {prefix}{'^' * width}")
     if diag.hint:
         out.append(f"{'':>5} = {diag.hint}")
     return "\n".join(out)
+
+
+def _window(text: str, col: int, width: int) -> tuple[str, int, int]:
+    """A part of a long line around column `col`, with '…' where it was cut."""
+    start = max(0, col - 1 - 60)
+    end = min(len(text), start + SHOWN - 40)
+    shown = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    new_col = col - start + (1 if start else 0)
+    return shown, new_col, max(1, min(width, end - (col - 1)))
 
 
 def _printable(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from dsl import ir
@@ -23,8 +24,14 @@ _OR, _AND, _NOT, _CMP, _SUM, _PRODUCT, _UNARY, _ATOM = range(1, 9)
 # ------------------------------------------------------------------ values and expressions
 
 
-def number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+def number(value: float | ir.ParamRef) -> str:
+    """As the grammar reads it: digits and a point, never an exponent (`1e-05` is `0.00001`);
+    a param where a number stands is its name."""
+    if isinstance(value, ir.ParamRef):
+        return value.name
+    if float(value).is_integer():
+        return str(int(value))
+    return format(Decimal(repr(float(value))), "f")
 
 
 def text(value: str) -> str:
@@ -123,8 +130,15 @@ class Line:
     source_line: int  # where the construct starts in the source; 0 = no source (a blank line)
 
 
-def _percent(value: float) -> str:
-    return number(value) + "%"
+def _percent(value: float | ir.ParamRef) -> str:
+    return value.name if isinstance(value, ir.ParamRef) else number(value) + "%"
+
+
+def _points(value: float | ir.ParamRef) -> str:
+    """Score points with their sign: `+5`, `-20`, `+bonus`, `-penalty`."""
+    if isinstance(value, ir.ParamRef):
+        return ("-" if value.negative else "+") + value.name
+    return f"{'+' if value >= 0 else '-'}{number(abs(value))}"
 
 
 def _clock(minutes: int) -> str:
@@ -167,7 +181,8 @@ def _header_text(key: str, value: Any) -> str:
         return f"for {expr(value)}"
     if key == "enter":
         if value.kind == "on":
-            return f"enter on {value.event}"
+            where = f" where {expr(value.where)}" if value.where is not None else ""
+            return f"enter on {value.event}{where}"
         return f"enter when {expr(value.condition)}"
     if key == "exit when":
         return f"exit when {expr(value)}"
@@ -207,6 +222,14 @@ def _block_lines(item: Any) -> tuple[str, list[Line]]:
         ]
     if isinstance(item, ir.Lifecycle):
         return "lifecycle", [Line(f"{item.flag} when {expr(item.condition)}", 0, item.span.line)]
+    if isinstance(item, ir.Param):
+        from dsl.params import text as value_text
+
+        cells = ["param", item.name, f"= {value_text(item.default, item.type)}"]
+        if item.low is not None:
+            low, high = (value_text(v, item.type) for v in (item.low, item.high))
+            cells.append(f"in {low}..{high}")
+        return "param", [Line("\t".join(cells), 0, item.span.line)]
     if isinstance(item, ir.Handoff):
         lines = [Line(f"handoff when {expr(item.condition)}:", 0, item.span.line)]
         for send in item.sends:
@@ -224,12 +247,9 @@ def _score_lines(block: ir.ScoreBlock) -> list[Line]:
         if isinstance(rule, ir.Decay):
             body = f"decay {_percent(rule.percent)} every {rule.every}"
         elif isinstance(rule, ir.FitRule):
-            body = (
-                f"{'+' if rule.points >= 0 else '-'}{number(abs(rule.points))}\twhen "
-                f"{expr(rule.condition)}"
-            )
+            body = f"{_points(rule.points)}\twhen {expr(rule.condition)}"
         else:
-            body = f"{'+' if rule.points >= 0 else '-'}{number(abs(rule.points))}\ton {rule.event}"
+            body = f"{_points(rule.points)}\ton {rule.event}"
             if rule.where is not None:
                 body += f" where {expr(rule.where)}"
             if rule.cap is not None:
@@ -415,7 +435,7 @@ def format_source(source: str, file: str = "<rules>") -> str:
         tree, diagnostics = parse_text(source, file)
         if tree is None or diagnostics:
             raise DiagnosticError(diagnostics)
-        items, build_errors = build_items(tree, file)
+        items, build_errors, _ = build_items(tree, file, source)
         del tree
         if build_errors:
             raise DiagnosticError(build_errors)

@@ -12,6 +12,8 @@ from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dsl.limits import UNIT_SECONDS
+
 
 class Node(BaseModel):
     # Schemas are built on first validation, not at import: `nurture check` builds its nodes with
@@ -43,10 +45,45 @@ class Duration(Node):
 
     @property
     def seconds(self) -> int:
-        return self.amount * {"m": 60, "h": 3600, "d": 86400, "w": 604800}[self.unit]
+        return self.amount * UNIT_SECONDS[self.unit]
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"
+
+
+# ---------------------------------------------------------------- params (DSL.md, Parameters)
+
+ParamKind = Literal["number", "duration", "percent"]
+ParamValue = Union[float, Duration]  # noqa: UP007 (a number or a percentage; a duration)
+
+
+class Param(Node):
+    """`param NAME = VALUE [in LOW..HIGH]`: `value` is the one in force (the file's `default`
+    unless set from outside, e.g. `--set NAME=VALUE`); a percentage is held as 10.0 for 10%."""
+
+    name: str
+    type: ParamKind
+    value: ParamValue
+    default: ParamValue
+    low: ParamValue | None = None
+    high: ParamValue | None = None
+    set: bool = False
+    span: Span = NO_SPAN
+
+
+class ParamRef(Node):
+    """A param's name where a literal of kind `expects` stands ("whole": a whole number), as
+    written; the binding of params (`dsl.params.bind`) puts the value in force in its place, so a
+    checked program never holds one. `negative`: written `-name` (score points)."""
+
+    kind: Literal["param_ref"] = "param_ref"
+    name: str
+    expects: Literal["number", "whole", "duration", "percent"]
+    negative: bool = False
+    span: Span = NO_SPAN
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # ---------------------------------------------------------------- expressions
@@ -450,8 +487,11 @@ Step = Annotated[Union[Send, Wait, WaitUntil, If, Split], Field(discriminator="k
 
 
 class EnterOn(Node):
+    """`enter on EVENT [where COND]`: COND reads the event's properties, as in `count`."""
+
     kind: Literal["on"] = "on"
     event: str
+    where: Expr | None = None
     span: Span = NO_SPAN
     event_span: Span = NO_SPAN
 
@@ -507,6 +547,7 @@ class Program(Node):
     policy: Policy | None = None
     sequences: tuple[Sequence, ...] = ()
     handoffs: tuple[Handoff, ...] = ()
+    params: tuple[Param, ...] = ()
     span: Span = NO_SPAN
 
     def stage_index(self, name: str) -> int:

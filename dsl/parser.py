@@ -148,6 +148,7 @@ class ParseResult:
     diagnostics: list[Diagnostic]
     modified: dict[int, str] = field(default_factory=dict)
     placeholders: set[int] = field(default_factory=set)
+    has_params: bool = False  # the items hold params to bind (dsl.params)
 
 
 def parse_recovering(text: str, file: str = "<rules>") -> ParseResult:
@@ -166,7 +167,7 @@ def parse_items(text: str, file: str = "<rules>") -> tuple[ParseResult, list[Any
     result = _recovering(get_parser().parse, text, file)
     if result.tree is None:
         return result, [], []
-    items, build_errors = build_items(result.tree, file, text)
+    items, build_errors, result.has_params = build_items(result.tree, file, text)
     return result, items, build_errors
 
 

@@ -6,7 +6,6 @@ expression already in error (which never causes a second, derived diagnostic).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,10 +13,8 @@ from typing import Any
 from dsl import codes, ir
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.fastnode import new, replace
+from dsl.nesting import SegmentNesting
 from dsl.resolve_calls import UNKNOWN, CallResolution, Scope
-
-# Nested quantifiers like (a+)+ or (a*)* can backtrack for ever; refused at check time.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
 
 
 @dataclass
@@ -31,6 +28,7 @@ class Names:
     events: dict[str, dict[str, str]] = field(default_factory=dict)
     contents: dict[str, ir.ContentDecl] = field(default_factory=dict)
     sequences: set[str] = field(default_factory=set)
+    params: dict[str, str] = field(default_factory=dict)  # name -> kind (bound before checking)
 
     def known(self) -> list[str]:
         return list(self.kinds())
@@ -38,6 +36,7 @@ class Names:
     def kinds(self) -> dict[str, str]:
         """Every name a bare name may mean, with its kind, in resolution order."""
         out = {name: "name" for name in ir.LIFECYCLE_FLAGS}  # a flag: "unknown name"
+        out.update(dict.fromkeys(self.params, "param"))
         out.update(dict.fromkeys(self.stages, "stage"))
         out.update(dict.fromkeys(self.scores, "score"))
         out.update(dict.fromkeys(self.segments, "segment"))
@@ -46,12 +45,14 @@ class Names:
 
 
 @dataclass
-class Resolver(CallResolution):
+class Resolver(CallResolution, SegmentNesting):
     names: Names
     file: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     segment_deps: dict[str, set[str]] = field(default_factory=dict)
     current_segment: str | None = None
+    uses_segment: bool = False  # the condition being resolved names a segment
+    segment_nesting: dict[str, int] = field(default_factory=dict)  # with the segments it uses
 
     def error(self, code: str, message: str, span: ir.Span, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint, file=self.file))
@@ -60,6 +61,7 @@ class Resolver(CallResolution):
 
     def condition(self, expr: Any, scope: Scope | None = None, what: str = "condition") -> Any:
         """Resolve an expression that must be true or false."""
+        outer, self.uses_segment = self.uses_segment, False
         node, type_ = self.resolve(expr, scope or Scope())
         if type_ not in ("bool", UNKNOWN):
             self.error(
@@ -68,6 +70,9 @@ class Resolver(CallResolution):
                 node.span,
                 _bool_hint(type_),
             )
+        if self.uses_segment:
+            self._check_nesting(node, what)
+        self.uses_segment = outer or self.uses_segment
         return node
 
     def resolve(self, expr: Any, scope: Scope) -> tuple[Any, str]:
@@ -108,6 +113,8 @@ class Resolver(CallResolution):
 
     def _r_name(self, e: ir.Name, scope: Scope) -> tuple[Any, str]:
         n, name, span = self.names, e.name, e.span
+        if not name:  # a placeholder for what the builder already reported (too deep)
+            return e, UNKNOWN
         if scope.props is not None and name in scope.props:
             type_ = scope.props[name]
             return new(ir.Prop, name=name, type=type_, span=span), type_
@@ -118,6 +125,7 @@ class Resolver(CallResolution):
         if name == "timezone":
             return new(ir.Attr, name=name, type="text", span=span), "text"
         if name in n.segments:
+            self.uses_segment = True
             if self.current_segment is not None:
                 self.segment_deps.setdefault(self.current_segment, set()).add(name)
             return new(ir.SegmentRef, name=name, span=span), "bool"
@@ -295,25 +303,15 @@ class Resolver(CallResolution):
             )
 
     def _check_regex(self, node: Any) -> None:
+        from dsl.regex import PatternError, compile_pattern
+
         if not isinstance(node, ir.Str):
             self.error(codes.TYPE, "'matches' needs a quoted pattern", node.span)
             return
         try:
-            re.compile(node.value)
-        except re.error as err:
-            self.error(
-                codes.BAD_REGEX,
-                f"this pattern is not a valid regular expression: {err.msg}",
-                node.span,
-            )
-            return
-        if _NESTED_QUANTIFIER.search(node.value):
-            self.error(
-                codes.SLOW_REGEX,
-                "this pattern repeats a repetition and could hang the engine",
-                node.span,
-                "remove the nested '+' or '*', e.g. (ab)+ instead of (a+b)+",
-            )
+            compile_pattern(node.value)
+        except PatternError as err:
+            self.error(codes.BAD_REGEX, err.message, node.span, err.hint)
 
     # ------------------------------------------------------------ built-in calls
 

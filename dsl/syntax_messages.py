@@ -105,7 +105,7 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
     if _WAIT_UNTIL.match(text):
         code = text.split("#")[0].rstrip()
         if not _TIMEOUT.search(code):
-            return _missing_timeout(text, line, file)
+            return missing_timeout(text, line, file)
         inner = [m for m in _DURATION_WORD.finditer(code) if not open_brackets(code[: m.start()])][
             :-1
         ]
@@ -132,7 +132,11 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
             "write 24-hour times, like 20:00-08:00",
             file=file,
         )
-    if isinstance(err, UnexpectedCharacters):
+    if isinstance(err, UnexpectedCharacters) or (
+        isinstance(err, UnexpectedToken)
+        and str(err.token) in _PARAM_SIGNS
+        and first_word(text) != "param"
+    ):  # '=' and '..' are signs of `param` lines only: anywhere else, a stray character
         return _with_top_level_hint(_bad_character(err, text, line, column, file), text)
     if isinstance(err, UnexpectedToken):
         return _with_top_level_hint(_bad_token(err, text, line, column, file), text)
@@ -141,6 +145,7 @@ def describe(err: Any, text: str, line: int, file: str) -> Diagnostic:
     )
 
 
+_PARAM_SIGNS = frozenset(("=", ".."))
 _SUFFIXES = frozenset({"s", "es", "ed", "er", "ers", "ing", "ings"})
 
 
@@ -236,7 +241,7 @@ def _duration_mistake(text: str, line: int, column: int, file: str) -> Diagnosti
     return None
 
 
-def _missing_timeout(text: str, line: int, file: str) -> Diagnostic:
+def missing_timeout(text: str, line: int, file: str) -> Diagnostic:
     code = text.split("#")[0].rstrip()
     bare = _BARE_TIMEOUT.search(code)
     if bare:
@@ -283,7 +288,7 @@ def _bad_character(err: Any, text: str, line: int, column: int, file: str) -> Di
         if rest.startswith("=>")
         else (_CHAR_HINTS.get(char))
     )
-    allowed = set(err.allowed or ())
+    allowed = set(getattr(err, "allowed", None) or _accepted(err))
     if hint is None and allowed:
         hint = f"expected {expected_words(allowed)}"
     return Diagnostic(

@@ -12,21 +12,17 @@ from typing import Any
 from lark import Token, Tree
 
 from dsl import codes, ir
-from dsl.diagnostics import Diagnostic
-from dsl.fastnode import new
+from dsl.diagnostics import Diagnostic, did_you_mean
+from dsl.fastnode import new, replace
 from dsl.lines import code_of
+from dsl.nesting import NestedWalk
+from dsl.syntax_messages import missing_timeout
+from dsl.values import ValueBuilder, span_of
 
 _ESCAPE = re.compile(r"\\(.)")
 
 
-def span_of(meta_or_token: Any) -> ir.Span:
-    m = meta_or_token
-    if getattr(m, "empty", False):
-        return ir.NO_SPAN
-    return new(ir.Span, line=m.line, column=m.column, end_line=m.end_line, end_column=m.end_column)
-
-
-class Builder:
+class Builder(NestedWalk, ValueBuilder):
     def __init__(self, file: str, lines: list[str] | None = None) -> None:
         self.reset(file, lines)
 
@@ -35,6 +31,9 @@ class Builder:
         self.file = file
         self.lines = lines
         self.diagnostics: list[Diagnostic] = []
+        self.level = 0  # levels of nesting open where the walk stands
+        self.params: set[str] = set()  # the names of the file's params (a `wait until` needs them)
+        self.has_refs = False  # some literal position holds a name: params must be bound
 
     def span(self, meta: Any) -> ir.Span:
         """The node's span; a line construct (whose meta runs on to the next line, through the
@@ -47,17 +46,6 @@ class Builder:
 
     def _error(self, code: str, message: str, span: ir.Span, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint, file=self.file))
-
-    def build(self, tree: Tree) -> Any:
-        """Children first, then the method named after the rule, called as f(meta, children).
-
-        (Lark's own Transformer with v_args(meta=True) re-wraps the method on every call, which
-        cost a third of the build; this plain walk does not.)"""
-        children = [self.build(c) if isinstance(c, Tree) else c for c in tree.children]
-        method = getattr(self, tree.data, None)
-        if method is None:
-            return Tree(tree.data, children, tree.meta)
-        return method(tree.meta, children)
 
     # ------------------------------------------------------------ terminals
 
@@ -80,17 +68,10 @@ class Builder:
                 )
         return _ESCAPE.sub(lambda m: m.group(1), body)
 
-    def _duration(self, token: Token) -> ir.Duration:
-        return new(ir.Duration, amount=int(token[:-1]), unit=token[-1], span=span_of(token))
-
-    @staticmethod
-    def _percent(token: Token) -> float:
-        return float(token[:-1])
-
     # ------------------------------------------------------------ expressions
 
     def num(self, meta: Any, children: list[Token]) -> ir.Num:
-        return new(ir.Num, value=float(children[0]), span=self.span(meta))
+        return new(ir.Num, value=self._number(children[0]), span=self.span(meta))
 
     def string(self, meta: Any, children: list[Token]) -> ir.Str:
         return new(ir.Str, value=self._text(children[0]), span=self.span(meta))
@@ -115,7 +96,8 @@ class Builder:
         return new(ir.ScoreRef, name=None, span=self.span(meta))
 
     def call(self, meta: Any, children: list[Any]) -> ir.Call:
-        func, arg, where, window = children
+        # the window (`_dur`, a duration or a param's name) gets no placeholder when absent
+        func, arg, where, window = children if len(children) == 4 else (*children, None)
         return new(
             ir.Call,
             func=str(func),
@@ -139,16 +121,6 @@ class Builder:
         left, op, right = children
         op_text = "not in" if op.type == "NOT_IN" else str(op)
         return new(ir.Compare, op=op_text, left=left, right=right, span=self.span(meta))
-
-    def and_(self, meta: Any, children: list[Any]) -> ir.And:
-        left, right = children
-        items = (*left.items, right) if isinstance(left, ir.And) else (left, right)
-        return new(ir.And, items=items, span=self.span(meta))
-
-    def or_(self, meta: Any, children: list[Any]) -> ir.Or:
-        left, right = children
-        items = (*left.items, right) if isinstance(left, ir.Or) else (left, right)
-        return new(ir.Or, items=items, span=self.span(meta))
 
     def not_(self, meta: Any, children: list[Any]) -> ir.Not:
         return new(ir.Not, operand=children[0], span=self.span(meta))
@@ -215,7 +187,7 @@ class Builder:
         return ("stage", str(children[0]), span_of(children[0]))
 
     def content_cost(self, meta: Any, children: list[Token]) -> tuple[str, float, ir.Span]:
-        return ("cost", float(children[0]), span_of(children[0]))
+        return ("cost", self._number(children[0]), span_of(children[0]))
 
     def segment(self, meta: Any, children: list[Any]) -> ir.Segment:
         name, condition = children
@@ -244,13 +216,13 @@ class Builder:
 
     def fit_rule(self, meta: Any, children: list[Any]) -> ir.FitRule:
         points, condition = children
-        return new(ir.FitRule, points=float(points), condition=condition, span=self.span(meta))
+        return new(ir.FitRule, points=points, condition=condition, span=self.span(meta))
 
     def event_rule(self, meta: Any, children: list[Any]) -> ir.EventRule:
         points, event, where, cap = children
         return new(
             ir.EventRule,
-            points=float(points),
+            points=points,
             event=str(event),
             where=where,
             cap=cap,
@@ -261,7 +233,7 @@ class Builder:
     def cap(self, meta: Any, children: list[Token]) -> ir.Cap:
         return new(
             ir.Cap,
-            points=float(children[0]),
+            points=self._number(children[0], fallback=1.0),
             window=self._duration(children[1]),
             span=self.span(meta),
         )
@@ -297,8 +269,16 @@ class Builder:
         return ("limit", children[0])
 
     def limit(self, meta: Any, children: list[Token]) -> ir.Limit:
-        count = children[0]
-        if "." in count or int(count) < 1:
+        count, before = children[0], len(self.diagnostics)
+        if count.type == "NAME":  # a param: its value is checked where params are bound
+            return new(
+                ir.Limit,
+                count=self._ref(count, "whole"),
+                window=self._duration(children[1]),
+                span=self.span(meta),
+            )
+        value = self._number(count)
+        if len(self.diagnostics) == before and ("." in count or value < 1):
             self._error(
                 codes.BAD_LIMIT,
                 "a limit counts whole touches: a whole number of at least 1",
@@ -307,7 +287,7 @@ class Builder:
             )
         return new(
             ir.Limit,
-            count=max(1, int(float(count))),
+            count=max(1, int(value)),
             window=self._duration(children[1]),
             span=self.span(meta),
         )
@@ -350,10 +330,11 @@ class Builder:
     def audience(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
         return ("for", children[0], self.span(meta))
 
-    def enter_on(self, meta: Any, children: list[Token]) -> tuple[str, Any, ir.Span]:
+    def enter_on(self, meta: Any, children: list[Any]) -> tuple[str, Any, ir.Span]:
         node = new(
             ir.EnterOn,
             event=str(children[0]),
+            where=children[1],
             span=self.span(meta),
             event_span=span_of(children[0]),
         )
@@ -391,11 +372,35 @@ class Builder:
     def wait(self, meta: Any, children: list[Token]) -> ir.Wait:
         return new(ir.Wait, duration=self._duration(children[0]), span=self.span(meta))
 
-    def wait_until(self, meta: Any, children: list[Any]) -> ir.WaitUntil:
-        condition, timeout = children
-        return new(
-            ir.WaitUntil, condition=condition, timeout=self._duration(timeout), span=self.span(meta)
-        )
+    def wait_until(self, meta: Any, children: list[Any]) -> ir.WaitUntil | ir.Wait:
+        condition, timeout = children[0], children[1] if len(children) > 1 else None
+        if timeout is not None:
+            return new(
+                ir.WaitUntil,
+                condition=condition,
+                timeout=self._duration(timeout),
+                span=self.span(meta),
+            )
+        last = condition.items[-1] if isinstance(condition, ir.Or) else None
+        if isinstance(last, ir.Name) and last.name in self.params:  # `... or first_wait`
+            rest = condition.items[:-1]
+            if len(rest) > 1:
+                end = rest[-1].span
+                span = replace(condition.span, end_line=end.end_line, end_column=end.end_column)
+                condition = new(ir.Or, items=rest, span=span)
+            else:
+                condition = rest[0]
+            ref = new(ir.ParamRef, name=last.name, expects="duration", span=last.span)
+            self.has_refs = True
+            return new(ir.WaitUntil, condition=condition, timeout=ref, span=self.span(meta))
+        if isinstance(last, ir.Name) and (near := did_you_mean(last.name, self.params)):
+            self._error(codes.UNKNOWN_NAME, f"unknown param '{last.name}'", last.span, near)
+            return new(ir.Wait, duration=new(ir.Duration, amount=1, unit="d"), span=last.span)
+        # no time limit: the mistake the parser reported before params could stand there
+        line = meta.line
+        text = self.lines[line - 1] if self.lines and line <= len(self.lines) else ""
+        self.diagnostics.append(missing_timeout(text, line, self.file))
+        return new(ir.Wait, duration=new(ir.Duration, amount=1, unit="d"), span=self.span(meta))
 
     def if_step(self, meta: Any, children: list[Any]) -> ir.If:
         condition, *rest = children
@@ -432,17 +437,22 @@ class Builder:
 
 def build_items(
     tree: Tree, file: str, source: str | None = None
-) -> tuple[list[Any], list[Diagnostic]]:
-    """The top-level items of a parse tree, as nodes or tagged tuples, and any build mistakes.
-    The tree is used up: each item's subtree is let go once the item is built.
+) -> tuple[list[Any], list[Diagnostic], bool]:
+    """The top-level items of a parse tree, as nodes or tagged tuples, any build mistakes, and
+    whether params must be bound (`dsl.params.bind`: a `param` line, or a name where a literal
+    stands). The tree is used up: each item's subtree is let go once the item is built.
 
     With `source` (the normalised text), spans of line constructs end on their own line."""
     builder = Builder(file, source.split("\n") if source is not None else None)
+    builder.params = {
+        str(item.children[0]) for item in tree.children if getattr(item, "data", "") == "param_decl"
+    }
     if getattr(builder, tree.data, None) is not None:
-        return list(builder.build(tree).children), builder.diagnostics
-    items = []
-    children = tree.children
-    for i, child in enumerate(children):  # each item built, then its subtree let go: the
-        items.append(builder.build(child) if isinstance(child, Tree) else child)
-        children[i] = None  # tree and the items never both stand whole in memory
-    return items, builder.diagnostics
+        items = list(builder.build(tree).children)
+    else:
+        items = []
+        children = tree.children
+        for i, child in enumerate(children):  # each item built, then its subtree let go: the
+            items.append(builder.build(child) if isinstance(child, Tree) else child)
+            children[i] = None  # tree and the items never both stand whole in memory
+    return items, builder.diagnostics, builder.has_refs or bool(builder.params)

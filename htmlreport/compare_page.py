@@ -25,7 +25,7 @@ from htmlreport.blocks import (
     table,
     times,
 )
-from htmlreport.forecast_page import weekly_rows
+from htmlreport.forecast_page import params_lines, weekly_rows
 from htmlreport.page import Html, Page, figure, paragraph, tag
 from simulator.figures import Difference, Stat
 from simulator.formatting import num
@@ -203,6 +203,7 @@ def comparison_page(c: Comparison, scenario: Scenario | None = None, footer: str
         "rules' doing. A difference: mean over the runs with its 90% confidence interval."
     )
     page = Page(title, subtitle, note, footer)
+    page.params = tuple(line for f in c.files for line in params_lines(f, f"{f.file}: "))
     head: list[Html] = [paragraph(pair_sentence(p, base), "headline") for p in c.pairs]
     name = short_names(c)
     for p in c.pairs:

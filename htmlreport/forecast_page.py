@@ -35,6 +35,14 @@ def header(f: Forecast) -> tuple[str, str]:
     )
 
 
+def params_lines(f: Forecast, name: str = "") -> tuple[str, ...]:
+    """`Params: mql_at = 60 (set; the file says 50), ...` (`name`: the file's, before it), or
+    nothing when the file has none."""
+    if not f.params:
+        return ()
+    return (f"{name}Params: " + ", ".join(str(p) for p in f.params),)
+
+
 def kpi_cards(f: Forecast) -> Html:
     k, life = f.kpis, f.lifecycle
     items = [Card("customers", k.customers, count, f"{pct(k.conversion_rate.mean)} of leads")]
@@ -215,5 +223,6 @@ def forecast_page(f: Forecast, scenario: Scenario | None = None, footer: str = "
     """The whole report of a forecast (`scenario`: the assumptions section's figures)."""
     title, subtitle = header(f)
     page = Page(title, subtitle, NOTE if f.runs > 1 else "One run: no intervals.", footer)
+    page.params = params_lines(f)
     add_forecast_sections(page, f, scenario)
     return page.render()

@@ -68,6 +68,7 @@ class Page:
     note: str = ""
     footer: str = ""
     sections: list[Html] = field(default_factory=list)
+    params: tuple[str, ...] = ()  # lines under the subtitle: the rule files' params in force
 
     def section(self, title: str, *content: Html, key: str = "") -> None:
         """A titled part; `key` names it for tests and links (`id="s-key"`)."""
@@ -78,6 +79,7 @@ class Page:
 
     def render(self) -> str:
         lines = [tag("h1", self.title), paragraph(self.subtitle, "sub")]
+        lines += [paragraph(line, "sub params") for line in self.params]
         if self.note:
             lines.append(paragraph(self.note, "note"))
         head = tag("header", *lines)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dsl.errors import NurtureError
+from dsl.params import InForce, params_in_force
 from engine import format_time
 from live.meta import rule_hashes, rules_changes
 from live.standing import program_views
@@ -37,10 +38,11 @@ class ExplainError(NurtureError):
 
 @dataclass(frozen=True)
 class Standing:
-    """The lead under one rule file at the database's clock."""
+    """The lead under one rule file at the database's clock, and the file's params in force."""
 
     file: str
     view: LeadView
+    params: list[InForce] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ class LeadExplanation:
             data["at"] = format_time(item.view.at)
             for key in ("mql_at", "sql_at"):
                 data[key] = None if data[key] is None else format_time(float(data[key]))
-            standing.append({"file": item.file, **data})
+            params = {p.name: p.to_dict() for p in item.params}
+            standing.append({"file": item.file, **data, "params": params})
         return {
             "lead": self.lead,
             "clock": format_time(self.clock),
@@ -80,11 +83,12 @@ def explain(
     store = Store(db_path, readonly=True)
     try:
         with store.reading():
-            changes = rules_changes(store, rule_hashes(rule_files))
+            changes = rules_changes(store, rule_hashes(rule_files, programs))
             if changes:
                 raise ExplainError(
                     f"the rules differ from the ones {db_path} runs: {', '.join(changes)}\n"
-                    "give the same rule files (or run `nurture run ... --migrate` first)"
+                    "give the same rule files and --set values (or run `nurture run ... "
+                    "--migrate` first)"
                 )
             engine = _caught_up(programs, store, lead)
             clock = store.clock() or 0.0
@@ -94,7 +98,9 @@ def explain(
     return LeadExplanation(
         lead=lead,
         clock=clock,
-        standing=[Standing(p.path, v) for p, v in zip(programs, views, strict=True)],
+        standing=[
+            Standing(p.path, v, params_in_force(p)) for p, v in zip(programs, views, strict=True)
+        ],
         entries=engine.explain(lead).entries,
     )
 

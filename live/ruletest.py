@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dsl.errors import InternalError
+from dsl.params import params_in_force
 from engine import Engine, Event, Lead, TraceEntry
 from live.ruletest_compare import compare
 from live.ruletest_format import read_test_file
-from live.ruletest_names import load_rules
+from live.ruletest_load import RuleCache, load_rules, parse_rules
+from live.ruletest_params import check_set
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from dsl.ir import Program
     from engine import Action
     from live.ruletest_spec import Case, Expectation, TestFile
     from live.tomlspan import Place
@@ -53,6 +55,7 @@ class CaseResult:
     window: tuple[float, float] | None = None
     trail: list[TraceEntry] = field(default_factory=list)
     hidden: int = 0  # earlier trail lines of the window, not shown
+    params: list[str] = field(default_factory=list)  # values other than the rule files' own
 
     @property
     def passed(self) -> bool:
@@ -103,14 +106,23 @@ def find_test_files(paths: list[str]) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(found)), missing
 
 
-def run_tests(paths: list[str], pattern: str | None = None) -> Outcome:
-    """Every case of every test file (those whose name matches `pattern`, when given)."""
+def run_tests(
+    paths: list[str], pattern: str | None = None, settings: Mapping[str, str] | None = None
+) -> Outcome:
+    """Every case of every test file (those whose name matches `pattern`, when given);
+    `settings` (`--set`) set params for the cases that do not set them (live/ruletest_params.py:
+    a `ParamError`, before any case runs, for one that no rule file declares or that does not
+    fit one)."""
     files, missing = find_test_files(paths)
-    cache: dict[str, Program | None] = {}
+    cache: RuleCache = {}
+    tests = [read_test_file(path) for path in files]
+    if settings:
+        for test in tests:
+            parse_rules(test, cache)
+        check_set([r for r in cache.values() if not isinstance(r, tuple)], settings)
     results = []
-    for path in files:
-        test = read_test_file(path)
-        load_rules(test, cache)  # names too, so that every mistake is reported at once
+    for test in tests:
+        load_rules(test, cache, settings)  # names too, so that every mistake is reported at once
         chosen = [c for c in test.cases if selected(c.name, pattern)]
         if test.errors:
             results.append(FileResult(test, []))
@@ -131,6 +143,11 @@ def run_case(case: Case) -> CaseResult:
     """The case run on the engine. An exception from here is a bug of nurture (the test file
     and its rule files were checked first): it goes to the command line's bug report."""
     result = CaseResult(case.name, case.place, case.start, case.tz, case.lead_id)
+    result.params = list(
+        dict.fromkeys(
+            str(p) for program in case.programs for p in params_in_force(program) if p.changed
+        )
+    )
     _walk(case, result)
     return result
 

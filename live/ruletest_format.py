@@ -19,14 +19,15 @@ from dsl import codes
 from dsl.diagnostics import Diagnostic
 from dsl.ir import Span
 from live.ruletest_expect import ExpectReader
+from live.ruletest_params import read_params
 from live.ruletest_reader import Path_, kind
 from live.ruletest_spec import Case, EventSpec, TestFile
 from live.ruletest_time import TimeError, resolve, zone_of
 from live.tomlspan import spans
 
-TOP_KEYS = ("rules", "seed", "timezone", "start", "lead_id", "lead", "case")
-CASE_KEYS = ("name", "rules", "seed", "timezone", "start", "lead_id", "lead", "events", "now")
-CASE_KEYS += ("expect",)
+TOP_KEYS = ("rules", "seed", "timezone", "start", "lead_id", "lead", "params", "case")
+CASE_KEYS = ("name", "rules", "seed", "timezone", "start", "lead_id", "lead", "params", "events")
+CASE_KEYS += ("now", "expect")
 DEFAULT_START = "2026-01-05T00:00:00"  # a Monday; on the lead's clock
 DEFAULT_LEAD = "L1"
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
@@ -87,7 +88,7 @@ class _FileReader(ExpectReader):
         defaults = {
             k: top[k] for k in ("rules", "seed", "timezone", "start", "lead_id") if k in top
         }
-        lead = top.get("lead")
+        lead, params = top.get("lead"), top.get("params")
         raw = top.get("case", [])
         if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
             self.mistake(("case",), "cases are written as [[case]] tables")
@@ -97,7 +98,7 @@ class _FileReader(ExpectReader):
         cases: list[Case] = []
         seen: dict[str, int] = {}
         for i, item in enumerate(raw):
-            case = self.case(item, ("case", i), defaults, lead, i)
+            case = self.case(item, ("case", i), defaults, (lead, params), i)
             if case is None:
                 continue
             if case.name in seen:
@@ -107,9 +108,12 @@ class _FileReader(ExpectReader):
         return cases
 
     def case(
-        self, item: dict, path: Path_, defaults: dict, lead: object, index: int
+        self, item: dict, path: Path_, defaults: dict, tables: tuple[object, object], index: int
     ) -> Case | None:
+        """A case: its own keys over the file's `defaults`; `tables`: the file's [lead] and
+        params, under the case's own."""
         given = self.table(item, path, CASE_KEYS, "a case")
+        lead, params = tables
 
         def pick(key: str) -> tuple[dict, Path_]:  # a case's own value, else the file's
             return (given, path) if key in given else (defaults, ())
@@ -123,6 +127,7 @@ class _FileReader(ExpectReader):
         start = self._start(*pick("start"), tz)
         lead_id = self.text(*pick("lead_id"), "lead_id") or DEFAULT_LEAD
         attrs, attr_paths = self._attrs(lead, given.get("lead"), path)
+        values, value_paths = read_params(self, params, given.get("params"), path)
         events = self._events(given.get("events", []), path + ("events",), start, tz)
         expects, now = self._expects(given, path, start, tz, events)
         if name is None or rules is None:
@@ -144,6 +149,8 @@ class _FileReader(ExpectReader):
             events=events,
             expects=expects,
             now=now,
+            params=values,
+            param_paths=value_paths,
         )
 
     def _rules(self, table: dict, path: Path_, case: Path_) -> list[str] | None:

@@ -1,10 +1,7 @@
 """A rule test's names checked against its rule files: attributes, event types and properties,
 contents, channels, stages, score blocks, segments, sequences, action kinds and reasons, each
-unknown one named where it is written, with the nearest known name.
-
-The rule files are loaded here (once per test file, each checked as `nurture check` does); a rule
-file with errors is kept with its diagnostics so the report can print them, and every case that
-names it is not run.
+unknown one named where it is written, with the nearest known name. The rule files are loaded
+by `live.ruletest_load`.
 """
 
 from __future__ import annotations
@@ -12,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from dsl import DiagnosticError, check_source, codes, read_source
+from dsl import codes
 from dsl.diagnostics import Diagnostic, did_you_mean
 from dsl.ir import BUILTIN_EVENTS, CHANNELS, Span
 from engine import ACTION_KINDS
@@ -25,42 +22,7 @@ REASONS = ("holdout", "unsubscribed", "bounced", "exit", "sunset", "exit when", 
 REASONS += ("rules changed",)
 
 
-def load_rules(test: TestFile, cache: dict[str, Program | None]) -> None:
-    """Each case's programs; a rule file that does not check is named at the case's `rules`."""
-    for case in test.cases:
-        programs = []
-        for path in case.rules:
-            if path not in cache:
-                cache[path] = _load(test, path)
-            program = cache[path]
-            if program is None:
-                source, diags = test.rule_errors[path]
-                count = sum(1 for d in diags if d.severity == "error")
-                message = (
-                    diags[0].message
-                    if diags and diags[0].code == codes.IO
-                    else f"{count} error{'s' if count != 1 else ''} (shown above)"
-                )
-                _add(test, case.rules_place, f"rule file '{path}': {message}")
-            programs.append(program)
-        if all(p is not None for p in programs):
-            case.programs = programs  # type: ignore[assignment]
-            _Names(test, case).check()
-
-
-def _load(test: TestFile, path: str) -> Program | None:
-    source = ""
-    try:
-        source = read_source(path)
-        program, diags = check_source(source, path)
-    except DiagnosticError as err:
-        program, diags = None, err.diagnostics
-    if program is None:
-        test.rule_errors[path] = (source, [d for d in diags if d.severity == "error"])
-    return program
-
-
-def _add(test: TestFile, place: object, message: str, hint: str | None = None) -> None:
+def add_mistake(test: TestFile, place: object, message: str, hint: str | None = None) -> None:
     span = Span(
         line=place.line,  # type: ignore[attr-defined]
         column=place.column,  # type: ignore[attr-defined]
@@ -70,6 +32,11 @@ def _add(test: TestFile, place: object, message: str, hint: str | None = None) -
     diag = Diagnostic(codes.TEST_NAME, message, span, hint, file=test.path)
     if diag not in test.diagnostics:
         test.diagnostics.append(diag)
+
+
+def check_names(test: TestFile, case: Case) -> None:
+    """Every name the case writes, against its rule files (`case.programs`, loaded)."""
+    _Names(test, case).check()
 
 
 class _Names:
@@ -93,7 +60,7 @@ class _Names:
     ) -> None:
         places = self.test.places
         assert places is not None
-        _add(self.test, places.key(path) if key else places.of(path), message, hint)
+        add_mistake(self.test, places.key(path) if key else places.of(path), message, hint)
 
     def name(
         self,
@@ -183,7 +150,7 @@ class _Names:
         if wanted in self.case.rules:
             return self.case.rules.index(wanted)
         hint = "the case runs " + ", ".join(self.case.rules)
-        _add(self.test, place, f"'{file}' is not one of this case's rule files", hint)
+        add_mistake(self.test, place, f"'{file}' is not one of this case's rule files", hint)
         return 0
 
     def expectation(self, check: Check, program: Program) -> None:

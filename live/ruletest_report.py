@@ -63,6 +63,8 @@ def _failed(result: FileResult, case: CaseResult) -> list[str]:
     if not moment.startswith(case.written + " "):
         moment = f"{case.written} = {moment}"
     lines.append(f"  at {moment}, lead {case.lead}")
+    if case.params:
+        lines.append("  params: " + ", ".join(case.params))
     for failure in case.failures:
         lines.append(f"  {path}:{failure.place.line}:{failure.place.column}: {failure.what}")
         lines.extend("    " + row for row in _side_by_side(failure))
@@ -119,6 +121,8 @@ def _case_json(case: CaseResult) -> dict[str, object]:
         "line": case.place.line,
         "passed": case.passed,
     }
+    if case.params:
+        data["params"] = case.params
     if case.at is not None:
         data["at"] = utc(case.at)
         data["failures"] = [

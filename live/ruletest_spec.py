@@ -96,6 +96,8 @@ class Case:
     expects: list[Expectation]
     now: float
     programs: list[Program] = field(default_factory=list)
+    params: dict[str, str] = field(default_factory=dict)  # name -> value, as in a rule file
+    param_paths: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
 
 
 @dataclass

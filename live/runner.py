@@ -124,7 +124,7 @@ class _Run:
         from engine import Engine
 
         seed = settle_seed(self.store, self.options.seed)
-        hashes = rule_hashes(self.options.rule_files)
+        hashes = rule_hashes(self.options.rule_files, self.options.programs)
         changes = rules_changes(self.store, hashes)
         if changes and not self.options.migrate:
             refuse_changes(self.store, changes)

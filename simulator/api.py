@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from dsl.ir import Program
+from dsl.params import params_in_force
 from engine import Event, Explanation
 from simulator import compare_population
 from simulator.assumptions import headline
@@ -87,6 +88,7 @@ def forecast_of_runs(
         lead_table=first.get("leads"),
         assumptions=tuple(headline(program, scenario, stats, scenario_path is None)),
         stage_names=tuple(s.name for s in program.stages),
+        params=tuple(params_in_force(program)),
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from simulator.figures import Difference, Stat
 from simulator.formatting import money, num, pct
 from simulator.groups import Kpis
+from simulator.report import params_lines
 from simulator.results import Comparison, Forecast, Pair
 
 Fmt = Callable[[float], str]
@@ -71,6 +72,7 @@ def render(result: Comparison) -> str:
     ]
     for label, f in zip("ABCDEFGHIJ", files, strict=False):
         lines.append(f"  {label} = {f.file}  ({f.campaign})")
+        lines += params_lines(f, indent="      ")
     for pair, (label, other) in zip(
         result.pairs, zip("BCDEFGHIJ", files[1:], strict=False), strict=False
     ):

@@ -30,6 +30,7 @@ from typing import IO, TextIO
 
 from dsl.errors import InternalError, NurtureError
 from dsl.ir import Program
+from dsl.params import params_in_force
 from engine import Action, Event, Lead, format_time
 from simulator.cancel import CancelFlag, Cancelled
 from simulator.scenario import Scenario
@@ -55,13 +56,19 @@ class Exported:
     seed: int  # the engine's seed of this replication: `nurture run --seed`
     until: str  # the horizon's end: `nurture run --until`
     columns: tuple[str, ...] = ()  # the attribute columns of leads.csv, after id and created_at
+    settings: tuple[
+        str, ...
+    ] = ()  # `NAME=VALUE` of each param set to another value than the file's
 
     def replay(self, rule_file: str) -> str:
-        """The `nurture run` command that writes exactly simulated_actions.jsonl."""
+        """The `nurture run` command that writes exactly simulated_actions.jsonl (with the
+        `--set` values the simulation ran with)."""
         d = self.directory
+        sets = "".join(f" --set {s}" for s in self.settings)
         return (
             f"nurture run {rule_file} --leads {os.path.join(d, 'leads.csv')} "
             f"--events {os.path.join(d, 'events.jsonl')} --seed {self.seed} --until {self.until}"
+            + sets
         )
 
 
@@ -212,6 +219,7 @@ def _write(
         engine_seed(scenario.run.seed, run),
         format_time(model.end),
         tuple(recorder.columns),
+        tuple(f"{p.name}={p.value}" for p in params_in_force(program) if p.changed),
     )
 
 

@@ -52,6 +52,7 @@ class Report:
             f"Forecast: {f.campaign}  ({f.file})",
             f"{f.scenario} · {num(f.leads)} leads over {f.days:g} days · "
             f"{f.runs} run{'s' if f.runs != 1 else ''} · seed {f.seed}",
+            *params_lines(f),
             "Each figure: mean over runs  [90% interval: 5th – 95th percentile of runs]."
             if f.runs > 1
             else "One run: each figure is that run's; no intervals (give --runs 20 for them).",
@@ -266,6 +267,21 @@ def headline(f: Forecast) -> list[str]:
     if f.watch:
         out.append("Watch: " + "; ".join(f.watch) + ".")
     return out
+
+
+def params_lines(f: Forecast, indent: str = "") -> list[str]:
+    """`Params: mql_at = 60 (set; the file says 50), welcome_wait = 2d`, wrapped; none when the
+    file has no params."""
+    if not f.params:
+        return []
+    lines, line = [], indent + "Params:"
+    for k, p in enumerate(f.params):
+        item = f" {p}" + ("," if k < len(f.params) - 1 else "")
+        if len(line) + len(item) > 96 and line.strip() != "Params:":  # items never split
+            lines.append(line)
+            line = indent + " "
+        line += item
+    return [*lines, line]
 
 
 def render(forecast: Forecast) -> str:

@@ -20,6 +20,7 @@ file's sequences and lifecycle), every figure by its flat name (`summary`, the J
     f.assumptions                                     what the headline rests on
     f.uncertainty                                     a fitted scenario: parameters' share of
                                                       each headline interval (`uncertainty.py`)
+    f.params[0].value, f.params[0].changed            the file's params with the values in force
     f.stat("organic.demo_requested")                  any figure by its name
 
 A `Comparison` holds each file's `Forecast` and, for each file after the first, a `Pair`: the
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from dsl.params import InForce
 from simulator import breakdowns as bd
 from simulator.figures import Difference, Series, Stat
 from simulator.forecast import Summary
@@ -106,6 +108,7 @@ class Forecast:
     stage_names: tuple[str, ...] = ()  # the file's stages, in order
     # a fitted scenario's forecast: where each headline interval's width comes from
     uncertainty: tuple[WidthSplit, ...] = ()
+    params: tuple[InForce, ...] = ()  # the file's params, with the values the runs used
 
     def stat(self, name: str) -> Stat:
         """Any figure by its flat name (`Stat.MISSING` if it was not measured)."""
@@ -193,6 +196,10 @@ class Forecast:
             "days": self.days,
             "runs": self.runs,
             "seed": self.seed,
+        }
+        if self.params:
+            out["params"] = {p.name: p.to_dict() for p in self.params}
+        out |= {
             "sequences": list(self.sequence_names),
             "lifecycle": {"mql": self.lifecycle.mql, "sql": self.lifecycle.sql},
             "forecast": self.summary.to_dict(),

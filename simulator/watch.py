@@ -25,8 +25,9 @@ def watch_notes(kpis: Kpis[Stat], sales: SalesQueue[Stat], mql: bool, sql: bool)
     due = sales.within_due_share.mean
     if due is not None and due < 0.9:
         notes.append(f"sales picks up only {pct(due)} of handoffs in time")
-    if _m(sales.backlog_end) > 0.1 * max(_m(sales.tasks), 1):
-        notes.append(f"{num(_m(sales.backlog_end))} handoffs still wait at the end")
+    backlog = _m(sales.backlog_end)
+    if backlog > 0.1 * max(_m(sales.tasks), 1) and num(backlog) != "0":  # never "0 ... wait"
+        notes.append(f"{num(backlog)} handoffs still wait at the end")
     missing = [
         label
         for label, declared, figure in (("MQL", mql, kpis.mql), ("SQL", sql, kpis.sql))

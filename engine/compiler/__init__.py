@@ -7,7 +7,8 @@ through `repr()`; generated names are counters.
 
     compiled.py        CompiledProgram: the program's tables, its generated module, bound
     sequences.py       sequences flattened into instructions (Instr, SeqC)
-    codegen.py         ModuleBuilder: conditions to source, the module executed and registered;
+    codegen.py         ModuleBuilder: conditions to source, the module compiled (once per process
+                       for the same source) and registered;
                        codegen_values.py its comparisons and values
     gen_round.py       the round, points, exits/enrolments and one function per event type
     gen_static.py      what attributes alone decide, when they are set
@@ -15,5 +16,5 @@ through `repr()`; generated names are counters.
     helpers.py         what generated code calls besides the engine (normalisers, counting)
     calls.py           what generated code calls on the engine (GeneratedCalls)
     analysis.py        attribute-only conditions, time sources; timecross.py their instants
-    regexguard.py      `matches` patterns compiled once, nested quantifiers refused
+    regexguard.py      `matches` on RE2 (linear time), patterns compiled once, recent answers kept
 """

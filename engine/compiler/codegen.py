@@ -17,11 +17,30 @@ from __future__ import annotations
 
 import linecache
 from collections.abc import Callable
+from types import CodeType
 from typing import Any
 
 from dsl import ir
+from dsl.limits import MAX_NESTING
 from engine.compiler.codegen_values import ValuesMixin
 from engine.compiler.helpers import module_globals
+
+_CODE: dict[tuple[str, str], CodeType] = {}
+CODE_CACHE = 64  # generated modules kept compiled; the table is emptied when full
+
+
+def compiled_code(source: str, filename: str) -> CodeType:
+    """Python's bytecode of generated source, compiled once per process: programs that differ
+    only where the source does not (a param that is a wait, a holdout, a limit, ...) share it,
+    and compiling is most of the cost of compiling rules. Each program still executes it into
+    a namespace of its own."""
+    key = (source, filename)
+    code = _CODE.get(key)
+    if code is None:
+        if len(_CODE) >= CODE_CACHE:
+            _CODE.clear()
+        code = _CODE[key] = compile(source, filename, "exec")
+    return code
 
 
 class ModuleBuilder(ValuesMixin):
@@ -118,7 +137,7 @@ class ModuleBuilder(ValuesMixin):
         source = "\n".join(self.lines)
         self.filename = register(self.path, source)
         namespace = self.globals
-        exec(compile(source, self.filename, "exec"), namespace)  # noqa: S102
+        exec(compiled_code(source, self.filename), namespace)  # noqa: S102
         self.source = source
         return {
             k: v
@@ -174,7 +193,7 @@ class ModuleBuilder(ValuesMixin):
         if name in self.static_segments and not self.inline_static:
             return f"P.seg[{int(index)}]"
         self._depth += 1
-        if self._depth > 50:
+        if self._depth > MAX_NESTING:  # the checker bounds segments inside segments by it
             raise ValueError(f"segment {name!r} refers to itself")
         try:
             return self._bool(self.segment_exprs[name])

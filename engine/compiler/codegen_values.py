@@ -10,7 +10,7 @@ from typing import Any
 
 from dsl import ir
 from engine.compiler.helpers import norm_text
-from engine.compiler.regexguard import MAX_TEXT, compile_pattern
+from engine.compiler.regexguard import Matcher
 
 DAY = 86400.0
 
@@ -51,8 +51,8 @@ class ValuesMixin:
             left, guards = self._val(e.left, raw=True)
             pattern = e.right.value if isinstance(e.right, ir.Str) else ""
             rx = self._fresh("_re")
-            self.globals[rx] = compile_pattern(pattern)
-            cmp = f"{rx}.search({left}[:{MAX_TEXT}]) is not None"
+            self.globals[rx] = Matcher(pattern)
+            cmp = f"{rx}({left})"
         else:
             left, guards = self._val(e.left)
             right, more = self._val(e.right)

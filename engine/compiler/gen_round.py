@@ -136,9 +136,11 @@ def _cap_lines(pad: str, rc: str, rule: ir.EventRule, n_rule: int) -> list[str]:
 
 
 def entry_source(program: ir.Program, mb: ModuleBuilder) -> str:
-    """`_entry`: exits of enrolled sequences, then enrolments in file order."""
+    """`_entry`: exits of enrolled sequences, then enrolments in file order; `E` holds the
+    properties of the event of type `etype` (None: no event)."""
     body = entry_body(program, mb, None, fixed=False)
-    return "def _entry(G, CP, L, P, t, etype, out):\n" + ("\n".join(body) or "    return") + "\n"
+    head = "def _entry(G, CP, L, P, t, etype, E, out):\n"
+    return head + ("\n".join(body) or "    return") + "\n"
 
 
 def entry_body(
@@ -160,10 +162,13 @@ def entry_body(
         if isinstance(seq.enter, ir.EnterOn):
             if fixed and etype != seq.enter.event:
                 continue
+            tests = [] if fixed else [f"etype == {seq.enter.event!r}"]
+            if seq.enter.where is not None:  # `enter on E where C`: C on the event's properties
+                tests.append(mb.inline_where(seq.enter.where))
             pad = "    "
             _note(lines, mb, seq.enter.span.line)
-            if not fixed:
-                lines.append(f"    if etype == {seq.enter.event!r}:")
+            if tests:
+                lines.append(f"    if {' and '.join(tests)}:")
                 pad = "        "
             lines.append(f"{pad}G.try_enrol(CP, CP.sequences[{si}], L, P, t, out)")
             continue

@@ -1,55 +1,36 @@
-"""Regular expressions for `matches`, compiled once and unable to hang the engine.
+"""`matches` in the engine: RE2 (linear time in the text, whatever the pattern), compiled once.
 
-Two guards: a pattern that repeats a repetition (`(a+)+`, `(a*)*`, `(a|ab)+` with a nested
-quantifier) is refused when the rules are compiled (the checker refuses it too, with a diagnostic),
-and the searched text is cut to `MAX_TEXT` characters, which bounds the work of every other
-pattern (Python's `re` backtracks at worst polynomially without nested quantifiers).
+The pattern is compiled by `dsl.regex.compile_pattern`, the same call the checker makes, so the
+engine runs exactly the syntax the checker accepts. RE2 never backtracks: no pattern and no text
+can hang a run, and the whole text is searched. A matcher keeps the answers for recent short
+texts (titles, sources and the like repeat from lead to lead; an answer is a pure function of the
+text), which makes a repeated text cost a dictionary lookup instead of a call into RE2.
 """
 
 from __future__ import annotations
 
-import re
+from dsl.regex import compile_pattern
 
-from dsl.errors import NurtureError
-
-try:  # Python 3.11+
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
-
-MAX_TEXT = 4096
-_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+CACHE_ENTRIES = 4096  # answers kept per pattern; the table is emptied when full
+CACHE_TEXT = 256  # longer texts are searched every time, never kept
 
 
-class UnsafePattern(NurtureError, ValueError):
-    """A `matches` pattern that could backtrack catastrophically."""
+class Matcher:
+    """`matcher(text)`: whether the pattern is found anywhere in `text` (a search)."""
 
+    __slots__ = ("_search", "_seen")
 
-def _has_repeat(items: object, inside: bool) -> bool:
-    for op, arg in items:  # type: ignore[attr-defined]
-        name = str(op)
-        if name in _REPEATS:
-            low, high, sub = arg
-            unbounded = high is sre_parse.MAXREPEAT or high > 1
-            if inside and unbounded:
-                return True
-            if _has_repeat(sub, inside or unbounded):
-                return True
-        elif name == "SUBPATTERN":
-            if _has_repeat(arg[-1], inside):
-                return True
-        elif name == "BRANCH":
-            if any(_has_repeat(b, inside) for b in arg[1]):
-                return True
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            if _has_repeat(arg[1], inside):
-                return True
-    return False
+    def __init__(self, pattern: str) -> None:
+        self._search = compile_pattern(pattern).search
+        self._seen: dict[str, bool] = {}
 
-
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """The compiled pattern, or UnsafePattern when a repetition is repeated."""
-    compiled = re.compile(pattern)
-    if _has_repeat(sre_parse.parse(pattern), False):
-        raise UnsafePattern(f"pattern {pattern!r} repeats a repetition and could hang the engine")
-    return compiled
+    def __call__(self, text: str) -> bool:
+        found = self._seen.get(text)
+        if found is None:
+            # bytes, not str: the binding's str path maps every offset back to characters
+            found = self._search(text.encode("utf-8", "replace")) is not None
+            if len(text) <= CACHE_TEXT:
+                if len(self._seen) >= CACHE_ENTRIES:
+                    self._seen.clear()
+                self._seen[text] = found
+        return found

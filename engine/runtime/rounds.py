@@ -38,7 +38,7 @@ class RoundMixin:
             cp.round_fn(self, cp, L, P, t, out)
         for cp in self.progs:
             P = progs[cp.index]
-            cp.entry_fn(self, cp, L, P, t, etype, out)
+            cp.entry_fn(self, cp, L, P, t, etype, props, out)
             if P.n_enr:
                 self.run_due_steps(cp, L, P, t, out)
 

@@ -27,7 +27,7 @@ def test_clean_file_prints_one_summary_line_and_exits_0(capsys: pytest.CaptureFi
     assert code == 0
     assert out == (
         f'{GOOD}: ok — campaign "Browse abandonment": 3 stages, 2 segments, 1 score, '
-        "1 sequence, 10 steps\n"
+        "1 sequence, 10 steps, 4 params\n"
     )
     assert err == ""
 

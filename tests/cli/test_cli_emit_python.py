@@ -50,7 +50,7 @@ def _round(G, CP, L, P, t, out):
     if P.stage < 1 and (_s0 >= 10.0):
         G.move_stage(CP, L, P, t, 1, 5)
 
-def _entry(G, CP, L, P, t, etype, out):
+def _entry(G, CP, L, P, t, etype, E, out):
     return
 
 # the engagement points of an event 'clicked'

@@ -17,7 +17,7 @@ from runkit import RULES, events_text, nurture, write
 
 from cli import cmd_check
 from dsl import DiagnosticError, InternalError, NurtureError, compile_source
-from engine.compiler.regexguard import UnsafePattern
+from dsl.regex import PatternError
 from live.inputs import InputError
 from live.meta import RunError
 from live.store import StoreError
@@ -47,7 +47,7 @@ RAISED = inspect.getsourcelines(_failing)[1] + 4
 
 
 def test_every_users_mistake_shares_one_base() -> None:
-    for cls in (DiagnosticError, ScenarioError, InputError, StoreError, RunError, UnsafePattern):
+    for cls in (DiagnosticError, ScenarioError, InputError, StoreError, RunError, PatternError):
         assert issubclass(cls, NurtureError), cls
         assert not issubclass(cls, InternalError), cls
     assert issubclass(ReplayMismatch, InternalError)

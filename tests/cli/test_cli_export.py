@@ -212,3 +212,34 @@ def test_an_empty_folder_name(capsys):
         "nurture simulate: --export needs a folder\n  hint: give a folder's name, e.g. "
         "--export sample\n",
     )
+
+
+def test_an_export_made_with_set_values_says_them_and_replays_with_them(capsys, tmp_path):
+    folder = tmp_path / "x"
+    args = [B2B, "--scenario", B2B_SCENARIO, "--leads", "300", "--days", "30", "--runs", "1"]
+    sets = ["--set", "mql_at=40", "--set", "welcome_wait=2d"]  # 2d is the file's own value
+    code, _, err = nurture(capsys, "simulate", *args, *sets, "--export", str(folder))
+    assert code == 0, err
+    readme = (folder / "README.md").read_text()
+    made = f"    nurture simulate {' '.join(args)} --export {folder} --set mql_at=40 --set "
+    assert made + "welcome_wait=2d\n" in readme
+    replay_line = (
+        f"    nurture run {B2B} --leads {folder}/leads.csv --events {folder}/events.jsonl "
+        f"--seed {SEED_0_RUN_0} --until 2026-02-04T00:00:00Z --set mql_at=40 --db live.db "
+        "--actions actions.jsonl\n"
+    )
+    assert readme.endswith(replay_line)
+    expected = (folder / "simulated_actions.jsonl").read_bytes()
+    run = ["run", B2B, "--leads", str(folder / "leads.csv"), "--events"]
+    run += [str(folder / "events.jsonl"), "--seed", SEED_0_RUN_0, "--until"]
+    run += ["2026-02-04T00:00:00Z", "--set", "mql_at=40"]
+    for name, extra in (("with", []), ("without", None)):
+        work = tmp_path / name
+        work.mkdir()
+        argv = run if extra is not None else run[:-2]
+        code, _, err = nurture(
+            capsys, *argv, "--db", str(work / "l.db"), "--actions", str(work / "a.jsonl")
+        )
+        assert code == 0, err
+        written = (work / "a.jsonl").read_bytes()
+        assert (written == expected) is (name == "with")  # the file's mql_at=50 differs

@@ -67,7 +67,8 @@ def test_compare_a_file_with_itself_shows_no_difference(tmp_path, capsys):
 
 def test_compare_marks_a_clear_difference(tmp_path, capsys):
     quiet = tmp_path / "quiet.nurture"
-    text = open(RULES).read().replace("limit 4 per 7d", "limit 1 per 7d")
+    text = open(RULES).read().replace("param weekly_limit     = 4 ", "param weekly_limit     = 1 ")
+    assert text != open(RULES).read()
     quiet.write_text(text)
     out_json = tmp_path / "c.json"
     code = main(

@@ -2,8 +2,7 @@
 verbatim, in order, by bash, in a temporary copy of the repository, and must exit 0 without a
 traceback.
 
-The block is the fenced block right after the line `<!-- tour: ... -->` in README.md; until the
-README marks one, the block proposed for it (tests/cli/data/proposed_tour.txt) is run instead.
+The block is the fenced block right after the line `<!-- tour: ... -->` in README.md.
 A `nurture tui` line is run in a pseudo-terminal: the test waits for the app to show the first
 rule file's campaign, presses `q`, and expects it to end with exit 0.
 """
@@ -28,11 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import COMMANDS
-
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "<!-- tour:"
-PROPOSED = Path(__file__).parent / "data" / "proposed_tour.txt"  # the block offered to README
 LINE_TIMEOUT = 900  # seconds: a guard against a hang, not a speed test
 
 
@@ -53,7 +49,8 @@ def tour_block(readme: str) -> list[str] | None:
 
 
 README_BLOCK = tour_block((ROOT / "README.md").read_text(encoding="utf-8"))
-TOUR = README_BLOCK if README_BLOCK is not None else PROPOSED.read_text().splitlines()
+assert README_BLOCK is not None, "README.md has no tour block (a `<!-- tour: ... -->` line)"
+TOUR: list[str] = README_BLOCK
 
 
 def is_tui(line: str) -> bool:
@@ -197,23 +194,14 @@ def tour(tmp_path_factory) -> Tour:
     return Tour(folder)
 
 
-def test_the_tour_is_the_readmes_or_the_one_proposed_for_it():
+def test_the_tour_is_the_readmes():
     assert len(TOUR) >= 8
     assert all(line.startswith(".venv/bin/nurture ") for line in TOUR)
 
 
 def _case(index: int, line: str) -> object:
-    marks = []
-    if is_tui(line) and "tui" not in COMMANDS:
-        marks.append(
-            pytest.mark.xfail(
-                reason="`nurture tui` is not a command on this branch yet (it lands with the tui "
-                "work); the tour's line fails until then",
-                strict=True,
-            )
-        )
     words = line.split("#")[0].split()
-    return pytest.param(index, id=f"{index + 1}-{' '.join(words[1:3])}", marks=marks)
+    return pytest.param(index, id=f"{index + 1}-{' '.join(words[1:3])}")
 
 
 @pytest.mark.parametrize("index", [_case(i, line) for i, line in enumerate(TOUR)])

@@ -34,7 +34,9 @@ def test_check_holds_at_most_a_bounded_amount_of_memory_per_line() -> None:
     assert peak / lines < PEAK_PER_LINE, f"{peak / lines:.0f} bytes a line"
 
 
-def test_a_chain_of_thousands_of_segments_checks_formats_and_lints() -> None:
+def test_a_chain_of_thousands_of_segments_is_one_error_where_it_passes_the_nesting_limit() -> None:
+    # the engine inlines the segments a condition uses: g_i nests 3 levels more than g_(i-1)
+    # (and, not, the segment), g0 one (its comparison): g17 is the first past 50, at 1 + 3*17 = 52
     chain = "".join(f"segment g{i}: size > {i} and not g{i - 1}\n" for i in range(1, 6000))
     text = (
         'campaign "chain"\nstages a, b\nlead:\n  size: number\nsegment g0: size > 0\n'
@@ -42,12 +44,37 @@ def test_a_chain_of_thousands_of_segments_checks_formats_and_lints() -> None:
         + "stage b when g5999\n"
     )
     program, diagnostics = check_source(text, "chain.nurture")
-    assert program is not None, diagnostics[:3]
-    formatted = format_source(text, "chain.nurture")
+    assert program is None
+    assert [(d.code, d.span.line, d.span.column, d.message) for d in diagnostics] == [
+        (
+            "too-deep",
+            22,
+            14,
+            "with the segments it uses, this segment condition is nested 52 levels deep; "
+            "the limit is 50",
+        )
+    ]
+    formatted = format_source(text, "chain.nurture")  # fmt reads the file as written
     assert formatted.startswith(
         'campaign "chain"\n\nstages a, b\n\nlead:\n  size: number\n\n'
         "segment g0:    size > 0\nsegment g1:    size > 1 and not g0\n"
     )
+    assert formatted.count("\n") == text.count("\n") + 4  # a blank line after each block
+
+
+def test_thousands_of_segments_in_short_chains_check_format_and_lint() -> None:
+    # 6,000 segments in chains of 10 (g_(10k+9) nests 1 + 3*9 = 28 levels), each chain's last
+    # used by the stage rule
+    chain = "".join(
+        f"segment g{i}: size > {i}" + (f" and not g{i - 1}" if i % 10 else "") + "\n"
+        for i in range(6000)
+    )
+    last = " or ".join(f"g{i}" for i in range(9, 6000, 10))
+    text = f'campaign "chains"\nstages a, b\nlead:\n  size: number\n{chain}stage b when {last}\n'
+    program, diagnostics = check_source(text, "chains.nurture")
+    assert program is not None, diagnostics[:3]
+    assert len(program.segments) == 6000
+    formatted = format_source(text, "chains.nurture")
     assert formatted.count("\n") == text.count("\n") + 4  # a blank line after each block
     assert [d.code for d in lint(program, text)] == []
 

@@ -22,7 +22,7 @@ def test_the_keywords_are_every_word_the_grammar_spells() -> None:
     assert keywords() == frozenset(
         "after and campaign cap contains content cost decay else endswith enter event every exit "
         "false for handoff holdout if in lead limit matches mql not number of on one or per "
-        "policy quiet reenter score segment send sequence split sql stage stages startswith "
+        "param policy quiet reenter score segment send sequence split sql stage stages startswith "
         "sunset text true until wait when where within".split()
     )
     assert RESERVED <= keywords()

@@ -34,7 +34,9 @@ SMALL = Overrides(leads=200, days=45, runs=3)
 def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("html")
     variant = folder / "variant.nurture"
-    variant.write_text(Path(RULES).read_text().replace("holdout 10%", "holdout 30%"))
+    variant.write_text(
+        Path(RULES).read_text().replace("trial_holdout    = 10%", "trial_holdout    = 30%")
+    )
     program, other = load_program(RULES), load_program(str(variant))
     scenario = prepare(program, SCENARIO, SMALL)
     f = forecast(program, scenario, SCENARIO, workers=1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from live.ruletest_format import read_test_file
-from live.ruletest_names import load_rules
+from live.ruletest_load import load_rules
 from live.ruletest_time import TimeError, relative, resolve, zone_of
 from live.tomlspan import spans
 

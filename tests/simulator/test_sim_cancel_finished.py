@@ -20,12 +20,14 @@ def small():
     return program, prepare(program, SCENARIO, Overrides(leads=300, days=20, runs=8, seed=3))
 
 
-def _stop_after(runs: int) -> tuple[threading.Event, object]:
-    """A flag, and a progress callback that sets it once `runs` replications are done."""
+def _stop_after(runs: float, whole: bool = True) -> tuple[threading.Event, object]:
+    """A flag, and a progress callback that sets it once `runs` replications are done (`whole`:
+    at a whole count; else at any report of at least `runs`, fractions of runs under way
+    included, as a pool reports them)."""
     stop = threading.Event()
 
     def progress(done: float, total: int) -> None:
-        if done >= runs and float(done).is_integer():
+        if done >= runs and (float(done).is_integer() or not whole):
             stop.set()
 
     return stop, progress
@@ -55,7 +57,9 @@ def test_a_comparison_names_them_too(small):
 
 def test_in_a_pool_every_run_that_ended_is_named(small):
     program, scenario = small
-    stop, progress = _stop_after(1)
+    # a pool of 2 reports finished runs plus under 0.99 of each of the 2 under way: a report of
+    # 2 or more means at least one run has finished
+    stop, progress = _stop_after(2, whole=False)
     with pytest.raises(Cancelled) as caught:
         forecast(program, scenario, SCENARIO, 2, progress, cancel=stop)
     finished = caught.value.finished

@@ -161,6 +161,16 @@ def test_watch_notes_name_what_to_look_at():
     )
 
 
+def test_a_backlog_that_rounds_to_nothing_is_no_note():
+    # 0.4 of 2 tasks is over a tenth of them, but "0 handoffs still wait" would say nothing
+    def notes(backlog: float) -> list[str]:
+        made = _made({"sales.tasks": s(2), "sales.backlog_end": s(backlog)})
+        return [note for note in made.watch if "still wait" in note]
+
+    assert notes(0.4) == []
+    assert notes(0.6) == ["1 handoffs still wait at the end"]
+
+
 def test_weekly_series_are_attributes_and_empty_when_absent():
     summary = Summary({}, {"customers": Series((1.0, 2.0), (0.0, 1.0), (2.0, 3.0))}, {})
     f = Forecast("x", "x", "s", 1, 14.0, 2, 0, (), Lifecycle(False, False), summary)

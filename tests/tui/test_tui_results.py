@@ -149,7 +149,7 @@ async def test_an_unknown_filter_key_is_named() -> None:
 async def test_compare_marks_the_differences_clear_of_zero(tmp_path: Path, capsys) -> None:
     other = str(ROOT / "rules" / "b2b_saas_trial.nurture")
     variant = tmp_path / "variant.nurture"
-    variant.write_text(Path(other).read_text().replace("holdout 10%", "holdout 50%"))
+    variant.write_text(Path(other).read_text().replace("holdout trial_holdout", "holdout 50%"))
     out = tmp_path / "cmp.json"
     args = ["compare", B2B, str(variant), "--scenario", B2B_SCENARIO, "--leads", "300"]
     args += ["--days", "30", "--runs", "3", "--seed", "5", "--workers", "1", "--json", str(out)]

@@ -59,7 +59,7 @@ async def test_selecting_a_segment_shows_its_definition() -> None:
         screen = app.screen
         assert screen.selected.label == "enterprise"
         detail = str(screen.query_one(DetailPanel).render())
-        assert detail.startswith("line 24\nsegment enterprise:")
+        assert detail.startswith("line 33\nsegment enterprise:")
         assert 'company_size >= 500 or industry in ["finance", "healthcare"]' in detail
 
 
