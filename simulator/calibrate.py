@@ -148,7 +148,8 @@ def calibrate(
         history, grouper.group_of, b.fatigue_half_life_days, b.fatigue_free_touches, first
     )
     templates = [_template(prior, pins, name, by) for name in obs.groups]
-    blocks = _fit(program, prior, obs, templates, options)
+    delivered = any(e.type == "delivered" for e in history.events)
+    blocks = _fit(program, prior, obs, templates, options, delivered)
     scenario = _fitted(program, prior, history, obs, templates, blocks)
     return replace(grouper, scenario=scenario, blocks=tuple(blocks), groups=tuple(obs.groups))
 
@@ -167,9 +168,12 @@ def _fit(
     obs: Observed,
     templates: list[Persona],
     options: CalibrateOptions,
+    delivered: bool = True,
 ) -> list[Block]:
     """Every block, in the order their results feed each other: buying (the gain of a click,
-    relative to readiness), calls (readiness from sales), then what is stated at readiness."""
+    relative to readiness), calls (readiness from sales), then what is stated at readiness.
+    A history without `delivered` events does not say what was sent: the answers to touches,
+    unsubscribes and bounces per touch keep their prior values."""
     behaviours = [for_persona(prior.behaviour, t.behaviour) for t in templates]
     alone = prior.sales.alone_share()
     groups = [
@@ -208,8 +212,11 @@ def _fit(
         blocks.append(background(obs, groups))
     blocks.append(organic(obs, groups, outcomes_only=options.outcomes_only))
     mean_dropout = float(np.mean([mean_of(t.dropout) for t in templates])) or 1.0
-    blocks.append(unsubscribes(obs, mean_dropout, prior.behaviour.unsubscribe_fatigue))
-    blocks.append(bounces(obs))
+    if delivered:
+        blocks.append(unsubscribes(obs, mean_dropout, prior.behaviour.unsubscribe_fatigue))
+        blocks.append(bounces(obs))
+    else:
+        blocks.append(_no_touches(prior))
     factors = [
         1 + bh.deal_readiness * g.readiness for bh, g in zip(behaviours, groups, strict=True)
     ]
@@ -227,6 +234,19 @@ def _fit(
     for block in blocks:
         settle_bounds(block)
     return [b for b in blocks if b.params or b.fixed or b.kept or b.checks]
+
+
+def _no_touches(prior: Scenario) -> Block:
+    """The per-touch knobs of a history that does not say what was sent, kept at the prior's."""
+    block = Block("touches")
+    why = (
+        "the history has no `delivered` events, so what was sent is unknown (write each touch "
+        "as a `delivered` event, docs/DATA.md, or calibrate on the live database with --db)"
+    )
+    b = prior.behaviour
+    for knob in ("bounce", "unsubscribe"):
+        block.keep(f"behaviour.{knob}", dict(getattr(b, knob)), why)
+    return block
 
 
 def _calls(prior, obs, templates, behaviours, groups, part, first):  # noqa: ANN001, ANN202

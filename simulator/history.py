@@ -7,9 +7,10 @@ simulator never imports `live` and there is no second CSV parser.
 
 Touches are what the history says was sent: `delivered` events (a touch that reached the lead)
 and `bounced` events (one that did not), on any channel; a `delivered` on channel `task` is a
-sales call. A live database whose events hold no `delivered` nor `bounced` has its touches in
-its outbox instead: each `send` action is a touch and each `task` action a call (`of_rows` does
-this when given the actions). Leads the outbox enrolled as a holdout are `holdout`.
+sales call. A live database whose events hold no `delivered` has its touches in its outbox
+instead: each `send` action is a touch (or, followed within a day by a `bounced` event of its
+lead and content, that bounce) and each `task` action a call (`of_rows` does this when given
+the actions). Leads the outbox enrolled as a holdout are `holdout`.
 
 `split(share, seed)` (a random share of leads, the rest) and `before(t)` (what happened before
 t, and the leads who came after) make the two parts of a backtest.
@@ -123,8 +124,8 @@ class History:
         evs = [HistoryEvent(*e) for e in events]
         acts = list(actions)
         holdout = frozenset(a[0] for a in acts if a[2] == "enrolled" and a[5] == "holdout")
-        if not any(e.type in TOUCH_TYPES for e in evs):
-            evs += _touches_of_actions(acts)
+        if not any(e.type == "delivered" for e in evs):
+            evs += _touches_of_actions(acts, evs)
         evs.sort(key=lambda e: e.at)  # stable: ties keep the order given
         first_event: dict[str, float] = {}
         for e in evs:
@@ -204,10 +205,18 @@ def _value(e: HistoryEvent) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
-def _touches_of_actions(actions: list[ActionRow]) -> list[HistoryEvent]:
-    """A live database's sends and tasks, as the touches they were (`delivered` events)."""
+def _touches_of_actions(actions: list[ActionRow], events: list[HistoryEvent]) -> list[HistoryEvent]:
+    """A live database's sends and tasks, as the touches they were (`delivered` events); a
+    send followed within a day by a `bounced` event of its lead and content is that bounce."""
+    bounces: dict[tuple[str, object], list[float]] = {}
+    for e in events:
+        if e.type == "bounced":
+            bounces.setdefault((e.lead, e.props.get("content")), []).append(e.at)
     out = []
     for lead, at, kind, content, channel, _ in actions:
+        times = bounces.get((lead, content), ())
+        if kind == "send" and any(at <= t <= at + DAY for t in times):
+            continue
         if kind in ("send", "task") and content is not None:
             props = {"content": content, "channel": channel or "task"}
             out.append(HistoryEvent(lead, "delivered", at, props))
