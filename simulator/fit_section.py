@@ -15,7 +15,7 @@ how well it fits, and what the data could not tell.
 
 A forecast of a scenario with `draw = true` draws each block's parameters once per replication
 (`simulator/uncertainty.py`), so its interval covers the parameters' uncertainty as well as the
-simulation's; `draw = false` (or `nurture simulate --fixed-parameters`) uses the estimates.
+simulation's; `draw = false` uses the estimates.
 """
 
 from __future__ import annotations
