@@ -85,25 +85,25 @@ class Judged:
     @property
     def inside(self) -> bool | None:
         band = self.widened
-        return None if band is None else band[0] <= self.actual.value <= band[1]
+        return None if band is None else bool(band[0] <= self.actual.value <= band[1])
 
     @property
     def held(self) -> bool:
-        return self.actual.events >= MIN_EVENTS
+        return bool(self.actual.events >= MIN_EVENTS)
 
     @property
     def within_tolerance(self) -> bool | None:
         err = self.error
-        return None if err is None else abs(err) <= TOLERANCE
+        return None if err is None else bool(abs(err) <= TOLERANCE)
 
     def to_dict(self) -> dict[str, object]:
         band = self.widened
         return {
             "figure": self.actual.label,
             "name": self.actual.key,
-            "actual": self.actual.value,
-            "actual_se": self.actual.se,
-            "events": self.actual.events,
+            "actual": float(self.actual.value),
+            "actual_se": float(self.actual.se),
+            "events": int(self.actual.events),
             "forecast": self.forecast.to_dict(),
             "interval_widened": list(band) if band else None,
             "inside": self.inside,

@@ -209,3 +209,89 @@ def test_a_history_without_delivered_events_keeps_the_per_touch_rates(
     assert all("bounce" not in p["path"] for p in fitted["fit"]["parameters"])
     kept = {k["path"]: k["reason"] for k in fitted["fit"]["kept"]}
     assert kept["behaviour.bounce"].startswith("the history has no `delivered` events")
+
+
+def test_backtest_judges_the_held_out_leads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _history(tmp_path, bad=True)
+    out = tmp_path / "backtest.json"
+    code, stdout, stderr = nurture(
+        capsys,
+        "backtest",
+        RULES,
+        "--history",
+        str(tmp_path / "leads.csv"),
+        str(tmp_path / "events.jsonl"),
+        "--split",
+        "0.5",
+        "--runs",
+        "2",
+        "--json",
+        str(out),
+    )
+    assert code == 0, stderr
+    assert f"{tmp_path}/events.jsonl:9: unknown lead 'NOPE'" in stderr
+    assert "  fitted on 20 leads (0 converted); judged on 20 leads (0 converted)" in stdout
+    result = json.loads(out.read_text())
+    assert result["how"] == "fitted on a random 50% of the leads (seed 0), judged on the rest"
+    fit, test = result["fitted_on"], result["judged_on"]
+    assert (fit["leads"], test["leads"]) == (20, 20)
+    assert fit["events"]["visited"] + test["events"]["visited"] == 8  # every visit in one part
+    figures = {f["name"]: f for f in result["figures"]}
+    visited = figures["visit_rate"]
+    k = test["events"]["visited"]  # one visit a visitor
+    assert (visited["actual"], visited["events"]) == (k / 20, k)
+    assert visited["actual_se"] == pytest.approx((k / 20 * (1 - k / 20) / 20) ** 0.5)
+    mean = visited["forecast"]["mean"]
+    assert visited["relative_error"] == pytest.approx(mean / (k / 20) - 1)
+    low, high = visited["interval_widened"]
+    assert low == pytest.approx(visited["forecast"]["lo"] - 1.644854 * visited["actual_se"])
+    assert visited["inside"] is (low <= k / 20 <= high)
+    assert visited["held_to_15_percent"] is False  # 200 events or more only
+
+
+def test_sensitivity_moves_each_fitted_knob_over_its_interval(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _history(tmp_path)
+    fitted = str(tmp_path / "fitted.scenario.toml")
+    args = ["--history", str(tmp_path / "leads.csv"), str(tmp_path / "events.jsonl")]
+    assert nurture(capsys, "calibrate", RULES, *args, "-o", fitted)[0] == 0
+    out = tmp_path / "sensitivity.json"
+    code, stdout, stderr = nurture(
+        capsys,
+        "sensitivity",
+        RULES,
+        "--scenario",
+        fitted,
+        "--leads",
+        "40",
+        "--runs",
+        "2",
+        "--top",
+        "3",
+        "--workers",
+        "1",
+        "--json",
+        str(out),
+    )
+    assert code == 0, stderr
+    assert "visited: " in stdout and "personas.everyone.organic.visited.per_day" in stdout
+    knobs = {k["path"]: k for k in json.loads(out.read_text())["knobs"]}
+    bounce = knobs["behaviour.bounce.email"]
+    assert (bounce["basis"], bounce["low"], bounce["high"]) == (
+        "fitted 90% interval",
+        0.044611,
+        0.209108,
+    )
+    visits = knobs["personas.everyone.organic.visited.per_day"]
+    assert (visits["low"], visits["high"]) == (0.107335, 0.343449)
+    assert (
+        visits["change_at_low"]["visit_rate"]["mean"]
+        < 0
+        < visits["change_at_high"]["visit_rate"]["mean"]
+    )
+    close = knobs["sales.close_rate"]  # not fitted: +-20% of the prior's
+    assert close["basis"] != "fitted 90% interval"
+    assert close["low"] == pytest.approx(0.8 * close["high"] / 1.2)
