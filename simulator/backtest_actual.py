@@ -3,7 +3,7 @@ forecast name, the value, its sampling error and the events it rests on.
 
 Figures (each named as `RunMetrics` names the forecast's): conversion overall
 (`conversion_rate`) and by persona (`persona.P.conversion_rate`, the `--by` groups), days to
-convert (`days_to_customer.median`, `.p90`), the cumulative conversion at 7, 30 and 90 days
+convert (`days_to_customers.median`, `.p90`), the cumulative conversion at 7, 30 and 90 days
 (`converted_within.D`: of the leads seen at least D days), the share who visited
 (`visit_rate`), unsubscribes a lead (`unsubscribe_rate`), revenue, and by number of contacts
 received (touches and calls: `contacts.B.share`, `.conversion_rate`, `.visit_rate`).
