@@ -7,7 +7,11 @@ run, best of N (CPU time, as this machine is shared):
 - check with other values (`dsl.Rules.check`): the file parsed once, its params bound again;
 - engine compile of a program whose threshold changed (`mql_at`: the generated code differs);
 - engine compile of a program whose wait and holdout changed (`welcome_wait`, `trial_holdout`:
-  the generated code is the same, and its bytecode is shared).
+  the generated code is the same, and its bytecode is shared);
+- an engine of a program equal to one compiled before in the process, as a sweep's worker gets
+  it for its next task of the same point (unpickled: an equal program, another object): the
+  compiled program is shared (`engine/compiler/shared.py`); `engine.compile_count()` says how
+  many were compiled.
 """
 
 from __future__ import annotations
@@ -37,8 +41,10 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     runs = 5 if parser.parse_args().quick else 19  # every value below is a new one
 
+    import pickle
+
     from dsl import Rules, check_source, read_source
-    from engine import Engine
+    from engine import Engine, compile_count
 
     text = read_source(RULES)
     rules = Rules(text, str(RULES))
@@ -65,11 +71,23 @@ def main() -> int:
             ),
         ),
     ]
+    point = pickle.dumps(rules.program({"sql_at": "100"}))
+    Engine([pickle.loads(point)])  # compiled once
+    before = compile_count()
+    rows.append(
+        (
+            "engine of an equal program (shared)",
+            best(runs, lambda i: Engine([pickle.loads(point)])),
+        )
+    )
+    shared = compile_count() - before
     print(f"B2B playbook, best of {runs} (CPU ms)")
     for label, seconds in rows:
         print(f"{label:44} {seconds * 1000:7.1f} ms")
     print(f"\ncheck with other values / parse + check: {rows[1][1] / rows[0][1]:.2f}x")
     print(f"compile, shared bytecode / new bytecode: {rows[3][1] / rows[2][1]:.2f}x")
+    print(f"engine of an equal program / new bytecode: {rows[4][1] / rows[2][1]:.3f}x", end="")
+    print(f" ({shared} programs compiled for {runs} engines)")
     return 0
 
 

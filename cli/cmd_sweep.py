@@ -2,7 +2,9 @@
 [--leads N] [--days D] [--runs R] [--seed X] [--workers W | --cluster C] [--json OUT] [--csv OUT]
 [--html OUT]`: what-if over the scenario's assumptions (and the file's params), on common random
 numbers; the best point for the objective and how sure the runs are that it beats the current
-values.
+values. NAME is a scenario field by its TOML path or a param of FILE by its name; `--set` gives
+the current values of params (the file's otherwise). The file is read once: each distinct set
+of param values is checked once, and compiled once per process.
 
 stdout holds only the report; the progress bar (with points finished and an ETA) goes to stderr
 when it is a terminal. Ctrl-C stops within a second: the points finished are reported (and
@@ -22,7 +24,7 @@ from cli import exitcodes
 from cli.argtypes import positive_int
 from cli.cmd_simulate import ProgressBar, add_common, backend_of, footer, overrides, write_json
 from cli.interrupt import ctrl_c_sets
-from cli.loading import load_rules
+from cli.loading import load_one
 
 
 def add_parser(sub: Any) -> None:
@@ -72,9 +74,10 @@ def run(args: argparse.Namespace) -> int:
     from simulator.sweep import plan_axes, sweep
     from simulator.sweep_report import render
 
-    program = load_rules(args.file)
-    if program is None:
+    loaded = load_one(args.file, args.settings)  # ParamError: cli/main.py prints it
+    if loaded is None:
         return exitcodes.USER_ERROR
+    rules, settings, program = loaded
     scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError
     axes = plan_axes(program, scenario, [" ".join(words) for words in args.vary])  # SweepError
     objective = parse_objective(args.objective)  # SweepError
@@ -100,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
             bar,
             stop,
             cluster,
+            rules,
+            settings,
         )
     if not result.complete and bar.enabled:
         sys.stderr.write("\n")

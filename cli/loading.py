@@ -28,6 +28,27 @@ def print_errors(path: str, diagnostics: list[Diagnostic], source: str | None = 
     print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
 
 
+def load_one(
+    path: str, settings: Sequence[tuple[str, str]] = ()
+) -> tuple[Rules, dict[str, str], Program] | None:
+    """One rule file read (`dsl.Rules`, to be checked again with other values), the `--set`
+    values it declares, and its program checked with them; None after printing its errors.
+    ParamError when a value does not fit."""
+    from dsl import DiagnosticError, Rules, read_source
+
+    try:
+        rules = Rules(read_source(path), path)
+    except DiagnosticError as err:
+        print_errors(path, err.diagnostics, "")
+        return None
+    (values,) = settings_by_file([rules], settings)
+    program, diagnostics = rules.check(values)
+    if program is None:
+        print_errors(path, diagnostics, rules.text)
+        return None
+    return rules, values, program
+
+
 def load_rules(path: str, settings: Sequence[tuple[str, str]] = ()) -> Program | None:
     """The checked program, or None after printing its errors to stderr. `settings` (from
     `--set`) override its params; ParamError when one does not fit."""

@@ -11,12 +11,14 @@ them from here: nothing outside `engine/` imports a module of it or reads a priv
     compiler/    a checked Program compiled once: conditions and every rule to generated Python
                  (one module per program, readable: `Engine.generated_source`), event rules by
                  type, flattened sequences, time sources; `compiler/calls.py` declares what
-                 generated code calls on the engine
+                 generated code calls on the engine; `compiler/shared.py` shares a compiled
+                 program between the engines of a process (`compile_count()`)
     runtime/     running it: per-lead state, recording events, rounds (points, fit, stages,
                  flags, handoffs), sequences and sends under policy, timers, reading and saving
                  a lead (snapshot, layout, migration to changed rules)
 """
 
+from engine.compiler.shared import compile_count
 from engine.core import Engine
 from engine.model import ACTION_KINDS, Action, Event, Explanation, Lead, LeadView, TraceEntry
 from engine.times import format_time, parse_time
@@ -30,6 +32,7 @@ __all__ = [
     "Lead",
     "LeadView",
     "TraceEntry",
+    "compile_count",
     "format_time",
     "parse_time",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dsl.ir import Program
-from engine.compiler.compiled import CompiledProgram
+from engine.compiler.shared import compiled
 from engine.compiler.timecross import next_wake
 from engine.model import Action, Event, Lead
 from engine.runtime.leads import LeadsMixin
@@ -56,8 +56,11 @@ class Engine(
         """`seed`: holdouts and split arms. `trace`: leads keep an explain trail unless
         `add_lead` says otherwise for one. `track_changes`: keep the ids of changed leads for
         `pop_changed()` (savers of state ask for it; unasked, nothing is kept); None: as
-        `trace`, for callers written before."""
-        self.progs = [CompiledProgram(p, i) for i, p in enumerate(programs)]
+        `trace`, for callers written before.
+
+        Each program is compiled once per process: engines made from equal programs share the
+        compiled rules (`engine.compile_count()` says how many were compiled)."""
+        self.progs = [compiled(p, i) for i, p in enumerate(programs)]  # shared when equal
         self.seed = int(seed)
         self.trace_leads = bool(trace)
         self.multi = len(self.progs) > 1

@@ -128,7 +128,12 @@ def bars(
 ) -> Chart:
     """Horizontal bars of `value` per `category` (in the rows' order), with a 90% interval
     whisker from `low` to `high` when the rows have them; labelled with the value."""
-    kept = [r for r in rows if r.get(value) is not None]
+    # the value's label sits right of the whisker, where it cannot cross it
+    kept = [
+        {**r, "label_at": max(r[value], r.get("high") or r[value]) if with_interval else r[value]}
+        for r in rows
+        if r.get(value) is not None
+    ]
     base = alt.Chart(_data(kept)).properties(width=WIDTH - 140, height=24 * max(1, len(kept)))
     y = alt.Y(f"{category}:N", title=None, sort=None)
     color: Any = alt.value(PALETTE[0])
@@ -139,7 +144,11 @@ def bars(
     layers = [
         base.mark_bar(height=16).encode(
             y=y,
-            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+            x=alt.X(
+                f"{value}:Q",
+                title=value_title,
+                axis=alt.Axis(format=value_format, labelOverlap="greedy", tickCount=6),
+            ),
             color=color,
         )
     ]
@@ -149,7 +158,7 @@ def bars(
         )
     layers.append(
         base.mark_text(align="left", dx=4, fontSize=10, color="#222").encode(
-            y=y, x=f"{value}:Q", text=alt.Text(f"{value}:Q", format=value_format)
+            y=y, x="label_at:Q", text=alt.Text(f"{value}:Q", format=value_format)
         )
     )
     return render(alt.layer(*layers), name, value_title)
@@ -209,13 +218,16 @@ def heatmap(
     value_title: str,
     name: str,
     value_format: str = ",.1f",
+    orders: tuple[list[str], list[str]] | None = None,
 ) -> Chart:
-    """Cells coloured by `value` over two axes (a sweep over two params), each labelled."""
+    """Cells coloured by `value` over two axes (a sweep over two values), each labelled;
+    `orders`: the labels of x (left to right) and y (bottom to top) in their numeric order."""
     kept = [r for r in rows if r.get(value) is not None]
     base = alt.Chart(_data(kept)).properties(width=WIDTH - 100, height=260)
+    x_sort, y_sort = orders if orders else (None, "descending")
     enc = {
-        "x": alt.X(f"{x}:O", title=x_title, sort=None),
-        "y": alt.Y(f"{y}:O", title=y_title, sort="descending"),
+        "x": alt.X(f"{x}:O", title=x_title, sort=x_sort),
+        "y": alt.Y(f"{y}:O", title=y_title, sort=y_sort[::-1] if orders else y_sort),
     }
     rect = base.mark_rect().encode(
         **enc, color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues"))

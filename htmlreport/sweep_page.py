@@ -55,7 +55,7 @@ def curve(r: SweepResult, title: str, field: str, k: int) -> charts.Chart:
     return charts.line_band(
         rows,
         "value",
-        axis.name,
+        axis.heading,
         title,
         f"curve-{k}",
         y_format=fmt,
@@ -68,10 +68,16 @@ def curve(r: SweepResult, title: str, field: str, k: int) -> charts.Chart:
 def heat(r: SweepResult, title: str, field: str, k: int) -> charts.Chart:
     a, b = r.axes[0], r.axes[1]
     rows = [
-        {a.name: f"{p.values[0]:g}", b.name: f"{p.values[1]:g}", "value": _figure(p, field).mean}
+        {a.name: a.text(p.values[0]), b.name: b.text(p.values[1]), "value": _figure(p, field).mean}
         for p in r.points
     ]
-    return charts.heatmap(rows, a.name, b.name, "value", a.name, b.name, title, f"heat-{k}")
+    orders = (
+        [a.text(v) for v in sorted({p.values[0] for p in r.points})],
+        [b.text(v) for v in sorted({p.values[1] for p in r.points})],
+    )
+    return charts.heatmap(
+        rows, a.name, b.name, "value", a.name, b.name, title, f"heat-{k}", orders=orders
+    )
 
 
 def point_bars(r: SweepResult) -> charts.Chart:
@@ -147,7 +153,7 @@ def points_table(r: SweepResult) -> Html:
         rows.append(
             [
                 f"{p.index}{mark}",
-                *(f"{v:g}" for v in p.values),
+                *(a.text(v) for a, v in zip(r.axes, p.values, strict=True)),
                 stat_cell(p.objective, one_decimal),
                 stat_cell(k.customers, count),
                 stat_cell(k.conversion_rate, share),
@@ -191,9 +197,13 @@ def sweep_page(r: SweepResult, scenario: Scenario | None = None, footer: str = "
     )
     note = (
         "Every point ran on the same simulated leads and random numbers, so differences between "
-        "points are the assumptions' doing. Figures: mean over the runs, with 90% of runs."
+        "points are the varied values' doing. Figures: mean over the runs, with 90% of runs."
     )
     page = Page(f"Sweep: {r.campaign}", subtitle, note, footer)
+    varied_params = {a.name for a in r.axes if a.kind == "param"}
+    kept = [str(p) for p in r.params if p.name not in varied_params]
+    if kept:
+        page.params = ("Params: " + ", ".join(kept),)
     head: list[Html] = []
     if not r.complete:
         head.append(
@@ -205,7 +215,9 @@ def sweep_page(r: SweepResult, scenario: Scenario | None = None, footer: str = "
         head.append(cards_html)
     page.section("Headline", *head)
     varied = [
-        f"{a.name}: {', '.join(f'{v:g}' for v in a.values)} (now {a.current:g})" for a in r.axes
+        f"{a.name}{' (a param of the file)' if a.kind == 'param' else ''}: "
+        f"{', '.join(a.text(v) for v in a.values)} (now {a.text(a.current)})"
+        for a in r.axes
     ]
     page.section(
         "What was varied", tag("ul", *(tag("li", v) for v in varied), cls="plain"), key="axes"

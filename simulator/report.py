@@ -272,15 +272,18 @@ def headline(f: Forecast) -> list[str]:
 def params_lines(f: Forecast, indent: str = "") -> list[str]:
     """`Params: mql_at = 60 (set; the file says 50), welcome_wait = 2d`, wrapped; none when the
     file has no params."""
-    if not f.params:
-        return []
-    lines, line = [], indent + "Params:"
-    for k, p in enumerate(f.params):
-        item = f" {p}" + ("," if k < len(f.params) - 1 else "")
-        if len(line) + len(item) > 96 and line.strip() != "Params:":  # items never split
+    return wrapped_items("Params:", [str(p) for p in f.params], indent) if f.params else []
+
+
+def wrapped_items(head: str, items: list[str], indent: str = "", width: int = 96) -> list[str]:
+    """`head item, item, ...` in lines of at most `width`, never splitting an item."""
+    lines, line = [], indent + head
+    for k, item in enumerate(items):
+        part = f" {item}" + ("," if k < len(items) - 1 else "")
+        if len(line) + len(part) > width and line.strip() != head:
             lines.append(line)
             line = indent + " "
-        line += item
+        line += part
     return [*lines, line]
 
 

@@ -21,15 +21,18 @@ sweep returns the points whose every run finished, with `complete` False.
 from __future__ import annotations
 
 import copy
+import difflib
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from dsl import Rules
 from dsl.ir import Program
+from dsl.params import params_in_force
 from simulator.api import forecast_of_runs
 from simulator.backends import Backend, Cluster, Progress, execute
 from simulator.cancel import CancelFlag, Cancelled
@@ -38,6 +41,7 @@ from simulator.objective import Objective
 from simulator.replications import Job, run_job
 from simulator.scenario import Scenario
 from simulator.streams import stream_key
+from simulator.sweep_params import param_axis, point_program, point_settings
 from simulator.sweep_result import Best, SweepPoint, SweepResult
 from simulator.sweep_spec import Axis, SweepError, scenario_axis, set_at, split_vary
 
@@ -45,18 +49,35 @@ MAX_POINTS = 10_000
 
 
 def plan_axes(program: Program, scenario: Scenario, varies: Sequence[str]) -> tuple[Axis, ...]:
-    """The axes of `--vary NAME=SPEC` texts, checked against the scenario (and the file)."""
+    """The axes of `--vary NAME=SPEC` texts, checked against the scenario and the file: a bare
+    NAME that the file declares as a param is that param (`simulator/sweep_params.py`), a
+    dotted one a scenario field."""
     data = scenario.model_dump()
+    params = {p.name: p for p in program.params}
     axes: list[Axis] = []
     for text in varies:
         name, spec = split_vary(text)
-        axis = scenario_axis(name, spec, data)
+        if name in params:
+            axis = param_axis(name, spec, params[name], program.path)
+        else:
+            if "." not in name and name not in data:
+                _no_such_param(name, list(params), program.path)
+            axis = scenario_axis(name, spec, data)
         if any(a.path == axis.path for a in axes):
             raise SweepError(f"--vary {name}: {axis.path} is varied twice")
         axes.append(axis)
     if not axes:
         raise SweepError("give at least one --vary NAME=SPEC")
     return tuple(axes)
+
+
+def _no_such_param(name: str, params: list[str], file: str) -> None:
+    """A bare name close to a param's is a misspelt param (else: the scenario's message)."""
+    near = difflib.get_close_matches(name, params, n=1, cutoff=0.6)
+    if near:
+        raise SweepError(
+            f"--vary {name}: {file} has no param {name!r}", hint=f"did you mean {near[0]!r}?"
+        )
 
 
 def design(axes: tuple[Axis, ...], samples: int | None, seed: int) -> list[tuple[float, ...]]:
@@ -84,8 +105,8 @@ def point_scenario(
     the scenario itself at the current values."""
     from pydantic import ValidationError
 
-    if values == tuple(a.current for a in axes):
-        return scenario
+    if all(v == a.current for a, v in zip(axes, values, strict=True) if a.kind == "scenario"):
+        return scenario  # (also where only params change: the same scenario, the same leads)
     data = copy.deepcopy(scenario.model_dump())
     for a, v in zip(axes, values, strict=True):
         if a.kind == "scenario":
@@ -94,7 +115,7 @@ def point_scenario(
         return Scenario.model_validate(data)
     except ValidationError as err:
         what = "; ".join(_problem(e) for e in err.errors())
-        label = ", ".join(f"{a.name}={v:g}" for a, v in zip(axes, values, strict=True))
+        label = ", ".join(f"{a.name}={a.text(v)}" for a, v in zip(axes, values, strict=True))
         raise SweepError(f"the point {label} is not a valid scenario: {what}") from None
 
 
@@ -115,17 +136,17 @@ def sweep(
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
     cluster: Cluster | None = None,
+    rules: Rules | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> SweepResult:
-    """Every point of the design, `scenario.run.runs` replications each (module docstring)."""
-    current = tuple(a.current for a in axes)
-    points = design(axes, samples, scenario.run.seed)
-    in_design = [True] * len(points)
-    if current not in points:
-        points.insert(0, current)
-        in_design.insert(0, False)
-    scenarios = [point_scenario(scenario, axes, v) for v in points]  # all checked before running
-    runs = scenario.run.runs
-    jobs = [Job((program,), (s,), r) for s in scenarios for r in range(runs)]
+    """Every point of the design, `scenario.run.runs` replications each (module docstring).
+    With param axes, `rules` is the file as read (`dsl.Rules`) and `settings` the values
+    `program` was checked with (`--set`): each point's program is the file checked with them
+    and the point's values."""
+    plan = _plan(program, scenario, axes, samples, rules, settings or {})
+    runs = plan.runs
+    pairs = zip(plan.programs, plan.scenarios, strict=True)
+    jobs = [Job((p,), (s,), r) for p, s in pairs for r in range(runs)]
     finished: dict[int, dict[str, object]] = {}
 
     def keep(index: int, result: list[dict[str, object]]) -> None:
@@ -136,8 +157,7 @@ def sweep(
         complete = True
     except (Cancelled, KeyboardInterrupt):
         complete = False
-    plan = _Plan(points, scenarios, in_design, current, runs)
-    out = _finished_points(program, scenario_path, objective, plan, finished)
+    out = _finished_points(scenario_path, objective, plan, finished)
     return SweepResult(
         program.path,
         program.campaign,
@@ -150,9 +170,10 @@ def sweep(
         axes,
         objective.text,
         tuple(out),
-        len(points),
+        len(plan.points),
         best_point(out),
         complete,
+        tuple(params_in_force(program)),
     )
 
 
@@ -160,13 +181,38 @@ def sweep(
 class _Plan:
     points: list[tuple[float, ...]]
     scenarios: list[Scenario]
+    programs: list[Program]  # each point's: the same object wherever only the scenario changes
     in_design: list[bool]
     current: tuple[float, ...]
     runs: int
 
 
-def _finished_points(
+def _plan(
     program: Program,
+    scenario: Scenario,
+    axes: tuple[Axis, ...],
+    samples: int | None,
+    rules: Rules | None,
+    settings: Mapping[str, str],
+) -> _Plan:
+    """The points (the current values added first when the design lacks them), and each
+    point's scenario and program, all checked before anything runs."""
+    current = tuple(a.current for a in axes)
+    points = design(axes, samples, scenario.run.seed)
+    in_design = [True] * len(points)
+    if current not in points:
+        points.insert(0, current)
+        in_design.insert(0, False)
+    scenarios = [point_scenario(scenario, axes, v) for v in points]
+    programs = []
+    for values in points:
+        point = point_settings(axes, values)
+        label = ", ".join(f"{a.name}={a.text(v)}" for a, v in zip(axes, values, strict=True))
+        programs.append(point_program(rules, program, settings, point, label))
+    return _Plan(points, scenarios, programs, in_design, current, scenario.run.runs)
+
+
+def _finished_points(
     scenario_path: str | None,
     objective: Objective,
     plan: _Plan,
@@ -174,7 +220,9 @@ def _finished_points(
 ) -> list[SweepPoint]:
     """The points whose every run finished (task k * runs + r is run r of point k)."""
     out = []
-    for k, (values, s) in enumerate(zip(plan.points, plan.scenarios, strict=True)):
+    for k, (values, s, p) in enumerate(
+        zip(plan.points, plan.scenarios, plan.programs, strict=True)
+    ):
         results = [finished.get(k * plan.runs + r) for r in range(plan.runs)]
         if any(r is None for r in results):
             continue
@@ -184,7 +232,7 @@ def _finished_points(
             SweepPoint(
                 k,
                 values,
-                forecast_of_runs(program, s, scenario_path, runs),
+                forecast_of_runs(p, s, scenario_path, runs),
                 stat(per_run),
                 tuple(per_run),
                 values == plan.current,

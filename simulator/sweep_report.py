@@ -7,6 +7,7 @@ import textwrap
 
 from simulator.figures import Stat
 from simulator.formatting import money, num, pct
+from simulator.report import wrapped_items
 from simulator.sweep_result import SweepPoint, SweepResult
 
 CHART_WIDTH = 40
@@ -76,7 +77,9 @@ def table(r: SweepResult) -> list[str]:
     lines = [head]
     for p in _shown(r):
         k = p.forecast.kpis
-        vals = "".join(f"{v:<{w + 2}g}" for v, w in zip(p.values, widths, strict=True))
+        vals = "".join(
+            f"{a.text(v):<{w + 2}}" for a, v, w in zip(r.axes, p.values, widths, strict=True)
+        )
         roi = "-" if k.roi.mean is None else f"{k.roi.mean:,.1f}x"
         lines.append(
             f"{_mark(r, p):<2}{vals}{_stat(p.objective):<26}{num(k.customers.mean):>10}"
@@ -98,7 +101,7 @@ def chart(r: SweepResult) -> list[str]:
     def at(x: float) -> int:
         return round((x - lo) / span * (CHART_WIDTH - 1))
 
-    labels = [", ".join(f"{v:g}" for v in p.values) for p in shown]
+    labels = [", ".join(a.text(v) for a, v in zip(r.axes, p.values, strict=True)) for p in shown]
     width = max(len(s) for s in labels)
     lines = [f"Objective {r.objective} at each point (● mean, ├─┤ 90% of runs)"]
     for p, label in zip(shown, labels, strict=True):
@@ -113,21 +116,29 @@ def chart(r: SweepResult) -> list[str]:
     return lines
 
 
+def _params(r: SweepResult) -> list[str]:
+    """The file's params at the current values, but those varied (on the next line)."""
+    varied = {a.name for a in r.axes if a.kind == "param"}
+    kept = [str(p) for p in r.params if p.name not in varied]
+    return wrapped_items("Params:", kept) if kept else []
+
+
 def render(r: SweepResult) -> str:
     axes = "; ".join(
-        f"{a.name} over {', '.join(f'{v:g}' for v in a.values)} (now {a.current:g})"
+        f"{a.name} over {', '.join(a.text(v) for v in a.values)} (now {a.text(a.current)})"
         if len(a.values) <= 8
-        else f"{a.name} over {a.values[0]:g}..{a.values[-1]:g} in {len(a.values)} values "
-        f"(now {a.current:g})"
+        else f"{a.name} over {a.text(a.values[0])}..{a.text(a.values[-1])} in {len(a.values)} "
+        f"values (now {a.text(a.current)})"
         for a in r.axes
     )
     runs = f"{r.runs} run{'s' if r.runs != 1 else ''} a point"
     lines = [
         f"Sweep: {r.campaign}  ({r.file})",
         f"{r.scenario} · {num(r.leads)} leads over {r.days:g} days · {runs} · seed {r.seed}",
+        *_params(r),
         f"{r.design}, {r.planned} points: {axes}.",
         "Every point ran on the same simulated leads and random numbers (common random numbers):",
-        "differences between points are the assumptions' doing. Figures: mean [90% of runs].",
+        "differences between points are the varied values' doing. Figures: mean [90% of runs].",
     ]
     if not r.complete:
         lines += ["", f"Interrupted: {len(r.points)} of {r.planned} points finished."]

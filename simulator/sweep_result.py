@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dsl.params import InForce
 from simulator.figures import Difference, Stat
 from simulator.results import Forecast
 from simulator.sweep_spec import Axis
@@ -44,7 +45,7 @@ class SweepPoint:
     in_design: bool  # False for the current point added beside the grid or samples
 
     def label(self, axes: tuple[Axis, ...]) -> str:
-        return ", ".join(f"{a.name}={_num(v)}" for a, v in zip(axes, self.values, strict=True))
+        return ", ".join(f"{a.name}={a.text(v)}" for a, v in zip(axes, self.values, strict=True))
 
     def to_dict(self, axes: tuple[Axis, ...]) -> dict[str, object]:
         return {
@@ -102,13 +103,14 @@ class SweepResult:
     planned: int  # points planned (the current point included)
     best: Best | None
     complete: bool = True
+    params: tuple[InForce, ...] = ()  # the file's params at the current values (`--set` too)
 
     @property
     def current(self) -> SweepPoint | None:
         return next((p for p in self.points if p.current), None)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "file": self.file,
             "campaign": self.campaign,
             "scenario": self.scenario,
@@ -117,6 +119,10 @@ class SweepResult:
             "runs": self.runs,
             "seed": self.seed,
             "design": self.design,
+        }
+        if self.params:
+            out["params"] = {p.name: p.to_dict() for p in self.params}
+        out |= {
             "axes": [a.to_dict() for a in self.axes],
             "objective": self.objective,
             "complete": self.complete,
@@ -124,6 +130,7 @@ class SweepResult:
             "best": self.best.to_dict() if self.best else None,
             "points": [p.to_dict(self.axes) for p in self.points],
         }
+        return out
 
     def csv_rows(self) -> list[list[object]]:
         """A header and one row per point: values, objective, each KPI's mean, low and high."""
@@ -145,7 +152,3 @@ class SweepResult:
 
 def _cell(x: float | None) -> object:
     return "" if x is None else x
-
-
-def _num(x: float) -> str:
-    return f"{x:g}"

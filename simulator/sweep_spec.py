@@ -6,7 +6,8 @@ Numbers are read as decimals, so `0.05..0.12 step 0.01` gives exactly 0.05, 0.06
 
 NAME is a scenario assumption by its TOML path (`behaviour.click.email`, `sales.reps`,
 `personas.smb_trial.share`; a channel may come first, as `behaviour.email.click`), or a param
-of the rule file. Every mistake is a `SweepError` naming the `--vary` at fault and what to write.
+of the rule file by its name (`simulator/sweep_params.py` reads those). Every mistake is a
+`SweepError` naming the `--vary` at fault and what to write.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dsl.errors import NurtureError
-from dsl.ir import CHANNELS
+from dsl.format import number
+from dsl.ir import CHANNELS, Duration
+from dsl.params import canonical
 
 MAX_VALUES = 1000  # values one axis may take
 RANGE_POINTS = 5  # points of a bare `range`
@@ -39,15 +42,40 @@ class Axis:
     values: tuple[float, ...]
     current: float
     whole: bool = False  # the field takes whole numbers
+    unit: str = ""  # a param's: "%" (a percentage's number), "d" (a duration in days), "" else
+
+    @property
+    def heading(self) -> str:
+        """The name with the unit its numbers are in, for a chart's axis: `welcome_wait (days)`."""
+        return {"d": f"{self.name} (days)", "%": f"{self.name} (%)"}.get(self.unit, self.name)
+
+    def text(self, value: float) -> str:
+        """A value as the user writes it: `0.05`, `3`; a param's as its rule file (`60`, `10%`,
+        `36h`)."""
+        if self.unit == "d":
+            return duration_text(value)
+        if self.kind == "param":
+            return number(value) + self.unit
+        return f"{value:g}"
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "name": self.name,
             "path": self.path,
             "kind": self.kind,
             "values": list(self.values),
             "current": self.current,
         }
+        if self.kind == "param":  # the values as the rule file writes them, and their unit
+            out["unit"] = {"%": "percent", "d": "days"}.get(self.unit, "number")
+            out["texts"] = [self.text(v) for v in self.values]
+            out["current_text"] = self.text(self.current)
+        return out
+
+
+def duration_text(days: float) -> str:
+    """A duration given in days, as a rule file writes it (`36h` for 1.5), to the minute."""
+    return canonical(Duration(amount=round(days * 1440), unit="m"), "duration")
 
 
 def split_vary(text: str) -> tuple[str, str]:

@@ -5,6 +5,7 @@ no builtins under `<nurture generated: FILE>` (registered with `linecache`: a tr
 inside it shows its lines; `nurture check --emit-python` prints it). User text reaches it only
 through `repr()`; generated names are counters.
 
+    shared.py          compiled programs shared by the engines of a process (equal programs)
     compiled.py        CompiledProgram: the program's tables, its generated module, bound
     sequences.py       sequences flattened into instructions (Instr, SeqC)
     codegen.py         ModuleBuilder: conditions to source, the module compiled (once per process

@@ -35,7 +35,12 @@ def test_a_sweep_prints_its_points_and_writes_csv_and_json(tmp_path: Path, capsy
     )
     out, err = capsys.readouterr()
     assert (code, err) == (0, "")
-    assert out.splitlines()[2] == "grid, 3 points: sales.reps over 1, 3 (now 2)."
+    assert out.splitlines()[2:5] == [
+        "Params: consideration_at = 20, decision_at = 60, mql_at = 50, sql_at = 80, "
+        "welcome_wait = 2d,",
+        "  trial_holdout = 10%, weekly_limit = 4",
+        "grid, 3 points: sales.reps over 1, 3 (now 2).",
+    ]
     assert "Best for sql - 0.1*unsubscribes: sales.reps=" in out
     rows = list(csv.reader(out_csv.open()))
     assert rows[0][:7] == [
@@ -201,4 +206,67 @@ def test_workers_and_cluster_exclude_each_other(capsys) -> None:
         assert stop.code == 2
     assert capsys.readouterr().err == (
         "nurture sweep: give --workers (a process pool) or --cluster (Dask), not both\n"
+    )
+
+
+def test_a_sweep_over_params_and_an_assumption(tmp_path: Path, capsys) -> None:
+    out_json = tmp_path / "s.json"
+    code = main(
+        ["sweep", RULES, *SMALL, "--vary", "welcome_wait=1d,3d", "--vary", "sql_at=range 3"]
+        + ["--vary", "sales.reps=2", "--set", "mql_at=40", "--json", str(out_json)]
+    )
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert out.splitlines()[2:5] == [
+        "Params: consideration_at = 20, decision_at = 60, mql_at = 40 (set; the file says 50),",
+        "  trial_holdout = 10%, weekly_limit = 4",
+        "grid, 7 points: welcome_wait over 1d, 3d (now 2d); sql_at over 60, 90, 120 (now 80); "
+        "sales.reps over 2 (now 2).",
+    ]
+    data = json.loads(out_json.read_text())
+    assert data["params"]["mql_at"] == {"value": "40", "file": "50", "set": True}
+    assert data["axes"][0] == {
+        "name": "welcome_wait",
+        "path": "welcome_wait",
+        "kind": "param",
+        "values": [1.0, 3.0],
+        "current": 2.0,
+        "unit": "days",
+        "texts": ["1d", "3d"],
+        "current_text": "2d",
+    }
+    names = ("welcome_wait", "sql_at", "sales.reps")  # the JSON's keys come sorted
+    points = {tuple(p["values"][n] for n in names): p for p in data["points"]}
+    assert list(points) == [
+        (2.0, 80.0, 2),
+        (1.0, 60.0, 2),
+        (1.0, 90.0, 2),
+        (1.0, 120.0, 2),
+        (3.0, 60.0, 2),
+        (3.0, 90.0, 2),
+        (3.0, 120.0, 2),
+    ]
+    at = points[(3.0, 120.0, 2)]["forecast"]["params"]
+    assert (at["welcome_wait"], at["sql_at"], at["mql_at"]) == (
+        {"value": "3d", "file": "2d", "set": True},
+        {"value": "120", "file": "80", "set": True},
+        {"value": "40", "file": "50", "set": True},
+    )
+    assert points[(2.0, 80.0, 2)]["current"] is True
+
+
+def test_a_mistake_in_a_param_axis_is_the_users_exit_1(capsys) -> None:
+    code = main(["sweep", RULES, *SMALL, "--vary", "sql_at=50,60"])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "nurture sweep: --vary sql_at: 50 is outside the range of 'sql_at', 60..120 "
+        "(line 10 of rules/b2b_saas_trial.nurture)\n"
+        "  hint: a sweep tries the values the param's range allows; widen the range in the file "
+        "to try others\n"
+    )
+    code = main(["sweep", RULES, *SMALL, "--vary", "sql_att=70"])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "nurture sweep: --vary sql_att: rules/b2b_saas_trial.nurture has no param 'sql_att'\n"
+        "  hint: did you mean 'sql_at'?\n"
     )

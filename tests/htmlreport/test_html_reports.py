@@ -12,7 +12,7 @@ import pytest
 from browser import chromium_missing, open_page
 
 from cli.main import main
-from dsl import load_program
+from dsl import Rules, load_program
 from htmlreport import (
     comparison_charts,
     comparison_page,
@@ -45,8 +45,12 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     one = sweep(
         program, scenario, SCENARIO, plan_axes(program, scenario, ["sales.reps=1,3"]), objective
     )
-    two_axes = plan_axes(program, scenario, ["sales.reps=1,3", "behaviour.click.email=0.03,0.09"])
-    two = sweep(program, scenario, SCENARIO, two_axes, objective)
+    # a param of the file and an assumption: a heat map over both
+    two_axes = plan_axes(
+        program, scenario, ["welcome_wait=1d,3d", "behaviour.click.email=0.03,0.09"]
+    )
+    rules = Rules(Path(RULES).read_text(), RULES)
+    two = sweep(program, scenario, SCENARIO, two_axes, objective, rules=rules)
     return {
         "scenario": scenario,
         "forecast": f,
@@ -82,6 +86,16 @@ def test_the_chart_counts_follow_from_what_was_forecast(made: dict) -> None:
     # one axis: objective, customers, SQL, unsubscribes, cost, ROI; two axes: two heat maps
     assert sweep_charts(made["one"]) == 6
     assert sweep_charts(made["two"]) == 2
+
+
+def test_the_sweep_page_names_the_params_varied_and_those_in_force(pages: dict) -> None:
+    page = pages["sweep2"]
+    assert (
+        '<p class="sub params">Params: consideration_at = 20, decision_at = 60, mql_at = 50, '
+        "sql_at = 80, trial_holdout = 10%, weekly_limit = 4</p>"
+    ) in page
+    assert "<li>welcome_wait (a param of the file): 1d, 3d (now 2d)</li>" in page
+    assert "<li>behaviour.click.email: 0.03, 0.09 (now 0.068)</li>" in page
 
 
 def test_a_page_holds_no_script_and_points_nowhere_else(pages: dict) -> None:

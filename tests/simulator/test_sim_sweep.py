@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import math
 import threading
+from pathlib import Path
 
 import pytest
 
-from dsl import load_program
+from dsl import Rules, load_program
 from simulator import Overrides, forecast, prepare
 from simulator.figures import Stat
 from simulator.objective import parse_objective
@@ -80,6 +81,21 @@ def test_the_current_values_give_exactly_the_simulate_numbers(setup) -> None:
     assert result.points[0].objective_runs == tuple(
         float(c) for c in [r["scalars"]["customers"] for r in _runs(program, scenario)]
     )
+
+
+def test_with_a_param_axis_too_the_current_values_give_exactly_the_simulate_numbers(setup) -> None:
+    program, scenario = setup
+    rules = Rules(Path(RULES).read_text(), RULES)
+    axes = plan_axes(program, scenario, ["sql_at=60,100", "behaviour.click.email=0.05"])
+    result = sweep(
+        program, scenario, SCENARIO, axes, parse_objective("sql"), workers=1, rules=rules
+    )
+    assert [p.values for p in result.points] == [(80.0, 0.068), (60.0, 0.05), (100.0, 0.05)]
+    alone = forecast(program, scenario, SCENARIO, workers=1)
+    same = result.points[0].forecast
+    assert json.dumps(same.to_dict(), sort_keys=True) == json.dumps(alone.to_dict(), sort_keys=True)
+    in_force = [{p.name: p.value for p in q.forecast.params}["sql_at"] for q in result.points]
+    assert in_force == ["80", "60", "100"]
 
 
 def _runs(program, scenario):
