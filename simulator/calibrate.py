@@ -263,6 +263,7 @@ def _calls(prior, obs, templates, behaviours, groups, part, first):  # noqa: ANN
             bh.task_fatigue,
             bh.task_refuse_fatigue,
             _never(t),
+            _low(t),
             betas[g],
         )
         for g, (t, bh) in enumerate(zip(templates, behaviours, strict=True))
@@ -329,11 +330,18 @@ def _capacity(prior: Scenario, obs: Observed) -> Block | None:
 
 
 def _never(p: Persona) -> float:
+    """The prior's share of patient leads (the lower point of a two-point drop-out)."""
     d = p.dropout
-    if isinstance(d, Discrete) and len(d.values) == 2 and 0.0 in d.values:
+    if isinstance(d, Discrete) and len(d.values) == 2 and d.values[0] != d.values[1]:
         w = d.weights or [1.0, 1.0]
-        return w[d.values.index(0.0)] / sum(w)
+        return w[d.values.index(min(d.values))] / sum(w)
     return 0.0
+
+
+def _low(p: Persona) -> float:
+    """The prior's drop-out of its patient leads (0: they never refuse)."""
+    d = p.dropout
+    return float(min(d.values)) if isinstance(d, Discrete) and len(d.values) == 2 else 0.0
 
 
 def _fitted(

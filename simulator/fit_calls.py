@@ -2,14 +2,15 @@
 refuses, per persona; and the days from a call to the signed deal.
 
 Likelihood (`docs/CALIBRATION.md`, "Calls"): a lead's n-th call (from 0) is refused with chance
-R = task_refuse * d * (1 + task_refuse_fatigue * n), d its drop-out (1, or 0 for the share w who
-never refuse: the two-point drop-out of the bank's data); else answered with chance A =
+R = task_refuse * d * (1 + task_refuse_fatigue * n), d its drop-out (1, or a lower level d0 for
+the share w of patient leads: a two-point drop-out, both w and d0 fitted; d0 = 0 is a share who
+never refuse); else answered with chance A =
 min(task_answer * exp(-task_fatigue * n), 1 - R); an answered call sells with chance s =
 close_rate * readiness * cooling (the simulator's). Where the history records answers (a
 `replied` on channel task), each call is one of refused / answered and sold / answered / neither;
 where it does not, one of refused / sold / neither, and task_answer keeps its prior (only the
 product A * s is identified: the fitted readiness carries it). A lead's calls are one mixture
-over d: L = (1 - w) prod P(call | d = 1) + w prod P(call | d = 0).
+over d: L = (1 - w) prod P(call | d = 1) + w prod P(call | d = d0).
 
 The fitted s sets the persona's readiness (constant): readiness = s / (close_rate * cooling),
 close_rate raised above its prior only when a persona would need readiness above 1. A lead's
@@ -47,7 +48,8 @@ class CallPrior:
     answer: float
     fatigue: float
     refuse_fatigue: float
-    never: float  # the prior share who never refuse (0 unless its drop-out is two-point)
+    never: float  # the prior share of patient leads (0 unless its drop-out is two-point)
+    low: float = 0.0  # their drop-out (0: they never refuse)
     beta: float = 0.0  # readiness a click adds, over the base readiness (when not fitted)
 
 
@@ -67,9 +69,9 @@ def _one(obs: Observed, g: int, prior: CallPrior, block: Block) -> list[Param]:
     params = [Param(f"{base}.behaviour.task_refuse", f"{prior.name}: refusals", LOGIT, n_calls)]
     repeat = int(np.sum(np.bincount(k.lead[mine]) >= 2)) if n_calls else 0
     if repeat >= MIN_REPEAT:
-        params.append(
-            Param(f"{base}.dropout", f"{prior.name}: share never refusing", LOGIT, repeat)
-        )
+        params.append(Param(f"{base}.dropout", f"{prior.name}: share patient", LOGIT, repeat))
+        what = f"{prior.name}: the patient's drop-out"
+        params.append(Param(f"{base}.dropout_low", what, IDENTITY, repeat))
     else:
         block.keep(f"{base}.dropout", prior.never, f"{repeat} leads were called twice or more")
     if int(k.answered[mine].sum()) >= MIN_EVENTS:
@@ -114,7 +116,7 @@ class _Rows:
     def per_call(
         self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
     ) -> tuple[np.ndarray, np.ndarray]:
-        """log P(each call's outcome | d) for d = 1 and for d = 0."""
+        """log P(each call's outcome | d) for d = 1 and for the patient leads' d0."""
         named = {p.path.rsplit(".", 1)[1]: eta[j] for j, p in enumerate(params)}
         q = float(expit(named["task_refuse"]))
         a = float(expit(named["task_answer"])) if "task_answer" in named else prior.answer
@@ -122,7 +124,7 @@ class _Rows:
         s = np.minimum(math.exp(named["readiness"]) * (1 + beta * self.clicks), 1 - 1e-9)
         ans0 = a * np.exp(-tf * self.n)
         out = []
-        for d in (1.0, 0.0):
+        for d in (1.0, _low(eta, params, prior)):
             r = np.minimum(q * d * (1 + prior.refuse_fatigue * self.n), 1 - 1e-12)
             ans = np.minimum(ans0, 1 - r)
             p = np.where(self.refused, r, np.where(self.sold, ans * s, 0.0))
@@ -135,7 +137,7 @@ class _Rows:
         return out[0], out[1]
 
     def loglik(self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float) -> float:
-        """Per lead, a mixture over its drop-out: (1 - w) prod P(. | 1) + w prod P(. | 0)."""
+        """Per lead, a mixture over its drop-out: (1 - w) prod P(. | 1) + w prod P(. | low)."""
         one, zero = self.per_call(eta, params, prior, beta)
         a = np.bincount(self.inverse, weights=one, minlength=self.leads)
         b = np.bincount(self.inverse, weights=zero, minlength=self.leads)
@@ -143,6 +145,12 @@ class _Rows:
         a, b = a + math.log(max(1 - w, 1e-300)), b + math.log(max(w, 1e-300))
         top = np.maximum(a, b)
         return float(np.sum(top + np.log(np.exp(a - top) + np.exp(b - top))))
+
+
+def _low(eta: np.ndarray, params: list[Param], prior: CallPrior) -> float:
+    """The patient leads' drop-out (in [0, 1])."""
+    k = next((j for j, p in enumerate(params) if p.path.endswith("dropout_low")), None)
+    return min(max(float(eta[k]), 0.0), 1.0) if k is not None else prior.low
 
 
 def _never(eta: np.ndarray, params: list[Param], prior: CallPrior) -> float:
@@ -187,6 +195,16 @@ def calls(
             block.kept += part.block.kept
             part = None
         estimate = _maximise(own, rows, prior, part, g, k, mine)
+        low = _unidentified_low(own, estimate, part)
+        if low is not None:
+            own = [p for p in own if not p.path.endswith("dropout_low")]
+            block.keep(
+                f"personas.{prior.name}.dropout_low",
+                prior.low,
+                "the calls do not tell a patient share's drop-out from the others' "
+                f"(fitted at {low:.3g}, standard error past {LOW_SE_MAX} or level past {LOW_MAX})",
+            )
+            estimate = _maximise(own, rows, prior, part, g, k, mine)
         if part is not None:
             params += part.block.params
             block.fixed += part.block.fixed
@@ -235,6 +253,21 @@ def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Esti
     return maximise(negloglik, start, np.array(lower))
 
 
+LOW_MAX = 0.95  # a patient share's drop-out past this is no different from the others'
+LOW_SE_MAX = 0.5
+
+
+def _unidentified_low(own: list[Param], estimate: Estimate, part) -> float | None:  # noqa: ANN001
+    """The patient share's drop-out as fitted when it is not identified (fitted near the
+    others', 1, or with next to no information on it), else None."""
+    k = next((j for j, p in enumerate(own) if p.path.endswith("dropout_low")), None)
+    if k is None:
+        return None
+    at = (len(part.block.params) if part is not None else 0) + k
+    se, value = float(estimate.se()[at]), float(estimate.eta[at])
+    return value if value > LOW_MAX or not math.isfinite(se) or se > LOW_SE_MAX else None
+
+
 def _side_by_side(covs: list[np.ndarray]) -> np.ndarray:
     size = sum(len(c) for c in covs)
     out = np.zeros((size, size))
@@ -248,7 +281,7 @@ def _side_by_side(covs: list[np.ndarray]) -> np.ndarray:
 def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: ANN001
     refuse = max(float(k.refused[mine].mean()), 1e-3)
     sold = max(float(k.sold[mine].mean()), 1e-4)
-    guess = {"task_refuse": math.log(refuse / (1 - refuse)), "dropout": -3.0}
+    guess = {"task_refuse": math.log(refuse / (1 - refuse)), "dropout": -2.0, "dropout_low": 0.2}
     guess |= {"task_answer": 0.0, "task_fatigue": 0.1, "readiness": math.log(min(sold * 2, 0.5))}
     return np.array([guess[p.path.rsplit(".", 1)[1]] for p in params])
 
@@ -293,7 +326,7 @@ def _outcome_chances(eta, params, prior, n, gain):  # noqa: ANN001, ANN202
     tf = named.get("task_fatigue", prior.fatigue)
     s = np.minimum(math.exp(named["readiness"]) * (1 + gain), 1 - 1e-9)
     refuse, sale = np.empty((len(n), 2)), np.empty((len(n), 2))
-    for col, d in ((0, 1.0), (1, 0.0)):
+    for col, d in ((0, 1.0), (1, _low(eta, params, prior))):
         r = np.minimum(q * d * (1 + prior.refuse_fatigue * n), 1 - 1e-12)
         refuse[:, col] = r
         sale[:, col] = np.minimum(a * np.exp(-tf * n), 1 - r) * s

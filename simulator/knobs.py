@@ -5,8 +5,9 @@ its event type: `behaviour.click.email`, `sales.close_rate`, `sales.days_to_clos
 `personas.new_customer.behaviour.conversion_per_visit`, `personas.P.organic.visited.per_day`,
 `personas.P.on_arrival.signed_up.probability`, `personas.P.responsiveness.email`. Two knobs
 take a number for a distribution: `personas.P.readiness` (a constant readiness) and
-`personas.P.dropout` (the share who never refuse nor unsubscribe: drop-out 0 for them, 1 for
-the rest). A value given as a table with a `dist` key is a distribution.
+`personas.P.dropout` (the share of patient leads: drop-out d0 for them, 1 for the rest) and
+`personas.P.dropout_low` (d0: 0, the default, for leads who never refuse nor unsubscribe). A
+value given as a table with a `dist` key is a distribution.
 
 `set_knob` copies the models along the path (`model_copy`, no validation: a draw per
 replication must not re-read a scenario's CSV files); the caller gives values of the right
@@ -38,6 +39,7 @@ PROBABILITIES = (
     "probability",
     "readiness",
     "dropout",
+    "dropout_low",
 )
 
 
@@ -75,14 +77,27 @@ def _persona(persona: BaseModel, parts: list[str], value: Any) -> BaseModel:
     if head == "readiness" and not isinstance(value, dict):
         return persona.model_copy(update={"readiness": Constant(value=float(value))})
     if head == "dropout" and not isinstance(value, dict):
-        w = float(value)
-        dist = Discrete(values=[1.0, 0.0], weights=[1 - w, w]) if w > 0 else Constant(value=1.0)
+        w, low = float(value), _low(persona.dropout)
+        dist = Discrete(values=[1.0, low], weights=[1 - w, w]) if w > 0 else Constant(value=1.0)
+        return persona.model_copy(update={"dropout": dist})
+    if head == "dropout_low":
+        d = persona.dropout
+        if not (isinstance(d, Discrete) and len(d.values) == 2):
+            return persona  # no patient share: nothing to set
+        dist = d.model_copy(update={"values": [1.0, float(value)]})
         return persona.model_copy(update={"dropout": dist})
     if head in ("organic", "on_arrival"):
         return _event_list(persona, head, parts[1:], value)
     if head == "behaviour" and persona.behaviour is None:
         persona = persona.model_copy(update={"behaviour": PersonaBehaviour()})
     return _set(persona, parts, value)
+
+
+def _low(dropout: object) -> float:
+    """The patient leads' drop-out of a two-point drop-out [1, d0] (0 when there is none)."""
+    if isinstance(dropout, Discrete) and len(dropout.values) == 2:
+        return float(min(dropout.values))
+    return 0.0
 
 
 def _event_list(persona: BaseModel, head: str, parts: list[str], value: Any) -> BaseModel:

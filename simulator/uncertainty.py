@@ -104,6 +104,9 @@ def knob_value(scenario: Scenario, path: str) -> float | None:
         if parts[0] == "dropout" and cur is not None:
             weights = getattr(cur.dropout, "weights", None)
             return weights[1] / sum(weights) if weights and len(weights) == 2 else 0.0
+        if parts[0] == "dropout_low" and cur is not None:
+            values = getattr(cur.dropout, "values", None)
+            return float(values[1]) if values and len(values) == 2 else 0.0
     for part in parts:
         if cur is None:
             return None
