@@ -123,7 +123,8 @@ def test_recovery_of_known_parameters() -> None:
     inside = total = 0
     for seed in (1, 2):
         trial = recovery_trial(program, truth, seed, by="source")
-        assert len(trial) == 29
+        # 29 knobs, and each persona's patient drop-out where the calls identify it
+        assert 29 <= len(trial) <= 31
         assert "behaviour.fatigue_per_touch" in trial and "personas.ads.dropout" in trial
         inside += sum(r.inside for r in trial.values())
         total += len(trial)
