@@ -96,7 +96,7 @@ def actual_figures(
     out: list[Actual | None] = [_share("conversion", "conversion_rate", bought.sum(), n)]
     if visited.any():
         out.append(_share("visited", "visit_rate", visited.sum(), n, int(visited.sum())))
-    if n:
+    if n and (timed or unsubscribes.any()):  # an experiment's outcomes may not record them
         out.append(
             Actual(
                 "unsubscribes a lead",
