@@ -11,9 +11,10 @@ not from that figure.
 
 - Hillstrom, 12,000 of its 64,000 customers: every figure passes.
 - Bank marketing, 9,000 of its 45,211 clients: conversion overall, by previous outcome and by
-  number of contacts passes. The share of clients in each contact bucket does not (the full
-  data misses four of five: the fitted drop-out cannot make the bank's declining chance that
-  calls stop; see docs/CALIBRATION.md, "Known limits"), so it is not asserted here.
+  number of contacts passes; the share of clients in each contact bucket is within +-15% where
+  held, but not inside its interval for the 1 and 2-3 contact buckets (the full data: 42.2%
+  forecast against 38.1%, 36.2% against 39.9%; docs/CALIBRATION.md, "Known limits"), so only
+  the +-15% is asserted for the shares.
 """
 
 from __future__ import annotations
@@ -84,3 +85,7 @@ def test_bank_sample_backtest_conversion(seed: int) -> None:
     # a 90% interval misses one figure in ten by chance: at most one of these may miss
     assert len(_misses(judged)) <= 1, _misses(judged)
     assert _off(judged) == []
+    shares = [j for j in result.figures if j.actual.key.endswith(".share")]
+    held = [j.actual.key for j in shares if j.held]  # 200 clients or more
+    assert held == ["contacts.1.share", "contacts.2-3.share", "contacts.4-5.share"]
+    assert _off(shares) == []  # within +-15%, not inside (see the module docstring)
