@@ -195,16 +195,7 @@ def calls(
             block.kept += part.block.kept
             part = None
         estimate = _maximise(own, rows, prior, part, g, k, mine)
-        low = _unidentified_low(own, estimate, part)
-        if low is not None:
-            own = [p for p in own if not p.path.endswith("dropout_low")]
-            block.keep(
-                f"personas.{prior.name}.dropout_low",
-                prior.low,
-                "the calls do not tell a patient share's drop-out from the others' "
-                f"(fitted at {low:.3g}, standard error past {LOW_SE_MAX} or level past {LOW_MAX})",
-            )
-            estimate = _maximise(own, rows, prior, part, g, k, mine)
+        own, estimate = _settle_low(own, estimate, block, prior, rows, part, g, k, mine)
         if part is not None:
             params += part.block.params
             block.fixed += part.block.fixed
@@ -255,6 +246,34 @@ def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Esti
 
 LOW_MAX = 0.95  # a patient share's drop-out past this is no different from the others'
 LOW_SE_MAX = 0.5
+
+
+LR_MIN = 2.706  # the likelihood ratio a d0 above 0 must reach (5%, a parameter at its bound)
+
+
+def _settle_low(own, estimate, block, prior, rows, part, g, k, mine):  # noqa: ANN001, ANN202
+    """(params, estimate) with the patient leads' drop-out d0 fitted only when the calls
+    need it: identified (`_unidentified_low`) and raising the likelihood past what a d0 at
+    the prior's would give by chance (the likelihood-ratio test of a parameter at its bound:
+    2 * gain > LR_MIN); else d0 keeps the prior's value, said why."""
+    if not any(p.path.endswith("dropout_low") for p in own):
+        return own, estimate
+    low = _unidentified_low(own, estimate, part)
+    without = [p for p in own if not p.path.endswith("dropout_low")]
+    simpler = _maximise(without, rows, prior, part, g, k, mine)
+    path = f"personas.{prior.name}.dropout_low"
+    if low is not None:
+        why = (
+            "the calls do not tell a patient share's drop-out from the others' "
+            f"(fitted at {low:.3g}, standard error past {LOW_SE_MAX} or level past {LOW_MAX})"
+        )
+    else:
+        ratio = 2 * (simpler.negloglik - estimate.negloglik)
+        if ratio >= LR_MIN:
+            return own, estimate
+        why = f"the calls do not need it (likelihood ratio {ratio:.2f} < {LR_MIN})"
+    block.keep(path, prior.low, why)
+    return without, simpler
 
 
 def _unidentified_low(own: list[Param], estimate: Estimate, part) -> float | None:  # noqa: ANN001
