@@ -1,4 +1,5 @@
-"""The TUI's speed, as a person feels it (`python bench/bench_tui.py [--quick]`):
+"""The TUI's speed, as a person feels it (`python bench/bench_tui.py [--quick] [--db]`;
+`--db-only` measures the live database's leads view alone):
 
 1. first screen, in an 80x24 pseudo-terminal, side by side with two baselines launched in the
    same way, interleaved (the machine is shared: ratios measured in one run mean more than
@@ -10,7 +11,13 @@
    a filter typed, run in a worker; the UI's longest stall meanwhile, measured by a 10 ms
    heartbeat timer on the UI's event loop (target: under 0.1 s), and the time to the filtered
    rows on screen.
-3. a 2,000-lead, 20-run forecast of the B2B playbook on every core: the longest gap between two
+3. with `--db`, the leads view of a live database of 100,000 leads (rules/sample's 300 leads and
+   their events copied under new ids until there are that many, run by `nurture run` once and
+   kept in a temporary folder): the time from `4` to every lead on screen (`live.leads_table`
+   in a worker: every lead restored and caught up), beside the same call made bare in this
+   process; a filter typed to its rows on screen; a lead's timeline (`live.explain`) on
+   screen; the UI's longest stall during each.
+4. a 2,000-lead, 20-run forecast of the B2B playbook on every core: the longest gap between two
    changes of the progress bar, the longest between two changes of the progress line (bar or
    words: target at most 1 s), and the UI's longest stall meanwhile.
 """
@@ -192,6 +199,132 @@ async def leads_filter(n: int) -> tuple[float, float, float]:
         return shown_all, filtered, beat.longest()
 
 
+def live_db(n: int) -> Path:
+    """A live database of `n` leads (rules/sample copied under new ids, run as its README says),
+    made once in a temporary folder and reused (its making is `nurture run`'s speed, not the
+    TUI's)."""
+    import csv
+    import json
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / f"nurture-bench-live-{n}"
+    if (folder / "done").exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    shutil.copy(ROOT / B2B, folder / "b2b_saas_trial.nurture")
+    rows = list(csv.reader(open(ROOT / "rules/sample/leads.csv", encoding="utf-8")))
+    copies = -(-n // (len(rows) - 1))
+    made = [f"{r[0]}-{k}" for k in range(copies) for r in rows[1:]][:n]
+    with open(folder / "leads.csv", "w", newline="", encoding="utf-8") as out:
+        w = csv.writer(out)
+        w.writerow(rows[0])
+        w.writerows([lead, *rows[1 + i % (len(rows) - 1)][1:]] for i, lead in enumerate(made))
+    kept = set(made)
+    with open(ROOT / "rules/sample/events.jsonl", encoding="utf-8") as src:
+        events = [json.loads(line) for line in src]
+    with open(folder / "events.jsonl", "w", encoding="utf-8") as out:
+        for e in events:  # in time order: each event's copies together
+            for k in range(copies):
+                if f"{e['lead']}-{k}" in kept:
+                    out.write(json.dumps({**e, "id": f"{e['id']}-{k}", "lead": f"{e['lead']}-{k}"}))
+                    out.write("\n")
+    start = time.perf_counter()
+    args = ["run", "b2b_saas_trial.nurture", "--leads", "leads.csv", "--events", "events.jsonl"]
+    args += ["--seed", "64775837", "--until", "2026-04-05T00:00:00Z", "--db", "live.db"]
+    args += ["--actions", "actions.jsonl"]
+    subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        cwd=folder,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+    )
+    took = time.perf_counter() - start
+    print(f"  (the database of {n:,} leads made by nurture run in {took:.0f} s)")
+    (folder / "done").write_text("")
+    return folder
+
+
+async def db_leads(folder: Path, n: int) -> dict[str, float]:
+    from textual.widgets import DataTable
+
+    from tui import Launch, NurtureApp
+    from tui.leads_data import select
+    from tui.widgets.leads_table import LeadsTable
+
+    os.chdir(folder)
+    app = NurtureApp(Launch(("b2b_saas_trial.nurture",), None, "live.db", watch_seconds=0))
+    out: dict[str, float] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.rule_files[0].checking:
+            await asyncio.sleep(0.01)
+        beat = Heartbeat()
+        timer = app.set_interval(0.01, beat)
+        start = time.perf_counter()
+        await pilot.press("4")
+        table = app.screen.query_one(LeadsTable)
+        while len(table.order) != n:
+            await asyncio.sleep(0.01)
+        out["shown"], out["shown_stall"] = time.perf_counter() - start, beat.longest()
+        beat.beats.clear()
+        text = "segment:trial stage:decision"
+        expected = len(select(app.screen.rows, text))  # type: ignore[attr-defined]
+        start = time.perf_counter()
+        app.screen.query_one("#filter").value = text  # as pasted
+        while len(table.order) != expected:
+            await asyncio.sleep(0.005)
+        out["filtered"], out["filter_stall"] = time.perf_counter() - start, beat.longest()
+        out["rows"] = expected
+        table.focus()
+        beat.beats.clear()
+        start = time.perf_counter()
+        await pilot.press("enter")
+        while not app.screen.query(DataTable) or not app.screen.query_one(DataTable).row_count:
+            await asyncio.sleep(0.01)
+        out["timeline"], out["timeline_stall"] = time.perf_counter() - start, beat.longest()
+        timer.stop()
+    return out
+
+
+def bare_leads_table(folder: Path) -> float:
+    import dsl
+    import live
+
+    os.chdir(folder)
+    program = dsl.load_program("b2b_saas_trial.nurture")
+    start = time.perf_counter()
+    live.leads_table(["b2b_saas_trial.nurture"], [program], "live.db")
+    return time.perf_counter() - start
+
+
+def db_view(n: int) -> None:
+    folder = live_db(n)
+    here = os.getcwd()
+    try:
+        bare = bare_leads_table(folder)
+        got = asyncio.run(db_leads(folder, n))
+        bare_after = bare_leads_table(folder)
+    finally:
+        os.chdir(here)
+    load = os.getloadavg()[0]
+    print(f"leads view --db, {n:,} live leads (load {load:.1f}):")
+    print(
+        f"  4 to every lead on screen               {got['shown']:.2f} s; live.leads_table bare, "
+        f"before and after: {bare:.2f} / {bare_after:.2f} s; longest UI stall "
+        f"{1000 * got['shown_stall']:.0f} ms"
+    )
+    print(
+        f"  a filter typed to its {got['rows']:,.0f} rows shown    {got['filtered']:.2f} s; "
+        f"longest UI stall {1000 * got['filter_stall']:.0f} ms  (target < 100 ms)"
+    )
+    print(
+        f"  enter to the lead's timeline on screen  {got['timeline']:.2f} s; "
+        f"longest UI stall {1000 * got['timeline_stall']:.0f} ms"
+    )
+
+
 async def forecast_progress(leads: int, runs: int) -> tuple[float, float, float, float, int]:
     from textual.widgets import Input, ProgressBar
 
@@ -236,6 +369,9 @@ async def forecast_progress(leads: int, runs: int) -> tuple[float, float, float,
 
 def main() -> None:
     quick = "--quick" in sys.argv
+    if "--db-only" in sys.argv:
+        db_view(20_000 if quick else 100_000)
+        return
     first_screens(3 if quick else 7)
     n = 20_000 if quick else 100_000
     shown, filtered, stall = asyncio.run(leads_filter(n))
@@ -243,6 +379,8 @@ def main() -> None:
         f"leads view, {n:,} rows: all shown {shown:.2f} s; filter typed to rows shown "
         f"{filtered:.2f} s; longest UI stall meanwhile {1000 * stall:.0f} ms  (target < 100 ms)"
     )
+    if "--db" in sys.argv:
+        db_view(20_000 if quick else 100_000)
     leads, runs = (500, 5) if quick else (2000, 20)
     total, bar_gap, line_gap, stall, count = asyncio.run(forecast_progress(leads, runs))
     print(

@@ -9,6 +9,7 @@ The front door (what the command line and the TUI call; everything else here is 
     score_table(program, rows, jsonl) -> str       its table, CSV or JSON Lines
     explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing and trail
     lead_ids(db) -> list[str]                      the leads of a database
+    leads_table(files, programs, db) -> LiveLeads  every lead's standing at once, as columns
     read_history(db) -> RecordedHistory            its leads, events and outbox actions as rows
                                                    (what `nurture calibrate --db` fits)
     read_leads(path, schema), read_events(...)     the leads and events readers, one per format
@@ -27,12 +28,14 @@ The modules:
                   `meta.py` the seed and the rules' hashes it remembers
     score.py      batch scoring; `score_table.py` its output; `standing.py` a lead's standing
     explain.py    a live lead restored and caught up with the journal, explained
+    leads_table.py  every lead restored and caught up, as columns (the TUI's leads table)
     history.py    a database's history read back as rows, for calibration
 """
 
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
 from live.history import RecordedHistory, read_history
 from live.inputs import InputError, Rejected, read_events, read_leads
+from live.leads_table import LiveLeads, leads_table
 from live.meta import RunError
 from live.runner import RunOptions, RunReport, migrate
 from live.runner import run_live as run
@@ -46,6 +49,7 @@ __all__ = [
     "ExplainError",
     "InputError",
     "LeadExplanation",
+    "LiveLeads",
     "RecordedHistory",
     "Rejected",
     "ReplayMismatch",
@@ -58,6 +62,7 @@ __all__ = [
     "StoreError",
     "explain",
     "lead_ids",
+    "leads_table",
     "migrate",
     "read_events",
     "read_history",

@@ -5,6 +5,7 @@
                           theme, reload and file watching
     screens/              rules, forecast, sequences, leads, compare (job_screen.py: what the
                           forecast and compare screens share); help, a lead's timeline
+                          (a live lead's: `db_timeline.py`)
     widgets/              the rules view, outline tree, detail panel, forecast form, KPI cards,
                           charts (text bars, weekly bands), run status, the leads table (line
                           API: 100k rows)
@@ -15,12 +16,15 @@
     formats.py            how a number is written (as the report does; short forms for cards)
     forecasting.py        the simulator's front-door calls the app makes; a job and its stop
     running.py            the worker's body: a forecast's outcome as messages, never raised
-    leads_data.py         the leads table over `SimulatedLeads`: filter and sort with numpy
+    leads_data.py         the leads table over `SimulatedLeads` (or live's `LiveLeads`):
+                          filter and sort with numpy
+    livedb.py             `--db`: live's front-door calls (every lead, one lead's trail)
     messages.py           what happened, as messages (ForecastFinished, LeadsFiltered, ...)
     commands.py           the command palette
 
 No simulation or engine logic lives here: every figure is the simulator's (`simulator.Forecast`,
-`Comparison`, `SimulatedLeads`), a lead's trail is `simulator.lead_timeline`'s.
+`Comparison`, `SimulatedLeads`), a lead's trail is `simulator.lead_timeline`'s; with `--db`, a
+live database's leads and trails are live's (`live.leads_table`, `live.explain`).
 """
 
 from tui.app import Launch, NurtureApp

@@ -1,11 +1,12 @@
-"""The leads table's data: the simulator's `SimulatedLeads` (run 0's leads as numpy columns),
+"""The leads table's data: the simulator's `SimulatedLeads` (run 0's leads as numpy columns), or
+with `--db` live's `LiveLeads` (a live database's leads, the same columns but persona and deal),
 filtered and sorted without a Python loop per lead, so 100,000 rows filter in a few hundredths of
 a second, in a worker thread; only the rows on screen are turned into text.
 
 A filter is words, all of which must hold: `segment:trial`, `stage:decision`, `persona:founder`,
 `lifecycle:mql` (mql, sql, customer, unsubscribed, sunset; `lifecycle:lead` for a lead that is
 none of MQL, SQL and customer); any other word must appear in the lead's id. A name the forecast
-does not have is named with what it does have.
+(or the database) does not have is named with what it does have.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from live import LiveLeads
     from simulator import SimulatedLeads
 
 COLUMNS = ("id", "persona", "stage", "lifecycle", "score", "touches", "deal", "segments", "arrived")
+LIVE_COLUMNS = ("id", "stage", "lifecycle", "score", "touches", "segments", "arrived")
 FILTER_KEYS = ("segment", "stage", "lifecycle", "persona")
 LIFECYCLE = ("lead", "mql", "sql", "customer", "unsubscribed", "sunset")
 _EXAMPLE = {"segment": "trial", "stage": "decision", "lifecycle": "mql", "persona": "founder"}
@@ -33,14 +36,29 @@ class FilterError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class LeadRows:
-    """The leads table's rows: run 0's `SimulatedLeads`, and its ids in lower case as a numpy
-    array (made on first use, in the filter's worker) for the id search."""
+    """The leads table's rows: run 0's `SimulatedLeads` or a database's `LiveLeads`, and its ids
+    in lower case as a numpy array (made on first use, in the filter's worker) for the id
+    search."""
 
-    table: SimulatedLeads
+    table: SimulatedLeads | LiveLeads
     _ids: list[np.ndarray] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.table)
+
+    @property
+    def live(self) -> bool:
+        """A live database's leads (no persona, no deal value), not a forecast's."""
+        return not hasattr(self.table, "personas")
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return LIVE_COLUMNS if self.live else COLUMNS
+
+    @property
+    def source(self) -> str:
+        """What the rows are of, for messages: "this forecast" or "this database"."""
+        return "this database" if self.live else "this forecast"
 
     @property
     def ids_lower(self) -> np.ndarray:
@@ -64,9 +82,10 @@ class LeadRows:
 
 
 def _when(t: float) -> str:
+    """A time to the minute; '' for NaN (a live lead row without created_at)."""
     from engine import format_time
 
-    return format_time(t)[:16].replace("T", " ")
+    return "" if math.isnan(t) else format_time(t)[:16].replace("T", " ")
 
 
 def _deal(x: float) -> str:
@@ -75,7 +94,7 @@ def _deal(x: float) -> str:
 
 _CELLS: dict[str, Callable[[LeadRows, int], str]] = {
     "id": lambda r, k: r.table.ids[k],
-    "persona": lambda r, k: r.table.personas[int(r.table.persona[k])],
+    "persona": lambda r, k: r.table.personas[int(r.table.persona[k])],  # type: ignore[union-attr]
     "arrived": lambda r, k: _when(float(r.table.arrived_at[k])),
     "stage": lambda r, k: r.table.stages[int(r.table.stage[k])] if r.table.stage[k] >= 0 else "",
     "lifecycle": LeadRows.lifecycle,
@@ -84,21 +103,21 @@ _CELLS: dict[str, Callable[[LeadRows, int], str]] = {
     ),
     "score": lambda r, k: f"{r.table.score[k]:.1f}",
     "touches": lambda r, k: str(int(r.table.touches[k])),
-    "deal": lambda r, k: _deal(float(r.table.deal_value[k])),
+    "deal": lambda r, k: _deal(float(r.table.deal_value[k])),  # type: ignore[union-attr]
 }
 
 
-def _known(kind: str, word: str, names: tuple[str, ...]) -> int:
+def _known(kind: str, word: str, names: tuple[str, ...], source: str = "this forecast") -> int:
     """The index of `word` among `names`; FilterError naming them (and the closest) if absent."""
     if word in names:
         return names.index(word)
     close = difflib.get_close_matches(word, names, n=1)
     hint = f"did you mean {kind}:{close[0]}? " if close else ""
     listed = ", ".join(names) if names else "none"
-    raise FilterError(f"no {kind} '{word}' in this forecast; {hint}its {kind}s: {listed}")
+    raise FilterError(f"no {kind} '{word}' in {source}; {hint}its {kind}s: {listed}")
 
 
-def _lifecycle_mask(t: SimulatedLeads, word: str) -> np.ndarray:
+def _lifecycle_mask(t: SimulatedLeads | LiveLeads, word: str) -> np.ndarray:
     _known("lifecycle", word, LIFECYCLE)
     if word == "lead":
         return ~(t.mql | t.sql | t.customer)
@@ -108,11 +127,16 @@ def _lifecycle_mask(t: SimulatedLeads, word: str) -> np.ndarray:
 def _mask(rows: LeadRows, key: str, word: str) -> np.ndarray:
     t = rows.table
     if key == "segment":
-        return t.in_segment[:, _known("segment", word, t.segments)]
+        return t.in_segment[:, _known("segment", word, t.segments, rows.source)]
     if key == "stage":
-        return t.stage == _known("stage", word, t.stages)
+        return t.stage == _known("stage", word, t.stages, rows.source)
     if key == "persona":
-        return t.persona == _known("persona", word, t.personas)
+        if rows.live:
+            raise FilterError(
+                "a live database's leads have no persona (personas are the simulator's); "
+                "filter by segment:, stage:, lifecycle: or a word of the id"
+            )
+        return t.persona == _known("persona", word, t.personas)  # type: ignore[union-attr]
     return _lifecycle_mask(t, word)
 
 
@@ -137,15 +161,16 @@ def _sort_key(rows: LeadRows, column: str) -> np.ndarray:
     t = rows.table
     if column == "id":
         return t.index
-    if column == "persona":  # by name
-        rank = np.argsort(np.argsort(np.asarray(t.personas, dtype=str)))
-        return rank[t.persona] if len(t.personas) else t.persona
+    if column == "persona":  # by name (a forecast's leads only)
+        names = t.personas  # type: ignore[union-attr]
+        rank = np.argsort(np.argsort(np.asarray(names, dtype=str)))
+        return rank[t.persona] if len(names) else t.persona  # type: ignore[union-attr]
     if column == "lifecycle":  # lead < MQL < SQL < customer
         return t.mql.astype(np.int8) + t.sql + 2 * t.customer.astype(np.int8)
     if column == "segments":
         return t.in_segment.sum(axis=1)
-    if column == "deal":
-        return np.nan_to_num(t.deal_value, nan=-1.0)
+    if column == "deal":  # a forecast's leads only
+        return np.nan_to_num(t.deal_value, nan=-1.0)  # type: ignore[union-attr]
     return {
         "arrived": t.arrived_at,
         "stage": t.stage,

@@ -74,3 +74,19 @@ class TimelineLoaded(Message):
 class TimelineFailed(Message):
     lead_id: str
     message: str
+
+
+@dataclass
+class DbLeadsLoaded(Message):
+    """The leads of the live database (`--db`) were read."""
+
+    db: str
+    rows: Any  # tui.leads_data.LeadRows over live's `LiveLeads`
+
+
+@dataclass
+class DbLeadsFailed(Message):
+    """The live database's leads cannot be shown; `message` says why (explain's words)."""
+
+    db: str
+    message: str

@@ -65,6 +65,12 @@ def freeze_collector() -> None:
 def bug_message(err: BaseException) -> str:
     """A failure of nurture itself, in one line: what failed and where its traceback is."""
     details = "".join(traceback.format_exception(err))
+    return bug_said(f"{type(err).__name__}: {err}", details)
+
+
+def bug_said(what: str, details: str) -> str:
+    """`bug_message` of a failure known by its words and traceback (e.g. from another
+    process): the traceback saved to a file, the line saying where."""
     try:
         fd, path = tempfile.mkstemp(prefix="nurture-bug-", suffix=".txt")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -73,6 +79,5 @@ def bug_message(err: BaseException) -> str:
     except OSError:
         where = "the traceback could not be saved"
     return (
-        f"internal error ({type(err).__name__}: {err}): a bug in nurture, not in your input; "
-        f"{where}; please report it"
+        f"internal error ({what}): a bug in nurture, not in your input; {where}; please report it"
     )

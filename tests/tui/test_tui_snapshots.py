@@ -118,3 +118,58 @@ def test_help_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
         await _quiet(pilot)
 
     assert snap_compare(app(), terminal_size=(80, 24), run_before=before)
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rules/sample (300 leads, 1,469 events) run live as its README says, in a folder of its
+    own with the rule file beside it: the paths on screen are the same on every machine."""
+    import io
+    import shutil
+
+    import dsl
+    import live
+    from engine import parse_time
+
+    shutil.copy(ROOT / B2B, tmp_path / "b2b_saas_trial.nurture")
+    monkeypatch.chdir(tmp_path)
+    options = live.RunOptions(
+        rule_files=["b2b_saas_trial.nurture"],
+        programs=[dsl.load_program("b2b_saas_trial.nurture")],
+        leads_path=str(ROOT / "rules/sample/leads.csv"),
+        events_path=str(ROOT / "rules/sample/events.jsonl"),
+        db_path="live.db",
+        until=parse_time("2026-04-05T00:00:00Z"),
+        actions_path="actions.jsonl",
+        seed=64775837,
+    )
+    live.run(options, io.StringIO())
+
+
+def db_app() -> NurtureApp:
+    return NurtureApp(Launch(("b2b_saas_trial.nurture",), None, "live.db", watch_seconds=0))
+
+
+def test_db_leads_100x30(snap_compare, sample_db: None) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _quiet(pilot)
+        await pilot.press("4")
+        await _quiet(pilot)
+        pilot.app.screen.query_one("#filter", Input).value = "stage:decision"
+        await pilot.pause(0.3)
+        await _quiet(pilot)
+        await pilot.press("s", "s", "s", "s", "d")  # by score, highest first
+        await _quiet(pilot)
+
+    assert snap_compare(db_app(), terminal_size=(100, 30), run_before=before)
+
+
+def test_db_timeline_100x30(snap_compare, sample_db: None) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _quiet(pilot)
+        await pilot.press("4")
+        await _quiet(pilot)
+        await pilot.press("down", "down", "enter")
+        await _quiet(pilot)
+
+    assert snap_compare(db_app(), terminal_size=(100, 30), run_before=before)

@@ -38,11 +38,12 @@ queue over time.
 **Sequences** — per sequence: the step funnel, who entered and exited, lift against
 the holdout, and each split's arms with their difference from arm 1.
 
-**Leads** — run 0's simulated leads. `/` filters: `segment:trial stage:decision
-lifecycle:mql persona:NAME` (lifecycle: lead, mql, sql, customer, unsubscribed, sunset) and
-any word of the id. `s` sorts by the next column, `d` reverses, a click on a header sorts by
-it. `enter` opens the lead's timeline: every event, score change, stage move, send,
-postponement and suppression with the rule's file:line.
+**Leads** — run 0's simulated leads; with `--db DB`, the live database's leads at its clock.
+`/` filters: `segment:trial stage:decision lifecycle:mql persona:NAME` (lifecycle: lead, mql,
+sql, customer, unsubscribed, sunset) and any word of the id. `s` sorts by the next column, `d`
+reverses, a click on a header sorts by it. `enter` opens the lead's timeline: every event,
+score change, stage move, send, postponement and suppression with the rule's file:line (a live
+lead's as `nurture explain` prints it).
 
 **Compare** — with two files: `r` runs both on the same synthetic leads and random
 streams; each difference has its 90% interval, and `*` marks the ones clear of zero.

@@ -30,7 +30,7 @@ WIDTHS = {
     "persona": 11,
     "stage": 13,
     "lifecycle": 13,
-    "score": 6,
+    "score": 7,  # "score ▼" when sorted by it
     "touches": 7,
     "deal": 8,
     "segments": 28,
@@ -57,6 +57,9 @@ class LeadsTable(ScrollView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows: LeadRows | None = None
+        self.column_names: tuple[str, ...] = (
+            COLUMNS  # the rows' (a live database's: no persona, deal)
+        )
         self.order: np.ndarray = np.zeros(0, dtype=int)
         self.sort_by: str | None = None
         self.descending = False
@@ -69,9 +72,11 @@ class LeadsTable(ScrollView, can_focus=True):
         descending: bool = False,
     ) -> None:
         self.rows, self.order = rows, order
+        if rows is not None:
+            self.column_names = rows.columns
         self.sort_by, self.descending = sort_by, descending
         self.cursor = min(self.cursor, max(len(order) - 1, 0))
-        width = sum(WIDTHS.values()) + len(WIDTHS)
+        width = sum(WIDTHS[c] for c in self.column_names) + len(self.column_names)
         self.virtual_size = Size(width, len(order) + 1)
         self.refresh()
 
@@ -98,7 +103,7 @@ class LeadsTable(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         if y == 0:
             header = self.get_component_rich_style("leads-table--header", partial=True)
-            segments = self._line([(c, self._heading(c)) for c in COLUMNS], header)
+            segments = self._line([(c, self._heading(c)) for c in self.column_names], header)
         else:
             index = scroll_y + y - 1
             if self.rows is None or index >= len(self.order):
@@ -107,7 +112,7 @@ class LeadsTable(ScrollView, can_focus=True):
             style = self.rich_style
             if index == self.cursor:
                 style = style + self.get_component_rich_style("leads-table--cursor")
-            segments = self._line([(c, self.rows.cell(row, c)) for c in COLUMNS], style)
+            segments = self._line([(c, self.rows.cell(row, c)) for c in self.column_names], style)
         strip = Strip(segments).crop(scroll_x, scroll_x + self.size.width)
         return strip.extend_cell_length(self.size.width, self.rich_style)
 
@@ -131,7 +136,7 @@ class LeadsTable(ScrollView, can_focus=True):
     def column_at(self, x: int) -> str | None:
         """The column under screen column `x` of the widget (scrolling included)."""
         left = -self.scroll_offset.x
-        for name in COLUMNS:
+        for name in self.column_names:
             if left <= x < left + WIDTHS[name] + 1:
                 return name
             left += WIDTHS[name] + 1
