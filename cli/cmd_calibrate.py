@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from simulator import Overrides
 
     prior = prepare(program, args.scenario, Overrides())  # ScenarioError
-    history = read_history(args, program)  # InputError, StoreError, MapError
+    history = read_history(args, program)  # InputError, StoreError, CalibrationError (--map)
     result = calibrate(program, prior, history, CalibrateOptions(args.by, args.outcomes_only))
     made = f"nurture calibrate {args.file}"
     write_text(args.output, scenario_text(result, program, args.scenario, args.output, made))

@@ -15,17 +15,12 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from cli.argtypes import time_arg
-from dsl.errors import NurtureError
 
 if TYPE_CHECKING:
     from dsl.ir import Program
     from simulator.history import History
 
 SHOWN = 20  # rejected rows printed
-
-
-class MapError(NurtureError):
-    """A --map that cannot be used."""
 
 
 def add_history(p: argparse.ArgumentParser) -> None:
@@ -54,6 +49,14 @@ def add_history(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _map_error(message: str, hint: str | None = None) -> Exception:
+    """A --map that cannot be used: the user's mistake (exit 1). Imported here, not at the
+    top, so that `nurture --help` loads no product package."""
+    from simulator.calibrate import CalibrationError
+
+    return CalibrationError(message, hint) if hint else CalibrationError(message)
+
+
 def _maps(items: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     """(file column -> our name, their event type -> ours)."""
     columns: dict[str, str] = {}
@@ -62,7 +65,7 @@ def _maps(items: list[str]) -> tuple[dict[str, str], dict[str, str]]:
         ours, eq, theirs = item.partition("=")
         ours, theirs = ours.strip(), theirs.strip()
         if not eq or not ours or not theirs:
-            raise MapError(
+            raise _map_error(
                 f"--map {item}: write NAME=COLUMN",
                 "e.g. --map id=customer_id, --map created_at=signup_date, "
                 "--map event:converted=purchase",
@@ -105,7 +108,7 @@ def _from_files(args: argparse.Namespace, program: Program) -> History:
     schema = Schema.from_programs([program])
     for theirs, ours in renames.items():
         if ours not in schema.events:
-            raise MapError(f"--map event:{ours}={theirs}: {ours!r} is not an event type")
+            raise _map_error(f"--map event:{ours}={theirs}: {ours!r} is not an event type")
         schema.events[theirs] = schema.events[ours]
     leads, rejected = read_leads(leads_path, schema, columns)
     known = {lead.id for lead in leads}
