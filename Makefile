@@ -29,6 +29,7 @@ PKGS := dsl engine simulator live cli tui htmlreport tests bench
 lint: $(STAMP)
 	$(BIN)/ruff format --check $(PKGS)
 	$(BIN)/ruff check $(PKGS)
+	$(BIN)/mypy  # the packages and settings: [tool.mypy] in pyproject.toml
 
 clean:
 	rm -rf $(VENV) build *.egg-info

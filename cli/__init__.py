@@ -7,6 +7,7 @@ exitcodes.py   the exit codes, named
 reporting.py   how a mistake and a bug are printed
 argtypes.py    argument types that name a bad value in the user's words
 loading.py     rule files loaded and their diagnostics printed as `nurture check` prints them
+scaffold.py    `nurture init`: a starter campaign from `templates/starter.*`
 """
 
 from __future__ import annotations

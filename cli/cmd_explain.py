@@ -53,37 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def as_text(found: LeadExplanation) -> str:
-    """The standing under each file, then the trail, one line an entry."""
-    from engine import format_time
+    """The standing under each file with what is due next, then the trail (`live.explain_text`)."""
+    from live import explain_text
 
-    lines = [f"lead {found.lead} at {format_time(found.clock)}"]
-    for item in found.standing:
-        view = item.view
-        blocks = ", ".join(f"{name} {value:.2f}" for name, value in view.scores.items())
-        lines.append(
-            f"  {item.file}: score {view.score:.2f}"
-            + (f" ({blocks})" if blocks else "")
-            + f", stage {view.stage}"
-        )
-        flags = [
-            name
-            for name in ("mql", "sql", "customer", "unsubscribed", "sunset")
-            if getattr(view, name)
-        ]
-        lines.append(
-            "    segments: "
-            + (", ".join(view.segments) or "none")
-            + "; flags: "
-            + (", ".join(flags) or "none")
-        )
-        if item.params:
-            lines.append("    params in force: " + ", ".join(map(str, item.params)))
-    entries = found.entries
-    lines.append("")
-    if not entries:
-        lines.append("(no trail recorded)")
-    width = max((len(e.kind) for e in entries), default=0)
-    for entry in entries:
-        rule = f"  [{entry.rule}]" if entry.rule else ""
-        lines.append(f"{format_time(entry.at)}  {entry.kind:<{width}}  {entry.message}{rule}")
-    return "\n".join(lines)
+    return explain_text(found)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from types import ModuleType
+from typing import NoReturn
 
 from cli import (
     cmd_backtest,
@@ -23,6 +24,7 @@ from cli import (
     cmd_compare,
     cmd_explain,
     cmd_fmt,
+    cmd_init,
     cmd_lint,
     cmd_run,
     cmd_score,
@@ -37,6 +39,7 @@ from cli import (
 
 # command name -> the module that implements it, in the order `nurture --help` lists them
 COMMANDS: dict[str, ModuleType] = {
+    "init": cmd_init,
     "check": cmd_check,
     "fmt": cmd_fmt,
     "lint": cmd_lint,
@@ -66,7 +69,7 @@ class _Version(argparse.Action):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # bad usage: exit 2, no traceback
+    def error(self, message: str) -> NoReturn:  # bad usage: exit 2, no traceback
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(exitcodes.USAGE)

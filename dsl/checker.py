@@ -207,7 +207,7 @@ class Checker(FlowChecks):
             )
 
     def _score(self, block: ir.ScoreBlock) -> ir.ScoreBlock:
-        rules = []
+        rules: list[ir.FitRule | ir.EventRule] = []
         for rule in block.rules:
             if isinstance(rule, ir.FitRule):
                 cond = self.resolver.condition(rule.condition, what="score condition")

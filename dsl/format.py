@@ -223,11 +223,12 @@ def _block_lines(item: Any) -> tuple[str, list[Line]]:
     if isinstance(item, ir.Lifecycle):
         return "lifecycle", [Line(f"{item.flag} when {expr(item.condition)}", 0, item.span.line)]
     if isinstance(item, ir.Param):
+        from dsl.params import bounds
         from dsl.params import text as value_text
 
         cells = ["param", item.name, f"= {value_text(item.default, item.type)}"]
-        if item.low is not None:
-            low, high = (value_text(v, item.type) for v in (item.low, item.high))
+        if (ends := bounds(item)) is not None:
+            low, high = (value_text(v, item.type) for v in ends)
             cells.append(f"in {low}..{high}")
         return "param", [Line("\t".join(cells), 0, item.span.line)]
     if isinstance(item, ir.Handoff):

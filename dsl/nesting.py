@@ -71,7 +71,7 @@ class NestedWalk:
         self.level += 1
         items = tuple(self.build(c) for c in (node, *reversed(rights)))
         self.level -= 1
-        cls = ir.Or if data == "or_" else ir.And
+        cls: type[ir.Or] | type[ir.And] = ir.Or if data == "or_" else ir.And
         return new(cls, items=items, span=self.span(tree.meta))
 
     def _too_deep(self, tree: Tree) -> Any:

@@ -85,8 +85,15 @@ def in_range(value: ir.ParamValue, low: Any, high: Any) -> bool:
     return (low is None or key(low) <= key(value)) and (high is None or key(value) <= key(high))
 
 
-def _range_text(p: ir.Param) -> str:
-    return f"{text(p.low, p.type)}..{text(p.high, p.type)}"
+def bounds(p: ir.Param) -> tuple[ir.ParamValue, ir.ParamValue] | None:
+    """The param's range `in LOW..HIGH`, or None (the grammar writes both ends or neither)."""
+    if p.low is None or p.high is None:
+        return None
+    return p.low, p.high
+
+
+def _range_text(low: ir.ParamValue, high: ir.ParamValue, kind: str) -> str:
+    return f"{text(low, kind)}..{text(high, kind)}"
 
 
 def canonical(value: ir.ParamValue, kind: str) -> str:
@@ -158,8 +165,8 @@ def apply_settings(
     """Each param by name (its first declaration) with the value in force; ParamError for a
     value set from outside that does not fit (the first, named with its param, file and line)."""
     by_name: dict[str, ir.Param] = {}
-    for p in declared:
-        by_name.setdefault(p.name, p)
+    for d in declared:
+        by_name.setdefault(d.name, d)
     out = dict(by_name)
     for name, raw in settings.items():
         p = by_name.get(name)
@@ -170,7 +177,11 @@ def apply_settings(
                 f"{shown}: {file} has no param '{name}'",
                 did_you_mean(name, by_name) or f"its params are: {known}",
             )
-        value = read_setting(p, raw, file, lambda v, name=name: f"--set {name}={v}", shown)
+
+        def like(v: str, name: str = name) -> str:
+            return f"--set {name}={v}"
+
+        value = read_setting(p, raw, file, like, shown)
         out[name] = replace(p, value=value, set=True)
     return out
 
@@ -196,9 +207,10 @@ def read_setting(
             f"{head} is a {_WORDS[p.type]}, not a {_WORDS[kind]}",
             f"like {like(text(p.default, p.type))}",
         )
-    if not in_range(value, p.low, p.high):
+    ends = bounds(p)
+    if ends is not None and not in_range(value, *ends):
         raise ParamError(
-            f"{head} may be from {text(p.low, p.type)} to {text(p.high, p.type)}",
+            f"{head} may be from {text(ends[0], p.type)} to {text(ends[1], p.type)}",
             f"its range is declared on line {p.span.line}; the file's value is "
             + text(p.default, p.type),
         )
@@ -226,12 +238,17 @@ def check_declarations(items: list[Any], file: str) -> list[Diagnostic]:
                     file=file,
                 )
             )
-        if p.low is None:
+        ends = bounds(p)
+        if ends is None:
             continue
-        if not in_range(p.low, None, p.high):
-            message = f"the range of '{p.name}' runs backwards: {_range_text(p)}"
-        elif not in_range(p.default, p.low, p.high):
-            message = f"'{p.name}' is {text(p.default, p.type)}, outside its range {_range_text(p)}"
+        low, high = ends
+        if not in_range(low, None, high):
+            message = f"the range of '{p.name}' runs backwards: {_range_text(low, high, p.type)}"
+        elif not in_range(p.default, low, high):
+            message = (
+                f"'{p.name}' is {text(p.default, p.type)}, "
+                f"outside its range {_range_text(low, high, p.type)}"
+            )
         else:
             continue
         out.append(
@@ -297,7 +314,7 @@ class _Binder:
         p = self.params.get(e.name)
         if p is None or e.name in self.others:
             return e
-        if p.type != "number":
+        if p.type != "number" or isinstance(p.value, ir.Duration):  # a number's value is a float
             self.error(
                 codes.TYPE,
                 f"'{p.name}' is a {_WORDS[p.type]}; only a number param may stand in a condition",
@@ -331,7 +348,7 @@ class _Binder:
             )
             return fallback
         value = p.value
-        if r.expects == "whole":
+        if r.expects == "whole" and not isinstance(value, ir.Duration):  # wanted: a number
             if float(value) != int(value) or value < 1:
                 self.error(
                     codes.BAD_LIMIT,

@@ -17,7 +17,7 @@ from dsl.fastnode import new, replace
 from dsl.lines import code_of
 from dsl.nesting import NestedWalk
 from dsl.syntax_messages import missing_timeout
-from dsl.values import ValueBuilder, span_of
+from dsl.values import ValueBuilder, part_span, span_of
 
 _ESCAPE = re.compile(r"\\(.)")
 
@@ -53,17 +53,10 @@ class Builder(NestedWalk, ValueBuilder):
         body = token[1:-1]
         for m in _ESCAPE.finditer(body):
             if m.group(1) not in '"\\':
-                col = token.column + 1 + m.start()
                 self._error(
                     codes.BAD_ESCAPE,
                     f"'\\{m.group(1)}' is not an escape in text",
-                    new(
-                        ir.Span,
-                        line=token.line,
-                        column=col,
-                        end_line=token.line,
-                        end_column=col + 2,
-                    ),
+                    part_span(token, 1 + m.start(), 2),
                     'the only escapes are \\" and \\\\; write \\\\ for a backslash',
                 )
         return _ESCAPE.sub(lambda m: m.group(1), body)
@@ -81,10 +74,6 @@ class Builder(NestedWalk, ValueBuilder):
 
     def false(self, meta: Any, children: list[Any]) -> ir.Bool:
         return new(ir.Bool, value=False, span=self.span(meta))
-
-    def list(self, meta: Any, children: list[Any]) -> ir.ListLit:
-        items = tuple(c for c in children if c is not None)
-        return new(ir.ListLit, items=items, span=self.span(meta))
 
     def name(self, meta: Any, children: list[Token]) -> ir.Name:
         return new(ir.Name, name=str(children[0]), span=self.span(meta))
@@ -186,7 +175,9 @@ class Builder(NestedWalk, ValueBuilder):
     def content_stage(self, meta: Any, children: list[Token]) -> tuple[str, str, ir.Span]:
         return ("stage", str(children[0]), span_of(children[0]))
 
-    def content_cost(self, meta: Any, children: list[Token]) -> tuple[str, float, ir.Span]:
+    def content_cost(
+        self, meta: Any, children: list[Token]
+    ) -> tuple[str, float | ir.ParamRef, ir.Span]:
         return ("cost", self._number(children[0]), span_of(children[0]))
 
     def segment(self, meta: Any, children: list[Any]) -> ir.Segment:
@@ -277,7 +268,7 @@ class Builder(NestedWalk, ValueBuilder):
                 window=self._duration(children[1]),
                 span=self.span(meta),
             )
-        value = self._number(count)
+        value = self._literal(count)
         if len(self.diagnostics) == before and ("." in count or value < 1):
             self._error(
                 codes.BAD_LIMIT,
@@ -299,17 +290,10 @@ class Builder(NestedWalk, ValueBuilder):
         for part, offset in ((start_text, 0), (end_text, len(start_text) + 1)):
             hours, mins = (int(x) for x in part.split(":"))
             if hours > 23 or mins > 59:
-                col = token.column + offset
                 self._error(
                     codes.BAD_TIME,
                     f"'{part}' is not a time of day",
-                    new(
-                        ir.Span,
-                        line=token.line,
-                        column=col,
-                        end_line=token.line,
-                        end_column=col + len(part),
-                    ),
+                    part_span(token, offset, len(part)),
                     "write 24-hour times from 00:00 to 23:59",
                 )
             minutes.append(min(hours, 23) * 60 + min(mins, 59))
@@ -433,6 +417,12 @@ class Builder(NestedWalk, ValueBuilder):
             span=self.span(meta),
             content_span=span_of(children[0]),
         )
+
+    # The list literal's rule is named `list`; its method stays last in the class, so that
+    # `list[...]` in the annotations above it still means the builtin (mypy reads class scope).
+    def list(self, meta: Any, children: list[Any]) -> ir.ListLit:
+        items = tuple(c for c in children if c is not None)
+        return new(ir.ListLit, items=items, span=self.span(meta))
 
 
 def build_items(

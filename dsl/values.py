@@ -23,6 +23,13 @@ def span_of(meta_or_token: Any) -> ir.Span:
     return new(ir.Span, line=m.line, column=m.column, end_line=m.end_line, end_column=m.end_column)
 
 
+def part_span(token: Token, offset: int, width: int) -> ir.Span:
+    """The span of `width` characters starting `offset` characters into a one-line token."""
+    at = span_of(token)
+    col = at.column + offset
+    return new(ir.Span, line=at.line, column=col, end_line=at.line, end_column=col + width)
+
+
 def _value_text(value: Any, kind: str) -> str:
     from dsl.params import text
 
@@ -60,10 +67,14 @@ class ValueBuilder:
         return new(ir.Duration, amount=int(digits), unit=unit, span=span_of(token))
 
     def _number(self, token: Token, fallback: float = 0.0) -> float | ir.ParamRef:
-        """A number as written, checked against the largest number held exactly (`fallback`
-        stands in for one past it, chosen so that no second error follows from it)."""
+        """A number as written, or a param's name standing in its place (see `_literal`)."""
         if token.type == "NAME":
             return self._ref(token, "number")
+        return self._literal(token, fallback)
+
+    def _literal(self, token: Token, fallback: float = 0.0) -> float:
+        """A NUMBER token's value, checked against the largest number held exactly (`fallback`
+        stands in for one past it, chosen so that no second error follows from it)."""
         text = str(token)
         whole = text.lstrip("+-").split(".")[0].lstrip("0")
         if len(whole) > MAX_NUMBER_DIGITS:
@@ -121,7 +132,7 @@ class ValueBuilder:
         return ("number", self._number(children[0]))
 
     def pv_negative(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
-        return ("number", -self._number(children[0]))
+        return ("number", -self._literal(children[0]))
 
     def pv_duration(self, meta: Any, children: list[Token]) -> tuple[str, Any]:
         return ("duration", self._duration(children[0]))

@@ -1,7 +1,8 @@
 """The nurture engine: compiled rules, lead state, sequences and policy, on any clock.
 
 One public class, `Engine` (its public calls are listed on it), and the values of its API
-(`model.py`): `Lead`, `Event` in; `Action`, `TraceEntry`, `Explanation`, `LeadView` out; times
+(`model.py`): `Lead`, `Event` in; `Action`, `TraceEntry`, `Explanation`, `LeadView`,
+`NextStep` out; times
 are float seconds since the Unix epoch, UTC (`times.py`: `format_time`, `parse_time`). Import
 them from here: nothing outside `engine/` imports a module of it or reads a private name
 (tests/test_engine_boundary.py).
@@ -20,7 +21,16 @@ them from here: nothing outside `engine/` imports a module of it or reads a priv
 
 from engine.compiler.shared import compile_count
 from engine.core import Engine
-from engine.model import ACTION_KINDS, Action, Event, Explanation, Lead, LeadView, TraceEntry
+from engine.model import (
+    ACTION_KINDS,
+    Action,
+    Event,
+    Explanation,
+    Lead,
+    LeadView,
+    NextStep,
+    TraceEntry,
+)
 from engine.times import format_time, parse_time
 
 __all__ = [
@@ -31,6 +41,7 @@ __all__ = [
     "Explanation",
     "Lead",
     "LeadView",
+    "NextStep",
     "TraceEntry",
     "compile_count",
     "format_time",

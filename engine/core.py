@@ -41,7 +41,7 @@ class Engine(
 
     - leads and events: `add_lead`, `update_lead`, `ingest`, `ingest_fields`, `lead_ids`;
     - time: `next_due`, `advance`;
-    - reading a lead: `explain`, `trail`, `view`, `stage`;
+    - reading a lead: `explain`, `trail`, `view`, `stage`, `next_steps`;
     - saving: `snapshot`, `restore`, `layout`, `migrate`, `pop_changed`;
     - the compiled rules: `generated_source`, `condition_probe` (for benchmarks).
     """
@@ -144,7 +144,7 @@ class Engine(
             self._changed.add(lead_id)
         if L.trace is not None:
             self._tr(L, now, "updated", "lead attributes updated")
-        self._set_attrs(L, attrs, now, quiet=False)
+        self._set_attrs(L, attrs, now, quiet=False, before=L.attr_dict())
         self._round(L, now, out, None, now, {})
         self._wake_full(L, now)
         return out
@@ -193,7 +193,7 @@ class Engine(
         if late:
             self._late = True
         if L.trace is not None:
-            self._trace_event(L, typ, props, at, now, late)
+            self._trace_event(L.trace, typ, props, at, now, late)
         plan = self.plans.get(typ) or self._plan(typ)
         full = plan[0]  # plan.full (by index: the hot path)
         if full is not None:  # one program, a type its rules name: one generated function

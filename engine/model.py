@@ -117,10 +117,10 @@ class Action(tuple):
         )
 
     def __eq__(self, other: object) -> bool:  # not equal to a plain tuple of the same values
-        return other.__class__ is self.__class__ and tuple.__eq__(self, other)  # type: ignore
+        return other.__class__ is self.__class__ and tuple.__eq__(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return other.__class__ is not self.__class__ or tuple.__ne__(self, other)  # type: ignore
+        return other.__class__ is not self.__class__ or tuple.__ne__(self, other)
 
     __hash__ = tuple.__hash__  # as a frozen dataclass: the hash of the tuple of fields
 
@@ -173,6 +173,30 @@ class TraceEntry(NamedTuple):
         if self.rule is not None:
             out["rule"] = self.rule
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """What is due next for a lead in one sequence (`Engine.next_steps`): `due` the time it is
+    carried out (a wait's end, a wait until's timeout, a postponed send's new time) and `what`
+    (`step 3: send case_study by email`); or, when `due` is None, `what` says why nothing is
+    (not enrolled: how it may enter, or why it may not). `rule`: the step's or the sequence's
+    file:line."""
+
+    sequence: str
+    due: float | None
+    step: int | None
+    what: str
+    rule: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "sequence": self.sequence,
+            "due": None if self.due is None else format_time(self.due),
+            "step": self.step,
+            "what": self.what,
+            "rule": self.rule,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,7 +168,7 @@ def channels_chart(c: Comparison) -> charts.Chart | None:
 def steps_table(c: Comparison) -> list[Html]:
     parts: list[Html] = []
     for name in c.files[0].sequence_names:
-        rows = {}
+        rows: dict[tuple[int, str], list[str]] = {}  # (step, content) -> sent, per file
         for k, f in enumerate(c.files):
             seq = f.sequences.get(name)
             for s in seq.steps if seq else ():

@@ -7,7 +7,10 @@ The front door (what the command line and the TUI call; everything else here is 
     migrate(files, programs, db, stdout) -> RunReport   a database carried over to changed rules
     score(program, leads, events, at) -> ScoreResult    batch scoring, no database (`nurture score`)
     score_table(program, rows, jsonl) -> str       its table, CSV or JSON Lines
-    explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing and trail
+    explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing, what is due
+                                                   next, and its trail (`TrailEntry`s)
+    explain_text(found) -> str                     as `nurture explain` prints it; its parts
+                                                   `standing_lines`, `entry_message` (the TUI's)
     lead_ids(db) -> list[str]                      the leads of a database
     leads_table(files, programs, db) -> LiveLeads  every lead's standing at once, as columns
     read_history(db) -> RecordedHistory            its leads, events and outbox actions as rows
@@ -27,12 +30,16 @@ The modules:
     store.py      the SQLite database (`schema.py`: its tables); `actions.py` the actions file;
                   `meta.py` the seed and the rules' hashes it remembers
     score.py      batch scoring; `score_table.py` its output; `standing.py` a lead's standing
-    explain.py    a live lead restored and caught up with the journal, explained
+    explain.py    a live lead restored and caught up with the journal, explained: its trail
+                  with decay lines, what is due next (the engine's), and each rule's
+                  condition (`explain_conditions.py`); its text (`explain_text.py`)
     leads_table.py  every lead restored and caught up, as columns (the TUI's leads table)
     history.py    a database's history read back as rows, for calibration
 """
 
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
+from live.explain_conditions import TrailEntry
+from live.explain_text import entry_message, explain_text, standing_lines
 from live.history import RecordedHistory, read_history
 from live.inputs import InputError, Rejected, read_events, read_leads
 from live.leads_table import LiveLeads, leads_table
@@ -60,7 +67,10 @@ __all__ = [
     "ScoreResult",
     "Standing",
     "StoreError",
+    "TrailEntry",
+    "entry_message",
     "explain",
+    "explain_text",
     "lead_ids",
     "leads_table",
     "migrate",
@@ -70,4 +80,5 @@ __all__ = [
     "run",
     "score",
     "score_table",
+    "standing_lines",
 ]

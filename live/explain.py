@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING
 from dsl.errors import NurtureError
 from dsl.params import InForce, params_in_force
 from engine import format_time
+from live.explain_conditions import TrailEntry, with_conditions
 from live.meta import rule_hashes, rules_changes
 from live.standing import program_views
 from live.store import Store
 
 if TYPE_CHECKING:
     from dsl.ir import Program
-    from engine import Engine, LeadView, TraceEntry
+    from engine import Engine, LeadView, NextStep
 
 
 class ExplainError(NurtureError):
@@ -43,17 +44,20 @@ class Standing:
     file: str
     view: LeadView
     params: list[InForce] = field(default_factory=list)
+    next: list[NextStep] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class LeadExplanation:
     """A live lead, as the database has it: its standing under each rule file (in the order
-    given) at the database's clock, and its trail."""
+    given) at the database's clock, with what is due next in each sequence; and its trail, with
+    decay lines (points, fit and decay add up to the standing's scores) and each rule's
+    condition (`explain_conditions.TrailEntry`)."""
 
     lead: str
     clock: float
     standing: list[Standing] = field(default_factory=list)
-    entries: list[TraceEntry] = field(default_factory=list)
+    entries: list[TrailEntry] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         """As `nurture explain --json` prints it: times as `YYYY-MM-DDTHH:MM:SSZ`."""
@@ -61,10 +65,11 @@ class LeadExplanation:
         for item in self.standing:
             data = item.view.to_dict()
             data["at"] = format_time(item.view.at)
-            for key in ("mql_at", "sql_at"):
-                data[key] = None if data[key] is None else format_time(float(data[key]))
+            for key, at in (("mql_at", item.view.mql_at), ("sql_at", item.view.sql_at)):
+                data[key] = None if at is None else format_time(at)
             params = {p.name: p.to_dict() for p in item.params}
-            standing.append({"file": item.file, **data, "params": params})
+            upcoming = [n.to_dict() for n in item.next]
+            standing.append({"file": item.file, **data, "params": params, "next": upcoming})
         return {
             "lead": self.lead,
             "clock": format_time(self.clock),
@@ -99,9 +104,10 @@ def explain(
         lead=lead,
         clock=clock,
         standing=[
-            Standing(p.path, v, params_in_force(p)) for p, v in zip(programs, views, strict=True)
+            Standing(p.path, v, params_in_force(p), engine.next_steps(lead, clock, n))
+            for n, (p, v) in enumerate(zip(programs, views, strict=True))
         ],
-        entries=engine.explain(lead).entries,
+        entries=with_conditions(engine.explain(lead, until=clock).entries, programs),
     )
 
 

@@ -140,11 +140,14 @@ def read_leads(
     rows: list[LeadRow] = []
     rejected: list[Rejected] = []
     first_line: dict[str, int] = {}
+    lead: LeadRow | None
+    reason: str | None
     for line, raw, record, problem in records:
         lead, reason = (None, problem) if problem else _lead_from(record, line, schema)
         if lead is not None and lead.id in first_line:
             first = first_line[lead.id]
-            lead, reason = None, f"duplicate lead id {lead.id!r} (first on line {first})"
+            reason = f"duplicate lead id {lead.id!r} (first on line {first})"
+            lead = None
         if lead is None:
             named = record.get("id") if isinstance(record, dict) else None
             named = named.strip() if isinstance(named, str) and named.strip() else None
@@ -233,6 +236,8 @@ def read_events(
     rows: list[EventRow] = []
     rejected: list[Rejected] = []
     fast = fast_event_parser(schema, EventRow)
+    event: EventRow | None
+    reason: str | None
     for line, raw in enumerate(text.splitlines(), start=1):
         event, reason = fast(raw, line), None
         if event is None:
@@ -241,7 +246,8 @@ def read_events(
             event, reason = _event_line(raw, line, schema)
         if event is not None and event.lead not in leads:
             why = " (its lead row was rejected)" if event.lead in rejected_leads else ""
-            event, reason = None, f"unknown lead {event.lead!r}{why}"
+            reason = f"unknown lead {event.lead!r}{why}"
+            event = None
         if event is None:
             rejected.append(Rejected(path, line, "event", reason or "unreadable row", raw))
             continue

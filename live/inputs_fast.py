@@ -26,7 +26,7 @@ _EMPTY: dict[str, object] = {}
 def fast_event_parser(schema: Schema, row: type) -> Callable[[str, int], Any]:
     """A function (raw line, line number) -> `row` (a NamedTuple of id, lead, type, at, props,
     line) for a well-formed event line, or None."""
-    scan = json.JSONDecoder().scan_once
+    scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, not in typeshed
     events = schema.events
     iso = datetime.fromisoformat  # engine.times.parse_time, inlined (a call less per event)
     new = tuple.__new__

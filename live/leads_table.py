@@ -101,9 +101,9 @@ def _leads_table(
 
 def natural_key(lead: str) -> tuple[object, ...]:
     """Text and numbers alternating ("L10" -> ("L", 10, "")), so L2 sorts before L10."""
-    parts: list[object] = re.split(r"(\d+)", lead)
-    parts[1::2] = [int(p) for p in parts[1::2]]  # type: ignore[arg-type]
-    return (tuple(parts), lead)  # the id itself next: "L01" and "L1" keep one order
+    parts = re.split(r"(\d+)", lead)  # the digit runs at the odd places
+    key: list[object] = [int(p) if k % 2 else p for k, p in enumerate(parts)]
+    return (tuple(key), lead)  # the id itself next: "L01" and "L1" keep one order
 
 
 def _caught_up(programs: list[Program], store: Store) -> Engine:

@@ -1,9 +1,19 @@
 """What the database remembers about how it was run: the seed and the rule files' identities.
 
-A rule file's identity is the SHA-256 of its bytes and, for a file that declares params, the values
-in force (DSL.md, Parameters): `HASH+params:mql_at=60;first_wait=2d`. A changed value is a changed
-rule file, refused without --migrate like any other change; a file without params keeps the bare
-hash it always had.
+A rule file is identified by its campaign name and its content, never by its path: the same file
+moved, copied to another folder or given by another path runs on the same database as before.
+The database keeps, per file, `{campaign: HASH[+params:...]+path:PATH}`:
+
+- the key is the file's `campaign` name (`NAME #2`, `#3`, ... for a name given again);
+- `HASH` is the SHA-256 of the file's bytes and, for a file that declares params, `+params:`
+  and the values in force (DSL.md, Parameters): `HASH+params:mql_at=60;first_wait=2d`. A changed
+  value is a changed rule file, refused without --migrate like any other change;
+- `+path:` and the path the file was last given by: only to name it in messages, never compared.
+
+A file given now is the stored one with the same campaign name, else the one with the same
+content (a database written before campaigns were keys has paths for keys), else the one last
+given by the same path. Then a file whose identity differs is "changed", one with no stored match
+"new", a stored one with no match "no longer given".
 """
 
 from __future__ import annotations
@@ -11,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from dsl.errors import NurtureError
 from live.store import Store
@@ -20,6 +30,7 @@ if TYPE_CHECKING:
     from dsl.ir import Program
 
 PARAMS = "+params:"  # between a file's hash and its params in force
+PATH = "+path:"  # before the path the file was given by (not part of its identity)
 
 
 class RunError(NurtureError):
@@ -40,18 +51,57 @@ def settle_seed(store: Store, wanted: int | None) -> int:
 
 
 def rule_hashes(files: list[str], programs: list[Program] | None = None) -> dict[str, str]:
-    """{normalised path: sha256 of the file's bytes, then the params in force when `programs`
-    (the checked files, in the same order) declare any}."""
+    """{campaign name: sha256 of the file's bytes, then the params in force when `programs` (the
+    checked files, in the same order) declare any, then the path}. Without `programs`, or for a
+    file with no campaign name, the key is the path."""
     from dsl.params import identity
 
     out: dict[str, str] = {}
     for n, path in enumerate(files):
         with open(path, "rb") as file:
             digest = hashlib.sha256(file.read()).hexdigest()
-        if programs is not None and programs[n].params:
-            digest += PARAMS + identity(programs[n])
-        out[os.path.normpath(path)] = digest
+        program = programs[n] if programs is not None else None
+        if program is not None and program.params:
+            digest += PARAMS + identity(program)
+        shown = os.path.normpath(path)
+        key = program.campaign if program is not None and program.campaign else shown
+        copy = 1
+        while (key if copy == 1 else f"{key} #{copy}") in out:
+            copy += 1
+        out[key if copy == 1 else f"{key} #{copy}"] = digest + PATH + shown
     return out
+
+
+class _File(NamedTuple):
+    key: str
+    identity: str  # HASH[+params:...]
+    path: str  # as last given (the key, for a database written before paths were kept)
+
+
+def _files(hashes: dict[str, str]) -> list[_File]:
+    out = []
+    for key, value in hashes.items():
+        identity, _, path = value.partition(PATH)
+        out.append(_File(key, identity, path or key))
+    return out
+
+
+def match_files(stored: list[_File], given: list[_File]) -> dict[int, int]:
+    """{index in `given`: index in `stored`}: by campaign name, else by content, else by path."""
+    pairs: dict[int, int] = {}
+    for same in (
+        lambda s, g: s.key == g.key,
+        lambda s, g: s.identity == g.identity,
+        lambda s, g: s.path == g.path,
+    ):
+        for gi, g in enumerate(given):
+            if gi in pairs:
+                continue
+            for si, s in enumerate(stored):
+                if si not in pairs.values() and same(s, g):
+                    pairs[gi] = si
+                    break
+    return pairs
 
 
 def rules_changes(store: Store, hashes: dict[str, str]) -> list[str]:
@@ -59,17 +109,19 @@ def rules_changes(store: Store, hashes: dict[str, str]) -> list[str]:
     stored_text = store.get("rules")
     if stored_text is None:
         return []
-    stored: dict[str, str] = json.loads(stored_text)
+    stored, given = _files(json.loads(stored_text)), _files(hashes)
+    pairs = match_files(stored, given)
     changes = []
-    for path in sorted(set(stored) | set(hashes)):
-        if path not in hashes:
-            changes.append(f"{path} (no longer given)")
-        elif path not in stored:
-            changes.append(f"{path} (new)")
-        elif stored[path] != hashes[path]:
-            changes.append(f"{path} ({_change(stored[path], hashes[path])})")
-    if not changes and list(stored) != list(hashes):
-        changes.append("the files' order (it was: " + " ".join(stored) + ")")
+    for gi, g in enumerate(given):
+        if gi not in pairs:
+            changes.append(f"{g.path} (new)")
+        elif stored[pairs[gi]].identity != g.identity:
+            changes.append(f"{g.path} ({_change(stored[pairs[gi]].identity, g.identity)})")
+    gone = sorted(set(range(len(stored))) - set(pairs.values()))
+    changes += [f"{stored[si].path} (no longer given)" for si in gone]
+    order = [pairs[gi] for gi in sorted(pairs)]
+    if not changes and order != sorted(order):
+        changes.append("the files' order (it was: " + " ".join(s.path for s in stored) + ")")
     return changes
 
 

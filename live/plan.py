@@ -23,7 +23,7 @@ class Item(NamedTuple):
 
     time: float
     order: int  # LEAD before EVENT at one instant
-    index: int  # input order
+    index: int  # type: ignore[assignment]  # input order (a field: it hides tuple.index)
     lead: LeadRow | None
     event: EventRow | None
     late: bool

@@ -14,7 +14,7 @@ import fnmatch
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from dsl.errors import InternalError
 from dsl.params import params_in_force
@@ -214,7 +214,7 @@ def _advance(engine: Engine, until: float, inclusive: bool, out: list[Action]) -
             raise InternalError(f"the engine did not move past its timer at {due}")
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -222,7 +222,7 @@ def _props(props: dict[str, object]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in props.items():
         if _is_number(value):
-            out[key] = float(value)  # type: ignore[arg-type]
+            out[key] = float(value)
         elif key == "channel" and isinstance(value, str):
             out[key] = value.strip().lower()
         else:

@@ -15,7 +15,7 @@ from live.ruletest_spec import (
     Expectation,
 )
 
-EXPECT_KEYS = ("at", "file", "score", "scores", "stage", *FLAGS, "segments")
+EXPECT_KEYS: tuple[str, ...] = ("at", "file", "score", "scores", "stage", *FLAGS, "segments")
 EXPECT_KEYS += ("segments_include", "segments_exclude", *ACTION_LISTS)
 
 
@@ -103,7 +103,7 @@ class ExpectReader(Reader):
             if all(
                 isinstance(x, (int, float)) and not isinstance(x, bool) for x in (number, within)
             ):
-                if within >= 0:  # type: ignore[operator]
+                if within >= 0:
                     return Approx(float(number), float(within))  # type: ignore[arg-type]
         self.mistake(
             path,
@@ -141,12 +141,12 @@ class ExpectReader(Reader):
                 if value is not None:
                     fields[key] = value
             for key in ("step", "arm"):
-                value = self.integer(table, where, key, low=1)
-                if value is not None:
-                    fields[key] = value
+                number = self.integer(table, where, key, low=1)
+                if number is not None:
+                    fields[key] = number
             for key in ("at", "due"):
-                value = self.time(table, where, key, start, tz)
-                if value is not None:
-                    fields[key], written[key] = value, str(table[key])
+                moment = self.time(table, where, key, start, tz)
+                if moment is not None:
+                    fields[key], written[key] = moment, str(table[key])
             out.append(ActionSpec(fields, written, self.places.of(where), where))
         return out

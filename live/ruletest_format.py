@@ -14,6 +14,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from dsl import codes
 from dsl.diagnostics import Diagnostic
@@ -26,7 +27,17 @@ from live.ruletest_time import TimeError, resolve, zone_of
 from live.tomlspan import spans
 
 TOP_KEYS = ("rules", "seed", "timezone", "start", "lead_id", "lead", "params", "case")
-CASE_KEYS = ("name", "rules", "seed", "timezone", "start", "lead_id", "lead", "params", "events")
+CASE_KEYS: tuple[str, ...] = (
+    "name",
+    "rules",
+    "seed",
+    "timezone",
+    "start",
+    "lead_id",
+    "lead",
+    "params",
+    "events",
+)
 CASE_KEYS += ("now", "expect")
 DEFAULT_START = "2026-01-05T00:00:00"  # a Monday; on the lead's clock
 DEFAULT_LEAD = "L1"
@@ -168,7 +179,7 @@ class _FileReader(ExpectReader):
             return None
         return [os.path.normpath(os.path.join(self.folder, n)) for n in names]
 
-    def _zone(self, table: dict, path: Path_) -> tuple[str | None, object]:
+    def _zone(self, table: dict, path: Path_) -> tuple[str | None, ZoneInfo | None]:
         name = self.text(table, path, "timezone")
         if name is None:
             return None, None

@@ -7,7 +7,7 @@ by `live.ruletest_load`.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from dsl import codes
 from dsl.diagnostics import Diagnostic, did_you_mean
@@ -18,7 +18,15 @@ from live.ruletest_spec import ActionSpec, Case, Check, TestFile
 if TYPE_CHECKING:
     from dsl.ir import Program
 
-REASONS = ("holdout", "unsubscribed", "bounced", "exit", "sunset", "exit when", "completed")
+REASONS: tuple[str, ...] = (
+    "holdout",
+    "unsubscribed",
+    "bounced",
+    "exit",
+    "sunset",
+    "exit when",
+    "completed",
+)
 REASONS += ("rules changed",)
 
 
@@ -162,7 +170,7 @@ class _Names:
             self.name(check.path, "stage", str(check.expected), [s.name for s in program.stages])
         elif what.startswith("segments"):
             known = [s.name for s in program.segments]
-            for i, seg in enumerate(check.expected):  # type: ignore[arg-type]
+            for i, seg in enumerate(cast("list[str]", check.expected)):  # names, as read
                 self.name(check.path + (i,), "segment", seg, known)
         elif isinstance(check.expected, list) and what in (
             "sends",

@@ -84,7 +84,11 @@ def check_set(rules: Sequence[Rules], settings: Mapping[str, str]) -> None:
                 did_you_mean(name, everything) or listed,
             )
         for r, p in owners:
-            read_setting(p, raw, r.file, lambda v, n=name: f"--set {n}={v}", f"--set {name}={raw}")
+
+            def like(v: str, n: str = name) -> str:
+                return f"--set {n}={v}"
+
+            read_setting(p, raw, r.file, like, f"--set {name}={raw}")
 
 
 Mistake = Callable[..., None]  # (path, message, hint, key=False): a mistake of the test file
@@ -111,7 +115,11 @@ def case_settings(
             continue
         for r, p in owners:
             try:
-                read_setting(p, raw, r.file, lambda v, n=name: _toml(n, v), "")
+
+                def like(v: str, n: str = name) -> str:
+                    return _toml(n, v)
+
+                read_setting(p, raw, r.file, like, "")
             except ParamError as err:
                 mistake(where, err.message, err.hint)
                 bad.add(name)

@@ -81,7 +81,9 @@ def _relative(text: str, start: float, tz: ZoneInfo | None) -> float:
     if numbers[0] > 23 or numbers[1] > 59 or (len(numbers) == 3 and numbers[2] > 59):
         raise TimeError(f"{text!r}: {clock} is not a time of day")
     day = _local(start, tz).date() + timedelta(seconds=seconds)
-    local = datetime.combine(day, time(*numbers), tzinfo=tz or UTC)
+    local = datetime.combine(
+        day, time(numbers[0], numbers[1], numbers[2] if len(numbers) == 3 else 0), tzinfo=tz or UTC
+    )
     return local.timestamp()
 
 

@@ -150,7 +150,11 @@ class _Run:
         settle_collector()
         self._check_until()
         self.walker.sink = self._open_sink()
-        meta = {"seed": str(seed), "rules": hashes, "layout": self.engine.layout()}
+        meta: dict[str, object] = {
+            "seed": str(seed),
+            "rules": hashes,
+            "layout": self.engine.layout(),
+        }
         self._update_leads(leads, stored_leads)
         new_leads = [lead for lead in leads if lead.id not in stored_leads]
         self._walk(new_leads, events, meta, checkpoint=bool(changes))

@@ -172,7 +172,7 @@ class Store:
 
     def dead_letters(self) -> list[tuple[str, int, str, str, str]]:
         sql = "SELECT source, line, kind, reason, raw FROM dead_letters ORDER BY id"
-        return [tuple(row) for row in self.db.execute(sql)]  # type: ignore[misc]
+        return [tuple(row) for row in self.db.execute(sql)]
 
     # ------------------------------------------------------------ writing
 

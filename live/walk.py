@@ -182,11 +182,11 @@ class Walker:
         entries it made since (the engine's `trail` from what is already in the database)."""
         engine = self.engine
         self.touched.update(engine.pop_changed())
-        standing = self.programs and batch.clock is not None
+        clock = batch.clock if self.programs else None  # standing rows: at the batch's clock
         for lead in sorted(self.touched):
             batch.states[lead] = engine.snapshot(lead, trail=False)
-            if standing:
-                batch.standing += standing_rows(engine, self.programs, lead, batch.clock)
+            if clock is not None:
+                batch.standing += standing_rows(engine, self.programs, lead, clock)
             done = self.trail_len.get(lead, 0)
             new = engine.trail(lead, done - self.trail_base.get(lead, 0))
             if new:

@@ -17,6 +17,7 @@ which entries come out is exactly the order of one heap of all of them.
 from __future__ import annotations
 
 from heapq import heappop, heappush
+from typing import Any
 
 KIND_BITS = 3
 AUX_BITS = 21
@@ -112,6 +113,7 @@ class Agenda:
             self.refill()
         return heappop(self.heap) if self.heap else None
 
-    def take(self, key: int) -> object:
-        """The payload of an entry being handled (removed from the agenda)."""
+    def take(self, key: int) -> Any:
+        """The payload of an entry being handled (removed from the agenda): of the type its kind
+        pushes (the handler names it)."""
         return self.payload.pop((key >> SEQ_SHIFT) & SEQ_MASK)

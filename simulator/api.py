@@ -15,6 +15,7 @@ from simulator.backends import Cluster
 from simulator.cancel import CancelFlag
 from simulator.forecast import differences, summarise
 from simulator.loader import complete, load_scenario, read_scenario
+from simulator.metrics import RunRecord
 from simulator.population import find_lead_index
 from simulator.replications import Progress, run_many
 from simulator.results import Comparison, Forecast, Lifecycle, Pair
@@ -67,10 +68,10 @@ def prepare_compare(
 
 
 def forecast_of_runs(
-    program: Program, scenario: Scenario, scenario_path: str | None, runs: list[dict[str, object]]
+    program: Program, scenario: Scenario, scenario_path: str | None, runs: list[RunRecord]
 ) -> Forecast:
     """The typed forecast of replications already run (`run_many`'s per-run records)."""
-    first = runs[0] if runs else {}
+    first: RunRecord = runs[0] if runs else {"scalars": {}, "weekly": {}}
     summary = summarise(runs)
     stats = {name: s.to_dict() for name, s in summary.stats.items()}
     return Forecast(

@@ -10,6 +10,7 @@ list of assumed defaults still in force that this file's forecast uses.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 
 from dsl.ir import Program
 from simulator import calibration as cal
@@ -59,11 +60,12 @@ def _shown(value: object) -> str:
     if isinstance(value, str):
         return f" = {value}"
     constant = getattr(value, "value", None)  # a distribution: a constant's value, else its kind
-    return f" = {constant:g}" if isinstance(constant, float | int) else f" = {value.dist}"
+    kind = getattr(value, "dist", value)  # (every distribution has its `dist` tag)
+    return f" = {constant:g}" if isinstance(constant, float | int) else f" = {kind}"
 
 
 def knob(
-    scenario: Scenario, path: str, derived: bool = False, channels: set[str] = frozenset()
+    scenario: Scenario, path: str, derived: bool = False, channels: AbstractSet[str] = frozenset()
 ) -> str:
     """`name = value: where it comes from` for the knob at `path` (`behaviour.click`: one per
     channel in `channels`)."""

@@ -29,6 +29,7 @@ import math
 from array import array
 from dataclasses import dataclass
 
+from dsl.ir import Channel
 from simulator.population import DAY, Population
 from simulator.scenario import Scenario, for_persona
 from simulator.scenario_behaviour import Behaviour
@@ -62,7 +63,7 @@ class Params:
 
     __slots__ = ("b", "content", "task_answer", "cpv", "half_life")
 
-    def __init__(self, b: Behaviour, responsive: dict[str, float], contents: dict) -> None:
+    def __init__(self, b: Behaviour, responsive: dict[Channel, float], contents: dict) -> None:
         self.b = b
         self.cpv = b.conversion_per_visit
         self.half_life = b.fatigue_half_life_days * DAY

@@ -35,6 +35,9 @@ UCI Bank Marketing (bank-full.csv): 45,211 clients phoned in one campaign, 11.70
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
+
+from dsl.ir import Channel
 
 HILLSTROM = "Hillstrom e-mail test"
 BANK = "UCI Bank Marketing"
@@ -44,7 +47,7 @@ BANK = "UCI Bank Marketing"
 class Knob:
     """A default value and where it comes from."""
 
-    value: object
+    value: Any  # a number, or a word (sales.funnel): typed by the field it is the default of
     source: str  # "<data set>: <the figure it reproduces>" or "assumption: <why this value>"
 
     @property
@@ -143,15 +146,16 @@ KNOBS: dict[str, Knob] = {
 }
 
 
-def value(path: str) -> object:
+def value(path: str) -> Any:
     """The default at `path` (a key of KNOBS)."""
     return KNOBS[path].value
 
 
-def rates(kind: str) -> dict[str, float]:
+def rates(kind: str) -> dict[Channel, float]:
     """channel -> default rate of `kind` (open, click, reply, bounce, unsubscribe)."""
     prefix = f"behaviour.{kind}."
-    return {k.removeprefix(prefix): v.value for k, v in KNOBS.items() if k.startswith(prefix)}
+    found = {k.removeprefix(prefix): v.value for k, v in KNOBS.items() if k.startswith(prefix)}
+    return cast("dict[Channel, float]", found)  # the knobs are named by channel
 
 
 # Figures of the data, for the default scenario's derived persona and the tests.

@@ -83,10 +83,11 @@ def differences(
 def _difference(
     name: str, a: AttributeDecl | None, b: AttributeDecl | None, first: str, other: str
 ) -> str:
-    if b is None:
+    if a is not None and b is None:
         return f"{_declared(a)} in {first}, not in {other} (its rules do not read it)"
-    if a is None:
+    if b is not None and a is None:
         return f"only in {other} ({_declared(b)}): drawn from its declaration there"
+    assert a is not None and b is not None  # the name is declared in one file at least
     if a.type != b.type:
         return (
             f"{_declared(a)} in {first}, {_declared(b)} in {other}: "

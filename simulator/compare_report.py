@@ -8,6 +8,7 @@ files cancels; `*` marks a difference whose 90% interval is clear of zero. It re
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import overload
 
 from simulator.figures import Difference, Stat
 from simulator.formatting import money, num, pct
@@ -18,6 +19,10 @@ from simulator.results import Comparison, Forecast, Pair
 Fmt = Callable[[float], str]
 
 
+@overload
+def _headline(f: Forecast) -> tuple[Stat, ...]: ...
+@overload
+def _headline(f: Pair) -> tuple[Difference, ...]: ...
 def _headline(
     f: Forecast | Pair,
 ) -> tuple[Stat | Difference, ...]:
@@ -172,7 +177,7 @@ def _or(fmt: Fmt, x: float | None) -> str:
 def _diff(d: Difference, dfmt: Fmt) -> str:
     if d.mean is None:
         return "-"
-    if d.low is None:
+    if d.low is None or d.high is None:  # one run: no interval (both ends or neither)
         return dfmt(d.mean)
     mark = " *" if d.clear else ""
     return f"{dfmt(d.mean)}  [{dfmt(d.low)} .. {dfmt(d.high)}]{mark}"

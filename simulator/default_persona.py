@@ -14,9 +14,22 @@ attribute the scenario gives no values) stays out of reach: `nurture lint` names
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pydantic import BaseModel
 
-from dsl.ir import BUILTIN_EVENTS, Compare, Count, EventRule, Program, ScoreRef
+from dsl.ir import (
+    BUILTIN_EVENTS,
+    Compare,
+    Count,
+    EventRule,
+    ListLit,
+    Num,
+    Program,
+    Prop,
+    ScoreRef,
+    Str,
+)
 from simulator import calibration as cal
 from simulator import scenario as sc
 from simulator.distributions import Choice, Constant, Dist
@@ -29,7 +42,7 @@ NOT_OWN |= {"converted"}
 
 def persona(program: Program) -> sc.Persona:
     """The default persona for `program` (see the module docstring)."""
-    entry = []
+    entry: list[sc.ArrivalEvent] = []
     for seq in program.sequences:
         event = getattr(seq.enter, "event", None)
         if event and event != "created" and event not in [e.event for e in entry]:
@@ -50,7 +63,7 @@ def top_threshold(program: Program) -> float:
         if isinstance(node, Compare)
         and node.op in (">=", ">", "==")
         and isinstance(node.left, ScoreRef)
-        and getattr(node.right, "kind", None) == "num"
+        and isinstance(node.right, Num)
     ]
     return max(tops, default=0.0)
 
@@ -94,12 +107,13 @@ def _own(event: str, program: Program) -> bool:
 def _props(program: Program, event: str) -> dict[str, Dist]:
     """A value for each property the rules compare on `event`: text from the values named (each
     as likely), a number that meets its comparison."""
-    names: dict[str, set[object]] = {}
+    names: dict[str, set[str | float]] = {}
     for node in _nodes(program):
-        if getattr(node, "event", None) != event or getattr(node, "where", None) is None:
+        where = getattr(node, "where", None)
+        if getattr(node, "event", None) != event or where is None:
             continue
-        for cmp in _nodes(node.where):
-            if isinstance(cmp, Compare) and getattr(cmp.left, "kind", None) == "prop":
+        for cmp in _nodes(where):
+            if isinstance(cmp, Compare) and isinstance(cmp.left, Prop):
                 names.setdefault(cmp.left.name, set()).update(_meeting(cmp))
     out: dict[str, Dist] = {}
     for prop, values in sorted(names.items()):
@@ -111,14 +125,14 @@ def _props(program: Program, event: str) -> dict[str, Dist]:
     return out
 
 
-def _meeting(cmp: Compare) -> list[object]:
+def _meeting(cmp: Compare) -> list[str | float]:
     """Values of the property that make `cmp` true (none for a comparison not this simple)."""
     right = cmp.right
-    if right.kind == "str" and cmp.op in ("==", "contains", "startswith", "endswith"):
+    if isinstance(right, Str) and cmp.op in ("==", "contains", "startswith", "endswith"):
         return [right.value]
-    if right.kind == "list" and cmp.op == "in":
-        return [i.value for i in right.items if i.kind in ("str", "num")]
-    if right.kind == "num" and cmp.op in (">", ">=", "==", "<", "<=", "!="):
+    if isinstance(right, ListLit) and cmp.op == "in":
+        return [i.value for i in right.items if isinstance(i, Str | Num)]
+    if isinstance(right, Num) and cmp.op in (">", ">=", "==", "<", "<=", "!="):
         return [right.value + {">": 1.0, "<": -1.0, "!=": 1.0}.get(cmp.op, 0.0)]
     return []
 
@@ -129,20 +143,22 @@ def named_values(program: Program, event: str, prop: str) -> set[str]:
     as an unnamed "home"), so rules that score them can be forecast without a scenario."""
     found: set[str] = set()
     for node in _nodes(program):
-        if getattr(node, "event", None) == event and getattr(node, "where", None) is not None:
-            for cmp in _nodes(node.where):
+        where = getattr(node, "where", None)
+        if getattr(node, "event", None) == event and where is not None:
+            for cmp in _nodes(where):
                 if (
-                    getattr(cmp, "kind", None) == "compare"
+                    isinstance(cmp, Compare)
                     and cmp.op in ("==", "in")
-                    and getattr(cmp.left, "kind", None) == "prop"
+                    and isinstance(cmp.left, Prop)
                     and cmp.left.name == prop
                 ):
-                    items = cmp.right.items if cmp.right.kind == "list" else (cmp.right,)
-                    found.update(i.value for i in items if i.kind == "str")
+                    right = cmp.right
+                    items = right.items if isinstance(right, ListLit) else (right,)
+                    found.update(i.value for i in items if isinstance(i, Str))
     return found
 
 
-def _nodes(node: object):
+def _nodes(node: object) -> Iterator[BaseModel]:
     """`node` and every IR node inside it."""
     if isinstance(node, BaseModel):
         yield node

@@ -40,7 +40,7 @@ class Constant(_Dist):
     def draw(self, rng: np.random.Generator, n: int) -> list[object]:
         return [self.value] * n
 
-    def from_uniform(self, u: float) -> object:
+    def from_uniform(self, u: float) -> float | str:
         return self.value
 
 
@@ -222,7 +222,7 @@ class Empirical(_Dist):
     def draw(self, rng: np.random.Generator, n: int) -> list[object]:
         return self.array[rng.integers(0, len(self._values), n)].tolist()
 
-    def from_uniform(self, u: float) -> object:
+    def from_uniform(self, u: float) -> float | str:
         values = self._values
         return values[min(int(u * len(values)), len(values) - 1)]
 

@@ -139,8 +139,10 @@ class ActionWriter:
             self.out.write(json.dumps(action.to_dict(), ensure_ascii=False) + "\n")
 
 
-def _time(at: float) -> str:
-    if at != math.floor(at):  # every synthetic time is a whole second: else the replay differs
+def _time(at: float | None) -> str:
+    if at is None or at != math.floor(
+        at
+    ):  # every synthetic time is a whole second: else the replay differs
         raise InternalError(f"a synthetic time of {at!r} is not a whole second")
     return format_time(at)
 
@@ -208,7 +210,7 @@ def _write(
         temp["simulated_actions.jsonl"].open("w", encoding="utf-8") as actions,
     ):
         recorder, writer = Recorder(leads, events, declared + extra), ActionWriter(actions)
-        model.log, model.actions = recorder, writer
+        model.log, model.actions = recorder, writer  # type: ignore[assignment]  # append/extend only
         model.run()
     return Exported(
         directory,

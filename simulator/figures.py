@@ -30,6 +30,13 @@ class Stat:
         """Whether the runs disagree (a report prints the interval only then)."""
         return self.low is not None and self.low != self.high
 
+    @property
+    def spread(self) -> tuple[float, float, float] | None:
+        """(mean, low, high) when measured: a Stat has all three or none."""
+        if self.mean is None or self.low is None or self.high is None:
+            return None
+        return self.mean, self.low, self.high
+
     def to_dict(self) -> dict[str, object]:
         return {"mean": self.mean, "lo": self.low, "hi": self.high, "n": self.n}
 

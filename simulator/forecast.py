@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.figures import Difference, Series, Stat
+from simulator.metrics import RunRecord
 
 # Keys whose absence in a run means "not measurable" (NaN), not zero.
 _RATIO_MARKERS = (
@@ -85,11 +86,11 @@ def stat(values: list[float]) -> Stat:
     return Stat(_clean(ok.mean()), _clean(lo), _clean(hi), int(ok.size))
 
 
-def column(runs: list[dict[str, object]], key: str) -> list[float]:
+def column(runs: list[RunRecord], key: str) -> list[float]:
     return [float(r["scalars"].get(key, _missing(key))) for r in runs]
 
 
-def keys_of(runs: list[dict[str, object]]) -> list[str]:
+def keys_of(runs: list[RunRecord]) -> list[str]:
     return sorted({k for r in runs for k in r["scalars"]})
 
 
@@ -111,7 +112,7 @@ class Summary:
         }
 
 
-def summarise(runs: list[dict[str, object]]) -> Summary:
+def summarise(runs: list[RunRecord]) -> Summary:
     stats = {key: stat(column(runs, key)) for key in keys_of(runs)}
     weekly: dict[str, Series] = {}
     for name in runs[0]["weekly"] if runs else []:
@@ -141,8 +142,6 @@ def paired(base: list[float], other: list[float]) -> Difference:
     return Difference(_clean(mean), _clean(lo), _clean(hi), int(d.size), clear)
 
 
-def differences(
-    base: list[dict[str, object]], other: list[dict[str, object]]
-) -> dict[str, Difference]:
+def differences(base: list[RunRecord], other: list[RunRecord]) -> dict[str, Difference]:
     keys = sorted(set(keys_of(base)) | set(keys_of(other)))
     return {k: paired(column(base, k), column(other, k)) for k in keys}

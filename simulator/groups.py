@@ -21,7 +21,7 @@ F = TypeVar("F", Stat, Difference)
 Get = Callable[[str], F]
 
 
-def missing(get: Get) -> F:
+def missing(get: Get[F]) -> F:
     """The "not measured" figure of the kind `get` gives (`Stat.MISSING`, `Difference.MISSING`)."""
     return type(get("leads")).MISSING
 
@@ -147,7 +147,10 @@ def channels(get: Get) -> dict[str, Channel]:
             c,
             touches,
             cost,
-            *(get(f"{what}.{c}") for what in ("opens", "clicks", "replies", "bounces")),
+            get(f"opens.{c}"),
+            get(f"clicks.{c}"),
+            get(f"replies.{c}"),
+            get(f"bounces.{c}"),
             get(f"unsubscribes.{c}"),
             get(f"open_rate.{c}"),
             get(f"click_rate.{c}"),

@@ -17,7 +17,7 @@ from simulator.agenda import (
     LEAD_MASK,
     LEAD_SHIFT,
 )
-from simulator.behaviour import IGNORED, REFUSED
+from simulator.behaviour import IGNORED, REFUSED, Response
 from simulator.population import DAY
 
 if TYPE_CHECKING:
@@ -39,7 +39,8 @@ def arrive(m: Model, t: float, i: int) -> None:
 
 
 def event(m: Model, t: float, s: int, key: int) -> None:
-    type_, props = m.agenda.take(key)
+    payload: tuple[str, dict[str, object]] = m.agenda.take(key)
+    type_, props = payload
     i = (key >> LEAD_SHIFT) & LEAD_MASK
     if type_ == "visited":
         m.metrics.visited[i] = 1
@@ -48,7 +49,7 @@ def event(m: Model, t: float, s: int, key: int) -> None:
 
 def respond(m: Model, t: float, s: int, key: int) -> None:
     i = (key >> LEAD_SHIFT) & LEAD_MASK
-    r = m.agenda.take(key)
+    r: Response = m.agenda.take(key)
     kind = r.type
     behaviour = m.behaviour
     if (
@@ -57,7 +58,7 @@ def respond(m: Model, t: float, s: int, key: int) -> None:
         and not m.customer[i]
     ):  # the lead's own stream runs at the new readiness from now on
         m.organic.plan_next(i, s, m.agenda)  # (the entry planned before is now stale)
-    m.metrics.response(i, t, kind, r.props.get("channel", ""), r.origin)
+    m.metrics.response(i, t, kind, str(r.props.get("channel", "")), r.origin)
     if kind == "unsubscribed" and i not in m.unsubscribed_at:
         m.unsubscribed_at[i] = t
     m.ingest(i, t, kind, r.props)
@@ -116,7 +117,7 @@ def sale(m: Model, t: float, s: int, key: int) -> None:
     is now, and the lead becomes a customer `days_to_close` days later."""
     i = (key >> LEAD_SHIFT) & LEAD_MASK
     n = (key >> AUX_SHIFT) & AUX_MASK
-    wait = m.agenda.take(key)
+    wait: float = m.agenda.take(key)  # seconds the task waited for a rep
     outcome = m.behaviour.call(i, n)
     m.metrics.worked(i, t, outcome)
     if m.customer[i]:
@@ -131,7 +132,7 @@ def sale(m: Model, t: float, s: int, key: int) -> None:
     spec = m.sales
     warmth = m.behaviour.readiness[i] * math.exp(-wait / (spec.cooling_days * DAY))
     if not m.customer[i] and m.sale_draws.uniform(i, n) < spec.close_rate * warmth:
-        days = spec.days_to_close.from_uniform(m.close_draws.uniform(i, n))
+        days = float(spec.days_to_close.from_uniform(m.close_draws.uniform(i, n)))  # a number
         if days > 0:
             m.agenda.push(s + math.ceil(days * DAY), CONVERT, i, SALES)
         else:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 
@@ -22,6 +22,25 @@ if TYPE_CHECKING:
     from dsl.ir import Program
     from simulator.model import Model
     from simulator.scenario import Scenario
+
+
+class LeadTableRow(TypedDict):
+    """One simulated lead as plain values (`SimulatedLeads.row`): None for a moment it never
+    reached, a stage's name ("" before the first)."""
+
+    id: str
+    persona: str
+    arrived_at: float
+    stage: str
+    segments: list[str]
+    score: float
+    mql_at: float | None
+    sql_at: float | None
+    customer_at: float | None
+    unsubscribed_at: float | None
+    sunset_at: float | None
+    touches: int
+    deal_value: float | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,7 +89,7 @@ class SimulatedLeads:
     def sunset(self) -> np.ndarray:
         return ~np.isnan(self.sunset_at)
 
-    def row(self, k: int) -> dict[str, object]:
+    def row(self, k: int) -> LeadTableRow:
         """Row k as plain values (names for codes, None for NaN), e.g. for a detail pane."""
 
         def when(x: float) -> float | None:
@@ -96,8 +115,13 @@ class SimulatedLeads:
 
 def of_model(model: Model, program: Program, scenario: Scenario, run: int) -> SimulatedLeads:
     """The table of a model's own leads (one shard's, or the replication's), once it has run."""
-    mine = [i for i in range(model.shard, len(model.ids), model.shards) if model.ids[i]]
-    views = [model.engine.view(model.ids[i], model.end) for i in mine]
+    own = [
+        (i, ident)
+        for i in range(model.shard, len(model.ids), model.shards)
+        if (ident := model.ids[i])
+    ]
+    mine = [i for i, _ in own]
+    views = [model.engine.view(ident, model.end) for _, ident in own]
     stages = tuple(s.name for s in program.stages)
     segments = tuple(s.name for s in program.segments)
     stage_code = {s: k for k, s in enumerate(stages)}
@@ -110,7 +134,7 @@ def of_model(model: Model, program: Program, scenario: Scenario, run: int) -> Si
     nan = math.nan
     return SimulatedLeads(
         run=run,
-        ids=[model.ids[i] for i in mine],
+        ids=[ident for _, ident in own],
         index=np.asarray(mine, dtype=np.int64),
         persona=np.asarray([model.pop.persona_of[i] for i in mine], dtype=np.int16),
         arrived_at=np.asarray([model.start + model.pop.arrival[i] for i in mine], dtype=float),

@@ -11,14 +11,16 @@ import difflib
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from dsl.errors import NurtureError
-from dsl.ir import BUILTIN_EVENTS, Program
+from dsl.ir import BUILTIN_EVENTS, AttributeDecl, Program
 from simulator import default_persona
 from simulator import scenario as sc
-from simulator.distributions import Choice, Empirical, LogNormal, is_numeric
+from simulator.distributions import Choice, Constant, Dist, Empirical, LogNormal, is_numeric
 from simulator.scenario_errors import describe, is_path_tag
 from simulator.tomllines import dotted, line_index, line_of
 
@@ -77,10 +79,11 @@ def parse_scenario(
             (line_of(index, loc) or 0, _format(file, index, loc, msg)) for loc, msg in problems
         ]
         raise ScenarioError([text for _, text in sorted(lines, key=lambda x: x[0])])
+    assert scenario is not None  # a refused scenario has its problems raised above
     return scenario, index
 
 
-def _is_shares(err: dict) -> bool:
+def _is_shares(err: ErrorDetails) -> bool:
     return not err["loc"] and SHARES in str(err["msg"])
 
 
@@ -139,7 +142,8 @@ def salvage(data: object, file: str, rounds: int = 50) -> sc.Scenario | None:
 def _prune(data: object, loc: tuple) -> bool:
     """Remove the value at `loc` (the deepest part of it the data holds), or a refused list
     element's contents; False when nothing could be removed."""
-    path, node = [], data
+    path: list[tuple[dict | list, Any]] = []  # (container, key) down to the value
+    node = data
     for part in loc:
         if isinstance(node, dict) and part in node:
             path.append((node, part))
@@ -221,7 +225,7 @@ def _appeal_problems(
     return out
 
 
-def _attr_type_problems(decl: object, dist: object) -> list[str]:
+def _attr_type_problems(decl: AttributeDecl, dist: Dist) -> list[str]:
     if decl.type == "number" and isinstance(dist, Empirical) and not dist.numeric:
         return [f"a number attribute needs numbers; the column holds text ({dist.text_at})"]
     if decl.type == "number" and not is_numeric(dist):
@@ -232,13 +236,13 @@ def _attr_type_problems(decl: object, dist: object) -> list[str]:
     if decl.type in ("text", "one_of") and is_numeric(dist):
         return [f"a {decl.type.replace('_', ' ')} attribute needs text values (choice or constant)"]
     if decl.type == "one_of":
-        values = (
-            list(dist.weights)
-            if isinstance(dist, Choice)
-            else sorted(set(dist.values))
-            if isinstance(dist, Empirical)
-            else [dist.value]
-        )
+        values: list[object] = []  # a text distribution's values (numeric ones returned above)
+        if isinstance(dist, Choice):
+            values = list(dist.weights)
+        elif isinstance(dist, Empirical):
+            values = list(sorted({str(v) for v in dist.values}))
+        elif isinstance(dist, Constant):
+            values = [dist.value]
         bad = [v for v in values if v not in decl.options]
         if bad:
             allowed = ", ".join(f'"{o}"' for o in decl.options)
@@ -253,7 +257,9 @@ SIMULATOR_EVENTS = {
 }
 
 
-def _event_problems(ev: object, events: dict, loc: tuple) -> list[tuple[tuple, str]]:
+def _event_problems(
+    ev: sc.ArrivalEvent | sc.OrganicEvent, events: dict, loc: tuple
+) -> list[tuple[tuple, str]]:
     if ev.event in SIMULATOR_EVENTS:
         return [
             (
@@ -280,7 +286,7 @@ def _event_problems(ev: object, events: dict, loc: tuple) -> list[tuple[tuple, s
     return out
 
 
-def default_attribute(decl: object) -> object | None:
+def default_attribute(decl: AttributeDecl) -> Dist | None:
     """What a lead gets for an attribute the scenario does not describe."""
     if decl.type == "one_of":
         return Choice(weights={o: 1.0 for o in decl.options})

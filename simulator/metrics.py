@@ -19,10 +19,12 @@ import math
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, NotRequired, Protocol, TypedDict
 
 import numpy as np
 
 from dsl.ir import LEAD_CHANNELS, Program
+from engine import Action
 from simulator import metrics_groups as groups
 from simulator.behaviour import CALL_OUTCOMES
 from simulator.metrics_parts import (
@@ -31,11 +33,33 @@ from simulator.metrics_parts import (
     add_rows,
     by_name,
     float_counter,
+    keep_least,
     median_p90,
     merge_columns,
     split_steps,
 )
 from simulator.population import DAY
+
+if TYPE_CHECKING:
+    from simulator.leadtable import SimulatedLeads
+
+
+class ByLead(Protocol):
+    """lead index -> a number (the arrival instants, read from the population)."""
+
+    def __getitem__(self, i: int, /) -> float: ...
+
+
+class RunRecord(TypedDict):
+    """One replication's record (`RunMetrics.result`; the replication adds its labels, traces and
+    simulated leads when asked)."""
+
+    scalars: dict[str, float]  # every figure by its dotted name
+    weekly: dict[str, list[float]]  # the weekly series by name
+    labels: NotRequired[dict[str, str]]  # `sequence.step` -> the content it sends
+    traces: NotRequired[dict[str, list[object]]]  # lead id -> its explain trail
+    leads: NotRequired[SimulatedLeads]
+
 
 _RESPONSES = {
     "opened": "opens",
@@ -78,21 +102,22 @@ class RunMetrics:
         self.n = n
         self.days = days
         self.weeks = max(1, math.ceil(days / 7))
-        self.cost_of = {c.name: c.cost for c in program.contents}
+        # an action without content (None) costs nothing
+        self.cost_of: dict[str | None, float] = {c.name: c.cost for c in program.contents}
         self.sequences = [s.name for s in program.sequences]
         self.stage_names = [s.name for s in program.stages]
         self.in_stage = [0] * len(self.stage_names)  # leads by their stage at the end
         self.split_of = split_steps(program)
         self.count: dict[str, float] = defaultdict(float)  # each a sum of 1.0s, never of money
         # counters named by parts (sequence, reason), joined into `count` names by `result()`
-        self.tally: dict[tuple[str, ...], int] = defaultdict(int)
+        self.tally: dict[tuple[str | None, ...], int] = defaultdict(int)
         self.weekly = {k: [0.0] * self.weeks for k in _COUNTED}
         # content -> how many sends (tasks) of it each week, the last slot outside the weeks
         self.sends: dict[str, list[int]] = {}
         self.tasks: dict[str | None, list[int]] = {}
         self.channel_of: dict[str, str] = {}  # content -> its channel (as the engine sent it)
         self.revenue: dict[int, float] = {}  # customer -> deal value (a lead buys at most once)
-        self.arrived: dict[int, float] | None = None  # set by the model: lead -> arrival
+        self.arrived: ByLead | None = None  # set by the model: lead -> arrival
         self.reached: dict[str, dict[int, float]] = {"mql": {}, "sql": {}, "customer": {}}
         self.enrolled = Members(n)  # sequence -> leads ever enrolled
         self.holdout = Members(n)  # sequence -> leads ever held out
@@ -129,11 +154,12 @@ class RunMetrics:
         self.came[i] = 1
         self._week(t, "arrivals")
 
-    def action(self, i: int, a: object) -> None:
+    def action(self, i: int, a: Action) -> None:
         kind = a.action
         if kind == "send":
             self._send(i, a)
         elif kind == "enrolled":
+            assert a.sequence is not None  # the engine names the sequence of an enrolment
             self.enrolled[a.sequence][i] = 1
             self.tally[("seq", a.sequence, "entered")] += 1
             if a.reason == "holdout":
@@ -146,8 +172,8 @@ class RunMetrics:
         elif kind == "suppressed":
             self.tally[("suppressed", a.reason)] += 1
             if a.sequence is not None:
-                self._step(a, "reached")
-                self._step(a, f"suppressed_{a.reason}")
+                self._step(a, a.sequence, "reached")
+                self._step(a, a.sequence, f"suppressed_{a.reason}")
                 if a.reason == "holdout":
                     self.holdout[a.sequence][i] = 1
         elif kind in ("mql", "sql"):
@@ -155,14 +181,15 @@ class RunMetrics:
         elif kind in ("handoff", "sunset"):
             self.count[kind] += 1
 
-    def _send(self, i: int, a: object) -> None:
-        content, sequence = a.content, a.sequence
+    def _send(self, i: int, a: Action) -> None:
+        content, sequence, channel = a.content, a.sequence, a.channel
+        assert content is not None and channel is not None  # a send names both (the engine)
         self.touched[i] += 1
         self.spent[i] += self.cost_of.get(content, 0.0)
         row = self.sends.get(content)
         if row is None:
             row = self.sends[content] = [0] * (self.weeks + 1)
-            self.channel_of[content] = a.channel
+            self.channel_of[content] = channel
         w = int((a.at - self.start) // _WEEK)
         row[w if 0 <= w < self.weeks else -1] += 1
         if sequence is not None:
@@ -179,8 +206,8 @@ class RunMetrics:
                 if first is None or key[1] < first[0]:  # an arm's label: its first step sent
                     self.arm_content[arm] = (key[1], content)
 
-    def _step(self, a: object, what: str) -> None:
-        key = (a.sequence, a.step or 0)
+    def _step(self, a: Action, sequence: str, what: str) -> None:
+        key = (sequence, a.step or 0)
         self.funnel[key][what] += 1
         if a.content is not None and key not in self.step_content:
             self.step_content[key] = a.content
@@ -281,13 +308,9 @@ class RunMetrics:
         self.arms.merge(other.arms)
         for key, counts in other.funnel.items():
             add_counts(self.funnel[key], counts)
-        for mine, theirs in (
-            (self.step_content, other.step_content),
-            (self.arm_content, other.arm_content),
-        ):
-            for key, value in theirs.items():  # the same either side (the smaller if not)
-                if key not in mine or value < mine[key]:
-                    mine[key] = value
+        # the same either side (the smaller if not)
+        keep_least(self.step_content, other.step_content)
+        keep_least(self.arm_content, other.arm_content)
         if self.arrived is None:
             self.arrived = other.arrived
 
@@ -296,7 +319,7 @@ class RunMetrics:
     def _money(self) -> tuple[dict[str, float], dict[str, list[float]]]:
         """Touches, tasks, cost (in all, by channel, by week) and revenue: (scalars, weekly).
         Only what happened is named, as ever: no `cost.sms` without an SMS sent."""
-        items = [
+        items: list[tuple[str | None, list[int], tuple[str, ...], str]] = [
             (c, row, ("touches", f"touches.{ch}"), f"cost.{ch}")
             for c, row in by_name(self.sends)
             for ch in (self.channel_of[c],)
@@ -357,9 +380,7 @@ class RunMetrics:
             out[f"stage.{name}"] = float(reached)
             out[f"stage_rate.{name}"] = reached / leads if leads else math.nan
 
-    def result(
-        self, sales: dict[str, float], backlog: list[float] | None = None
-    ) -> dict[str, object]:
+    def result(self, sales: dict[str, float], backlog: list[float] | None = None) -> RunRecord:
         """The run's numbers; `sales` the desk's summary, `backlog` its tasks waiting at each
         week's end (`SalesDesk.backlog_by_week`; none waiting without one)."""
         out: dict[str, float] = dict(self.count)

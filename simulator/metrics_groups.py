@@ -19,6 +19,7 @@ is 0 (no SQL: no cost per SQL).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -149,7 +150,7 @@ def columns(m: RunMetrics) -> Leads:
     """A replication's leads as columns, for the group figures."""
     n = m.n
 
-    def flags(leads: object) -> np.ndarray:
+    def flags(leads: Iterable[int]) -> np.ndarray:
         out = np.zeros(n, dtype=bool)
         out[list(leads)] = True
         return out

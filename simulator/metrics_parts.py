@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Any, Protocol, TypeVar, overload
 
 import numpy as np
 
@@ -72,6 +73,10 @@ class Members(dict):
                 np.bitwise_or(ours, np.frombuffer(theirs, dtype=np.uint8), out=ours)
 
 
+@overload
+def mask(members: bytearray) -> np.ndarray: ...
+@overload
+def mask(members: bytearray | None) -> np.ndarray | None: ...
 def mask(members: bytearray | None) -> np.ndarray | None:
     return np.frombuffer(members, dtype=np.uint8) != 0 if members is not None else None
 
@@ -81,14 +86,30 @@ def add_counts(mine: dict, theirs: dict) -> None:
         mine[key] = mine.get(key, 0) + value
 
 
-def add_rows(mine: dict[object, list[int]], theirs: dict[object, list[int]]) -> None:
+class _Ordered(Protocol):
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+K = TypeVar("K")
+N = TypeVar("N", bound=str | None)
+V = TypeVar("V", bound=_Ordered)
+
+
+def add_rows(mine: dict[K, list[int]], theirs: dict[K, list[int]]) -> None:
     for key, row in theirs.items():
         ours = mine.get(key)
         mine[key] = list(row) if ours is None else [a + b for a, b in zip(ours, row, strict=True)]
 
 
-def by_name(rows: dict[str | None, list[int]]) -> list[tuple[str | None, list[int]]]:
+def by_name(rows: dict[N, list[int]]) -> list[tuple[N, list[int]]]:
     return sorted(rows.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+
+
+def keep_least(mine: dict[K, V], theirs: dict[K, V]) -> None:
+    """Each key's value from `theirs` where `mine` has none or a greater one."""
+    for key, value in theirs.items():
+        if key not in mine or value < mine[key]:
+            mine[key] = value
 
 
 def merge_columns(mine: object, theirs: object, names: tuple[str, ...]) -> None:

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from heapq import heappop
 
+import numpy as np
 import simpy
 
 from dsl.collector import collector_paused
@@ -38,7 +39,7 @@ from simulator import handlers
 from simulator.agenda import MAX_LEADS, RESPOND, SALE, T_SHIFT, Agenda
 from simulator.behaviour import BehaviourModel
 from simulator.cancel import CHECK_EVERY, CancelFlag, check
-from simulator.metrics import RunMetrics
+from simulator.metrics import RunMetrics, RunRecord
 from simulator.organic import OrganicModel
 from simulator.population import DAY, Population, lead_id, lead_index
 from simulator.sales import Outcome, SalesDesk, Shard, Task, drive
@@ -51,7 +52,7 @@ INF = math.inf
 class _ArrivalTimes:
     """lead -> arrival instant, read from the population (no per-lead dict)."""
 
-    def __init__(self, start: float, arrival: object) -> None:
+    def __init__(self, start: float, arrival: np.ndarray) -> None:
         self.start = start
         self.arrival = arrival
 
@@ -186,19 +187,25 @@ class Model:
         for s, i, n, wait in outcomes:
             push(s, SALE, i, n, wait)
             first = min(first, self.start + s)
-        if self.sleeping_until is not None and first < self.sleeping_until:
+        if (
+            self.sleeping_until is not None
+            and first < self.sleeping_until
+            and self.process is not None  # (it sleeps: it was started)
+        ):
             self.sleeping_until = None
             self.process.interrupt()  # an outcome comes before the scheduler's wake-up
         self.env.run(until=until)
         tasks, self.tasks = self.tasks, []
         return tasks
 
-    def run(self, progress: Callable[[float], None] | None = None) -> dict[str, object]:
+    def run(self, progress: Callable[[float], None] | None = None) -> RunRecord:
         """The whole replication in this process (one shard of one): its metrics."""
         self.drive([], progress)
         return self.result()
 
-    def drive(self, others: list[Shard], progress: Callable[[float], None] | None = None) -> None:
+    def drive(
+        self, others: Sequence[Shard], progress: Callable[[float], None] | None = None
+    ) -> None:
         """Run this shard and `others` (the rest of the replication's, in shard order) to the
         end, with the sales desk here (`sales.drive`)."""
         self.desk = SalesDesk(self.sales, self.start, self.end)
@@ -230,11 +237,13 @@ class Model:
         mine = self.ids[self.shard :: self.shards]
         self.metrics.stages_at_end(stage(ident) for ident in mine if ident is not None)
 
-    def result(self) -> dict[str, object]:
+    def result(self) -> RunRecord:
         """The replication's metrics, once driven (and merged with the other shards')."""
         self.metrics.arrived = _ArrivalTimes(self.start, self.pop.arrival)
-        backlog = self.desk.backlog_by_week(self.metrics.weeks)
-        return self.metrics.result(self.desk.summary(), backlog)
+        desk = self.desk
+        assert desk is not None  # made by `drive`
+        backlog = desk.backlog_by_week(self.metrics.weeks)
+        return self.metrics.result(desk.summary(), backlog)
 
     # ------------------------------------------------------------------ scheduler
 
@@ -290,7 +299,7 @@ class Model:
                 limit = (s + 1) << T_SHIFT
                 while heap and heap[0] < limit:
                     key = heappop(heap)
-                    dispatch[key & 7](self, t, s, key)
+                    dispatch[key & 7](self, t, s, key)  # type: ignore[misc]  # kinds 0-4 only
                     tick -= 1
                     if not tick:
                         check(cancel)
@@ -315,16 +324,19 @@ class Model:
             if kind == "send":
                 self._touch(i, a)
             elif kind == "task":
+                assert a.content is not None  # a task names its content (the engine)
                 self.tasks.append((now, i, len(self.tasks), a.due))
                 self.task_contents.setdefault(i, []).append(a.content)
             elif kind == "sunset":
                 self.sunset_at.setdefault(i, a.at)
 
     def _touch(self, i: int, a: Action) -> None:
-        stage = self.engine.stage(a.lead) if self.behaviour.stage_of.get(a.content) else None
+        content = a.content
+        assert content is not None  # a send names its content (the engine)
+        stage = self.engine.stage(a.lead) if self.behaviour.stage_of.get(content) else None
         origin = (a.sequence, a.step or 0) if a.sequence is not None else None
         push = self.agenda.push
-        for r in self.behaviour.touch(i, a.at - self.start, a.content, stage, origin):
+        for r in self.behaviour.touch(i, a.at - self.start, content, stage, origin):
             push(r.at, RESPOND, i, 0, r)
 
     def task_content(self, i: int, n: int) -> str:
@@ -332,10 +344,12 @@ class Model:
         return self.task_contents[i][n]
 
     def ingest(self, i: int, t: float, type_: str, props: dict[str, object]) -> None:
+        ident = self.ids[i]
+        assert ident is not None  # events come only to leads that arrived
         if self.log is not None:
             self.event_n += 1
-            self.log.append(Event(f"e{self.event_n}", self.ids[i], type_, t, props))
-        actions = self.ingest_fields(self.ids[i], type_, t, props, t)
+            self.log.append(Event(f"e{self.event_n}", ident, type_, t, props))
+        actions = self.ingest_fields(ident, type_, t, props, t)
         self.t_due = None  # as `handle` does, without the call: most events answer nothing
         if actions:
             self.handle(actions, t)

@@ -23,6 +23,7 @@ import numpy as np
 
 from simulator.forecast import column
 from simulator.groups import Kpis
+from simulator.metrics import RunRecord
 from simulator.sweep_spec import SweepError
 
 # KPI names a strategist writes -> the flat name a run records
@@ -61,8 +62,8 @@ FAMILIES = (
     "contacts",
 )
 
-Values = np.ndarray
-Node = Callable[[Callable[[str], Values]], Values]
+Values = np.ndarray  # a figure over the runs
+Node = Callable[[Callable[[str], Values]], Values | np.float64]  # (a constant: one number)
 HINT = "write figure names, numbers, + - * / and parentheses, e.g. sql - 0.1*unsubscribes"
 _OPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply}
 
@@ -75,7 +76,7 @@ class Objective:
     names: tuple[str, ...]
     _node: Node
 
-    def per_run(self, runs: list[dict[str, object]]) -> list[float]:
+    def per_run(self, runs: list[RunRecord]) -> list[float]:
         """Its value in each run (NaN where not measurable)."""
         cache: dict[str, Values] = {}
 
@@ -93,7 +94,9 @@ class Objective:
 def _fail(text: str, node: ast.AST | None, what: str) -> SweepError:
     col = getattr(node, "col_offset", None)
     where = (
-        f" (column {col + 1}: {ast.get_source_segment(text, node)!r})" if col is not None else ""
+        f" (column {col + 1}: {ast.get_source_segment(text, node)!r})"
+        if col is not None and node is not None
+        else ""
     )
     return SweepError(
         f"--objective {text!r}: {what}{where}",

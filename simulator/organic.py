@@ -104,7 +104,11 @@ class OrganicModel:
             base = j * BLOCK
             if draws.uniform(i, base) < spec.probability:
                 at = math.ceil(t + spec.delay_minutes * 60)
-                props = _props(spec, lambda m, b=base: draws.uniform(i, b + 1 + m))
+
+                def u(m: int, b: int = base) -> float:
+                    return draws.uniform(i, b + 1 + m)
+
+                props = _props(spec, u)
                 out.append((at, spec.event, props))
         return out
 

@@ -58,7 +58,7 @@ MAX_TABLE = 1 << 15  # more distinct numbers than this: a column of floats
 def compact(values: list[object]) -> Column:
     """A column of per-lead values (None: missing) in its compact form."""
     if all(v is None or type(v) is float for v in values):
-        distinct = {v for v in values if v is not None}
+        distinct = {v for v in values if isinstance(v, float)}  # all but the missing
         if len(distinct) >= MAX_TABLE or any(math.copysign(1.0, v) < 0 for v in distinct if not v):
             return array("d", [math.nan if v is None else v for v in values]), None
     table: dict[object, int] = {}

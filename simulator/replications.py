@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from dsl.ir import Program
 from simulator.backends import Backend, Cluster, Progress, execute, pool_cancel
 from simulator.cancel import CancelFlag, Cancelled, check, stopped
+from simulator.metrics import RunRecord
 from simulator.scenario import Scenario
 from simulator.shards import engine_seed as engine_seed  # re-exported: the seed of a run
 from simulator.shards import run_sharded
@@ -49,7 +50,7 @@ def run_one(
     shards: int = 1,
     leads: bool = False,
     cancel: CancelFlag | None = None,
-) -> dict[str, object]:
+) -> RunRecord:
     """One replication of one file, in `shards` processes: the per-run metrics (see
     `RunMetrics.result`), with `traces` the explain trail of every lead in the traced sample
     (`scenario.run.trace_sample`), with `leads` the simulated leads (`SimulatedLeads`)."""
@@ -62,7 +63,7 @@ def run_job(
     job: Job,
     progress: Callable[[float], None] | None = None,
     cancel: CancelFlag | None = None,
-) -> list[dict[str, object]]:
+) -> list[RunRecord]:
     cancel = cancel if cancel is not None else pool_cancel()
     first = job.run == 0
     n = len(job.programs)
@@ -91,14 +92,14 @@ def run_many(
     leads: bool = False,
     cancel: CancelFlag | None = None,
     cluster: Cluster | None = None,
-) -> list[list[dict[str, object]]]:
+) -> list[list[RunRecord]]:
     """results[file][run], for `runs` replications of every file on common random numbers,
     in `workers` processes or on a Dask `cluster` (`simulator/backends.py`). Raises `Cancelled`
     soon after `cancel` is set, with every process it started ended."""
     shards = max(1, workers) if runs == 1 and cluster is None else 1
     jobs = [Job(tuple(programs), tuple(scenarios), r, traces, shards, leads) for r in range(runs)]
     backend = Backend(workers if runs > 1 else 1, cluster)
-    by_run: dict[int, list[dict[str, object]]] = {}
+    by_run: dict[int, list[RunRecord]] = {}
     try:
         execute(run_job, jobs, backend, progress, cancel, by_run.__setitem__)
     except Cancelled:

@@ -20,9 +20,9 @@ Fmt = Callable[[float], str]
 
 
 def _fmt(s: Stat, how: Fmt) -> str:
-    if s.mean is None:
+    if s.spread is None:
         return "-"
-    mean, lo, hi = how(s.mean), how(s.low), how(s.high)
+    mean, lo, hi = (how(x) for x in s.spread)
     return mean if lo == hi else f"{mean}  [{lo} – {hi}]"
 
 
@@ -251,7 +251,7 @@ def headline(f: Forecast) -> list[str]:
             f"Against the holdout, nurture adds {added.mean:+,.1f} customers in "
             "this one run; more runs tell how sure that is."
         )
-    elif added.n:
+    elif added.n and added.low is not None and added.high is not None:  # more runs: an interval
         lo, hi = added.low, added.high
         verdict = (
             "more customers than without it in nearly every run"

@@ -68,7 +68,7 @@ def row(label: str, g: GroupFigures[Stat], width: int = WIDTH) -> str:
 def _interval(s: Stat, how: Fmt) -> str:
     if s.mean is None:
         return "-"
-    if s.low is None or s.low == s.high:
+    if s.low is None or s.high is None or s.low == s.high:  # an interval has both ends
         return how(s.mean)
     return f"{how(s.mean)}  [{how(s.low)} – {how(s.high)}]"
 

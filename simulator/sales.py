@@ -82,7 +82,9 @@ class SalesDesk:
         # request and release by hand, not `with`: a task still waiting when the run ends would
         # otherwise cancel its request when its process is dropped, and each cancel searches the
         # whole queue (a 1M-lead run dropped ~50k waiting tasks that way: 13 s)
-        req = self.reps.request()
+        reps = self.reps
+        assert reps is not None  # tasks are worked only where there are reps
+        req = reps.request()
         yield req
         now = self.env.now
         self.picked.append(now)
@@ -93,7 +95,7 @@ class SalesDesk:
         done = math.ceil(now + self.service - self.start)
         self.outcomes.append((done, i, n, wait))
         yield self.env.timeout(self.service)
-        self.reps.release(req)
+        reps.release(req)
 
     def peak_backlog(self) -> int:
         """The most tasks waiting at once (made, not yet picked up; a pick-up at the instant a

@@ -130,7 +130,7 @@ class Persona(_Model):
     organic: list[OrganicEvent] = Field(
         default_factory=list, description="events produced on the lead's own initiative"
     )
-    behaviour: PersonaBehaviour | None = Field(  # type: ignore[valid-type]  # made by create_model
+    behaviour: PersonaBehaviour | None = Field(
         None,
         description="any [behaviour] field for this persona only (buying chance per visit, "
         "readiness gains, deal value, unsubscribe rates, ...)",

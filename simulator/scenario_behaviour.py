@@ -8,7 +8,7 @@ a per-channel table there is merged into the global one channel by channel.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
@@ -180,13 +180,21 @@ def _numeric_or_none(dist: object) -> object:
     return dist if dist is None else numeric(dist)
 
 
-PersonaBehaviour: type[BaseModel] = create_model(
-    "PersonaBehaviour",
-    __base__=_Model,
-    __doc__="Any `[behaviour]` field, for one persona only (unset: the global value).",
-    __validators__={"_deal_value_is_a_number": field_validator("deal_value")(_numeric_or_none)},
-    **{name: _optional(name, f) for name, f in Behaviour.model_fields.items()},
-)
+if TYPE_CHECKING:
+
+    class PersonaBehaviour(_Model):
+        """Made at run time (below): each field of Behaviour, optional."""
+
+        def __getattr__(self, name: str) -> Any: ...
+
+else:
+    PersonaBehaviour = create_model(
+        "PersonaBehaviour",
+        __base__=_Model,
+        __doc__="Any `[behaviour]` field, for one persona only (unset: the global value).",
+        __validators__={"_deal_value_is_a_number": field_validator("deal_value")(_numeric_or_none)},
+        **{name: _optional(name, f) for name, f in Behaviour.model_fields.items()},
+    )
 
 
 def for_persona(base: Behaviour, override: BaseModel | None) -> Behaviour:

@@ -15,11 +15,11 @@ import difflib
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
+from pydantic_core import ErrorDetails, PydanticUndefined
 
 from simulator.distributions import Dist
 
@@ -52,7 +52,7 @@ def _members(annotation: object) -> tuple[object, ...]:
     return (annotation,)
 
 
-def _is_model(annotation: object) -> bool:
+def _is_model(annotation: object) -> TypeGuard[type[BaseModel]]:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
@@ -88,13 +88,14 @@ def _step(current: Expected, part: object) -> Expected | None:
 def expected(root: type[BaseModel], loc: Loc) -> Expected | None:
     """What the field at `loc` (a pydantic error's path) expects; None when the path leaves the
     models (a part pydantic adds, such as `function-after[...]`, is skipped)."""
-    current: Expected | None = Expected(root, "")
+    current = Expected(root, "")
     for part in loc:
         if isinstance(part, str) and part.startswith("function-"):
             continue
-        current = _step(current, part)
-        if current is None:
+        step = _step(current, part)
+        if step is None:
             return None
+        current = step
     return current
 
 
@@ -106,7 +107,7 @@ def default_of(exp: Expected) -> object:
     if exp.info is None:
         return exp.default
     if exp.info.default_factory is not None:
-        return exp.info.default_factory()
+        return exp.info.default_factory()  # type: ignore[call-arg]  # ours take no argument
     return exp.info.default
 
 
@@ -271,9 +272,10 @@ def _unknown_field(root: type[BaseModel], loc: Loc) -> str:
 
 def _missing(exp: Expected | None, container: Expected | None) -> str:
     name = exp.name if exp else "?"
-    model = next((m for m in _members(container.annotation) if _is_model(m)), None)
+    members = _members(container.annotation) if container else ()
+    model = next((m for m in members if _is_model(m)), None)
     tag = tag_of(model) if container else None
-    if tag:
+    if tag and model is not None:  # a tag is a model's
         needed = [n for n, f in model.model_fields.items() if f.is_required()]
         return f"'{name}' is missing: a {tag} distribution needs {' and '.join(needed)}"
     about = f" ({exp.info.description})" if exp and exp.info and exp.info.description else ""
@@ -290,7 +292,7 @@ def _bad_tag(exp: Expected | None, ctx: dict[str, Any]) -> str:
     )
 
 
-def describe(err: dict[str, Any], root: type[BaseModel]) -> tuple[Loc, str]:
+def describe(err: ErrorDetails, root: type[BaseModel]) -> tuple[Loc, str]:
     """(the path at fault, what is wrong and what to write) for one pydantic error of a
     scenario validated as `root`."""
     loc, kind = tuple(err["loc"]), err["type"]
@@ -314,8 +316,8 @@ def describe(err: dict[str, Any], root: type[BaseModel]) -> tuple[Loc, str]:
         return loc, str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if loc[-1:] == (KEY,):  # a table's key (e.g. a channel): the options are the key type's
         table = expected(root, loc[:-2])
-        key = typing.get_args(_unwrap(table.annotation))[:1] if table else ()
-        options = [str(a) for a in typing.get_args(_unwrap(key[0]))] if key else []
+        key_type = typing.get_args(_unwrap(table.annotation))[:1] if table else ()
+        options = [str(a) for a in typing.get_args(_unwrap(key_type[0]))] if key_type else []
         if options:
             return loc, f"'{got}' is not one of {', '.join(options)}{did_you_mean(got, options)}"
     if kind in TYPE_ERRORS and exp is not None:
@@ -324,6 +326,6 @@ def describe(err: dict[str, Any], root: type[BaseModel]) -> tuple[Loc, str]:
             return loc, f"{shown(got)} is not {what_to_write(exp, got)}" + did_you_mean(
                 got, options
             )
-        table = ".".join(str(p) for p in loc if isinstance(p, str) and not is_path_tag(p))
-        return loc, f"{shown(got)} is not {what_to_write(exp, got, table)}"
+        table_name = ".".join(str(p) for p in loc if isinstance(p, str) and not is_path_tag(p))
+        return loc, f"{shown(got)} is not {what_to_write(exp, got, table_name)}"
     return loc, f"{str(err['msg']).removeprefix('Value error, ')} (got {shown(got)})"

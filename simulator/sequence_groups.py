@@ -16,8 +16,6 @@ from typing import Generic
 
 from simulator.groups import F, Get, missing
 
-_RESPONSES = ("opened", "clicked", "replied", "bounced", "unsubscribed")
-
 
 @dataclass(frozen=True)
 class Step(Generic[F]):
@@ -109,12 +107,12 @@ def sequences(
     return out
 
 
-def _steps(get: Get, names: list[str], labels: dict[str, str], seq: str) -> tuple[Step, ...]:
+def _steps(get: Get[F], names: list[str], labels: dict[str, str], seq: str) -> tuple[Step, ...]:
     by_step: dict[int, dict[str, F]] = defaultdict(dict)
     for n in names:
         if n.startswith(f"funnel.{seq}."):
-            step, what = n.removeprefix(f"funnel.{seq}.").split(".", 1)
-            by_step[int(step)][what] = get(n)
+            number, what = n.removeprefix(f"funnel.{seq}.").split(".", 1)
+            by_step[int(number)][what] = get(n)
     none = missing(get)
     out = []
     for step in sorted(by_step):
@@ -125,7 +123,11 @@ def _steps(get: Get, names: list[str], labels: dict[str, str], seq: str) -> tupl
                 labels.get(f"{seq}.{step}", ""),
                 figures.get("reached", none),
                 figures.get("sent", none),
-                *(figures.get(r, none) for r in _RESPONSES),
+                figures.get("opened", none),
+                figures.get("clicked", none),
+                figures.get("replied", none),
+                figures.get("bounced", none),
+                figures.get("unsubscribed", none),
                 figures.get("suppressed_holdout", none),
                 {
                     w.removeprefix("suppressed_"): f

@@ -22,7 +22,7 @@ from dsl.ir import Program
 from simulator import leadtable
 from simulator.cancel import CancelFlag, check
 from simulator.leadtable import SimulatedLeads
-from simulator.metrics import RunMetrics
+from simulator.metrics import RunMetrics, RunRecord
 from simulator.model import Model
 from simulator.population import generate, lead_id
 from simulator.sales import Outcome, Task
@@ -67,9 +67,9 @@ def shard_model(
 def traces_of(model: Model) -> dict[int, list[object]]:
     """lead index -> explain trail entries, for the model's traced leads that arrived."""
     return {
-        i: model.engine.explain(model.ids[i]).to_dict()["entries"]
+        i: [e.to_dict() for e in model.engine.explain(ident).entries]
         for i in sorted(model.traced)
-        if model.ids[i] is not None
+        if (ident := model.ids[i]) is not None
     }
 
 
@@ -89,7 +89,11 @@ class Worker:
         cancel: CancelFlag | None = None,
     ) -> None:
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        context = (
+            multiprocessing.get_context("fork")
+            if "fork" in methods
+            else multiprocessing.get_context("spawn")
+        )
         self.conn, child = context.Pipe()
         self.cancel = cancel
         args = (child, program, scenario, run, shard, shards, traces, leads)
@@ -175,7 +179,7 @@ def run_sharded(
     progress: Callable[[float], None] | None = None,
     leads: bool = False,
     cancel: CancelFlag | None = None,
-) -> tuple[dict[str, object], Model]:
+) -> tuple[RunRecord, Model]:
     """Replication `run` in `shards` shards (shard 0 here, the others in child processes): its
     metrics (`RunMetrics.result`, with "traces" — lead id -> entries — when `traces`, and
     "leads" — a `SimulatedLeads` — when `leads`), and the model of shard 0. Raises `Cancelled`

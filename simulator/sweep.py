@@ -37,6 +37,7 @@ from simulator.api import forecast_of_runs
 from simulator.backends import Backend, Cluster, Progress, execute
 from simulator.cancel import CancelFlag, Cancelled
 from simulator.forecast import paired, stat
+from simulator.metrics import RunRecord
 from simulator.objective import Objective
 from simulator.replications import Job, run_job
 from simulator.scenario import Scenario
@@ -147,9 +148,9 @@ def sweep(
     runs = plan.runs
     pairs = zip(plan.programs, plan.scenarios, strict=True)
     jobs = [Job((p,), (s,), r) for p, s in pairs for r in range(runs)]
-    finished: dict[int, dict[str, object]] = {}
+    finished: dict[int, RunRecord] = {}
 
-    def keep(index: int, result: list[dict[str, object]]) -> None:
+    def keep(index: int, result: list[RunRecord]) -> None:
         finished[index] = result[0]
 
     try:
@@ -216,7 +217,7 @@ def _finished_points(
     scenario_path: str | None,
     objective: Objective,
     plan: _Plan,
-    finished: dict[int, dict[str, object]],
+    finished: dict[int, RunRecord],
 ) -> list[SweepPoint]:
     """The points whose every run finished (task k * runs + r is run r of point k)."""
     out = []

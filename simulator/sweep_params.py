@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from dsl.format import number
 from dsl.ir import Duration, Param
 from dsl.limits import MAX_NUMBER_DIGITS, UNIT_SECONDS
-from dsl.params import text
+from dsl.params import bounds, text
 from simulator.sweep_spec import MAX_VALUES, RANGE_POINTS, Axis, SweepError, duration_text
 
 if TYPE_CHECKING:
@@ -53,10 +53,11 @@ def param_axis(name: str, spec: str, p: Param, file: str) -> Axis:
         if v in seen:
             raise SweepError(f"{where}: {_written(v, p.type)} is listed twice")
         seen.add(v)
-        if p.low is not None and not _base(p.low) <= v <= _base(p.high):
+        ends = bounds(p)
+        if ends is not None and not _base(ends[0]) <= v <= _base(ends[1]):
             raise SweepError(
                 f"{where}: {_written(v, p.type)} is outside the range of '{name}', "
-                f"{text(p.low, p.type)}..{text(p.high, p.type)} (line {p.span.line} of {file})",
+                f"{text(ends[0], p.type)}..{text(ends[1], p.type)} (line {p.span.line} of {file})",
                 hint="a sweep tries the values the param's range allows; widen the range in "
                 "the file to try others",
             )

@@ -91,27 +91,27 @@ def table(r: SweepResult) -> list[str]:
 
 def chart(r: SweepResult) -> list[str]:
     """Each point's objective: its 90% of runs as ├─┤ and its mean as ●, on one scale."""
-    shown = [p for p in _shown(r) if p.objective.mean is not None]
+    shown = [(p, s) for p in _shown(r) if (s := p.objective.spread) is not None]
     if not shown:
         return []
-    lo = min(p.objective.low for p in shown)
-    hi = max(p.objective.high for p in shown)
+    lo = min(low for _, (_, low, _) in shown)
+    hi = max(high for _, (_, _, high) in shown)
     span = (hi - lo) or 1.0
 
     def at(x: float) -> int:
         return round((x - lo) / span * (CHART_WIDTH - 1))
 
-    labels = [", ".join(a.text(v) for a, v in zip(r.axes, p.values, strict=True)) for p in shown]
+    labels = [", ".join(a.text(v) for a, v in zip(r.axes, p.values, strict=True)) for p, _ in shown]
     width = max(len(s) for s in labels)
     lines = [f"Objective {r.objective} at each point (● mean, ├─┤ 90% of runs)"]
-    for p, label in zip(shown, labels, strict=True):
+    for (p, (mean, low, high)), label in zip(shown, labels, strict=True):
         row = [" "] * CHART_WIDTH
-        a, b = at(p.objective.low), at(p.objective.high)
+        a, b = at(low), at(high)
         for i in range(a, b + 1):
             row[i] = "─"
         row[a], row[b] = "├", "┤"
-        row[at(p.objective.mean)] = "●"
-        lines.append(f"  {label:>{width}} {_mark(r, p):<2}│{''.join(row)}  {_f(p.objective.mean)}")
+        row[at(mean)] = "●"
+        lines.append(f"  {label:>{width}} {_mark(r, p):<2}│{''.join(row)}  {_f(mean)}")
     lines.append(f"  {'':>{width}}   └ {_f(lo)} … {_f(hi)}")
     return lines
 

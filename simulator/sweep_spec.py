@@ -170,7 +170,12 @@ def _where_at(data: Any, parts: list[str], name: str) -> tuple[list[str | int], 
             cur = cur[index]
         elif isinstance(cur, dict):
             after = parts[i + 1] if i + 1 < len(parts) else None
-            if part not in cur and part in CHANNELS and isinstance(cur.get(after), dict):
+            if (
+                part not in cur
+                and part in CHANNELS
+                and after is not None
+                and isinstance(cur.get(after), dict)
+            ):
                 parts[i], parts[i + 1] = after, part  # behaviour.email.click: the channel first
                 continue
             if part not in cur:
@@ -238,7 +243,8 @@ def scenario_axis(name: str, spec: str, data: dict[str, Any]) -> Axis:
 
 def _path_text(path: list[str | int], data: dict[str, Any]) -> str:
     """The dotted path, a persona by its name."""
-    out, cur = [], data
+    out: list[str] = []
+    cur: Any = data  # the TOML's tables and lists, walked down the path
     for p in path:
         out.append(str(cur[p].get("name", p)) if isinstance(p, int) else p)
         cur = cur[p]

@@ -38,6 +38,7 @@ PUBLIC = {
     "trail",
     "view",
     "stage",
+    "next_steps",
     "snapshot",
     "restore",
     "layout",

@@ -49,7 +49,7 @@ def _screen(name: str) -> Screen[None]:
 
 class NurtureApp(App[None]):
     TITLE = "nurture"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # (textual's is not a ClassVar)
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {NurtureCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -71,7 +71,7 @@ class NurtureApp(App[None]):
     def __init__(self, launch: Launch) -> None:
         # screens are made (and their modules imported) when first shown: the first screen
         # does not wait for plotext, numpy or the simulator
-        self.MODES = {name: partial(_screen, name) for name in SCREENS}
+        self.MODES = {name: partial(_screen, name) for name in SCREENS}  # type: ignore[misc]  # read by __init__
         super().__init__()
         self.launch = launch
         self.settings: Settings | None = None  # the last forecast's (else the scenario's)

@@ -208,7 +208,7 @@ def _sequence(f: Forecast, seq: str) -> list[tuple[str, str]]:
 def _step(f: Forecast, seq: str, number: str) -> list[tuple[str, str]]:
     figures = f.sequences.get(seq)
     step = figures.step(int(number)) if figures else None
-    if step is None:
+    if figures is None or step is None:
         return [("", "no lead reached this step in the forecast")]
     rows = [
         (what.replace("_", " "), with_interval(s, num)) for what, s in sorted(step.figures.items())
@@ -279,7 +279,7 @@ def compare_rows(c: Comparison) -> list[tuple[str, ...]]:
     rows = [(label, get(a), get(b), get(pair), fmt, dfmt) for label, get, fmt, dfmt in COMPARED]
     stages = zip(a.stages, b.stages, pair.stages, strict=False)
     rows += [(f"stage {x.name}", x.count, y.count, d.count, num, signed) for x, y, d in stages]
-    out = []
+    out: list[tuple[str, ...]] = []
     for label, sa, sb, d, fmt, dfmt in rows:
         if sa.mean is None and sb.mean is None:
             continue

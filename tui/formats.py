@@ -12,11 +12,14 @@ Fmt = Callable[[float | None], str]
 
 class Figure(Protocol):
     """A figure over runs: a `Stat` (mean, 5th-95th percentile) or a `Difference` (mean, 90%
-    confidence interval)."""
+    confidence interval); read-only, as those frozen dataclasses are."""
 
-    mean: float | None
-    low: float | None
-    high: float | None
+    @property
+    def mean(self) -> float | None: ...
+    @property
+    def low(self) -> float | None: ...
+    @property
+    def high(self) -> float | None: ...
 
 
 def num(x: float | None, digits: int = 0) -> str:

@@ -15,7 +15,7 @@ import difflib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -136,7 +136,8 @@ def _mask(rows: LeadRows, key: str, word: str) -> np.ndarray:
                 "a live database's leads have no persona (personas are the simulator's); "
                 "filter by segment:, stage:, lifecycle: or a word of the id"
             )
-        return t.persona == _known("persona", word, t.personas)  # type: ignore[union-attr]
+        forecast = cast("SimulatedLeads", t)  # not live (above): a forecast's table
+        return forecast.persona == _known("persona", word, forecast.personas)
     return _lifecycle_mask(t, word)
 
 

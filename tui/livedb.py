@@ -20,7 +20,7 @@ class DbError(Exception):
     """The database (or a lead of it) cannot be read as asked; the message says why."""
 
 
-def _programs(files: list[RuleFile]) -> tuple[list[str], list]:  # type: ignore[type-arg]
+def _programs(files: list[RuleFile]) -> tuple[list[str], list]:
     """The rule files' paths and programs; DbError when one has errors (or is not checked)."""
     for f in files:
         if f.program is None:
@@ -28,7 +28,7 @@ def _programs(files: list[RuleFile]) -> tuple[list[str], list]:  # type: ignore[
     return [f.path for f in files], [f.program for f in files]
 
 
-def _said(call):  # type: ignore[no-untyped-def]
+def _said(call):
     """Run `call()`; a NurtureError as a DbError in its own words (with its hint), anything
     else as a bug, said so."""
     from dsl.errors import NurtureError
@@ -52,7 +52,11 @@ def db_leads(files: list[RuleFile], db: str) -> LiveLeads:
 
     paths, programs = _programs(files)
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = (
+        multiprocessing.get_context("fork")
+        if "fork" in methods
+        else multiprocessing.get_context("spawn")
+    )
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_read, args=(send, paths, programs, db), daemon=True)
     child.start()
@@ -65,7 +69,7 @@ def db_leads(files: list[RuleFile], db: str) -> LiveLeads:
         receive.close()
         child.join()
     if kind == "ok":
-        return said[0]  # type: ignore[no-any-return]
+        return said[0]
     if kind == "mistake":
         raise DbError(said[0])
     from tui.running import bug_said
@@ -73,7 +77,7 @@ def db_leads(files: list[RuleFile], db: str) -> LiveLeads:
     raise DbError(bug_said(said[0], said[1]))
 
 
-def _read(send, paths: list[str], programs: list, db: str) -> None:  # type: ignore[no-untyped-def,type-arg]
+def _read(send, paths: list[str], programs: list, db: str) -> None:
     """The reading process: ("ok", the columns), ("mistake", words) or ("bug", what,
     traceback) sent back, never raised."""
     import traceback
@@ -96,27 +100,11 @@ def db_timeline(files: list[RuleFile], db: str, lead: str) -> LeadExplanation:
     import live
 
     paths, programs = _programs(files)
-    return _said(lambda: live.explain(paths, programs, db, lead))  # type: ignore[no-any-return]
+    return _said(lambda: live.explain(paths, programs, db, lead))
 
 
 def standing_lines(found: LeadExplanation) -> list[str]:
     """The lead's standing under each file, in the words of `nurture explain`'s header."""
-    from engine import format_time
+    import live
 
-    lines = [f"lead {found.lead} at {format_time(found.clock)}"]
-    for item in found.standing:
-        view = item.view
-        blocks = ", ".join(f"{name} {value:.2f}" for name, value in view.scores.items())
-        lines.append(
-            f"  {item.file}: score {view.score:.2f}"
-            + (f" ({blocks})" if blocks else "")
-            + f", stage {view.stage}"
-        )
-        flags = [
-            f for f in ("mql", "sql", "customer", "unsubscribed", "sunset") if getattr(view, f)
-        ]
-        segments = ", ".join(view.segments) or "none"
-        lines.append(f"    segments: {segments}; flags: {', '.join(flags) or 'none'}")
-        if item.params:
-            lines.append("    params in force: " + ", ".join(map(str, item.params)))
-    return lines
+    return live.standing_lines(found)

@@ -6,7 +6,7 @@ nothing is guarded (`(_vN := value) is not None and ...`)."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dsl import ir
 from engine.compiler.helpers import norm_text
@@ -36,6 +36,11 @@ class ValuesMixin:
     prop_locals: dict[tuple[str, str], str] | None
     _where_ctx: bool
     _filter_keys: dict[tuple[str, str], str]
+
+    if TYPE_CHECKING:  # methods of ModuleBuilder from its other mixins
+
+        def _fresh(self, prefix: str) -> str: ...
+        def where(self, expr: ir.Expr) -> str: ...
 
     def _compare(self, e: ir.Compare) -> str:
         op = e.op
@@ -183,6 +188,7 @@ class ValuesMixin:
         if key is not None:
             return f"_cnt(L.ev_t.get({key!r}), {low})"
         self.counted[e.event] = max(self.counted.get(e.event, 0.0), float(e.window.seconds))
+        assert e.where is not None  # _count_key keys each count without a where
         fn = self.where(e.where)
         self.counted_where.add(e.event)
         return f"_cntw(L.ev_t.get({e.event!r}), L.ev_p.get({e.event!r}), {low}, {fn}, L, P, t)"

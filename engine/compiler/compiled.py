@@ -72,7 +72,7 @@ class CompiledProgram(SequenceCompiler):
         )
         self.mb.tag = index
         self.times = TimeSources(self.blocks, seg_exprs)
-        self._pending: list[tuple[Any, str, str]] = []
+        self._pending: list[tuple[Any, Any, str]] = []  # (holder, index or attribute, name)
         self.mb.lines.append(header(self.path))
         self._compile_all(program, seg_exprs)
         # (in a set order fixed by the sources' text: the generated names are the same in every
@@ -152,7 +152,7 @@ class CompiledProgram(SequenceCompiler):
         for obj, attr, name in self._pending:
             value = fns[name]
             if isinstance(obj, list):
-                obj[attr] = value  # type: ignore[index]
+                obj[attr] = value
             else:
                 setattr(obj, attr, value)
 
@@ -220,7 +220,7 @@ class CompiledProgram(SequenceCompiler):
         self.sequences = [self._compile_sequence(i, s) for i, s in enumerate(program.sequences)]
 
     def _compile_scores(self, seg_exprs: dict[str, ir.Expr]) -> None:
-        self.fit_static: list[tuple[int, int, float, Cond | None]] = []
+        self.fit_static: list[list[Any]] = []  # [block, line, points, condition]
         self.fit_dynamic: list[list[Any]] = []
         self.event_rules: dict[str, list[EventRuleC]] = {}
         n_event = 0

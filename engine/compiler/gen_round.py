@@ -204,7 +204,7 @@ def record_lines(mb: ModuleBuilder, typ: str) -> list[str]:
     lines = ["    L.n_arr = _n = L.n_arr + 1"]
     if mb.arrivals:
         lines += ["    if L.arr is _EM:", "        L.arr = {}", f"    L.arr[{typ!r}] = _n"]
-    keys = [(typ, None)] if typ in mb.counted else []
+    keys: list[tuple[str, str | None]] = [(typ, None)] if typ in mb.counted else []
     keys += [(key, fname) for event, key, fname in mb.filters if event == typ]
     for key, fname in keys:
         pad = "    "

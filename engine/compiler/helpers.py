@@ -15,7 +15,7 @@ from engine.runtime.state import EMPTY_MAP, EMPTY_SET, put, shared
 def norm_text(value: object) -> str | None:
     """Text as compared: surrounding spaces and case ignored; empty is missing."""
     if value.__class__ is str:
-        s = value.strip()  # type: ignore[attr-defined]
+        s = value.strip()
     elif value is None:
         return None
     else:
@@ -32,7 +32,7 @@ def raw_text(value: object) -> str | None:
 
 def norm_number(value: object) -> float | None:
     if value.__class__ is float:  # as float(value): the same number
-        return value  # type: ignore[return-value]
+        return value
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):

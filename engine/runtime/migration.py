@@ -6,7 +6,8 @@ count, and per sequence its flattened steps as (kind, step position), a send ste
 item: its content, channel, split arm and rule. Migrating a lead's snapshot from an old layout to
 the engine's programs:
 
-- programs are matched by file path; a new file starts the lead fresh, a file no longer given
+- programs are matched by campaign name, else (a layout saved before campaigns were kept in it, a
+  campaign renamed) by file path; a new file starts the lead fresh, a file no longer given
   takes its enrolments away (each an `exited` action, reason `rules changed`);
 - sequences are matched by name. An enrolment is kept when the new sequence has a step of the same
   kind at the same step position (a wait already begun keeps its due time); otherwise, and for a
@@ -39,6 +40,7 @@ def layout(progs: list[CompiledProgram]) -> list[dict[str, Any]]:
     return [
         {
             "path": os.path.normpath(cp.path),
+            "campaign": cp.program.campaign,
             "blocks": list(cp.block_names),
             "stages": list(cp.stages),
             "handoffs": len(cp.handoffs),
@@ -80,16 +82,17 @@ def migrate_snapshot(
     for a postponed send, then `exited`; the trail (when the snapshot has one) gets their lines."""
     lead = str(state["id"])
     exits: list[_Exit] = []
-    old_by_path = {o["path"]: (o, pd) for o, pd in zip(old, state["progs"], strict=False)}
+    olds = list(zip(old, state["progs"], strict=False))
+    pairs = _old_programs(progs, [o for o, _ in olds])
     new_progs = []
-    for cp in progs:
-        path = os.path.normpath(cp.path)
-        if path in old_by_path:
-            layout_old, pd = old_by_path.pop(path)
+    for n, cp in enumerate(progs):
+        if n in pairs:
+            layout_old, pd = olds[pairs[n]]
             new_progs.append(_migrate_prog(pd, layout_old, cp, clock, exits))
         else:
             new_progs.append(_fresh_prog(cp, float(state["created"])))
-    for layout_old, pd in old_by_path.values():  # files no longer given
+    gone = [olds[i] for i in range(len(olds)) if i not in pairs.values()]
+    for layout_old, pd in gone:  # files no longer given
         for seq, enr in zip(layout_old["sequences"], pd["enr"], strict=False):
             if enr is not None:
                 exits.append(
@@ -102,6 +105,23 @@ def migrate_snapshot(
     if new_state.get("trace") is not None:
         new_state["trace"] = list(state["trace"]) + trail
     return new_state, actions
+
+
+def _old_programs(progs: list[CompiledProgram], old: list[dict[str, Any]]) -> dict[int, int]:
+    """{new program's index: the old one it continues}: the one of the same campaign name (a file
+    moved or renamed is the same campaign), else, for a layout saved before campaigns were kept
+    or a campaign renamed, the one of the same file path."""
+    pairs: dict[int, int] = {}
+    for by_campaign in (True, False):
+        for n, cp in enumerate(progs):
+            if n in pairs or (by_campaign and not cp.program.campaign):
+                continue
+            key = cp.program.campaign if by_campaign else os.path.normpath(cp.path)
+            for i, o in enumerate(old):
+                if i not in pairs.values() and o.get("campaign" if by_campaign else "path") == key:
+                    pairs[n] = i
+                    break
+    return pairs
 
 
 def _exit_records(

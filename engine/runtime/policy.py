@@ -6,6 +6,8 @@ import hashlib
 import math
 from bisect import bisect_right
 from datetime import UTC, datetime, time, timedelta
+from enum import Enum
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _ZONES: dict[str, ZoneInfo | None] = {}
@@ -78,7 +80,15 @@ def quiet_next(at: float, start: int, end: int, tz: ZoneInfo | None) -> float:
 
 
 _HOURS: dict[ZoneInfo, dict[int, float | None]] = {}
-_MISSING = object()
+
+
+class _Missing(Enum):
+    """Not yet worked out (an enum member, so that type checkers narrow `is _MISSING`)."""
+
+    MISSING = 0
+
+
+_MISSING: Final = _Missing.MISSING
 
 
 def _hour_class(h: int, start: int, end: int, tz: ZoneInfo) -> float | None:

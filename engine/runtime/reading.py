@@ -5,11 +5,11 @@ state as JSON-ready values (`snapshot`, `restore`), what the positions in that s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.compiler.compiled import CompiledProgram
-from engine.model import Action, Explanation, LeadView, TraceEntry
-from engine.runtime import migration
+from engine.model import Action, Explanation, LeadView, NextStep, TraceEntry
+from engine.runtime import explaining, migration
 from engine.runtime.state import LeadState, ProgState, shared
 from engine.runtime.timerq import TimerQueue
 
@@ -23,11 +23,40 @@ class ReadingMixin:
     trace_leads: bool
     _changed: set[str] | None
 
-    def explain(self, lead_id: str) -> Explanation:
+    if TYPE_CHECKING:  # methods of Engine from its other mixins
+
+        def _new_state(
+            self,
+            lead_id: str,
+            created: float,
+            attrs: dict[str, object],
+            quiet: bool = True,
+            trace: bool = False,
+        ) -> LeadState: ...
+        def _push_enr(self, pidx: int, sidx: int, lead_id: str, enr: Any) -> None: ...
+        def _push_wake(self, L: LeadState, at: float) -> None: ...
+        def update_lead(
+            self, lead_id: str, attrs: dict[str, object], now: float
+        ) -> list[Action]: ...
+
+    def explain(self, lead_id: str, until: float | None = None) -> Explanation:
         """The lead's explain trail: every event, point, move, enrolment, step and suppression
-        with the rule (file:line) that caused it (empty when the lead keeps no trail)."""
+        with the rule (file:line) that caused it (empty when the lead keeps no trail). With
+        `until` (the instant its standing is read at), `decay` lines too: before each award of
+        a decaying score block and at `until`, what the block's engagement lost meanwhile, so
+        that points and decay add up to the scores `view(lead, until)` gives (2 decimals;
+        `engine.runtime.explaining`)."""
         L = self.leads[lead_id]
-        return Explanation(lead_id, list(L.trace or ()))
+        entries = list(L.trace or ())
+        if until is not None and entries:
+            entries = explaining.decay_lines(self.progs, L, entries, until)
+        return Explanation(lead_id, entries)
+
+    def next_steps(self, lead_id: str, now: float, program: int = 0) -> list[NextStep]:
+        """Per sequence of `program` (its index among the engine's), in file order, what is due
+        next for the lead after `now`: the step and when (`due`), or why nothing is."""
+        L = self.leads[lead_id]
+        return explaining.next_steps(self.progs[program], L, L.progs[program], now)
 
     def trail(self, lead_id: str, start: int = 0) -> list[TraceEntry]:
         """The lead's trail entries from entry number `start` on (a saver appends only those
@@ -46,7 +75,7 @@ class ReadingMixin:
         segs = [
             n
             for i, n in enumerate(cp.segment_names)
-            if (P.seg[i] if i in static else cp.segment_fns[i](L, P, now))
+            if (P.seg[i] if i in static else cp.segment_fns[i](L, P, now))  # type: ignore[misc]  # compiled: never None
         ]
         return LeadView(
             lead=lead_id,

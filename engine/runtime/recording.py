@@ -4,7 +4,7 @@ counts, `days_since`, content checks, flags, then the round. And the event's lin
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.model import Action, TraceEntry
 from engine.runtime.plans import EventPlan
@@ -16,6 +16,16 @@ class RecordingMixin:
     """Methods of Engine that record an event on a lead."""
 
     progs: list[Any]
+
+    if TYPE_CHECKING:  # methods of Engine from its other mixins
+
+        def store_event(
+            self, L: Any, key: str, at: float, props: dict | None, t: float
+        ) -> None: ...
+        def special_event(self, L: Any, typ: str, props: dict, t: float) -> None: ...
+        def _round(
+            self, L: Any, t: float, out: list[Action], etype: str | None, at: float, props: dict
+        ) -> None: ...
 
     def _ingest_general(
         self,
@@ -75,12 +85,12 @@ class RecordingMixin:
         return True
 
     def _trace_event(
-        self, L: LeadState, typ: str, props: dict, at: float, now: float, late: bool
+        self, trace: list[Any], typ: str, props: dict, at: float, now: float, late: bool
     ) -> None:
         text = _event_text(typ, props) if props else typ
         if late:
             text += f" (late, at {format_time(at)})"
-        L.trace.append(tuple.__new__(TraceEntry, (now, "event", text, None)))
+        trace.append(tuple.__new__(TraceEntry, (now, "event", text, None)))
 
 
 _TEXTS: dict[tuple, str] = {}  # one string shared by every trail line of the same event text

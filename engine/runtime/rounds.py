@@ -4,7 +4,7 @@ stages, lifecycle flags, handoff (then exits, enrolments and due steps in `seque
 from __future__ import annotations
 
 from bisect import bisect_right, insort
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.compiler.helpers import norm_text
 from engine.model import Action, TraceEntry
@@ -20,6 +20,12 @@ class RoundMixin:
     progs: list[Any]
     multi: bool
     _late: bool | None
+    counted: dict[str, float]
+    counted_where: set[str]
+
+    if TYPE_CHECKING:  # methods of Engine from its other mixins
+
+        def run_due_steps(self, cp: Any, L: Any, P: Any, t: float, out: list) -> None: ...
 
     # ------------------------------------------------------------ the round
 
@@ -208,10 +214,10 @@ class RoundMixin:
                 P.fitd = put(P.fitd, b, P.fitd[b] + (pts if holds else -pts))
                 P.fit = put(P.fit, b, P.fitc[b] + P.fitd[b])
                 if L.trace is not None:
+                    change = pts if holds else -pts
                     verb = "now holds" if holds else "no longer holds"
-                    self._tr(
-                        L, t, "fit", f"{pts:+g} {cp.block_names[b]}: fit rule {verb}", cp.rule(line)
-                    )
+                    text = f"{change:+g} {cp.block_names[b]}: fit rule {verb}"
+                    self._tr(L, t, "fit", text, cp.rule(line))
 
     def move_stage(self, cp: Any, L: Any, P: Any, t: float, index: int, line: int) -> None:
         if L.trace is not None:

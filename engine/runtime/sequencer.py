@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from engine.model import Action
 from engine.runtime.policy import stable_fraction
 from engine.runtime.state import Enrolment, put, shared
 
@@ -17,9 +18,37 @@ class SequenceMixin:
     _compact_at: int
     timers: Any
 
+    if TYPE_CHECKING:  # methods of Engine from its other mixins
+
+        def _act(
+            self,
+            out: list[Action],
+            L: Any,
+            t: float,
+            kind: str,
+            cp: Any,
+            content: str | None = None,
+            channel: str | None = None,
+            sequence: str | None = None,
+            step: int | None = None,
+            arm: int | None = None,
+            reason: str | None = None,
+            due: float | None = None,
+            rule: str | None = None,
+        ) -> None: ...
+        def _tr(
+            self, L: Any, t: float, kind: str, message: str, rule: str | None = None
+        ) -> None: ...
+        def _send(
+            self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, ins: Any, t: float, out: list
+        ) -> bool: ...
+        def _compact(self) -> None: ...
+
     # ------------------------------------------------------------ exits
 
-    def _exit_reason(self, cp: Any, sc: Any, L: Any, P: Any, t: float) -> tuple[str, str] | None:
+    def _exit_reason(
+        self, cp: Any, sc: Any, L: Any, P: Any, t: float
+    ) -> tuple[str, str | None] | None:
         if L.sunset:
             return "sunset", self._sunset_rule(cp)
         if sc.exit is not None and sc.exit(L, P, t):

@@ -8,7 +8,7 @@ tell live from stale)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.model import Action
 from engine.runtime.state import LeadState
@@ -28,6 +28,18 @@ class TimerMixin:
     _compact_at: int
     _rewake: bool
     _changed: set[str] | None
+
+    if TYPE_CHECKING:  # methods of Engine from its other mixins
+
+        def _round(
+            self, L: Any, t: float, out: list[Action], etype: str | None, at: float, props: dict
+        ) -> None: ...
+        def _tr(
+            self, L: Any, t: float, kind: str, message: str, rule: str | None = None
+        ) -> None: ...
+        def _run_steps(
+            self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, t: float, out: list
+        ) -> None: ...
 
     def _push_enr(self, pidx: int, sidx: int, lead_id: str, enr: Any) -> None:
         self._tok += 1
@@ -111,7 +123,7 @@ class TimerMixin:
                         if entry[0] >= L.wake:
                             return entry[0]
                         timers.pop()  # the wake moved later: queue it there
-                        self._push_wake(L, L.wake)
+                        self._push_wake(L, L.wake)  # type: ignore[arg-type]  # wtok matched: wake set
                         continue
                 else:
                     enr = L.progs[entry[2]].enr[entry[3]]
@@ -142,7 +154,7 @@ class TimerMixin:
                     if entry[0] >= L.wake:
                         self._fire_wake(L, entry[0], out)
                     else:  # the wake moved later: queue it there
-                        self._push_wake(L, L.wake)
+                        self._push_wake(L, L.wake)  # type: ignore[arg-type]  # wtok matched: wake set
             else:
                 enr = L.progs[entry[2]].enr[entry[3]]
                 if enr is not None and enr.tok == entry[5]:

@@ -21,6 +21,7 @@ def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     listed = out.split("  COMMAND\n")[1].split("\n\n")[0].splitlines()
     assert listed == [
+        "    init       a starter campaign: rules, scenario, tests and sample data",
         "    check      parse and check rule files",
         "    fmt        rewrite rule files in the canonical layout",
         "    lint       warn about known nurture mistakes",
@@ -81,6 +82,7 @@ def _required(name: str) -> list[str]:
         "sweep": ["r.nurture", "--vary", "sales.reps=1,2"],
         "calibrate": ["r.nurture", "--db", "n.db", "-o", "f.toml"],
         "backtest": ["r.nurture", "--db", "n.db"],
+        "init": ["spring_promo"],
     }.get(name, ["r.nurture"])
 
 

@@ -50,6 +50,7 @@ def test_layout_says_what_each_position_of_a_snapshot_means() -> None:
     assert eng.layout() == [
         {
             "path": "t.nurture",
+            "campaign": "test",
             "blocks": ["s"],
             "stages": ["a", "b", "c"],
             "handoffs": 0,

@@ -12,7 +12,7 @@ from runkit import RULES, events_text, write
 
 import dsl
 import live
-from engine import LeadView, TraceEntry, parse_time
+from engine import LeadView, parse_time
 
 LEADS = "id,created_at,plan,size\nA1,2026-01-05T09:00:00Z,pro,10\nB2,2026-01-05T09:30:00Z,free,3\n"
 EVENTS = events_text(
@@ -135,12 +135,15 @@ def test_explain_gives_the_standing_and_the_trail(work: Path) -> None:
     [standing] = found.standing
     assert standing.file == "r.nurture"
     assert (standing.view.score, standing.view.stage, standing.view.mql) == (15.0, "warm", True)
+    fit = "+10 fit: fit rule holds"
     assert found.entries[:2] == [
-        TraceEntry(t("2026-01-05T09:00:00Z"), "created", "lead created", None),
-        TraceEntry(t("2026-01-05T09:00:00Z"), "fit", "+10 fit: fit rule holds", "r.nurture:18"),
+        live.TrailEntry(t("2026-01-05T09:00:00Z"), "created", "lead created", None, None),
+        live.TrailEntry(t("2026-01-05T09:00:00Z"), "fit", fit, "r.nurture:18", "when pro"),
     ]
     assert (
-        TraceEntry(t("2026-01-05T11:00:00Z"), "points", "+5 activity on clicked", "r.nurture:21")
+        live.TrailEntry(
+            t("2026-01-05T11:00:00Z"), "points", "+5 activity on clicked", "r.nurture:21"
+        )
         in found.entries
     )
     data = found.to_dict()
@@ -151,6 +154,7 @@ def test_explain_gives_the_standing_and_the_trail(work: Path) -> None:
         "kind": "fit",
         "message": "+10 fit: fit rule holds",
         "rule": "r.nurture:18",
+        "condition": "when pro",
     }
 
 

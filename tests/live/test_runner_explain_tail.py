@@ -56,35 +56,41 @@ A1_TEXT = """\
 lead A1 at 2026-01-06T11:00:00Z
   r.nurture: score 26.17 (fit 10.00, activity 7.00, interest 9.17), stage hot
     segments: pro; flags: mql
+    next: nothing due
+      welcome: not enrolled: went through it (left 2026-01-06T10:00:00Z), once (no reenter) \
+ [r.nurture:36]
 
 2026-01-05T09:00:00Z  created   lead created
-2026-01-05T09:00:00Z  fit       +10 fit: fit rule holds  [r.nurture:18]
+2026-01-05T09:00:00Z  fit       +10 fit: fit rule holds — when pro  [r.nurture:18]
 2026-01-05T10:00:00Z  event     signed_up
-2026-01-05T10:00:00Z  enrolled  entered welcome  [r.nurture:36]
+2026-01-05T10:00:00Z  enrolled  entered welcome — on signed_up  [r.nurture:36]
 2026-01-05T10:00:00Z  send      welcome step 1: sent hello by email  [r.nurture:38]
 2026-01-05T10:00:00Z  step      welcome step 2: wait  [r.nurture:39]
 2026-01-05T11:00:00Z  event     clicked channel=email content=hello
 2026-01-05T11:00:00Z  points    +5 activity on clicked  [r.nurture:21]
-2026-01-05T11:00:00Z  stage     stage new -> warm  [r.nurture:28]
-2026-01-05T11:00:00Z  mql       became MQL  [r.nurture:31]
-2026-01-05T11:00:00Z  handoff   handed to sales  [r.nurture:42]
+2026-01-05T11:00:00Z  stage     stage new -> warm — when activity >= 5  [r.nurture:28]
+2026-01-05T11:00:00Z  mql       became MQL — when score >= 15  [r.nurture:31]
+2026-01-05T11:00:00Z  handoff   handed to sales — when mql  [r.nurture:42]
 2026-01-05T11:00:00Z  task      sales task call  [r.nurture:43]
 2026-01-06T08:00:00Z  event     visited
 2026-01-06T08:00:00Z  points    +10 interest on visited  [r.nurture:25]
-2026-01-06T08:00:00Z  stage     stage warm -> hot  [r.nurture:29]
+2026-01-06T08:00:00Z  stage     stage warm -> hot — when score >= 20  [r.nurture:29]
 2026-01-06T09:00:00Z  event     opened channel=email content=hello
 2026-01-06T09:00:00Z  points    +1 activity on opened  [r.nurture:22]
 2026-01-06T10:00:00Z  send      welcome step 3: sent nudge by email  [r.nurture:40]
 2026-01-06T10:00:00Z  exited    left welcome (completed)  [r.nurture:36]
 2026-01-06T11:00:00Z  event     opened channel=email content=hello
 2026-01-06T11:00:00Z  points    +1 activity on opened  [r.nurture:22]
+2026-01-06T11:00:00Z  decay     -0.83 interest: decay since 2026-01-06T08:00:00Z (50% every 1d) \
+ [r.nurture:26]
 """
-# score: fit 10 + activity 5 + 1 + 1 + interest 10 x 0.5^(3h / 24h) = 9.17 (decay 50% every 1d)
+# score: fit 10 + activity 5 + 1 + 1 + interest 10 x 0.5^(3h / 24h) = 9.17 (decay 50% every 1d):
+# the timeline's points and decay add up to it: 10 + 5 + 10 + 1 + 1 - 0.83 = 26.17
 
 B1_TIMELINE = """\
 2026-01-06T09:30:00Z  event     clicked channel=email content=hello
 2026-01-06T09:30:00Z  points    +5 activity on clicked  [r.nurture:21]
-2026-01-06T09:30:00Z  stage     stage new -> warm  [r.nurture:28]
+2026-01-06T09:30:00Z  stage     stage new -> warm — when activity >= 5  [r.nurture:28]
 2026-01-06T10:30:00Z  send      welcome step 3: sent nudge by email  [r.nurture:40]
 2026-01-06T10:30:00Z  exited    left welcome (completed)  [r.nurture:36]
 """
@@ -202,7 +208,12 @@ def test_a_run_after_explain_resumes_the_killed_run(
         "k.jsonl",
     )
     assert code == 0, err
-    assert explain(capsys, "k.db", "A1").splitlines()[-2:] == [
+    # interest: 10 x 0.5^(26h / 24h) = 4.72 before the second visit (-5.28), then 14.72 x
+    # 0.5^(1h / 24h) = 14.30 at the clock, B1's last event (-0.42)
+    decay = "  decay     {} interest: decay since {} (50% every 1d)  [r.nurture:26]"
+    assert explain(capsys, "k.db", "A1").splitlines()[-4:] == [
         "2026-01-07T10:00:00Z  event     visited",
+        "2026-01-07T10:00:00Z" + decay.format("-5.28", "2026-01-06T08:00:00Z"),
         "2026-01-07T10:00:00Z  points    +10 interest on visited  [r.nurture:25]",
+        "2026-01-07T11:00:00Z" + decay.format("-0.42", "2026-01-07T10:00:00Z"),
     ]

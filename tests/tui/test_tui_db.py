@@ -175,7 +175,7 @@ async def test_a_leads_timeline_is_what_nurture_explain_prints(
         assert shown == trail.splitlines()
         assert shown[:2] == [
             "2026-01-05T09:00:00Z  created   lead created",
-            "2026-01-05T09:00:00Z  fit       +10 fit: fit rule holds  [r.nurture:18]",
+            "2026-01-05T09:00:00Z  fit       +10 fit: fit rule holds — when pro  [r.nurture:18]",
         ]
         await pilot.press("escape")
         await settle(app, pilot)

@@ -59,7 +59,7 @@ class CompareScreen(JobScreen):
         if isinstance(settings, str):
             self.notify(settings, title="Settings", severity="error")
             return
-        programs = [f.program for f in files]
+        programs = [f.program for f in files if f.program is not None]  # none broken (above)
         scenario = self.nurture.launch.scenario
         self.start(
             settings.runs,

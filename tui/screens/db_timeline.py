@@ -69,6 +69,7 @@ class DbTimelineScreen(Screen[None]):
     @on(TimelineLoaded)
     def _loaded(self, event: TimelineLoaded) -> None:
         from engine import format_time
+        from live import entry_message
         from tui.livedb import standing_lines
 
         found: LeadExplanation = event.explanation
@@ -78,7 +79,8 @@ class DbTimelineScreen(Screen[None]):
         for i, e in enumerate(found.entries):
             style = KIND_STYLE.get(e.kind, "")
             kind = Text(e.kind, style=variables.get(style[1:], "") if style else "")
-            table.add_row(format_time(e.at), kind, e.message, short_rule(e.rule), key=str(i))
+            message = entry_message(e)  # with the condition of its rule, as explain says it
+            table.add_row(format_time(e.at), kind, message, short_rule(e.rule), key=str(i))
         self._title(
             f"Lead {self.lead_id} of {self.db} at {format_time(found.clock)} — "
             f"{len(found.entries)} entries, as `nurture explain` gives them"

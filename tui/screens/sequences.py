@@ -4,6 +4,7 @@ from arm 1 and its interval."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.containers import Horizontal, VerticalScroll
@@ -86,7 +87,7 @@ class SequencesScreen(Screen[None]):
             "Leads sent each step, of those who reached it", step_bars(f, seq)
         )
 
-    def _fill(self, selector: str, rows: list[tuple[str, ...]]) -> None:
+    def _fill(self, selector: str, rows: Sequence[tuple[str, ...]]) -> None:
         table = self.query_one(selector, DataTable)
         table.clear()
         for i, row in enumerate(rows):

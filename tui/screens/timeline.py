@@ -54,7 +54,14 @@ def standing(t: SimulatedLeads | None, lead_id: str) -> str:
     if t is None or lead_id not in t.ids:
         return ""
     r = t.row(t.ids.index(lead_id))
-    flags = [k for k in ("mql", "sql", "customer", "unsubscribed", "sunset") if r[f"{k}_at"]]
+    reached = (
+        ("mql", r["mql_at"]),
+        ("sql", r["sql_at"]),
+        ("customer", r["customer_at"]),
+        ("unsubscribed", r["unsubscribed_at"]),
+        ("sunset", r["sunset_at"]),
+    )
+    flags = [k for k, at in reached if at]
     deal = f" · deal ${r['deal_value']:,.0f}" if r["deal_value"] is not None else ""
     return (
         f"persona {r['persona']} · stage {r['stage'] or '-'} · score {r['score']:.1f} · "

@@ -18,6 +18,8 @@ from rich.text import Text
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
+Series = Sequence[float | None]  # a weekly series (None: a week not measured)
+
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
@@ -93,7 +95,7 @@ class BandChart(PlotextPlot):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.series: tuple[str, Sequence[float | None], ...] | None = None
+        self.series: tuple[str, Series, Series, Series] | None = None  # title, mean, low, high
 
     def on_mount(self) -> None:
         super().on_mount()
