@@ -22,7 +22,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from dsl.errors import InternalError
 from simulator.distributions import Constant, Discrete, Dist
-from simulator.scenario import ArrivalEvent, OrganicEvent, PersonaBehaviour, Scenario
+from simulator.scenario import ArrivalEvent, OrganicEvent, Persona, PersonaBehaviour, Scenario
 
 _DIST = TypeAdapter(Dist)
 # knobs whose value must stay in [0, 1]
@@ -72,7 +72,7 @@ def set_knob(scenario: Scenario, path: str, value: Any) -> Scenario:
     return _set(scenario, parts, value)
 
 
-def _persona(persona: BaseModel, parts: list[str], value: Any) -> BaseModel:
+def _persona(persona: Persona, parts: list[str], value: Any) -> Persona:
     head = parts[0]
     if head == "readiness" and not isinstance(value, dict):
         return persona.model_copy(update={"readiness": Constant(value=float(value))})
@@ -100,19 +100,21 @@ def _low(dropout: object) -> float:
     return 0.0
 
 
-def _event_list(persona: BaseModel, head: str, parts: list[str], value: Any) -> BaseModel:
+def _event_list(persona: Persona, head: str, parts: list[str], value: Any) -> Persona:
     """An organic event (or event at arrival) of a type: set, or added when the persona has
     none of it yet."""
-    items = list(getattr(persona, head))
+    items: list[OrganicEvent | ArrivalEvent]
+    items = list(persona.organic) if head == "organic" else list(persona.on_arrival)
     kinds = [item.event for item in items]
-    make = OrganicEvent if head == "organic" else ArrivalEvent
     if parts[0] in kinds:
         k = kinds.index(parts[0])
     else:
-        defaults = {"event": parts[0], "props": {}}
+        new: OrganicEvent | ArrivalEvent
         if head == "organic":
-            defaults["per_day"] = 0.0
-        items.append(make(**defaults))
+            new = OrganicEvent(event=parts[0], props={}, per_day=0.0)
+        else:
+            new = ArrivalEvent(event=parts[0], props={})
+        items.append(new)
         k = len(items) - 1
     items[k] = _set(items[k], parts[1:], value)
     return persona.model_copy(update={head: items})
