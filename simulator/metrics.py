@@ -354,7 +354,7 @@ class RunMetrics:
         }
         return scalars, weekly
 
-    def _within(self, out: dict[str, float], arrived: object) -> None:
+    def _within(self, out: dict[str, float], arrived: ByLead) -> None:
         """`converted_within.D`: the share of the leads who arrived at least D days before the
         horizon's end that became customers within D days of arriving (D = 7, 30, 90; the
         cumulative curve a backtest holds against the history's)."""
