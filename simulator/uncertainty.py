@@ -20,11 +20,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from simulator.figures import Stat
 from simulator.fit_ml import IDENTITY, from_eta
 from simulator.forecast import column, stat
 from simulator.knobs import set_knob, upper_bound
+from simulator.metrics import RunRecord
 from simulator.scenario import Scenario
 from simulator.streams import Streams
 
@@ -67,9 +69,9 @@ def _clip(path: str, value: float) -> float:
 
 def drawn(scenario: Scenario, run: int) -> Scenario:
     """The scenario of replication `run` (see the module docstring)."""
-    if not has_draws(scenario):
-        return scenario
     fit = scenario.fit
+    if fit is None or not has_draws(scenario):
+        return scenario
     estimates = {p.path: p.estimate for p in fit.parameters}
     rng = Streams(scenario.run.seed, run).generator("fit.parameters")
     out = scenario
@@ -140,13 +142,12 @@ class WidthSplit:
         }
 
 
-def width_split(
-    drawn_runs: list[dict[str, object]], fixed_runs: list[dict[str, object]]
-) -> tuple[WidthSplit, ...]:
+def width_split(drawn_runs: list[RunRecord], fixed_runs: list[RunRecord]) -> tuple[WidthSplit, ...]:
     """Each headline figure's split (see the module docstring)."""
     out = []
     for name in HEADLINE:
-        a, b = np.asarray(column(drawn_runs, name)), np.asarray(column(fixed_runs, name))
+        a: npt.NDArray[np.float64] = np.asarray(column(drawn_runs, name), dtype=float)
+        b: npt.NDArray[np.float64] = np.asarray(column(fixed_runs, name), dtype=float)
         a, b = a[~np.isnan(a)], b[~np.isnan(b)]
         if a.size < 2 or b.size < 2:
             continue
