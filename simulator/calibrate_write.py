@@ -100,6 +100,7 @@ def fitted_scenario(
             )
         if knobs:
             est = block.estimate
+            assert est is not None  # a block without an estimate has no knobs (Block.knobs)
             fit_blocks.append(
                 FitBlock(
                     name=block.name,

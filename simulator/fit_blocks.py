@@ -79,7 +79,7 @@ class Block:
         if self.estimate is None:
             return []
         eta, se = self.estimate.eta, self.estimate.se()
-        out = []
+        out: list[tuple[Param, float, float | None, float, float]] = []
         for k, p in enumerate(self.params):
             lo_eta, hi_eta = eta[k] - Z90 * se[k], eta[k] + Z90 * se[k]
             if p.scale == IDENTITY:

@@ -237,6 +237,7 @@ def _answer_rows(
 
 def _checks(block: Block, y: np.ndarray, x: np.ndarray, off: np.ndarray, d: _Design) -> None:
     """Each kind of answer on each channel: counted against the fitted chances summed."""
+    assert block.estimate is not None  # the caller fits the block before it checks it
     p = np.exp(np.minimum(x @ block.estimate.eta + off, math.log(P_MAX)))
     at = 0
     for label, rows in zip(d.labels, d.y, strict=True):
