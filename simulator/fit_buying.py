@@ -288,7 +288,9 @@ class _Index:
 def _outcome_params(obs, groups, names, content, channel, keep, block):  # noqa: ANN001, ANN202
     """The parameters of the outcomes fit, and where each sits."""
     params: list[Param] = []
-    rate, a_cols, b_cols = [], [], []
+    rate: list[int] = []
+    a_cols: list[int] = []
+    b_cols: list[int | float] = []  # a b column, or b fixed
     for g, prior in enumerate(groups):
         mine = (obs.group == g) & keep
         n = int(mine.sum())

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from simulator.history import DAY, RESPONSES, TOUCH_TYPES, History, HistoryEvent
 
@@ -331,7 +332,7 @@ def _arrival_types(
     return at_arrival, delay
 
 
-def _array(values: list, dtype: object) -> np.ndarray:
+def _array(values: list[float], dtype: npt.DTypeLike) -> np.ndarray:
     return np.asarray(values, dtype=dtype)
 
 

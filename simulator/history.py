@@ -218,6 +218,6 @@ def _touches_of_actions(actions: list[ActionRow], events: list[HistoryEvent]) ->
         if kind == "send" and any(at <= t <= at + DAY for t in times):
             continue
         if kind in ("send", "task") and content is not None:
-            props = {"content": content, "channel": channel or "task"}
+            props: dict[str, object] = {"content": content, "channel": channel or "task"}
             out.append(HistoryEvent(lead, "delivered", at, props))
     return out
