@@ -22,6 +22,7 @@ from simulator.cancel import CancelFlag
 from simulator.figures import Difference, Stat
 from simulator.forecast import column, paired, stat
 from simulator.knobs import set_knob, upper_bound
+from simulator.metrics import RunRecord
 from simulator.replications import Job, run_job
 from simulator.scenario import Scenario
 from simulator.uncertainty import fixed, knob_value
@@ -126,12 +127,14 @@ def knobs(program: Program, scenario: Scenario, spread: float = SPREAD) -> list[
     paths = [f"behaviour.{k}" for k in _SCALARS]
     paths += [f"behaviour.{r}.{ch}" for r in _RATES for ch in channels]
     paths += [f"sales.{k}" for k in _SALES if scenario.sales.reps > 0]
-    for p in scenario.personas:
-        base = f"personas.{p.name}"
-        paths += [f"{base}.organic.{o.event}.per_day" for o in p.organic]
-        if p.behaviour is not None:
+    for persona in scenario.personas:
+        base = f"personas.{persona.name}"
+        paths += [f"{base}.organic.{o.event}.per_day" for o in persona.organic]
+        if persona.behaviour is not None:
             paths += [
-                f"{base}.behaviour.{k}" for k in _SCALARS if getattr(p.behaviour, k) is not None
+                f"{base}.behaviour.{k}"
+                for k in _SCALARS
+                if getattr(persona.behaviour, k) is not None
             ]
         paths.append(f"{base}.readiness")
     for path in paths:
@@ -161,9 +164,9 @@ def sensitivity(
     points = [base] + [set_knob(base, k.path, v) for k in varied for v in (k.low, k.high)]
     runs = scenario.run.runs
     jobs = [Job((program,), (s,), r) for s in points for r in range(runs)]
-    results: dict[int, dict[str, object]] = {}
+    results: dict[int, RunRecord] = {}
 
-    def keep(index: int, result: list[dict[str, object]]) -> None:
+    def keep(index: int, result: list[RunRecord]) -> None:
         results[index] = result[0]
 
     execute(run_job, jobs, Backend(workers, cluster), progress, cancel, keep)
