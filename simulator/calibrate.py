@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from dsl.errors import NurtureError
 from dsl.ir import Program
 from engine import format_time
-from simulator.distributions import Choice, Constant, Discrete, mean_of
+from simulator.distributions import Choice, Constant, Discrete, Dist, mean_of
 from simulator.fit_blocks import Block, settle_bounds
 from simulator.fit_buying import (
     GroupPrior,
@@ -39,7 +41,7 @@ from simulator.fit_data import Observed, observe
 from simulator.fit_deals import deals
 from simulator.fit_touches import answers, bounces, unsubscribes
 from simulator.history import DAY, History, HistorySummary
-from simulator.scenario import Persona, Scenario, for_persona
+from simulator.scenario import Persona, Population, Scenario, for_persona
 
 METHOD = (
     "maximum likelihood (scipy.optimize L-BFGS-B) per block; standard errors from the observed "
@@ -115,7 +117,7 @@ def _grouping(program: Program, prior: Scenario, history: History, by: str | Non
 
 def _pinned(personas: list[Persona], attr: str) -> dict[str, Persona]:
     """value (lower case) -> the persona whose `attr` is that one value."""
-    out = {}
+    out: dict[str, Persona] = {}
     for p in personas:
         dist = p.attributes.get(attr)
         if isinstance(dist, Constant) and isinstance(dist.value, str):
@@ -205,7 +207,7 @@ def _fit(
             rescale(first, groups)
     blocks.append(first)
     if not options.outcomes_only:
-        resp = [dict(t.responsiveness) for t in templates]
+        resp: list[dict[str, float]] = [dict(t.responsiveness.items()) for t in templates]
         blocks.append(
             answers(obs, names, prior.behaviour.fatigue_per_touch, resp, prior.behaviour.appeal)
         )
@@ -284,6 +286,7 @@ def click_gains(block: Block, groups: list[GroupPrior]) -> list[float]:
     """Each persona's readiness a click adds over its readiness (beta), as `block` fitted it
     (or as the prior has it)."""
     out = []
+    eta: npt.NDArray[np.float64] | list[float]
     eta = block.estimate.eta if block.estimate is not None else []
     for g in groups:
         path = f"personas.{g.name}.behaviour.readiness_gain_click"
@@ -366,15 +369,16 @@ def _fitted(
     return fitted_scenario(prior, personas, _population(prior, history), obs, blocks, history)
 
 
-def _attributes(program: Program, rows: list[dict[str, object]]) -> dict[str, object]:
+def _attributes(program: Program, rows: list[dict[str, object]]) -> dict[str, Dist]:
     """Each `lead:` attribute the rows hold, as the distribution of its values."""
-    out: dict[str, object] = {}
+    out: dict[str, Dist] = {}
     for decl in program.lead:
         values = [r[decl.name] for r in rows if r.get(decl.name) is not None]
         if not values:
             continue
         if decl.type == "number":
-            numbers = np.asarray([float(v) for v in values])
+            numbers = np.asarray([_number(v) for v in values])
+            counts: npt.NDArray[np.number[Any]]  # how often each value: counted, or 1 a quantile
             distinct, counts = np.unique(numbers, return_counts=True)
             if len(distinct) > MAX_NUMBERS:
                 q = (np.arange(MAX_NUMBERS) + 0.5) / MAX_NUMBERS
@@ -391,7 +395,12 @@ def _attributes(program: Program, rows: list[dict[str, object]]) -> dict[str, ob
     return out
 
 
-def _population(prior: Scenario, history: History) -> object:
+def _number(value: object) -> float:
+    """A number attribute's value as the history holds it: a number, or its text."""
+    return float(value)  # type: ignore[arg-type]  # a number or its text: float() reads both
+
+
+def _population(prior: Scenario, history: History) -> Population:
     created = np.asarray([lead.created_at for lead in history.leads])
     start, end = history.start, max(history.end, float(created.max()))
     days = max((end - start) / DAY, 1 / 24)
