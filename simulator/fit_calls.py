@@ -139,10 +139,11 @@ class _Rows:
     def loglik(self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float) -> float:
         """Per lead, a mixture over its drop-out: (1 - w) prod P(. | 1) + w prod P(. | low)."""
         one, zero = self.per_call(eta, params, prior, beta)
-        a = np.bincount(self.inverse, weights=one, minlength=self.leads)
-        b = np.bincount(self.inverse, weights=zero, minlength=self.leads)
         w = _never(eta, params, prior)
-        a, b = a + math.log(max(1 - w, 1e-300)), b + math.log(max(w, 1e-300))
+        log_w1, log_w0 = math.log(max(1 - w, 1e-300)), math.log(max(w, 1e-300))
+        # per lead, each term's log: its calls' log-likelihoods summed, plus its weight's log
+        a = np.bincount(self.inverse, weights=one, minlength=self.leads) + log_w1
+        b = np.bincount(self.inverse, weights=zero, minlength=self.leads) + log_w0
         top = np.maximum(a, b)
         return float(np.sum(top + np.log(np.exp(a - top) + np.exp(b - top))))
 
