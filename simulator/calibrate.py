@@ -39,6 +39,7 @@ from simulator.fit_buying import (
 from simulator.fit_calls import CallPrior, calls, days_to_close
 from simulator.fit_data import Observed, observe
 from simulator.fit_deals import deals
+from simulator.fit_section import Fit
 from simulator.fit_touches import answers, bounces, unsubscribes
 from simulator.history import DAY, History, HistorySummary
 from simulator.scenario import Persona, Population, Scenario, for_persona
@@ -80,6 +81,13 @@ class Calibration:
             return self.single
         value = _text(attrs.get(self.by))
         return dict(self.pins).get(value.strip().lower(), value)
+
+    @property
+    def fit(self) -> Fit:
+        """The fitted scenario's `[fit]` section: what was fitted, set, kept and checked."""
+        fit = self.scenario.fit
+        assert fit is not None  # calibrate's scenario carries the [fit] it wrote (calibrate_write)
+        return fit
 
     def render(self) -> str:
         from simulator.calibrate_report import render

@@ -14,7 +14,7 @@ def _n(x: float) -> str:
 
 
 def render(c: Calibration) -> str:
-    fit = c.scenario.fit
+    fit = c.fit
     lines = [*c.summary.lines(), ""]
     shares = ", ".join(f"{p.name} {p.share:.1%}" for p in c.scenario.personas)
     lines.append(f"Personas ({c.grouping}): {shares}")

@@ -52,7 +52,7 @@ def recovery_trial(
     history = simulated_history(program, scenario, 0)
     fitted = calibrate(program, scenario, history, CalibrateOptions(by=by))
     out = {}
-    for p in fitted.scenario.fit.parameters:
+    for p in fitted.fit.parameters:
         true = true_value(truth, p.path)
         if true is not None:
             out[p.path] = Recovered(true, p.estimate, p.low, p.high)
