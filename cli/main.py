@@ -18,6 +18,8 @@ from types import ModuleType
 from typing import NoReturn
 
 from cli import (
+    cmd_backtest,
+    cmd_calibrate,
     cmd_check,
     cmd_compare,
     cmd_db,
@@ -29,6 +31,7 @@ from cli import (
     cmd_report,
     cmd_run,
     cmd_score,
+    cmd_sensitivity,
     cmd_simulate,
     cmd_sweep,
     cmd_test,
@@ -53,6 +56,9 @@ COMMANDS: dict[str, ModuleType] = {
     "simulate": cmd_simulate,
     "compare": cmd_compare,
     "sweep": cmd_sweep,
+    "calibrate": cmd_calibrate,
+    "backtest": cmd_backtest,
+    "sensitivity": cmd_sensitivity,
     "tui": cmd_tui,
 }
 

@@ -23,6 +23,9 @@ The front door (what the command line and the TUI call; everything else here is 
                                                    recorded history (`nurture replay`), read-only;
                                                    render_replay: its text
     leads_table(files, programs, db) -> LiveLeads  every lead's standing at once, as columns
+    read_history(db) -> RecordedHistory            its leads, events and outbox actions as rows
+                                                   (what `nurture calibrate --db` fits)
+    read_leads(path, schema), read_events(...)     the leads and events readers, one per format
 
 Errors meant for the user: `RunError` (the run cannot go on; nothing was changed), `InputError`
 (an input file cannot be read), `StoreError` (the database cannot be used), `ExplainError` (no such
@@ -54,13 +57,15 @@ The modules:
     mapping.py    CRM mappings read and checked; `mapping_rows.py` applies one to an export;
                   `actions_csv.py` actions as CSV for a CRM import
     leads_table.py  every lead restored and caught up, as columns (the TUI's leads table)
+    history.py    a database's history read back as rows, for calibration
 """
 
 from live.actions_csv import ActionsCsvError, export_actions
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
 from live.explain_conditions import TrailEntry
 from live.explain_text import entry_message, explain_text, standing_lines
-from live.inputs import InputError
+from live.history import RecordedHistory, read_history
+from live.inputs import InputError, Rejected, read_events, read_leads
 from live.leads_table import LiveLeads, leads_table
 from live.mapping import Mapping, MappingError, load_mapping
 from live.mapping_rows import MappedExport, read_export
@@ -77,6 +82,7 @@ from live.runner import run_live as run
 from live.score import ScoreResult, score
 from live.score_table import score_table
 from live.store import StoreError
+from live.values import Schema
 from live.walk import ReplayMismatch
 
 __all__ = [
@@ -91,12 +97,15 @@ __all__ = [
     "Mapping",
     "MappingError",
     "ReplayError",
+    "RecordedHistory",
+    "Rejected",
     "ReplayMismatch",
     "ReplayResult",
     "ReportError",
     "RunError",
     "RunOptions",
     "RunReport",
+    "Schema",
     "ScoreResult",
     "Standing",
     "StoreError",
@@ -114,6 +123,9 @@ __all__ = [
     "render_report",
     "replay",
     "report",
+    "read_events",
+    "read_history",
+    "read_leads",
     "run",
     "score",
     "score_table",

@@ -4,7 +4,7 @@ JSON output."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dsl.ir import Program
 from dsl.params import params_in_force
@@ -21,6 +21,7 @@ from simulator.replications import Progress, run_many
 from simulator.results import Comparison, Forecast, Lifecycle, Pair
 from simulator.scenario import Scenario
 from simulator.shards import shard_model
+from simulator.uncertainty import fixed, has_draws, width_split
 
 DEFAULT_SCENARIO = "default scenario (derived from the lead: block)"
 
@@ -107,11 +108,37 @@ def forecast(
     trail of each lead of run 0's traced sample (lead id -> entries); with `leads`,
     `Forecast.lead_table`: run 0's simulated leads. Raises `Cancelled` soon after `cancel`
     (e.g. a `threading.Event`) is set from another thread. With `cluster`, the replications run
-    on Dask (`simulator/backends.py`) instead of `workers` processes: the same numbers."""
-    runs = run_many(
-        [program], [scenario], scenario.run.runs, workers, progress, traces, leads, cancel, cluster
-    )[0]
-    return forecast_of_runs(program, scenario, scenario_path, runs)
+    on Dask (`simulator/backends.py`) instead of `workers` processes: the same numbers.
+    A fitted scenario that draws its parameters (`uncertainty.py`) runs every replication
+    twice, drawn and at the estimates, on the same leads: `Forecast.uncertainty` says how much
+    of each headline interval the parameters make."""
+    if not has_draws(scenario):
+        runs = run_many(
+            [program],
+            [scenario],
+            scenario.run.runs,
+            workers,
+            progress,
+            traces,
+            leads,
+            cancel,
+            cluster,
+        )[0]
+        return forecast_of_runs(program, scenario, scenario_path, runs)
+    # the fitted parameters drawn per run, and beside them the same runs at the estimates
+    runs, at_estimates = run_many(
+        [program, program],
+        [scenario, fixed(scenario)],
+        scenario.run.runs,
+        workers,
+        progress,
+        traces,
+        leads,
+        cancel,
+        cluster,
+    )
+    result = forecast_of_runs(program, scenario, scenario_path, runs)
+    return replace(result, uncertainty=width_split(runs, at_estimates))
 
 
 def lead_timeline(

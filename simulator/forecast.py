@@ -34,6 +34,7 @@ _RATIO_MARKERS = (
     "deal_size",
     "per_lead",
     "customers.were_",
+    "converted_within.",
 )
 
 # Student t 95th percentile by degrees of freedom (a 90% two-sided interval).

@@ -84,6 +84,7 @@ WEEKLY = (
 # counted 1.0 a call; the others are sums of money or counts made in `result()`
 _COUNTED = tuple(k for k in WEEKLY if k not in ("touches", "revenue", "cost", "sales_backlog"))
 _WEEK = 7 * DAY
+WITHIN_DAYS = (7, 30, 90)  # the cumulative conversion curve's points (`converted_within.D`)
 
 
 class RunMetrics:
@@ -99,6 +100,7 @@ class RunMetrics:
     def __init__(self, program: Program, start: float, days: float, n: int = 0) -> None:
         self.start = start
         self.n = n
+        self.days = days
         self.weeks = max(1, math.ceil(days / 7))
         # an action without content (None) costs nothing
         self.cost_of: dict[str | None, float] = {c.name: c.cost for c in program.contents}
@@ -352,6 +354,23 @@ class RunMetrics:
         }
         return scalars, weekly
 
+    def _within(self, out: dict[str, float], arrived: ByLead) -> None:
+        """`converted_within.D`: the share of the leads who arrived at least D days before the
+        horizon's end that became customers within D days of arriving (D = 7, 30, 90; the
+        cumulative curve a backtest holds against the history's)."""
+        arrival = getattr(arrived, "arrival", None)
+        if arrival is None:
+            return
+        times = np.asarray(arrival, dtype=float)  # seconds after the start, ascending
+        end = self.days * DAY
+        bought = [
+            (arrived[i] - self.start, t - arrived[i]) for i, t in self.reached["customer"].items()
+        ]
+        for d in WITHIN_DAYS:
+            eligible = int(np.searchsorted(times, end - d * DAY, side="right"))
+            hits = sum(1 for at, took in bought if at <= end - d * DAY and took <= d * DAY)
+            out[f"converted_within.{d}"] = hits / eligible if eligible else math.nan
+
     def _stages(self, out: dict[str, float], leads: float) -> None:
         """`stage.S`: leads that reached stage S by the horizon's end — in it or in a later one,
         as stages only move forward (DSL.md) — and `stage_rate.S`, their share of the leads."""
@@ -385,6 +404,7 @@ class RunMetrics:
         for what, key in (("mql", "mql"), ("sql", "sql"), ("customer", "customers")):
             days = [(t - arrived[i]) / DAY for i, t in self.reached[what].items()]
             out[f"days_to_{key}.median"], out[f"days_to_{key}.p90"] = median_p90(days)
+        self._within(out, arrived)
         for ch in LEAD_CHANNELS:
             sent = out.get(f"touches.{ch}", 0.0)
             if sent:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from simulator import report_groups as groups
 from simulator.figures import Stat
 from simulator.formatting import money, num, pct
+from simulator.report_fit import uncertainty
 from simulator.results import Forecast
 from simulator.sequence_groups import SequenceFigures
 
@@ -59,6 +60,7 @@ class Report:
         for part in (
             self._headline,
             self._outcomes,
+            self._uncertainty,
             self._timing,
             self._channels,
             self._money,
@@ -225,6 +227,9 @@ class Report:
 
     def _assumptions(self) -> None:
         groups.assumptions(self)
+
+    def _uncertainty(self) -> None:
+        uncertainty(self)
 
 
 def headline(f: Forecast) -> list[str]:

@@ -18,6 +18,8 @@ file's sequences and lifecycle), every figure by its flat name (`summary`, the J
     f.split_arms, f.personas, f.segments, f.contacts  each group of leads (`breakdowns.py`)
     f.funnel_path.were_sql, f.calls.refused           customers' path; what became of calls
     f.assumptions                                     what the headline rests on
+    f.uncertainty                                     a fitted scenario: parameters' share of
+                                                      each headline interval (`uncertainty.py`)
     f.params[0].value, f.params[0].changed            the file's params with the values in force
     f.stat("organic.demo_requested")                  any figure by its name
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from dsl.params import InForce
 from simulator import breakdowns as bd
@@ -52,6 +55,9 @@ from simulator.groups import (
 from simulator.leadtable import SimulatedLeads
 from simulator.sequence_groups import SequenceFigures, sequences
 from simulator.watch import watch_notes
+
+if TYPE_CHECKING:
+    from simulator.uncertainty import WidthSplit
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,8 @@ class Forecast:
     lead_table: SimulatedLeads | None = field(default=None, repr=False)  # run 0's leads
     assumptions: tuple[str, ...] = ()  # what the headline rests on (`assumptions.headline`)
     stage_names: tuple[str, ...] = ()  # the file's stages, in order
+    # a fitted scenario's forecast: where each headline interval's width comes from
+    uncertainty: tuple[WidthSplit, ...] = ()
     params: tuple[InForce, ...] = ()  # the file's params, with the values the runs used
 
     def stat(self, name: str) -> Stat:
@@ -200,6 +208,8 @@ class Forecast:
             out["assumptions"] = list(self.assumptions)
         if self.traces is not None:
             out["traces"] = self.traces
+        if self.uncertainty:
+            out["uncertainty"] = [w.to_dict() for w in self.uncertainty]
         return out
 
 

@@ -16,6 +16,7 @@ from dsl.ir import Channel
 from engine import parse_time
 from simulator import calibration as cal
 from simulator.distributions import Constant, Dist, NumberDist, Uniform
+from simulator.fit_section import Fit
 from simulator.scenario_behaviour import Behaviour, PersonaBehaviour, for_persona
 from simulator.scenario_behaviour import numeric as _numeric
 
@@ -210,6 +211,11 @@ class Scenario(_Model):
     behaviour: Behaviour = Field(default_factory=Behaviour, description="response model")
     sales: Sales = Field(default_factory=Sales, description="sales capacity")
     run: RunSettings = Field(default_factory=RunSettings, description="replications and seed")
+    fit: Fit | None = Field(
+        None,
+        description="what `nurture calibrate` fitted: each parameter's estimate and "
+        "uncertainty, how well it fits, what the data could not tell (`fit_section.py`)",
+    )
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> Scenario:

@@ -28,6 +28,7 @@ from simulator.population import generate, lead_id
 from simulator.sales import Outcome, Task
 from simulator.scenario import Scenario
 from simulator.streams import Streams, stream_key
+from simulator.uncertainty import drawn
 
 
 def engine_seed(seed: int, run: int) -> int:
@@ -44,7 +45,9 @@ def shard_model(
     traced: set[int] | None = None,
 ) -> Model:
     """The model of one shard of replication `run` (the whole replication with one shard); for
-    `record` and `traced` see `Model`."""
+    `record` and `traced` see `Model`. A fitted scenario's parameters are drawn for the run
+    (`uncertainty.drawn`: every shard of a run draws the same)."""
+    scenario = drawn(scenario, run)
     seed = scenario.run.seed
     streams = Streams(seed, run)
     population = generate(scenario, scenario.population.leads, streams)

@@ -202,12 +202,18 @@ def scenario_axis(name: str, spec: str, data: dict[str, Any]) -> Axis:
             f"--vary {name}: the run settings are the sweep's own, not an assumption",
             hint="give --runs and --seed to the sweep",
         )
+    if parts[0] == "fit":
+        raise SweepError(
+            f"--vary {name}: [fit] is the calibration's record, not an assumption",
+            hint="vary the fitted knob itself (behaviour.click.email, ...): a knob a sweep sets "
+            "is not drawn",
+        )
     if parts[0] not in data:
         raise SweepError(
             f"--vary {name}: {parts[0]!r} is neither a scenario section nor a param of the file",
             hint="a scenario field by its TOML path (behaviour.click.email, sales.reps, "
             "personas.NAME.share); the sections: "
-            + ", ".join(sorted(k for k in data if k != "run")),
+            + ", ".join(sorted(k for k in data if k not in ("run", "fit"))),
         )
     path, current = _where_at(data, parts, name)
     dotted = ".".join(str(p) for p in path)

@@ -21,23 +21,28 @@ def test_help_lists_every_command_in_order(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     listed = out.split("  COMMAND\n")[1].split("\n\n")[0].splitlines()
     assert listed == [
-        "    init      a starter campaign: rules, scenario, tests and sample data",
-        "    check     parse and check rule files",
-        "    fmt       rewrite rule files in the canonical layout",
-        "    lint      warn about known nurture mistakes",
-        "    test      run rule tests (*.test.toml)",
-        "    run       run rule files live over leads and events (SQLite state)",
-        "    score     score a CRM export in one pass (no database)",
-        "    explain   a lead's timeline: every point, move and step",
-        "    report    actual KPIs of a live database, beside the forecast",
-        "    replay    what new rules would have done on a live database's history",
-        "    db        look after a live database (db check)",
-        "    simulate  forecast a rule file on a synthetic population",
-        "    compare   forecast several rule files on common random numbers",
-        "    sweep     what-if over assumptions and params, on common random numbers",
-        "    tui       browse rules, forecasts, leads and comparisons in the terminal",
+        "    init       a starter campaign: rules, scenario, tests and sample data",
+        "    check      parse and check rule files",
+        "    fmt        rewrite rule files in the canonical layout",
+        "    lint       warn about known nurture mistakes",
+        "    test       run rule tests (*.test.toml)",
+        "    run        run rule files live over leads and events (SQLite state)",
+        "    score      score a CRM export in one pass (no database)",
+        "    explain    a lead's timeline: every point, move and step",
+        "    report     actual KPIs of a live database, beside the forecast",
+        "    replay     what new rules would have done on a live database's history",
+        "    db         look after a live database (db check)",
+        "    simulate   forecast a rule file on a synthetic population",
+        "    compare    forecast several rule files on common random numbers",
+        "    sweep      what-if over assumptions and params, on common random numbers",
+        "    calibrate  fit the behaviour model to a history, with its uncertainty",
+        "    backtest   calibrate on part of a history, forecast the rest, compare with",
+        "               what happened",
+        "    sensitivity",
+        "               which assumption drives each KPI (tornado tables)",
+        "    tui        browse rules, forecasts, leads and comparisons in the terminal",
     ]
-    assert "  --version   print the version and exit" in out
+    assert "  --version    print the version and exit" in out
 
 
 def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,6 +86,8 @@ def _required(name: str) -> list[str]:
         "db": ["check", "n.db"],
         "compare": ["a.nurture", "b.nurture"],
         "sweep": ["r.nurture", "--vary", "sales.reps=1,2"],
+        "calibrate": ["r.nurture", "--db", "n.db", "-o", "f.toml"],
+        "backtest": ["r.nurture", "--db", "n.db"],
         "init": ["spring_promo"],
     }.get(name, ["r.nurture"])
 

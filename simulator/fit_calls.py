@@ -1,0 +1,388 @@
+"""The calls block: how leads take sales calls — refused, answered, sold — and who never
+refuses, per persona; and the days from a call to the signed deal.
+
+Likelihood (`docs/CALIBRATION.md`, "Calls"): a lead's n-th call (from 0) is refused with chance
+R = task_refuse * d * (1 + task_refuse_fatigue * n), d its drop-out (1, or a lower level d0 for
+the share w of patient leads: a two-point drop-out, both w and d0 fitted; d0 = 0 is a share who
+never refuse); else answered with chance A =
+min(task_answer * exp(-task_fatigue * n), 1 - R); an answered call sells with chance s =
+close_rate * readiness * cooling (the simulator's). Where the history records answers (a
+`replied` on channel task), each call is one of refused / answered and sold / answered / neither;
+where it does not, one of refused / sold / neither, and task_answer keeps its prior (only the
+product A * s is identified: the fitted readiness carries it). A lead's calls are one mixture
+over d: L = (1 - w) prod P(call | d = 1) + w prod P(call | d = d0).
+
+The fitted s sets the persona's readiness (constant): readiness = s / (close_rate * cooling),
+close_rate raised above its prior only when a persona would need readiness above 1. A lead's
+clicks before a call raised its readiness: the sale's chance is s (1 + beta * clicks), beta =
+readiness_gain_click / readiness as the buying fit found it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy.special import expit, logsumexp
+
+from simulator.fit_blocks import Block, Param
+from simulator.fit_buying import Part
+from simulator.fit_data import Observed
+from simulator.fit_ml import IDENTITY, LOG, LOGIT, Estimate, maximise
+from simulator.population import DAY
+
+MIN_REPEAT = 50  # leads called twice or more, to fit who never refuses
+MIN_LATER = 50  # calls after the first, to fit the fatigue of answers
+MIN_EVENTS = 5
+BUCKETS = ((0, 0, "1"), (1, 2, "2-3"), (3, 4, "4-5"), (5, 9, "6-10"), (10, 10**9, "11+"))
+
+
+@dataclass(frozen=True)
+class CallPrior:
+    """What a persona's calls fit takes from the prior scenario."""
+
+    name: str
+    refuse: float
+    answer: float
+    fatigue: float
+    refuse_fatigue: float
+    never: float  # the prior share of patient leads (0 unless its drop-out is two-point)
+    low: float = 0.0  # their drop-out (0: they never refuse)
+    beta: float = 0.0  # readiness a click adds, over the base readiness (when not fitted)
+
+
+@dataclass(frozen=True)
+class CallsFit:
+    block: Block
+    readiness: dict[str, float]  # persona -> the readiness its sales imply
+    close_rate: float  # the close rate those readinesses are stated at
+
+
+def _one(obs: Observed, g: int, prior: CallPrior, block: Block) -> list[Param]:
+    """The parameters of persona g, and the rows' negative log-likelihood as a closure."""
+    k = obs.calls
+    mine = k.group == g
+    base = f"personas.{prior.name}"
+    n_calls = int(mine.sum())
+    params = [Param(f"{base}.behaviour.task_refuse", f"{prior.name}: refusals", LOGIT, n_calls)]
+    repeat = int(np.sum(np.bincount(k.lead[mine]) >= 2)) if n_calls else 0
+    if repeat >= MIN_REPEAT:
+        params.append(Param(f"{base}.dropout", f"{prior.name}: share patient", LOGIT, repeat))
+        what = f"{prior.name}: the patient's drop-out"
+        params.append(Param(f"{base}.dropout_low", what, IDENTITY, repeat))
+    else:
+        block.keep(f"{base}.dropout", prior.never, f"{repeat} leads were called twice or more")
+    if int(k.answered[mine].sum()) >= MIN_EVENTS:
+        params.append(
+            Param(f"{base}.behaviour.task_answer", f"{prior.name}: answers", LOGIT, n_calls)
+        )
+    else:
+        block.keep(
+            f"{base}.behaviour.task_answer",
+            prior.answer,
+            "no answered calls are in the history: only answer * sale is identified",
+        )
+    later = int(np.sum(mine & (k.n > 0)))
+    if later >= MIN_LATER:
+        what = f"{prior.name}: answers' fall per call"
+        params.append(Param(f"{base}.behaviour.task_fatigue", what, IDENTITY, later))
+    else:
+        block.keep(f"{base}.behaviour.task_fatigue", prior.fatigue, f"{later} repeat calls")
+    sold = int(k.sold[mine].sum())
+    params.append(Param(f"{base}.readiness", f"{prior.name}: sales per answered call", LOG, sold))
+    return params
+
+
+class _Rows:
+    """One persona's calls, ready for the likelihood: each call's number, outcome, the lead's
+    clicks before it, and which lead made it (numbered 0..leads-1)."""
+
+    def __init__(self, k, mine: np.ndarray, seen: bool) -> None:  # noqa: ANN001
+        self.n = k.n[mine]
+        self.refused = k.refused[mine]
+        self.answered = k.answered[mine]
+        self.sold = k.sold[mine]
+        self.clicks = k.clicks[mine]
+        self.seen = seen
+        self.lead = k.lead[mine]
+        leads, self.inverse = np.unique(self.lead, return_inverse=True)
+        self.leads = len(leads)
+        other = self.refused | self.sold
+        self.other = ~(other | self.answered) if seen else ~other
+        self.talked = self.answered & ~self.sold
+
+    def per_call(
+        self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """log P(each call's outcome | d) for d = 1 and for the patient leads' d0."""
+        named = {p.path.rsplit(".", 1)[1]: eta[j] for j, p in enumerate(params)}
+        q = float(expit(named["task_refuse"]))
+        a = float(expit(named["task_answer"])) if "task_answer" in named else prior.answer
+        tf = named.get("task_fatigue", prior.fatigue)
+        s = np.minimum(math.exp(named["readiness"]) * (1 + beta * self.clicks), 1 - 1e-9)
+        ans0 = a * np.exp(-tf * self.n)
+        out = []
+        for d in (1.0, _low(eta, params, prior)):
+            r = np.minimum(q * d * (1 + prior.refuse_fatigue * self.n), 1 - 1e-12)
+            ans = np.minimum(ans0, 1 - r)
+            p = np.where(self.refused, r, np.where(self.sold, ans * s, 0.0))
+            if self.seen:
+                p = np.where(self.talked, ans * (1 - s), p)
+                p = np.where(self.other, 1 - r - ans, p)
+            else:
+                p = np.where(self.other, 1 - r - ans * s, p)
+            out.append(np.log(np.maximum(p, 1e-300)))
+        return out[0], out[1]
+
+    def loglik(self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float) -> float:
+        """Per lead, a mixture over its drop-out: (1 - w) prod P(. | 1) + w prod P(. | low)."""
+        one, zero = self.per_call(eta, params, prior, beta)
+        w = _never(eta, params, prior)
+        log_w1, log_w0 = math.log(max(1 - w, 1e-300)), math.log(max(w, 1e-300))
+        # per lead, each term's log: its calls' log-likelihoods summed, plus its weight's log
+        a = np.bincount(self.inverse, weights=one, minlength=self.leads) + log_w1
+        b = np.bincount(self.inverse, weights=zero, minlength=self.leads) + log_w0
+        top = np.maximum(a, b)
+        return float(np.sum(top + np.log(np.exp(a - top) + np.exp(b - top))))
+
+
+def _low(eta: np.ndarray, params: list[Param], prior: CallPrior) -> float:
+    """The patient leads' drop-out (in [0, 1])."""
+    k = next((j for j, p in enumerate(params) if p.path.endswith("dropout_low")), None)
+    return min(max(float(eta[k]), 0.0), 1.0) if k is not None else prior.low
+
+
+def _never(eta: np.ndarray, params: list[Param], prior: CallPrior) -> float:
+    k = next((j for j, p in enumerate(params) if p.path.endswith("dropout")), None)
+    return float(expit(eta[k])) if k is not None else prior.never
+
+
+def calls(
+    obs: Observed,
+    priors: list[CallPrior],
+    close_rate: float,
+    cooling: float,
+    buying: Callable[[int], Part | None] | None = None,
+) -> CallsFit | None:
+    """The calls block of every persona with calls, or None when the history has none. With
+    `buying` (persona -> its buying likelihood, `fit_buying.buying_part`), both are maximised
+    together: a click's gain raises the chance of a sale as it raises the chance a visit
+    buys. Personas share no parameter, so each is maximised on its own; the block's covariance
+    is theirs, side by side."""
+    k = obs.calls
+    if len(k.n) == 0:
+        return None
+    block = Block("buying and calls" if buying is not None else "calls")
+    seen = bool(k.answered.any())
+    params: list[Param] = []
+    etas: list[np.ndarray] = []
+    covs: list[np.ndarray] = []
+    sales: dict[str, float] = {}
+    done: list[tuple[int, list[Param], _Rows, Part | None, np.ndarray]] = []
+    for g, prior in enumerate(priors):
+        mine = k.group == g
+        if not mine.any():
+            continue
+        if int(k.sold[mine].sum()) == 0:
+            block.fix(f"personas.{prior.name}.readiness", 0.0, "no call of it sold")
+            continue
+        own = _one(obs, g, prior, block)
+        rows = _Rows(k, mine, seen)
+        part = buying(g) if buying is not None else None
+        if part is not None and not part.block.params:
+            block.fixed += part.block.fixed
+            block.kept += part.block.kept
+            part = None
+        estimate = _maximise(own, rows, prior, part, g, k, mine)
+        own, estimate = _settle_low(own, estimate, block, prior, rows, part, g, k, mine)
+        if part is not None:
+            params += part.block.params
+            block.fixed += part.block.fixed
+            block.kept += part.block.kept
+        params += own
+        etas.append(estimate.eta)
+        covs.append(estimate.cov)
+        sales[prior.name] = math.exp(estimate.eta[-1])
+        done.append((g, own, rows, part, estimate.eta))
+    if not etas:
+        return CallsFit(block, {}, close_rate)
+    close = max(close_rate, max(sales.values()) / cooling / 0.95)
+    if close > close_rate:
+        block.fix("sales.close_rate", close, "raised so that no persona needs readiness above 1")
+    block.params = [
+        replace(p, factor=1 / (close * cooling)) if p.path.endswith(".readiness") else p
+        for p in params
+    ]
+    block.estimate = Estimate(np.concatenate(etas), _side_by_side(covs), True, 0.0)
+    for g, own, rows, part, eta in done:
+        nb = len(part.block.params) if part is not None else 0
+        beta = part.gains(eta[:nb])[g] if part is not None else priors[g].beta
+        if part is not None:
+            part.finish(eta[:nb])
+            block.checks += part.block.checks
+        _checks(block, eta[nb:], own, priors[g], rows, beta)
+    readiness = {name: s / (close * cooling) for name, s in sales.items()}
+    return CallsFit(block, readiness, close)
+
+
+def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Estimate:  # noqa: ANN001
+    """One persona's calls (and its buying, with `part`) maximised."""
+    nb = len(part.block.params) if part is not None else 0
+
+    def negloglik(eta: np.ndarray) -> float:
+        if part is None:
+            return -rows.loglik(eta, own, prior, prior.beta)
+        beta = part.gains(eta[:nb])[g]
+        return part.negloglik(eta[:nb]) - rows.loglik(eta[nb:], own, prior, beta)
+
+    start = _starts(own, k, mine)
+    lower = [p.lower for p in own]
+    if part is not None:
+        start = np.concatenate([part.start, start])
+        lower = [p.lower for p in part.block.params] + lower
+    return maximise(negloglik, start, np.array(lower))
+
+
+LOW_MAX = 0.95  # a patient share's drop-out past this is no different from the others'
+LOW_SE_MAX = 0.5
+
+
+LR_MIN = 2.706  # the likelihood ratio a d0 above 0 must reach (5%, a parameter at its bound)
+
+
+def _settle_low(own, estimate, block, prior, rows, part, g, k, mine):  # noqa: ANN001, ANN202
+    """(params, estimate) with the patient leads' drop-out d0 fitted only when the calls
+    need it: identified (`_unidentified_low`) and raising the likelihood past what a d0 at
+    the prior's would give by chance (the likelihood-ratio test of a parameter at its bound:
+    2 * gain > LR_MIN); else d0 keeps the prior's value, said why."""
+    if not any(p.path.endswith("dropout_low") for p in own):
+        return own, estimate
+    low = _unidentified_low(own, estimate, part)
+    without = [p for p in own if not p.path.endswith("dropout_low")]
+    simpler = _maximise(without, rows, prior, part, g, k, mine)
+    path = f"personas.{prior.name}.dropout_low"
+    if low is not None:
+        why = (
+            "the calls do not tell a patient share's drop-out from the others' "
+            f"(fitted at {low:.3g}, standard error past {LOW_SE_MAX} or level past {LOW_MAX})"
+        )
+    else:
+        ratio = 2 * (simpler.negloglik - estimate.negloglik)
+        if ratio >= LR_MIN:
+            return own, estimate
+        why = f"the calls do not need it (likelihood ratio {ratio:.2f} < {LR_MIN})"
+    block.keep(path, prior.low, why)
+    return without, simpler
+
+
+def _unidentified_low(own: list[Param], estimate: Estimate, part) -> float | None:  # noqa: ANN001
+    """The patient share's drop-out as fitted when it is not identified (fitted near the
+    others', 1, or with next to no information on it), else None."""
+    k = next((j for j, p in enumerate(own) if p.path.endswith("dropout_low")), None)
+    if k is None:
+        return None
+    at = (len(part.block.params) if part is not None else 0) + k
+    se, value = float(estimate.se()[at]), float(estimate.eta[at])
+    return value if value > LOW_MAX or not math.isfinite(se) or se > LOW_SE_MAX else None
+
+
+def _side_by_side(covs: list[np.ndarray]) -> np.ndarray:
+    size = sum(len(c) for c in covs)
+    out = np.zeros((size, size))
+    at = 0
+    for c in covs:
+        out[at : at + len(c), at : at + len(c)] = c
+        at += len(c)
+    return out
+
+
+def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    refuse = max(float(k.refused[mine].mean()), 1e-3)
+    sold = max(float(k.sold[mine].mean()), 1e-4)
+    guess = {"task_refuse": math.log(refuse / (1 - refuse)), "dropout": -2.0, "dropout_low": 0.2}
+    guess |= {"task_answer": 0.0, "task_fatigue": 0.1, "readiness": math.log(min(sold * 2, 0.5))}
+    return np.array([guess[p.path.rsplit(".", 1)[1]] for p in params])
+
+
+def _checks(block: Block, eta, params, prior, rows: _Rows, beta: float) -> None:  # noqa: ANN001
+    """Refusals and sales by call number, against the fitted chances given each lead's calls
+    before (the filtered mixture)."""
+    per_call = np.stack(rows.per_call(eta, params, prior, beta), axis=1)
+    never = _never(eta, params, prior)
+    lead, n = rows.lead, rows.n
+    order = np.lexsort((n, lead))
+    before = np.zeros_like(per_call)
+    cumulative = np.zeros(2)
+    last = -1
+    for j in order.tolist():
+        if lead[j] != last:
+            cumulative, last = np.zeros(2), lead[j]
+        before[j] = cumulative
+        cumulative = cumulative + per_call[j]
+    w = np.log([max(1 - never, 1e-300), max(never, 1e-300)]) + before
+    w = np.exp(w - logsumexp(w, axis=1, keepdims=True))
+    fitted = _outcome_chances(eta, params, prior, n, rows.clicks * beta)
+    for low, high, label in BUCKETS:
+        part = (n >= low) & (n <= high)
+        if not part.any():
+            continue
+        for what, observed, chance in (
+            ("refused", rows.refused, fitted[0]),
+            ("sold", rows.sold, fitted[1]),
+        ):
+            expected = float(np.sum(w[part] * chance[part]))
+            block.check(
+                f"{prior.name}: call {label}, {what}", observed[part].sum(), expected, part.sum()
+            )
+
+
+def _outcome_chances(eta, params, prior, n, gain):  # noqa: ANN001, ANN202
+    """(P(refused | d), P(sold | d)): each an (n, 2) array."""
+    named = {p.path.rsplit(".", 1)[1]: eta[j] for j, p in enumerate(params)}
+    q = expit(named["task_refuse"])
+    a = expit(named["task_answer"]) if "task_answer" in named else prior.answer
+    tf = named.get("task_fatigue", prior.fatigue)
+    s = np.minimum(math.exp(named["readiness"]) * (1 + gain), 1 - 1e-9)
+    refuse, sale = np.empty((len(n), 2)), np.empty((len(n), 2))
+    for col, d in ((0, 1.0), (1, _low(eta, params, prior))):
+        r = np.minimum(q * d * (1 + prior.refuse_fatigue * n), 1 - 1e-12)
+        refuse[:, col] = r
+        sale[:, col] = np.minimum(a * np.exp(-tf * n), 1 - r) * s
+    return refuse, sale
+
+
+def days_to_close(obs: Observed, pipeline_days: float) -> Block:
+    """Days from a call to the deal it signed: a lognormal of the delays past the desk's own
+    time (response and service), or 0 when deals are signed at the call."""
+    block = Block("days to close")
+    delays = np.asarray(obs.sale_delays, dtype=float) - pipeline_days
+    if len(delays) == 0:
+        return block
+    late = delays[delays > 0.5]
+    if len(late) < max(5, len(delays) / 2):
+        block.fix(
+            "sales.days_to_close",
+            {"dist": "constant", "value": 0.0},
+            f"{len(delays) - len(late)} of {len(delays)} sales were signed within a day "
+            "of the call",
+        )
+        return block
+    logs = np.log(late)
+    mu, sigma = float(logs.mean()), float(logs.std(ddof=0)) or 1e-3
+    block.fix(
+        "sales.days_to_close", {"dist": "lognormal", "median": math.exp(mu), "sigma": sigma}, ""
+    )
+    block.params = [
+        Param("sales.days_to_close.median", "days from call to deal: median", LOG, len(late)),
+        Param("sales.days_to_close.sigma", "days from call to deal: spread", LOG, len(late)),
+    ]
+    from simulator.fit_blocks import diagonal
+
+    diagonal(block, [mu, math.log(sigma)], [sigma**2 / len(late), 1 / (2 * len(late))])
+    block.check("median days to close", float(np.median(late)), math.exp(mu), len(late))
+    return block
+
+
+__all__ = ["CallPrior", "CallsFit", "calls", "days_to_close", "DAY"]

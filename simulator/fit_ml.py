@@ -1,0 +1,108 @@
+"""Maximum likelihood with standard errors from the observed information, for the fit's blocks.
+
+A block's parameters are fitted on an unbounded (or simply bounded) scale `eta`: a probability
+on its logit, a rate on its log, an effect that may be 0 on itself with a lower bound of 0. The
+negative log-likelihood is minimised with scipy's L-BFGS-B; the covariance of `eta` is the
+inverse of the observed information (the Hessian of the negative log-likelihood at the optimum:
+analytic when the block gives one, else by central differences). A parameter at its bound has
+its variance from the information as well (the one-sided case: draws below the bound are
+clipped to it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit, logit
+
+LOG, LOGIT, IDENTITY = "log", "logit", "identity"
+Z90 = 1.6448536269514722  # the normal's 95th percentile: a 90% interval is +-Z90 se
+
+
+def to_eta(scale: str, value: float) -> float:
+    if scale == LOG:
+        return math.log(max(value, 1e-12))
+    if scale == LOGIT:
+        return float(logit(min(max(value, 1e-9), 1 - 1e-9)))
+    return value
+
+
+def from_eta(scale: str, eta: np.ndarray | float) -> np.ndarray | float:
+    if scale == LOG:
+        return np.exp(eta)
+    if scale == LOGIT:
+        return expit(eta)
+    return eta
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The optimum `eta`, its covariance, and whether the optimiser converged."""
+
+    eta: np.ndarray
+    cov: np.ndarray
+    converged: bool
+    negloglik: float
+
+    def se(self) -> np.ndarray:
+        return np.sqrt(np.maximum(np.diag(self.cov), 0.0))
+
+
+def hessian(f: Callable[[np.ndarray], float], x: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """Central-difference Hessian of f at x (one-sided steps away from a lower bound)."""
+    p = len(x)
+    h = 1e-4 * np.maximum(1.0, np.abs(x))
+    # at a bound, step inwards: a forward difference of the same order
+    shift = np.where(x - 2 * h < lower, 2 * h, 0.0)
+    x0 = x + shift
+    f0 = f(x0)
+    out = np.zeros((p, p))
+    for i in range(p):
+        e_i = np.zeros(p)
+        e_i[i] = h[i]
+        out[i, i] = (f(x0 + e_i) - 2 * f0 + f(x0 - e_i)) / h[i] ** 2
+        for j in range(i):
+            e_j = np.zeros(p)
+            e_j[j] = h[j]
+            value = (
+                f(x0 + e_i + e_j) - f(x0 + e_i - e_j) - f(x0 - e_i + e_j) + f(x0 - e_i - e_j)
+            ) / (4 * h[i] * h[j])
+            out[i, j] = out[j, i] = value
+    return out
+
+
+def invert(info: np.ndarray) -> np.ndarray:
+    """The covariance from an information matrix; a direction with no information gets a
+    large variance rather than a failure (the caller warns when it is not identified)."""
+    info = (info + info.T) / 2
+    values, vectors = np.linalg.eigh(info)
+    values = np.where(values > 1e-10 * max(1.0, values.max(initial=0.0)), values, 1e-10)
+    return (vectors / values) @ vectors.T
+
+
+def maximise(
+    negloglik: Callable[[np.ndarray], float],
+    start: np.ndarray,
+    lower: np.ndarray | None = None,
+    gradient: Callable[[np.ndarray], np.ndarray] | None = None,
+    information: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> Estimate:
+    """The maximum-likelihood `eta` from `start`, with its covariance (see the module)."""
+    p = len(start)
+    low = np.full(p, -np.inf) if lower is None else np.asarray(lower, dtype=float)
+    bounds = [(None if math.isinf(lo) else lo, None) for lo in low]
+    result = minimize(
+        negloglik,
+        np.maximum(np.asarray(start, dtype=float), low),
+        jac=gradient if gradient is not None else "3-point",
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 500, "ftol": 1e-12, "gtol": 1e-7},
+    )
+    eta = np.asarray(result.x, dtype=float)
+    info = information(eta) if information is not None else hessian(negloglik, eta, low)
+    return Estimate(eta, invert(info), bool(result.success), float(result.fun))

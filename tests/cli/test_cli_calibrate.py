@@ -1,0 +1,297 @@
+"""`nurture calibrate`: a history read from files (malformed rows named with their line and left
+out), the fitted scenario written with each estimate and its uncertainty, --map, and mistakes
+in the input named with exit code 1.
+
+The history is written by hand so that every fitted number can be worked out on paper:
+40 leads created 2026-01-05T00:00Z, each sent `welcome` by e-mail at 01:00; the first 4 bounced
+(a `bounced` event), the other 36 were delivered; every fifth lead (8) visited once the next day.
+The history ends at its last event, 2026-01-06T01:00Z: 25 hours, 1.041667 days, per lead.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from runkit import nurture, write
+
+RULES = "rules/validation/recovery.nurture"
+
+
+def _history(folder: Path, *, bad: bool = False, header: str = "id,created_at,source") -> None:
+    leads = [header]
+    events = []
+    for i in range(40):
+        leads.append(f"L{i},2026-01-05T00:00:00Z,{'ads' if i % 2 == 0 else 'referral'}")
+        kind = "bounced" if i < 4 else "delivered"
+        props = {"content": "welcome", "channel": "email"}
+        events.append({"id": f"t{i}", "lead": f"L{i}", "type": kind, "at": "2026-01-05T01:00:00Z"})
+        events[-1]["props"] = props
+        if i % 5 == 0:
+            at = "2026-01-06T01:00:00Z"
+            events.append({"id": f"v{i}", "lead": f"L{i}", "type": "visited", "at": at})
+            events[-1]["props"] = {"page": "home"}
+    lines = [json.dumps(e) for e in events]
+    if bad:
+        leads.insert(3, "L99,yesterday,ads")  # line 4
+        lines.insert(5, "{not json")  # line 6
+        unknown = {"id": "x", "lead": "NOPE", "type": "visited", "at": "2026-01-06T01:00:00Z"}
+        lines.insert(8, json.dumps(unknown))  # line 9
+    write(folder, "leads.csv", "\n".join(leads) + "\n")
+    write(folder, "events.jsonl", "\n".join(lines) + "\n")
+
+
+def _param(fitted: dict, path: str) -> dict:
+    return next(p for p in fitted["fit"]["parameters"] if p["path"] == path)
+
+
+def test_calibrate_fits_by_hand_numbers_and_names_bad_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _history(tmp_path, bad=True)
+    out = tmp_path / "fitted.scenario.toml"
+    code, stdout, stderr = nurture(
+        capsys,
+        "calibrate",
+        RULES,
+        "--history",
+        str(tmp_path / "leads.csv"),
+        str(tmp_path / "events.jsonl"),
+        "-o",
+        str(out),
+    )
+    assert code == 0, stderr
+    assert "3 rows rejected and left out:" in stderr
+    assert f"{tmp_path}/leads.csv:4: column 'created_at': bad timestamp 'yesterday'" in stderr
+    assert f"{tmp_path}/events.jsonl:6: bad JSON" in stderr
+    assert f"{tmp_path}/events.jsonl:9: unknown lead 'NOPE'" in stderr
+    assert "  40 leads, 48 events, 2026-01-05T00:00:00Z to 2026-01-06T01:00:00Z" in stderr
+    assert "  events by type: bounced 4, delivered 36, visited 8" in stderr
+    assert "  0 leads converted (0.00%), revenue 0.00" in stderr
+    fitted = tomllib.loads(out.read_text())
+    # bounces: 4 of 40 touches; the 90% interval on the logit, se 1 / sqrt(40 * 0.1 * 0.9)
+    bounce = _param(fitted, "behaviour.bounce.email")
+    assert (bounce["estimate"], bounce["n"]) == (0.1, 40)
+    assert bounce["se"] == pytest.approx(0.0474342, abs=1e-7)  # sqrt(0.1 * 0.9 / 40)
+    assert bounce["low"] == pytest.approx(0.044611, abs=1e-6)  # expit(-2.197225 - 0.866929)
+    assert bounce["high"] == pytest.approx(0.209108, abs=1e-6)  # expit(-2.197225 + 0.866929)
+    # visits: 8 in 40 * 1.041667 lead-days of exposure = 0.192 a day, se 0.192 / sqrt(8)
+    visits = _param(fitted, "personas.everyone.organic.visited.per_day")
+    assert (visits["estimate"], visits["n"]) == (0.192, 8)
+    assert visits["se"] == pytest.approx(0.0678823, abs=1e-6)
+    assert "behaviour.bounce.email                               0.1 " in stdout
+    kept = {k["path"]: k["reason"] for k in fitted["fit"]["kept"]}
+    assert kept["behaviour.reply.email"] == "0 replies on email"
+    assert fitted["fit"].get("draw", True) is True  # forecasts draw the parameters
+
+
+def test_the_fitted_scenario_forecasts_with_the_parameters_part_of_the_width(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _history(tmp_path)
+    out = str(tmp_path / "fitted.scenario.toml")
+    args = ["--history", str(tmp_path / "leads.csv"), str(tmp_path / "events.jsonl")]
+    assert nurture(capsys, "calibrate", RULES, *args, "-o", out)[0] == 0
+    made = tmp_path / "forecast.json"
+    code, stdout, stderr = nurture(
+        capsys,
+        "simulate",
+        RULES,
+        "--scenario",
+        out,
+        "--runs",
+        "4",
+        "--leads",
+        "200",
+        "--json",
+        str(made),
+    )
+    assert code == 0, stderr
+    assert "parameters" in stdout and "of the variance" in stdout
+    report = json.loads(made.read_text())
+    split = {w["figure"]: w for w in report["uncertainty"]}
+    assert "visit_rate" in split
+    share = split["visit_rate"]["parameter_share"]
+    assert share is not None and 0.0 <= share <= 1.0
+
+
+def test_map_reads_a_crm_s_own_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _history(tmp_path, header="customer,signup,source")
+    code, _, stderr = nurture(
+        capsys,
+        "calibrate",
+        RULES,
+        "--history",
+        str(tmp_path / "leads.csv"),
+        str(tmp_path / "events.jsonl"),
+        "--map",
+        "id=customer",
+        "--map",
+        "created_at=signup",
+        "-o",
+        str(tmp_path / "f.toml"),
+    )
+    assert code == 0, stderr
+    assert "  40 leads, 48 events, 2026-01-05T00:00:00Z to 2026-01-06T01:00:00Z" in stderr
+    fitted = tomllib.loads((tmp_path / "f.toml").read_text())
+    assert _param(fitted, "behaviour.bounce.email")["estimate"] == 0.1
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--by", "sourse"], "--by sourse: no lead attribute 'sourse'"),
+        (["--map", "idcustomer"], "--map idcustomer: write NAME=COLUMN"),
+        (["--map", "event:bought=purchase"], "--map event:bought=purchase: 'bought' is not"),
+    ],
+)
+def test_mistakes_are_named_with_exit_code_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    _history(tmp_path)
+    code, _, stderr = nurture(
+        capsys,
+        "calibrate",
+        RULES,
+        "--history",
+        str(tmp_path / "leads.csv"),
+        str(tmp_path / "events.jsonl"),
+        *extra,
+        "-o",
+        str(tmp_path / "f.toml"),
+    )
+    assert code == 1
+    assert message in stderr
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "f.toml").exists()
+
+
+def test_a_missing_history_file_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "nope.csv")
+    code, _, stderr = nurture(
+        capsys,
+        "calibrate",
+        RULES,
+        "--history",
+        missing,
+        missing,
+        "-o",
+        str(tmp_path / "f.toml"),
+    )
+    assert code == 1
+    assert f"{missing}: no such file" in stderr
+
+
+def test_a_history_without_delivered_events_keeps_the_per_touch_rates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only bounces are known, not what was sent: no bounce rate of 1, the prior's kept."""
+    _history(tmp_path)
+    events = tmp_path / "events.jsonl"
+    rows = [r for r in events.read_text().splitlines() if '"delivered"' not in r]
+    events.write_text("\n".join(rows) + "\n")
+    code, stdout, stderr = nurture(
+        capsys,
+        "calibrate",
+        RULES,
+        "--history",
+        str(tmp_path / "leads.csv"),
+        str(events),
+        "-o",
+        str(tmp_path / "f.toml"),
+    )
+    assert code == 0, stderr
+    fitted = tomllib.loads((tmp_path / "f.toml").read_text())
+    assert all("bounce" not in p["path"] for p in fitted["fit"]["parameters"])
+    kept = {k["path"]: k["reason"] for k in fitted["fit"]["kept"]}
+    assert kept["behaviour.bounce"].startswith("the history has no `delivered` events")
+
+
+def test_backtest_judges_the_held_out_leads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _history(tmp_path, bad=True)
+    out = tmp_path / "backtest.json"
+    code, stdout, stderr = nurture(
+        capsys,
+        "backtest",
+        RULES,
+        "--history",
+        str(tmp_path / "leads.csv"),
+        str(tmp_path / "events.jsonl"),
+        "--split",
+        "0.5",
+        "--runs",
+        "2",
+        "--json",
+        str(out),
+    )
+    assert code == 0, stderr
+    assert f"{tmp_path}/events.jsonl:9: unknown lead 'NOPE'" in stderr
+    assert "  fitted on 20 leads (0 converted); judged on 20 leads (0 converted)" in stdout
+    result = json.loads(out.read_text())
+    assert result["how"] == "fitted on a random 50% of the leads (seed 0), judged on the rest"
+    fit, test = result["fitted_on"], result["judged_on"]
+    assert (fit["leads"], test["leads"]) == (20, 20)
+    assert fit["events"]["visited"] + test["events"]["visited"] == 8  # every visit in one part
+    figures = {f["name"]: f for f in result["figures"]}
+    visited = figures["visit_rate"]
+    k = test["events"]["visited"]  # one visit a visitor
+    assert (visited["actual"], visited["events"]) == (k / 20, k)
+    assert visited["actual_se"] == pytest.approx((k / 20 * (1 - k / 20) / 20) ** 0.5)
+    mean = visited["forecast"]["mean"]
+    assert visited["relative_error"] == pytest.approx(mean / (k / 20) - 1)
+    low, high = visited["interval_widened"]
+    assert low == pytest.approx(visited["forecast"]["lo"] - 1.644854 * visited["actual_se"])
+    assert visited["inside"] is (low <= k / 20 <= high)
+    assert visited["held_to_15_percent"] is False  # 200 events or more only
+
+
+def test_sensitivity_moves_each_fitted_knob_over_its_interval(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _history(tmp_path)
+    fitted = str(tmp_path / "fitted.scenario.toml")
+    args = ["--history", str(tmp_path / "leads.csv"), str(tmp_path / "events.jsonl")]
+    assert nurture(capsys, "calibrate", RULES, *args, "-o", fitted)[0] == 0
+    out = tmp_path / "sensitivity.json"
+    code, stdout, stderr = nurture(
+        capsys,
+        "sensitivity",
+        RULES,
+        "--scenario",
+        fitted,
+        "--leads",
+        "40",
+        "--runs",
+        "2",
+        "--top",
+        "3",
+        "--workers",
+        "1",
+        "--json",
+        str(out),
+    )
+    assert code == 0, stderr
+    assert "visited: " in stdout and "personas.everyone.organic.visited.per_day" in stdout
+    knobs = {k["path"]: k for k in json.loads(out.read_text())["knobs"]}
+    bounce = knobs["behaviour.bounce.email"]
+    assert (bounce["basis"], bounce["low"], bounce["high"]) == (
+        "fitted 90% interval",
+        0.044611,
+        0.209108,
+    )
+    visits = knobs["personas.everyone.organic.visited.per_day"]
+    assert (visits["low"], visits["high"]) == (0.107335, 0.343449)
+    assert (
+        visits["change_at_low"]["visit_rate"]["mean"]
+        < 0
+        < visits["change_at_high"]["visit_rate"]["mean"]
+    )
+    close = knobs["sales.close_rate"]  # not fitted: +-20% of the prior's
+    assert close["basis"] != "fitted 90% interval"
+    assert close["low"] == pytest.approx(0.8 * close["high"] / 1.2)

@@ -1,0 +1,131 @@
+"""Calibration in the simulator: a history's rows and parts, parameters fitted at a bound,
+parameters drawn per replication (deterministic, common to a comparison's files), and recovery
+of known parameters from a history the simulator made (a small version of
+`bench/validate_calibration.py --recovery`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dsl import load_program
+from simulator.api import Overrides, prepare
+from simulator.fit_blocks import Block, Param, settle_bounds
+from simulator.fit_ml import Estimate
+from simulator.history import DAY, History
+from simulator.recovery import recovery_trial
+from simulator.uncertainty import drawn, fixed, has_draws, knob_value, width_split
+
+T0 = 1767571200.0  # 2026-01-05T00:00:00Z
+RULES = "rules/validation/recovery.nurture"
+TRUTH = "rules/validation/recovery.scenario.toml"
+
+
+def _rows() -> History:
+    leads = [("A", T0, {"source": "ads"}), ("B", None, {}), ("C", T0 + DAY, {})]
+    events = [
+        ("B", "visited", T0 + 2 * DAY, {"page": "home"}),
+        ("A", "converted", T0 + 3 * DAY, {"value": 120.5}),
+        ("C", "bounced", T0 + DAY + 61, {"content": "welcome", "channel": "email"}),
+    ]
+    actions = [
+        ("A", T0 + 60, "send", "welcome", "email", None),
+        ("C", T0 + DAY + 60, "send", "welcome", "email", None),  # bounced a second later
+        ("A", T0 + DAY, "task", "call", "task", None),
+        ("B", T0, "enrolled", None, None, "holdout"),
+    ]
+    return History.of_rows(leads, events, "rows", actions, end=T0 + 10 * DAY)
+
+
+def test_a_history_of_rows_takes_its_touches_from_the_outbox() -> None:
+    h = _rows()
+    assert [(e.lead, e.type, e.at - T0) for e in h.events] == [
+        ("A", "delivered", 60.0),
+        ("A", "delivered", DAY),  # the call
+        ("C", "bounced", DAY + 61),  # its send is this bounce, not a delivered touch
+        ("B", "visited", 2 * DAY),
+        ("A", "converted", 3 * DAY),
+    ]
+    assert h.events[1].props == {"content": "call", "channel": "task"}
+    assert h.holdout == frozenset({"B"})
+    assert [lead.created_at - T0 for lead in h.leads] == [0.0, 2 * DAY, DAY]  # B: first event
+    s = h.summary()
+    assert (s.leads, s.converted, s.revenue, s.touched, s.holdout) == (3, 1, 120.5, 2, 1)
+    assert s.events == {"delivered": 2, "bounced": 1, "visited": 1, "converted": 1}
+
+
+def test_split_and_before_make_disjoint_parts() -> None:
+    leads = [(f"L{i}", T0 + i * DAY, {}) for i in range(10)]
+    events = [(f"L{i}", "visited", T0 + i * DAY + 3600, {}) for i in range(10)]
+    h = History.of_rows(leads, events, "h", end=T0 + 20 * DAY)
+    fit, test = h.split(0.7, seed=3)
+    assert (len(fit.leads), len(test.leads)) == (7, 3)
+    assert {x.id for x in fit.leads} | {x.id for x in test.leads} == {f"L{i}" for i in range(10)}
+    assert not {x.id for x in fit.leads} & {x.id for x in test.leads}
+    assert [x.id for x in h.split(0.7, seed=3)[1].leads] == [x.id for x in test.leads]
+    assert len(fit.events) == 7 and {e.lead for e in fit.events} == {x.id for x in fit.leads}
+    early, late = h.before(T0 + 4 * DAY)
+    assert [x.id for x in early.leads] == ["L0", "L1", "L2", "L3"]
+    assert [x.id for x in late.leads] == ["L4", "L5", "L6", "L7", "L8", "L9"]
+    assert (early.end, late.start) == (T0 + 4 * DAY, T0 + 4 * DAY)
+
+
+def test_a_chance_fitted_at_its_bound_is_fixed_and_the_rest_conditioned() -> None:
+    block = Block("b")
+    block.params = [Param("behaviour.x", "x", "logit", 10), Param("behaviour.y", "y", "log", 10)]
+    cov = np.array([[4.0, 1.0], [1.0, 1.0]])
+    block.estimate = Estimate(np.array([-20.0, 0.5]), cov, True, 1.0)
+    settle_bounds(block)
+    assert [p.path for p in block.params] == ["behaviour.y"]
+    assert block.fixed[0][:2] == ("behaviour.x", 0.0)
+    assert block.estimate.cov.tolist() == [[0.75]]  # 1 - 1 * 1 / 4 (the Schur complement)
+
+
+@pytest.fixture(scope="module")
+def fitted_truth():  # noqa: ANN201
+    """The recovery scenario, calibrated on one small history of its own (seed 5)."""
+    from simulator.calibrate import CalibrateOptions, calibrate
+    from simulator.history_sim import simulated_history
+
+    program = load_program(RULES)
+    truth = prepare(program, TRUTH, Overrides(leads=600, runs=3))
+    history = simulated_history(program, truth, 0)
+    return program, calibrate(program, truth, history, CalibrateOptions(by="source")).scenario
+
+
+def test_parameters_are_drawn_per_run_from_the_run_s_stream(fitted_truth) -> None:  # noqa: ANN001
+    _, scenario = fitted_truth
+    assert has_draws(scenario) and not has_draws(fixed(scenario))
+    path = "behaviour.click.email"
+    estimate = knob_value(scenario, path)
+    draws = [knob_value(drawn(scenario, run), path) for run in range(3)]
+    assert draws == [knob_value(drawn(scenario, run), path) for run in range(3)]  # same seed
+    assert len(set(draws)) == 3 and estimate not in draws
+    assert knob_value(drawn(fixed(scenario), 1), path) == estimate
+    hand = scenario.model_copy(
+        update={"behaviour": scenario.behaviour.model_copy(update={"click": {"email": 0.5}})}
+    )
+    assert knob_value(drawn(hand, 1), path) == 0.5  # a knob set by hand is not drawn
+
+
+def test_width_split_by_the_law_of_total_variance() -> None:
+    drawn_runs = [{"scalars": {"customers": v}} for v in (10.0, 14.0, 18.0)]  # variance 16
+    fixed_runs = [{"scalars": {"customers": v}} for v in (12.0, 14.0, 16.0)]  # variance 4
+    (split,) = width_split(drawn_runs, fixed_runs)
+    assert (split.name, split.parameter_share) == ("customers", 0.75)  # 1 - 4 / 16
+
+
+def test_recovery_of_known_parameters() -> None:
+    """Two seeded trials of 3,000 simulated leads: each fitted knob with a true value, and at
+    least 85% of the true values inside their 90% intervals (100 trials: the script)."""
+    program = load_program(RULES)
+    truth = prepare(program, TRUTH, Overrides())
+    inside = total = 0
+    for seed in (1, 2):
+        trial = recovery_trial(program, truth, seed, by="source")
+        # 29 knobs, and each persona's patient drop-out where the calls identify it
+        assert 29 <= len(trial) <= 31
+        assert "behaviour.fatigue_per_touch" in trial and "personas.ads.dropout" in trial
+        inside += sum(r.inside for r in trial.values())
+        total += len(trial)
+    assert inside / total >= 0.85, f"{inside} of {total} true values inside"
