@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from simulator.backtest import Before, Split, backtest
     from simulator.calibrate import CalibrateOptions
 
-    program = load_rules(args.file)
+    program = load_rules(args.file, args.settings)
     if program is None:
         return exitcodes.USER_ERROR
     if args.json:

@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from cli import exitcodes
+from cli.argtypes import add_set_option
 from cli.history_input import add_history, read_history
 from cli.loading import load_rules
 
@@ -38,6 +39,7 @@ def add_fit_options(p: argparse.ArgumentParser) -> None:
         help="the history holds each lead's outcome over the window (visited, bought), not "
         "every visit and click (an experiment's summary)",
     )
+    add_set_option(p)
 
 
 def add_parser(sub: Any) -> None:
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     from simulator.calibrate import CalibrateOptions, calibrate
     from simulator.calibrate_output import scenario_text
 
-    program = load_rules(args.file)
+    program = load_rules(args.file, args.settings)
     if program is None:
         return exitcodes.USER_ERROR
     check_output(args.output, "-o")

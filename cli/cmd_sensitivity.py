@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from simulator import Cancelled, prepare
     from simulator.sensitivity import sensitivity
 
-    program = load_rules(args.file)
+    program = load_rules(args.file, args.settings)
     if program is None:
         return exitcodes.USER_ERROR
     scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError

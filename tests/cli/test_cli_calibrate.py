@@ -295,3 +295,44 @@ def test_sensitivity_moves_each_fitted_knob_over_its_interval(
     close = knobs["sales.close_rate"]  # not fitted: +-20% of the prior's
     assert close["basis"] != "fitted 90% interval"
     assert close["low"] == pytest.approx(0.8 * close["high"] / 1.2)
+
+
+B2B = "rules/b2b_saas_trial.nurture"
+SAMPLE = ("rules/sample/leads.csv", "rules/sample/events.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["calibrate", B2B, "--history", *SAMPLE, "-o", "x.toml", "--set", "mql_att=50"],
+            [
+                f"nurture calibrate: --set mql_att=50: {B2B} has no param 'mql_att'",
+                "  hint: did you mean 'mql_at'?",
+            ],
+        ),
+        (
+            ["backtest", B2B, "--history", *SAMPLE, "--set", "mql_at=500"],
+            [
+                f"nurture backtest: --set mql_at=500: 'mql_at' (line 9 of {B2B}) may be from "
+                "30 to 80",
+                "  hint: its range is declared on line 9; the file's value is 50",
+            ],
+        ),
+        (
+            ["sensitivity", B2B, "--set", "sql_at=abc"],
+            [
+                f"nurture sensitivity: --set sql_at=abc: 'sql_at' (line 10 of {B2B}) is a "
+                "number; 'abc' is not a number, a duration or a percentage",
+                "  hint: like --set sql_at=50",
+            ],
+        ),
+    ],
+)
+def test_set_is_read_by_calibrate_backtest_and_sensitivity(
+    argv: list[str], said: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--set binds the params before anything is read or fitted (sensitivity took --set and
+    ignored it before): a value that does not fit is named, exit 1."""
+    code, out, err = nurture(capsys, *argv)
+    assert (code, out, err.splitlines()) == (1, "", said)
