@@ -12,6 +12,8 @@ import sys
 from typing import Any
 
 from cli import exitcodes
+from cli.argtypes import add_set_option
+from cli.loading import settings_by_file
 
 
 def add_parser(sub: Any) -> None:
@@ -23,6 +25,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="a rule file, and a second to compare")
     p.add_argument("--scenario", metavar="S", help="scenario TOML (default: derived from lead:)")
     p.add_argument("--db", metavar="DB", help="database of `nurture run`: its real leads")
+    add_set_option(p)
 
 
 def _missing(args: argparse.Namespace) -> list[str]:
@@ -41,7 +44,27 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print("\n".join(missing), file=sys.stderr)
         return exitcodes.USER_ERROR
+    values = _values(args.files, args.settings)  # ParamError: printed by cli/main.py
     from tui import Launch, NurtureApp
 
-    NurtureApp(Launch(tuple(args.files), args.scenario, args.db)).run()
+    NurtureApp(Launch(tuple(args.files), args.scenario, args.db, values)).run()
     return exitcodes.OK
+
+
+def _values(files: list[str], settings: list[tuple[str, str]]) -> tuple[dict[str, str], ...]:
+    """Each file's `--set` values, checked against the params it declares (a file that does not
+    parse has none: the app shows its diagnostics)."""
+    if not settings:
+        return ()
+    from dsl import DiagnosticError, Rules, read_source
+
+    parsed: dict[int, Rules] = {}
+    for index, path in enumerate(files):
+        try:
+            parsed[index] = Rules(read_source(path), path)
+        except DiagnosticError:
+            pass
+    values = dict(zip(parsed, settings_by_file(list(parsed.values()), settings), strict=True))
+    for index, rules in parsed.items():
+        rules.check(values[index])  # ParamError for a value of the wrong kind or out of range
+    return tuple(values.get(index, {}) for index in range(len(files)))

@@ -30,6 +30,7 @@ class Launch:
     files: tuple[str, ...]
     scenario: str | None = None
     db: str | None = None
+    values: tuple[dict[str, str], ...] = ()  # each file's `--set` values (none: as written)
     watch_seconds: float = 1.0  # how often the rule files are looked at for changes (0: never)
 
 
@@ -83,9 +84,12 @@ class NurtureApp(App[None]):
         self.switch_mode("rules")
         self.call_after_refresh(self._check_files)  # the first screen before the check
 
+    def _values(self, index: int) -> dict[str, str]:
+        return self.launch.values[index] if index < len(self.launch.values) else {}
+
     @work(thread=True, exclusive=True, group="check")
     def _check_files(self) -> None:
-        checked = [load_rule_file(f.path) for f in self.rule_files]
+        checked = [load_rule_file(f.path, self._values(i)) for i, f in enumerate(self.rule_files)]
         self.call_from_thread(self._checked, checked)
 
     def _checked(self, checked: list[RuleFile]) -> None:
@@ -104,7 +108,7 @@ class NurtureApp(App[None]):
 
     def action_reload(self, quiet: bool = False) -> None:
         """Read every rule file again; say which changed."""
-        fresh = [load_rule_file(f.path) for f in self.rule_files]
+        fresh = [load_rule_file(f.path, self._values(i)) for i, f in enumerate(self.rule_files)]
         changed = [
             a.path for a, b in zip(fresh, self.rule_files, strict=True) if a.source != b.source
         ]

@@ -7,6 +7,7 @@ not check comes back with its diagnostics and no program, so the rules screen ca
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -54,17 +55,25 @@ def mtime_of(path: str) -> float | None:
         return None
 
 
-def load_rule_file(path: str) -> RuleFile:
-    """Read, check and (when it checks) lint `path`; every mistake becomes a diagnostic."""
-    from dsl import DiagnosticError, check_source, read_source
+def load_rule_file(path: str, values: Mapping[str, str] | None = None) -> RuleFile:
+    """Read, check and (when it checks) lint `path`; every mistake becomes a diagnostic.
+    `values`: the `--set` values of its params (`nurture tui --set`); one that no longer fits
+    the file as edited is a diagnostic on its first line."""
+    from dsl import DiagnosticError, ParamError, Rules, read_source
+    from dsl.diagnostics import Diagnostic
+    from dsl.ir import Span
     from dsl.lint import lint
 
     stamp = mtime_of(path)
     try:
         source = read_source(path)
+        program, diagnostics = Rules(source, path).check(dict(values or {}))
     except DiagnosticError as err:
         return RuleFile(path, "", None, list(err.diagnostics), stamp)
-    program, diagnostics = check_source(source, path)
+    except ParamError as err:
+        where = Span(line=1, column=1, end_line=1, end_column=2)
+        found = Diagnostic("param-range", err.message, where, err.hint, file=path)
+        return RuleFile(path, source, None, [found], stamp)
     if program is not None:
         diagnostics = sorted(diagnostics + lint(program), key=lambda d: d.sort_key())
     return RuleFile(path, source, program, diagnostics, stamp)
