@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, events, per_lead_actions, visited
-from live.report_scan import reading_pragmas
+from live.report_scan import BLOCK, reading_pragmas
 
 if TYPE_CHECKING:
     from live.store import Store
@@ -195,47 +195,76 @@ def _action_counts(
     return counts
 
 
-def _standing(
-    store: Store, index: dict[str, int], where: str, params: tuple[object, ...]
-) -> Standing:
+_STANDING = (
+    "SELECT lead, program || char(31) || stage || char(31) || segments, "
+    "IFNULL(mql_at, -9e999), IFNULL(sql_at, -9e999), sunset != 0 FROM standing WHERE 1"
+)
+
+
+def _standing(store: Store, index: LeadIndex, where: str, params: tuple[object, ...]) -> Standing:
     """Stage index per file (by the file's stage order, from the stored layout), segments in any
-    file, the earliest MQL and SQL times and sunset in any file."""
+    file, the earliest MQL and SQL times and sunset in any file. Read in blocks: each row's
+    program, stage and segments as one key (`\\x1f` between them), numbered as first seen."""
     n = len(index)
     layout = json.loads(store.get("layout") or "[]")
     order = {p["path"]: {s: k for k, s in enumerate(p["stages"])} for p in layout}
     out = Standing({}, {}, np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool))
-    members: dict[str, array] = {}
-    split: dict[str, list[str]] = {}
-    sql = "SELECT lead, program, stage, segments, mql_at, sql_at, sunset FROM standing WHERE 1"
-    for lead, program, stage, segments, mql_at, sql_at, sunset in store.db.execute(
-        sql + where, params
-    ):
-        i = index.get(lead)
-        if i is None:
-            continue
-        column = out.stage.get(program)
-        if column is None:
-            column = out.stage[program] = np.full(n, -1, dtype=np.int16)
-        column[i] = order.get(program, {}).get(stage, -1)
-        names = split.get(segments)
-        if names is None:
-            names = split[segments] = [s for s in segments.split(";") if s]
-        for name in names:
-            members.setdefault(name, array("q")).append(i)
-        _earliest(out.mql_at, i, mql_at)
-        _earliest(out.sql_at, i, sql_at)
-        if sunset:
-            out.sunset[i] = True
-    for name, rows in members.items():
-        mask = np.zeros(n, dtype=bool)
-        mask[_column(rows, np.int64)] = True
-        out.segments[name] = mask
+    keys: dict[str, int] = {}
+
+    def key_code(key: str) -> int:
+        return keys.setdefault(key, len(keys))
+
+    cursor = store.db.execute(_STANDING + where, params)
+    blocks = []
+    while rows := cursor.fetchmany(BLOCK):
+        columns = list(zip(*rows, strict=True))
+        blocks.append(
+            (
+                np.fromiter(map(index.__getitem__, columns[0]), np.int64, len(rows)),
+                np.fromiter(map(key_code, columns[1]), np.int64, len(rows)),
+                np.array(columns[2:], dtype=np.float64),
+            )
+        )
+    if not blocks:
+        return out
+    lead = np.concatenate([b[0] for b in blocks])
+    code = np.concatenate([b[1] for b in blocks])
+    values = np.concatenate([b[2] for b in blocks], axis=1)
+    known = lead >= 0  # a row of a lead the report does not have: left out
+    lead, code, values = lead[known], code[known], values[:, known]
+    for column, times in ((out.mql_at, values[0]), (out.sql_at, values[1])):
+        has = times > -np.inf  # -inf: none (NULL)
+        np.fmin.at(column, lead[has], times[has])
+    out.sunset[lead[values[2] != 0]] = True
+    _stages_and_segments(list(keys), lead, code, order, out)
     return out
 
 
-def _earliest(column: np.ndarray, i: int, at: float | None) -> None:
-    if at is not None and not at >= column[i]:  # NaN compares false: the first time wins
-        column[i] = at
+def _stages_and_segments(
+    keys: list[str],
+    lead: np.ndarray,
+    code: np.ndarray,
+    order: dict[str, dict[str, int]],
+    out: Standing,
+) -> None:
+    """Each file's stage column and each segment's members, in the order the rows first name
+    them."""
+    n = len(out.sunset)
+    found, first = np.unique(code, return_index=True)
+    members: dict[str, list[np.ndarray]] = {}
+    for k in found[np.argsort(first, kind="stable")].tolist():
+        program, stage, segments = keys[k].split("\x1f")
+        rows = lead[code == k]
+        column = out.stage.get(program)
+        if column is None:
+            column = out.stage[program] = np.full(n, -1, dtype=np.int16)
+        column[rows] = order.get(program, {}).get(stage, -1)
+        for name in (s for s in segments.split(";") if s):
+            members.setdefault(name, []).append(rows)
+    for name, parts in members.items():
+        mask = np.zeros(n, dtype=bool)
+        mask[np.concatenate(parts)] = True
+        out.segments[name] = mask
 
 
 def _column(values: array, dtype: type) -> np.ndarray:
