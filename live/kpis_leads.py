@@ -76,16 +76,16 @@ def lead_columns(history: History, programs: list[Program]) -> LeadColumns:
     price = _lookup([costs.get(k.content or "", 0.0) for k in kinds], history.act_code, 0.0)
     spent = np.bincount(history.act_lead[touches], weights=price[touches], minlength=n)
     contacts = np.bincount(history.act_lead[touches], minlength=n)
-    types = _lookup([k.type for k in history.ev_kinds], history.ev_code, "")
-    bought = types == "converted"
+    kinds_of = history.ev_kinds
+    bought = _lookup([k.type == "converted" for k in kinds_of], history.ev_code, False)
     customer_at = _first(history.ev_lead[bought], history.ev_at[bought], n)
     revenue = np.bincount(
         history.ev_lead[bought], weights=history.ev_value[bought], minlength=n
     ).astype(np.float64)
     unsubscribed = np.zeros(n, dtype=bool)
-    unsub = types == "unsubscribed"
+    unsub = _lookup([k.type == "unsubscribed" for k in kinds_of], history.ev_code, False)
     unsubscribed[history.ev_lead[unsub]] = True  # from any channel
-    channel = _lookup([k.channel or "" for k in history.ev_kinds], history.ev_code, "")[unsub]
+    channel = _lookup([k.channel or "" for k in kinds_of], history.ev_code[unsub], "")
     by: dict[str, int] = {}
     for name in np.unique(channel).tolist():
         by[name or "all"] = int(len(np.unique(history.ev_lead[unsub][channel == name])))
