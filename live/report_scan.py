@@ -23,9 +23,8 @@ BLOCK = 1 << 14  # rows fetched at a time
 
 def reading_pragmas(db: sqlite3.Connection) -> None:
     """A read-only connection that reads the file through a memory map (no copy of every page
-    through a system call) and keeps its temporary tables in memory."""
+    through a system call)."""
     db.execute("PRAGMA mmap_size = 68719476736")  # 64 GiB: SQLite caps it at its own maximum
-    db.execute("PRAGMA temp_store = MEMORY")
 
 
 def lead_rows(
