@@ -9,7 +9,8 @@
 With `--db`, nothing is built: `report` alone is timed on that database (made by a run of
 rules/b2b_saas_trial.nurture, or give `--rules`), each round in a fresh process; with
 `--against DIR`, another checkout's `live.report` is timed in the same rounds, alternately, on
-the same database (before/after side by side, as the machine's load changes alike for both).
+the same database (before/after side by side, as the machine's load changes alike for both),
+and the two reports' JSON compared (a digest of each).
 
 For each size, `report_data.py` writes a synthetic history of the B2B playbook (about 20 events a
 lead over 180 days, seeded) in 10 chunks; `live.run` runs each chunk in turn into a fresh SQLite
@@ -125,7 +126,10 @@ from live import report
 programs = [load_program(sys.argv[3])]
 start, cpu = time.perf_counter(), time.process_time()
 result = report([sys.argv[3]], programs, sys.argv[2])
-print(time.perf_counter() - start, time.process_time() - cpu, result.leads)
+wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+import hashlib, json
+digest = hashlib.sha256(json.dumps(result.to_dict()).encode()).hexdigest()[:16]
+print(wall, cpu, result.leads, digest)
 """
 
 
@@ -136,6 +140,7 @@ def time_existing(db: str, rules: str, rounds: int, against: str | None) -> None
 
     checkouts = [("this", ROOT)] + ([("against", os.path.abspath(against))] if against else [])
     best: dict[str, Timing] = {}
+    digests: set[str] = set()  # the sha256 of each report's JSON: one, if all are the same
     for n in range(rounds):
         for name, root in checkouts:
             out = subprocess.run(
@@ -145,9 +150,10 @@ def time_existing(db: str, rules: str, rounds: int, against: str | None) -> None
                 check=True,
             ).stdout.split()
             took = Timing(float(out[0]), float(out[1]))
+            digests.add(out[3])
             print(
                 f"round {n + 1} {name:>7} ({root}): report {took.wall:7.2f} s wall "
-                f"({took.cpu:6.2f} CPU) on {int(out[2]):,} leads, "
+                f"({took.cpu:6.2f} CPU) on {int(out[2]):,} leads, JSON {out[3]}, "
                 f"load average {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
@@ -158,6 +164,7 @@ def time_existing(db: str, rules: str, rounds: int, against: str | None) -> None
     if against:
         ratio = best["this"].cpu / best["against"].cpu
         print(f"this / against: {ratio:.2f}x CPU (best rounds)")
+        print("the reports' JSON: " + ("identical" if len(digests) == 1 else "DIFFERENT"))
 
 
 def show(row: Row) -> None:
