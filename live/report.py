@@ -57,8 +57,8 @@ def report(
         history = read_history(store, since)
     finally:
         store.close()
-    measured = measure(history, programs)
     cols = lead_columns(history, programs)
+    measured = measure(history, programs, cols)
     forecast = None
     if forecast_path is not None:
         forecast = read_forecast(forecast_path, history.n)
