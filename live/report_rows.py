@@ -56,9 +56,9 @@ def per_lead_actions(
     sql = (
         f"SELECT lead, {_ACTION_KEY}, at FROM outbox WHERE action IN ({marks}){where} ORDER BY seq"
     )
-    codes = _Codes(lambda key: kind_code(key[1:] if key.startswith("{") else key))
+    numbered = _Codes(lambda key: kind_code(key[1:] if key.startswith("{") else key))
     lead, code, at = lead_rows(
-        db, sql, (*PER_LEAD_ACTIONS, *params), index.__getitem__, codes.__getitem__
+        db, sql, (*PER_LEAD_ACTIONS, *params), index.__getitem__, numbered.__getitem__
     )
     known = lead >= 0  # a row of a lead the journal never added (changed by hand): left out
     return lead[known], code[known].astype(np.int32), at[known]
@@ -86,15 +86,17 @@ def events(
     by their value, left out: its value is read apart, conversions being few)."""
     marks = ",".join("?" * len(RESPONSES))
     sql = f"SELECT lead, {_EVENT_KEY}, at FROM events WHERE type IN ({marks}){where} ORDER BY rowid"
-    codes = _EventCodes()
-    lead, code, at = lead_rows(db, sql, (*RESPONSES, *params), index.__getitem__, codes.__getitem__)
+    numbered = _EventCodes()
+    lead, code, at = lead_rows(
+        db, sql, (*RESPONSES, *params), index.__getitem__, numbered.__getitem__
+    )
     values = np.full(len(lead), np.nan)
-    if "converted" in codes:
-        bought = np.flatnonzero(code == codes["converted"])
+    if "converted" in numbered:
+        bought = np.flatnonzero(code == numbered["converted"])
         sql = f"SELECT props FROM events WHERE type = 'converted'{where} ORDER BY rowid"
         values[bought] = [_value(props) for (props,) in db.execute(sql, params)]
     known = lead >= 0  # an event of a lead the journal never added (changed by hand): left out
-    return lead[known], code[known].astype(np.int32), at[known], values[known], codes.kinds
+    return lead[known], code[known].astype(np.int32), at[known], values[known], numbered.kinds
 
 
 class _EventCodes(dict):
