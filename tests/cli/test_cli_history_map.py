@@ -254,7 +254,7 @@ def test_the_old_map_form_says_what_to_write_now(
     paths = _history(tmp_path, "hubspot")
     history = ["--history", paths["leads"], paths["live_events"]]
     with pytest.raises(SystemExit) as stop:
-        main(["calibrate", B2B, *history, *given, "-o", "x.toml"])
+        main(["calibrate", B2B, *history, *given, "-o", str(tmp_path / "x.toml")])
     out, err = capsys.readouterr()
     assert (stop.value.code, out, err.splitlines()[-1]) == (2, "", said)
 
@@ -268,12 +268,26 @@ def test_event_type_reads_an_events_file_s_own_type(
     theirs = write(tmp_path, "theirs.jsonl", text)
     history = ["--history", paths["leads"], theirs]
     code, _, err = nurture(
-        capsys, "calibrate", B2B, *history, "--event-type", "converted=purchase", "-o", "f.toml"
+        capsys,
+        "calibrate",
+        B2B,
+        *history,
+        "--event-type",
+        "converted=purchase",
+        "-o",
+        str(tmp_path / "f.toml"),
     )
     assert code == 0, err
     assert "  events by type: converted 10, delivered 40, opened 13, visited 8" in err
     code, _, err = nurture(
-        capsys, "calibrate", B2B, *history, "--event-type", "bought=purchase", "-o", "f.toml"
+        capsys,
+        "calibrate",
+        B2B,
+        *history,
+        "--event-type",
+        "bought=purchase",
+        "-o",
+        str(tmp_path / "f.toml"),
     )
     assert code == 1
     assert "--event-type bought=purchase: 'bought' is not an event type of the rules" in err
