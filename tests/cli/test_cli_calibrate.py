@@ -68,9 +68,14 @@ def test_calibrate_fits_by_hand_numbers_and_names_bad_rows(
     assert f"{tmp_path}/leads.csv:4: column 'created_at': bad timestamp 'yesterday'" in stderr
     assert f"{tmp_path}/events.jsonl:6: bad JSON" in stderr
     assert f"{tmp_path}/events.jsonl:9: unknown lead 'NOPE'" in stderr
-    assert "  40 leads, 48 events, 2026-01-05T00:00:00Z to 2026-01-06T01:00:00Z" in stderr
-    assert "  events by type: bounced 4, delivered 36, visited 8" in stderr
-    assert "  0 leads converted (0.00%), revenue 0.00" in stderr
+    summary = [
+        f"History: {tmp_path}/leads.csv + {tmp_path}/events.jsonl",
+        "  40 leads, 48 events, 2026-01-05T00:00:00Z to 2026-01-06T01:00:00Z",
+        "  events by type: bounced 4, delivered 36, visited 8",
+        "  0 leads converted (0.00%), revenue 0.00",
+    ]
+    assert stdout.splitlines()[:4] == summary  # the report opens with it
+    assert "History:" not in stderr  # said once, not again on stderr
     fitted = tomllib.loads(out.read_text())
     # bounces: 4 of 40 touches; the 90% interval on the logit, se 1 / sqrt(40 * 0.1 * 0.9)
     bounce = _param(fitted, "behaviour.bounce.email")
@@ -122,7 +127,7 @@ def test_map_reads_a_crm_s_own_names(tmp_path: Path, capsys: pytest.CaptureFixtu
     """What `--map id=customer --map created_at=signup` did: a mapping file's [columns]."""
     _history(tmp_path, header="customer,signup,source")
     mapping = write(tmp_path, "crm.toml", '[columns]\n"customer" = "id"\n"signup" = "created_at"\n')
-    code, _, stderr = nurture(
+    code, stdout, stderr = nurture(
         capsys,
         "calibrate",
         RULES,
@@ -135,7 +140,7 @@ def test_map_reads_a_crm_s_own_names(tmp_path: Path, capsys: pytest.CaptureFixtu
         str(tmp_path / "f.toml"),
     )
     assert code == 0, stderr
-    assert "  40 leads, 48 events, 2026-01-05T00:00:00Z to 2026-01-06T01:00:00Z" in stderr
+    assert "  40 leads, 48 events, 2026-01-05T00:00:00Z to 2026-01-06T01:00:00Z" in stdout
     fitted = tomllib.loads((tmp_path / "f.toml").read_text())
     assert _param(fitted, "behaviour.bounce.email")["estimate"] == 0.1
 
