@@ -342,3 +342,23 @@ def test_set_is_read_by_calibrate_backtest_and_sensitivity(
     ignored it before): a value that does not fit is named, exit 1."""
     code, out, err = nurture(capsys, *argv)
     assert (code, out, err.splitlines()) == (1, "", said)
+
+
+def test_a_click_s_gain_is_kept_when_no_purchase_came_without_a_click(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rules/sample: 3 purchases, none at a visit by a lead who had not clicked. Fitting the
+    gain there ran off along a ridge (gain 144,820 with a 90% interval of 99,586 - 190,050, the
+    chance per visit 3.4e-08); the gain keeps the prior's 0.1 and says why."""
+    out = tmp_path / "f.toml"
+    history = ["--history", "rules/sample/leads.csv", "rules/sample/events.jsonl"]
+    code, stdout, stderr = nurture(capsys, "calibrate", B2B, *history, "-o", str(out))
+    assert code == 0, stderr
+    assert (
+        "  personas.everyone.behaviour.readiness_gain_click = 0.1: 0 purchases at a visit by a "
+        "lead who had not clicked (at least 5 tell buying at a visit from what a click adds): "
+        "the gain is not identified"
+    ) in stdout.splitlines()
+    assert "personas.everyone.behaviour.readiness_gain_click     " not in stdout  # not fitted
+    fitted = tomllib.loads(out.read_text())
+    assert _param(fitted, "personas.everyone.behaviour.conversion_per_visit")["estimate"] > 1e-4
