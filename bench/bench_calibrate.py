@@ -36,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the nurture command has it (cli/)
 
 RULES = str(ROOT / "rules" / "validation" / "recovery.nurture")
 SCENARIO = str(ROOT / "rules" / "validation" / "recovery.scenario.toml")
