@@ -31,8 +31,9 @@ Errors meant for the user: `RunError` (the run cannot go on; nothing was changed
 (an input file cannot be read), `StoreError` (the database cannot be used), `ExplainError` (no such
 lead, rules differ), `ReportError` and `ForecastError` (a report cannot be made as asked),
 `ReplayError` (a replay cannot be made as asked), `MappingError` (a mapping file cannot be used),
-`ActionsCsvError` (the actions CSV cannot be written). `ReplayMismatch`: replaying the journal
-did not give the outbox back.
+`ActionsCsvError` (the actions CSV cannot be written); `LockedError`, a `StoreError`: another
+process holds the database (its hint says what to do at the command line). `ReplayMismatch`:
+replaying the journal did not give the outbox back.
 
 The modules:
 
@@ -61,6 +62,7 @@ The modules:
 """
 
 from live.actions_csv import ActionsCsvError, export_actions
+from live.dberrors import LockedError
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
 from live.explain_conditions import TrailEntry
 from live.explain_text import entry_message, explain_text, standing_lines
@@ -93,6 +95,7 @@ __all__ = [
     "LeadExplanation",
     "LiveLeads",
     "LiveReport",
+    "LockedError",
     "MappedExport",
     "Mapping",
     "MappingError",

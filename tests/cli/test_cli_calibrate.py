@@ -1,5 +1,6 @@
 """`nurture calibrate`: a history read from files (malformed rows named with their line and left
-out), the fitted scenario written with each estimate and its uncertainty, --map, and mistakes
+out), the fitted scenario written with each estimate and its uncertainty, --map (a mapping
+file; tests/cli/test_cli_history_map.py has the shipped CRM mappings), and mistakes
 in the input named with exit code 1.
 
 The history is written by hand so that every fitted number can be worked out on paper:
@@ -118,7 +119,9 @@ def test_the_fitted_scenario_forecasts_with_the_parameters_part_of_the_width(
 
 
 def test_map_reads_a_crm_s_own_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What `--map id=customer --map created_at=signup` did: a mapping file's [columns]."""
     _history(tmp_path, header="customer,signup,source")
+    mapping = write(tmp_path, "crm.toml", '[columns]\n"customer" = "id"\n"signup" = "created_at"\n')
     code, _, stderr = nurture(
         capsys,
         "calibrate",
@@ -127,9 +130,7 @@ def test_map_reads_a_crm_s_own_names(tmp_path: Path, capsys: pytest.CaptureFixtu
         str(tmp_path / "leads.csv"),
         str(tmp_path / "events.jsonl"),
         "--map",
-        "id=customer",
-        "--map",
-        "created_at=signup",
+        mapping,
         "-o",
         str(tmp_path / "f.toml"),
     )
@@ -143,8 +144,8 @@ def test_map_reads_a_crm_s_own_names(tmp_path: Path, capsys: pytest.CaptureFixtu
     ("extra", "message"),
     [
         (["--by", "sourse"], "--by sourse: no lead attribute 'sourse'"),
-        (["--map", "idcustomer"], "--map idcustomer: write NAME=COLUMN"),
-        (["--map", "event:bought=purchase"], "--map event:bought=purchase: 'bought' is not"),
+        (["--map", "idcustomer"], "idcustomer: no such file (a mapping is a TOML file"),
+        (["--event-type", "bought=purchase"], "--event-type bought=purchase: 'bought' is not"),
     ],
 )
 def test_mistakes_are_named_with_exit_code_1(
