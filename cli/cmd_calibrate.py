@@ -94,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
     from simulator import Overrides
 
     prior = prepare(program, args.scenario, Overrides())  # ScenarioError
-    history = read_history(args, program)  # InputError, StoreError, MappingError, CalibrationError
+    # InputError, StoreError, MappingError, CalibrationError; the summary opens the report
+    history = read_history(args, program, summary=False)
     result = calibrate(program, prior, history, CalibrateOptions(args.by, args.outcomes_only))
     made = f"nurture calibrate {args.file}"
     write_text(args.output, scenario_text(result, program, args.scenario, args.output, made))

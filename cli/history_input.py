@@ -111,8 +111,9 @@ def usage_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def read_history(args: argparse.Namespace, program: Program) -> History:
-    """The history the arguments name (see the module docstring)."""
+def read_history(args: argparse.Namespace, program: Program, summary: bool = True) -> History:
+    """The history the arguments name (see the module docstring); its summary on stderr unless
+    `summary` is false (a command whose report on stdout opens with it: calibrate)."""
     from simulator.history import History
 
     if args.db:
@@ -128,8 +129,9 @@ def read_history(args: argparse.Namespace, program: Program) -> History:
         )
     else:
         history = _from_files(args, program)
-    for line in history.summary().lines():
-        print(line, file=sys.stderr)
+    if summary:
+        for line in history.summary().lines():
+            print(line, file=sys.stderr)
     return history
 
 

@@ -76,7 +76,7 @@ from live.replay import ReplayError
 from live.replay_diff import ReplayResult, replay
 from live.replay_text import render as render_replay
 from live.report import ReportError, report
-from live.report_forecast import ForecastError
+from live.report_forecast import ForecastError, few_runs_note
 from live.report_text import render as render_report
 from live.report_types import LiveReport
 from live.runner import RunOptions, RunReport, migrate
@@ -117,6 +117,7 @@ __all__ = [
     "explain",
     "explain_text",
     "export_actions",
+    "few_runs_note",
     "lead_ids",
     "leads_table",
     "load_mapping",

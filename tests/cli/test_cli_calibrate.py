@@ -68,9 +68,14 @@ def test_calibrate_fits_by_hand_numbers_and_names_bad_rows(
     assert f"{tmp_path}/leads.csv:4: column 'created_at': bad timestamp 'yesterday'" in stderr
     assert f"{tmp_path}/events.jsonl:6: bad JSON" in stderr
     assert f"{tmp_path}/events.jsonl:9: unknown lead 'NOPE'" in stderr
-    assert "  40 leads, 48 events, 2026-01-05T00:00:00Z to 2026-01-06T01:00:00Z" in stderr
-    assert "  events by type: bounced 4, delivered 36, visited 8" in stderr
-    assert "  0 leads converted (0.00%), revenue 0.00" in stderr
+    summary = [
+        f"History: {tmp_path}/leads.csv + {tmp_path}/events.jsonl",
+        "  40 leads, 48 events, 2026-01-05T00:00:00Z to 2026-01-06T01:00:00Z",
+        "  events by type: bounced 4, delivered 36, visited 8",
+        "  0 leads converted (0.00%), revenue 0.00",
+    ]
+    assert stdout.splitlines()[:4] == summary  # the report opens with it
+    assert "History:" not in stderr  # said once, not again on stderr
     fitted = tomllib.loads(out.read_text())
     # bounces: 4 of 40 touches; the 90% interval on the logit, se 1 / sqrt(40 * 0.1 * 0.9)
     bounce = _param(fitted, "behaviour.bounce.email")
@@ -122,7 +127,7 @@ def test_map_reads_a_crm_s_own_names(tmp_path: Path, capsys: pytest.CaptureFixtu
     """What `--map id=customer --map created_at=signup` did: a mapping file's [columns]."""
     _history(tmp_path, header="customer,signup,source")
     mapping = write(tmp_path, "crm.toml", '[columns]\n"customer" = "id"\n"signup" = "created_at"\n')
-    code, _, stderr = nurture(
+    code, stdout, stderr = nurture(
         capsys,
         "calibrate",
         RULES,
@@ -135,7 +140,7 @@ def test_map_reads_a_crm_s_own_names(tmp_path: Path, capsys: pytest.CaptureFixtu
         str(tmp_path / "f.toml"),
     )
     assert code == 0, stderr
-    assert "  40 leads, 48 events, 2026-01-05T00:00:00Z to 2026-01-06T01:00:00Z" in stderr
+    assert "  40 leads, 48 events, 2026-01-05T00:00:00Z to 2026-01-06T01:00:00Z" in stdout
     fitted = tomllib.loads((tmp_path / "f.toml").read_text())
     assert _param(fitted, "behaviour.bounce.email")["estimate"] == 0.1
 
@@ -382,3 +387,23 @@ def test_a_number_attribute_holding_a_list_or_a_word_is_named_with_its_lead(
         f"text in the lead: block of {rules}",
     ]
     assert "Traceback" not in stderr and not fitted.exists()
+
+
+def test_a_click_s_gain_is_kept_when_no_purchase_came_without_a_click(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rules/sample: 3 purchases, none at a visit by a lead who had not clicked. Fitting the
+    gain there ran off along a ridge (gain 144,820 with a 90% interval of 99,586 - 190,050, the
+    chance per visit 3.4e-08); the gain keeps the prior's 0.1 and says why."""
+    out = tmp_path / "f.toml"
+    history = ["--history", "rules/sample/leads.csv", "rules/sample/events.jsonl"]
+    code, stdout, stderr = nurture(capsys, "calibrate", B2B, *history, "-o", str(out))
+    assert code == 0, stderr
+    assert (
+        "  personas.everyone.behaviour.readiness_gain_click = 0.1: 0 purchases at a visit by a "
+        "lead who had not clicked (at least 5 tell buying at a visit from what a click adds): "
+        "the gain is not identified"
+    ) in stdout.splitlines()
+    assert "personas.everyone.behaviour.readiness_gain_click     " not in stdout  # not fitted
+    fitted = tomllib.loads(out.read_text())
+    assert _param(fitted, "personas.everyone.behaviour.conversion_per_visit")["estimate"] > 1e-4
