@@ -14,8 +14,10 @@ from typing import ClassVar
 
 @dataclass(frozen=True, slots=True)
 class Stat:
-    """One figure over the replications: the mean, and the 5th-95th percentile of the runs (the
-    90% interval: where a single campaign's outcome is expected to fall). `n`: the runs in which
+    """One figure over the replications: the point forecast `mean` (the runs' mean; for a
+    median or 90th percentile figure the runs' median, `forecast.stat`), and the 5th-95th
+    percentile of the runs (the 90% interval: where a single campaign's outcome is expected to
+    fall). `n`: the runs in which
     it was measurable. Rounded to 6 decimals."""
 
     mean: float | None

@@ -1,8 +1,11 @@
 """A forecast: replications summarised as mean and 90% interval, and paired differences.
 
-- `summarise(runs)`: for every measured number, the mean over replications and the 5th-95th
-  percentile range (the 90% interval: where a single campaign's outcome is expected to fall):
-  a `Summary` of `Stat`s by dotted name, weekly `Series` and the step labels.
+- `summarise(runs)`: for every measured number, its point forecast over the replications and
+  the 5th-95th percentile range (the 90% interval: where a single campaign's outcome is expected
+  to fall): a `Summary` of `Stat`s by dotted name, weekly `Series` and the step labels. The
+  point forecast is the mean of the runs, except for a figure that is itself a quantile of a
+  campaign's leads (a median, a 90th percentile: `is_quantile`), whose point forecast is the
+  median of the runs' values (`docs/CALIBRATION.md`, "The forecast of a median").
 - `differences(base, other)`: per replication, other - base on the same leads and streams (common
   random numbers); the mean difference and its 90% confidence interval (Student t over runs), a
   `Difference` by dotted name. A difference is *clear of zero* when that interval excludes 0.
@@ -77,13 +80,34 @@ def _clean(x: float) -> float | None:
     return None if x is None or math.isnan(x) else round(float(x), 6)
 
 
-def stat(values: list[float]) -> Stat:
+QUANTILES = (".median", ".p90")  # figures that are a quantile of one campaign's leads
+
+
+def is_quantile(key: str) -> bool:
+    """Whether the figure `key` is a quantile of a campaign's leads (days to convert: median)."""
+    return key.endswith(QUANTILES)
+
+
+def stat(values: list[float], key: str = "") -> Stat:
+    """The runs' values of figure `key` as a `Stat`: the point forecast (the runs' mean; for a
+    quantile figure, `is_quantile`, the runs' median) and the 5th-95th percentile of the runs.
+
+    Why a median's point forecast is the median of the runs: each run is one campaign the
+    forecast thinks possible, and a figure's point forecast should be a summary of those
+    campaigns' values of that same figure, on the figure's own terms. A mean of per-run
+    medians is a median of none of them: it is not kept by a change of scale, and on
+    whole-day values it lands where no campaign can (half the runs at 0 days and half at 1
+    give 0.5 days). The median of the runs is the value a campaign's figure is as likely to
+    fall under as over, the centre of the same runs' 5th-95th percentile interval, and kept
+    by any monotone change of scale. Not the median of all runs' leads pooled: that is the
+    median of one lead's days, a figure of the model rather than of a campaign of this size."""
     arr = np.asarray(values, dtype=float)
     ok = arr[~np.isnan(arr)]
     if ok.size == 0:
         return Stat.MISSING
     lo, hi = np.percentile(ok, [5, 95])
-    return Stat(_clean(ok.mean()), _clean(lo), _clean(hi), int(ok.size))
+    centre = np.median(ok) if is_quantile(key) else ok.mean()
+    return Stat(_clean(centre), _clean(lo), _clean(hi), int(ok.size))
 
 
 def column(runs: list[RunRecord], key: str) -> list[float]:
@@ -113,7 +137,7 @@ class Summary:
 
 
 def summarise(runs: list[RunRecord]) -> Summary:
-    stats = {key: stat(column(runs, key)) for key in keys_of(runs)}
+    stats = {key: stat(column(runs, key), key) for key in keys_of(runs)}
     weekly: dict[str, Series] = {}
     for name in runs[0]["weekly"] if runs else []:
         per_week = np.asarray([r["weekly"][name] for r in runs], dtype=float)

@@ -53,7 +53,8 @@ class Report:
             f"{f.scenario} · {num(f.leads)} leads over {f.days:g} days · "
             f"{f.runs} run{'s' if f.runs != 1 else ''} · seed {f.seed}",
             *params_lines(f),
-            "Each figure: mean over runs  [90% interval: 5th – 95th percentile of runs]."
+            "Each figure: mean over runs (a median or p90: median of runs)  "
+            "[90% interval: 5th – 95th percentile of runs]."
             if f.runs > 1
             else "One run: each figure is that run's; no intervals (give --runs 20 for them).",
         ]

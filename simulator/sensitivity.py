@@ -206,7 +206,7 @@ def sensitivity(
 
     execute(run_job, jobs, Backend(workers, cluster), progress, cancel, keep)
     per_point = [[results[p * runs + r] for r in range(runs)] for p in range(len(points))]
-    baseline = {k: stat(column(per_point[0], k)) for k in kpis}
+    baseline = {k: stat(column(per_point[0], k), k) for k in kpis}
     swings = []
     for j, knob in enumerate(varied):
         low, high = per_point[1 + 2 * j], per_point[2 + 2 * j]

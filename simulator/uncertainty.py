@@ -155,5 +155,5 @@ def width_split(drawn_runs: list[RunRecord], fixed_runs: list[RunRecord]) -> tup
         if total <= 0 and sim <= 0:
             continue  # a figure the runs do not vary (none measured, or no MQL rule)
         share = None if total <= 0 else round(min(1.0, max(0.0, 1 - sim / total)), 6)
-        out.append(WidthSplit(name, stat(a.tolist()), stat(b.tolist()), share))
+        out.append(WidthSplit(name, stat(a.tolist(), name), stat(b.tolist(), name), share))
     return tuple(out)
