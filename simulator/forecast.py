@@ -95,7 +95,7 @@ def stat(values: list[float], key: str = "") -> Stat:
     Why a median's point forecast is the median of the runs: each run is one campaign the
     forecast thinks possible, and a figure's point forecast should be a summary of those
     campaigns' values of that same figure, on the figure's own terms. A mean of per-run
-    medians is a median of none of them: it is not kept by a change of scale, and on
+    medians is a median of none of them: it is not kept by a non-linear change of scale, and on
     whole-day values it lands where no campaign can (half the runs at 0 days and half at 1
     give 0.5 days). The median of the runs is the value a campaign's figure is as likely to
     fall under as over, the centre of the same runs' 5th-95th percentile interval, and kept
