@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,14 +28,26 @@ BASELINE = "import cli.main, live, engine, dsl; dsl.load_program({rules!r})"
 COMMAND = "import sys, cli.main; sys.argv = ['nurture', *{argv!r}]; cli.main.main()"
 
 
+PEAK = (
+    "import atexit, resource\n"
+    "def _peak():\n"
+    "    with open({out!r}, 'w') as f:\n"
+    "        f.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "atexit.register(_peak)\n"
+)
+
+
 def peak_mb(code: str) -> float:
-    """Peak resident size of a fresh Python running `code`, in MB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if after <= before:  # ru_maxrss of children is the largest so far: keep the order rising
-        raise SystemExit("measure the baseline first, then larger runs")
-    return after / 1024
+    """Peak resident size of a fresh Python running `code`, in MB (its own `ru_maxrss`, written
+    as it exits, so that any order of measures works)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "peak")
+        wrapped = PEAK.format(out=out) + code
+        subprocess.run(
+            [sys.executable, "-c", wrapped], cwd=ROOT, check=False, stdout=subprocess.DEVNULL
+        )
+        with open(out) as file:
+            return int(file.read()) / 1024
 
 
 def main() -> None:

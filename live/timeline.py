@@ -86,7 +86,8 @@ class Timeline:
         self.db.executescript(DDL)
         self.db.execute("BEGIN")
         self.leads = 0
-        self.n_events = 0
+        self.n_events = 0  # events in the table
+        self.seq = 0  # events written (their input place: the next one's `seq`)
         self._indexed = False
         self._props: dict[bytes, dict[str, object]] = {}
         self._plan: StreamPlan | None = None
@@ -130,21 +131,23 @@ class Timeline:
         dumps = marshal.dumps
         chunk: list[tuple[Any, ...]] = []
         append = chunk.append
+        seq = self.seq
         for e in rows:
             at = e.at
             late = low is not None and at < low
-            append(
-                (e.id, e.lead, e.type, at, dumps(e.props), e.line, low if late else at, late, flag)
-            )
+            t = low if late else at
+            append((seq, e.id, e.lead, e.type, at, dumps(e.props), e.line, t, late, flag))
+            seq += 1
             if len(chunk) >= CHUNK:
                 self._put_events(chunk)
                 append = chunk.append
         self._put_events(chunk)
+        self.seq = seq
 
     def _put_events(self, chunk: list[tuple[Any, ...]]) -> None:
         self.db.executemany(
-            "INSERT INTO event(id, lead, type, at, props, line, t, late, mapped) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO event(seq, id, lead, type, at, props, line, t, late, mapped) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
             chunk,
         )
         self.n_events += len(chunk)
