@@ -299,7 +299,7 @@ class Timeline:
             sql, {"until": self._plan.until}
         ):
             if kind == LEAD:
-                row = lead_row(intern(rid), at, marshal.loads(blob), line)
+                row = lead_row(intern(rid), at, _interned(marshal.loads(blob)), line)
                 yield g, new(Item, (time, LEAD, n, row, None, False))
             else:
                 e = new(event_row, (rid, intern(lead), intern(typ), at, props_of(blob), line))
@@ -313,3 +313,10 @@ class Timeline:
             if len(self._props) < PROPS_SHARED:
                 self._props[blob] = found
         return found
+
+
+def _interned(attrs: dict[str, object]) -> dict[str, object]:
+    """Attribute names and text values as one string each however many leads have them (the
+    engine keeps a lead's values for its life: an industry or a source is one string, not one
+    per lead)."""
+    return {intern(k): intern(v) if type(v) is str else v for k, v in attrs.items()}
