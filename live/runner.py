@@ -146,7 +146,7 @@ class _Run:
         self.walker: Walker
         self.clock: float | None = store.clock()
         self.walked = False  # whether a batch of the walk was committed
-        self.timeline = Timeline(self.clock)  # this run's new leads and events, on disk
+        self.timeline = Timeline(self.clock, near=options.db_path)  # new leads and events
         # stored leads given again with other attributes: (id, attrs, stored and given created_at)
         self.updates: list[tuple[str, dict[str, object], float | None, float | None]] = []
 

@@ -76,9 +76,19 @@ class Timeline:
     Add every new lead (`add_leads`, input order) before the events (`add_events`, input order:
     the file's, then a mapping's), then `drop_reused`, then `plan` and `items`."""
 
-    def __init__(self, clock: float | None) -> None:
+    def __init__(self, clock: float | None, near: str | None = None) -> None:
+        """`near`: a database whose folder holds the temporary one, named after it (a run's:
+        where there is room for its data; the run holds its lock, so a folder of that name left
+        by a run killed before is removed here); else the system's temporary folder (`TMPDIR`)."""
         self.clock = clock
-        self.folder = tempfile.mkdtemp(prefix="nurture-timeline-")
+        where, prefix = None, "nurture-timeline-"
+        if near is not None:
+            where = os.path.dirname(os.path.abspath(near))
+            prefix = f".{os.path.basename(near)}.timeline-"
+            for name in os.listdir(where):
+                if name.startswith(prefix):
+                    shutil.rmtree(os.path.join(where, name), ignore_errors=True)
+        self.folder = tempfile.mkdtemp(prefix=prefix, dir=where)
         self.db = sqlite3.connect(os.path.join(self.folder, "timeline.db"), isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE"):
             self.db.execute(f"PRAGMA {pragma}")

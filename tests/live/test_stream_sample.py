@@ -152,3 +152,23 @@ def test_frequent_checkpoints_write_the_same_states_trails_and_actions(sample: b
         assert list(b.execute(sql)) == list(a.execute(sql))
         a.close()
         b.close()
+
+
+def test_the_sorting_folder_goes_away_and_one_left_by_a_killed_run_too(
+    sample: bool, tmp_path: Path
+) -> None:
+    stale = tmp_path / ".n.db.timeline-killed"  # as a run killed with -9 leaves it
+    stale.mkdir()
+    (stale / "timeline.db").write_text("x")
+    other = tmp_path / ".other.db.timeline-busy"  # another database's: not ours to remove
+    other.mkdir()
+    run()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        ".other.db.timeline-busy",
+        "a.jsonl",
+        RULES,
+        "events.jsonl",
+        "leads.csv",
+        "n.db",
+    ]
