@@ -182,15 +182,18 @@ class Timeline:
         drop: list[tuple[int]] = []
         done: set[str] = set()  # ids found accepted before (few: those rows are left out)
         if stored is not None:
-            cur = self.db.execute("SELECT seq, id FROM event WHERE mapped = 0 ORDER BY seq")
+            cur = self.db.execute(
+                "SELECT seq, id, lead, type, at, props, line FROM event WHERE mapped = 0 "
+                "ORDER BY seq"
+            )
             while rows := cur.fetchmany(900):
-                found = stored([event_id for _, event_id in rows])
-                for seq, event_id in rows:
-                    before = found.get(event_id)
+                found = stored([row[1] for row in rows])
+                for seq, *fields in rows if found else ():
+                    before = found.get(fields[0])
                     if before is None:
                         continue
-                    done.add(event_id)
-                    e = self._event(seq)
+                    done.add(fields[0])
+                    e = self._row(fields)
                     if same_as_stored(e, before):
                         duplicates += 1
                     else:
@@ -233,9 +236,11 @@ class Timeline:
         self.n_events -= max(cur.rowcount, 0)
 
     def _event(self, seq: int) -> EventRow:
-        row = self.db.execute(
-            "SELECT id, lead, type, at, props, line FROM event WHERE seq = ?", (seq,)
-        ).fetchone()
+        sql = "SELECT id, lead, type, at, props, line FROM event WHERE seq = ?"
+        return self._row(self.db.execute(sql, (seq,)).fetchone())
+
+    @staticmethod
+    def _row(row: Sequence[Any]) -> EventRow:
         return EventRow(row[0], row[1], row[2], row[3], marshal.loads(row[4]), row[5])
 
     # ------------------------------------------------------------ reading
