@@ -100,6 +100,7 @@ class Timeline:
         self.seq = 0  # events written (their input place: the next one's `seq`)
         self._indexed = False
         self._props: dict[bytes, dict[str, object]] = {}
+        self._blobs: dict[int, tuple[dict[str, object], bytes]] = {}  # id(props) -> bytes
         self._plan: StreamPlan | None = None
 
     def close(self) -> None:
@@ -138,7 +139,7 @@ class Timeline:
         the event is late are settled here."""
         low = self.clock
         flag = int(mapped)
-        dumps = marshal.dumps
+        dumps, blobs = marshal.dumps, self._blobs
         chunk: list[tuple[Any, ...]] = []
         append = chunk.append
         seq = self.seq
@@ -146,7 +147,13 @@ class Timeline:
             at = e.at
             late = low is not None and at < low
             t = low if late else at
-            append((seq, e.id, e.lead, e.type, at, dumps(e.props), e.line, t, late, flag))
+            props = e.props
+            found = blobs.get(id(props))  # rows of one shape share one props dict (the reader's)
+            if found is None or found[0] is not props:
+                found = (props, dumps(props))
+                if len(blobs) < PROPS_SHARED:
+                    blobs[id(props)] = found  # the dict is kept: its id names no other
+            append((seq, e.id, e.lead, e.type, at, found[1], e.line, t, late, flag))
             seq += 1
             if len(chunk) >= CHUNK:
                 self._put_events(chunk)
