@@ -103,7 +103,8 @@ def _fit_alone(folder: Path) -> tuple[float, float]:
     ns = ap.Namespace(
         db=None,
         history=[str(folder / "leads.csv"), str(folder / "events.jsonl")],
-        map=[],
+        map=None,
+        event_types=[],
         until=None,
     )
     with contextlib.redirect_stderr(io.StringIO()):

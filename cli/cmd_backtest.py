@@ -1,7 +1,9 @@
 """`nurture backtest FILE (--history LEADS EVENTS | --db DB) [--split 0.7 | --before DATE]
-[--scenario PRIOR] [--by ATTR] [--outcomes-only] [--map ...] [--runs R] [--seed X]
-[--workers W] [--json OUT]`: calibrate on one part of a history, forecast the other, and
-report forecast against actual for each figure the history has (`simulator/backtest.py`).
+[--scenario PRIOR] [--by ATTR] [--outcomes-only] [--map FILE] [--event-type TYPE=THEIRS]
+[--runs R] [--seed X] [--workers W] [--json OUT]`: calibrate on one part of a history, forecast
+the other, and report forecast against actual for each figure the history has
+(`simulator/backtest.py`). The history is read as `nurture calibrate` reads it
+(`cli/history_input.py`: `--map FILE` a CRM mapping, LEADS that CRM's export).
 
 Exit 0 whatever the verdicts (a backtest reports, it does not judge the input); 1 for a mistake
 in the input, 2 for bad usage.
@@ -17,7 +19,7 @@ from typing import Any
 from cli import exitcodes
 from cli.argtypes import nonnegative_int, positive_int, time_arg
 from cli.cmd_calibrate import add_fit_options, check_output, write_text
-from cli.history_input import add_history, read_history
+from cli.history_input import add_history, read_history, usage_problem
 from cli.interrupt import ctrl_c_sets, report_cancelled
 from cli.loading import load_rules
 
@@ -68,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
     from simulator.backtest import Before, Split, backtest
     from simulator.calibrate import CalibrateOptions
 
+    problem = usage_problem(args)
+    if problem is not None:
+        print(f"nurture backtest: {problem}", file=sys.stderr)
+        return exitcodes.USAGE
     program = load_rules(args.file, args.settings)
     if program is None:
         return exitcodes.USER_ERROR

@@ -1,6 +1,8 @@
 """`nurture calibrate FILE (--history LEADS EVENTS | --db DB) -o OUT [--scenario PRIOR] [--by ATTR]
-[--outcomes-only] [--map NAME=COLUMN] [--until T] [--json OUT]`: fit the behaviour model to a
-campaign's history and write the fitted scenario.
+[--outcomes-only] [--map FILE] [--event-type TYPE=THEIRS] [--until T] [--json OUT]`: fit the
+behaviour model to a campaign's history and write the fitted scenario. With `--map FILE` (a CRM
+mapping, as `nurture run` takes), LEADS is a CRM's export read through it
+(`cli/history_input.py`).
 
 stdout: what was fitted, each knob's estimate and 90% interval, what the history could not
 identify, observed against fitted figures. stderr: what was read, rejected rows. OUT is a
@@ -17,7 +19,7 @@ from typing import Any
 
 from cli import exitcodes
 from cli.argtypes import add_set_option
-from cli.history_input import add_history, read_history
+from cli.history_input import add_history, read_history, usage_problem
 from cli.loading import load_rules
 
 
@@ -79,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
     from simulator.calibrate import CalibrateOptions, calibrate
     from simulator.calibrate_output import scenario_text
 
+    problem = usage_problem(args)
+    if problem is not None:
+        print(f"nurture calibrate: {problem}", file=sys.stderr)
+        return exitcodes.USAGE
     program = load_rules(args.file, args.settings)
     if program is None:
         return exitcodes.USER_ERROR
@@ -88,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
     from simulator import Overrides
 
     prior = prepare(program, args.scenario, Overrides())  # ScenarioError
-    history = read_history(args, program)  # InputError, StoreError, CalibrationError (--map)
+    # InputError, StoreError, MappingError, CalibrationError; the summary opens the report
+    history = read_history(args, program, summary=False)
     result = calibrate(program, prior, history, CalibrateOptions(args.by, args.outcomes_only))
     made = f"nurture calibrate {args.file}"
     write_text(args.output, scenario_text(result, program, args.scenario, args.output, made))

@@ -31,7 +31,7 @@ from htmlreport.blocks import (
 from htmlreport.live_figures import beside, num_or_none, stat
 from htmlreport.live_sequences import channel_parts, sequence_parts
 from htmlreport.page import Html, Page, figure, paragraph
-from live import LiveReport
+from live import LiveReport, few_runs_note
 from live.kpis_time import MARKS
 from simulator.figures import Stat
 
@@ -204,7 +204,8 @@ def live_page(r: LiveReport, footer: str = "") -> str:
         f"{', '.join(r.files)} · {r.db} · {count(r.leads)} leads arrived from {first} · "
         f"clock {format_time(r.clock)}"
     )
-    page = Page(f"Actual KPIs: {r.campaign}", subtitle, NOTE, footer)
+    note = NOTE if r.forecast is None else f"{NOTE} {few_runs_note(r.forecast.runs)}".rstrip()
+    page = Page(f"Actual KPIs: {r.campaign}", subtitle, note, footer)
     page.section("Headline", headline_cards(r), key="headline")
     vs = against_forecast(r)
     if vs is not None:

@@ -32,8 +32,9 @@ Errors meant for the user: `RunError` (the run cannot go on; nothing was changed
 (an input file cannot be read), `StoreError` (the database cannot be used), `ExplainError` (no such
 lead, rules differ), `ReportError` and `ForecastError` (a report cannot be made as asked),
 `ReplayError` (a replay cannot be made as asked), `MappingError` (a mapping file cannot be used),
-`ActionsCsvError` (the actions CSV cannot be written). `ReplayMismatch`: replaying the journal
-did not give the outbox back.
+`ActionsCsvError` (the actions CSV cannot be written); `LockedError`, a `StoreError`: another
+process holds the database (its hint says what to do at the command line). `ReplayMismatch`:
+replaying the journal did not give the outbox back.
 
 The modules:
 
@@ -63,6 +64,7 @@ The modules:
 """
 
 from live.actions_csv import ActionsCsvError, export_actions
+from live.dberrors import LockedError
 from live.explain import ExplainError, LeadExplanation, Standing, explain, lead_ids
 from live.explain_conditions import TrailEntry
 from live.explain_text import entry_message, explain_text, standing_lines
@@ -76,7 +78,7 @@ from live.replay import ReplayError
 from live.replay_diff import ReplayResult, replay
 from live.replay_text import render as render_replay
 from live.report import ReportError, report
-from live.report_forecast import ForecastError
+from live.report_forecast import ForecastError, few_runs_note
 from live.report_text import render as render_report
 from live.report_types import LiveReport
 from live.runner import RunOptions, RunReport, migrate
@@ -95,6 +97,7 @@ __all__ = [
     "LeadExplanation",
     "LiveLeads",
     "LiveReport",
+    "LockedError",
     "MappedExport",
     "Mapping",
     "MappingError",
@@ -117,6 +120,7 @@ __all__ = [
     "explain",
     "explain_text",
     "export_actions",
+    "few_runs_note",
     "lead_ids",
     "leads_table",
     "load_mapping",

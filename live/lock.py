@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import IO
 
-from live.dberrors import WAIT_HINT, StoreError
+from live.dberrors import WAIT_HINT, LockedError, StoreError
 
 POLL_SECONDS = 0.2  # how often a waiting run tries the lock again
 
@@ -42,7 +42,7 @@ class RunLock:
                 continue
             file.close()
             if not wait:
-                raise StoreError(
+                raise LockedError(
                     f"{path}: another nurture run is using this database",
                     hint=WAIT_HINT,
                 )

@@ -170,3 +170,21 @@ def _stat(value: dict[str, object]) -> tuple[float, float, float]:
         return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else math.nan
 
     return num("mean"), num("lo"), num("hi")
+
+
+FEW_RUNS = 20  # below it, a forecast's 90% interval is little wider than its runs' range
+
+
+def few_runs_note(runs: int) -> str:
+    """A caution when the forecast rests on few runs ("" from 20 on). With R runs, a new draw of
+    the same model falls outside the runs' range with probability 2 / (R + 1) (it is equally
+    likely to rank anywhere among R + 1), and the 5th-95th percentile band of R runs is narrower
+    still: said, so that an outside mark is not read as news."""
+    if runs >= FEW_RUNS or runs < 1:
+        return ""
+    return (
+        f"With {runs} run{'s' if runs != 1 else ''} the interval is little wider than the runs "
+        f"themselves: a figure of the very model forecast falls outside it at least "
+        f"{2 / (runs + 1):.0%} of the time by chance alone; forecast with --runs {FEW_RUNS} or "
+        "more to judge."
+    )

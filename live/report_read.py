@@ -88,7 +88,7 @@ class History:
     ev_value: np.ndarray  # a conversion's value (0 without one); NaN for other events
     ev_kinds: list[EventKind]
     visited: np.ndarray  # bool a lead: visited the site (a visit, or a click)
-    standing: Standing = field(repr=False, default=None)  # type: ignore[assignment]
+    standing: Standing = field(repr=False, default=None)  # type: ignore[assignment]  # set by read_history before use
 
     @property
     def n(self) -> int:

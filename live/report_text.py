@@ -12,6 +12,7 @@ import textwrap
 
 from engine import format_time
 from live.kpis_time import MARKS
+from live.report_forecast import few_runs_note
 from live.report_format import Fmt, days, money, num, pct, ratio
 from live.report_text_groups import contacts_section, segments_section, sequence_section
 from live.report_types import LiveReport
@@ -52,7 +53,7 @@ class Text:
         if r.forecast is None:
             self.lines.append(f"  {label:<26}{actual}")
         else:
-            self.lines.append(f"  {label:<26}{actual:<34}{self.beside(name, how)}")
+            self.lines.append(f"  {label:<26}{actual:<33} {self.beside(name, how)}")
 
     # ------------------------------------------------------------ sections
 
@@ -95,7 +96,7 @@ class Text:
             self.lines += textwrap.wrap(
                 f"Forecast beside: {f.path} ({num(f.leads)} leads over {f.days:g} days, {f.runs} "
                 f"runs; counts scaled x{f.scale:.3g} to these leads). '!': the actual is outside "
-                "the forecast's 90% interval.",
+                "the forecast's 90% interval. " + few_runs_note(f.runs),
                 96,
             )
 

@@ -4,7 +4,7 @@ actual side, each as the lines a report prints."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from live.ruletest_spec import ACTION_LISTS, ActionSpec, Approx
 from live.ruletest_time import shown
@@ -49,10 +49,10 @@ def compare(
         actual_flag = bool(getattr(view, what))
         return None if actual_flag == expected else ([_flag(expected)], [_flag(actual_flag)])
     if what.startswith("segments"):
-        return _segments(what, list(expected), view.segments)  # type: ignore[call-overload]
+        return _segments(what, cast("list[str]", expected), view.segments)
     kind = ACTION_LISTS[what]
     actual_list = [a for a in window if kind is None or a.action == kind]
-    return _actions(list(expected), actual_list, start, tz, file)  # type: ignore[call-overload]
+    return _actions(list(cast("list[ActionSpec]", expected)), actual_list, start, tz, file)
 
 
 def _flag(value: bool) -> str:
@@ -97,7 +97,7 @@ def _matches(spec: ActionSpec, action: Action, file: str) -> bool:
         else:
             got = getattr(action, key)
         if key in ("at", "due"):
-            if got is None or not same_second(float(got), float(wanted)):  # type: ignore[arg-type]
+            if got is None or not same_second(float(got), float(wanted)):  # type: ignore[arg-type]  # times: floats (ruletest_reader.time)
                 return False
         elif isinstance(wanted, str) and isinstance(got, str):
             if wanted.strip().lower() != got.strip().lower():
@@ -115,9 +115,9 @@ def _spec_text(spec: ActionSpec, start: float, tz: ZoneInfo | None) -> str:
     if "channel" in f:
         parts.append(f"by {f['channel']}")
     if "at" in f:
-        parts.append("at " + shown(float(f["at"]), start, tz))  # type: ignore[arg-type]
+        parts.append("at " + shown(float(f["at"]), start, tz))  # type: ignore[arg-type]  # a float
     if "due" in f:
-        parts.append("due " + shown(float(f["due"]), start, tz))  # type: ignore[arg-type]
+        parts.append("due " + shown(float(f["due"]), start, tz))  # type: ignore[arg-type]  # a float
     tags = [f"{k} {f[k]}" for k in ("sequence", "step", "arm", "reason", "file") if k in f]
     return " ".join(parts) + (f" ({', '.join(tags)})" if tags else "")
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from live.ruletest_reader import Path_, Reader, kind
 from live.ruletest_spec import (
     ACTION_KEYS,
@@ -15,6 +17,9 @@ from live.ruletest_spec import (
     Expectation,
 )
 
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
 EXPECT_KEYS: tuple[str, ...] = ("at", "file", "score", "scores", "stage", *FLAGS, "segments")
 EXPECT_KEYS += ("segments_include", "segments_exclude", *ACTION_LISTS)
 
@@ -23,7 +28,7 @@ class ExpectReader(Reader):
     """A Reader that also reads a case's expectations."""
 
     def _expects(
-        self, given: dict, path: Path_, start: float, tz: object, events: list[EventSpec]
+        self, given: dict, path: Path_, start: float, tz: ZoneInfo | None, events: list[EventSpec]
     ) -> tuple[list[Expectation], float]:
         raw = given.get("expect", [])
         if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
@@ -50,7 +55,7 @@ class ExpectReader(Reader):
         out.sort(key=lambda x: x.at)
         return out, now
 
-    def _checks(self, item: dict, path: Path_, start: float, tz: object) -> list[Check]:
+    def _checks(self, item: dict, path: Path_, start: float, tz: ZoneInfo | None) -> list[Check]:
         table = self.table(item, path, EXPECT_KEYS, "an expectation")
         checks: list[Check] = []
 
@@ -104,7 +109,7 @@ class ExpectReader(Reader):
                 isinstance(x, (int, float)) and not isinstance(x, bool) for x in (number, within)
             ):
                 if within >= 0:
-                    return Approx(float(number), float(within))  # type: ignore[arg-type]
+                    return Approx(float(number), float(within))  # type: ignore[arg-type]  # numbers: checked by all() above
         self.mistake(
             path,
             f"'{name}' must be a number, or {{ value = N, within = T }} with T >= 0",
@@ -113,7 +118,7 @@ class ExpectReader(Reader):
         return None
 
     def _actions(
-        self, raw: object, path: Path_, only: str | None, start: float, tz: object
+        self, raw: object, path: Path_, only: str | None, start: float, tz: ZoneInfo | None
     ) -> list[ActionSpec] | None:
         """The entries of `sends`, `tasks`, `suppressed` (`only` that kind of action) or
         `actions` (any kind, each naming its `action`)."""

@@ -24,7 +24,7 @@ from live.ruletest_params import read_params
 from live.ruletest_reader import Path_, kind
 from live.ruletest_spec import Case, EventSpec, TestFile
 from live.ruletest_time import TimeError, resolve, zone_of
-from live.tomlspan import spans
+from live.tomlspan import Spans, spans
 
 TOP_KEYS = ("rules", "seed", "timezone", "start", "lead_id", "lead", "params", "case")
 CASE_KEYS: tuple[str, ...] = (
@@ -88,8 +88,8 @@ def _broken(path: str, source: str, message: str, line: int, column: int) -> Tes
 class _FileReader(ExpectReader):
     """Reads the parsed TOML into cases, collecting every mistake."""
 
-    def __init__(self, file: str, places: object) -> None:
-        super().__init__(file, places)  # type: ignore[arg-type]
+    def __init__(self, file: str, places: Spans) -> None:
+        super().__init__(file, places)
         self.folder = os.path.dirname(file)
 
     # -------------------------------------------------------------- the file
@@ -191,13 +191,13 @@ class _FileReader(ExpectReader):
             return None, None
         return (name if tz is not None else None), tz
 
-    def _start(self, table: dict, path: Path_, tz: object) -> float:
+    def _start(self, table: dict, path: Path_, tz: ZoneInfo | None) -> float:
         value = table.get("start", DEFAULT_START)
         if isinstance(value, str) and value.strip().startswith("+"):
             self.mistake(path + ("start",), "the start is a date and time, not a relative time")
             value = DEFAULT_START
         start = self.time({"start": value}, path, "start", 0.0, tz)
-        return start if start is not None else resolve(DEFAULT_START, 0.0, tz)  # type: ignore
+        return start if start is not None else resolve(DEFAULT_START, 0.0, tz)
 
     def _attrs(self, lead: object, own: object, path: Path_) -> tuple[dict, dict]:
         """The file's `[lead]` with the case's `lead` over it; each value's path kept."""
@@ -219,7 +219,9 @@ class _FileReader(ExpectReader):
                 attrs[key], paths[key] = value, where + (key,)
         return attrs, paths
 
-    def _events(self, raw: object, path: Path_, start: float, tz: object) -> list[EventSpec]:
+    def _events(
+        self, raw: object, path: Path_, start: float, tz: ZoneInfo | None
+    ) -> list[EventSpec]:
         if not isinstance(raw, list):
             self.mistake(
                 path, '\'events\' must be a list of tables, like [{ at = "+1d", type = "opened" }]'

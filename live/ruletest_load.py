@@ -58,7 +58,7 @@ def load_rules(test: TestFile, cache: RuleCache, cli: Mapping[str, str] | None =
         settings = case_settings(mistake, case, ready, cli or {})
         programs = [_program(test, case, r, s) for r, s in zip(ready, settings, strict=True)]
         if all(p is not None for p in programs):
-            case.programs = programs  # type: ignore[assignment]
+            case.programs = programs  # type: ignore[assignment]  # no None: checked above
             check_names(test, case)
 
 

@@ -17,6 +17,7 @@ from live.ruletest_spec import ActionSpec, Case, Check, TestFile
 
 if TYPE_CHECKING:
     from dsl.ir import Program
+    from live.tomlspan import Place
 
 REASONS: tuple[str, ...] = (
     "holdout",
@@ -30,12 +31,12 @@ REASONS: tuple[str, ...] = (
 REASONS += ("rules changed",)
 
 
-def add_mistake(test: TestFile, place: object, message: str, hint: str | None = None) -> None:
+def add_mistake(test: TestFile, place: Place, message: str, hint: str | None = None) -> None:
     span = Span(
-        line=place.line,  # type: ignore[attr-defined]
-        column=place.column,  # type: ignore[attr-defined]
-        end_line=place.end_line,  # type: ignore[attr-defined]
-        end_column=place.end_column,  # type: ignore[attr-defined]
+        line=place.line,
+        column=place.column,
+        end_line=place.end_line,
+        end_column=place.end_column,
     )
     diag = Diagnostic(codes.TEST_NAME, message, span, hint, file=test.path)
     if diag not in test.diagnostics:
@@ -150,7 +151,7 @@ class _Names:
             elif key == "content":
                 self.name(where, "content", str(value).strip(), list(self.contents))
 
-    def program_index(self, file: str | None, place: object) -> int:
+    def program_index(self, file: str | None, place: Place) -> int:
         """Which of the case's rule files `file` names (written relative to the test file)."""
         if file is None:
             return 0

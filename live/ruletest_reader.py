@@ -5,6 +5,7 @@ every mistake of a file is found in one pass."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from dsl import codes
 from dsl.diagnostics import Diagnostic, did_you_mean
@@ -99,12 +100,14 @@ class Reader:
             return None
         return [v.strip() for v in value]
 
-    def time(self, table: dict, path: Path_, key: str, start: float, tz: object) -> float | None:
+    def time(
+        self, table: dict, path: Path_, key: str, start: float, tz: ZoneInfo | None
+    ) -> float | None:
         value = table.get(key)
         if value is None:
             return None
         try:
-            return resolve(value, start, tz)  # type: ignore[arg-type]
+            return resolve(value, start, tz)
         except TimeError as err:
             self.mistake(path + (key,), str(err), HINT)
             return None

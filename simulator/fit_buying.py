@@ -35,6 +35,11 @@ from simulator.fit_ml import IDENTITY, LOG, maximise
 
 P_MAX = 1 - 1e-9
 MIN_CHANCES = 20  # chances after a click needed to fit the gain of a click
+# Purchases at a visit by a lead who never clicked, needed to fit the gain of a click: with none,
+# the likelihood of a * (1 + b C) rises without end along a -> 0, b -> inf (a ridge: every
+# purchase "explained" by clicks), and the Hessian's interval there means nothing. 5 purchases
+# put the log of a within about +-0.45 (1 / sqrt 5): an assumption, not a figure from data.
+MIN_PLAIN = 5
 
 
 @dataclass(frozen=True)
@@ -137,16 +142,21 @@ def buying_part(obs: Observed, groups: list[GroupPrior], only: list[int] | None 
         what = f"{prior.name}: buying per visit"
         params.append(Param(f"{base}.conversion_per_visit", what, LOG, n, 1.0 / r0))
         after_click = int(np.sum(mine & (c.clicks > 0)))
-        if after_click >= MIN_CHANCES:
+        plain = int(np.sum(mine & (c.clicks == 0) & c.bought))
+        if after_click >= MIN_CHANCES and plain >= MIN_PLAIN:
             what = f"{prior.name}: readiness a click adds"
             path = f"{base}.readiness_gain_click"
             params.append(Param(path, what, IDENTITY, after_click, prior.readiness))
             columns.append((g, len(params) - 1, 0.0))
         else:
+            why = (
+                f"{after_click} visits or clicks came after a click"
+                if after_click < MIN_CHANCES
+                else f"{plain} purchase{'s' if plain != 1 else ''} at a visit by a lead who had "
+                f"not clicked (at least {MIN_PLAIN} tell buying at a visit from what a click adds)"
+            )
             block.keep(
-                f"{base}.readiness_gain_click",
-                prior.gain,
-                f"{after_click} visits or clicks came after a click: the gain is not identified",
+                f"{base}.readiness_gain_click", prior.gain, f"{why}: the gain is not identified"
             )
             columns.append((g, None, fixed_gain[g]))
     block.params = params

@@ -156,16 +156,16 @@ class NurtureApp(App[None]):
 
     async def run_forecast_command(self) -> None:
         await self.switch_mode("forecast")
-        self.screen.action_run()  # type: ignore[attr-defined]
+        self.screen.action_run()  # type: ignore[attr-defined]  # the forecast screen's
 
     async def cancel_forecast_command(self) -> None:
         await self.switch_mode("forecast")
-        self.screen.action_cancel()  # type: ignore[attr-defined]
+        self.screen.action_cancel()  # type: ignore[attr-defined]  # the forecast screen's
 
     async def go_to_definition(self, file_index: int, item: Any) -> None:
         await self.switch_mode("rules")
         screen = self.screen
-        if screen.file_index != file_index:  # type: ignore[attr-defined]
-            screen.file_index = file_index  # type: ignore[attr-defined]
-            screen._files_changed()  # type: ignore[attr-defined]
-        screen.select_item(item)  # type: ignore[attr-defined]
+        if screen.file_index != file_index:  # type: ignore[attr-defined]  # the rules screen's
+            screen.file_index = file_index  # type: ignore[attr-defined]  # as above
+            screen._files_changed()  # type: ignore[attr-defined]  # as above
+        screen.select_item(item)  # type: ignore[attr-defined]  # as above

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 class NurtureCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app: NurtureApp = self.app  # type: ignore[assignment]
+        app: NurtureApp = self.app  # type: ignore[assignment]  # Provider.app is an App; ours
         out: list[tuple[str, str, Callable[[], object]]] = [
             ("Rules", "the file, its tree and diagnostics (1)", partial(app.switch_mode, "rules")),
             ("Forecast", "run and read a forecast (2)", partial(app.switch_mode, "forecast")),

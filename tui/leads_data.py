@@ -94,7 +94,7 @@ def _deal(x: float) -> str:
 
 _CELLS: dict[str, Callable[[LeadRows, int], str]] = {
     "id": lambda r, k: r.table.ids[k],
-    "persona": lambda r, k: r.table.personas[int(r.table.persona[k])],  # type: ignore[union-attr]
+    "persona": lambda r, k: r.table.personas[int(r.table.persona[k])],  # type: ignore[union-attr]  # forecast only
     "arrived": lambda r, k: _when(float(r.table.arrived_at[k])),
     "stage": lambda r, k: r.table.stages[int(r.table.stage[k])] if r.table.stage[k] >= 0 else "",
     "lifecycle": LeadRows.lifecycle,
@@ -103,7 +103,7 @@ _CELLS: dict[str, Callable[[LeadRows, int], str]] = {
     ),
     "score": lambda r, k: f"{r.table.score[k]:.1f}",
     "touches": lambda r, k: str(int(r.table.touches[k])),
-    "deal": lambda r, k: _deal(float(r.table.deal_value[k])),  # type: ignore[union-attr]
+    "deal": lambda r, k: _deal(float(r.table.deal_value[k])),  # type: ignore[union-attr]  # forecast only
 }
 
 
@@ -163,15 +163,15 @@ def _sort_key(rows: LeadRows, column: str) -> np.ndarray:
     if column == "id":
         return t.index
     if column == "persona":  # by name (a forecast's leads only)
-        names = t.personas  # type: ignore[union-attr]
+        names = t.personas  # type: ignore[union-attr]  # a forecast's leads (LIVE_COLUMNS lack it)
         rank = np.argsort(np.argsort(np.asarray(names, dtype=str)))
-        return rank[t.persona] if len(names) else t.persona  # type: ignore[union-attr]
+        return rank[t.persona] if len(names) else t.persona  # type: ignore[union-attr]  # as above
     if column == "lifecycle":  # lead < MQL < SQL < customer
         return t.mql.astype(np.int8) + t.sql + 2 * t.customer.astype(np.int8)
     if column == "segments":
         return t.in_segment.sum(axis=1)
     if column == "deal":  # a forecast's leads only
-        return np.nan_to_num(t.deal_value, nan=-1.0)  # type: ignore[union-attr]
+        return np.nan_to_num(t.deal_value, nan=-1.0)  # type: ignore[union-attr]  # as persona
     return {
         "arrived": t.arrived_at,
         "stage": t.stage,

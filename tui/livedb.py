@@ -3,8 +3,10 @@ as columns (`live.leads_table`) and one lead's standing and trail (`live.explain
 read-only. Nothing is read from the database here.
 
 A database that cannot be read as asked (missing, damaged, locked, of other rules) or a lead it
-does not hold is a `DbError`, in the words `nurture explain` uses; a failure of nurture itself
-is said to be one, with its traceback saved to a file (`running.bug_message`).
+does not hold is a `DbError`, in the words `nurture explain` uses, with a hint of what to do in
+the app where the command line's would not do (a locked database: not `--wait`, an option of
+`nurture run`, but ctrl+r once the other run is done); a failure of nurture itself is said to be
+one, with its traceback saved to a file (`running.bug_message`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from dsl.errors import NurtureError
     from live import LeadExplanation, LiveLeads
     from tui.rulefile import RuleFile
+
+LOCKED_HINT = "another program is writing to it: once it is done, press ctrl+r to read it again"
 
 
 class DbError(Exception):
     """The database (or a lead of it) cannot be read as asked; the message says why."""
+
+
+def app_words(err: NurtureError) -> str:
+    """A user's mistake in the app's words: its message and a hint the app's user can follow."""
+    from live import LockedError
+
+    hint = LOCKED_HINT if isinstance(err, LockedError) else err.hint
+    return err.message + (f" ({hint})" if hint else "")
 
 
 def _programs(files: list[RuleFile]) -> tuple[list[str], list]:
@@ -37,7 +50,7 @@ def _said(call):
     try:
         return call()
     except NurtureError as err:
-        raise DbError(err.message + (f" ({err.hint})" if err.hint else "")) from None
+        raise DbError(app_words(err)) from None
     except Exception as err:  # noqa: BLE001 (our bug: said, with the traceback in a file)
         raise DbError(bug_message(err)) from None
 
@@ -88,7 +101,7 @@ def _read(send, paths: list[str], programs: list, db: str) -> None:
     try:
         said: tuple[object, ...] = ("ok", live.leads_table(paths, programs, db))
     except NurtureError as err:
-        said = ("mistake", err.message + (f" ({err.hint})" if err.hint else ""))
+        said = ("mistake", app_words(err))
     except Exception as err:  # noqa: BLE001 (our bug: said, with its traceback)
         said = ("bug", f"{type(err).__name__}: {err}", "".join(traceback.format_exception(err)))
     send.send(said)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import json
 import os
+import pty
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -108,31 +111,74 @@ def test_no_vary_is_bad_usage_exit_2(capsys) -> None:
     assert "the following arguments are required: --vary" in capsys.readouterr().err
 
 
-def _wait_for_pool(pid: int) -> None:
-    """Until the process has started its pool's worker processes (at most a minute)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(children.read_text().split()) < 2:
-        time.sleep(0.1)
+class _Stderr:
+    """A process's stderr on a pseudo-terminal (so its progress bar draws), read as it comes by
+    a thread (a full terminal would block the process)."""
+
+    def __init__(self) -> None:
+        self.master, self.slave = pty.openpty()
+        self.chunks: list[bytes] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:  # EIO: every writer has closed it
+                return
+            if not chunk:
+                return
+            self.chunks.append(chunk)
+
+    def start(self) -> None:
+        os.close(self.slave)  # the child holds its own copy
+        self.reader.start()
+
+    def text(self) -> str:
+        return b"".join(self.chunks).decode("utf-8", "replace")
+
+    def wait_for(self, pattern: str, seconds: float) -> bool:
+        """Until `pattern` is in what was written (True), or `seconds` pass (False)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if re.search(pattern, self.text()):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def close(self) -> str:
+        self.reader.join(timeout=30)
+        os.close(self.master)
+        return self.text()
 
 
 def test_ctrl_c_reports_the_points_finished_and_exits_130(tmp_path: Path) -> None:
+    """Ctrl-C once the first run has finished (the progress bar says 1/42 runs or more): no
+    fixed sleep, so a loaded machine that starts the pool slowly does not interrupt it before
+    its workers are up."""
     out_json = tmp_path / "s.json"
     command = [sys.executable, "-m", "cli.main", "sweep", RULES, "--scenario", SCENARIO]
     command += ["--leads", "400", "--runs", "2", "--workers", "2", "--json", str(out_json)]
     command += ["--vary", "behaviour.click.email=0.01..0.2 step 0.01"]
+    stderr = _Stderr()
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=stderr.slave,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
         env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
-    _wait_for_pool(process.pid)  # the sweep's runs have started
-    time.sleep(2)
-    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
-    out, err = process.communicate(timeout=60)
+    stderr.start()
+    try:
+        started = stderr.wait_for(r"\] [1-9]\d*/42 runs", seconds=300)
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
+        out, _ = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        err = stderr.close()
+    assert started, err
     assert process.returncode == 130, err
     data = json.loads(out_json.read_text())
     finished = len(data["points"])

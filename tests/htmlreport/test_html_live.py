@@ -76,6 +76,9 @@ def test_report_html_is_written_and_renders_in_headless_chromium(live: Path) -> 
     for key in ("headline", "forecast", "weekly", "channels", "sequences", "cohorts", "survival"):
         assert f'id="s-{key}"' in page, key
     assert "<script" not in page.lower()
+    # the forecast has 2 runs: 2 / 3 of the very model's figures fall outside their range
+    assert "With 2 runs the interval is little wider than the runs themselves" in page
+    assert "at least 67% of the time by chance alone" in page
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
     with contextlib.chdir(live):

@@ -86,9 +86,12 @@ def test_text_shows_the_forecast_column(work: Path, capsys: pytest.CaptureFixtur
     code, out, _ = nurture(capsys, "report", "r.nurture", "--db", "n.db", "--forecast", "f.json")
     assert code == 0
     lines = out.splitlines()
-    assert " ".join(lines[4:6]) == (
+    assert " ".join(lines[4:8]) == (
         "Forecast beside: f.json (8 leads over 37 days, 5 runs; counts scaled x0.5 to these "
-        "leads). '!': the actual is outside the forecast's 90% interval."
+        "leads). '!': the actual is outside the forecast's 90% interval. With 5 runs the "
+        "interval is little wider than the runs themselves: a figure of the very model forecast "
+        "falls outside it at least 33% of the time by chance alone; forecast with --runs 20 or "
+        "more to judge."
     )
     assert "  customers                 2                                   3 [2 – 4]" in lines
     assert (
@@ -136,3 +139,15 @@ def test_the_same_file_given_by_another_path_is_the_databases(
     code, out, err = nurture(capsys, "report", str(work / "r.nurture"), "--db", "n.db", "--json")
     assert code == 0, err
     assert json.loads(out)["leads"] == 4
+
+
+def test_the_few_runs_caution_is_said_below_20_runs_only() -> None:
+    from live import few_runs_note
+
+    assert few_runs_note(20) == ""
+    assert few_runs_note(1) == (
+        "With 1 run the interval is little wider than the runs themselves: a figure of the very "
+        "model forecast falls outside it at least 100% of the time by chance alone; forecast "
+        "with --runs 20 or more to judge."
+    )
+    assert "at least 10% of the time" in few_runs_note(19)  # 2 / 20

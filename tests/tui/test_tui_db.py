@@ -146,6 +146,12 @@ async def test_filters_and_sorts_the_databases_leads(db: Path) -> None:
         assert lines(app)[0].split()[3:5] == ["score", "▼"]
 
 
+def _documented_standing() -> list[str]:
+    """The standing docs/TUI.md quotes for a live lead's timeline (its block with `next:`)."""
+    blocks = (ROOT / "docs" / "TUI.md").read_text().split("```")[1::2]
+    return next(b for b in blocks if "    next:" in b).strip("\n").splitlines()
+
+
 @pilot_test
 async def test_a_leads_timeline_is_what_nurture_explain_prints(
     db: Path, capsys: pytest.CaptureFixture[str]
@@ -162,9 +168,14 @@ async def test_a_leads_timeline_is_what_nurture_explain_prints(
         assert title == (
             "Lead A1 of n.db at 2026-01-05T12:00:00Z — 12 entries, as `nurture explain` gives them"
         )
-        assert str(app.screen.query_one("#standing", Static).content) == "\n".join(
-            header.splitlines()[1:]
-        )
+        standing = str(app.screen.query_one("#standing", Static).content)
+        assert standing == "\n".join(header.splitlines()[1:])
+        # what is due next: signed up at 10:00, hello sent, `wait 1d`, then nudge (line 40)
+        assert standing.splitlines()[-2:] == [
+            "    next:",
+            "      welcome: step 3: send nudge by email at 2026-01-06T10:00:00Z  [r.nurture:40]",
+        ]
+        assert _documented_standing() == standing.splitlines()  # docs/TUI.md shows this lead
         table = app.screen.query_one("#timeline", DataTable)
         rows = [[str(cell) for cell in table.get_row_at(r)] for r in range(table.row_count)]
         width = max(len(kind) for _, kind, _, _ in rows)
@@ -231,7 +242,8 @@ async def test_a_damaged_database_is_said_not_raised(db: Path) -> None:
 @pilot_test
 async def test_a_locked_database_is_said_not_raised(db: Path) -> None:
     """Another program holds an exclusive lock (SQLite's own): reading waits its 5 s, then
-    says so in the store's words (those of `nurture explain`)."""
+    says so in the store's words (those of `nurture explain`), with what to do in the app:
+    ctrl+r once the lock is let go, which reads the leads."""
     import sqlite3
 
     holder = sqlite3.connect("n.db", isolation_level=None)
@@ -242,13 +254,18 @@ async def test_a_locked_database_is_said_not_raised(db: Path) -> None:
         app = db_app()
         async with app.run_test(size=(100, 30)) as pilot:
             _, notes = await failed(app, pilot)
-            assert notes == [
+            assert notes == [  # not --wait: an option of nurture run, not of the app
                 "n.db: the database is locked by another process (SQLite says: database is "
-                "locked) (wait for it to finish and run again, or give --wait to wait for it)"
+                "locked) (another program is writing to it: once it is done, press ctrl+r to "
+                "read it again)"
             ]
+            holder.execute("ROLLBACK")
+            holder.close()
+            await pilot.press("ctrl+r")
+            await settle(app, pilot)
+            assert status(app) == "4 of 4 leads of n.db at 2026-01-05 12:00 · enter: timeline"
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        holder.close()  # closing twice is allowed; a rollback is implied
 
 
 @pilot_test

@@ -24,7 +24,7 @@ class JobScreen(Screen[None]):
 
     @property
     def nurture(self) -> NurtureApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is an App; ours
 
     @property
     def status(self) -> RunStatus:

@@ -52,7 +52,7 @@ class LeadsScreen(Screen[None]):
 
     @property
     def nurture(self) -> NurtureApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is an App; ours
 
     @property
     def db(self) -> str | None:
@@ -223,4 +223,4 @@ def _clock(rows: LeadRows) -> str:
     """The database's clock, to the minute (UTC)."""
     from engine import format_time
 
-    return format_time(rows.table.clock)[:16].replace("T", " ")  # type: ignore[union-attr]
+    return format_time(rows.table.clock)[:16].replace("T", " ")  # type: ignore[union-attr]  # live

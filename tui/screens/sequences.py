@@ -38,7 +38,7 @@ def step_bars(f: Forecast, seq: str) -> list[Bar]:
 class SequencesScreen(Screen[None]):
     @property
     def nurture(self) -> NurtureApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is an App; ours
 
     def compose(self) -> ComposeResult:
         yield Header()

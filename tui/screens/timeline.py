@@ -81,7 +81,7 @@ class TimelineScreen(Screen[None]):
 
     @property
     def nurture(self) -> NurtureApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is an App; ours
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.widget import Widget
@@ -47,8 +47,8 @@ class Bars(Widget):
     DEFAULT_CLASSES = "bars"
     COMPONENT_CLASSES: ClassVar[set[str]] = {"bars--bar", "bars--title", "bars--group"}
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.title = ""
         self.bars: list[Bar] = []
 
@@ -93,8 +93,8 @@ class BandChart(PlotextPlot):
 
     DEFAULT_CLASSES = "chart"
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.series: tuple[str, Series, Series, Series] | None = None  # title, mean, low, high
 
     def on_mount(self) -> None:

@@ -8,7 +8,7 @@ on the UI thread here, so it is used for the small tables only.)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from rich.segment import Segment
@@ -54,8 +54,8 @@ class LeadsTable(ScrollView, can_focus=True):
 
     cursor = reactive(0)
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.rows: LeadRows | None = None
         self.column_names: tuple[str, ...] = (
             COLUMNS  # the rows' (a live database's: no persona, deal)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Tree
 
@@ -30,8 +30,8 @@ def diagnostic_items(rule_file: RuleFile) -> list[OutlineItem]:
 class OutlineTree(Tree[OutlineItem]):
     """Each node's data is its `OutlineItem`; groups open, steps nested as in the file."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("rules", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("rules", **kwargs)
         self.show_root = False
         self.guide_depth = 2
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -21,8 +21,8 @@ class RulesView(VerticalScroll, can_focus=True):
 
     DEFAULT_CLASSES = "rules-view"
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.rows: dict[int, int] = {}
 
     def compose(self) -> ComposeResult:

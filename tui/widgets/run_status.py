@@ -9,7 +9,7 @@ shows life at least that often.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
@@ -28,8 +28,8 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 class RunStatus(Horizontal):
     DEFAULT_CLASSES = "run-status"
 
-    def __init__(self, idle: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, idle: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.idle = idle
         self.job: Job | None = None
         self.done: float | None = None
