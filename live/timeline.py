@@ -107,7 +107,7 @@ class Timeline:
         """Remove the database (and its folder)."""
         if self.db is not None:
             self.db.close()
-            self.db = None  # type: ignore[assignment]
+            self.db = None  # type: ignore[assignment]  # closed: later use fails loudly
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> Timeline:
