@@ -3,6 +3,14 @@
     .venv/bin/python bench/bench_report.py                      # 20k, 50k, 100k leads (~20 each)
     .venv/bin/python bench/bench_report.py --leads 1000000      # the issue's 1M leads / 20M events
     .venv/bin/python bench/bench_report.py --quick              # 5k leads
+    .venv/bin/python bench/bench_report.py --leads 1000000 --keep /big   # and keep /big/live.db
+    .venv/bin/python bench/bench_report.py --db /big/live.db --against /work/main --rounds 3
+
+With `--db`, nothing is built: `report` alone is timed on that database (made by a run of
+rules/b2b_saas_trial.nurture, or give `--rules`), each round in a fresh process; with
+`--against DIR`, another checkout's `live.report` is timed in the same rounds, alternately, on
+the same database (before/after side by side, as the machine's load changes alike for both),
+and the two reports' JSON compared (a digest of each).
 
 For each size, `report_data.py` writes a synthetic history of the B2B playbook (about 20 events a
 lead over 180 days, seeded) in 10 chunks; `live.run` runs each chunk in turn into a fresh SQLite
@@ -87,19 +95,76 @@ def build(folder: str, leads: int) -> tuple[str, int, Timing]:
     return db, events, total
 
 
-def measure(leads: int) -> Row:
+def measure(leads: int, keep: str | None = None) -> Row:
+    if keep is not None:
+        os.makedirs(keep, exist_ok=True)
+        return _measure_in(keep, leads)
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as folder:
+        return _measure_in(folder, leads)
+
+
+def _measure_in(folder: str, leads: int) -> Row:
     from dsl import load_program
     from live import replay, report
 
     programs = [load_program(RULES)]
-    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as folder:
-        db, events, run_time = build(folder, leads)
-        size = os.path.getsize(db) / 1e6
-        report_time, _ = timed(lambda: report([RULES], programs, db))
-        replay_time, result = timed(lambda: replay([RULES], programs, db))
-        if result.changed:  # type: ignore[attr-defined]
-            sys.exit("bench_report: the same rules replayed differ: a bug, not a figure")
+    db, events, run_time = build(folder, leads)
+    size = os.path.getsize(db) / 1e6
+    report_time, _ = timed(lambda: report([RULES], programs, db))
+    replay_time, result = timed(lambda: replay([RULES], programs, db))
+    if result.changed:  # type: ignore[attr-defined]
+        sys.exit("bench_report: the same rules replayed differ: a bug, not a figure")
     return Row(leads, events, size, run_time, report_time, replay_time)
+
+
+# run in a fresh process with the checkout's directory first on sys.path: prints wall, CPU
+_CHILD = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from dsl import load_program
+from live import report
+programs = [load_program(sys.argv[3])]
+start, cpu = time.perf_counter(), time.process_time()
+result = report([sys.argv[3]], programs, sys.argv[2])
+wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+import hashlib, json
+digest = hashlib.sha256(json.dumps(result.to_dict()).encode()).hexdigest()[:16]
+print(wall, cpu, result.leads, digest)
+"""
+
+
+def time_existing(db: str, rules: str, rounds: int, against: str | None) -> None:
+    """`report` on an existing database, each round in a fresh process; with `against`, that
+    checkout's too, alternately."""
+    import subprocess
+
+    checkouts = [("this", ROOT)] + ([("against", os.path.abspath(against))] if against else [])
+    best: dict[str, Timing] = {}
+    digests: set[str] = set()  # the sha256 of each report's JSON: one, if all are the same
+    for n in range(rounds):
+        for name, root in checkouts:
+            out = subprocess.run(
+                [sys.executable, "-c", _CHILD, root, db, rules],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            took = Timing(float(out[0]), float(out[1]))
+            digests.add(out[3])
+            print(
+                f"round {n + 1} {name:>7} ({root}): report {took.wall:7.2f} s wall "
+                f"({took.cpu:6.2f} CPU) on {int(out[2]):,} leads, JSON {out[3]}, "
+                f"load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+            if name not in best or took.cpu < best[name].cpu:
+                best[name] = took
+    for name, took in best.items():
+        print(f"best {name:>7}: {took.wall:7.2f} s wall, {took.cpu:6.2f} s CPU")
+    if against:
+        ratio = best["this"].cpu / best["against"].cpu
+        print(f"this / against: {ratio:.2f}x CPU (best rounds)")
+        print("the reports' JSON: " + ("identical" if len(digests) == 1 else "DIFFERENT"))
 
 
 def show(row: Row) -> None:
@@ -132,7 +197,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one small size (5k leads)")
     parser.add_argument("--leads", type=int, nargs="+", help="the sizes, in leads")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="build in DIR and keep its live.db (one size)"
+    )
+    parser.add_argument("--db", help="time report on this existing database (nothing is built)")
+    parser.add_argument("--rules", default=RULES, help="with --db: the rules the database runs")
+    parser.add_argument("--rounds", type=int, default=3, help="with --db: rounds (default 3)")
+    parser.add_argument("--against", metavar="DIR", help="with --db: another checkout, timed too")
     args = parser.parse_args()
+    if args.db:
+        time_existing(args.db, args.rules, args.rounds, args.against)
+        return
     sizes = [5_000] if args.quick else (args.leads or [20_000, 50_000, 100_000])
     print(
         f"report and replay, b2b playbook, ~{PER_LEAD} events a lead, trail on "
@@ -140,8 +215,10 @@ def main() -> None:
         flush=True,
     )
     rows = []
+    if args.keep and len(sizes) > 1:
+        parser.error("--keep builds one size: give one --leads")
     for leads in sizes:
-        rows.append(measure(leads))
+        rows.append(measure(leads, args.keep))
         show(rows[-1])
     fit(rows)
 

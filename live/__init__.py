@@ -51,7 +51,8 @@ The modules:
     explain.py    a live lead restored and caught up with the journal, explained: its trail
                   with decay lines, what is due next (the engine's), and each rule's
                   condition (`explain_conditions.py`); its text (`explain_text.py`)
-    report.py     the actual KPIs: `report_read.py` reads the database as columns, `kpis*.py`
+    report.py     the actual KPIs: `report_read.py` reads the database as columns (in blocks:
+                  `report_rows.py`, `report_scan.py`), `kpis*.py`
                   count the figures by the forecast's names, `report_forecast.py` reads a
                   forecast, `report_types.py` the result, `report_text*.py` its text
     replay.py     the journal replayed under new rules (`replay_attrs.py`: recorded attributes

@@ -56,8 +56,10 @@ def median_p90(values: np.ndarray) -> tuple[float, float]:
     return float(np.median(values)), float(np.percentile(values, 90))
 
 
-def measure(history: History, programs: list[Program]) -> Measured:
-    cols = lead_columns(history, programs)
+def measure(history: History, programs: list[Program], cols: LeadColumns | None = None) -> Measured:
+    """The figures; `cols`: the history's `lead_columns`, when the caller has them already."""
+    if cols is None:
+        cols = lead_columns(history, programs)
     found = answers(history)
     out = Measured(unmatched=found.unmatched)
     f = out.figures

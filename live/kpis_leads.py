@@ -76,16 +76,16 @@ def lead_columns(history: History, programs: list[Program]) -> LeadColumns:
     price = _lookup([costs.get(k.content or "", 0.0) for k in kinds], history.act_code, 0.0)
     spent = np.bincount(history.act_lead[touches], weights=price[touches], minlength=n)
     contacts = np.bincount(history.act_lead[touches], minlength=n)
-    types = _lookup([k.type for k in history.ev_kinds], history.ev_code, "")
-    bought = types == "converted"
+    kinds_of = history.ev_kinds
+    bought = _lookup([k.type == "converted" for k in kinds_of], history.ev_code, False)
     customer_at = _first(history.ev_lead[bought], history.ev_at[bought], n)
     revenue = np.bincount(
         history.ev_lead[bought], weights=history.ev_value[bought], minlength=n
     ).astype(np.float64)
     unsubscribed = np.zeros(n, dtype=bool)
-    unsub = types == "unsubscribed"
+    unsub = _lookup([k.type == "unsubscribed" for k in kinds_of], history.ev_code, False)
     unsubscribed[history.ev_lead[unsub]] = True  # from any channel
-    channel = _lookup([k.channel or "" for k in history.ev_kinds], history.ev_code, "")[unsub]
+    channel = _lookup([k.channel or "" for k in kinds_of], history.ev_code[unsub], "")
     by: dict[str, int] = {}
     for name in np.unique(channel).tolist():
         by[name or "all"] = int(len(np.unique(history.ev_lead[unsub][channel == name])))
@@ -185,18 +185,22 @@ def _latest_before(
     t_key: np.ndarray, t_at: np.ndarray, r_key: np.ndarray, r_at: np.ndarray
 ) -> np.ndarray:
     """For each response (key, time), the index of the latest touch of the same key at or
-    before it, else -1."""
-    # times as dense ranks, so (key, time) is one exact integer
-    ranks = np.unique(np.concatenate([t_at, r_at]), return_inverse=True)[1]
-    span = int(ranks.max()) + 1 if len(ranks) else 1
-    t_comp = t_key * span + ranks[: len(t_at)]
-    order = np.argsort(t_comp, kind="stable")
-    pos = np.searchsorted(t_comp[order], r_key * span + ranks[len(t_at) :], side="right") - 1
-    found = np.full(len(r_key), -1, dtype=np.int64)
-    ok = pos >= 0
-    ok[ok] = t_key[order[pos[ok]]] == r_key[ok]
-    found[ok] = order[pos[ok]]
-    return found
+    before it (of touches at the same time, the last given), else -1."""
+    n = len(t_key)
+    key = np.concatenate([t_key, r_key])
+    # by key, then time, then touches before responses and each in the order given: two stable
+    # sorts (the touches come first in `key`)
+    by_time = np.argsort(np.concatenate([t_at, r_at]), kind="stable")
+    order = by_time[np.argsort(key[by_time], kind="stable")]
+    position = np.arange(len(order))
+    last = np.maximum.accumulate(np.where(order < n, position, -1)) if len(order) else position
+    found_at = np.full(len(order), -1, dtype=np.int64)
+    ok = last >= 0
+    ok[ok] = key[order[last[ok]]] == key[order[ok]]
+    found_at[ok] = order[last[ok]]
+    found = np.empty(len(order), dtype=np.int64)
+    found[order] = found_at
+    return found[n:]
 
 
 def _lookup(table: list, codes: np.ndarray, empty: object) -> np.ndarray:

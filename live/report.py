@@ -8,7 +8,9 @@ contents, costs, stages and sequences name what is counted). A database whose la
 interrupted is refused until that run is finished: the lead standing it keeps would be behind
 its actions.
 
-The modules: `report_read.py` reads the database as columns; `kpis*.py` count the figures by the
+The modules: `report_read.py` reads the database as columns (`report_rows.py` the rows read in
+blocks: the per-lead actions, the responses, the visits; `report_scan.py` how a block becomes
+columns); `kpis*.py` count the figures by the
 forecast's names (`kpis.py`), groups of leads (`kpis_groups.py`), cohorts and the time to convert
 with leads in flight censored (`kpis_time.py`), intervals (`kpis_stats.py`);
 `report_forecast.py` reads the forecast; `report_types.py` is the typed result,
@@ -55,8 +57,8 @@ def report(
         history = read_history(store, since)
     finally:
         store.close()
-    measured = measure(history, programs)
     cols = lead_columns(history, programs)
+    measured = measure(history, programs, cols)
     forecast = None
     if forecast_path is not None:
         forecast = read_forecast(forecast_path, history.n)

@@ -4,18 +4,18 @@ columns and counts.
 Read-only: the database is opened read-only (`Store(readonly=True)`) and read inside one
 transaction, so a run committing meanwhile is not seen half-way; nothing is ever written.
 
-What is read, and how (SQLite does the scanning and grouping; Python touches only the rows that
-must be looked at one by one, since each costs about a microsecond there):
+What is read, and how (SQLite does the scanning and grouping; the rows that must be looked at one
+by one come back in blocks, turned into numpy columns: `report_scan`, `report_rows`):
 
 - leads: every lead the runner added (the journal's `add` calls, in order) and its arrival, the
   time it was added (its `created_at`, else its first event: DATA.md);
 - standing (the `standing` table, written at the end of every run): each lead's stage, segments,
   MQL and SQL times and sunset under each rule file;
 - actions counted by kind (an action's fields but its lead and times: `ActionKind`), grouped by
-  SQLite; the sends, tasks and enrolments one by one as (lead, kind code, time), for what is
+  SQLite; the sends, tasks and enrolments as (lead, kind code, time) columns, for what is
   measured per lead (cost, arms, holdouts, which send a response answers);
-- events: responses, unsubscribes and conversions one by one (lead, kind code, time, value);
-  the leads that visited (a `visited` or `clicked` event) as a set, found by SQLite.
+- events: responses, unsubscribes and conversions as (lead, kind code, time, value) columns;
+  the leads that visited: those of a `visited` event (a set) and those that clicked.
 
 `since`: only the leads that arrived at or after that time, and what concerns them.
 """
@@ -23,20 +23,18 @@ must be looked at one by one, since each costs about a microsecond there):
 from __future__ import annotations
 
 import json
-import re
 from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, events, per_lead_actions, visited
+from live.report_scan import BLOCK, reading_pragmas
+
 if TYPE_CHECKING:
     from live.store import Store
 
-RESPONSES = ("opened", "clicked", "replied", "bounced", "unsubscribed", "converted")
-PER_LEAD_ACTIONS = ("send", "task", "enrolled")
-_ACTION_KEY = '"action": '
-_DUE = re.compile(r', "due": "[^"]*"')
 _TAIL = "substr(line, instr(line, '\"action\": '))"
 
 
@@ -97,17 +95,23 @@ class History:
 
 def read_history(store: Store, since: float | None = None) -> History:
     """Everything the report needs of `store` (opened read-only), read in one transaction."""
+    reading_pragmas(store.db)
     with store.reading():
         clock = store.clock()
         ids, arrival = _leads(store, since)
-        index = {lead: i for i, lead in enumerate(ids)}
+        index = LeadIndex((lead, i) for i, lead in enumerate(ids))
         where, params = _lead_filter(since)
         kinds: list[ActionKind] = []
         interned: dict[ActionKind, int] = {}
         counts = _action_counts(store, where, params, kinds, interned)
-        acts = _per_lead_actions(store, index, where, params, kinds, interned)
-        evs = _events(store, index, where, params)
-        visited = _visited(store, index, where, params)
+
+        def kind_code(tail: str) -> int:
+            return _kind_code(tail, kinds, interned)
+
+        acts = per_lead_actions(store.db, index, where, params, kind_code)
+        evs = events(store.db, index, where, params)
+        clicks = np.array([k.type == "clicked" for k in evs[4]] or [False])[evs[1]]
+        seen = visited(store.db, index, where, params, evs[0][clicks])
         standing = _standing(store, index, where, params)
     for code, n in enumerate(np.bincount(acts[1], minlength=len(kinds)).tolist()):
         if n:
@@ -127,7 +131,7 @@ def read_history(store: Store, since: float | None = None) -> History:
         ev_at=evs[2],
         ev_value=evs[3],
         ev_kinds=evs[4],
-        visited=visited,
+        visited=seen,
         standing=standing,
     )
 
@@ -191,149 +195,76 @@ def _action_counts(
     return counts
 
 
-def _per_lead_actions(
-    store: Store,
-    index: dict[str, int],
-    where: str,
-    params: tuple[object, ...],
-    kinds: list[ActionKind],
-    interned: dict[ActionKind, int],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    leads, kind_codes, times = array("q"), array("i"), array("d")
-    cache: dict[str, int] = {}
-    get, cached, key = index.get, cache.get, _ACTION_KEY
-    add_lead, add_code, add_time = leads.append, kind_codes.append, times.append
-    marks = ",".join("?" * len(PER_LEAD_ACTIONS))
-    sql = f"SELECT lead, at, line FROM outbox WHERE action IN ({marks}){where} ORDER BY seq"
-    for lead, at, line in store.db.execute(sql, (*PER_LEAD_ACTIONS, *params)):
-        tail = line[line.find(key) :]
-        code = cached(tail)
-        if code is None:
-            if '"due": ' not in tail:
-                code = cache[tail] = _kind_code(tail, kinds, interned)
-            else:  # a task: its due time differs on every row, so the row is not cached
-                code = _kind_code(_DUE.sub("", tail), kinds, interned)
-        add_lead(get(lead, -1))
-        add_code(code)
-        add_time(at)
-    lead_col = _column(leads, np.int64)
-    known = lead_col >= 0  # a row of a lead the journal never added (changed by hand): left out
-    return lead_col[known], _column(kind_codes, np.int32)[known], _column(times, np.float64)[known]
+_STANDING = (
+    "SELECT lead, program || char(31) || stage || char(31) || segments, "
+    "IFNULL(mql_at, -9e999), IFNULL(sql_at, -9e999), sunset != 0 FROM standing WHERE 1"
+)
 
 
-def _events(
-    store: Store, index: dict[str, int], where: str, params: tuple[object, ...]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[EventKind]]:
-    """Responses, unsubscribes and conversions, one by one. A row's kind is looked up by its
-    type and props as one string (a conversion's props, unique by their value, are read)."""
-    leads, kind_codes, times = array("q"), array("i"), array("d")
-    values: dict[int, float] = {}  # row -> a conversion's value
-    cache: dict[str, int] = {}
-    kinds: list[EventKind] = []
-    get, cached = index.get, cache.get
-    add_lead, add_code, add_time = leads.append, kind_codes.append, times.append
-    marks = ",".join("?" * len(RESPONSES))
-    sql = (
-        f"SELECT lead, at, type || props FROM events WHERE type IN ({marks}){where} ORDER BY rowid"
-    )
-    for lead, at, key in store.db.execute(sql, (*RESPONSES, *params)):
-        code = cached(key)
-        if code is None:
-            if key.startswith("converted"):
-                value = json.loads(key[len("converted") :]).get("value")
-                values[len(leads)] = float(value) if isinstance(value, (int, float)) else 0.0
-                code = _event_code(EventKind("converted", None, None), kinds)
-            else:
-                code = cache[key] = _event_code(_event_kind(key), kinds)
-        add_lead(get(lead, -1))
-        add_code(code)
-        add_time(at)
-    value_col = np.full(len(leads), np.nan)
-    if values:
-        value_col[np.fromiter(values, np.int64)] = np.fromiter(values.values(), np.float64)
-    lead_col = _column(leads, np.int64)
-    known = lead_col >= 0
-    return (
-        lead_col[known],
-        _column(kind_codes, np.int32)[known],
-        _column(times, np.float64)[known],
-        value_col[known],
-        kinds,
-    )
-
-
-def _event_kind(key: str) -> EventKind:
-    """The kind of an event from its type and props joined (`opened{"content": ...}`)."""
-    brace = key.find("{")
-    kind, data = key[:brace], json.loads(key[brace:])
-    content, channel = data.get("content"), data.get("channel")
-    return EventKind(
-        kind,
-        content if isinstance(content, str) else None,
-        channel if isinstance(channel, str) else None,
-    )
-
-
-def _event_code(kind: EventKind, kinds: list[EventKind]) -> int:
-    try:
-        return kinds.index(kind)
-    except ValueError:
-        kinds.append(kind)
-        return len(kinds) - 1
-
-
-def _visited(
-    store: Store, index: dict[str, int], where: str, params: tuple[object, ...]
-) -> np.ndarray:
-    sql = f"SELECT DISTINCT lead FROM events WHERE type IN ('visited', 'clicked'){where}"
-    out = np.zeros(len(index), dtype=bool)
-    rows = [index.get(lead, -1) for (lead,) in store.db.execute(sql, params)]
-    found = np.array(rows, dtype=np.int64)
-    out[found[found >= 0]] = True
-    return out
-
-
-def _standing(
-    store: Store, index: dict[str, int], where: str, params: tuple[object, ...]
-) -> Standing:
+def _standing(store: Store, index: LeadIndex, where: str, params: tuple[object, ...]) -> Standing:
     """Stage index per file (by the file's stage order, from the stored layout), segments in any
-    file, the earliest MQL and SQL times and sunset in any file."""
+    file, the earliest MQL and SQL times and sunset in any file. Read in blocks: each row's
+    program, stage and segments as one key (`\\x1f` between them), numbered as first seen."""
     n = len(index)
     layout = json.loads(store.get("layout") or "[]")
     order = {p["path"]: {s: k for k, s in enumerate(p["stages"])} for p in layout}
     out = Standing({}, {}, np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool))
-    members: dict[str, array] = {}
-    split: dict[str, list[str]] = {}
-    sql = "SELECT lead, program, stage, segments, mql_at, sql_at, sunset FROM standing WHERE 1"
-    for lead, program, stage, segments, mql_at, sql_at, sunset in store.db.execute(
-        sql + where, params
-    ):
-        i = index.get(lead)
-        if i is None:
-            continue
-        column = out.stage.get(program)
-        if column is None:
-            column = out.stage[program] = np.full(n, -1, dtype=np.int16)
-        column[i] = order.get(program, {}).get(stage, -1)
-        names = split.get(segments)
-        if names is None:
-            names = split[segments] = [s for s in segments.split(";") if s]
-        for name in names:
-            members.setdefault(name, array("q")).append(i)
-        _earliest(out.mql_at, i, mql_at)
-        _earliest(out.sql_at, i, sql_at)
-        if sunset:
-            out.sunset[i] = True
-    for name, rows in members.items():
-        mask = np.zeros(n, dtype=bool)
-        mask[_column(rows, np.int64)] = True
-        out.segments[name] = mask
+    keys: dict[str, int] = {}
+
+    def key_code(key: str) -> int:
+        return keys.setdefault(key, len(keys))
+
+    cursor = store.db.execute(_STANDING + where, params)
+    blocks = []
+    while rows := cursor.fetchmany(BLOCK):
+        columns = list(zip(*rows, strict=True))
+        blocks.append(
+            (
+                np.fromiter(map(index.__getitem__, columns[0]), np.int64, len(rows)),
+                np.fromiter(map(key_code, columns[1]), np.int64, len(rows)),
+                np.array(columns[2:], dtype=np.float64),
+            )
+        )
+    if not blocks:
+        return out
+    lead = np.concatenate([b[0] for b in blocks])
+    code = np.concatenate([b[1] for b in blocks])
+    values = np.concatenate([b[2] for b in blocks], axis=1)
+    known = lead >= 0  # a row of a lead the report does not have: left out
+    lead, code, values = lead[known], code[known], values[:, known]
+    for column, times in ((out.mql_at, values[0]), (out.sql_at, values[1])):
+        has = times > -np.inf  # -inf: none (NULL)
+        np.fmin.at(column, lead[has], times[has])
+    out.sunset[lead[values[2] != 0]] = True
+    _stages_and_segments(list(keys), lead, code, order, out)
     return out
 
 
-def _earliest(column: np.ndarray, i: int, at: float | None) -> None:
-    if at is not None and not at >= column[i]:  # NaN compares false: the first time wins
-        column[i] = at
+def _stages_and_segments(
+    keys: list[str],
+    lead: np.ndarray,
+    code: np.ndarray,
+    order: dict[str, dict[str, int]],
+    out: Standing,
+) -> None:
+    """Each file's stage column and each segment's members, in the order the rows first name
+    them."""
+    n = len(out.sunset)
+    found, first = np.unique(code, return_index=True)
+    members: dict[str, list[np.ndarray]] = {}
+    for k in found[np.argsort(first, kind="stable")].tolist():
+        program, stage, segments = keys[k].split("\x1f")
+        rows = lead[code == k]
+        column = out.stage.get(program)
+        if column is None:
+            column = out.stage[program] = np.full(n, -1, dtype=np.int16)
+        column[rows] = order.get(program, {}).get(stage, -1)
+        for name in (s for s in segments.split(";") if s):
+            members.setdefault(name, []).append(rows)
+    for name, parts in members.items():
+        mask = np.zeros(n, dtype=bool)
+        mask[np.concatenate(parts)] = True
+        out.segments[name] = mask
 
 
 def _column(values: array, dtype: type) -> np.ndarray:
