@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from array import array
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -97,24 +97,27 @@ def read_history(store: Store, since: float | None = None, workers: int | None =
     with store.reading():
         clock = store.clock()
         ids, arrival = _leads(store, since)
-        index = LeadIndex((lead, i) for i, lead in enumerate(ids))
+        index = LeadIndex(zip(ids, range(len(ids)), strict=True))
         where, params = _lead_filter(since)
         layout = store.get("layout") or "[]"
         parts = None
         count = workers_for(store.db, workers)
         if count > 1:
             tasks = _tasks(store.db, where, params, layout, count)
-            # the longest first (the workers take them in this order): the responses' ranges
-            order = [*range(3, len(tasks)), 2, 0, 1]
+            # the longest first (the workers take them in this order): the responses' ranges,
+            # the actions, the standing, the visits' ranges
+            order = [*range(2 + count, len(tasks)), 0, 1, *range(2, 2 + count)]
             try:
                 parts = run_parallel(store.path, fingerprint(store.db), index, tasks, count, order)
             except Moved:  # a run committed meanwhile: read again, in this transaction
                 parts = None
         if parts is None:
-            tasks = _tasks(store.db, where, params, layout, 1)
+            count = 1
+            tasks = _tasks(store.db, where, params, layout, count)
             parts = [task(store.db, index, *args) for task, args in tasks]
-    (counts, kinds, acts), standing, seen, *ranges = parts
-    evs = _join_events(ranges)
+    (counts, kinds, acts), standing = parts[:2]
+    seen = np.logical_or.reduce(parts[2 : 2 + count])
+    evs = _join_events(parts[2 + count :])
     clicks = np.array([k.type == "clicked" for k in evs[4]] or [False])[evs[1]]
     seen[evs[0][clicks]] = True
     for code, n in enumerate(np.bincount(acts[1], minlength=len(kinds)).tolist()):
@@ -147,20 +150,21 @@ def _tasks(
     layout: str,
     count: int,
 ) -> list[Task]:
-    """The reads, each `task(db, index, *args)`: the actions, the standing, the leads that had a
-    `visited` event, and the responses in `count` ranges of event rows."""
-    tasks: list[Task] = [
+    """The reads, each `task(db, index, *args)`: the actions, the standing, then the leads that
+    had a `visited` event and the responses, each in `count` ranges of event rows."""
+    ranges: list[tuple[str, tuple[object, ...]]] = [(where, params)]
+    if count > 1:
+        sql = "SELECT IFNULL(MIN(rowid), 0), IFNULL(MAX(rowid), 0) FROM events"
+        low, high = db.execute(sql).fetchone()
+        cuts = [low + (high - low + 1) * k // count for k in range(count)] + [high + 1]
+        rows = f"{where} AND rowid >= ? AND rowid < ?"
+        ranges = [(rows, (*params, cuts[k], cuts[k + 1])) for k in range(count)]
+    return [
         (_actions, (where, params)),
         (read_standing, (where, params, layout)),
-        (_visits, (where, params)),
+        *((_visits, part) for part in ranges),
+        *((_events, part) for part in ranges),
     ]
-    if count == 1:
-        return [*tasks, (_events, (where, params))]
-    sql = "SELECT IFNULL(MIN(rowid), 0), IFNULL(MAX(rowid), 0) FROM events"
-    low, high = db.execute(sql).fetchone()
-    cuts = [low + (high - low + 1) * k // count for k in range(count)] + [high + 1]
-    rows = f"{where} AND rowid >= ? AND rowid < ?"
-    return [*tasks, *((_events, (rows, (*params, cuts[k], cuts[k + 1]))) for k in range(count))]
 
 
 def _actions(
@@ -220,17 +224,20 @@ def _lead_filter(since: float | None) -> tuple[str, tuple[object, ...]]:
 
 
 def _leads(store: Store, since: float | None) -> tuple[list[str], np.ndarray]:
-    ids: list[str] = []
-    times = array("d")
-    seen: set[str] = set()
+    """Every lead added, in the order of its first `add` (a second would be an update), and the
+    time of that first `add`; `since`: those added at or after it."""
     sql = "SELECT lead, at FROM journal WHERE kind = 'add' ORDER BY seq"
-    for lead, at in store.db.execute(sql):
-        if lead not in seen:  # added once; a second `add` would be an update
-            seen.add(lead)
-            if since is None or at >= since:
-                ids.append(lead)
-                times.append(at)
-    return ids, _column(times, np.float64)
+    rows = store.db.execute(sql).fetchall()
+    ids = list(map(itemgetter(0), rows))
+    times = np.fromiter(map(itemgetter(1), rows), np.float64, len(rows))
+    if len(set(ids)) != len(ids):  # a lead added twice: its first time kept
+        first = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+        keep = np.array(sorted(first.values()), dtype=np.int64)
+        ids, times = [ids[k] for k in keep.tolist()], times[keep]
+    if since is not None:
+        late = times >= since
+        ids, times = [lead for lead, k in zip(ids, late.tolist(), strict=True) if k], times[late]
+    return ids, times
 
 
 def _kind_code(tail: str, kinds: list[ActionKind], interned: dict[ActionKind, int]) -> int:
@@ -270,7 +277,3 @@ def _action_counts(
         kind = kinds[_kind_code(tail, kinds, interned)]
         counts[kind] = counts.get(kind, 0) + n
     return counts
-
-
-def _column(values: array, dtype: type) -> np.ndarray:
-    return np.frombuffer(values, dtype=dtype).copy() if values else np.zeros(0, dtype=dtype)
