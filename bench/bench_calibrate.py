@@ -12,6 +12,12 @@ events. Not timed: making it. Timed: the whole command in this process — readi
 both files with live's readers, the fit, writing the fitted scenario — wall and CPU seconds,
 and the fit alone (`simulator.calibrate.calibrate` on the history already read). The machine
 is shared: the CPU seconds are the steadier figure.
+
+Where the wall time goes (is it the machine or us?): the kernel's per-thread scheduler
+statistics (`/proc/self/task/*/schedstat`: time on a CPU, time runnable but waiting for one)
+split the wall time into CPU, waiting for a CPU (other processes had the cores: the machine)
+and the rest (sleeping: disk, locks, child processes: us); with the threads this process ran,
+its voluntary and involuntary context switches and the load average.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import contextlib
 import csv
 import io
 import json
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -28,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the nurture command has it (cli/)
 
 RULES = str(ROOT / "rules" / "validation" / "recovery.nurture")
 SCENARIO = str(ROOT / "rules" / "validation" / "recovery.scenario.toml")
@@ -78,16 +87,50 @@ def main() -> int:
             "-o",
             str(folder / "fitted.scenario.toml"),
         ]
+        before, usage = _sched(), resource.getrusage(resource.RUSAGE_SELF)
         wall, cpu = time.perf_counter(), time.process_time()
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             code = nurture(argv)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         print(f"nurture calibrate (read + fit + write): {wall:.1f} s wall, {cpu:.1f} s CPU")
+        _where(wall, before, usage)
         fit_wall, fit_cpu = _fit_alone(folder)
         print(f"the fit alone: {fit_wall:.1f} s wall, {fit_cpu:.1f} s CPU")
         ok = code == 0 and wall < 60
         print("under a minute" if ok else f"exit {code}, {wall:.1f} s: NOT under a minute")
     return 0 if ok else 1
+
+
+def _sched() -> dict[str, tuple[float, float]]:
+    """Each thread of this process: (seconds on a CPU, seconds runnable but waiting for one),
+    from the kernel's schedstat (empty where /proc does not have it)."""
+    out = {}
+    tasks = Path("/proc/self/task")
+    for task in tasks.iterdir() if tasks.is_dir() else ():
+        with contextlib.suppress(OSError, ValueError):
+            run, wait, _ = (task / "schedstat").read_text().split()
+            out[task.name] = (int(run) / 1e9, int(wait) / 1e9)
+    return out
+
+
+def _where(wall: float, before: dict, usage: resource.struct_rusage) -> None:
+    """The main thread's wall time split: on a CPU, waiting for one (the machine), neither
+    (I/O, sleep, waiting for others: us); and what the other threads and children did."""
+    after, main = _sched(), str(os.getpid())
+    mine, was = after.get(main, (0.0, 0.0)), before.get(main, (0.0, 0.0))
+    on, waiting = mine[0] - was[0], mine[1] - was[1]
+    others = sum(v[0] - before.get(k, (0.0, 0.0))[0] for k, v in after.items() if k != main)
+    now = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"  main thread: {on:.1f} s on a CPU, {waiting:.1f} s runnable but waiting for a CPU "
+        f"(the machine's other work), {max(0.0, wall - on - waiting):.1f} s neither (I/O, "
+        f"sleep: ours); {len(after) - 1} other threads used {others:.1f} s CPU, child "
+        f"processes {children.ru_utime + children.ru_stime:.1f} s; context switches "
+        f"{now.ru_nvcsw - usage.ru_nvcsw:,} voluntary, {now.ru_nivcsw - usage.ru_nivcsw:,} "
+        f"involuntary; load average {load}"
+    )
 
 
 def _fit_alone(folder: Path) -> tuple[float, float]:

@@ -7,9 +7,11 @@ live formats' shape), for calibration's validations (`bench/validate_calibration
   `delivered` touch then; a visit in the two weeks a `visited` event (the data has no times: on
   day 7), a purchase a `converted` with its spend a minute later. The history ends 14 days after
   the send. It holds each customer's outcome, not every visit: calibrate with outcomes_only.
-- Bank marketing (`bank_history`): each client a lead created on 2008-05-05 with `age`,
-  `balance` and `poutcome`; its `campaign` calls a `delivered` on channel `task` a day apart
-  (9:00); at the last call a subscription is a `converted` a minute later, any other ending an
+- Bank marketing (`bank_history`): each client a lead created on 2008-05-05 at 9:00, its first
+  call (the data has no times: the playbook calls on creation, and a lead created at midnight
+  would add 9 hours to every day to convert that no forecast of the playbook can have), with
+  `age`, `balance` and `poutcome`; its `campaign` calls a `delivered` on channel `task` a day
+  apart (9:00); at the last call a subscription is a `converted` a minute later, any other ending an
   `unsubscribed` on channel `task` (the calls stopped: bank_marketing.md). The history ends 31
   days after the first calls (calls past the 31st day are not in it).
 
@@ -72,7 +74,7 @@ def bank_history(path: Path = BANK_CSV) -> History:
                 "balance": float(row["balance"]),
                 "poutcome": row["poutcome"],
             }
-            leads.append((lead, t0, attrs))
+            leads.append((lead, t0 + 9 * 3600, attrs))
             calls = int(row["campaign"])
             for n in range(calls):
                 at = t0 + n * DAY + 9 * 3600

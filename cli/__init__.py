@@ -12,6 +12,15 @@ scaffold.py    `nurture init`: a starter campaign from `templates/starter.*`
 
 from __future__ import annotations
 
+import os
+
+# OpenBLAS (numpy's and scipy's) starts a helper thread per core and keeps them spinning
+# between calls: on the calibration's small matrix products they burned 43% of the fit's
+# CPU (50,000 leads: 23.4 s CPU, 13.4 s with one thread; `bench/bench_calibrate.py`) and
+# took cores from our own thread on a shared machine. The replications already use every
+# core through processes. Set before numpy is first imported; a value the user set is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 
 def version_text() -> str:
     """`nurture 0.1.0`, from the installed package's metadata."""

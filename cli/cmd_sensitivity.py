@@ -1,7 +1,8 @@
 """`nurture sensitivity FILE [--scenario S] [--spread 0.2] [--top N] [--leads N] [--days D]
 [--runs R] [--seed X] [--workers W | --cluster C] [--json OUT]`: which assumption drives each
 headline KPI, as tornado tables (`simulator/sensitivity.py`): each knob at the low and high end
-of its uncertainty (a fitted scenario's 90% intervals) or ±20%, on common random numbers.
+of its uncertainty (a fitted scenario's 90% intervals) or ±20%, on common random numbers;
+on at most 1,000 leads unless --leads is given (`simulator.sensitivity.sized`).
 """
 
 from __future__ import annotations
@@ -51,12 +52,13 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from simulator import Cancelled, prepare
-    from simulator.sensitivity import sensitivity
+    from simulator.sensitivity import sensitivity, sized
 
     program = load_rules(args.file, args.settings)
     if program is None:
         return exitcodes.USER_ERROR
     scenario = prepare(program, args.scenario, overrides(args))  # ScenarioError
+    scenario, size_note = sized(scenario, args.leads is not None)
     if args.html:
         print("nurture sensitivity: --html is not available for a sensitivity", file=sys.stderr)
         return exitcodes.USAGE
@@ -72,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
                 progress=ProgressBar("varying"),
                 cancel=stop,
                 cluster=cluster,
+                size_note=size_note,
             )
     except Cancelled as err:
         return report_cancelled("sensitivity", err)

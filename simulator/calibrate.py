@@ -42,6 +42,7 @@ from simulator.fit_deals import deals
 from simulator.fit_section import Fit
 from simulator.fit_touches import answers, bounces, unsubscribes
 from simulator.history import DAY, History, HistorySummary
+from simulator.history_values import number_mistakes, number_value
 from simulator.scenario import Persona, Population, Scenario, for_persona
 
 METHOD = (
@@ -147,6 +148,14 @@ def calibrate(
     """Fit `prior`'s behaviour model to `history` (see the module docstring)."""
     if not history.leads:
         raise CalibrationError(f"{history.source}: no leads to calibrate on")
+    mistakes = number_mistakes(program, history.leads)
+    if mistakes:
+        raise CalibrationError(
+            f"{history.source}: a number attribute of the lead: block holds what is not a "
+            "number:\n  " + "\n  ".join(mistakes),
+            "give each a number (12, 0.5) or leave it empty, or declare the attribute as text "
+            f"in the lead: block of {program.path}",
+        )
     by, pins, grouping = _grouping(program, prior, history, options.by)
     template = prior.personas[0] if prior.personas else Persona()
     single = template.name if len(prior.personas) <= 1 else "everyone"
@@ -385,7 +394,10 @@ def _attributes(program: Program, rows: list[dict[str, object]]) -> dict[str, Di
         if not values:
             continue
         if decl.type == "number":
-            numbers = np.asarray([_number(v) for v in values])
+            read = [number_value(v) for v in values]  # None: empty (`number_mistakes` checked)
+            numbers = np.asarray([v for v in read if v is not None])
+            if not len(numbers):
+                continue
             counts: npt.NDArray[np.number[Any]]  # how often each value: counted, or 1 a quantile
             distinct, counts = np.unique(numbers, return_counts=True)
             if len(distinct) > MAX_NUMBERS:
@@ -401,11 +413,6 @@ def _attributes(program: Program, rows: list[dict[str, object]]) -> dict[str, Di
                 weights={texts[k]: float(counts[k]) for k in sorted(top.tolist())}
             )
     return out
-
-
-def _number(value: object) -> float:
-    """A number attribute's value as the history holds it: a number, or its text."""
-    return float(value)  # type: ignore[arg-type]  # a number or its text: float() reads both
 
 
 def _population(prior: Scenario, history: History) -> Population:

@@ -31,9 +31,10 @@ class ScenarioError(NurtureError):
 
     prefixed = False
 
-    def __init__(self, messages: list[str]) -> None:
+    def __init__(self, messages: list[str], *, prefixed: bool = False) -> None:
         super().__init__("\n".join(messages))
         self.messages = messages
+        self.prefixed = prefixed  # a file that cannot be read: said as the command's own error
 
 
 def _format(file: str, index: dict, loc: tuple, msg: str) -> str:
@@ -174,7 +175,8 @@ def read_scenario(path: str | None, program: Program) -> sc.Scenario:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
-        raise ScenarioError([f"{path}: cannot read the scenario: {err.strerror}"]) from None
+        message = f"{path}: cannot read the scenario: {err.strerror}"
+        raise ScenarioError([message], prefixed=True) from None
     return parse_scenario(text, path, program)[0]
 
 

@@ -44,6 +44,14 @@ def recovery_trial(
     program: Program, truth: Scenario, seed: int, by: str | None = None, leads: int | None = None
 ) -> dict[str, Recovered]:
     """One trial (see the module docstring): each fitted knob with a true value."""
+    return recovery_run(program, truth, seed, by, leads)[0]
+
+
+def recovery_run(
+    program: Program, truth: Scenario, seed: int, by: str | None = None, leads: int | None = None
+) -> tuple[dict[str, Recovered], dict[str, str]]:
+    """One trial: (each fitted knob with a true value, each knob with a true value the fit
+    did not fit -> why: kept at the prior's or set at a bound, in the fit's words)."""
     run = truth.run.model_copy(update={"seed": seed})
     scenario = truth.model_copy(update={"run": run})
     if leads is not None:
@@ -52,8 +60,12 @@ def recovery_trial(
     history = simulated_history(program, scenario, 0)
     fitted = calibrate(program, scenario, history, CalibrateOptions(by=by))
     out = {}
-    for p in fitted.fit.parameters:
+    fit = fitted.fit
+    for p in fit.parameters:
         true = true_value(truth, p.path)
         if true is not None:
             out[p.path] = Recovered(true, p.estimate, p.low, p.high)
-    return out
+    apart = {k.path: f"kept: {k.reason}" for k in fit.kept} | {
+        s.path: f"set: {s.reason}" for s in fit.set
+    }
+    return out, {k: v for k, v in apart.items() if k not in out}

@@ -9,7 +9,14 @@ replications as the baseline (run r: same population, same per-lead streams), so
 change is the knob's doing: the mean paired difference over runs, with its 90% interval.
 The knobs: every fitted one, and every nonzero number of the behaviour model the file can use
 (the rates of the channels its contents use, the behaviour and sales knobs, each persona's
-organic rates, overrides and constant readiness).
+organic rates, overrides and constant readiness) — not a global knob every persona overrides,
+nor the relevance of stages when no content has one: moving those changes nothing, and each
+knob costs two points of `runs` replications.
+
+Size: every point is a forecast, so a sensitivity costs (2 knobs + 1) x runs replications
+(43 knobs x 4 runs: 348). Unless the leads are given, it runs on at most LEADS leads
+(`sized`): the changes are paired (the same leads and streams at every point), so a rate's
+change keeps its sign and size on fewer leads, and the report says the size it ran at.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from simulator.replications import Job, run_job
 from simulator.scenario import Scenario
 from simulator.uncertainty import fixed, knob_value
 
+LEADS = 1000  # leads a sensitivity runs on unless told (`sized`)
+RELEVANCE = ("relevance_bonus", "irrelevance_factor")  # act only on content with a stage
 KPIS = ("customers", "conversion_rate", "revenue", "sql", "visit_rate", "unsubscribe_rate")
 SPREAD = 0.2
 _SCALARS = (
@@ -84,6 +93,7 @@ class Sensitivity:
     kpis: tuple[str, ...]
     baseline: dict[str, Stat]
     swings: tuple[Swing, ...]
+    size_note: str = ""  # how the leads were scaled down (`sized`), or ""
 
     def ranked(self, kpi: str) -> list[Swing]:
         return sorted(self.swings, key=lambda s: -s.reach(kpi))
@@ -100,6 +110,7 @@ class Sensitivity:
             "leads": self.leads,
             "runs": self.runs,
             "seed": self.seed,
+            "size_note": self.size_note,
             "baseline": {k: s.to_dict() for k, s in self.baseline.items()},
             "knobs": [
                 {
@@ -124,7 +135,7 @@ def knobs(program: Program, scenario: Scenario, spread: float = SPREAD) -> list[
             if p.low != p.high:
                 out[p.path] = Knob(p.path, p.estimate, p.low, p.high, "fitted 90% interval")
     channels = sorted({c.channel for c in program.contents if c.channel != "task"})
-    paths = [f"behaviour.{k}" for k in _SCALARS]
+    paths = [f"behaviour.{k}" for k in _SCALARS if _global_in_force(program, scenario, k)]
     paths += [f"behaviour.{r}.{ch}" for r in _RATES for ch in channels]
     paths += [f"sales.{k}" for k in _SALES if scenario.sales.reps > 0]
     for persona in scenario.personas:
@@ -147,6 +158,28 @@ def knobs(program: Program, scenario: Scenario, spread: float = SPREAD) -> list[
     return list(out.values())
 
 
+def _global_in_force(program: Program, scenario: Scenario, knob: str) -> bool:
+    """Whether the global `behaviour.knob` acts on some lead: a persona leaves it as it is,
+    and (for the relevance of stages) some content has a stage."""
+    if knob in RELEVANCE and not any(c.stage for c in program.contents):
+        return False
+    personas = scenario.personas
+    return not personas or any(
+        p.behaviour is None or getattr(p.behaviour, knob) is None for p in personas
+    )
+
+
+def sized(scenario: Scenario, leads_given: bool) -> tuple[Scenario, str]:
+    """The scenario a sensitivity runs (at most LEADS leads unless `leads_given`), and the
+    words for the report's header."""
+    leads = scenario.population.leads
+    if leads_given or leads <= LEADS:
+        return scenario, ""
+    population = scenario.population.model_copy(update={"leads": LEADS})
+    note = f"the scenario's {leads:,} leads scaled down to {LEADS:,}: --leads {leads} for all"
+    return scenario.model_copy(update={"population": population}), note
+
+
 def sensitivity(
     program: Program,
     scenario: Scenario,
@@ -157,8 +190,10 @@ def sensitivity(
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
     cluster: Cluster | None = None,
+    size_note: str = "",
 ) -> Sensitivity:
-    """See the module docstring. Raises `Cancelled` when `cancel` is set."""
+    """See the module docstring (`size_note`: what `sized` said). Raises `Cancelled` when
+    `cancel` is set."""
     base = fixed(scenario)
     varied = knobs(program, scenario, spread)
     points = [base] + [set_knob(base, k.path, v) for k in varied for v in (k.low, k.high)]
@@ -191,4 +226,5 @@ def sensitivity(
         kpis,
         baseline,
         tuple(swings),
+        size_note,
     )

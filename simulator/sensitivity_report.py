@@ -43,6 +43,8 @@ def render(s: Sensitivity, top: int = 10) -> str:
         "the high end of its range (a fitted knob's 90% interval, else ±20%), the others as "
         "they are; a change is the mean paired difference over runs (* clear of zero).",
     ]
+    if s.size_note:
+        lines.insert(2, f"Leads: {s.size_note}.")
     for kpi in s.kpis:
         base = s.baseline[kpi]
         ranked = [w for w in s.ranked(kpi) if w.reach(kpi) > 0][:top]

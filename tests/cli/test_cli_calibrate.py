@@ -344,6 +344,51 @@ def test_set_is_read_by_calibrate_backtest_and_sensitivity(
     assert (code, out, err.splitlines()) == (1, "", said)
 
 
+def test_a_number_attribute_holding_a_list_or_a_word_is_named_with_its_lead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A live database keeps every column its leads came with; a rule file that reads one of
+    them as a number is told which lead holds what, with exit code 1 (was a traceback)."""
+    head = 'campaign "t"\nstages lead\nlead:\n'
+    rest = "content welcome email cost 0.01\nsequence s:\n  enter on created\n  send welcome\n"
+    write(tmp_path, "ran.nurture", head + "  plan: text\n" + rest)
+    write(tmp_path, "fit.nurture", head + "  size: number\n" + rest)
+    at = '"created_at": "2026-01-01T00:00:00Z"'
+    sizes = ["3", "[1, 2]", '"big"', '""', '"4.5"']
+    leads = [f'{{"id": "L{i}", {at}, "size": {s}}}' for i, s in enumerate(sizes)]
+    write(tmp_path, "leads.jsonl", "\n".join(leads) + "\n")
+    event = {"id": "e1", "lead": "L0", "type": "visited", "at": "2026-01-01T00:00:00Z"}
+    write(tmp_path, "events.jsonl", json.dumps(event) + "\n")
+    db = str(tmp_path / "h.db")
+    ran = nurture(
+        capsys,
+        "run",
+        str(tmp_path / "ran.nurture"),
+        "--leads",
+        str(tmp_path / "leads.jsonl"),
+        "--events",
+        str(tmp_path / "events.jsonl"),
+        "--db",
+        db,
+        "--absent",
+        "plan",
+    )
+    assert ran[0] == 0, ran[2]
+    fitted = tmp_path / "f.toml"
+    rules = str(tmp_path / "fit.nurture")
+    code, _, stderr = nurture(capsys, "calibrate", rules, "--db", db, "-o", str(fitted))
+    assert code == 1
+    assert stderr.splitlines()[-4:] == [
+        f"nurture calibrate: {db}: a number attribute of the lead: block holds what is not "
+        "a number:",
+        "  lead 'L1': 'size' is [1, 2]",
+        "  lead 'L2': 'size' is 'big'",
+        "  hint: give each a number (12, 0.5) or leave it empty, or declare the attribute as "
+        f"text in the lead: block of {rules}",
+    ]
+    assert "Traceback" not in stderr and not fitted.exists()
+
+
 def test_a_click_s_gain_is_kept_when_no_purchase_came_without_a_click(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

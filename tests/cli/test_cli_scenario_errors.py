@@ -110,11 +110,18 @@ def test_toml_syntax_error_names_line(rules, tmp_path, capsys):
     assert "s.toml:2: not valid TOML" in err
 
 
-def test_missing_scenario_file(rules, tmp_path, capsys):
-    code = main(["simulate", str(rules), "--scenario", str(tmp_path / "nope.toml")])
+@pytest.mark.parametrize("command", ["simulate", "sensitivity", "compare"])
+def test_missing_scenario_file(rules, tmp_path, capsys, command):
+    """An unreadable scenario is the command's own error, said with its name (sensitivity's
+    lacked it)."""
+    missing = str(tmp_path / "nope.toml")
+    files = [str(rules)] * (2 if command == "compare" else 1)
+    code = main([command, *files, "--scenario", missing])
     _, err = capsys.readouterr()
     assert code == 1
-    assert "nope.toml: cannot read the scenario" in err
+    assert err == (
+        f"nurture {command}: {missing}: cannot read the scenario: No such file or directory\n"
+    )
 
 
 def test_rule_file_error_exits_1_with_diagnostic(tmp_path, capsys):

@@ -129,3 +129,47 @@ def test_recovery_of_known_parameters() -> None:
         inside += sum(r.inside for r in trial.values())
         total += len(trial)
     assert inside / total >= 0.85, f"{inside} of {total} true values inside"
+
+
+def test_the_calls_likelihood_by_hand_with_a_patient_share_and_a_rising_refusal() -> None:
+    """Two leads, no answers recorded (so a call is refused, sold, or neither). q = 0.2,
+    patient share w = 0.25 (on itself) who never refuse (d0 = 0), refusals rising 0.5 a call,
+    answer 0.5 (the prior's), a sale per answered call 0.1:
+    lead A, call 0 neither, call 1 refused: d = 1: (1 - 0.2 - 0.5 * 0.1) * 0.2 * 1.5 = 0.225;
+    patient: refused with chance 0 -> 0; mixture 0.75 * 0.225 = 0.16875.
+    lead B, call 0 sold: 0.5 * 0.1 = 0.05 for both kinds.
+    log-likelihood: ln 0.16875 + ln 0.05 = -4.775069."""
+    import math
+
+    from simulator.fit_calls import CallPrior, _Rows, lr_min
+    from simulator.fit_data import Calls
+
+    def col(*values: object) -> np.ndarray:
+        return np.array(values)
+
+    calls = Calls(
+        lead=col(0, 0, 1),
+        group=col(0, 0, 0),
+        n=col(0.0, 1.0, 0.0),
+        refused=col(False, True, False),
+        answered=col(False, False, False),
+        sold=col(False, False, True),
+        clicks=col(0.0, 0.0, 0.0),
+        at=col(0.0, DAY, 0.0),
+    )
+    rows = _Rows(calls, np.ones(3, dtype=bool), seen=False)
+    prior = CallPrior("p", 0.3, 0.5, 0.0, 0.0, 0.0)
+    params = [
+        Param("personas.p.behaviour.task_refuse", "q", "logit", 3),
+        Param("personas.p.dropout", "w", "identity", 1),
+        Param("personas.p.behaviour.task_refuse_fatigue", "rise", "identity", 1),
+        Param("personas.p.readiness", "s", "log", 1),
+    ]
+    eta = np.array([math.log(0.2 / 0.8), 0.25, 0.5, math.log(0.1)])
+    assert rows.loglik(eta, params, prior, 0.0) == pytest.approx(-4.775069, abs=1e-6)
+    # the patient share at its bound 0: every lead is d = 1
+    eta[1] = 0.0
+    assert rows.loglik(eta, params, prior, 0.0) == pytest.approx(
+        math.log(0.225) + math.log(0.05), abs=1e-9
+    )
+    assert lr_min(1000) == pytest.approx(6.907755, abs=1e-6)  # log 1000: BIC's price
