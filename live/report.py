@@ -48,13 +48,16 @@ def report(
     db_path: str,
     since: float | None = None,
     forecast_path: str | None = None,
+    workers: int | None = None,
 ) -> LiveReport:
     """The actual KPIs of the database of `nurture run` at `db_path`, which must run these rule
-    files (checked, in order). Raises ReportError, StoreError or ForecastError (NurtureErrors)."""
+    files (checked, in order); `workers` forces the number of processes that read it (else
+    decided by its size: `report_parallel.workers_for`). Raises ReportError, StoreError or
+    ForecastError (NurtureErrors)."""
     store = Store(db_path, readonly=True)
     try:
         check_database(store, rule_files, programs)
-        history = read_history(store, since)
+        history = read_history(store, since, workers)
     finally:
         store.close()
     cols = lead_columns(history, programs)
