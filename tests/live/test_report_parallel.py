@@ -167,3 +167,32 @@ def test_how_many_processes_read(live: Path, monkeypatch: pytest.MonkeyPatch) ->
         assert workers_for(db) == 1
     finally:
         db.close()
+
+
+def test_a_lead_added_twice_is_counted_once_at_its_first_add(live: Path, tmp_path: Path) -> None:
+    """The leads are read in one fetch (`_leads`): a second `add` of a lead (an update) neither
+    adds a lead nor moves its arrival; `since` is held against the first add's time."""
+    from live.report_read import _leads
+    from live.store import Store
+
+    shutil.copy(live / "live.db", tmp_path / "live.db")
+    db = sqlite3.connect(tmp_path / "live.db")
+    first = db.execute("SELECT lead, at FROM journal WHERE kind = 'add' ORDER BY seq").fetchall()
+    assert first[:2] == [("L1", first[0][1]), ("L2", first[1][1])] and len(first) == 300
+    db.execute(
+        "INSERT INTO journal (kind, lead, at, data) VALUES ('add', 'L1', ?, '{}')",
+        (first[-1][1] + 10.0,),
+    )
+    db.commit()
+    db.close()
+    store = Store(str(tmp_path / "live.db"), readonly=True)
+    try:
+        ids, arrival = _leads(store, None)
+        assert ids == [lead for lead, _ in first]
+        assert arrival.tolist() == [at for _, at in first]
+        since = first[150][1]  # the 151st lead's arrival: L1, added again after it, is not kept
+        ids, arrival = _leads(store, since)
+        assert ids == [lead for lead, at in first if at >= since] and "L1" not in ids
+        assert arrival.min() == since
+    finally:
+        store.close()
