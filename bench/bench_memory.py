@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_memory.py --leads 1000000  # the issue's 1M leads
 
 Writes the inputs with bench/bench_runner.py's generator (rules/b2b_saas_trial.nurture), then runs
-each command in a fresh process and reads its peak resident size (`ru_maxrss` of the child). The
+each command in a fresh process and reads its peak resident size (its `VmHWM` as it exits). The
 baseline is the same interpreter with the same modules imported and nothing read; the figure per
 lead is (peak - baseline) / leads. Targets (issue 11, item 15): `score` on 1M leads under 1 GB in
 all; `run` within 2.5 KB per lead (its live state) plus a bounded buffer.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,14 +28,33 @@ BASELINE = "import cli.main, live, engine, dsl; dsl.load_program({rules!r})"
 COMMAND = "import sys, cli.main; sys.argv = ['nurture', *{argv!r}]; cli.main.main()"
 
 
+PEAK = (
+    "import atexit, resource\n"
+    "def _peak():\n"
+    "    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    try:\n"
+    "        with open('/proc/self/status') as status:\n"
+    "            kb = next(int(x.split()[1]) for x in status if x.startswith('VmHWM:'))\n"
+    "    except (OSError, StopIteration):\n"
+    "        pass\n"
+    "    with open({out!r}, 'w') as f:\n"
+    "        f.write(str(kb))\n"
+    "atexit.register(_peak)\n"
+)
+
+
 def peak_mb(code: str) -> float:
-    """Peak resident size of a fresh Python running `code`, in MB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if after <= before:  # ru_maxrss of children is the largest so far: keep the order rising
-        raise SystemExit("measure the baseline first, then larger runs")
-    return after / 1024
+    """Peak resident size of a fresh Python running `code`, in MB, as it says when it exits: its
+    `VmHWM` (Linux; `ru_maxrss` elsewhere). Not `ru_maxrss` on Linux: it keeps the peak of the
+    process before `exec`, the forked copy of this one, which holds the generated input."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "peak")
+        wrapped = PEAK.format(out=out) + code
+        subprocess.run(
+            [sys.executable, "-c", wrapped], cwd=ROOT, check=False, stdout=subprocess.DEVNULL
+        )
+        with open(out) as file:
+            return int(file.read()) / 1024
 
 
 def main() -> None:

@@ -16,9 +16,10 @@ calls them and writes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from cli import exitcodes
 from cli.argtypes import add_input_options, add_set_option, nonnegative_int, time_arg
@@ -63,7 +64,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from engine import format_time
-    from live import score, score_table
+    from live import TableWriter, score
 
     programs = load_programs([args.file], args.settings)
     if programs is None:
@@ -74,26 +75,29 @@ def run(args: argparse.Namespace) -> int:
         from live import load_mapping
 
         mapping = load_mapping(args.map)
-    # a file or a mapping that cannot be read: InputError, MappingError, printed by cli/main.py
-    result = score(
-        program,
-        args.leads,
-        args.events or None,
-        at=args.at,
-        seed=args.seed,
-        mapping=mapping,
-        absent=tuple(args.absent),
-    )
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
     jsonl = args.output is not None and args.output.lower().endswith(".jsonl")
+    # a file or a mapping that cannot be read: InputError, MappingError, printed by cli/main.py
     try:
-        _write(score_table(program, result.rows, jsonl=jsonl), args.output)
+        with _Output(args.output) as file:
+            write = TableWriter(program, file, jsonl)
+            result = score(
+                program,
+                args.leads,
+                args.events or None,
+                at=args.at,
+                seed=args.seed,
+                mapping=mapping,
+                absent=tuple(args.absent),
+                emit=write,
+            )
+            write.finish()
     except OSError as err:
         print(f"nurture score: cannot write {args.output}: {err.strerror}", file=sys.stderr)
         return exitcodes.USER_ERROR
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     at = format_time(result.at)
-    print(f"nurture score: {len(result.rows)} leads scored at {at}", file=sys.stderr)
+    print(f"nurture score: {result.scored} leads scored at {at}", file=sys.stderr)
     if result.after_at:
         print(f"  {result.after_at} events after {at} not applied", file=sys.stderr)
     if result.not_yet:
@@ -115,12 +119,26 @@ def _report_rejected(rejected: list[Any]) -> None:
         print(f"  ... and {n - SHOWN_REJECTIONS} more", file=sys.stderr)
 
 
-def _write(text: str, output: str | None) -> None:
-    """To stdout, or to the file through a temporary one (never half a file)."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    temp = output + ".tmp"
-    with open(temp, "w", encoding="utf-8", newline="") as file:
-        file.write(text)
-    os.replace(temp, output)
+class _Output:
+    """Stdout, or the file through a temporary one put in its place only when every row is
+    written (never half a file; an error leaves the file as it was and no temporary)."""
+
+    def __init__(self, output: str | None) -> None:
+        self.output = output
+        self.temp = None if output is None else output + ".tmp"
+        self.file: TextIO = sys.stdout
+
+    def __enter__(self) -> TextIO:
+        if self.temp is not None:
+            self.file = open(self.temp, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        return self.file
+
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
+        if self.temp is None or self.output is None:
+            return
+        self.file.close()
+        if kind is None:
+            os.replace(self.temp, self.output)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temp)

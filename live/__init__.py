@@ -6,7 +6,8 @@ The front door (what the command line and the TUI call; everything else here is 
                                                    resumable, idempotent, dead letters kept
     migrate(files, programs, db, stdout) -> RunReport   a database carried over to changed rules
     score(program, leads, events, at) -> ScoreResult    batch scoring, no database (`nurture score`)
-    score_table(program, rows, jsonl) -> str       its table, CSV or JSON Lines
+    score_table(program, rows, jsonl) -> str       its table, CSV or JSON Lines; `TableWriter`:
+                                                   the same a row at a time (score's `emit`)
     explain(files, programs, db, lead) -> LeadExplanation   a live lead's standing, what is due
                                                    next, and its trail (`TrailEntry`s)
     explain_text(found) -> str                     as `nurture explain` prints it; its parts
@@ -38,7 +39,8 @@ replaying the journal did not give the outbox back.
 The modules:
 
     runner.py     one run: seed and rules checked, leads restored (or migrated), input read,
-                  the timeline walked; `plan.py` orders it, `walk.py` drives the engine, journals,
+                  the timeline walked; `plan.py` orders it (`timeline.py`: the same order, the rows
+                  sorted on disk, not held), `walk.py` drives the engine, journals,
                   commits batches and checkpoints, and replays an interrupted run's journal
     inputs.py     leads and events read a block at a time and checked (`inputs_fast.py`,
                   `values.py`); `columns.py` every lead: attribute has a column (or `--absent`);
@@ -84,7 +86,7 @@ from live.report_types import LiveReport
 from live.runner import RunOptions, RunReport, migrate
 from live.runner import run_live as run
 from live.score import ScoreResult, score
-from live.score_table import score_table
+from live.score_table import TableWriter, score_table
 from live.store import StoreError
 from live.values import Schema
 from live.walk import ReplayMismatch
@@ -114,6 +116,7 @@ __all__ = [
     "ScoreResult",
     "Standing",
     "StoreError",
+    "TableWriter",
     "TrailEntry",
     "entry_message",
     "explain",

@@ -6,6 +6,9 @@ time; at one instant a new lead comes before events, and events keep their input
 is added at its `created_at`, or at its first event when it has no `created_at` (an event dated
 before a `created_at` is rejected as the file is read: `live.inputs.EventFile`), or at the run's
 start when it has neither.
+
+`make_plan` orders rows held in memory; `nurture run` and `nurture score` take the same order
+from `live.timeline`, which sorts the rows on disk as they are read (tested against this one).
 """
 
 from __future__ import annotations

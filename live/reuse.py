@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from engine import format_time
 from live.inputs import EventRow, Rejected, text_lines
 
-__all__ = ["Split", "split_reused"]
+__all__ = ["Split", "Stored", "raw_lines", "reused_reason", "same_as_stored", "split_reused"]
 
 Stored = tuple[str, str, float, str]  # an accepted event: lead, type, at, props JSON
 
@@ -37,18 +37,10 @@ def split_reused(path: str, events: list[EventRow], stored: Mapping[str, Stored]
     for event in events:
         before = stored.get(event.id)
         if before is not None:
-            if _same_as_stored(event, before):
+            if same_as_stored(event, before):
                 out.duplicates += 1
             else:
-                lead, kind, at, _ = before
-                reused.append(
-                    (
-                        event,
-                        f"event id {event.id!r} was accepted before for another event "
-                        f"({kind} of lead {lead!r} at {format_time(at)}); give this event an "
-                        "id of its own",
-                    )
-                )
+                reused.append((event, reused_reason(event.id, before)))
             continue
         earlier = first.get(event.id)
         if earlier is None:
@@ -64,19 +56,28 @@ def split_reused(path: str, events: list[EventRow], stored: Mapping[str, Stored]
                     "give this event an id of its own",
                 )
             )
-    raw = _raw_lines(path, (event.line for event, _ in reused))
+    raw = raw_lines(path, (event.line for event, _ in reused))
     out.rejected = [Rejected(path, e.line, "event", why, raw.get(e.line, "")) for e, why in reused]
     return out
 
 
-def _same_as_stored(event: EventRow, stored: Stored) -> bool:
+def reused_reason(event_id: str, stored: Stored) -> str:
+    """Why an event under the id of one accepted before is rejected."""
+    lead, kind, at, _ = stored
+    return (
+        f"event id {event_id!r} was accepted before for another event ({kind} of lead "
+        f"{lead!r} at {format_time(at)}); give this event an id of its own"
+    )
+
+
+def same_as_stored(event: EventRow, stored: Stored) -> bool:
     lead, kind, at, props = stored
     return (event.lead, event.type, event.at) == (lead, kind, at) and json.loads(props) == dict(
         event.props
     )
 
 
-def _raw_lines(path: str, numbers: Iterable[int]) -> dict[int, str]:
+def raw_lines(path: str, numbers: Iterable[int]) -> dict[int, str]:
     """The text of these lines of the file (read again: only for the few rows rejected here)."""
     wanted = set(numbers)
     if not wanted:

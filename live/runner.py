@@ -2,8 +2,9 @@
 
 One run: check the seed and the rule files against the database, restore every lead's engine
 state from the last checkpoint and replay what an interrupted run did after it (`walk`),
-read and check the input (bad rows go to the dead-letter table), drop events already accepted,
-apply changed lead rows at the clock, then walk the timeline (`plan`): before each item,
+read and check the input a row at a time (bad rows go to the dead-letter table; new leads and
+events are sorted on disk, `timeline`), drop events already accepted, apply changed lead rows at
+the clock, then walk the timeline (in `plan`'s order): before each item,
 every timer due strictly earlier runs; at the end, every timer due up to `--until`. Work is
 committed in batches (journal, accepted events, lead rows, actions, clock in one transaction) and
 lead states at checkpoints. After each commit the actions file catches up with the outbox
@@ -23,22 +24,15 @@ from dsl.collector import collector_paused, settle_collector
 from live.actions import ActionsFile, EchoActions
 from live.columns import check_absent, check_columns
 from live.dberrors import restore_state, translate
-from live.inputs import (
-    EventRow,
-    LeadRow,
-    Rejected,
-    Schema,
-    format_time,
-    read_events,
-    read_leads,
-)
+from live.inputs import EventFile, EventRow, LeadFile, LeadRow, Rejected, Schema, format_time
 from live.meta import RunError, refuse_changes, rule_hashes, rules_changes, settle_seed
-from live.plan import make_plan
-from live.reuse import split_reused
 from live.store import Store
+from live.timeline import Timeline
 from live.walk import Walker
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from dsl.ir import Program
     from engine import Engine
     from live.mapping import Mapping
@@ -100,7 +94,10 @@ def run_live(options: RunOptions, stdout: TextIO) -> RunReport:
         # batch without a checkpoint only waits for the end of the run.
         with collector_paused():
             run = _Run(options, store, stdout)
-            report = run.execute()
+            try:
+                report = run.execute()
+            finally:
+                run.close()
         if options.actions_csv is not None:
             from live.actions_csv import write_actions_csv
 
@@ -150,6 +147,12 @@ class _Run:
         self.walker: Walker
         self.clock: float | None = store.clock()
         self.walked = False  # whether a batch of the walk was committed
+        self.timeline = Timeline(self.clock, near=options.db_path)  # new leads and events
+        # stored leads given again with other attributes: (id, attrs, stored and given created_at)
+        self.updates: list[tuple[str, dict[str, object], float | None, float | None]] = []
+
+    def close(self) -> None:
+        self.timeline.close()
 
     def execute(self) -> RunReport:
         from engine import Engine
@@ -177,7 +180,8 @@ class _Run:
         stored_leads = self.store.leads()
         self._restore(changes)
         self.walker.replay(tail)
-        leads, events = self._read_input(stored_leads)
+        self._read_input(stored_leads)
+        del stored_leads
         settle_collector()
         self._check_until()
         self.walker.sink = self._open_sink()
@@ -186,9 +190,8 @@ class _Run:
             "rules": hashes,
             "layout": self.engine.layout(),
         }
-        self._update_leads(leads, stored_leads)
-        new_leads = [lead for lead in leads if lead.id not in stored_leads]
-        self._walk(new_leads, events, meta, checkpoint=bool(changes))
+        self._update_leads()
+        self._walk(meta, checkpoint=bool(changes))
         self.walker.sink.close()
         self.report.clock = self.walker.clock
         self.report.actions = self.walker.actions
@@ -214,55 +217,74 @@ class _Run:
             walker.collect(self.engine.migrate(state, old, clock))
             walker.touched.add(str(state["id"]))
 
-    def _read_input(
-        self, stored: dict[str, tuple[float | None, dict[str, object]]]
-    ) -> tuple[list[LeadRow], list[EventRow]]:
+    def _read_input(self, stored: dict[str, tuple[float | None, dict[str, object]]]) -> None:
+        """The input, read and checked a row at a time: new leads and events to the timeline
+        (sorted on disk), changed attributes of stored leads to `updates`, rejected rows to the
+        dead-letter table."""
         schema = Schema.from_programs(self.options.programs)
         absent = self.options.absent
         check_absent(schema, absent)
-        leads: list[LeadRow] = []
+        rows: Iterable[LeadRow | Rejected] = ()
         rejected: list[Rejected] = []
         mapped: list[EventRow] = []
         if self.options.leads_path is not None and self.options.mapping is not None:
             from live.mapping_rows import read_export
 
             export = read_export(self.options.mapping, self.options.leads_path, schema)
-            leads, rejected, mapped = export.leads, export.rejected, export.events
+            rows, mapped = [*export.rejected, *export.leads], export.events
             self.report.notes += export.notes
         elif self.options.leads_path is not None:
-            leads, rejected = read_leads(
+            rows = LeadFile(
                 self.options.leads_path,
                 schema,
                 lambda path, columns: check_columns(path, columns, schema, absent),
             )
         created = {lead_id: row[0] for lead_id, row in stored.items()}
-        created.update((lead.id, lead.created_at) for lead in leads)
+        self.timeline.add_leads(self._new_leads(rows, stored, created, rejected))
         refused = {r_id for r_id in _rejected_ids(rejected) if r_id not in created}
-        events: list[EventRow] = []
         path = self.options.events_path
         if path is not None:
-            events, bad_events = read_events(path, schema, created, refused, created)
-            events = self._fresh(path, events, bad_events)
-            rejected += sorted(bad_events, key=lambda row: row.line)
-        events += mapped  # the events a mapping reads from the lead rows, after the file's
+            bad: list[Rejected] = []
+            events = EventFile(path, schema, created, refused, created)
+            self.timeline.add_events(_accepted(events, bad))
+            has = self.store.has_events()
+            duplicates, reused = self.timeline.drop_reused(
+                path, self.store.events_by_id if has else None
+            )
+            self.report.duplicates += duplicates
+            rejected += sorted(bad + reused, key=lambda row: row.line)
+        del created, refused
+        # the events a mapping reads from the lead rows, after the file's
+        self.timeline.add_events(mapped, mapped=True)
         self.report.rejected = rejected
-        rows = [(r.source, r.line, r.kind, r.reason, r.raw) for r in rejected]
-        if rows:
-            self.report.rejected_new = self.store.add_dead_letters(rows, time.time())
-        return leads, events
+        dead = [(r.source, r.line, r.kind, r.reason, r.raw) for r in rejected]
+        if dead:
+            self.report.rejected_new = self.store.add_dead_letters(dead, time.time())
 
-    def _fresh(self, path: str, events: list[EventRow], rejected: list[Rejected]) -> list[EventRow]:
-        """Events whose id is new to the database and to earlier lines; one given again
-        unchanged is counted as a duplicate, another event under a used id is rejected
-        (`live.reuse`)."""
-        ids = [e.id for e in events]
-        stored = self.store.events_by_id(ids) if self.store.has_events() else {}
-        if not stored and len(set(ids)) == len(ids):
-            return events  # the usual case: all new, none repeated
-        split = split_reused(path, events, stored)
-        self.report.duplicates += split.duplicates
-        rejected += split.rejected
-        return split.fresh
+    def _new_leads(
+        self,
+        rows: Iterable[LeadRow | Rejected],
+        stored: dict[str, tuple[float | None, dict[str, object]]],
+        created: dict[str, float | None],
+        rejected: list[Rejected],
+    ) -> Iterator[LeadRow]:
+        """The new leads of `rows`; a stored lead's row supplied again becomes an update when it
+        changes an attribute: a column the row has replaces the stored value (an empty cell
+        clears it); an attribute the file has no column for keeps its stored value, so a file of
+        a few columns updates just those."""
+        for lead in rows:
+            if isinstance(lead, Rejected):
+                rejected.append(lead)
+                continue
+            created[lead.id] = lead.created_at
+            if lead.id not in stored:
+                yield lead
+                continue
+            born, old = stored[lead.id]
+            attrs = {k: v for k, v in old.items() if k not in lead.columns}
+            attrs.update(lead.attrs)
+            if attrs != old:
+                self.updates.append((lead.id, attrs, born, lead.created_at))
 
     def _check_until(self) -> None:
         until, clock = self.options.until, self.clock
@@ -282,52 +304,36 @@ class _Run:
             raise RunError(f"cannot write the actions file: {err}") from None
         return sink
 
-    def _update_leads(
-        self, leads: list[LeadRow], stored: dict[str, tuple[float | None, dict[str, object]]]
-    ) -> None:
-        """Lead rows supplied again: new attributes apply at the run's start (the DB clock).
-
-        A column the row has replaces the stored value (an empty cell clears it); an attribute
-        the file has no column for keeps its stored value, so a file of a few columns updates
-        just those."""
-        for lead in leads:
-            if lead.id not in stored:
-                continue
-            old = stored[lead.id][1]
-            attrs = {k: v for k, v in old.items() if k not in lead.columns}
-            attrs.update(lead.attrs)
-            if attrs == old:
-                continue
-            now = self.clock if self.clock is not None else (lead.created_at or 0.0)
-            self.walker.update_lead(lead.id, attrs, stored[lead.id][0], now)
+    def _update_leads(self) -> None:
+        """Lead rows supplied again with changed attributes: applied at the run's start (the DB
+        clock), in input order."""
+        for lead_id, attrs, born, given in self.updates:
+            now = self.clock if self.clock is not None else (given or 0.0)
+            self.walker.update_lead(lead_id, attrs, born, now)
             self.report.leads_updated += 1
+        self.updates = []
 
     # ------------------------------------------------------------ the walk
 
-    def _walk(
-        self,
-        new_leads: list[LeadRow],
-        events: list[EventRow],
-        meta: dict[str, object],
-        checkpoint: bool,
-    ) -> None:
+    def _walk(self, meta: dict[str, object], checkpoint: bool) -> None:
         until = self.options.until
+        timeline = self.timeline
         if (
             until is None
             and self.clock is None
-            and new_leads
-            and not events
-            and not any(lead.created_at is not None for lead in new_leads)
+            and timeline.leads
+            and not timeline.n_events
+            and not timeline.has_created()
         ):  # new leads, and nothing in the input says what time it is: now
             until = float(int(time.time()))
-        plan = make_plan(new_leads, events, self.clock, until)
+        plan = timeline.plan(until)
         self.report.after_until = plan.after_until
         self.report.events_late = plan.late
         walker = self.walker
         walker.commit(meta, checkpoint=checkpoint)  # with the seed and the rules' hashes
         self.walked = True
         batch_size, report = walker.batch_size, self.report
-        for item in plan.items:
+        for _, item in timeline.items():
             if item.event is not None:
                 walker.ingest(item.event, item.time, item.late)
                 report.events_accepted += 1
@@ -344,3 +350,12 @@ class _Run:
 def _rejected_ids(rejected: list[Rejected]) -> set[str]:
     """Lead ids whose row was refused (so their events can say so)."""
     return {r.lead for r in rejected if r.kind == "lead" and r.lead is not None}
+
+
+def _accepted(rows: Iterable[EventRow | Rejected], bad: list[Rejected]) -> Iterator[EventRow]:
+    """The event rows; the rejected ones to `bad`."""
+    for row in rows:
+        if isinstance(row, Rejected):
+            bad.append(row)
+        else:
+            yield row

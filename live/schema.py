@@ -33,6 +33,7 @@ Tables (all JSON is UTF-8 text):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -113,3 +114,11 @@ class Batch:
     journal: list[tuple[str, str, str | None, float, str | None]] = field(default_factory=list)
     checkpoint: bool = False  # states and trail are written: the journal so far is covered
     standing: list[tuple[Any, ...]] = field(default_factory=list)
+    # at a checkpoint, per lead: (lead, state, standing rows, trail row or None), made while
+    # the transaction writes them, a few leads at a time (not every lead's state at once)
+    saved: Iterable[SavedLead] = ()
+
+
+SavedLead = tuple[
+    str, dict[str, Any], list[tuple[Any, ...]], "tuple[str, int, list[list[Any]]] | None"
+]

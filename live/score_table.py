@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from engine import format_time
 
@@ -37,18 +37,42 @@ def columns(program: Program) -> list[str]:
 
 def score_table(program: Program, rows: list[LeadView], jsonl: bool = False) -> str:
     """The rows as CSV (with a header line), or as JSON Lines."""
-    names = columns(program)
-    cells = [_cells(program, view, jsonl) for view in rows]
-    if jsonl:
-        return "".join(
-            json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n"
-            for row in cells
-        )
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows(cells)
+    write = TableWriter(program, out, jsonl)
+    for view in rows:
+        write(view)
+    write.finish()
     return out.getvalue()
+
+
+class TableWriter:
+    """The table written a row at a time: call it with each row, then `finish()` (the CSV
+    header comes with the first row, or at the finish: nothing is written before a row is)."""
+
+    def __init__(self, program: Program, file: TextIO, jsonl: bool = False) -> None:
+        self.program = program
+        self.file = file
+        self.jsonl = jsonl
+        self.names = columns(program)
+        self.csv = None if jsonl else csv.writer(file, lineterminator="\n")
+        self.started = False
+
+    def finish(self) -> None:
+        """The header, when no row has written it."""
+        if not self.started:
+            self.started = True
+            if self.csv is not None:
+                self.csv.writerow(self.names)
+
+    def __call__(self, view: LeadView) -> None:
+        if not self.started:
+            self.finish()
+        row = _cells(self.program, view, self.jsonl)
+        if self.csv is not None:
+            self.csv.writerow(row)
+        else:
+            line = json.dumps(dict(zip(self.names, row, strict=True)), ensure_ascii=False)
+            self.file.write(line + "\n")
 
 
 def _cells(program: Program, view: LeadView, jsonl: bool) -> list[object]:

@@ -22,15 +22,17 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
 from live.dberrors import StoreError, translate
 from live.lock import RunLock
-from live.schema import DDL, JOURNAL_AFTER, SCHEMA_VERSION, TABLES, Batch
+from live.schema import DDL, JOURNAL_AFTER, SCHEMA_VERSION, TABLES, Batch, SavedLead
 
 __all__ = ["BUSY_SECONDS", "Store", "StoreError"]
 
 BUSY_SECONDS = 5.0  # how long a statement waits for another process's SQLite lock
+SAVED_CHUNK = 1000  # leads of a checkpoint written per statement
 WAIT_SECONDS = 7 * 86400.0  # the same, with `wait` (--wait): as long as it takes, in effect
 
 
@@ -264,6 +266,7 @@ class Store:
                 "INSERT OR REPLACE INTO standing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 batch.standing,
             )
+            self._write_saved(batch.saved)
             values = dict(meta or {})
             if batch.clock is not None:
                 values["clock"] = repr(batch.clock)
@@ -274,6 +277,23 @@ class Store:
                 values["checkpoint_outbox"] = str(last)
             self._write_meta(values)
             return last
+
+    def _write_saved(self, saved: Iterable[SavedLead]) -> None:
+        """States, standing and trail rows of a checkpoint, `SAVED_CHUNK` leads at a time."""
+        items = iter(saved)
+        while chunk := list(islice(items, SAVED_CHUNK)):
+            self.db.executemany(
+                "INSERT OR REPLACE INTO lead_state(lead, state) VALUES (?, ?)",
+                [(lead, _dumps(state)) for lead, state, _, _ in chunk],
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO standing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [row for _, _, rows, _ in chunk for row in rows],
+            )
+            self.db.executemany(
+                "INSERT INTO trail VALUES (?, ?, ?)",
+                [(t[0], t[1], _dumps(t[2])) for _, _, _, t in chunk if t is not None],
+            )
 
     def journal_after(self, seq: int) -> list[tuple[Any, ...]]:
         """The engine calls journaled after `seq`, in order: (kind, lead, ref, at, data, and for

@@ -14,12 +14,12 @@ the same way, in memory and for its one lead (`catch_up`), so it shows every com
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from dsl.errors import InternalError
 from engine import Event, Lead
-from live.schema import Batch, StoredEvent
+from live.schema import Batch, SavedLead, StoredEvent
 from live.standing import standing_rows
 from live.store import Store
 
@@ -179,22 +179,30 @@ class Walker:
 
     def _checkpoint(self, batch: Batch) -> None:
         """Every lead changed since the last checkpoint: its state, its standing and the trail
-        entries it made since (the engine's `trail` from what is already in the database)."""
-        engine = self.engine
-        self.touched.update(engine.pop_changed())
+        entries it made since (the engine's `trail` from what is already in the database),
+        made as the store writes them (`_saved`)."""
+        self.touched.update(self.engine.pop_changed())
         clock = batch.clock if self.programs else None  # standing rows: at the batch's clock
-        for lead in sorted(self.touched):
-            batch.states[lead] = engine.snapshot(lead, trail=False)
-            if clock is not None:
-                batch.standing += standing_rows(engine, self.programs, lead, clock)
-            done = self.trail_len.get(lead, 0)
-            new = engine.trail(lead, done - self.trail_base.get(lead, 0))
-            if new:
-                batch.trail.append(_trail_row(lead, new, done))
-                self.trail_len[lead] = done + len(new)
+        batch.saved = self._saved(sorted(self.touched), clock)
         batch.checkpoint = True
         self.touched = set()
         self.since_checkpoint = 0
+
+    def _saved(self, leads: list[str], clock: float | None) -> Iterator[SavedLead]:
+        """Per lead, what a checkpoint writes. The trail entries written are let go of in the
+        engine (`release`): the database holds them, and memory keeps only those made since."""
+        engine, lengths, base = self.engine, self.trail_len, self.trail_base
+        for lead in leads:
+            state = engine.snapshot(lead, trail=False)
+            rows = standing_rows(engine, self.programs, lead, clock) if clock is not None else []
+            done = lengths.get(lead, 0)
+            new = engine.trail(lead, done - base.get(lead, 0), release=True)
+            row = None
+            if new:
+                row = _trail_row(lead, new, done)
+                lengths[lead] = done = done + len(new)
+            base[lead] = done  # every entry so far is in the database, none in memory
+            yield lead, state, rows, row
 
     # ------------------------------------------------------------ replay
 

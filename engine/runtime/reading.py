@@ -58,11 +58,18 @@ class ReadingMixin:
         L = self.leads[lead_id]
         return explaining.next_steps(self.progs[program], L, L.progs[program], now)
 
-    def trail(self, lead_id: str, start: int = 0) -> list[TraceEntry]:
+    def trail(self, lead_id: str, start: int = 0, release: bool = False) -> list[TraceEntry]:
         """The lead's trail entries from entry number `start` on (a saver appends only those
-        made since it last saved); empty when the lead keeps no trail."""
+        made since it last saved); empty when the lead keeps no trail. With `release`, every
+        entry held is then let go of (a saver that has stored them): the lead keeps a trail
+        of what it does next, numbered from 0 again, and `explain` shows only that."""
         trace = self.leads[lead_id].trace
-        return [] if not trace else trace[start:]
+        if not trace:
+            return []
+        out = trace[start:]
+        if release:
+            trace.clear()
+        return out
 
     def view(self, lead_id: str, now: float, program: int = 0) -> LeadView:
         """The lead's standing under `program` (its index among the engine's) at `now`: scores

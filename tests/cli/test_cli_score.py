@@ -195,3 +195,20 @@ def test_absent_on_purpose(work: Path, capsys: pytest.CaptureFixture[str]) -> No
         "nurture score: --absent plna: not an attribute of the rules' lead: block "
         "(did you mean 'plan'?)\n"
     )
+
+
+def test_a_score_that_fails_keeps_the_output_file_as_it_was(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(work, "out.csv", "yesterday's table\n")
+    write(work, "leads.jsonl", '{"id": "A"}\n')  # no column for plan nor size
+    code, out, err = nurture(
+        capsys, "score", "r.nurture", "--leads", "leads.jsonl", "-o", "out.csv"
+    )
+    assert (code, out) == (1, "")
+    assert err.startswith("nurture score: leads.jsonl: no column for the lead: attributes the ")
+    assert (work / "out.csv").read_text() == "yesterday's table\n"
+    assert sorted(p.name for p in work.iterdir() if p.name.startswith("out")) == ["out.csv"]
+    code, _, err = nurture(capsys, "score", "r.nurture", "--leads", "leads.csv", "-o", "out.csv")
+    assert code == 0
+    assert (work / "out.csv").read_text().splitlines()[0] == HEADER

@@ -78,7 +78,7 @@ class FakeEngine:
     def restore(self, data: dict[str, Any]) -> None:
         self.leads[data["id"]] = {k: v for k, v in data.items() if k != "trace"}
 
-    def trail(self, lead_id: str, start: int = 0) -> list[Any]:
+    def trail(self, lead_id: str, start: int = 0, release: bool = False) -> list[Any]:
         return []  # the fake keeps no trail
 
     def lead_ids(self) -> list[str]:

@@ -1,0 +1,182 @@
+"""The streamed plan (`live.timeline`) gives exactly the in-memory plan (`live.plan.make_plan`):
+time order, leads first at one instant, input order at ties, late events, `--until`, a lead with
+no `created_at`; and ids given again are taken out as `live.reuse.split_reused` takes them."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from live.inputs import EventRow, LeadRow
+from live.plan import make_plan
+from live.reuse import split_reused
+from live.timeline import Timeline
+
+
+def ev(eid: str, lead: str, at: float, props: dict[str, object] | None = None) -> EventRow:
+    return EventRow(eid, lead, "opened", at, props or {}, 1)
+
+
+def lead(lid: str, created: float | None) -> LeadRow:
+    return LeadRow(lid, created, {"plan": "pro"}, 1)
+
+
+def streamed(
+    leads: list[LeadRow], events: list[EventRow], clock: float | None, until: float | None
+) -> tuple[list[tuple[object, ...]], tuple[object, ...]]:
+    with Timeline(clock) as timeline:
+        timeline.add_leads(leads)
+        timeline.add_events(events)
+        plan = timeline.plan(until)
+        items = [_key(item) for _, item in timeline.items()]
+        return items, (plan.until, plan.start, plan.after_until, plan.late)
+
+
+def in_memory(
+    leads: list[LeadRow], events: list[EventRow], clock: float | None, until: float | None
+) -> tuple[list[tuple[object, ...]], tuple[object, ...]]:
+    plan = make_plan(leads, events, clock, until)
+    items = [_key(item) for item in plan.items]
+    return items, (plan.until, plan.start, plan.after_until, plan.late)
+
+
+def _key(item: object) -> tuple[object, ...]:
+    time, order, index, row, event, late = item  # type: ignore[misc]
+    if row is not None:
+        return (time, order, index, "lead", row.id, row.created_at, row.attrs)
+    return (time, order, index, "event", event.id, event.lead, event.at, event.props, late)
+
+
+def test_ties_keep_leads_first_then_input_order() -> None:
+    leads = [lead("L1", 10.0), lead("L2", None), lead("L3", 20.0)]
+    events = [ev("b", "L1", 20.0), ev("a", "L1", 10.0), ev("c", "L2", 20.0), ev("d", "L3", 20.0)]
+    items, meta = streamed(leads, events, None, None)
+    assert [(i[3], i[4], i[0]) for i in items] == [
+        ("lead", "L1", 10.0),
+        ("event", "a", 10.0),
+        ("lead", "L2", 20.0),  # at its first event: leads come first at one instant
+        ("lead", "L3", 20.0),
+        ("event", "b", 20.0),  # then the events in input order
+        ("event", "c", 20.0),
+        ("event", "d", 20.0),
+    ]
+    assert meta == (20.0, 10.0, 0, 0)
+    assert (items, meta) == in_memory(leads, events, None, None)
+
+
+def test_late_events_are_applied_at_the_clock_in_input_order() -> None:
+    leads = [lead("N1", None), lead("N2", 50.0)]
+    events = [ev("new", "L1", 150.0), ev("old", "L1", 5.0), ev("n1", "N1", 90.0)]
+    items, meta = streamed(leads, events, 100.0, None)
+    assert [(i[4], i[0]) for i in items] == [
+        ("N1", 100.0),  # its first event is late: at the clock, and a lead comes first
+        ("N2", 100.0),  # created before the clock: at the clock
+        ("old", 100.0),  # late events at the clock, in input order
+        ("n1", 100.0),
+        ("new", 150.0),
+    ]
+    assert [i[-1] for i in items if i[3] == "event"] == [True, True, False]
+    assert meta == (150.0, 100.0, 0, 2)
+    assert (items, meta) == in_memory(leads, events, 100.0, None)
+
+
+def test_until_leaves_later_events_and_leads_for_a_later_run() -> None:
+    leads = [lead("L1", 0.0), lead("L2", 30.0), lead("L3", None)]
+    events = [ev("a", "L1", 5.0), ev("b", "L1", 50.0), ev("c", "L3", 40.0), ev("d", "L3", 8.0)]
+    items, meta = streamed(leads, events, None, 10.0)
+    assert [(i[4], i[0]) for i in items] == [("L1", 0.0), ("a", 5.0), ("L3", 8.0), ("d", 8.0)]
+    assert meta == (10.0, 0.0, 2, 0)
+    assert (items, meta) == in_memory(leads, events, None, 10.0)
+
+
+def test_a_lead_with_no_time_comes_in_at_the_start() -> None:
+    leads = [lead("L1", None)]
+    events = [ev("a", "L2", 30.0)]
+    assert streamed(leads, events, 25.0, None) == in_memory(leads, events, 25.0, None)
+    items, meta = streamed(leads, events, 25.0, None)
+    assert [(i[0], i[3]) for i in items] == [(25.0, "lead"), (30.0, "event")]
+    assert meta == (30.0, 25.0, 0, 0)
+    # no clock: the start is the earliest time the input gives
+    items, meta = streamed([lead("L1", None), lead("L2", 12.0)], [ev("a", "L2", 30.0)], None, None)
+    assert [(i[4], i[0]) for i in items] == [("L1", 12.0), ("L2", 12.0), ("a", 30.0)]
+    assert meta == (30.0, 12.0, 0, 0)
+
+
+def test_nothing_but_leads_without_times() -> None:
+    leads = [lead("L1", None)]
+    assert streamed(leads, [], None, 99.0) == in_memory(leads, [], None, 99.0)
+    assert streamed(leads, [], None, 99.0)[0][0][:1] == (99.0,)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_inputs_give_the_in_memory_order(seed: int) -> None:
+    rng = random.Random(seed)
+    times = [float(rng.randrange(0, 40)) for _ in range(8)]  # few values: many ties
+    leads = [lead(f"L{i}", rng.choice([None, *times])) for i in range(rng.randrange(0, 12))]
+    ids = [x.id for x in leads] + ["OLD"]
+    events = [
+        ev(f"e{i}", rng.choice(ids), rng.choice(times), {"n": i % 3})
+        for i in range(rng.randrange(0, 40))
+    ]
+    clock = rng.choice([None, None, 10.0, 20.0])
+    until = rng.choice([None, None, 15.0, 25.0, 39.0])
+    if clock is not None and until is not None and until < clock:
+        until = None
+    if until is None and clock is None and not events and not any(x.created_at for x in leads):
+        until = 50.0  # the runner's "now" (make_plan has no time to give these leads)
+    assert streamed(leads, events, clock, until) == in_memory(leads, events, clock, until)
+
+
+def _split_streamed(
+    path: str, events: list[EventRow], stored: dict[str, tuple[str, str, float, str]]
+) -> tuple[list[str], int, list[str]]:
+    with Timeline(None) as timeline:
+        timeline.add_events(events)
+        duplicates, rejected = timeline.drop_reused(
+            path, lambda ids: {i: stored[i] for i in ids if i in stored}
+        )
+        timeline.plan(None)
+        kept = [f"{item.event.id}@{item.event.line}" for _, item in timeline.items()]  # type: ignore[union-attr]
+        return kept, duplicates, [f"{r.line}: {r.reason} [{r.raw}]" for r in rejected]
+
+
+def test_ids_given_again_are_taken_out_as_reuse_says(tmp_path: Path) -> None:
+    path = tmp_path / "e.jsonl"
+    path.write_text("".join(f"line {n}\n" for n in range(1, 9)))
+    events = [
+        EventRow("a", "L1", "opened", 1.0, {"k": "x"}, 1),
+        EventRow("b", "L1", "opened", 2.0, {}, 2),
+        EventRow("a", "L1", "opened", 1.0, {"k": "x"}, 3),  # the same again: a duplicate
+        EventRow("a", "L1", "opened", 1.0, {"k": "y"}, 4),  # another event under 'a'
+        EventRow("s", "L1", "opened", 5.0, {}, 5),  # accepted before, the same: a duplicate
+        EventRow("t", "L1", "clicked", 6.0, {}, 6),  # accepted before for another event
+        EventRow("t", "L1", "clicked", 6.0, {}, 7),  # and again
+        EventRow("c", "L2", "opened", 3.0, {}, 8),
+    ]
+    stored = {"s": ("L1", "opened", 5.0, "{}"), "t": ("L9", "opened", 6.0, "{}")}
+    kept, duplicates, rejected = _split_streamed(str(path), events, stored)
+    split = split_reused(str(path), events, stored)
+    assert kept == ["a@1", "b@2", "c@8"]
+    assert [f"{e.id}@{e.line}" for e in split.fresh] == kept
+    assert duplicates == split.duplicates == 2
+    assert rejected == [f"{r.line}: {r.reason} [{r.raw}]" for r in split.rejected]
+    assert rejected == [
+        "4: event id 'a' is used on line 1 for another event; give this event an id of its own "
+        "[line 4]",
+        "6: event id 't' was accepted before for another event (opened of lead 'L9' at "
+        "1970-01-01T00:00:06Z); give this event an id of its own [line 6]",
+        "7: event id 't' was accepted before for another event (opened of lead 'L9' at "
+        "1970-01-01T00:00:06Z); give this event an id of its own [line 7]",
+    ]
+
+
+def test_a_mappings_event_under_an_earlier_id_is_left_out() -> None:
+    with Timeline(None) as timeline:
+        timeline.add_events([ev("a", "L1", 1.0), ev("b", "L1", 2.0)])
+        timeline.add_events([ev("b", "L1", 9.0), ev("m", "L1", 3.0), ev("m", "L1", 4.0)], True)
+        timeline.drop_mapped_repeats()
+        timeline.plan(None)
+        kept = [(item.event.id, item.time) for _, item in timeline.items()]  # type: ignore[union-attr]
+    assert kept == [("a", 1.0), ("b", 2.0), ("m", 3.0)]
