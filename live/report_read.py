@@ -202,12 +202,12 @@ def _join_events(
     if len(ranges) == 1:
         return ranges[0]
     kinds: list[EventKind] = []
-    codes = []
+    renumbered = []
     for part in ranges:
         renumber = np.array([_intern(kind, kinds) for kind in part[4]] or [0], dtype=np.int32)
-        codes.append(renumber[part[1]])
+        renumbered.append(renumber[part[1]])
     columns = [np.concatenate([part[k] for part in ranges]) for k in (0, 2, 3)]
-    return columns[0], np.concatenate(codes), columns[1], columns[2], kinds
+    return columns[0], np.concatenate(renumbered), columns[1], columns[2], kinds
 
 
 def _intern(kind: EventKind, kinds: list[EventKind]) -> int:
