@@ -27,11 +27,12 @@ def shared(values: Any) -> tuple:
     """Values that rarely change (fit, segment and handoff flags): one tuple shared by every lead
     holding the same values; a change makes a new tuple (see `put`)."""
     t = tuple(values)
-    found = _SHARED.get(t)
+    key = (t, tuple(map(type, t)))  # (0, 0) == (0.0, 0.0): the types keep them apart
+    found = _SHARED.get(key)
     if found is not None:
         return found
     if len(_SHARED) < 65536:
-        _SHARED[t] = t
+        _SHARED[key] = t
     return t
 
 
