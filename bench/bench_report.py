@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -59,10 +60,16 @@ class Row:
     replay: Timing
 
 
+def cpu_time() -> float:
+    """CPU seconds of this process and of its children that ended (the report's workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def timed(fn: object) -> tuple[Timing, object]:
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu = time.perf_counter(), cpu_time()
     result = fn()  # type: ignore[operator]
-    return Timing(time.perf_counter() - start, time.process_time() - cpu), result
+    return Timing(time.perf_counter() - start, cpu_time() - cpu), result
 
 
 def build(folder: str, leads: int) -> tuple[str, int, Timing]:
@@ -117,34 +124,50 @@ def _measure_in(folder: str, leads: int) -> Row:
     return Row(leads, events, size, run_time, report_time, replay_time)
 
 
-# run in a fresh process with the checkout's directory first on sys.path: prints wall, CPU
+# run in a fresh process with the checkout's directory first on sys.path: prints wall, CPU (its
+# own and its workers'), leads, digest; argv[4], when given: the `workers` to force
 _CHILD = """
-import sys, time
+import resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from dsl import load_program
 from live import report
+def cpu_time():
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 programs = [load_program(sys.argv[3])]
-start, cpu = time.perf_counter(), time.process_time()
-result = report([sys.argv[3]], programs, sys.argv[2])
-wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+extra = {"workers": int(sys.argv[4])} if len(sys.argv) > 4 else {}
+start, cpu = time.perf_counter(), cpu_time()
+result = report([sys.argv[3]], programs, sys.argv[2], **extra)
+wall, cpu = time.perf_counter() - start, cpu_time() - cpu
 import hashlib, json
 digest = hashlib.sha256(json.dumps(result.to_dict()).encode()).hexdigest()[:16]
 print(wall, cpu, result.leads, digest)
 """
 
 
-def time_existing(db: str, rules: str, rounds: int, against: str | None) -> None:
+def time_existing(
+    db: str, rules: str, rounds: int, against: str | None, workers: int | None = None
+) -> None:
     """`report` on an existing database, each round in a fresh process; with `against`, that
-    checkout's too, alternately."""
+    checkout's too, alternately; `workers`: this checkout's read forced to that many processes."""
     import subprocess
 
     checkouts = [("this", ROOT)] + ([("against", os.path.abspath(against))] if against else [])
+    forced = [] if workers is None else [str(workers)]
     best: dict[str, Timing] = {}
     digests: set[str] = set()  # the sha256 of each report's JSON: one, if all are the same
     for n in range(rounds):
         for name, root in checkouts:
             out = subprocess.run(
-                [sys.executable, "-c", _CHILD, root, db, rules],
+                [
+                    sys.executable,
+                    "-c",
+                    _CHILD,
+                    root,
+                    db,
+                    rules,
+                    *(forced if name == "this" else []),
+                ],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -204,9 +227,12 @@ def main() -> None:
     parser.add_argument("--rules", default=RULES, help="with --db: the rules the database runs")
     parser.add_argument("--rounds", type=int, default=3, help="with --db: rounds (default 3)")
     parser.add_argument("--against", metavar="DIR", help="with --db: another checkout, timed too")
+    parser.add_argument(
+        "--workers", type=int, help="with --db: this checkout's report read by that many processes"
+    )
     args = parser.parse_args()
     if args.db:
-        time_existing(args.db, args.rules, args.rounds, args.against)
+        time_existing(args.db, args.rules, args.rounds, args.against, args.workers)
         return
     sizes = [5_000] if args.quick else (args.leads or [20_000, 50_000, 100_000])
     print(

@@ -2,19 +2,20 @@
 
     result = report(files, programs, "live.db", since=None, forecast_path="f.json")
 
-Read-only: the database is opened read-only and read in one transaction (`report_read`); the
-recorded history is never changed. The rule files must be the ones the database runs (their
-contents, costs, stages and sequences name what is counted). A database whose last run was
-interrupted is refused until that run is finished: the lead standing it keeps would be behind
-its actions.
+Read-only: the database is opened read-only and read in one transaction (`report_read`; on a
+large database in two worker processes, each in a transaction that must see the same state:
+`report_parallel`); the recorded history is never changed. The rule files must be the ones the
+database runs (their contents, costs, stages and sequences name what is counted). A database
+whose last run was interrupted is refused until that run is finished: the lead standing it keeps
+would be behind its actions.
 
 The modules: `report_read.py` reads the database as columns (`report_rows.py` the rows read in
-blocks: the per-lead actions, the responses, the visits; `report_scan.py` how a block becomes
-columns); `kpis*.py` count the figures by the
-forecast's names (`kpis.py`), groups of leads (`kpis_groups.py`), cohorts and the time to convert
-with leads in flight censored (`kpis_time.py`), intervals (`kpis_stats.py`);
-`report_forecast.py` reads the forecast; `report_types.py` is the typed result,
-`report_text.py` its text.
+blocks: the per-lead actions, the responses, the visits; `report_standing.py` the standing;
+`report_scan.py` how a block becomes columns; `report_parallel.py` the worker processes);
+`kpis*.py` count the figures by the forecast's names (`kpis.py`), groups of leads
+(`kpis_groups.py`), cohorts and the time to convert with leads in flight censored
+(`kpis_time.py`), intervals (`kpis_stats.py`); `report_forecast.py` reads the forecast;
+`report_types.py` is the typed result, `report_text.py` its text.
 """
 
 from __future__ import annotations
@@ -48,13 +49,16 @@ def report(
     db_path: str,
     since: float | None = None,
     forecast_path: str | None = None,
+    workers: int | None = None,
 ) -> LiveReport:
     """The actual KPIs of the database of `nurture run` at `db_path`, which must run these rule
-    files (checked, in order). Raises ReportError, StoreError or ForecastError (NurtureErrors)."""
+    files (checked, in order); `workers` forces the number of processes that read it (else
+    decided by its size: `report_parallel.workers_for`). Raises ReportError, StoreError or
+    ForecastError (NurtureErrors)."""
     store = Store(db_path, readonly=True)
     try:
         check_database(store, rule_files, programs)
-        history = read_history(store, since)
+        history = read_history(store, since, workers)
     finally:
         store.close()
     cols = lead_columns(history, programs)

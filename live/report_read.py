@@ -2,7 +2,11 @@
 columns and counts.
 
 Read-only: the database is opened read-only (`Store(readonly=True)`) and read inside one
-transaction, so a run committing meanwhile is not seen half-way; nothing is ever written.
+transaction, so a run committing meanwhile is not seen half-way; nothing is ever written. On a
+large database the reads below (the actions, the standing, the visits, the responses in two
+ranges of rows) run in two worker processes side by side (`report_parallel`), each in a read
+transaction of its own that must see the same state as the parent's (else all is read again in
+one); the columns they give back are the same, to the last bit.
 
 What is read, and how (SQLite does the scanning and grouping; the rows that must be looked at one
 by one come back in blocks, turned into numpy columns: `report_scan`, `report_rows`):
@@ -10,7 +14,7 @@ by one come back in blocks, turned into numpy columns: `report_scan`, `report_ro
 - leads: every lead the runner added (the journal's `add` calls, in order) and its arrival, the
   time it was added (its `created_at`, else its first event: DATA.md);
 - standing (the `standing` table, written at the end of every run): each lead's stage, segments,
-  MQL and SQL times and sunset under each rule file;
+  MQL and SQL times and sunset under each rule file (`report_standing`);
 - actions counted by kind (an action's fields but its lead and times: `ActionKind`), grouped by
   SQLite; the sends, tasks and enrolments as (lead, kind code, time) columns, for what is
   measured per lead (cost, arms, holdouts, which send a response answers);
@@ -23,14 +27,17 @@ by one come back in blocks, turned into numpy columns: `report_scan`, `report_ro
 from __future__ import annotations
 
 import json
-from array import array
+import sqlite3
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from live.report_parallel import Moved, Task, fingerprint, run_parallel, workers_for
 from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, events, per_lead_actions, visited
-from live.report_scan import BLOCK, reading_pragmas
+from live.report_scan import reading_pragmas
+from live.report_standing import Standing, read_standing
 
 if TYPE_CHECKING:
     from live.store import Store
@@ -54,17 +61,6 @@ class EventKind(NamedTuple):
     type: str
     content: str | None
     channel: str | None
-
-
-@dataclass
-class Standing:
-    """Each lead as of the last checkpoint (-1 / NaN where a lead has no row)."""
-
-    stage: dict[str, np.ndarray]  # rule file -> stage index a lead (by that file's order)
-    segments: dict[str, np.ndarray]  # segment -> bool a lead (in any file)
-    mql_at: np.ndarray  # float64, NaN: never (the earliest over the files)
-    sql_at: np.ndarray
-    sunset: np.ndarray  # bool
 
 
 @dataclass
@@ -93,26 +89,37 @@ class History:
         return len(self.ids)
 
 
-def read_history(store: Store, since: float | None = None) -> History:
-    """Everything the report needs of `store` (opened read-only), read in one transaction."""
+def read_history(store: Store, since: float | None = None, workers: int | None = None) -> History:
+    """Everything the report needs of `store` (opened read-only), read in one transaction, or,
+    on a database large enough (`report_parallel.workers_for`; `workers` forces a number), in
+    worker processes side by side, each in a transaction that sees the same state."""
     reading_pragmas(store.db)
     with store.reading():
         clock = store.clock()
         ids, arrival = _leads(store, since)
-        index = LeadIndex((lead, i) for i, lead in enumerate(ids))
+        index = LeadIndex(zip(ids, range(len(ids)), strict=True))
         where, params = _lead_filter(since)
-        kinds: list[ActionKind] = []
-        interned: dict[ActionKind, int] = {}
-        counts = _action_counts(store, where, params, kinds, interned)
-
-        def kind_code(tail: str) -> int:
-            return _kind_code(tail, kinds, interned)
-
-        acts = per_lead_actions(store.db, index, where, params, kind_code)
-        evs = events(store.db, index, where, params)
-        clicks = np.array([k.type == "clicked" for k in evs[4]] or [False])[evs[1]]
-        seen = visited(store.db, index, where, params, evs[0][clicks])
-        standing = _standing(store, index, where, params)
+        layout = store.get("layout") or "[]"
+        parts = None
+        count = workers_for(store.db, workers)
+        if count > 1:
+            tasks = _tasks(store.db, where, params, layout, count)
+            # the longest first (the workers take them in this order): the responses' ranges,
+            # the actions, the standing, the visits' ranges
+            order = [*range(2 + count, len(tasks)), 0, 1, *range(2, 2 + count)]
+            try:
+                parts = run_parallel(store.path, fingerprint(store.db), index, tasks, count, order)
+            except Moved:  # a run committed meanwhile: read again, in this transaction
+                parts = None
+        if parts is None:
+            count = 1
+            tasks = _tasks(store.db, where, params, layout, count)
+            parts = [task(store.db, index, *args) for task, args in tasks]
+    (counts, kinds, acts), standing = parts[:2]
+    seen = np.logical_or.reduce(parts[2 : 2 + count])
+    evs = _join_events(parts[2 + count :])
+    clicks = np.array([k.type == "clicked" for k in evs[4]] or [False])[evs[1]]
+    seen[evs[0][clicks]] = True
     for code, n in enumerate(np.bincount(acts[1], minlength=len(kinds)).tolist()):
         if n:
             counts[kinds[code]] = counts.get(kinds[code], 0) + n
@@ -136,6 +143,80 @@ def read_history(store: Store, since: float | None = None) -> History:
     )
 
 
+def _tasks(
+    db: sqlite3.Connection,
+    where: str,
+    params: tuple[object, ...],
+    layout: str,
+    count: int,
+) -> list[Task]:
+    """The reads, each `task(db, index, *args)`: the actions, the standing, then the leads that
+    had a `visited` event and the responses, each in `count` ranges of event rows."""
+    ranges: list[tuple[str, tuple[object, ...]]] = [(where, params)]
+    if count > 1:
+        sql = "SELECT IFNULL(MIN(rowid), 0), IFNULL(MAX(rowid), 0) FROM events"
+        low, high = db.execute(sql).fetchone()
+        cuts = [low + (high - low + 1) * k // count for k in range(count)] + [high + 1]
+        rows = f"{where} AND rowid >= ? AND rowid < ?"
+        ranges = [(rows, (*params, cuts[k], cuts[k + 1])) for k in range(count)]
+    return [
+        (_actions, (where, params)),
+        (read_standing, (where, params, layout)),
+        *((_visits, part) for part in ranges),
+        *((_events, part) for part in ranges),
+    ]
+
+
+def _actions(
+    db: sqlite3.Connection, index: LeadIndex, where: str, params: tuple[object, ...]
+) -> tuple[dict[ActionKind, int], list[ActionKind], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The actions counted by kind, their kinds, and the per-lead ones as columns."""
+    kinds: list[ActionKind] = []
+    interned: dict[ActionKind, int] = {}
+    counts = _action_counts(db, where, params, kinds, interned)
+
+    def kind_code(tail: str) -> int:
+        return _kind_code(tail, kinds, interned)
+
+    return counts, kinds, per_lead_actions(db, index, where, params, kind_code)
+
+
+def _visits(
+    db: sqlite3.Connection, index: LeadIndex, where: str, params: tuple[object, ...]
+) -> np.ndarray:
+    """The leads of a `visited` event (the clicks are added once the responses are read)."""
+    return visited(db, index, where, params, np.zeros(0, dtype=np.int64))
+
+
+def _events(
+    db: sqlite3.Connection, index: LeadIndex, where: str, params: tuple[object, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[EventKind]]:
+    return events(db, index, where, params)
+
+
+def _join_events(
+    ranges: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[EventKind]]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[EventKind]]:
+    """The responses of consecutive ranges of rows as one: each range's kinds numbered anew in
+    the order they first occur in all of them, as one read would have."""
+    if len(ranges) == 1:
+        return ranges[0]
+    kinds: list[EventKind] = []
+    renumbered = []
+    for part in ranges:
+        renumber = np.array([_intern(kind, kinds) for kind in part[4]] or [0], dtype=np.int32)
+        renumbered.append(renumber[part[1]])
+    columns = [np.concatenate([part[k] for part in ranges]) for k in (0, 2, 3)]
+    return columns[0], np.concatenate(renumbered), columns[1], columns[2], kinds
+
+
+def _intern(kind: EventKind, kinds: list[EventKind]) -> int:
+    if kind in kinds:
+        return kinds.index(kind)
+    kinds.append(kind)
+    return len(kinds) - 1
+
+
 def _lead_filter(since: float | None) -> tuple[str, tuple[object, ...]]:
     if since is None:
         return "", ()
@@ -143,17 +224,20 @@ def _lead_filter(since: float | None) -> tuple[str, tuple[object, ...]]:
 
 
 def _leads(store: Store, since: float | None) -> tuple[list[str], np.ndarray]:
-    ids: list[str] = []
-    times = array("d")
-    seen: set[str] = set()
+    """Every lead added, in the order of its first `add` (a second would be an update), and the
+    time of that first `add`; `since`: those added at or after it."""
     sql = "SELECT lead, at FROM journal WHERE kind = 'add' ORDER BY seq"
-    for lead, at in store.db.execute(sql):
-        if lead not in seen:  # added once; a second `add` would be an update
-            seen.add(lead)
-            if since is None or at >= since:
-                ids.append(lead)
-                times.append(at)
-    return ids, _column(times, np.float64)
+    rows = store.db.execute(sql).fetchall()
+    ids = list(map(itemgetter(0), rows))
+    times = np.fromiter(map(itemgetter(1), rows), np.float64, len(rows))
+    if len(set(ids)) != len(ids):  # a lead added twice: its first time kept
+        first = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+        keep = np.array(sorted(first.values()), dtype=np.int64)
+        ids, times = [ids[k] for k in keep.tolist()], times[keep]
+    if since is not None:
+        late = times >= since
+        ids, times = [lead for lead, k in zip(ids, late.tolist(), strict=True) if k], times[late]
+    return ids, times
 
 
 def _kind_code(tail: str, kinds: list[ActionKind], interned: dict[ActionKind, int]) -> int:
@@ -178,7 +262,7 @@ def _kind_code(tail: str, kinds: list[ActionKind], interned: dict[ActionKind, in
 
 
 def _action_counts(
-    store: Store,
+    db: sqlite3.Connection,
     where: str,
     params: tuple[object, ...],
     kinds: list[ActionKind],
@@ -189,83 +273,7 @@ def _action_counts(
     marks = ",".join("?" * len(PER_LEAD_ACTIONS))
     sql = f"SELECT {_TAIL}, COUNT(*) FROM outbox WHERE action NOT IN ({marks}){where} GROUP BY 1"
     counts: dict[ActionKind, int] = {}
-    for tail, n in store.db.execute(sql, (*PER_LEAD_ACTIONS, *params)):
+    for tail, n in db.execute(sql, (*PER_LEAD_ACTIONS, *params)):
         kind = kinds[_kind_code(tail, kinds, interned)]
         counts[kind] = counts.get(kind, 0) + n
     return counts
-
-
-_STANDING = (
-    "SELECT lead, program || char(31) || stage || char(31) || segments, "
-    "IFNULL(mql_at, -9e999), IFNULL(sql_at, -9e999), sunset != 0 FROM standing WHERE 1"
-)
-
-
-def _standing(store: Store, index: LeadIndex, where: str, params: tuple[object, ...]) -> Standing:
-    """Stage index per file (by the file's stage order, from the stored layout), segments in any
-    file, the earliest MQL and SQL times and sunset in any file. Read in blocks: each row's
-    program, stage and segments as one key (`\\x1f` between them), numbered as first seen."""
-    n = len(index)
-    layout = json.loads(store.get("layout") or "[]")
-    order = {p["path"]: {s: k for k, s in enumerate(p["stages"])} for p in layout}
-    out = Standing({}, {}, np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool))
-    keys: dict[str, int] = {}
-
-    def key_code(key: str) -> int:
-        return keys.setdefault(key, len(keys))
-
-    cursor = store.db.execute(_STANDING + where, params)
-    blocks = []
-    while rows := cursor.fetchmany(BLOCK):
-        columns = list(zip(*rows, strict=True))
-        blocks.append(
-            (
-                np.fromiter(map(index.__getitem__, columns[0]), np.int64, len(rows)),
-                np.fromiter(map(key_code, columns[1]), np.int64, len(rows)),
-                np.array(columns[2:], dtype=np.float64),
-            )
-        )
-    if not blocks:
-        return out
-    lead = np.concatenate([b[0] for b in blocks])
-    code = np.concatenate([b[1] for b in blocks])
-    values = np.concatenate([b[2] for b in blocks], axis=1)
-    known = lead >= 0  # a row of a lead the report does not have: left out
-    lead, code, values = lead[known], code[known], values[:, known]
-    for column, times in ((out.mql_at, values[0]), (out.sql_at, values[1])):
-        has = times > -np.inf  # -inf: none (NULL)
-        np.fmin.at(column, lead[has], times[has])
-    out.sunset[lead[values[2] != 0]] = True
-    _stages_and_segments(list(keys), lead, code, order, out)
-    return out
-
-
-def _stages_and_segments(
-    keys: list[str],
-    lead: np.ndarray,
-    code: np.ndarray,
-    order: dict[str, dict[str, int]],
-    out: Standing,
-) -> None:
-    """Each file's stage column and each segment's members, in the order the rows first name
-    them."""
-    n = len(out.sunset)
-    found, first = np.unique(code, return_index=True)
-    members: dict[str, list[np.ndarray]] = {}
-    for k in found[np.argsort(first, kind="stable")].tolist():
-        program, stage, segments = keys[k].split("\x1f")
-        rows = lead[code == k]
-        column = out.stage.get(program)
-        if column is None:
-            column = out.stage[program] = np.full(n, -1, dtype=np.int16)
-        column[rows] = order.get(program, {}).get(stage, -1)
-        for name in (s for s in segments.split(";") if s):
-            members.setdefault(name, []).append(rows)
-    for name, parts in members.items():
-        mask = np.zeros(n, dtype=bool)
-        mask[np.concatenate(parts)] = True
-        out.segments[name] = mask
-
-
-def _column(values: array, dtype: type) -> np.ndarray:
-    return np.frombuffer(values, dtype=dtype).copy() if values else np.zeros(0, dtype=dtype)
