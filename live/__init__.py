@@ -52,7 +52,7 @@ The modules:
                   with decay lines, what is due next (the engine's), and each rule's
                   condition (`explain_conditions.py`); its text (`explain_text.py`)
     report.py     the actual KPIs: `report_read.py` reads the database as columns (in blocks:
-                  `report_rows.py`, `report_scan.py`, `report_standing.py`; on a large
+                  `report_rows.py`, `report_scan.py`, `report_standing.py`; asked to, a large
                   database in two worker processes: `report_parallel.py`), `kpis*.py`
                   count the figures by the forecast's names, `report_forecast.py` reads a
                   forecast, `report_types.py` the result, `report_text*.py` its text

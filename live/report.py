@@ -2,9 +2,10 @@
 
     result = report(files, programs, "live.db", since=None, forecast_path="f.json")
 
-Read-only: the database is opened read-only and read in one transaction (`report_read`; on a
-large database in two worker processes, each in a transaction that must see the same state:
-`report_parallel`); the recorded history is never changed. The rule files must be the ones the
+Read-only: the database is opened read-only and read in one transaction (`report_read`; with
+`workers=2`, a large database in two worker processes, each in a transaction that must see the
+same state: `report_parallel`, off by default: slower on a busy 2-CPU machine, measured); the
+recorded history is never changed. The rule files must be the ones the
 database runs (their contents, costs, stages and sequences name what is counted). A database
 whose last run was interrupted is refused until that run is finished: the lead standing it keeps
 would be behind its actions.

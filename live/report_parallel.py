@@ -33,7 +33,11 @@ from live.report_scan import reading_pragmas
 # below this many events a pool's start (about 0.1 s a worker) costs more than it saves
 # (measured on this machine: docs/LIVE_REPORT.md)
 PARALLEL_FROM = 200_000
-WORKERS = 2
+# One process by default: on this shared 2-CPU machine the two-process read of the full-size
+# database measured slower (112 s wall, 72 s CPU against 72 s / 62 s for one process, the same
+# report): the workers got about one CPU between them and the split costs 10-17% more CPU.
+# 2 reads with both cores where they are free (`report(..., workers=2)`, bench --workers 2).
+WORKERS = 1
 
 _FINGERPRINT = (
     "SELECT (SELECT value FROM meta WHERE key = 'clock'), "

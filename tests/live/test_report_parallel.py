@@ -158,6 +158,9 @@ def test_how_many_processes_read(live: Path, monkeypatch: pytest.MonkeyPatch) ->
         assert workers_for(db) == 1  # fewer than PARALLEL_FROM events
         assert workers_for(db, 2) == 2 and workers_for(db, 0) == 1
         monkeypatch.setattr(report_parallel, "PARALLEL_FROM", 1469)
+        assert workers_for(db) == 1  # the default: one process (slower on two, measured)
+        monkeypatch.setattr(report_parallel, "WORKERS", 2)
+        monkeypatch.setattr(report_parallel, "PARALLEL_FROM", 1469)
         monkeypatch.setattr(report_parallel.os, "sched_getaffinity", lambda pid: {0, 1})
         assert workers_for(db) == 2
         monkeypatch.setattr(report_parallel.os, "sched_getaffinity", lambda pid: {0})
