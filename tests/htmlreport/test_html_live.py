@@ -7,11 +7,11 @@ import contextlib
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from browser import chromium_missing, open_page
+from samplekit import sample_live
 
 from cli.main import main
 from dsl import load_program
@@ -31,26 +31,7 @@ def _main(folder: Path, *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("live-html")
-    shutil.copytree(ROOT / "rules", folder / "rules", ignore=shutil.ignore_patterns("validation"))
-    code, _, err = _main(
-        folder,
-        "run",
-        RULES,
-        "--leads",
-        "rules/sample/leads.csv",
-        "--events",
-        "rules/sample/events.jsonl",
-        "--seed",
-        "64775837",
-        "--until",
-        "2026-04-05T00:00:00Z",
-        "--db",
-        "live.db",
-        "--actions",
-        "a.jsonl",
-    )
-    assert code == 0, err
+    folder = sample_live(tmp_path_factory.mktemp("live-html"), actions="a.jsonl")
     forecast = {
         "leads": 300,
         "days": 90,

@@ -5,40 +5,20 @@ the same rates and medians."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import io
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
+from samplekit import RULES, main_in, sample_live
 
 ROOT = Path(__file__).resolve().parents[2]
-RULES = "rules/b2b_saas_trial.nurture"
-
-
-def _main(folder: Path, *argv: str) -> tuple[int, str]:
-    from cli.main import main
-
-    out = io.StringIO()
-    with contextlib.chdir(folder), contextlib.redirect_stdout(out):
-        code = main(list(argv))
-    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")
 def doubled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sample")
-    shutil.copytree(ROOT / "rules", folder / "rules", ignore=shutil.ignore_patterns("validation"))
-    code, _ = _main(
-        folder,
-        *("run", RULES, "--leads", "rules/sample/leads.csv", "--events"),
-        *("rules/sample/events.jsonl", "--seed", "64775837", "--until", "2026-04-05T00:00:00Z"),
-        *("--db", "live.db", "--actions", "actions.jsonl"),
-    )
-    assert code == 0
+    folder = sample_live(tmp_path_factory.mktemp("sample"))
     spec = importlib.util.spec_from_file_location("double_db", ROOT / "bench" / "double_db.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -63,7 +43,7 @@ def test_every_lead_is_there_twice_and_the_copy_is_sound(doubled: Path) -> None:
         assert all(i.endswith("~2") for i in json.loads(ids[0]))
     finally:
         db.close()
-    code, out = _main(doubled, "db", "check", "twice.db")
+    code, out = main_in(doubled, "db", "check", "twice.db")
     assert (code, out.split(" — ")[1].split(";")[0]) == (
         0,
         "600 leads, 2,938 events, 2,208 actions, 0 dead letters",
@@ -73,7 +53,7 @@ def test_every_lead_is_there_twice_and_the_copy_is_sound(doubled: Path) -> None:
 def test_its_report_counts_twice_and_rates_the_same(doubled: Path) -> None:
     reports = []
     for name in ("live.db", "twice.db"):
-        code, out = _main(doubled, "report", RULES, "--db", name, "--json")
+        code, out = main_in(doubled, "report", RULES, "--db", name, "--json")
         assert code == 0
         reports.append(json.loads(out)["actual"]["scalars"])
     once, twice = reports

@@ -6,8 +6,6 @@ database's size and the CPUs, the same way every time."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 import sqlite3
@@ -16,33 +14,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from samplekit import RULES, main_in, sample_live
 
-ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
-RULES = "rules/b2b_saas_trial.nurture"
-
-
-def _main(folder: Path, *argv: str) -> tuple[int, str]:
-    from cli.main import main
-
-    out = io.StringIO()
-    with contextlib.chdir(folder), contextlib.redirect_stdout(out):
-        code = main(list(argv))
-    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sample")
-    shutil.copytree(ROOT / "rules", folder / "rules", ignore=shutil.ignore_patterns("validation"))
-    code, _ = _main(
-        folder,
-        *("run", RULES, "--leads", "rules/sample/leads.csv", "--events"),
-        *("rules/sample/events.jsonl", "--seed", "64775837", "--until", "2026-04-05T00:00:00Z"),
-        *("--db", "live.db", "--actions", "actions.jsonl"),
-    )
-    assert code == 0
-    return folder
+    return sample_live(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture
@@ -67,7 +46,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _report(live: Path, *extra: str) -> str:
-    code, out = _main(live, "report", RULES, "--db", "live.db", "--json", *extra)
+    code, out = main_in(live, "report", RULES, "--db", "live.db", "--json", *extra)
     assert code == 0
     return out
 

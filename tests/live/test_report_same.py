@@ -7,54 +7,21 @@ responses to touches, rewritten as two stable sorts, is checked against its defi
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from samplekit import RULES, main_in, sample_live
 
-ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
-RULES = "rules/b2b_saas_trial.nurture"
-
-
-def _main(folder: Path, *argv: str) -> tuple[int, str]:
-    from cli.main import main
-
-    out = io.StringIO()
-    with contextlib.chdir(folder), contextlib.redirect_stdout(out):
-        code = main(list(argv))
-    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sample")
-    shutil.copytree(ROOT / "rules", folder / "rules", ignore=shutil.ignore_patterns("validation"))
-    code, _ = _main(
-        folder,
-        "run",
-        RULES,
-        "--leads",
-        "rules/sample/leads.csv",
-        "--events",
-        "rules/sample/events.jsonl",
-        "--seed",
-        "64775837",
-        "--until",
-        "2026-04-05T00:00:00Z",
-        "--db",
-        "live.db",
-        "--actions",
-        "actions.jsonl",
-    )
-    assert code == 0
-    return folder
+    return sample_live(tmp_path_factory.mktemp("sample"))
 
 
 def _differences(expected: object, actual: object, where: str = "") -> list[str]:
@@ -85,7 +52,7 @@ def _differences(expected: object, actual: object, where: str = "") -> list[str]
 def test_every_figure_is_the_row_by_row_readers(
     live: Path, name: str, extra: tuple[str, ...]
 ) -> None:
-    code, out = _main(live, "report", RULES, "--db", "live.db", "--json", *extra)
+    code, out = main_in(live, "report", RULES, "--db", "live.db", "--json", *extra)
     assert code == 0
     actual = json.loads(out)
     expected = json.loads((DATA / name).read_text(encoding="utf-8"))

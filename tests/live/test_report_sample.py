@@ -5,20 +5,17 @@ very replication has is the same number."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import math
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from runkit import nurture, read_jsonl
+from samplekit import RULES, main_in, sample_live
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "rules" / "sample"
-RULES = "rules/b2b_saas_trial.nurture"
 # the content costs the rule file declares (content ... cost N)
 COST = {
     "welcome": 0.002,
@@ -32,45 +29,15 @@ COST = {
 }
 
 
-def _main(folder: Path, *argv: str) -> tuple[int, str]:
-    """`nurture ARGV` run in `folder`: (exit code, stdout)."""
-    from cli.main import main
-
-    out = io.StringIO()
-    with contextlib.chdir(folder), contextlib.redirect_stdout(out):
-        code = main(list(argv))
-    return code, out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample run as its README says, in a copy of the repository's rules."""
-    folder = tmp_path_factory.mktemp("sample")
-    shutil.copytree(ROOT / "rules", folder / "rules", ignore=shutil.ignore_patterns("validation"))
-    code, _ = _main(
-        folder,
-        "run",
-        RULES,
-        "--leads",
-        "rules/sample/leads.csv",
-        "--events",
-        "rules/sample/events.jsonl",
-        "--seed",
-        "64775837",
-        "--until",
-        "2026-04-05T00:00:00Z",
-        "--db",
-        "live.db",
-        "--actions",
-        "actions.jsonl",
-    )
-    assert code == 0
-    return folder
+    return sample_live(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")
 def report(live: Path) -> dict:
-    code, out = _main(live, "report", RULES, "--db", "live.db", "--json")
+    code, out = main_in(live, "report", RULES, "--db", "live.db", "--json")
     assert code == 0
     return json.loads(out)
 
