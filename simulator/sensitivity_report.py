@@ -58,7 +58,7 @@ def render(s: Sensitivity, top: int = 10) -> str:
             bar = "#" * max(1, round(BAR * w.reach(kpi) / widest))
             k = w.knob
             lines.append(
-                f"  {k.path:<{width}}  {k.low:.4g} → {_change(kpi, w.low[kpi]):>11}   "
-                f"{k.high:.4g} → {_change(kpi, w.high[kpi]):>11}  {bar}"
+                f"  {k.path:<{width}}  {k.low:>8.4g} → {_change(kpi, w.low[kpi]):>10}   "
+                f"{k.high:>8.4g} → {_change(kpi, w.high[kpi]):>10}  {bar}"
             )
     return "\n".join(lines) + "\n"

@@ -284,6 +284,9 @@ def test_sensitivity_moves_each_fitted_knob_over_its_interval(
     )
     assert code == 0, stderr
     assert "visited: " in stdout and "personas.everyone.organic.visited.per_day" in stdout
+    rows = [line for line in stdout.splitlines() if " → " in line]
+    assert rows and len({tuple(i for i, c in enumerate(r) if c == "→") for r in rows}) == 1
+    assert "0.1073 →" in stdout and "0.3434 →" in stdout  # the visits knob's ends, 4 digits
     knobs = {k["path"]: k for k in json.loads(out.read_text())["knobs"]}
     bounce = knobs["behaviour.bounce.email"]
     assert (bounce["basis"], bounce["low"], bounce["high"]) == (
