@@ -198,15 +198,13 @@ class LeadFile:
         path: str,
         schema: Schema,
         on_columns: Callable[[str, set[str]], None] | None = None,
-        rename: Mapping[str, str] | None = None,
     ) -> None:
         """`on_columns(path, columns)` is called once they are known (`live.columns` checks
         them): for CSV after the header, before any row; for JSON Lines after the last line.
-        `rename` maps a column's name in the file to the name it is read as (`id`,
-        `created_at`, an attribute): a CRM export's own names (`nurture calibrate --map`)."""
+        A CRM export's own column names are read through a mapping file instead
+        (`live.mapping_rows.read_export`)."""
         self.path = path
         self.schema = schema
-        self.rename = dict(rename or {})
         self.columns: set[str] = set()
         self.jsonl = False
         self.on_columns = on_columns
@@ -242,8 +240,6 @@ class LeadFile:
             if not text.strip():
                 continue
             obj, problem = _json_object(text)
-            if obj is not None and self.rename:
-                obj = {self.rename.get(k, k): v for k, v in obj.items()}
             if obj is not None:
                 keys.update(obj)
             yield number, text, obj if obj is not None else {}, problem
@@ -258,7 +254,7 @@ class LeadFile:
             lines.raw()
             if header is None:
                 return
-            names = [self.rename.get(cell.strip(), cell.strip()) for cell in header]
+            names = [cell.strip() for cell in header]
             _check_header(self.path, names)
             self.columns.update(names)
             if self.on_columns is not None:
@@ -320,12 +316,11 @@ def read_leads(
     path: str,
     schema: Schema,
     on_columns: Callable[[str, set[str]], None] | None = None,
-    rename: Mapping[str, str] | None = None,
 ) -> tuple[list[LeadRow], list[Rejected]]:
-    """Every lead row of a file, checked, in lists (`on_columns`, `rename` as for `LeadFile`)."""
+    """Every lead row of a file, checked, in lists (`on_columns` as for `LeadFile`)."""
     rows: list[LeadRow] = []
     rejected: list[Rejected] = []
-    for row in LeadFile(path, schema, on_columns, rename):
+    for row in LeadFile(path, schema, on_columns):
         (rejected if isinstance(row, Rejected) else rows).append(row)  # type: ignore[arg-type]
     return rows, rejected
 
