@@ -277,7 +277,11 @@ class LeadFile:
 def _check_header(path: str, names: list[str]) -> None:
     if "id" not in names:
         hint = did_you_mean("id", names)
-        raise InputError(f"{path}: no 'id' column" + (f" ({hint})" if hint else ""))
+        raise InputError(
+            f"{path}: no 'id' column" + (f" ({hint})" if hint else ""),
+            "a CRM's export is read through a mapping file: --map FILE (rules/mappings/ has "
+            "HubSpot's and Salesforce's; docs/MAPPINGS.md)",
+        )
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise InputError(f"{path}: column {repeated[0]!r} appears twice in the header")

@@ -493,7 +493,12 @@ def test_same_seed_gives_byte_identical_actions(
             ["--leads", "leads.csv", "--events", "missing.jsonl"],
             "nurture run: missing.jsonl: no such file",
         ),
-        (["--leads", "bad.csv"], "nurture run: bad.csv: no 'id' column"),
+        (
+            ["--leads", "bad.csv"],
+            "nurture run: bad.csv: no 'id' column\n  hint: a CRM's export is read through a "
+            "mapping file: --map FILE (rules/mappings/ has HubSpot's and Salesforce's; "
+            "docs/MAPPINGS.md)",
+        ),
     ],
 )
 def test_user_mistakes_exit_1_with_a_message(
