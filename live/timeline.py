@@ -33,6 +33,7 @@ __all__ = ["CACHE_KB", "StreamPlan", "Timeline"]
 CACHE_KB = 16_384  # SQLite's page cache for the sorter database (16 MB; the sort spills to disk)
 CHUNK = 5_000  # rows written per statement
 PROPS_SHARED = 50_000  # decoded props dicts shared by the rows that have the same bytes
+STREAM = True  # `Timeline`'s default: events in time order kept as read (False: always sorted)
 REPEATS_HELD = 100_000  # ids that may be used again, checked in memory; more: on disk
 
 DDL = """
@@ -80,7 +81,9 @@ class Timeline:
     Add every new lead (`add_leads`, input order) before the events (`add_events`, input order:
     the file's, then a mapping's), then `drop_reused`, then `plan` and `items`."""
 
-    def __init__(self, clock: float | None, near: str | None = None, stream: bool = True) -> None:
+    def __init__(
+        self, clock: float | None, near: str | None = None, stream: bool | None = None
+    ) -> None:
         """`near`: a database whose folder holds the temporary one, named after it (a run's:
         where there is room for its data; the run holds its lock, so a folder of that name left
         by a run killed before is removed here); else the system's temporary folder (`TMPDIR`).
@@ -110,6 +113,8 @@ class Timeline:
         self._blobs: dict[int, tuple[dict[str, object], bytes]] = {}  # id(props) -> bytes
         self._plan: StreamPlan | None = None
         self._born: dict[str, float | None] = {}  # new leads' created_at (for `_stream`)
+        if stream is None:
+            stream = STREAM
         self._stream = EventStream(self.folder, clock, self._born) if stream else None
 
     @property
@@ -273,6 +278,7 @@ class Timeline:
 
     def drop_mapped_repeats(self) -> None:
         """A mapping's event whose id an earlier event has is left out (the first one kept)."""
+        self._to_sorter()
         self._index()
         cur = self.db.execute(
             "DELETE FROM event WHERE mapped = 1 AND EXISTS (SELECT 1 FROM event AS e "
