@@ -74,15 +74,15 @@ class EventStream:
         for e in events:
             at = e.at
             t = low if low is not None and at < low else at
-            if t < last:  # type: ignore[operator]
+            if t < last:
                 self.last = last
                 return seq, e
             last = t
             lead = e.lead
             if born:
                 b = born.pop(lead, _NO)
-                if b is not _NO and (b is None or at < b):  # type: ignore[operator]
-                    firsts.append((lead, t))  # type: ignore[arg-type]
+                if b is not _NO and (b is None or at < b):
+                    firsts.append((lead, t))
             append((seq, e.id, lead, e.type, at, e.props, e.line))
             add_hash(hash(e.id))
             seq += 1
