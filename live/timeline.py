@@ -1,12 +1,16 @@
 """The plan of `live.plan`, streamed: new leads and events ordered on disk, never all in memory.
 
-Rows are written as they are read to a temporary SQLite database (in a temporary directory,
-removed on `close`), and SQLite sorts them: the items come out in exactly `make_plan`'s order
-(effective time; at one instant a new lead before events; input order at ties; late events at the
-clock; events after `until` left out and counted; a lead at its `created_at`, else its first
-event, else the run's start). Memory is SQLite's page cache (`CACHE_KB`) and its sorter's, whatever
-the number of rows. An event id given again is checked here too (`drop_reused`: the rules of
-`live.reuse`), one id at a time, so no set of every id is held either.
+Rows are written as they are read to a temporary directory (removed on `close`) and come back out
+in exactly `make_plan`'s order (effective time; at one instant a new lead before events; input
+order at ties; late events at the clock; events after `until` left out and counted; a lead at its
+`created_at`, else its first event, else the run's start). New leads are sorted by SQLite (a
+temporary database; `live.timeline_sql`). Events are too when they come out of time order; while
+they come in order (the usual case: an export, a log), they are kept as read in a file of their own
+and read back as they are, with no sort (`live.timeline_stream`), and the first one out of order
+moves them all to the sorter. Memory is SQLite's page cache (`CACHE_KB`) and its sorter's, a chunk
+of events and 8 bytes an event id (`live.timeline_stream`), whatever the number of rows. An event
+id given again is checked here too (`drop_reused`: the rules of `live.reuse`, `ReuseCheck`), one
+id at a time, so no set of every id is held either.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from live.inputs import EventRow, LeadRow, Rejected
 from live.plan import EVENT, LEAD, Item
 from live.reuse import Stored
 from live.timeline_reuse import ReuseCheck
-from live.timeline_stream import EventStream, Row
+from live.timeline_sql import DDL, ITEMS, LEAD_TIME, lead_item, sorted_reuse
+from live.timeline_stream import EventStream, Row, merged
 
 __all__ = ["CACHE_KB", "StreamPlan", "Timeline"]
 
@@ -35,33 +40,6 @@ CHUNK = 5_000  # rows written per statement
 PROPS_SHARED = 50_000  # decoded props dicts shared by the rows that have the same bytes
 STREAM = True  # `Timeline`'s default: events in time order kept as read (False: always sorted)
 REPEATS_HELD = 100_000  # ids that may be used again, checked in memory; more: on disk
-
-DDL = """
-CREATE TABLE lead(n INTEGER PRIMARY KEY, id TEXT, created REAL, attrs BLOB, line INTEGER,
-                  time REAL);
-CREATE TABLE event(seq INTEGER PRIMARY KEY, id TEXT, lead TEXT, type TEXT, at REAL, props BLOB,
-                   line INTEGER, t REAL, late INTEGER, mapped INTEGER);
-"""
-
-# Lead time (`plan._lead_time`): the earlier of created_at and the first event, else the start;
-# then no earlier than the clock.
-_LEAD_AT = """CASE WHEN created IS NULL THEN f WHEN f IS NULL THEN created
-                   WHEN created < f THEN created ELSE f END"""
-_LEAD_TIME = f"""
-UPDATE lead SET time = (
-  SELECT CASE WHEN :clock IS NULL OR a >= :clock THEN a ELSE :clock END
-  FROM (SELECT COALESCE({_LEAD_AT}, :start) AS a
-        FROM (SELECT (SELECT t FROM first WHERE first.lead = lead.id) AS f)))
-"""
-
-_ITEMS = """
-SELECT time, 0, n, id, NULL, NULL, created, attrs, line, 0, {lead_group} FROM lead
- WHERE :until IS NULL OR time <= :until
-UNION ALL
-SELECT t, 1, seq, id, lead, type, at, props, line, late, {event_group} FROM event
- WHERE :until IS NULL OR t <= :until
-ORDER BY {order}
-"""
 
 
 @dataclass
@@ -256,19 +234,7 @@ class Timeline:
             self.n_events = stream.count
             return check.duplicates, check.rejected(path)
         self._index()
-        if stored is not None:
-            cur = self.db.execute(
-                "SELECT seq, id, lead, type, at, props, line FROM event WHERE mapped = 0 "
-                "ORDER BY seq"
-            )
-            check.against_stored(((row[0], self._row(row[1:])) for row in cur), stored)
-        sql = (
-            "SELECT seq FROM event WHERE mapped = 0 AND id IN (SELECT id FROM event "
-            "WHERE mapped = 0 GROUP BY id HAVING COUNT(*) > 1) ORDER BY id, seq"
-        )
-        seqs = self.db.execute(sql).fetchall() if self.n_events else []
-        check.repeats(((seq, self._event(seq)) for (seq,) in seqs), grouped=True)
-        self.db.executemany("DELETE FROM event WHERE seq = ?", ((seq,) for seq in check.drop))
+        sorted_reuse(self.db, check, stored, bool(self.n_events))
         self.n_events -= len(check.drop)
         return check.duplicates, check.rejected(path)
 
@@ -285,14 +251,6 @@ class Timeline:
             "WHERE e.id = event.id AND e.seq < event.seq)"
         )
         self.n_events -= max(cur.rowcount, 0)
-
-    def _event(self, seq: int) -> EventRow:
-        sql = "SELECT id, lead, type, at, props, line FROM event WHERE seq = ?"
-        return self._row(self.db.execute(sql, (seq,)).fetchone())
-
-    @staticmethod
-    def _row(row: Sequence[Any]) -> EventRow:
-        return EventRow(row[0], row[1], row[2], row[3], marshal.loads(row[4]), row[5])
 
     # ------------------------------------------------------------ reading
 
@@ -354,7 +312,7 @@ class Timeline:
                 f"INSERT INTO first SELECT lead, MIN(t) FROM event WHERE {keep} GROUP BY lead",
                 args,
             )
-        db.execute(_LEAD_TIME, {"clock": clock, "start": start})
+        db.execute(LEAD_TIME, {"clock": clock, "start": start})
         if db.execute("SELECT 1 FROM lead WHERE time IS NULL LIMIT 1").fetchone():
             raise ValueError("no time for the lead")
         self._plan = StreamPlan(until, start, self.n_events - kept, late, kept)
@@ -368,7 +326,12 @@ class Timeline:
         if group is not None:
             self._to_sorter()
         elif self._stream is not None:
-            return self._merged(self._stream)
+            leads = self.db.execute(
+                "SELECT time, n, id, created, attrs, line FROM lead "
+                "WHERE :until IS NULL OR time <= :until ORDER BY time, n",
+                {"until": self._plan.until},
+            )
+            return merged(self._stream.read_chunks(), leads, self._plan.until, self.clock)
         return self._sorted(group)
 
     def _sorted(self, group: int | None) -> Iterator[tuple[int, Item]]:
@@ -376,11 +339,11 @@ class Timeline:
         assert self._plan is not None
         db = self.db
         if group is None:
-            sql = _ITEMS.format(lead_group="0", event_group="0", order="1, 2, 3")
+            sql = ITEMS.format(lead_group="0", event_group="0", order="1, 2, 3")
         else:
             size = int(group)
             db.execute("CREATE INDEX lead_id ON lead(id)")
-            sql = _ITEMS.format(
+            sql = ITEMS.format(
                 lead_group=f"n / {size}",
                 event_group=f"(SELECT lead.n FROM lead WHERE lead.id = event.lead) / {size}",
                 order="11, 1, 2, 3",
@@ -390,42 +353,10 @@ class Timeline:
             sql, {"until": self._plan.until}
         ):
             if kind == LEAD:
-                yield g, _lead_item(time, n, rid, at, blob, line)
+                yield g, lead_item(time, n, rid, at, blob, line)
             else:
                 e = new(event_row, (rid, intern(lead), intern(typ), at, props_of(blob), line))
                 yield g, new(Item, (time, EVENT, n, None, e, bool(late)))
-
-    def _merged(self, stream: EventStream) -> Iterator[tuple[int, Item]]:
-        """The events as read (in time order) and the new leads (sorted: few) in plan order: at
-        one instant the leads first."""
-        assert self._plan is not None
-        until, low = self._plan.until, self.clock
-        leads = self.db.execute(
-            "SELECT time, n, id, created, attrs, line FROM lead "
-            "WHERE :until IS NULL OR time <= :until ORDER BY time, n",
-            {"until": until},
-        )
-        lead = next(leads, None)
-        event_row, new = EventRow, tuple.__new__
-        chunks = stream.read_chunks()
-        for rows in chunks:
-            for seq, eid, lead_id, typ, at, props, line in rows:
-                late = low is not None and at < low
-                t = low if late else at
-                if until is not None and t > until:  # type: ignore[operator]
-                    break
-                while lead is not None and lead[0] <= t:
-                    yield 0, _lead_item(*lead)
-                    lead = next(leads, None)
-                e = new(event_row, (eid, intern(lead_id), intern(typ), at, props, line))
-                yield 0, new(Item, (t, EVENT, seq, None, e, late))
-            else:
-                continue
-            break
-        chunks.close()  # the file, when `until` came first
-        while lead is not None:
-            yield 0, _lead_item(*lead)
-            lead = next(leads, None)
 
     def _props_of(self, blob: bytes) -> dict[str, object]:
         """Decoded props, one dict shared by the rows of the same bytes (rows are read-only)."""
@@ -435,20 +366,6 @@ class Timeline:
             if len(self._props) < PROPS_SHARED:
                 self._props[blob] = found
         return found
-
-
-def _lead_item(
-    time: float, n: int, lead_id: str, created: float | None, blob: bytes, line: int
-) -> Item:
-    row = LeadRow(intern(lead_id), created, _interned(marshal.loads(blob)), line)
-    return tuple.__new__(Item, (time, LEAD, n, row, None, False))
-
-
-def _interned(attrs: dict[str, object]) -> dict[str, object]:
-    """Attribute names and text values as one string each however many leads have them (the
-    engine keeps a lead's values for its life: an industry or a source is one string, not one
-    per lead)."""
-    return {intern(k): intern(v) if type(v) is str else v for k, v in attrs.items()}
 
 
 def _seq_rows(rows: Iterable[Row]) -> Iterator[tuple[int, EventRow]]:

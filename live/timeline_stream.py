@@ -19,11 +19,16 @@ import os
 from array import array
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ROWS", "Chunk", "EventStream"]
+from live.inputs import EventRow
+from live.plan import EVENT, Item
+from live.timeline_sql import lead_item
+
+__all__ = ["ROWS", "Chunk", "EventStream", "merged"]
 
 ROWS = 5_000  # events per chunk of the file
 
@@ -194,6 +199,38 @@ class EventStream:
     @property
     def max_at(self) -> float | None:
         return max(chunk.max_at for chunk in self.chunks) if self.chunks else None
+
+
+def merged(
+    chunks: Generator[list[Row], None, None],
+    leads: Iterator[Any],
+    until: float | None,
+    low: float | None,
+) -> Iterator[tuple[int, Item]]:
+    """(0, item) in plan order: the events as read (`chunks`, in time order; their effective
+    time no earlier than the clock `low`; to `until`) and the new leads (`leads`: rows of
+    `live.timeline_sql.lead_item`'s fields, in their order) merged, at one instant the leads
+    first."""
+    lead = next(leads, None)
+    event_row, new = EventRow, tuple.__new__
+    for rows in chunks:
+        for seq, eid, lead_id, typ, at, props, line in rows:
+            late = low is not None and at < low
+            t = low if late else at
+            if until is not None and t > until:  # type: ignore[operator]  # t: not None
+                break
+            while lead is not None and lead[0] <= t:
+                yield 0, lead_item(*lead)
+                lead = next(leads, None)
+            e = new(event_row, (eid, intern(lead_id), intern(typ), at, props, line))
+            yield 0, new(Item, (t, EVENT, seq, None, e, late))
+        else:
+            continue
+        break
+    chunks.close()  # the file, when `until` came first
+    while lead is not None:
+        yield 0, lead_item(*lead)
+        lead = next(leads, None)
 
 
 def _rows(path: str, chunks: int) -> Iterator[Row]:
