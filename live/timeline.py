@@ -370,5 +370,5 @@ class Timeline:
 
 def _seq_rows(rows: Iterable[Row]) -> Iterator[tuple[int, EventRow]]:
     """(seq, EventRow) of rows kept as read."""
-    for seq, *fields in rows:
-        yield seq, EventRow(*fields)  # type: ignore[arg-type]
+    for seq, eid, lead, kind, at, props, line in rows:
+        yield seq, EventRow(eid, lead, kind, at, props, line)

@@ -163,9 +163,10 @@ class EventStream:
                 if row[0] in drop:
                     continue
                 lead, at = row[2], row[4]
-                b = born.pop(lead, _NO) if born else _NO
-                if b is not _NO and (b is None or at < b):  # type: ignore[operator]
-                    self.firsts.append((lead, self._t(at)))
+                if born and lead in born:
+                    b = born.pop(lead)
+                    if b is None or at < b:
+                        self.firsts.append((lead, self._t(at)))
                 self.rows.append(row)
                 if len(self.rows) >= ROWS:
                     self._write()
@@ -215,15 +216,14 @@ def merged(
     event_row, new = EventRow, tuple.__new__
     for rows in chunks:
         for seq, eid, lead_id, typ, at, props, line in rows:
-            late = low is not None and at < low
-            t = low if late else at
-            if until is not None and t > until:  # type: ignore[operator]  # t: not None
+            t = at if low is None or at >= low else low
+            if until is not None and t > until:
                 break
             while lead is not None and lead[0] <= t:
                 yield 0, lead_item(*lead)
                 lead = next(leads, None)
             e = new(event_row, (eid, intern(lead_id), intern(typ), at, props, line))
-            yield 0, new(Item, (t, EVENT, seq, None, e, late))
+            yield 0, new(Item, (t, EVENT, seq, None, e, t != at))
         else:
             continue
         break
