@@ -167,7 +167,7 @@ def backtest(
     if not history.leads:
         raise CalibrationError(
             f"{history.source}: no leads to fit on or to judge on",
-            "a backtest needs a history of leads: check the leads file (or --db)",
+            "a backtest fits on some leads and judges on others: give a history with leads",
         )
     fit, test = how.apply(history)
     if not fit.leads or not test.leads:

@@ -276,15 +276,42 @@ def test_backtest_names_a_split_that_leaves_one_side_empty(
 def test_backtest_on_a_history_without_leads_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, "leads.csv", "id,created_at,source\n")
-    write(tmp_path, "events.jsonl", "")
+    leads = write(tmp_path, "leads.csv", "id,created_at,source\n")
+    events = write(tmp_path, "events.jsonl", "")
+    db = str(tmp_path / "live.db")
+    assert nurture(capsys, "run", RULES, "--leads", leads, "--events", events, "--db", db)[0] == 0
+    code, stdout, stderr = nurture(capsys, "backtest", RULES, "--db", db, "--runs", "2")
+    assert (code, stdout) == (1, "")
+    assert stderr.splitlines()[-2:] == [
+        f"nurture backtest: {db}: no leads to fit on or to judge on",
+        "  hint: a backtest fits on some leads and judges on others: give a history with leads",
+    ]
     code, stdout, stderr = _on_history(capsys, tmp_path, "backtest", "--runs", "2")
     assert (code, stdout) == (1, "")
     assert stderr.splitlines()[-2:] == [
-        f"nurture backtest: {tmp_path}/leads.csv + {tmp_path}/events.jsonl: no leads to "
-        "fit on or to judge on",
-        "  hint: a backtest needs a history of leads: check the leads file (or --db)",
+        f"nurture backtest: {leads}: no leads in it",
+        "  hint: --history takes the leads file (CSV or JSON Lines: id, created_at, "
+        "attributes), then the events file (JSON Lines: id, lead, type, at, props); "
+        "docs/DATA.md",
     ]
+
+
+def test_a_history_file_of_which_no_row_could_be_read_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The two files swapped: every row of the "events" (a CSV) is bad JSON, so nothing is
+    fitted (before: 0 events, a fitted scenario written, exit 0)."""
+    _history(tmp_path)
+    leads, events = str(tmp_path / "leads.csv"), str(tmp_path / "events.jsonl")
+    out = tmp_path / "f.toml"
+    swapped = ["--history", events, leads, "-o", str(out)]
+    code, stdout, stderr = nurture(capsys, "calibrate", RULES, *swapped)
+    assert code == 1 and not out.exists()
+    assert f"{leads}:1: bad JSON: Expecting value (column 1)" in stderr
+    assert stderr.splitlines()[-2] == (
+        f"nurture calibrate: {leads}: none of its 41 rows is an event (the first: bad JSON: "
+        "Expecting value (column 1))"
+    )
 
 
 def test_sensitivity_moves_each_fitted_knob_over_its_interval(
