@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from live.dberrors import StoreError
 from live.inputs import EventRow
 from live.plan import EVENT, Item
 from live.timeline_sql import lead_item
@@ -102,7 +103,22 @@ class EventStream:
         """Writes the last chunk: the file is complete (`read` may begin)."""
         if self.rows:
             self._write()
-        self.file.flush()
+        self._put(b"")
+
+    def _put(self, data: bytes) -> None:
+        """`data` to the file (none: flushed); a disk full says so (StoreError)."""
+        try:
+            if data:
+                self.file.write(data)
+            else:
+                self.file.flush()
+        except OSError as err:
+            raise StoreError(
+                f"{os.path.dirname(self.path)}: cannot write the events being read "
+                f"({err.strerror})",
+                hint="a run keeps them beside its database until it ends (about 50 bytes an "
+                "event): free some space and run the same command again",
+            ) from None
 
     def _write(self) -> None:
         rows, low = self.rows, self.clock
@@ -110,8 +126,7 @@ class EventStream:
         first_t, last_t = self._t(rows[0][4]), self._t(rows[-1][4])
         self.chunks.append(Chunk(len(rows), first_t, last_t, late, max(r[4] for r in rows)))
         blob = marshal.dumps(rows)
-        self.file.write(len(blob).to_bytes(8, "little"))
-        self.file.write(blob)
+        self._put(len(blob).to_bytes(8, "little") + blob)
         self.count += len(rows)
         self.rows = []
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from live.dberrors import StoreError
 from live.inputs import EventRow, LeadRow
 from live.plan import make_plan
 from live.reuse import split_reused
@@ -374,3 +375,33 @@ def test_many_ids_used_again_are_checked_on_disk(
         timeline.plan(None)
         kept = [item.event.id for _, item in timeline.items()]  # type: ignore[union-attr]
     assert (kept, duplicates, [r.line for r in rejected]) == (["a", "b"], 1, [4])
+
+
+class _FullDisk:
+    def write(self, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    def flush(self) -> None:
+        raise OSError(28, "No space left on device")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_full_disk_while_keeping_events_is_said_not_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("live.timeline_stream.ROWS", 2)
+    leads, events = _in_order()
+    with Timeline(None) as timeline:
+        timeline._stream.file = _FullDisk()  # type: ignore[union-attr,assignment]  # the disk fills
+        with pytest.raises(StoreError) as err:
+            timeline.add_events(events)
+        folder = timeline.folder
+    assert (
+        str(err.value) == f"{folder}: cannot write the events being read (No space left on device)"
+    )
+    assert err.value.hint == (
+        "a run keeps them beside its database until it ends (about 50 bytes an event): free "
+        "some space and run the same command again"
+    )
