@@ -20,6 +20,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -231,6 +232,7 @@ class Timeline:
                 check.repeats(_seq_rows(rows), grouped=False)
             if check.drop:
                 stream.keep(set(check.drop), self._births())
+            stream.hashes = array("q")  # checked: 8 bytes an event let go of
             self.n_events = stream.count
             return check.duplicates, check.rejected(path)
         self._index()
@@ -307,6 +309,7 @@ class Timeline:
         if stream is not None:  # in time order: a lead's first event is its earliest
             firsts = (x for x in stream.firsts if until is None or x[1] <= until)
             db.executemany("INSERT INTO first VALUES (?, ?)", firsts)
+            self._born.clear()  # its table, as large as the new leads were many, let go of
         else:
             db.execute(
                 f"INSERT INTO first SELECT lead, MIN(t) FROM event WHERE {keep} GROUP BY lead",
