@@ -96,6 +96,7 @@ def fitted_scenario(
                     low=_round(_clip(p.path, low)),
                     high=_round(_clip(p.path, high)),
                     n=int(p.n),
+                    interval="profile" if p.path in block.profiles else "wald",
                 )
             )
         if knobs:

@@ -30,7 +30,7 @@ from scipy.special import expit, logsumexp
 from simulator.fit_blocks import Block, Param
 from simulator.fit_buying import Part
 from simulator.fit_data import Observed
-from simulator.fit_ml import IDENTITY, LOG, LOGIT, Estimate, maximise
+from simulator.fit_ml import IDENTITY, LOG, LOGIT, Estimate, maximise, profile_interval
 from simulator.population import DAY
 
 MIN_REPEAT = 50  # leads called twice or more, to fit who never refuses
@@ -203,6 +203,7 @@ def calls(
             part = None
         estimate = _maximise(own, rows, prior, part, g, k, mine)
         own, estimate = _settle_optional(own, estimate, block, prior, rows, part, g, k, mine)
+        _profile(block, own, estimate, rows, prior, part, g)
         if part is not None:
             params += part.block.params
             block.fixed += part.block.fixed
@@ -233,8 +234,8 @@ def calls(
     return CallsFit(block, readiness, close)
 
 
-def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Estimate:  # noqa: ANN001
-    """One persona's calls (and its buying, with `part`) maximised."""
+def _objective(own, rows: _Rows, prior: CallPrior, part, g: int) -> Callable[[np.ndarray], float]:  # noqa: ANN001
+    """One persona's calls' (and its buying's, with `part`) negative log-likelihood."""
     nb = len(part.block.params) if part is not None else 0
 
     def negloglik(eta: np.ndarray) -> float:
@@ -243,12 +244,38 @@ def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Esti
         beta = part.gains(eta[:nb])[g]
         return part.negloglik(eta[:nb]) - rows.loglik(eta[nb:], own, prior, beta)
 
+    return negloglik
+
+
+def _lower(own: list[Param], part) -> np.ndarray:  # noqa: ANN001
+    before = [p.lower for p in part.block.params] if part is not None else []
+    return np.array(before + [p.lower for p in own])
+
+
+def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Estimate:  # noqa: ANN001
+    """One persona's calls (and its buying, with `part`) maximised."""
     start = _starts(own, k, mine)
-    lower = [p.lower for p in own]
     if part is not None:
         start = np.concatenate([part.start, start])
-        lower = [p.lower for p in part.block.params] + lower
-    return maximise(negloglik, start, np.array(lower))
+    return maximise(_objective(own, rows, prior, part, g), start, _lower(own, part))
+
+
+# shares and levels fitted on themselves, whose estimates sit at or near their bound 0 (the
+# optional ones are fitted only when they clear it), where a Wald interval (symmetric) is
+# wrong: their 90% intervals come from the profile likelihood; the upper bound of each
+PROFILED = {"dropout": 1.0, "dropout_low": 1.0, "task_refuse_fatigue": math.inf}
+
+
+def _profile(block: Block, own, estimate: Estimate, rows: _Rows, prior, part, g: int) -> None:  # noqa: ANN001
+    """The profile-likelihood interval (`fit_ml.profile_interval`) of each of PROFILED that
+    the persona's calls fitted, maximised over every other calls and buying parameter."""
+    nb = len(part.block.params) if part is not None else 0
+    negloglik, lower = _objective(own, rows, prior, part, g), _lower(own, part)
+    for j, p in enumerate(own):
+        upper = PROFILED.get(p.path.rsplit(".", 1)[1])
+        if upper is not None:
+            low, high, _ = profile_interval(negloglik, estimate, nb + j, lower, upper)
+            block.profiles[p.path] = (low, high)
 
 
 LOW_MAX = 0.95  # a patient share's drop-out past this is no different from the others'

@@ -37,6 +37,12 @@ class FitParameter(_Model):
     low: float = Field(description="the 90% interval's low end")
     high: float = Field(description="the 90% interval's high end")
     n: int = Field(ge=0, description="observations behind it")
+    interval: Literal["wald", "profile"] = Field(
+        "wald",
+        description="how the 90% interval was found: wald, the estimate +- 1.645 standard "
+        "errors on the fitted scale; profile, where twice the log-likelihood maximised over "
+        "the block's other parameters falls 2.706 below its maximum",
+    )
 
 
 class FitBlock(_Model):
