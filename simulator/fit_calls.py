@@ -144,6 +144,12 @@ class _Rows:
 
     def loglik(self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float) -> float:
         """Per lead, a mixture over its drop-out: (1 - w) prod P(. | 1) + w prod P(. | low)."""
+        return float(np.sum(self.per_lead(eta, params, prior, beta)))
+
+    def per_lead(
+        self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
+    ) -> np.ndarray:
+        """Each lead's log-likelihood (its calls' mixture, `loglik`)."""
         one, zero = self.per_call(eta, params, prior, beta)
         w = _never(eta, params, prior)
         log_w1, log_w0 = math.log(max(1 - w, 1e-300)), math.log(max(w, 1e-300))
@@ -151,7 +157,7 @@ class _Rows:
         a = np.bincount(self.inverse, weights=one, minlength=self.leads) + log_w1
         b = np.bincount(self.inverse, weights=zero, minlength=self.leads) + log_w0
         top = np.maximum(a, b)
-        return float(np.sum(top + np.log(np.exp(a - top) + np.exp(b - top))))
+        return top + np.log(np.exp(a - top) + np.exp(b - top))
 
 
 def _low(eta: np.ndarray, params: list[Param], prior: CallPrior) -> float:
