@@ -51,6 +51,7 @@ class CallPrior:
     never: float  # the prior share of patient leads (0 unless its drop-out is two-point)
     low: float = 0.0  # their drop-out (0: they never refuse)
     beta: float = 0.0  # readiness a click adds, over the base readiness (when not fitted)
+    by_call: tuple[float, ...] = ()  # the refusal's multiplier by call number (none: 1)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def _one(obs: Observed, g: int, prior: CallPrior, block: Block) -> list[Param]:
         params.append(Param(f"{base}.dropout_low", what, IDENTITY, repeat))
         what = f"{prior.name}: refusals' rise per call"
         params.append(Param(f"{base}.behaviour.task_refuse_fatigue", what, IDENTITY, repeat))
+        params += _by_call_params(k.n[mine], prior.name)
     else:
         block.keep(f"{base}.dropout", prior.never, f"{repeat} leads were called twice or more")
     if int(k.answered[mine].sum()) >= MIN_EVENTS:
@@ -98,6 +100,32 @@ def _one(obs: Observed, g: int, prior: CallPrior, block: Block) -> list[Param]:
     sold = int(k.sold[mine].sum())
     params.append(Param(f"{base}.readiness", f"{prior.name}: sales per answered call", LOG, sold))
     return params
+
+
+BY_CALL = 4  # call numbers with a refusal multiplier of their own: 1 (the reference), 2, 3, 4+
+
+
+def _by_call_params(n: np.ndarray, name: str) -> list[Param]:
+    """The refusal's multipliers at calls 2 .. BY_CALL (the last for every later call), on
+    their log: each with MIN_LATER calls or more at it (and later, for the last)."""
+    out = []
+    for c in range(2, BY_CALL + 1):
+        at = int(np.sum(n >= c - 1)) if c == BY_CALL else int(np.sum(n == c - 1))
+        if int(np.sum(n >= c - 1)) < MIN_LATER:
+            break
+        what = f"{name}: refusals at call {c}{' and later' if c == BY_CALL else ''}, x call 1's"
+        out.append(Param(f"personas.{name}.behaviour.task_refuse_by_call.{c}", what, LOG, at))
+    return out
+
+
+def _multipliers(named: dict[str, float], prior: CallPrior, n: np.ndarray) -> np.ndarray:
+    """Each call's refusal multiplier by its number (0-based n): the fitted ones (call 1's is 1),
+    else the prior's (the last for every later call; none: 1)."""
+    fitted = [math.exp(named[str(c)]) for c in range(2, BY_CALL + 1) if str(c) in named]
+    levels = [1.0, *fitted] if fitted else list(prior.by_call)
+    if not levels:
+        return np.ones(len(n))
+    return np.asarray(levels)[np.minimum(n.astype(int), len(levels) - 1)]
 
 
 class _Rows:
@@ -129,6 +157,7 @@ class _Rows:
         s = np.minimum(math.exp(named["readiness"]) * (1 + beta * self.clicks), 1 - 1e-9)
         ans0 = a * np.exp(-tf * self.n)
         rise = 1 + named.get("task_refuse_fatigue", prior.refuse_fatigue) * self.n
+        rise = rise * _multipliers(named, prior, self.n)
         out = []
         for d in (1.0, _low(eta, params, prior)):
             r = np.minimum(q * d * rise, 1 - 1e-12)
@@ -300,7 +329,15 @@ def lr_min(leads: int) -> float:
     return math.log(max(leads, 3))
 
 
-OPTIONAL = ("dropout_low", "task_refuse_fatigue")  # fitted only when the calls need them
+# fitted only when the calls need them, tested in this order (a multiplier by call number
+# before the steady rise: a rise the multipliers would mimic up to call BY_CALL is kept on its
+# own when the calls need no more)
+OPTIONAL = ("dropout_low", "task_refuse_by_call", "task_refuse_fatigue")
+
+
+def _is(p: Param, name: str) -> bool:
+    """Whether p is the optional `name` (or one of its list, `...task_refuse_by_call.2`)."""
+    return p.path.endswith("." + name) or f".{name}." in p.path
 
 
 def _settle_optional(own, estimate, block, prior, rows, part, g, k, mine):  # noqa: ANN001, ANN202
@@ -309,10 +346,11 @@ def _settle_optional(own, estimate, block, prior, rows, part, g, k, mine):  # no
     by chance (2 * gain > `lr_min`); else it keeps the prior's value, said why. d0 is tested
     first (with the rise fitted), then the rise (with d0 as decided)."""
     for name in OPTIONAL:
-        if not any(p.path.endswith(name) for p in own):
+        members = [p for p in own if _is(p, name)]
+        if not members:
             continue
         low = _unidentified_low(own, estimate, part) if name == "dropout_low" else None
-        without = [p for p in own if not p.path.endswith(name)]
+        without = [p for p in own if not _is(p, name)]
         simpler = _maximise(without, rows, prior, part, g, k, mine)
         if low is not None:
             why = (
@@ -320,15 +358,18 @@ def _settle_optional(own, estimate, block, prior, rows, part, g, k, mine):  # no
                 f"(fitted at {low:.3g}, standard error past {LOW_SE_MAX} or level past {LOW_MAX})"
             )
         else:
-            ratio, needed = 2 * (simpler.negloglik - estimate.negloglik), lr_min(rows.leads)
+            ratio = 2 * (simpler.negloglik - estimate.negloglik)
+            needed = len(members) * lr_min(rows.leads)
             if ratio >= needed:
                 continue
+            price = "the log" if len(members) == 1 else f"{len(members)} times the log"
             why = (
-                f"the calls do not need it (likelihood ratio {ratio:.2f} < {needed:.2f}, the "
-                f"log of its {rows.leads:,} leads called)"
+                f"the calls do not need it (likelihood ratio {ratio:.2f} < {needed:.2f}, "
+                f"{price} of its {rows.leads:,} leads called)"
             )
-        path = next(p.path for p in own if p.path.endswith(name))
-        block.keep(path, prior.low if name == "dropout_low" else prior.refuse_fatigue, why)
+        path = members[0].path if len(members) == 1 else members[0].path.rsplit(".", 1)[0]
+        kept = {"dropout_low": prior.low, "task_refuse_fatigue": prior.refuse_fatigue}
+        block.keep(path, kept.get(name, list(prior.by_call) or "1 at every call"), why)
         own, estimate = without, simpler
     return own, estimate
 
@@ -360,7 +401,7 @@ def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: AN
     guess = {"task_refuse": math.log(refuse / (1 - refuse)), "dropout": 0.12, "dropout_low": 0.2}
     guess |= {"task_answer": 0.0, "task_fatigue": 0.1, "readiness": math.log(min(sold * 2, 0.5))}
     guess["task_refuse_fatigue"] = 0.05
-    return np.array([guess[p.path.rsplit(".", 1)[1]] for p in params])
+    return np.array([guess.get(p.path.rsplit(".", 1)[1], 0.0) for p in params])
 
 
 def _checks(block: Block, eta, params, prior, rows: _Rows, beta: float) -> None:  # noqa: ANN001
@@ -402,7 +443,9 @@ def _outcome_chances(eta, params, prior, n, gain):  # noqa: ANN001, ANN202
     a = expit(named["task_answer"]) if "task_answer" in named else prior.answer
     tf = named.get("task_fatigue", prior.fatigue)
     s = np.minimum(math.exp(named["readiness"]) * (1 + gain), 1 - 1e-9)
-    rise = 1 + named.get("task_refuse_fatigue", prior.refuse_fatigue) * n
+    rise = (1 + named.get("task_refuse_fatigue", prior.refuse_fatigue) * n) * _multipliers(
+        named, prior, n
+    )
     refuse, sale = np.empty((len(n), 2)), np.empty((len(n), 2))
     for col, d in ((0, 1.0), (1, _low(eta, params, prior))):
         r = np.minimum(q * d * rise, 1 - 1e-12)

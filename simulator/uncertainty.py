@@ -131,6 +131,8 @@ def knob_value(scenario: Scenario, path: str) -> float | None:
             return None
         if isinstance(cur, dict):
             cur = cur.get(part)
+        elif isinstance(cur, list) and part.isdigit():  # by call number, the last for later
+            cur = cur[min(int(part), len(cur)) - 1] if cur else 1.0
         elif isinstance(cur, list):
             cur = next((e for e in cur if getattr(e, "event", None) == part), None)
         else:
