@@ -107,13 +107,21 @@ BY_CALL = 4  # call numbers with a refusal multiplier of their own: 1 (the refer
 
 def _by_call_params(n: np.ndarray, name: str) -> list[Param]:
     """The refusal's multipliers at calls 2 .. BY_CALL (the last for every later call), on
-    their log: each with MIN_LATER calls or more at it (and later, for the last)."""
-    out = []
+    their log. A level is fitted only with MIN_LATER calls or more past it, so that the last
+    level always spans two call numbers or more: with a multiplier free at every call number
+    the calls cannot tell a patient share (which makes the refusals of those still called fall
+    from call to call) from the multipliers (which can make any fall), and the share would be
+    fitted on the model's form alone."""
+    levels = []
     for c in range(2, BY_CALL + 1):
-        at = int(np.sum(n >= c - 1)) if c == BY_CALL else int(np.sum(n == c - 1))
-        if int(np.sum(n >= c - 1)) < MIN_LATER:
+        if int(np.sum(n >= c)) < MIN_LATER:  # calls numbered c + 1 and later (n is 0-based)
             break
-        what = f"{name}: refusals at call {c}{' and later' if c == BY_CALL else ''}, x call 1's"
+        levels.append(c)
+    out = []
+    for c in levels:
+        last = c == levels[-1]
+        at = int(np.sum(n >= c - 1)) if last else int(np.sum(n == c - 1))
+        what = f"{name}: refusals at call {c}{' and later' if last else ''}, x call 1's"
         out.append(Param(f"personas.{name}.behaviour.task_refuse_by_call.{c}", what, LOG, at))
     return out
 
