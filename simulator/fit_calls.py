@@ -141,18 +141,23 @@ class _Rows:
     clicks before it, and which lead made it (numbered 0..leads-1)."""
 
     def __init__(self, k, mine: np.ndarray, seen: bool) -> None:  # noqa: ANN001
-        self.n = k.n[mine]
-        self.refused = k.refused[mine]
-        self.answered = k.answered[mine]
-        self.sold = k.sold[mine]
-        self.clicks = k.clicks[mine]
+        # each call's outcome: 0 refused, 1 sold, 2 answered not sold (answers recorded), 3
+        # neither, 4 none of these (chance 0); the calls in that order, so that each outcome's
+        # calls are one slice and the likelihood takes each chance only where it is needed
+        refused, answered, sold = k.refused[mine], k.answered[mine], k.sold[mine]
+        talked = answered & ~sold if seen else np.zeros_like(sold)
+        other = ~(refused | sold | answered) if seen else ~(refused | sold)
+        code = np.select([other, talked, refused, sold], [3, 2, 0, 1], default=4)
+        order = np.argsort(code, kind="stable")
+        self.slices = [slice(*np.searchsorted(code[order], [c, c + 1])) for c in range(4)]
+        self.n = k.n[mine][order]
+        self.refused, self.answered = refused[order], answered[order]
+        self.sold, self.clicks = sold[order], k.clicks[mine][order]
         self.seen = seen
-        self.lead = k.lead[mine]
+        self.lead = k.lead[mine][order]
         leads, self.inverse = np.unique(self.lead, return_inverse=True)
         self.leads = len(leads)
-        other = self.refused | self.sold
-        self.other = ~(other | self.answered) if seen else ~other
-        self.talked = self.answered & ~self.sold
+        self.other, self.talked = other[order], talked[order]
 
     def per_call(
         self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
@@ -166,16 +171,19 @@ class _Rows:
         ans0 = a * np.exp(-tf * self.n)
         rise = 1 + named.get("task_refuse_fatigue", prior.refuse_fatigue) * self.n
         rise = rise * _multipliers(named, prior, self.n)
+        ref, sold, talk, other = self.slices
         out = []
         for d in (1.0, _low(eta, params, prior)):
             r = np.minimum(q * d * rise, 1 - 1e-12)
             ans = np.minimum(ans0, 1 - r)
-            p = np.where(self.refused, r, np.where(self.sold, ans * s, 0.0))
+            p = np.zeros(len(r))
+            p[ref] = r[ref]
+            p[sold] = ans[sold] * s[sold]
+            p[talk] = ans[talk] * (1 - s[talk])
             if self.seen:
-                p = np.where(self.talked, ans * (1 - s), p)
-                p = np.where(self.other, 1 - r - ans, p)
+                p[other] = 1 - r[other] - ans[other]
             else:
-                p = np.where(self.other, 1 - r - ans * s, p)
+                p[other] = 1 - r[other] - ans[other] * s[other]
             out.append(np.log(np.maximum(p, 1e-300)))
         return out[0], out[1]
 
