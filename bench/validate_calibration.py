@@ -140,7 +140,13 @@ def public(runs: int, workers: int) -> bool:
     return ok
 
 
-OPTIONAL = ("dropout_low", "task_refuse_fatigue")  # fitted only when the calls need them
+# fitted only when the calls need them (`fit_calls.OPTIONAL`)
+OPTIONAL = ("dropout_low", "task_refuse_by_call", "task_refuse_fatigue")
+
+
+def _optional(path: str) -> bool:
+    """Whether a knob is one of OPTIONAL (or one of its list: `...task_refuse_by_call.2`)."""
+    return any(path.endswith("." + o) or f".{o}." in path for o in OPTIONAL)
 
 
 def recovery(trials: int, save: str | None = None) -> bool:
@@ -172,7 +178,7 @@ def recovery(trials: int, save: str | None = None) -> bool:
     )
     ok = True
     for path in sorted(seen):
-        if any(path.endswith(o) for o in OPTIONAL):
+        if _optional(path):
             continue
         share = inside[path] / trials
         ok = ok and share >= 0.85
@@ -185,13 +191,20 @@ def recovery(trials: int, save: str | None = None) -> bool:
     print("positive of the test, and its interval is about another mode):\n")
     print("| parameter | true value | fitted in | true value inside |\n|---|---|---|---|")
     for path in sorted({*seen, *apart}):
-        if any(path.endswith(o) for o in OPTIONAL):
+        if _optional(path):
             value = true_value(truth, path)
             print(
-                f"| `{path}` | {value if value is not None else 0:.4g} | {len(seen[path])} of "
+                f"| `{path}` | {_truth(path, value)} | {len(seen[path])} of "
                 f"{trials} trials | {inside[path]} of {len(seen[path])} |"
             )
     return ok
+
+
+def _truth(path: str, value: float | None) -> str:
+    """An optional knob's true value: the refusals by call number are 1 at every call."""
+    if value is None:
+        return "1 at every call" if path.endswith("task_refuse_by_call") else "0"
+    return f"{value:.4g}"
 
 
 def _how(fits: list) -> str:  # noqa: ANN001
