@@ -284,6 +284,7 @@ def _calls(prior, obs, templates, behaviours, groups, part, first):  # noqa: ANN
             _never(t),
             _low(t),
             betas[g],
+            tuple(bh.task_refuse_by_call),
         )
         for g, (t, bh) in enumerate(zip(templates, behaviours, strict=True))
     ]

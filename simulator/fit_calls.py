@@ -30,7 +30,7 @@ from scipy.special import expit, logsumexp
 from simulator.fit_blocks import Block, Param
 from simulator.fit_buying import Part
 from simulator.fit_data import Observed
-from simulator.fit_ml import IDENTITY, LOG, LOGIT, Estimate, maximise
+from simulator.fit_ml import IDENTITY, LOG, LOGIT, Estimate, maximise, profile_interval
 from simulator.population import DAY
 
 MIN_REPEAT = 50  # leads called twice or more, to fit who never refuses
@@ -51,6 +51,7 @@ class CallPrior:
     never: float  # the prior share of patient leads (0 unless its drop-out is two-point)
     low: float = 0.0  # their drop-out (0: they never refuse)
     beta: float = 0.0  # readiness a click adds, over the base readiness (when not fitted)
+    by_call: tuple[float, ...] = ()  # the refusal's multiplier by call number (none: 1)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def _one(obs: Observed, g: int, prior: CallPrior, block: Block) -> list[Param]:
         params.append(Param(f"{base}.dropout_low", what, IDENTITY, repeat))
         what = f"{prior.name}: refusals' rise per call"
         params.append(Param(f"{base}.behaviour.task_refuse_fatigue", what, IDENTITY, repeat))
+        params += _by_call_params(k.n[mine], prior.name)
     else:
         block.keep(f"{base}.dropout", prior.never, f"{repeat} leads were called twice or more")
     if int(k.answered[mine].sum()) >= MIN_EVENTS:
@@ -100,23 +102,62 @@ def _one(obs: Observed, g: int, prior: CallPrior, block: Block) -> list[Param]:
     return params
 
 
+BY_CALL = 4  # call numbers with a refusal multiplier of their own: 1 (the reference), 2, 3, 4+
+
+
+def _by_call_params(n: np.ndarray, name: str) -> list[Param]:
+    """The refusal's multipliers at calls 2 .. BY_CALL (the last for every later call), on
+    their log. A level is fitted only with MIN_LATER calls or more past it, so that the last
+    level always spans two call numbers or more: with a multiplier free at every call number
+    the calls cannot tell a patient share (which makes the refusals of those still called fall
+    from call to call) from the multipliers (which can make any fall), and the share would be
+    fitted on the model's form alone."""
+    levels = []
+    for c in range(2, BY_CALL + 1):
+        if int(np.sum(n >= c)) < MIN_LATER:  # calls numbered c + 1 and later (n is 0-based)
+            break
+        levels.append(c)
+    out = []
+    for c in levels:
+        last = c == levels[-1]
+        at = int(np.sum(n >= c - 1)) if last else int(np.sum(n == c - 1))
+        what = f"{name}: refusals at call {c}{' and later' if last else ''}, x call 1's"
+        out.append(Param(f"personas.{name}.behaviour.task_refuse_by_call.{c}", what, LOG, at))
+    return out
+
+
+def _multipliers(named: dict[str, float], prior: CallPrior, n: np.ndarray) -> np.ndarray:
+    """Each call's refusal multiplier by its number (0-based n): the fitted ones (call 1's is 1),
+    else the prior's (the last for every later call; none: 1)."""
+    fitted = [math.exp(named[str(c)]) for c in range(2, BY_CALL + 1) if str(c) in named]
+    levels = [1.0, *fitted] if fitted else list(prior.by_call)
+    if not levels:
+        return np.ones(len(n))
+    return np.asarray(levels)[np.minimum(n.astype(int), len(levels) - 1)]
+
+
 class _Rows:
     """One persona's calls, ready for the likelihood: each call's number, outcome, the lead's
     clicks before it, and which lead made it (numbered 0..leads-1)."""
 
     def __init__(self, k, mine: np.ndarray, seen: bool) -> None:  # noqa: ANN001
-        self.n = k.n[mine]
-        self.refused = k.refused[mine]
-        self.answered = k.answered[mine]
-        self.sold = k.sold[mine]
-        self.clicks = k.clicks[mine]
+        # each call's outcome: 0 refused, 1 sold, 2 answered not sold (answers recorded), 3
+        # neither, 4 none of these (chance 0); the calls in that order, so that each outcome's
+        # calls are one slice and the likelihood takes each chance only where it is needed
+        refused, answered, sold = k.refused[mine], k.answered[mine], k.sold[mine]
+        talked = answered & ~sold if seen else np.zeros_like(sold)
+        other = ~(refused | sold | answered) if seen else ~(refused | sold)
+        code = np.select([other, talked, refused, sold], [3, 2, 0, 1], default=4)
+        order = np.argsort(code, kind="stable")
+        self.slices = [slice(*np.searchsorted(code[order], [c, c + 1])) for c in range(4)]
+        self.n = k.n[mine][order]
+        self.refused, self.answered = refused[order], answered[order]
+        self.sold, self.clicks = sold[order], k.clicks[mine][order]
         self.seen = seen
-        self.lead = k.lead[mine]
+        self.lead = k.lead[mine][order]
         leads, self.inverse = np.unique(self.lead, return_inverse=True)
         self.leads = len(leads)
-        other = self.refused | self.sold
-        self.other = ~(other | self.answered) if seen else ~other
-        self.talked = self.answered & ~self.sold
+        self.other, self.talked = other[order], talked[order]
 
     def per_call(
         self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
@@ -129,21 +170,31 @@ class _Rows:
         s = np.minimum(math.exp(named["readiness"]) * (1 + beta * self.clicks), 1 - 1e-9)
         ans0 = a * np.exp(-tf * self.n)
         rise = 1 + named.get("task_refuse_fatigue", prior.refuse_fatigue) * self.n
+        rise = rise * _multipliers(named, prior, self.n)
+        ref, sold, talk, other = self.slices
         out = []
         for d in (1.0, _low(eta, params, prior)):
             r = np.minimum(q * d * rise, 1 - 1e-12)
             ans = np.minimum(ans0, 1 - r)
-            p = np.where(self.refused, r, np.where(self.sold, ans * s, 0.0))
+            p = np.zeros(len(r))
+            p[ref] = r[ref]
+            p[sold] = ans[sold] * s[sold]
+            p[talk] = ans[talk] * (1 - s[talk])
             if self.seen:
-                p = np.where(self.talked, ans * (1 - s), p)
-                p = np.where(self.other, 1 - r - ans, p)
+                p[other] = 1 - r[other] - ans[other]
             else:
-                p = np.where(self.other, 1 - r - ans * s, p)
+                p[other] = 1 - r[other] - ans[other] * s[other]
             out.append(np.log(np.maximum(p, 1e-300)))
         return out[0], out[1]
 
     def loglik(self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float) -> float:
         """Per lead, a mixture over its drop-out: (1 - w) prod P(. | 1) + w prod P(. | low)."""
+        return float(np.sum(self.per_lead(eta, params, prior, beta)))
+
+    def per_lead(
+        self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
+    ) -> np.ndarray:
+        """Each lead's log-likelihood (its calls' mixture, `loglik`)."""
         one, zero = self.per_call(eta, params, prior, beta)
         w = _never(eta, params, prior)
         log_w1, log_w0 = math.log(max(1 - w, 1e-300)), math.log(max(w, 1e-300))
@@ -151,7 +202,7 @@ class _Rows:
         a = np.bincount(self.inverse, weights=one, minlength=self.leads) + log_w1
         b = np.bincount(self.inverse, weights=zero, minlength=self.leads) + log_w0
         top = np.maximum(a, b)
-        return float(np.sum(top + np.log(np.exp(a - top) + np.exp(b - top))))
+        return top + np.log(np.exp(a - top) + np.exp(b - top))
 
 
 def _low(eta: np.ndarray, params: list[Param], prior: CallPrior) -> float:
@@ -203,6 +254,7 @@ def calls(
             part = None
         estimate = _maximise(own, rows, prior, part, g, k, mine)
         own, estimate = _settle_optional(own, estimate, block, prior, rows, part, g, k, mine)
+        _profile(block, own, estimate, rows, prior, part, g)
         if part is not None:
             params += part.block.params
             block.fixed += part.block.fixed
@@ -233,8 +285,8 @@ def calls(
     return CallsFit(block, readiness, close)
 
 
-def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Estimate:  # noqa: ANN001
-    """One persona's calls (and its buying, with `part`) maximised."""
+def _objective(own, rows: _Rows, prior: CallPrior, part, g: int) -> Callable[[np.ndarray], float]:  # noqa: ANN001
+    """One persona's calls' (and its buying's, with `part`) negative log-likelihood."""
     nb = len(part.block.params) if part is not None else 0
 
     def negloglik(eta: np.ndarray) -> float:
@@ -243,12 +295,38 @@ def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Esti
         beta = part.gains(eta[:nb])[g]
         return part.negloglik(eta[:nb]) - rows.loglik(eta[nb:], own, prior, beta)
 
+    return negloglik
+
+
+def _lower(own: list[Param], part) -> np.ndarray:  # noqa: ANN001
+    before = [p.lower for p in part.block.params] if part is not None else []
+    return np.array(before + [p.lower for p in own])
+
+
+def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Estimate:  # noqa: ANN001
+    """One persona's calls (and its buying, with `part`) maximised."""
     start = _starts(own, k, mine)
-    lower = [p.lower for p in own]
     if part is not None:
         start = np.concatenate([part.start, start])
-        lower = [p.lower for p in part.block.params] + lower
-    return maximise(negloglik, start, np.array(lower))
+    return maximise(_objective(own, rows, prior, part, g), start, _lower(own, part))
+
+
+# shares and levels fitted on themselves, whose estimates sit at or near their bound 0 (the
+# optional ones are fitted only when they clear it), where a Wald interval (symmetric) is
+# wrong: their 90% intervals come from the profile likelihood; the upper bound of each
+PROFILED = {"dropout": 1.0, "dropout_low": 1.0, "task_refuse_fatigue": math.inf}
+
+
+def _profile(block: Block, own, estimate: Estimate, rows: _Rows, prior, part, g: int) -> None:  # noqa: ANN001
+    """The profile-likelihood interval (`fit_ml.profile_interval`) of each of PROFILED that
+    the persona's calls fitted, maximised over every other calls and buying parameter."""
+    nb = len(part.block.params) if part is not None else 0
+    negloglik, lower = _objective(own, rows, prior, part, g), _lower(own, part)
+    for j, p in enumerate(own):
+        upper = PROFILED.get(p.path.rsplit(".", 1)[1])
+        if upper is not None:
+            low, high, _ = profile_interval(negloglik, estimate, nb + j, lower, upper)
+            block.profiles[p.path] = (low, high)
 
 
 LOW_MAX = 0.95  # a patient share's drop-out past this is no different from the others'
@@ -267,7 +345,15 @@ def lr_min(leads: int) -> float:
     return math.log(max(leads, 3))
 
 
-OPTIONAL = ("dropout_low", "task_refuse_fatigue")  # fitted only when the calls need them
+# fitted only when the calls need them, tested in this order (a multiplier by call number
+# before the steady rise: a rise the multipliers would mimic up to call BY_CALL is kept on its
+# own when the calls need no more)
+OPTIONAL = ("dropout_low", "task_refuse_by_call", "task_refuse_fatigue")
+
+
+def _is(p: Param, name: str) -> bool:
+    """Whether p is the optional `name` (or one of its list, `...task_refuse_by_call.2`)."""
+    return p.path.endswith("." + name) or f".{name}." in p.path
 
 
 def _settle_optional(own, estimate, block, prior, rows, part, g, k, mine):  # noqa: ANN001, ANN202
@@ -276,10 +362,11 @@ def _settle_optional(own, estimate, block, prior, rows, part, g, k, mine):  # no
     by chance (2 * gain > `lr_min`); else it keeps the prior's value, said why. d0 is tested
     first (with the rise fitted), then the rise (with d0 as decided)."""
     for name in OPTIONAL:
-        if not any(p.path.endswith(name) for p in own):
+        members = [p for p in own if _is(p, name)]
+        if not members:
             continue
         low = _unidentified_low(own, estimate, part) if name == "dropout_low" else None
-        without = [p for p in own if not p.path.endswith(name)]
+        without = [p for p in own if not _is(p, name)]
         simpler = _maximise(without, rows, prior, part, g, k, mine)
         if low is not None:
             why = (
@@ -287,15 +374,18 @@ def _settle_optional(own, estimate, block, prior, rows, part, g, k, mine):  # no
                 f"(fitted at {low:.3g}, standard error past {LOW_SE_MAX} or level past {LOW_MAX})"
             )
         else:
-            ratio, needed = 2 * (simpler.negloglik - estimate.negloglik), lr_min(rows.leads)
+            ratio = 2 * (simpler.negloglik - estimate.negloglik)
+            needed = len(members) * lr_min(rows.leads)
             if ratio >= needed:
                 continue
+            price = "the log" if len(members) == 1 else f"{len(members)} times the log"
             why = (
-                f"the calls do not need it (likelihood ratio {ratio:.2f} < {needed:.2f}, the "
-                f"log of its {rows.leads:,} leads called)"
+                f"the calls do not need it (likelihood ratio {ratio:.2f} < {needed:.2f}, "
+                f"{price} of its {rows.leads:,} leads called)"
             )
-        path = next(p.path for p in own if p.path.endswith(name))
-        block.keep(path, prior.low if name == "dropout_low" else prior.refuse_fatigue, why)
+        path = members[0].path if len(members) == 1 else members[0].path.rsplit(".", 1)[0]
+        kept = {"dropout_low": prior.low, "task_refuse_fatigue": prior.refuse_fatigue}
+        block.keep(path, kept.get(name, list(prior.by_call) or "1 at every call"), why)
         own, estimate = without, simpler
     return own, estimate
 
@@ -327,7 +417,7 @@ def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: AN
     guess = {"task_refuse": math.log(refuse / (1 - refuse)), "dropout": 0.12, "dropout_low": 0.2}
     guess |= {"task_answer": 0.0, "task_fatigue": 0.1, "readiness": math.log(min(sold * 2, 0.5))}
     guess["task_refuse_fatigue"] = 0.05
-    return np.array([guess[p.path.rsplit(".", 1)[1]] for p in params])
+    return np.array([guess.get(p.path.rsplit(".", 1)[1], 0.0) for p in params])
 
 
 def _checks(block: Block, eta, params, prior, rows: _Rows, beta: float) -> None:  # noqa: ANN001
@@ -369,7 +459,9 @@ def _outcome_chances(eta, params, prior, n, gain):  # noqa: ANN001, ANN202
     a = expit(named["task_answer"]) if "task_answer" in named else prior.answer
     tf = named.get("task_fatigue", prior.fatigue)
     s = np.minimum(math.exp(named["readiness"]) * (1 + gain), 1 - 1e-9)
-    rise = 1 + named.get("task_refuse_fatigue", prior.refuse_fatigue) * n
+    rise = (1 + named.get("task_refuse_fatigue", prior.refuse_fatigue) * n) * _multipliers(
+        named, prior, n
+    )
     refuse, sale = np.empty((len(n), 2)), np.empty((len(n), 2))
     for col, d in ((0, 1.0), (1, _low(eta, params, prior))):
         r = np.minimum(q * d * rise, 1 - 1e-12)
