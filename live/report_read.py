@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from live.report_bulk import ValueIndex
+from live.report_events import read_events
 from live.report_parallel import Moved, Task, fingerprint, run_parallel, workers_for
-from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, events, per_lead_actions, visited
+from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, per_lead_actions
 from live.report_scan import reading_pragmas
 from live.report_standing import Standing, read_standing
 
@@ -98,15 +100,16 @@ def read_history(store: Store, since: float | None = None, workers: int | None =
         clock = store.clock()
         ids, arrival = _leads(store, since)
         index = LeadIndex(zip(ids, range(len(ids)), strict=True))
+        index.bulk = ValueIndex(ids)
         where, params = _lead_filter(since)
         layout = store.get("layout") or "[]"
         parts = None
         count = workers_for(store.db, workers)
         if count > 1:
             tasks = _tasks(store.db, where, params, layout, count)
-            # the longest first (the workers take them in this order): the responses' ranges,
-            # the actions, the standing, the visits' ranges
-            order = [*range(2 + count, len(tasks)), 0, 1, *range(2, 2 + count)]
+            # the longest first (the workers take them in this order): the events' ranges,
+            # the actions, the standing
+            order = [*range(2, 2 + count), 0, 1]
             try:
                 parts = run_parallel(store.path, fingerprint(store.db), index, tasks, count, order)
             except Moved:  # a run committed meanwhile: read again, in this transaction
@@ -116,8 +119,8 @@ def read_history(store: Store, since: float | None = None, workers: int | None =
             tasks = _tasks(store.db, where, params, layout, count)
             parts = [task(store.db, index, *args) for task, args in tasks]
     (counts, kinds, acts), standing = parts[:2]
-    seen = np.logical_or.reduce(parts[2 : 2 + count])
-    evs = _join_events(parts[2 + count :])
+    seen = np.logical_or.reduce([part[1] for part in parts[2:]])
+    evs = _join_events([part[0] for part in parts[2:]])
     clicks = np.array([k.type == "clicked" for k in evs[4]] or [False])[evs[1]]
     seen[evs[0][clicks]] = True
     for code, n in enumerate(np.bincount(acts[1], minlength=len(kinds)).tolist()):
@@ -150,20 +153,15 @@ def _tasks(
     layout: str,
     count: int,
 ) -> list[Task]:
-    """The reads, each `task(db, index, *args)`: the actions, the standing, then the leads that
-    had a `visited` event and the responses, each in `count` ranges of event rows."""
-    ranges: list[tuple[str, tuple[object, ...]]] = [(where, params)]
-    if count > 1:
-        sql = "SELECT IFNULL(MIN(rowid), 0), IFNULL(MAX(rowid), 0) FROM events"
-        low, high = db.execute(sql).fetchone()
-        cuts = [low + (high - low + 1) * k // count for k in range(count)] + [high + 1]
-        rows = f"{where} AND rowid >= ? AND rowid < ?"
-        ranges = [(rows, (*params, cuts[k], cuts[k + 1])) for k in range(count)]
+    """The reads, each `task(db, index, *args)`: the actions, the standing, then the events
+    (responses and visits) in `count` ranges of rowids."""
+    sql = "SELECT IFNULL(MIN(rowid), 0), IFNULL(MAX(rowid), 0) FROM events"
+    low, high = db.execute(sql).fetchone()
+    cuts = [low + (high - low + 1) * k // count for k in range(count)] + [high + 1]
     return [
         (_actions, (where, params)),
         (read_standing, (where, params, layout)),
-        *((_visits, part) for part in ranges),
-        *((_events, part) for part in ranges),
+        *((read_events, (where, params, cuts[k], cuts[k + 1] - 1)) for k in range(count)),
     ]
 
 
@@ -179,19 +177,6 @@ def _actions(
         return _kind_code(tail, kinds, interned)
 
     return counts, kinds, per_lead_actions(db, index, where, params, kind_code)
-
-
-def _visits(
-    db: sqlite3.Connection, index: LeadIndex, where: str, params: tuple[object, ...]
-) -> np.ndarray:
-    """The leads of a `visited` event (the clicks are added once the responses are read)."""
-    return visited(db, index, where, params, np.zeros(0, dtype=np.int64))
-
-
-def _events(
-    db: sqlite3.Connection, index: LeadIndex, where: str, params: tuple[object, ...]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[EventKind]]:
-    return events(db, index, where, params)
 
 
 def _join_events(

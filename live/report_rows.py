@@ -20,6 +20,7 @@ import numpy as np
 from live.report_scan import BLOCK, lead_rows
 
 if TYPE_CHECKING:
+    from live.report_bulk import ValueIndex
     from live.report_read import EventKind
 
 RESPONSES = ("opened", "clicked", "replied", "bounced", "unsubscribed", "converted")
@@ -37,7 +38,10 @@ _EVENT_KEY = "CASE WHEN type = 'converted' THEN 'converted' ELSE type || props E
 
 
 class LeadIndex(dict):
-    """lead id -> the lead's number in the report; -1 for a lead it does not have."""
+    """lead id -> the lead's number in the report; -1 for a lead it does not have. `bulk`: the
+    same ids for packed reads (`report_bulk.ValueIndex`), when made."""
+
+    bulk: ValueIndex | None = None
 
     def __missing__(self, key: str) -> int:
         return -1
@@ -86,20 +90,33 @@ def events(
     by their value, left out: its value is read apart, conversions being few)."""
     marks = ",".join("?" * len(RESPONSES))
     sql = f"SELECT lead, {_EVENT_KEY}, at FROM events WHERE type IN ({marks}){where} ORDER BY rowid"
-    numbered = _EventCodes()
+    numbered = EventCodes()
     lead, code, at = lead_rows(
         db, sql, (*RESPONSES, *params), index.__getitem__, numbered.__getitem__
     )
-    values = np.full(len(lead), np.nan)
-    if "converted" in numbered:
-        bought = np.flatnonzero(code == numbered["converted"])
-        sql = f"SELECT props FROM events WHERE type = 'converted'{where} ORDER BY rowid"
-        values[bought] = [_value(props) for (props,) in db.execute(sql, params)]
+    values = conversion_values(db, numbered, code, where, params)
     known = lead >= 0  # an event of a lead the journal never added (changed by hand): left out
     return lead[known], code[known].astype(np.int32), at[known], values[known], numbered.kinds
 
 
-class _EventCodes(dict):
+def conversion_values(
+    db: sqlite3.Connection,
+    numbered: EventCodes,
+    code: np.ndarray,
+    where: str,
+    params: tuple[object, ...],
+) -> np.ndarray:
+    """A column beside the events' codes: each conversion's value (0 without one, read apart,
+    in rowid order), NaN for the other events."""
+    values = np.full(len(code), np.nan)
+    if "converted" in numbered:
+        bought = np.flatnonzero(code == numbered["converted"])
+        sql = f"SELECT props FROM events WHERE type = 'converted'{where} ORDER BY rowid"
+        values[bought] = [_value(props) for (props,) in db.execute(sql, params)]
+    return values
+
+
+class EventCodes(dict):
     """type and props -> the code of the event's kind, numbered as they first occur."""
 
     def __init__(self) -> None:

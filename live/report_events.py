@@ -1,0 +1,155 @@
+"""The report's read of the events in bulk: the responses, unsubscribes and conversions as
+columns, and the leads that visited, in one scan of the table, without a Python object a row.
+
+The events are read in blocks of rowids; SQLite packs each block into four values
+(`group_concat`): the rows' lead ids, their kinds (type and props, as `report_rows` keys them),
+their times as integers, and how many times have a fraction. `report_bulk` cuts the packed ids
+and kinds apart and numbers them in numpy, every number checked byte for byte. Times come back
+to the same bits: a time without a fraction is an integer (written in full, read back exactly);
+a block holding a time with a fraction reads its times again as REAL, row by row.
+
+Where packing cannot be used (a lead id holding the separator `\\x1f`, or two values sharing a
+key), the events are read row by row as before (`report_rows.events` and `visited`): the same
+columns, to the last bit (`tests/live/test_report_events.py`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import warnings
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from live.report_bulk import Pieces, distinct
+from live.report_rows import RESPONSES, EventCodes, LeadIndex, conversion_values, events, visited
+
+if TYPE_CHECKING:
+    from live.report_read import EventKind
+
+BLOCK_ROWS = 1 << 16  # event rowids a block
+VISIT = -2  # the code of a `visited` event (not a response: only its lead is kept)
+
+_TYPES = (*RESPONSES, "visited")
+_KIND = (
+    "CASE type WHEN 'converted' THEN 'converted' WHEN 'visited' THEN 'visited' "
+    "ELSE type || props END"
+)
+_ROWS = "FROM events WHERE rowid >= ? AND rowid < ? AND type IN ({marks}){where} ORDER BY rowid"
+_BLOCK = (
+    "SELECT COUNT(*), IFNULL(SUM(at != CAST(at AS INTEGER)), 0), group_concat(lead, char(31)), "
+    "group_concat(kind, char(31)), group_concat(CAST(at AS INTEGER), ',') "
+    f"FROM (SELECT lead, {_KIND} AS kind, at {_ROWS})"
+)
+
+Columns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list["EventKind"]]
+
+
+class _Unpackable(Exception):
+    """A block cannot be read packed (a separator inside a value)."""
+
+
+def read_events(
+    db: sqlite3.Connection,
+    index: LeadIndex,
+    where: str,
+    params: tuple[object, ...],
+    low: int,
+    high: int,
+) -> tuple[Columns, np.ndarray]:
+    """The responses, unsubscribes and conversions of the report's leads among the events of
+    rowids `low` to `high` (inclusive), in the order accepted, as (lead, kind code, time,
+    a conversion's value (0 without one; NaN for other events), kinds); and whether each lead
+    had a `visited` event there."""
+    bulk = index.bulk
+    if bulk is not None and bulk.usable:
+        try:
+            return _packed(db, index, where, params, low, high)
+        except _Unpackable:
+            pass
+    rows = f"{where} AND rowid >= ? AND rowid <= ?"
+    limits = (*params, low, high)
+    seen = visited(db, index, rows, limits, np.zeros(0, dtype=np.int64))
+    return events(db, index, rows, limits), seen
+
+
+def _packed(
+    db: sqlite3.Connection,
+    index: LeadIndex,
+    where: str,
+    params: tuple[object, ...],
+    low: int,
+    high: int,
+) -> tuple[Columns, np.ndarray]:
+    marks = ",".join("?" * len(_TYPES))
+    sql = _BLOCK.format(marks=marks, where=where)
+    numbered = EventCodes()
+    seen = np.zeros(len(index), dtype=bool)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(low, high + 1, BLOCK_ROWS):
+        limits = (start, min(start + BLOCK_ROWS, high + 1), *_TYPES, *params)
+        count, fractions, leads, kinds, times = db.execute(sql, limits).fetchone()
+        if not count:
+            continue
+        lead = _lead_numbers(index, leads, count)
+        code = _kind_codes(kinds, count, numbered)
+        if fractions:
+            at = _times(db, _ROWS.format(marks=marks, where=where), limits)
+        else:
+            at = _integers(times, count)
+        visit = code == VISIT
+        seen[lead[visit & (lead >= 0)]] = True
+        parts.append((lead[~visit], code[~visit], at[~visit]))
+    lead, code, at = (
+        np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, dtype)
+        for k, dtype in enumerate((np.int64, np.int64, np.float64))
+    )
+    values = conversion_values(
+        db,
+        numbered,
+        code,
+        f"{where} AND rowid >= ? AND rowid <= ?",
+        (
+            *params,
+            low,
+            high,
+        ),
+    )
+    known = lead >= 0  # an event of a lead the journal never added (changed by hand): left out
+    columns = (lead[known], code[known].astype(np.int32), at[known], values[known], numbered.kinds)
+    return columns, seen
+
+
+def _lead_numbers(index: LeadIndex, leads: str, count: int) -> np.ndarray:
+    pieces = Pieces.from_string(leads, count)
+    if pieces is None or index.bulk is None:
+        raise _Unpackable
+    return index.bulk.numbers(pieces)
+
+
+def _kind_codes(kinds: str, count: int, numbered: EventCodes) -> np.ndarray:
+    """Each row's kind code (`VISIT` for a visit), kinds numbered as they first occur."""
+    pieces = Pieces.from_string(kinds, count)
+    found = distinct(pieces) if pieces is not None else None
+    if pieces is None or found is None:
+        raise _Unpackable
+    firsts, which = found
+    codes = [VISIT if key == "visited" else numbered[key] for key in map(pieces.text, firsts)]
+    return np.array(codes, dtype=np.int64)[which]
+
+
+def _integers(text: str, count: int) -> np.ndarray:
+    """The times written as integers, `,` between them, as float64 (each the integer a REAL
+    time without a fraction holds: the same bits)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a text numpy cannot read to its end: an error
+        out = np.fromstring(text, dtype=np.int64, sep=",")
+    if len(out) != count:
+        raise _Unpackable
+    return out.astype(np.float64)
+
+
+def _times(db: sqlite3.Connection, rows: str, limits: tuple[object, ...]) -> np.ndarray:
+    """A block's times read as REAL, row by row (some have a fraction)."""
+    cursor = db.execute(f"SELECT at {rows}", limits)
+    return np.fromiter((at for (at,) in cursor), np.float64)
