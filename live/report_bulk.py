@@ -3,13 +3,13 @@
 object a row (docs/LIVE_REPORT.md, "Fourth pass").
 
 A block's values arrive as one string, `\\x1f` between them. Its UTF-8 bytes are cut at the
-separators (`Pieces`), each piece given a 64-bit key computed over its bytes
-(`Pieces.keys`: a sum of the bytes weighted by fixed odd numbers, one a position), and
-pieces are found by key in a table (`KeyTable`: open addressing, searched for every piece at
-once). A key only proposes: a piece is taken to be a value only once its bytes are compared
-with that value's, byte for byte (`Pieces.same`), so two values sharing a key can never be
-confused. `Pieces.from_string` returns None when the separator occurs inside a value (the
-caller then reads those rows one by one).
+separators into a matrix of one row a value, zero-padded to the longest (`Pieces`: seen as
+64-bit words); each value gets a 64-bit key (a sum of its words weighted by fixed odd
+numbers, and its length), and values are found by key in a table (`KeyTable`: open addressing,
+searched for every value at once). A key only proposes: a value is taken to be another only
+once their lengths and words are equal (`Pieces.same`), so two values sharing a key are never
+confused. `Pieces.from_string` returns None when the separator occurs inside a value, or a
+value is longer than `WIDEST` bytes (the caller then reads another way).
 """
 
 from __future__ import annotations
@@ -17,81 +17,73 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 SEP = 0x1F  # the unit separator between values (`char(31)` in SQLite)
-_MAX_WEIGHTS = 1 << 12  # weights made at first; more made if a value is longer
+WIDEST = 256  # bytes: a longer value is not packed
+_WEIGHTS = np.random.default_rng(0x5EED).integers(
+    0, 2**62, size=WIDEST // 8, dtype=np.uint64
+) * np.uint64(2) + np.uint64(1)  # fixed odd weights, one a word position
 
 
-def _weights(n: int) -> np.ndarray:
-    """Fixed odd 64-bit weights, one a byte position (the same in every process)."""
-    rng = np.random.default_rng(0x5EED)
-    return rng.integers(0, 2**63, size=n, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-
-
-_W = _weights(_MAX_WEIGHTS)
+def _masks(width: int) -> np.ndarray:
+    """For each length up to `width` bytes, the words that keep a value's first `length`
+    bytes and zero the rest."""
+    keep = np.arange(width) < np.arange(width + 1)[:, None]
+    return (keep * np.uint8(0xFF)).astype(np.uint8).view(np.uint64)
 
 
 @dataclass(frozen=True)
 class Pieces:
-    """The values of one packed string: `data` its UTF-8 bytes with a separator in front
-    (`data[starts[k]]` is the separator before value k, its bytes follow), `lens` their
-    lengths in bytes."""
+    """The values of one packed string: `words` their UTF-8 bytes, one row a value, zero-padded
+    (as 64-bit words), `lens` their lengths in bytes."""
 
-    data: np.ndarray  # uint8
-    starts: np.ndarray  # int64: the separator before each value
+    words: np.ndarray  # (values, width / 8) uint64
     lens: np.ndarray  # int64
 
     @staticmethod
     def from_string(text: str, count: int) -> Pieces | None:
         """`text`, `count` values joined by `\\x1f`; None when it holds more separators (one
-        was inside a value)."""
-        data = np.frombuffer(b"\x1f" + text.encode(), dtype=np.uint8)
-        starts = np.flatnonzero(data == SEP)
-        if len(starts) != count:
+        was inside a value) or a value is longer than `WIDEST` bytes."""
+        data = np.frombuffer(text.encode(), dtype=np.uint8)
+        ends = np.flatnonzero(data == SEP)
+        if len(ends) != count - 1:
             return None
-        lens = np.diff(starts, append=len(data)) - 1
-        return Pieces(data, starts, lens)
+        starts = np.concatenate([[0], ends + 1])
+        lens = np.append(ends, len(data)) - starts
+        width = max(8, -(-int(lens.max()) // 8) * 8)
+        if width > WIDEST:
+            return None
+        padded = np.concatenate([data, np.zeros(width, dtype=np.uint8)])
+        words = sliding_window_view(padded, width)[starts].view(np.uint64)
+        words &= _masks(width)[lens]  # the bytes after each value's end: zero
+        return Pieces(words, lens)
 
     @staticmethod
     def from_values(values: list[str]) -> Pieces | None:
         return Pieces.from_string("\x1f".join(values), len(values)) if values else None
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return len(self.lens)
 
     def text(self, k: int) -> str:
-        start = int(self.starts[k]) + 1
-        return self.data[start : start + int(self.lens[k])].tobytes().decode()
+        return self.words[k].tobytes()[: int(self.lens[k])].decode()
 
     def keys(self) -> np.ndarray:
-        """A 64-bit key a value, from its bytes and its length."""
-        global _W
-        longest = int(self.lens.max()) + 1 if len(self) else 1
-        if longest > len(_W):
-            _W = _weights(1 << longest.bit_length())
-        # each byte's position in its value (0: the separator in front)
-        owner = np.cumsum(self.data == SEP) - 1
-        position = np.arange(len(self.data)) - self.starts[owner]
-        terms = self.data.astype(np.uint64) * _W[position]
-        keys = np.add.reduceat(terms, self.starts) if len(self) else np.zeros(0, np.uint64)
-        return keys ^ (self.lens.astype(np.uint64) << np.uint64(40))
+        """A 64-bit key a value, from its words and its length."""
+        weights = _WEIGHTS[: self.words.shape[1]]
+        return (self.words * weights).sum(axis=1, dtype=np.uint64) ^ (
+            self.lens.astype(np.uint64) << np.uint64(48)
+        )
 
     def same(self, rows: np.ndarray, other: Pieces, others: np.ndarray) -> np.ndarray:
         """Whether value `rows[i]` of these pieces is, byte for byte, value `others[i]` of
-        `other` (bool, one per pair)."""
+        `other` (bool, one per pair). Values of one length are padded alike, so comparing the
+        words both have is enough once the lengths are equal."""
+        width = min(self.words.shape[1], other.words.shape[1])
         equal = self.lens[rows] == other.lens[others]
-        rows, others = rows[equal], others[equal]
-        lens = self.lens[rows]
-        total = int(lens.sum())
-        pair = np.repeat(np.arange(len(rows)), lens)
-        offset = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens)
-        mine = self.data[np.repeat(self.starts[rows] + 1, lens) + offset]
-        theirs = other.data[np.repeat(other.starts[others] + 1, lens) + offset]
-        differ = np.zeros(len(rows), dtype=bool)
-        differ[pair[mine != theirs]] = True
-        out = np.zeros(len(equal), dtype=bool)
-        out[np.flatnonzero(equal)[~differ]] = True
-        return out
+        words = self.words[rows, :width] == other.words[others, :width]
+        return equal & words.all(axis=1)
 
 
 class KeyTable:
@@ -155,19 +147,3 @@ class ValueIndex:
             ok = pieces.same(known, self.pieces, found[known])
             found[known[~ok]] = -1
         return found
-
-
-def distinct(pieces: Pieces) -> tuple[list[int], np.ndarray] | None:
-    """The pieces' distinct values: the piece where each first occurs (in order), and each
-    piece's index into that list; None if two distinct values share a key (never seen: the
-    caller reads another way)."""
-    keys = pieces.keys()
-    found, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    which = rank[inverse.reshape(-1)]
-    firsts = first[order]
-    if not pieces.same(np.arange(len(pieces)), pieces, firsts[which]).all():
-        return None
-    return firsts.tolist(), which
