@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from live.report_bulk import Pieces
-from live.report_rows import RESPONSES, EventCodes, LeadIndex, conversion_values, events, visited
+from live.report_rows import (
+    RESPONSES,
+    EventCodes,
+    LeadIndex,
+    conversion_value,
+    events,
+    visited,
+)
 
 if TYPE_CHECKING:
     from live.report_read import EventKind
@@ -38,8 +45,9 @@ _KIND = (
 _ROWS = "FROM events WHERE rowid >= ? AND rowid < ? AND type IN ({marks}){where} ORDER BY rowid"
 _BLOCK = (
     "SELECT COUNT(*), IFNULL(SUM(at != CAST(at AS INTEGER)), 0), group_concat(lead, char(31)), "
-    "group_concat(kind, char(31)), group_concat(CAST(at AS INTEGER), ',') "
-    f"FROM (SELECT lead, {_KIND} AS kind, at {_ROWS})"
+    "group_concat(kind, char(31)), group_concat(CAST(at AS INTEGER), ','), "
+    "group_concat(CASE WHEN type = 'converted' THEN props END, char(31)) "
+    f"FROM (SELECT lead, {_KIND} AS kind, at, type, props {_ROWS})"
 )
 
 Columns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list["EventKind"]]
@@ -86,39 +94,44 @@ def _packed(
     numbered = EventCodes()
     numbered["visited"] = VISIT  # not a kind of response: its rows only mark their leads
     seen = np.zeros(len(index), dtype=bool)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    parts: list[tuple[np.ndarray, ...]] = []
     for start in range(low, high + 1, BLOCK_ROWS):
         limits = (start, min(start + BLOCK_ROWS, high + 1), *_TYPES, *params)
-        count, fractions, leads, kinds, times = db.execute(sql, limits).fetchone()
-        if not count:
+        row = db.execute(sql, limits).fetchone()
+        if not row[0]:
             continue
-        lead = _lead_numbers(index, leads, count)
-        code = _kind_codes(kinds, count, numbered)
-        if fractions:
+        lead, code, at, value = _block(db, index, numbered, row)
+        if row[1]:  # a time with a fraction: the block's times read again as REAL
             at = _times(db, _ROWS.format(marks=marks, where=where), limits)
-        else:
-            at = _integers(times, count)
         visit = code == VISIT
         seen[lead[visit & (lead >= 0)]] = True
-        parts.append((lead[~visit], code[~visit], at[~visit]))
-    lead, code, at = (
+        parts.append((lead[~visit], code[~visit], at[~visit], value[~visit]))
+    lead, code, at, value = (
         np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, dtype)
-        for k, dtype in enumerate((np.int64, np.int64, np.float64))
-    )
-    values = conversion_values(
-        db,
-        numbered,
-        code,
-        f"{where} AND rowid >= ? AND rowid <= ?",
-        (
-            *params,
-            low,
-            high,
-        ),
+        for k, dtype in enumerate((np.int64, np.int64, np.float64, np.float64))
     )
     known = lead >= 0  # an event of a lead the journal never added (changed by hand): left out
-    columns = (lead[known], code[known].astype(np.int32), at[known], values[known], numbered.kinds)
+    columns = (lead[known], code[known].astype(np.int32), at[known], value[known], numbered.kinds)
     return columns, seen
+
+
+def _block(
+    db: sqlite3.Connection, index: LeadIndex, numbered: EventCodes, row: tuple
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One block's rows as columns: lead, kind code, time (as integers: see `_packed` for
+    fractions), a conversion's value (NaN for other events)."""
+    count, _, leads, kinds, times, bought = row
+    lead = _lead_numbers(index, leads, count)
+    code = _kind_codes(kinds, count, numbered)
+    at = _integers(times, count) if not row[1] else np.zeros(count)
+    value = np.full(count, np.nan)
+    if bought is not None:
+        where = np.flatnonzero(code == numbered["converted"])
+        props = bought.split("\x1f")
+        if len(props) != len(where):
+            raise _Unpackable
+        value[where] = list(map(conversion_value, props))
+    return lead, code, at, value
 
 
 def _lead_numbers(index: LeadIndex, leads: str, count: int) -> np.ndarray:

@@ -112,7 +112,7 @@ def conversion_values(
     if "converted" in numbered:
         bought = np.flatnonzero(code == numbered["converted"])
         sql = f"SELECT props FROM events WHERE type = 'converted'{where} ORDER BY rowid"
-        values[bought] = [_value(props) for (props,) in db.execute(sql, params)]
+        values[bought] = [conversion_value(props) for (props,) in db.execute(sql, params)]
     return values
 
 
@@ -134,7 +134,8 @@ class EventCodes(dict):
         return code
 
 
-def _value(props: str) -> float:
+def conversion_value(props: str) -> float:
+    """A conversion's value from its props (0 without a number)."""
     value = json.loads(props).get("value")
     return float(value) if isinstance(value, (int, float)) else 0.0
 
