@@ -38,16 +38,17 @@ BLOCK_ROWS = 1 << 16  # event rowids a block
 VISIT = -2  # the code of a `visited` event (not a response: only its lead is kept)
 
 _TYPES = (*RESPONSES, "visited")
-_KIND = (
-    "CASE type WHEN 'converted' THEN 'converted' WHEN 'visited' THEN 'visited' "
-    "ELSE type || props END"
-)
-_ROWS = "FROM events WHERE rowid >= ? AND rowid < ? AND type IN ({marks}){where} ORDER BY rowid"
+# a row's kind as `report_rows` keys it (type and props), a visit's only its type; a
+# conversion's props (its value) are kept: its value is read from them
+_KIND = "CASE type WHEN 'visited' THEN 'visited' ELSE type || props END"
+# a time without a fraction as its integer, else `x` (the block is read again as REAL)
+_AT = "CASE WHEN at = CAST(at AS INTEGER) THEN CAST(at AS INTEGER) ELSE 'x' END"
+# NOT INDEXED: the table itself is scanned, in rowid order, which is the order
+# `group_concat` packs the rows in (the order the runner accepted them)
+_ROWS = "FROM events NOT INDEXED WHERE rowid >= ? AND rowid < ? AND type IN ({marks}){where}"
 _BLOCK = (
-    "SELECT COUNT(*), IFNULL(SUM(at != CAST(at AS INTEGER)), 0), group_concat(lead, char(31)), "
-    "group_concat(kind, char(31)), group_concat(CAST(at AS INTEGER), ','), "
-    "group_concat(CASE WHEN type = 'converted' THEN props END, char(31)) "
-    f"FROM (SELECT lead, {_KIND} AS kind, at, type, props {_ROWS})"
+    f"SELECT COUNT(*), group_concat(lead, char(31)), group_concat({_KIND}, char(31)), "
+    f"group_concat({_AT}, ',') {_ROWS}"
 )
 
 Columns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list["EventKind"]]
@@ -92,17 +93,20 @@ def _packed(
     marks = ",".join("?" * len(_TYPES))
     sql = _BLOCK.format(marks=marks, where=where)
     numbered = EventCodes()
-    numbered["visited"] = VISIT  # not a kind of response: its rows only mark their leads
+    codes = _Codes(numbered)
     seen = np.zeros(len(index), dtype=bool)
     parts: list[tuple[np.ndarray, ...]] = []
     for start in range(low, high + 1, BLOCK_ROWS):
         limits = (start, min(start + BLOCK_ROWS, high + 1), *_TYPES, *params)
-        row = db.execute(sql, limits).fetchone()
-        if not row[0]:
+        count, leads, kinds, times = db.execute(sql, limits).fetchone()
+        if not count:
             continue
-        lead, code, at, value = _block(db, index, numbered, row)
-        if row[1]:  # a time with a fraction: the block's times read again as REAL
+        lead = _lead_numbers(index, leads, count)
+        code, value = _kinds(kinds, count, codes)
+        if "x" in times:  # a time with a fraction: the block's times read again as REAL
             at = _times(db, _ROWS.format(marks=marks, where=where), limits)
+        else:
+            at = _integers(times, count)
         visit = code == VISIT
         seen[lead[visit & (lead >= 0)]] = True
         parts.append((lead[~visit], code[~visit], at[~visit], value[~visit]))
@@ -115,23 +119,20 @@ def _packed(
     return columns, seen
 
 
-def _block(
-    db: sqlite3.Connection, index: LeadIndex, numbered: EventCodes, row: tuple
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One block's rows as columns: lead, kind code, time (as integers: see `_packed` for
-    fractions), a conversion's value (NaN for other events)."""
-    count, _, leads, kinds, times, bought = row
-    lead = _lead_numbers(index, leads, count)
-    code = _kind_codes(kinds, count, numbered)
-    at = _integers(times, count) if not row[1] else np.zeros(count)
-    value = np.full(count, np.nan)
-    if bought is not None:
-        where = np.flatnonzero(code == numbered["converted"])
-        props = bought.split("\x1f")
-        if len(props) != len(where):
-            raise _Unpackable
-        value[where] = list(map(conversion_value, props))
-    return lead, code, at, value
+class _Codes(dict):
+    """A packed kind -> its code in `numbered` (`report_rows.EventCodes`): a visit `VISIT`, a
+    conversion (its props, its value, follow its type) that of `converted`."""
+
+    def __init__(self, numbered: EventCodes) -> None:
+        super().__init__(visited=VISIT)
+        self.numbered = numbered
+
+    def __missing__(self, key: str) -> int:
+        bought = key.startswith("converted")
+        code = self.numbered["converted" if bought else key]
+        if not bought:  # a conversion's key is its own: not kept
+            self[key] = code
+        return code
 
 
 def _lead_numbers(index: LeadIndex, leads: str, count: int) -> np.ndarray:
@@ -141,13 +142,20 @@ def _lead_numbers(index: LeadIndex, leads: str, count: int) -> np.ndarray:
     return index.bulk.numbers(pieces)
 
 
-def _kind_codes(kinds: str, count: int, numbered: EventCodes) -> np.ndarray:
+def _kinds(kinds: str, count: int, codes: _Codes) -> tuple[np.ndarray, np.ndarray]:
     """Each row's kind code (`VISIT` for a visit), kinds numbered as they first occur (a dict
-    lookup a row: there are few kinds, and measured, this is faster than packing them)."""
+    lookup a row: there are few kinds, and measured, faster than packing them), and a
+    conversion's value (NaN for the other rows)."""
     keys = kinds.split("\x1f")
     if len(keys) != count:
         raise _Unpackable
-    return np.fromiter(map(numbered.__getitem__, keys), np.int64, count)
+    code = np.fromiter(map(codes.__getitem__, keys), np.int64, count)
+    value = np.full(count, np.nan)
+    if "converted" in codes.numbered:
+        bought = np.flatnonzero(code == codes.numbered["converted"]).tolist()
+        start = len("converted")
+        value[bought] = [conversion_value(keys[k][start:]) for k in bought]
+    return code, value
 
 
 def _integers(text: str, count: int) -> np.ndarray:
@@ -163,5 +171,5 @@ def _integers(text: str, count: int) -> np.ndarray:
 
 def _times(db: sqlite3.Connection, rows: str, limits: tuple[object, ...]) -> np.ndarray:
     """A block's times read as REAL, row by row (some have a fraction)."""
-    cursor = db.execute(f"SELECT at {rows}", limits)
+    cursor = db.execute(f"SELECT at {rows} ORDER BY rowid", limits)
     return np.fromiter((at for (at,) in cursor), np.float64)
