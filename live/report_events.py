@@ -42,19 +42,19 @@ _TYPES = (*RESPONSES, "visited")
 # conversion's props (its value) are kept: its value is read from them
 _KIND = "CASE type WHEN 'visited' THEN 'visited' ELSE type || props END"
 # a time without a fraction as its integer, else `x` (the block is read again as REAL)
-_AT = "CASE WHEN at = CAST(at AS INTEGER) THEN CAST(at AS INTEGER) ELSE 'x' END"
+AT = "CASE WHEN at = CAST(at AS INTEGER) THEN CAST(at AS INTEGER) ELSE 'x' END"
 # NOT INDEXED: the table itself is scanned, in rowid order, which is the order
 # `group_concat` packs the rows in (the order the runner accepted them)
 _ROWS = "FROM events NOT INDEXED WHERE rowid >= ? AND rowid < ? AND type IN ({marks}){where}"
 _BLOCK = (
     f"SELECT COUNT(*), group_concat(lead, char(31)), group_concat({_KIND}, char(31)), "
-    f"group_concat({_AT}, ',') {_ROWS}"
+    f"group_concat({AT}, ',') {_ROWS}"
 )
 
 Columns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list["EventKind"]]
 
 
-class _Unpackable(Exception):
+class Unpackable(Exception):
     """A block cannot be read packed (a separator inside a value)."""
 
 
@@ -74,7 +74,7 @@ def read_events(
     if bulk is not None and bulk.usable:
         try:
             return _packed(db, index, where, params, low, high)
-        except _Unpackable:
+        except Unpackable:
             pass
     rows = f"{where} AND rowid >= ? AND rowid <= ?"
     limits = (*params, low, high)
@@ -106,7 +106,7 @@ def _packed(
         if "x" in times:  # a time with a fraction: the block's times read again as REAL
             at = _times(db, _ROWS.format(marks=marks, where=where), limits)
         else:
-            at = _integers(times, count)
+            at = packed_integers(times, count)
         visit = code == VISIT
         seen[lead[visit & (lead >= 0)]] = True
         parts.append((lead[~visit], code[~visit], at[~visit], value[~visit]))
@@ -138,7 +138,7 @@ class _Codes(dict):
 def _lead_numbers(index: LeadIndex, leads: str, count: int) -> np.ndarray:
     pieces = Pieces.from_string(leads, count)
     if pieces is None or index.bulk is None:
-        raise _Unpackable
+        raise Unpackable
     return index.bulk.numbers(pieces)
 
 
@@ -148,7 +148,7 @@ def _kinds(kinds: str, count: int, codes: _Codes) -> tuple[np.ndarray, np.ndarra
     conversion's value (NaN for the other rows)."""
     keys = kinds.split("\x1f")
     if len(keys) != count:
-        raise _Unpackable
+        raise Unpackable
     code = np.fromiter(map(codes.__getitem__, keys), np.int64, count)
     value = np.full(count, np.nan)
     if "converted" in codes.numbered:
@@ -158,14 +158,14 @@ def _kinds(kinds: str, count: int, codes: _Codes) -> tuple[np.ndarray, np.ndarra
     return code, value
 
 
-def _integers(text: str, count: int) -> np.ndarray:
+def packed_integers(text: str, count: int) -> np.ndarray:
     """The times written as integers, `,` between them, as float64 (each the integer a REAL
     time without a fraction holds: the same bits)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a text numpy cannot read to its end: an error
         out = np.fromstring(text, dtype=np.int64, sep=",")
     if len(out) != count:
-        raise _Unpackable
+        raise Unpackable
     return out.astype(np.float64)
 
 

@@ -34,10 +34,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from live.report_actions_packed import per_lead_actions_packed
 from live.report_bulk import ValueIndex
 from live.report_events import read_events
 from live.report_parallel import Moved, Task, fingerprint, run_parallel, workers_for
-from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, per_lead_actions
+from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, by_key, per_lead_actions
 from live.report_scan import reading_pragmas
 from live.report_standing import Standing, read_standing
 
@@ -176,7 +177,10 @@ def _actions(
     def kind_code(tail: str) -> int:
         return _kind_code(tail, kinds, interned)
 
-    return counts, kinds, per_lead_actions(db, index, where, params, kind_code)
+    acts = per_lead_actions_packed(db, index, where, params, by_key(kind_code))
+    if acts is None:  # cannot be packed: read row by row
+        acts = per_lead_actions(db, index, where, params, kind_code)
+    return counts, kinds, acts
 
 
 def _join_events(

@@ -29,7 +29,7 @@ PER_LEAD_ACTIONS = ("send", "task", "enrolled")
 _TAIL = "substr(line, instr(line, '\"action\": '))"
 # a per-lead action's kind: its JSON from the `action` key on, a task's due time (different on
 # every row) taken out
-_ACTION_KEY = (
+ACTION_KEY = (
     f"CASE WHEN instr(line, '\"due\": ') THEN json_remove('{{' || {_TAIL}, '$.due') "
     f"ELSE {_TAIL} END"
 )
@@ -57,15 +57,19 @@ def per_lead_actions(
     """The sends, tasks and enrolments of the report's leads as (lead, kind code, time) columns
     in outbox order; `kind_code` numbers a kind from its JSON (from the `action` key on)."""
     marks = ",".join("?" * len(PER_LEAD_ACTIONS))
-    sql = (
-        f"SELECT lead, {_ACTION_KEY}, at FROM outbox WHERE action IN ({marks}){where} ORDER BY seq"
-    )
-    numbered = _Codes(lambda key: kind_code(key[1:] if key.startswith("{") else key))
+    sql = f"SELECT lead, {ACTION_KEY}, at FROM outbox WHERE action IN ({marks}){where} ORDER BY seq"
+    numbered = _Codes(by_key(kind_code))
     lead, code, at = lead_rows(
         db, sql, (*PER_LEAD_ACTIONS, *params), index.__getitem__, numbered.__getitem__
     )
     known = lead >= 0  # a row of a lead the journal never added (changed by hand): left out
     return lead[known], code[known].astype(np.int32), at[known]
+
+
+def by_key(kind_code: Callable[[str], int]) -> Callable[[str], int]:
+    """A per-lead action's code from its key (`ACTION_KEY`: a task's JSON, made whole again by
+    `json_remove`, starts with its `{`), by `kind_code` (which takes the JSON from `action` on)."""
+    return lambda key: kind_code(key[1:] if key.startswith("{") else key)
 
 
 class _Codes(dict):

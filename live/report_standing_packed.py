@@ -11,11 +11,11 @@ holding a separator): `report_standing` then reads them in blocks of rows.
 from __future__ import annotations
 
 import sqlite3
-import warnings
 
 import numpy as np
 
 from live.report_bulk import Pieces
+from live.report_events import Unpackable, packed_integers
 from live.report_rows import LeadIndex
 
 BLOCK_ROWS = 1 << 16
@@ -41,10 +41,6 @@ _BLOCK = (
 _REAL = "SELECT IFNULL(mql_at, -9e999), IFNULL(sql_at, -9e999) "
 
 
-class _Unpackable(Exception):
-    pass
-
-
 def standing_packed(
     db: sqlite3.Connection,
     index: LeadIndex,
@@ -65,7 +61,7 @@ def standing_packed(
             row = db.execute(_BLOCK + where, limits).fetchone()
             if row[0]:
                 blocks.append(_block(db, index, where, limits, row, keys))
-    except _Unpackable:
+    except Unpackable:
         return None
     if not blocks:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((3, 0))
@@ -87,7 +83,7 @@ def _block(
     pieces = Pieces.from_string(leads, count)
     texts = programs.split("\x1e")
     if pieces is None or index.bulk is None or len(texts) != count or len(sunset) != count:
-        raise _Unpackable
+        raise Unpackable
     lead = index.bulk.numbers(pieces)
     code = np.fromiter(map(_Numbered(keys).__getitem__, texts), np.int64, count)
     values = np.empty((3, count))
@@ -97,7 +93,7 @@ def _block(
         ).T
     else:
         for k, (text, flags) in enumerate(((mql, mql_flags), (sql, sql_flags))):
-            values[k] = _integers(text, count)
+            values[k] = packed_integers(text, count)
             values[k][np.frombuffer(flags.encode(), np.uint8) == ord("n")] = -np.inf
     values[2] = np.frombuffer(sunset.encode(), np.uint8) == ord("1")
     return lead, code, values
@@ -113,12 +109,3 @@ class _Numbered(dict):
     def __missing__(self, key: str) -> int:
         code = self[key] = self.keys.setdefault(key, len(self.keys))
         return code
-
-
-def _integers(text: str, count: int) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        out = np.fromstring(text, dtype=np.int64, sep=",")
-    if len(out) != count:
-        raise _Unpackable
-    return out.astype(np.float64)
