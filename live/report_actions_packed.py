@@ -1,7 +1,7 @@
 """The sends, tasks and enrolments read packed (as `report_events` reads the events): each block
 of outbox rows as one row of strings SQLite makes (`group_concat`), the leads numbered by
-`report_bulk` (checked byte for byte), the kinds by a dict lookup a row, the times exact (an
-integer a time, a block with a fraction read again as REAL). None when the rows cannot be
+`report_bulk` (checked byte for byte), the kinds by a dict lookup a row, the times exact
+(`report_events.scaled`). None when the rows cannot be
 packed (`report_rows.per_lead_actions` then reads them row by row: the same columns)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from live.report_bulk import Pieces
-from live.report_events import AT, Unpackable, packed_integers
+from live.report_events import AT, Unpackable, packed_times
 from live.report_rows import ACTION_KEY, PER_LEAD_ACTIONS, LeadIndex
 
 BLOCK_ROWS = 1 << 16  # outbox rows (by seq) a block
@@ -53,11 +53,11 @@ def per_lead_actions_packed(
                 raise Unpackable
             lead = index.bulk.numbers(pieces)
             code = np.fromiter(map(codes.__getitem__, keys), np.int64, count)
-            if "x" in times:  # a fraction: the block's times read again as REAL
+            if "x" in times:  # a time `scaled` cannot write: the block's read again as REAL
                 again = f"SELECT at {rows} ORDER BY seq"
                 at = np.fromiter((t for (t,) in db.execute(again, limits)), np.float64)
             else:
-                at = packed_integers(times, count)
+                at = packed_times(times, count)
             parts.append((lead, code, at))
     except Unpackable:
         return None

@@ -3,10 +3,12 @@ columns, and the leads that visited, in one scan of the table, without a Python 
 
 The events are read in blocks of rowids; SQLite packs each block into four values
 (`group_concat`): the rows' lead ids, their kinds (type and props, as `report_rows` keys them),
-their times as integers, and how many times have a fraction. `report_bulk` cuts the packed ids
-and kinds apart and numbers them in numpy, every number checked byte for byte. Times come back
-to the same bits: a time without a fraction is an integer (written in full, read back exactly);
-a block holding a time with a fraction reads its times again as REAL, row by row.
+and their times as integers (`AT`). `report_bulk` cuts the packed ids and kinds apart and
+numbers them in numpy, every number checked byte for byte. Times come back to the same bits: a
+time is written as the integer it is times 2**22 (a multiple of 2**-22 s: every time from 2004
+to 2106 is, to its last bit, however fine its fraction), read back and divided by 2**22, both
+exact; a block holding another time (before 2004 with a fraction finer than that) reads its
+times again as REAL, row by row.
 
 Where packing cannot be used (a lead id holding the separator `\\x1f`, or two values sharing a
 key), the events are read row by row as before (`report_rows.events` and `visited`): the same
@@ -41,8 +43,18 @@ _TYPES = (*RESPONSES, "visited")
 # a row's kind as `report_rows` keys it (type and props), a visit's only its type; a
 # conversion's props (its value) are kept: its value is read from them
 _KIND = "CASE type WHEN 'visited' THEN 'visited' ELSE type || props END"
-# a time without a fraction as its integer, else `x` (the block is read again as REAL)
-AT = "CASE WHEN at = CAST(at AS INTEGER) THEN CAST(at AS INTEGER) ELSE 'x' END"
+SCALE = 4194304.0  # 2**22
+
+
+def scaled(column: str) -> str:
+    """SQL: the time `column` times 2**22 as an integer, `x` when that is not exact."""
+    times = f"{column} * {SCALE}"
+    return (
+        f"CASE WHEN {times} = CAST({times} AS INTEGER) THEN CAST({times} AS INTEGER) ELSE 'x' END"
+    )
+
+
+AT = scaled("at")
 # NOT INDEXED: the table itself is scanned, in rowid order, which is the order
 # `group_concat` packs the rows in (the order the runner accepted them)
 _ROWS = "FROM events NOT INDEXED WHERE rowid >= ? AND rowid < ? AND type IN ({marks}){where}"
@@ -103,10 +115,10 @@ def _packed(
             continue
         lead = _lead_numbers(index, leads, count)
         code, value = _kinds(kinds, count, codes)
-        if "x" in times:  # a time with a fraction: the block's times read again as REAL
+        if "x" in times:  # a time not a multiple of 2**-22: the block's read again as REAL
             at = _times(db, _ROWS.format(marks=marks, where=where), limits)
         else:
-            at = packed_integers(times, count)
+            at = packed_times(times, count)
         visit = code == VISIT
         seen[lead[visit & (lead >= 0)]] = True
         parts.append((lead[~visit], code[~visit], at[~visit], value[~visit]))
@@ -158,18 +170,18 @@ def _kinds(kinds: str, count: int, codes: _Codes) -> tuple[np.ndarray, np.ndarra
     return code, value
 
 
-def packed_integers(text: str, count: int) -> np.ndarray:
-    """The times written as integers, `,` between them, as float64 (each the integer a REAL
-    time without a fraction holds: the same bits)."""
+def packed_times(text: str, count: int) -> np.ndarray:
+    """The times written by `scaled`, `,` between them, as float64: each integer (the time
+    times 2**22, exactly) divided by 2**22 (exact: a power of two), the time's own bits."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a text numpy cannot read to its end: an error
         out = np.fromstring(text, dtype=np.int64, sep=",")
     if len(out) != count:
         raise Unpackable
-    return out.astype(np.float64)
+    return out.astype(np.float64) / SCALE
 
 
 def _times(db: sqlite3.Connection, rows: str, limits: tuple[object, ...]) -> np.ndarray:
-    """A block's times read as REAL, row by row (some have a fraction)."""
+    """A block's times read as REAL, row by row (some are not multiples of 2**-22)."""
     cursor = db.execute(f"SELECT at {rows} ORDER BY rowid", limits)
     return np.fromiter((at for (at,) in cursor), np.float64)

@@ -2,14 +2,17 @@
 columns and counts.
 
 Read-only: the database is opened read-only (`Store(readonly=True)`) and read inside one
-transaction, so a run committing meanwhile is not seen half-way; nothing is ever written. On a
-large database the reads below (the actions, the standing, the visits, the responses in two
-ranges of rows) run in two worker processes side by side (`report_parallel`), each in a read
+transaction, so a run committing meanwhile is not seen half-way; nothing is ever written. With
+`workers=2`, the reads below (the actions, the standing, the events in two ranges of rows)
+run in two worker processes side by side (`report_parallel`), each in a read
 transaction of its own that must see the same state as the parent's (else all is read again in
 one); the columns they give back are the same, to the last bit.
 
 What is read, and how (SQLite does the scanning and grouping; the rows that must be looked at one
-by one come back in blocks, turned into numpy columns: `report_scan`, `report_rows`):
+by one come back packed, a block of rows as one string each column, cut apart and numbered by
+numpy: `report_bulk`, `report_events`, `report_standing_packed`, `report_actions_packed`;
+where they cannot be packed, as rows in blocks: `report_scan`, `report_rows`; the same columns
+either way, to the last bit):
 
 - leads: every lead the runner added (the journal's `add` calls, in order) and its arrival, the
   time it was added (its `created_at`, else its first event: DATA.md);
@@ -18,8 +21,8 @@ by one come back in blocks, turned into numpy columns: `report_scan`, `report_ro
 - actions counted by kind (an action's fields but its lead and times: `ActionKind`), grouped by
   SQLite; the sends, tasks and enrolments as (lead, kind code, time) columns, for what is
   measured per lead (cost, arms, holdouts, which send a response answers);
-- events: responses, unsubscribes and conversions as (lead, kind code, time, value) columns;
-  the leads that visited: those of a `visited` event (a set) and those that clicked.
+- events, in one scan: responses, unsubscribes and conversions as (lead, kind code, time,
+  value) columns; the leads that visited: those of a `visited` event and those that clicked.
 
 `since`: only the leads that arrived at or after that time, and what concerns them.
 """

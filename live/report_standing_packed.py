@@ -2,10 +2,11 @@
 as one row of strings that SQLite makes (`group_concat`), cut apart by numpy and `str.split`,
 the leads numbered by `report_bulk`, checked byte for byte.
 
-A row's MQL and SQL times come back exact: each as its integer when it has no fraction, with a
-flag a row (`n`: none, `i`: an integer, `x`: a fraction, and then the block's times are read
-again as REAL). None is returned when the rows cannot be packed (a lead id or a segment name
-holding a separator): `report_standing` then reads them in blocks of rows.
+A row's MQL and SQL times come back exact: each written as `report_events.scaled` writes a
+time (0 for none), with a flag a row (`n`: none, `i`: a time); a block holding a time `scaled`
+cannot write reads its times again as REAL. None is returned when the rows cannot be packed (a
+lead id or a segment name holding a separator): `report_standing` then reads them in blocks of
+rows.
 """
 
 from __future__ import annotations
@@ -15,19 +16,16 @@ import sqlite3
 import numpy as np
 
 from live.report_bulk import Pieces
-from live.report_events import Unpackable, packed_integers
+from live.report_events import Unpackable, packed_times, scaled
 from live.report_rows import LeadIndex
 
 BLOCK_ROWS = 1 << 16
 
 
 def _time(column: str) -> tuple[str, str]:
-    """A time column as (its integer, 0 for none; its flag)."""
-    integer = f"group_concat(IFNULL(CAST({column} AS INTEGER), 0), ',')"
-    flag = (
-        f"group_concat(CASE WHEN {column} IS NULL THEN 'n' "
-        f"WHEN {column} = CAST({column} AS INTEGER) THEN 'i' ELSE 'x' END, '')"
-    )
+    """A time column as (its `scaled` integer, 0 for none; its flag)."""
+    integer = f"group_concat(CASE WHEN {column} IS NULL THEN 0 ELSE {scaled(column)} END, ',')"
+    flag = f"group_concat(CASE WHEN {column} IS NULL THEN 'n' ELSE 'i' END, '')"
     return integer, flag
 
 
@@ -87,13 +85,13 @@ def _block(
     lead = index.bulk.numbers(pieces)
     code = np.fromiter(map(_Numbered(keys).__getitem__, texts), np.int64, count)
     values = np.empty((3, count))
-    if "x" in mql_flags or "x" in sql_flags:  # a fraction: the block's times read as REAL
+    if "x" in mql or "x" in sql:  # a time not written: the block's times read as REAL
         values[:2] = np.array(
             db.execute(_REAL + _ROWS + where + " ORDER BY rowid", limits).fetchall()
         ).T
     else:
         for k, (text, flags) in enumerate(((mql, mql_flags), (sql, sql_flags))):
-            values[k] = packed_integers(text, count)
+            values[k] = packed_times(text, count)
             values[k][np.frombuffer(flags.encode(), np.uint8) == ord("n")] = -np.inf
     values[2] = np.frombuffer(sunset.encode(), np.uint8) == ord("1")
     return lead, code, values

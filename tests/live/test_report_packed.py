@@ -182,30 +182,36 @@ def test_edge_cases_read_packed_are_the_row_read(
         _event(100003, "L1", "converted", FEB + 2, '{"value": 1234.5}'),
         _event(100004, "L2", "converted", FEB + 3, "{}"),  # no value: 0
         _event(100005, "L2", "opened", FEB + 4, long_props),  # longer than report_bulk packs
+        # a time that is not a multiple of 2**-22 s (1970): its block is read again as REAL
+        _event(100006, "L2", "clicked", 12.375123456789, OPENED),
         ("UPDATE standing SET mql_at = 1769904000.25 WHERE lead = 'L3'", ()),
+        ("UPDATE standing SET sql_at = 5.000001 WHERE lead = 'L4'", ()),
         _action(100000, "ghost", FEB, SEND % "ghost"),  # a lead never added: left out
         _action(100001, "L1", FEB + 0.5, SEND % "L1"),  # a time's fraction
         _action(100002, "L1", FEB + 1, TASK),  # a task: its due time left out of its kind
+        _action(100003, "L2", 0.1, SEND % "L2"),  # not a multiple of 2**-22 s
     )
     ids, columns, seen, standing, actions = _assert_same_reads(path)
     assert packed_calls == ["events", "standing", "actions"]
     counts, kinds_of, (act_lead, act_code, act_at) = actions
-    assert act_lead[-2:].tolist() == [ids.index("L1")] * 2
-    assert act_at[-2:].tolist() == [FEB + 0.5, FEB + 1]
-    task = kinds_of[act_code[-1]]
+    assert act_lead[-3:].tolist() == [ids.index("L1")] * 2 + [ids.index("L2")]
+    assert act_at[-3:].tolist() == [FEB + 0.5, FEB + 1, 0.1]
+    task = kinds_of[act_code[-2]]
     assert (task.action, task.content, task.rule) == ("task", "discovery_call", "hand:1")
     lead, code, at, value, kinds = columns
     assert ids[-1] == "quiet" and ids.count("L1") == 1 and len(ids) == 301
     quiet, l1, l2 = ids.index("quiet"), ids.index("L1"), ids.index("L2")
     assert not seen[quiet] and quiet not in lead.tolist()
-    assert len(lead) == 165 + 4  # the ghost's two events left out
-    tail = [(ids[k], kinds[c].type, t, v) for k, c, t, v in zip(*columns[:4], strict=False)][-4:]
+    assert len(lead) == 165 + 5  # the ghost's two events left out
+    tail = [(ids[k], kinds[c].type, t, v) for k, c, t, v in zip(*columns[:4], strict=False)][-5:]
     assert tail[0][:3] == ("L1", "opened", 1769904000.123456789)
     assert tail[1][1:] == ("converted", FEB + 2, 1234.5) and tail[1][0] == "L1"
     assert tail[2][1:] == ("converted", FEB + 3, 0.0) and tail[2][0] == "L2"
     assert tail[3][:3] == ("L2", "opened", FEB + 4)
-    assert lead[-4:].tolist() == [l1, l1, l2, l2]
+    assert tail[4][:3] == ("L2", "clicked", 12.375123456789)
+    assert lead[-5:].tolist() == [l1, l1, l2, l2, l2]
     assert standing.mql_at[ids.index("L3")] == 1769904000.25
+    assert standing.sql_at[ids.index("L4")] == 5.000001
 
 
 def test_since_with_the_edge_cases(sample: Path, tmp_path: Path) -> None:
