@@ -40,9 +40,9 @@ BLOCK_ROWS = 1 << 16  # event rowids a block
 VISIT = -2  # the code of a `visited` event (not a response: only its lead is kept)
 
 _TYPES = (*RESPONSES, "visited")
-# a row's kind as `report_rows` keys it (type and props), a visit's only its type; a
+# a row's kind as `report_rows` keys it (type and props), a visit's empty (only its lead is kept); a
 # conversion's props (its value) are kept: its value is read from them
-_KIND = "CASE type WHEN 'visited' THEN 'visited' ELSE type || props END"
+_KIND = "CASE type WHEN 'visited' THEN '' ELSE type || props END"
 SCALE = 4194304.0  # 2**22
 
 
@@ -55,12 +55,13 @@ def scaled(column: str) -> str:
 
 
 AT = scaled("at")
+_EVENT_AT = f"CASE type WHEN 'visited' THEN 0 ELSE {AT} END"  # a visit's time is not used
 # NOT INDEXED: the table itself is scanned, in rowid order, which is the order
 # `group_concat` packs the rows in (the order the runner accepted them)
 _ROWS = "FROM events NOT INDEXED WHERE rowid >= ? AND rowid < ? AND type IN ({marks}){where}"
 _BLOCK = (
     f"SELECT COUNT(*), group_concat(lead, char(31)), group_concat({_KIND}, char(31)), "
-    f"group_concat({AT}, ',') {_ROWS}"
+    f"group_concat({_EVENT_AT}, ',') {_ROWS}"
 )
 
 Columns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list["EventKind"]]
@@ -136,7 +137,7 @@ class _Codes(dict):
     conversion (its props, its value, follow its type) that of `converted`."""
 
     def __init__(self, numbered: EventCodes) -> None:
-        super().__init__(visited=VISIT)
+        super().__init__({"": VISIT})
         self.numbered = numbered
 
     def __missing__(self, key: str) -> int:
