@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from live.report_actions_packed import per_lead_actions_packed
+from live.report_actions_packed import actions_packed
 from live.report_bulk import ValueIndex
 from live.report_events import read_events
 from live.report_parallel import Moved, Task, fingerprint, run_parallel, workers_for
@@ -172,18 +172,20 @@ def _tasks(
 def _actions(
     db: sqlite3.Connection, index: LeadIndex, where: str, params: tuple[object, ...]
 ) -> tuple[dict[ActionKind, int], list[ActionKind], tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The actions counted by kind, their kinds, and the per-lead ones as columns."""
+    """The actions counted by kind, their kinds, and the per-lead ones as columns: read packed
+    in one scan (`report_actions_packed`), else as rows in two."""
     kinds: list[ActionKind] = []
     interned: dict[ActionKind, int] = {}
-    counts = _action_counts(db, where, params, kinds, interned)
 
     def kind_code(tail: str) -> int:
         return _kind_code(tail, kinds, interned)
 
-    acts = per_lead_actions_packed(db, index, where, params, by_key(kind_code))
-    if acts is None:  # cannot be packed: read row by row
-        acts = per_lead_actions(db, index, where, params, kind_code)
-    return counts, kinds, acts
+    packed = actions_packed(db, index, where, params, kind_code, by_key(kind_code))
+    if packed is not None:
+        counted, acts = packed
+        return {kinds[code]: n for code, n in counted.items()}, kinds, acts
+    counts = _action_counts(db, where, params, kinds, interned)
+    return counts, kinds, per_lead_actions(db, index, where, params, kind_code)
 
 
 def _join_events(

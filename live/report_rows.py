@@ -26,12 +26,11 @@ if TYPE_CHECKING:
 RESPONSES = ("opened", "clicked", "replied", "bounced", "unsubscribed", "converted")
 PER_LEAD_ACTIONS = ("send", "task", "enrolled")
 
-_TAIL = "substr(line, instr(line, '\"action\": '))"
+TAIL = "substr(line, instr(line, '\"action\": '))"
 # a per-lead action's kind: its JSON from the `action` key on, a task's due time (different on
 # every row) taken out
 ACTION_KEY = (
-    f"CASE WHEN instr(line, '\"due\": ') THEN json_remove('{{' || {_TAIL}, '$.due') "
-    f"ELSE {_TAIL} END"
+    f"CASE WHEN instr(line, '\"due\": ') THEN json_remove('{{' || {TAIL}, '$.due') ELSE {TAIL} END"
 )
 # an event's kind: its type and props (a conversion's props, unique by their value, left out)
 _EVENT_KEY = "CASE WHEN type = 'converted' THEN 'converted' ELSE type || props END"

@@ -38,7 +38,7 @@ def packed_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Which reads were made packed (a name each time one finished)."""
     seen: list[str] = []
     events, standing = report_events._packed, report_standing_packed.standing_packed
-    actions = report_read.per_lead_actions_packed
+    actions = report_read.actions_packed
 
     def events_packed(*args: Any) -> Any:
         out = events(*args)
@@ -58,7 +58,7 @@ def packed_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return out
 
     monkeypatch.setattr(report_events, "_packed", events_packed)
-    monkeypatch.setattr(report_read, "per_lead_actions_packed", actions_packed)
+    monkeypatch.setattr(report_read, "actions_packed", actions_packed)
     monkeypatch.setattr(report_standing_packed, "standing_packed", standing_packed)
     import live.report_standing as report_standing
 
@@ -94,7 +94,8 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 def _assert_same_reads(path: Path, since: float | None = None) -> tuple[Any, ...]:
     ids, packed, seen, standing, actions = _reads(path, since, packed=True)
     _, rows, seen_rows, standing_rows, actions_rows = _reads(path, since, packed=False)
-    assert actions[:2] == actions_rows[:2]  # the counts by kind, the kinds in order
+    assert list(actions[0].items()) == list(actions_rows[0].items())  # counts by kind, in order
+    assert actions[1] == actions_rows[1]  # the kinds, numbered in the same order
     assert all(_same(a, b) for a, b in zip(actions[2], actions_rows[2], strict=True))
     for k in range(4):
         assert _same(packed[k], rows[k]), k
@@ -190,6 +191,8 @@ def test_edge_cases_read_packed_are_the_row_read(
         _action(100001, "L1", FEB + 0.5, SEND % "L1"),  # a time's fraction
         _action(100002, "L1", FEB + 1, TASK),  # a task: its due time left out of its kind
         _action(100003, "L2", 0.1, SEND % "L2"),  # not a multiple of 2**-22 s
+        # not a per-lead action: counted, whoever its lead
+        _action(100004, "ghost", FEB, '{"lead": "ghost", "action": "mql", "rule": "hand:2"}'),
     )
     ids, columns, seen, standing, actions = _assert_same_reads(path)
     assert packed_calls == ["events", "standing", "actions"]
@@ -198,6 +201,7 @@ def test_edge_cases_read_packed_are_the_row_read(
     assert act_at[-3:].tolist() == [FEB + 0.5, FEB + 1, 0.1]
     task = kinds_of[act_code[-2]]
     assert (task.action, task.content, task.rule) == ("task", "discovery_call", "hand:1")
+    assert [n for kind, n in counts.items() if kind.rule == "hand:2"] == [1]
     lead, code, at, value, kinds = columns
     assert ids[-1] == "quiet" and ids.count("L1") == 1 and len(ids) == 301
     quiet, l1, l2 = ids.index("quiet"), ids.index("L1"), ids.index("L2")
