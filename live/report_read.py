@@ -39,7 +39,7 @@ import numpy as np
 
 from live.report_actions_packed import actions_packed
 from live.report_bulk import ValueIndex
-from live.report_events import read_events
+from live.report_events import packed_times, read_events, scaled
 from live.report_parallel import Moved, Task, fingerprint, run_parallel, workers_for
 from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, by_key, per_lead_actions
 from live.report_scan import reading_pragmas
@@ -103,7 +103,7 @@ def read_history(store: Store, since: float | None = None, workers: int | None =
     with store.reading():
         clock = store.clock()
         ids, arrival = _leads(store, since)
-        index = LeadIndex(zip(ids, range(len(ids)), strict=True))
+        index = LeadIndex(ids)
         index.bulk = ValueIndex(ids)
         where, params = _lead_filter(since)
         layout = store.get("layout") or "[]"
@@ -220,10 +220,7 @@ def _lead_filter(since: float | None) -> tuple[str, tuple[object, ...]]:
 def _leads(store: Store, since: float | None) -> tuple[list[str], np.ndarray]:
     """Every lead added, in the order of its first `add` (a second would be an update), and the
     time of that first `add`; `since`: those added at or after it."""
-    sql = "SELECT lead, at FROM journal WHERE kind = 'add' ORDER BY seq"
-    rows = store.db.execute(sql).fetchall()
-    ids = list(map(itemgetter(0), rows))
-    times = np.fromiter(map(itemgetter(1), rows), np.float64, len(rows))
+    ids, times = _adds(store.db)
     if len(set(ids)) != len(ids):  # a lead added twice: its first time kept
         first = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
         keep = np.array(sorted(first.values()), dtype=np.int64)
@@ -232,6 +229,35 @@ def _leads(store: Store, since: float | None) -> tuple[list[str], np.ndarray]:
         late = times >= since
         ids, times = [lead for lead, k in zip(ids, late.tolist(), strict=True) if k], times[late]
     return ids, times
+
+
+_ADDS = (
+    f"SELECT COUNT(*), group_concat(lead, char(31)), group_concat({scaled('at')}, ',') "
+    "FROM journal NOT INDEXED WHERE seq >= ? AND seq < ? AND kind = 'add'"
+)
+
+
+def _adds(db: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
+    """The journal's `add` calls, in order: (lead, time), read packed by blocks of rows (as
+    `report_events` reads the events), else as rows."""
+    low, high = db.execute(
+        "SELECT IFNULL(MIN(seq), 0), IFNULL(MAX(seq), 0) FROM journal"
+    ).fetchone()
+    ids: list[str] = []
+    times = []
+    for start in range(low, high + 1, 1 << 16):
+        count, leads, at = db.execute(_ADDS, (start, start + (1 << 16))).fetchone()
+        if not count:
+            continue
+        block = leads.split("\x1f")
+        if len(block) != count or "x" in at:  # a separator in an id, or a time not written
+            break
+        ids += block
+        times.append(packed_times(at, count))
+    else:
+        return ids, np.concatenate(times) if times else np.zeros(0)
+    rows = db.execute("SELECT lead, at FROM journal WHERE kind = 'add' ORDER BY seq").fetchall()
+    return list(map(itemgetter(0), rows)), np.fromiter(map(itemgetter(1), rows), np.float64)
 
 
 def _kind_code(tail: str, kinds: list[ActionKind], interned: dict[ActionKind, int]) -> int:

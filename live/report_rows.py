@@ -37,12 +37,26 @@ _EVENT_KEY = "CASE WHEN type = 'converted' THEN 'converted' ELSE type || props E
 
 
 class LeadIndex(dict):
-    """lead id -> the lead's number in the report; -1 for a lead it does not have. `bulk`: the
-    same ids for packed reads (`report_bulk.ValueIndex`), when made."""
+    """lead id -> the lead's number in the report (its place in `ids`); -1 for a lead it does
+    not have. Filled at its first lookup: the packed reads look leads up in `bulk`
+    (`report_bulk.ValueIndex`, when made), so the dict of every id is made only for the row
+    reads."""
 
     bulk: ValueIndex | None = None
 
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__()
+        self.ids = ids
+        self.filled = False
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
     def __missing__(self, key: str) -> int:
+        if not self.filled:
+            self.filled = True
+            self.update(zip(self.ids, range(len(self.ids)), strict=True))
+            return self.get(key, -1)
         return -1
 
 

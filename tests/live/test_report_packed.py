@@ -73,7 +73,7 @@ def _reads(path: Path, since: float | None, packed: bool) -> tuple[Any, ...]:
     try:
         with store.reading():
             ids, _ = _leads(store, since)
-            index = LeadIndex(zip(ids, range(len(ids)), strict=True))
+            index = LeadIndex(ids)
             if packed:
                 index.bulk = ValueIndex(ids)
             where, params = _lead_filter(since)
