@@ -16,6 +16,7 @@ import numpy as np
 from live.report_bulk import Pieces
 from live.report_events import AT, Unpackable, packed_times
 from live.report_rows import ACTION_KEY, PER_LEAD_ACTIONS, TAIL, LeadIndex
+from live.report_scan import key_range
 
 BLOCK_ROWS = 1 << 16  # outbox rows (by seq) a block
 
@@ -54,8 +55,7 @@ def actions_packed(
     if index.bulk is None or not index.bulk.usable:
         return None
     seen = _Seen()
-    sql = "SELECT IFNULL(MIN(seq), 0), IFNULL(MAX(seq), 0) FROM outbox"
-    low, high = db.execute(sql).fetchone()
+    low, high = key_range(db, "outbox", "seq")
     parts = []
     try:
         for start in range(low, high + 1, BLOCK_ROWS):

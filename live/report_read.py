@@ -42,7 +42,7 @@ from live.report_bulk import ValueIndex
 from live.report_events import packed_times, read_events, scaled
 from live.report_parallel import Moved, Task, fingerprint, run_parallel, workers_for
 from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, by_key, per_lead_actions
-from live.report_scan import reading_pragmas
+from live.report_scan import key_range, reading_pragmas
 from live.report_standing import Standing, read_standing
 
 if TYPE_CHECKING:
@@ -159,8 +159,7 @@ def _tasks(
 ) -> list[Task]:
     """The reads, each `task(db, index, *args)`: the actions, the standing, then the events
     (responses and visits) in `count` ranges of rowids."""
-    sql = "SELECT IFNULL(MIN(rowid), 0), IFNULL(MAX(rowid), 0) FROM events"
-    low, high = db.execute(sql).fetchone()
+    low, high = key_range(db, "events")
     cuts = [low + (high - low + 1) * k // count for k in range(count)] + [high + 1]
     return [
         (_actions, (where, params)),
@@ -240,9 +239,7 @@ _ADDS = (
 def _adds(db: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
     """The journal's `add` calls, in order: (lead, time), read packed by blocks of rows (as
     `report_events` reads the events), else as rows."""
-    low, high = db.execute(
-        "SELECT IFNULL(MIN(seq), 0), IFNULL(MAX(seq), 0) FROM journal"
-    ).fetchone()
+    low, high = key_range(db, "journal", "seq")
     ids: list[str] = []
     times = []
     for start in range(low, high + 1, 1 << 16):

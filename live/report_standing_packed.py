@@ -18,6 +18,7 @@ import numpy as np
 from live.report_bulk import Pieces
 from live.report_events import Unpackable, packed_times, scaled
 from live.report_rows import LeadIndex
+from live.report_scan import key_range
 
 BLOCK_ROWS = 1 << 16
 
@@ -50,8 +51,7 @@ def standing_packed(
     -inf where there is none), keys numbered in `keys` as first seen; None: not packable."""
     if index.bulk is None or not index.bulk.usable:
         return None
-    sql = "SELECT IFNULL(MIN(rowid), 0), IFNULL(MAX(rowid), 0) FROM standing"
-    low, high = db.execute(sql).fetchone()
+    low, high = key_range(db, "standing")
     blocks = []
     try:
         for start in range(low, high + 1, BLOCK_ROWS):

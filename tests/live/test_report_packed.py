@@ -280,3 +280,14 @@ def test_the_key_table_probes_past_taken_slots() -> None:
     asked = np.array([7, 6, 5, 8, (1 << 63) + 1, 1 << 63], dtype=np.uint64)
     assert table.find(asked).tolist() == [2, 1, 0, -1, 4, 3]
     assert KeyTable(np.zeros(0, dtype=np.uint64)).find(asked).tolist() == [-1] * 6
+
+
+def test_key_range_reads_the_ends_of_a_table() -> None:
+    from live.report_scan import key_range
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (seq INTEGER PRIMARY KEY, x TEXT)")
+    assert key_range(db, "t", "seq") == (0, 0)  # empty
+    db.executemany("INSERT INTO t VALUES (?, 'a')", [(7,), (3,), (12,)])
+    assert key_range(db, "t", "seq") == (3, 12)
+    assert key_range(db, "t") == (3, 12)
