@@ -56,13 +56,14 @@ def actions_packed(
         return None
     seen = _Seen()
     low, high = key_range(db, "outbox", "seq")
-    parts = []
+    parts: list[Actions] = []
     try:
         for start in range(low, high + 1, BLOCK_ROWS):
-            parts.append(_block(db, index, (start, start + BLOCK_ROWS, *params), where, seen))
+            part = _block(db, index, (start, start + BLOCK_ROWS, *params), where, seen)
+            if part is not None:
+                parts.append(part)
     except Unpackable:
         return None
-    parts = [p for p in parts if p is not None]
     lead, key, at = (
         np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, dtype)
         for k, dtype in enumerate((np.int64, np.int64, np.float64))

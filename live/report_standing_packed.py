@@ -102,8 +102,8 @@ class _Numbered(dict):
 
     def __init__(self, keys: dict[str, int]) -> None:
         super().__init__(keys)
-        self.keys = keys
+        self.known = keys
 
     def __missing__(self, key: str) -> int:
-        code = self[key] = self.keys.setdefault(key, len(self.keys))
+        code = self[key] = self.known.setdefault(key, len(self.known))
         return code
