@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from simulator.history import History
 
 SHOWN = 20  # rejected rows printed
+_FILES = (
+    "--history takes the leads file (CSV or JSON Lines: id, created_at, attributes), then the "
+    "events file (JSON Lines: id, lead, type, at, props); docs/DATA.md"
+)
 _OLD_MAP = re.compile(r"^\s*(event:)?\s*([A-Za-z_][\w.]*)\s*=\s*(\S.*)$")
 
 
@@ -171,12 +175,32 @@ def _from_files(args: argparse.Namespace, program: Program) -> History:
     refused = {r.lead for r in rejected if r.lead}
     events, bad = read_events(events_path, schema, known, refused)
     _report(rejected + bad)
+    _nothing_read(leads_path, leads, rejected, "a lead")
+    _nothing_read(events_path, events, bad, "an event")
     rows = [(e.lead, renames.get(e.type, e.type), e.at, e.props) for e in events]
     rows += [(e.lead, e.type, e.at, e.props) for e in mapped]  # after the file's, as run does
     source = f"{leads_path} + {events_path}"
     return History.of_rows(
         [(lead.id, lead.created_at, lead.attrs) for lead in leads], rows, source, end=args.until
     )
+
+
+def _nothing_read(path: str, read: list[Any], rejected: list[Any], what: str) -> None:
+    """A file of which every row was rejected is the wrong file (the two swapped, an export of
+    something else), not a history with bad rows: a fit on what is left would be nonsense. A
+    leads file without a lead is no history either (an events file without events is one: leads
+    nothing was sent to)."""
+    from simulator.calibrate import CalibrationError
+
+    if read or not (rejected or what == "a lead"):
+        return
+    n = len(rejected)
+    said = (
+        f"none of its {n} row{'s' if n != 1 else ''} is {what} (the first: {rejected[0].reason})"
+        if rejected
+        else "no leads in it"
+    )
+    raise CalibrationError(f"{path}: {said}", _FILES)
 
 
 def _report(rejected: list[Any]) -> None:

@@ -164,11 +164,19 @@ def backtest(
     """See the module docstring."""
     from simulator.calibrate import CalibrationError
 
+    if not history.leads:
+        raise CalibrationError(
+            f"{history.source}: no leads to fit on or to judge on",
+            "a backtest fits on some leads and judges on others: give a history with leads",
+        )
     fit, test = how.apply(history)
     if not fit.leads or not test.leads:
+        created = [lead.created_at for lead in history.leads]
+        span = f"{format_time(min(created))} to {format_time(max(created))}"
         raise CalibrationError(
             f"{how.words()}: {len(fit.leads)} leads to fit on and {len(test.leads)} to judge on",
-            "give a split or a date that leaves leads on both sides",
+            "give a split or a date that leaves leads on both sides (the history's leads were "
+            f"created {span})",
         )
     calibration = calibrate(program, prior, fit, options)
     scenario = test_scenario(calibration.scenario, test, runs, seed)

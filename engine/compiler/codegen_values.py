@@ -154,11 +154,12 @@ class ValuesMixin:
         """The key of the sorted times a count reads (registered to be kept); None when the count
         filters on more than the event's properties."""
         window = float(e.window.seconds)
+        key: str | None
         if e.where is None:
             key = e.event
         elif _props_only(e.where):  # an index of matching events, kept as they arrive
             same = (e.event, repr(_without_spans(e.where.model_dump())))
-            key = self._filter_keys.get(same)  # type: ignore[assignment]
+            key = self._filter_keys.get(same)
             if key is None:
                 key = self._filter_keys[same] = f"{e.event}#{self.tag}.{len(self.filters)}"
                 self.filters.append((e.event, key, self.where(e.where)))

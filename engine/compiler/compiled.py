@@ -190,11 +190,12 @@ class CompiledProgram(SequenceCompiler):
             self._cond(self.segment_fns, i, s.condition)
         self.mb.inline_static = self.mb.static_mode = False
         self._compile_scores(seg_exprs)
-        self.stage_rules: list[tuple[int, Cond, int]] = []
+        # [stage index, its condition (set by _cond), line]
+        self.stage_rules: list[list[Any]] = []
         for r in program.stage_rules:
             holder: list[Any] = [self.stages.index(r.stage), None, r.span.line]
             self._cond(holder, 1, r.condition, ("stage", holder[0]))
-            self.stage_rules.append(holder)  # type: ignore[arg-type]
+            self.stage_rules.append(holder)
         self.stage_rules.sort(key=lambda h: -h[0])
         self.lifecycle: list[list[Any]] = []
         for lc in (program.mql, program.sql):

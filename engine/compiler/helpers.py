@@ -63,7 +63,7 @@ def count_where(
         return 0
     n = 0
     for i in range(bisect_right(times, low), len(times)):
-        if fn(props[i], L, P, t):  # type: ignore[index]
+        if fn(props[i], L, P, t):  # type: ignore[index]  # props come with times whenever a filter reads them
             n += 1
     return n
 

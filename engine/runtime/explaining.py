@@ -58,7 +58,9 @@ def decay_lines(
 
 
 def _factor(cp: CompiledProgram, block: int, age: float) -> float:
-    base, every = cp.decay[block]  # type: ignore[misc]
+    decay = cp.decay[block]
+    assert decay is not None, "only a decaying block has a decay factor"
+    base, every = decay
     return float(base ** (age / every))
 
 

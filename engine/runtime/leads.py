@@ -4,25 +4,18 @@ added or its attributes change, never per event."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from engine.compiler.compiled import CompiledProgram
 from engine.model import TraceEntry
+from engine.runtime.host import EngineHost
 from engine.runtime.policy import zone
 from engine.runtime.state import LeadState, ProgState, shared
 
 
-class LeadsMixin:
+class LeadsMixin(EngineHost):
     """Methods of Engine that make a lead's state and set its attributes."""
 
     progs: list[CompiledProgram]
     _blank: list[ProgState]
-
-    if TYPE_CHECKING:  # methods of Engine from its other mixins
-
-        def _tr(
-            self, L: Any, t: float, kind: str, message: str, rule: str | None = None
-        ) -> None: ...
 
     def _new_state(
         self,
@@ -82,10 +75,12 @@ class LeadsMixin:
         self, cp: CompiledProgram, L: LeadState, t: float, held: tuple, was: tuple | None
     ) -> None:
         """The attribute-only fit rules that hold (a new lead) or turned (`was`: an update)."""
+        trace = L.trace
+        assert trace is not None, "called only for a lead that keeps a trail"
         for k, ((b, line, pts, _), holds) in enumerate(zip(cp.fit_static, held, strict=True)):
             if (was is None and holds) or (was is not None and bool(was[k]) != bool(holds)):
                 text = _fit_line(cp, b, pts, bool(holds), was is not None)
-                L.trace.append(TraceEntry(t, "fit", text, cp.rule(line)))  # type: ignore[union-attr]
+                trace.append(TraceEntry(t, "fit", text, cp.rule(line)))
 
 
 def _fit_line(cp: CompiledProgram, b: int, pts: float, holds: bool, turned: bool) -> str:

@@ -5,16 +5,17 @@ state as JSON-ready values (`snapshot`, `restore`), what the positions in that s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from engine.compiler.compiled import CompiledProgram
 from engine.model import Action, Explanation, LeadView, NextStep, TraceEntry
 from engine.runtime import explaining, migration
+from engine.runtime.host import EngineHost
 from engine.runtime.state import LeadState, ProgState, shared
 from engine.runtime.timerq import TimerQueue
 
 
-class ReadingMixin:
+class ReadingMixin(EngineHost):
     """Methods of Engine that read a lead's state, save and restore it."""
 
     leads: dict[str, LeadState]
@@ -22,22 +23,6 @@ class ReadingMixin:
     timers: TimerQueue
     trace_leads: bool
     _changed: set[str] | None
-
-    if TYPE_CHECKING:  # methods of Engine from its other mixins
-
-        def _new_state(
-            self,
-            lead_id: str,
-            created: float,
-            attrs: dict[str, object],
-            quiet: bool = True,
-            trace: bool = False,
-        ) -> LeadState: ...
-        def _push_enr(self, pidx: int, sidx: int, lead_id: str, enr: Any) -> None: ...
-        def _push_wake(self, L: LeadState, at: float) -> None: ...
-        def update_lead(
-            self, lead_id: str, attrs: dict[str, object], now: float
-        ) -> list[Action]: ...
 
     def explain(self, lead_id: str, until: float | None = None) -> Explanation:
         """The lead's explain trail: every event, point, move, enrolment, step and suppression

@@ -4,28 +4,19 @@ counts, `days_since`, content checks, flags, then the round. And the event's lin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from engine.model import Action, TraceEntry
+from engine.runtime.host import EngineHost
 from engine.runtime.plans import EventPlan
 from engine.runtime.state import EMPTY_MAP, EMPTY_SET, LeadState
 from engine.times import format_time
 
 
-class RecordingMixin:
+class RecordingMixin(EngineHost):
     """Methods of Engine that record an event on a lead."""
 
     progs: list[Any]
-
-    if TYPE_CHECKING:  # methods of Engine from its other mixins
-
-        def store_event(
-            self, L: Any, key: str, at: float, props: dict | None, t: float
-        ) -> None: ...
-        def special_event(self, L: Any, typ: str, props: dict, t: float) -> None: ...
-        def _round(
-            self, L: Any, t: float, out: list[Action], etype: str | None, at: float, props: dict
-        ) -> None: ...
 
     def _ingest_general(
         self,

@@ -4,17 +4,18 @@ stages, lifecycle flags, handoff (then exits, enrolments and due steps in `seque
 from __future__ import annotations
 
 from bisect import bisect_right, insort
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from engine.compiler.helpers import norm_text
 from engine.model import Action, TraceEntry
+from engine.runtime.host import EngineHost
 from engine.runtime.state import EMPTY_MAP, EMPTY_SET, put
 
 _entry = tuple.__new__  # a TraceEntry without the Python-level __new__ of NamedTuple
 _new = tuple.__new__  # an Action without its Python-level __new__ (fields in ACTION_FIELDS order)
 
 
-class RoundMixin:
+class RoundMixin(EngineHost):
     """Methods of Engine that update scores, stages and flags."""
 
     progs: list[Any]
@@ -22,10 +23,6 @@ class RoundMixin:
     _late: bool | None
     counted: dict[str, float]
     counted_where: set[str]
-
-    if TYPE_CHECKING:  # methods of Engine from its other mixins
-
-        def run_due_steps(self, cp: Any, L: Any, P: Any, t: float, out: list) -> None: ...
 
     # ------------------------------------------------------------ the round
 

@@ -4,45 +4,21 @@ kept for those limits."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from engine.model import Action
+from engine.runtime.host import EngineHost
 from engine.runtime.policy import limit_earliest, quiet_next
 
 _new = tuple.__new__  # an Action without its Python-level __new__ (fields in ACTION_FIELDS order)
 
 
-class SendMixin:
+class SendMixin(EngineHost):
     """Methods of Engine that carry out send steps."""
 
     multi: bool
     touch_keep: float
     _late: bool | None
-
-    if TYPE_CHECKING:  # methods of Engine from its other mixins
-
-        def _tr(
-            self, L: Any, t: float, kind: str, message: str, rule: str | None = None
-        ) -> None: ...
-        def _act(
-            self,
-            out: list[Action],
-            L: Any,
-            t: float,
-            kind: str,
-            cp: Any,
-            content: str | None = None,
-            channel: str | None = None,
-            sequence: str | None = None,
-            step: int | None = None,
-            arm: int | None = None,
-            reason: str | None = None,
-            due: float | None = None,
-            rule: str | None = None,
-        ) -> None: ...
-        def _schedule(
-            self, cp: Any, sc: Any, L: Any, enr: Any, mode: str, due: float, orig: float
-        ) -> None: ...
 
     def _send(
         self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, ins: Any, t: float, out: list

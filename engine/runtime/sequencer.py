@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from engine.model import Action
+from engine.runtime.host import EngineHost
 from engine.runtime.policy import stable_fraction
 from engine.runtime.state import Enrolment, put, shared
 
 
-class SequenceMixin:
+class SequenceMixin(EngineHost):
     """Methods of Engine that move leads through sequences."""
 
     seed: int
@@ -17,32 +17,6 @@ class SequenceMixin:
     _tok: int
     _compact_at: int
     timers: Any
-
-    if TYPE_CHECKING:  # methods of Engine from its other mixins
-
-        def _act(
-            self,
-            out: list[Action],
-            L: Any,
-            t: float,
-            kind: str,
-            cp: Any,
-            content: str | None = None,
-            channel: str | None = None,
-            sequence: str | None = None,
-            step: int | None = None,
-            arm: int | None = None,
-            reason: str | None = None,
-            due: float | None = None,
-            rule: str | None = None,
-        ) -> None: ...
-        def _tr(
-            self, L: Any, t: float, kind: str, message: str, rule: str | None = None
-        ) -> None: ...
-        def _send(
-            self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, ins: Any, t: float, out: list
-        ) -> bool: ...
-        def _compact(self) -> None: ...
 
     # ------------------------------------------------------------ exits
 
@@ -186,7 +160,8 @@ class SequenceMixin:
                 continue
             if L.sunset or L.unsub_all or (exit_fn is not None and exit_fn(L, P, t)):
                 why = self._exit_reason(cp, sc, L, P, t)  # the reason, in its order of precedence
-                self._exit(cp, sc, L, P, t, why[0], why[1], out)  # type: ignore[index]
+                assert why is not None, "one of the exit conditions above holds"
+                self._exit(cp, sc, L, P, t, why[0], why[1], out)
                 return
             if op == "send":
                 if not self._send(cp, sc, L, P, enr, ins, t, out):

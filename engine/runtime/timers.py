@@ -8,14 +8,15 @@ tell live from stale)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from engine.model import Action
+from engine.runtime.host import EngineHost
 from engine.runtime.state import LeadState
 from engine.runtime.timerq import TimerQueue
 
 
-class TimerMixin:
+class TimerMixin(EngineHost):
     """Methods of Engine that schedule and fire timers."""
 
     timers: TimerQueue
@@ -28,18 +29,6 @@ class TimerMixin:
     _compact_at: int
     _rewake: bool
     _changed: set[str] | None
-
-    if TYPE_CHECKING:  # methods of Engine from its other mixins
-
-        def _round(
-            self, L: Any, t: float, out: list[Action], etype: str | None, at: float, props: dict
-        ) -> None: ...
-        def _tr(
-            self, L: Any, t: float, kind: str, message: str, rule: str | None = None
-        ) -> None: ...
-        def _run_steps(
-            self, cp: Any, sc: Any, L: Any, P: Any, enr: Any, t: float, out: list
-        ) -> None: ...
 
     def _push_enr(self, pidx: int, sidx: int, lead_id: str, enr: Any) -> None:
         self._tok += 1

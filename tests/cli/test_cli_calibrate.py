@@ -44,6 +44,14 @@ def _history(folder: Path, *, bad: bool = False, header: str = "id,created_at,so
     write(folder, "events.jsonl", "\n".join(lines) + "\n")
 
 
+def _on_history(
+    capsys: pytest.CaptureFixture[str], folder: Path, command: str, *extra: str
+) -> tuple[int, str, str]:
+    """`nurture COMMAND RULES --history FOLDER/leads.csv FOLDER/events.jsonl EXTRA...`"""
+    history = [str(folder / "leads.csv"), str(folder / "events.jsonl")]
+    return nurture(capsys, command, RULES, "--history", *history, *extra)
+
+
 def _param(fitted: dict, path: str) -> dict:
     return next(p for p in fitted["fit"]["parameters"] if p["path"] == path)
 
@@ -53,13 +61,10 @@ def test_calibrate_fits_by_hand_numbers_and_names_bad_rows(
 ) -> None:
     _history(tmp_path, bad=True)
     out = tmp_path / "fitted.scenario.toml"
-    code, stdout, stderr = nurture(
+    code, stdout, stderr = _on_history(
         capsys,
+        tmp_path,
         "calibrate",
-        RULES,
-        "--history",
-        str(tmp_path / "leads.csv"),
-        str(tmp_path / "events.jsonl"),
         "-o",
         str(out),
     )
@@ -98,8 +103,7 @@ def test_the_fitted_scenario_forecasts_with_the_parameters_part_of_the_width(
 ) -> None:
     _history(tmp_path)
     out = str(tmp_path / "fitted.scenario.toml")
-    args = ["--history", str(tmp_path / "leads.csv"), str(tmp_path / "events.jsonl")]
-    assert nurture(capsys, "calibrate", RULES, *args, "-o", out)[0] == 0
+    assert _on_history(capsys, tmp_path, "calibrate", "-o", out)[0] == 0
     made = tmp_path / "forecast.json"
     code, stdout, stderr = nurture(
         capsys,
@@ -127,13 +131,10 @@ def test_map_reads_a_crm_s_own_names(tmp_path: Path, capsys: pytest.CaptureFixtu
     """What `--map id=customer --map created_at=signup` did: a mapping file's [columns]."""
     _history(tmp_path, header="customer,signup,source")
     mapping = write(tmp_path, "crm.toml", '[columns]\n"customer" = "id"\n"signup" = "created_at"\n')
-    code, stdout, stderr = nurture(
+    code, stdout, stderr = _on_history(
         capsys,
+        tmp_path,
         "calibrate",
-        RULES,
-        "--history",
-        str(tmp_path / "leads.csv"),
-        str(tmp_path / "events.jsonl"),
         "--map",
         mapping,
         "-o",
@@ -157,13 +158,10 @@ def test_mistakes_are_named_with_exit_code_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
 ) -> None:
     _history(tmp_path)
-    code, _, stderr = nurture(
+    code, _, stderr = _on_history(
         capsys,
+        tmp_path,
         "calibrate",
-        RULES,
-        "--history",
-        str(tmp_path / "leads.csv"),
-        str(tmp_path / "events.jsonl"),
         *extra,
         "-o",
         str(tmp_path / "f.toml"),
@@ -200,15 +198,8 @@ def test_a_history_without_delivered_events_keeps_the_per_touch_rates(
     events = tmp_path / "events.jsonl"
     rows = [r for r in events.read_text().splitlines() if '"delivered"' not in r]
     events.write_text("\n".join(rows) + "\n")
-    code, stdout, stderr = nurture(
-        capsys,
-        "calibrate",
-        RULES,
-        "--history",
-        str(tmp_path / "leads.csv"),
-        str(events),
-        "-o",
-        str(tmp_path / "f.toml"),
+    code, stdout, stderr = _on_history(
+        capsys, tmp_path, "calibrate", "-o", str(tmp_path / "f.toml")
     )
     assert code == 0, stderr
     fitted = tomllib.loads((tmp_path / "f.toml").read_text())
@@ -222,13 +213,10 @@ def test_backtest_judges_the_held_out_leads(
 ) -> None:
     _history(tmp_path, bad=True)
     out = tmp_path / "backtest.json"
-    code, stdout, stderr = nurture(
+    code, stdout, stderr = _on_history(
         capsys,
+        tmp_path,
         "backtest",
-        RULES,
-        "--history",
-        str(tmp_path / "leads.csv"),
-        str(tmp_path / "events.jsonl"),
         "--split",
         "0.5",
         "--runs",
@@ -257,13 +245,81 @@ def test_backtest_judges_the_held_out_leads(
     assert visited["held_to_15_percent"] is False  # 200 events or more only
 
 
+@pytest.mark.parametrize(
+    ("how", "said"),
+    [
+        (
+            ["--before", "2026-01-05"],
+            "nurture backtest: fitted on the history before 2026-01-05T00:00:00Z, judged on "
+            "the leads after: 0 leads to fit on and 40 to judge on",
+        ),
+        (
+            ["--before", "2026-02-01"],
+            "nurture backtest: fitted on the history before 2026-02-01T00:00:00Z, judged on "
+            "the leads after: 40 leads to fit on and 0 to judge on",
+        ),
+    ],
+)
+def test_backtest_names_a_split_that_leaves_one_side_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], how: list[str], said: str
+) -> None:
+    _history(tmp_path)
+    code, stdout, stderr = _on_history(capsys, tmp_path, "backtest", *how, "--runs", "2")
+    assert (code, stdout) == (1, "")
+    assert stderr.splitlines()[-2:] == [
+        said,
+        "  hint: give a split or a date that leaves leads on both sides (the history's leads "
+        "were created 2026-01-05T00:00:00Z to 2026-01-05T00:00:00Z)",
+    ]
+
+
+def test_backtest_on_a_history_without_leads_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    leads = write(tmp_path, "leads.csv", "id,created_at,source\n")
+    events = write(tmp_path, "events.jsonl", "")
+    db = str(tmp_path / "live.db")
+    assert nurture(capsys, "run", RULES, "--leads", leads, "--events", events, "--db", db)[0] == 0
+    code, stdout, stderr = nurture(capsys, "backtest", RULES, "--db", db, "--runs", "2")
+    assert (code, stdout) == (1, "")
+    assert stderr.splitlines()[-2:] == [
+        f"nurture backtest: {db}: no leads to fit on or to judge on",
+        "  hint: a backtest fits on some leads and judges on others: give a history with leads",
+    ]
+    code, stdout, stderr = _on_history(capsys, tmp_path, "backtest", "--runs", "2")
+    assert (code, stdout) == (1, "")
+    assert stderr.splitlines()[-2:] == [
+        f"nurture backtest: {leads}: no leads in it",
+        "  hint: --history takes the leads file (CSV or JSON Lines: id, created_at, "
+        "attributes), then the events file (JSON Lines: id, lead, type, at, props); "
+        "docs/DATA.md",
+    ]
+
+
+def test_a_history_file_of_which_no_row_could_be_read_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The two files swapped: every row of the "events" (a CSV) is bad JSON, so nothing is
+    fitted (before: 0 events, a fitted scenario written, exit 0)."""
+    _history(tmp_path)
+    leads, events = str(tmp_path / "leads.csv"), str(tmp_path / "events.jsonl")
+    out = tmp_path / "f.toml"
+    swapped = ["--history", events, leads, "-o", str(out)]
+    code, stdout, stderr = nurture(capsys, "calibrate", RULES, *swapped)
+    assert code == 1 and not out.exists()
+    assert f"{leads}:1: bad JSON: Expecting value (column 1)" in stderr
+    assert stderr.splitlines()[-2] == (
+        f"nurture calibrate: {leads}: none of its 41 rows is an event (the first: bad JSON: "
+        "Expecting value (column 1))"
+    )
+
+
 def test_sensitivity_moves_each_fitted_knob_over_its_interval(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _history(tmp_path)
     fitted = str(tmp_path / "fitted.scenario.toml")
-    args = ["--history", str(tmp_path / "leads.csv"), str(tmp_path / "events.jsonl")]
-    assert nurture(capsys, "calibrate", RULES, *args, "-o", fitted)[0] == 0
+    assert _on_history(capsys, tmp_path, "calibrate", "-o", fitted)[0] == 0
     out = tmp_path / "sensitivity.json"
     code, stdout, stderr = nurture(
         capsys,

@@ -32,6 +32,23 @@ async def _quiet(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def _until(pilot, done, what: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until `done()` (a job's result on the app and its screen no longer running): its
+    worker's end and the message that hands over the result are two steps, and under load a
+    single pause can fall between them."""
+    for _ in range(1200):  # 60 s
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"the {what} did not finish within 60 s")
+
+
+def _settled(pilot, name: str):  # type: ignore[no-untyped-def]
+    return lambda: getattr(pilot.app, name) is not None and not pilot.app.screen.status.running
+
+
 async def _forecast(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -39,8 +56,7 @@ async def _forecast(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
     fill_form(pilot.app, leads=300, days=30, runs=3, seed=5)
     await pilot.press("r")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await _until(pilot, _settled(pilot, "forecast"), "forecast")
     await _quiet(pilot)
 
 
@@ -106,6 +122,7 @@ def test_compare_light_100x30(snap_compare, tmp_path: Path) -> None:  # type: ig
     async def before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _forecast(pilot)
         await pilot.press("5", "t", "r")
+        await _until(pilot, _settled(pilot, "comparison"), "comparison")
         await _quiet(pilot)
 
     assert snap_compare(app(B2B, str(variant)), terminal_size=(100, 30), run_before=before)
