@@ -1,6 +1,6 @@
 """Text columns read in bulk: many rows' values packed by SQLite into one string
 (`group_concat`), cut apart and numbered by numpy, with no Python statement and no Python
-object a row (docs/LIVE_REPORT.md, "Fourth pass").
+object a row (docs/LIVE_REPORT.md, "Reading packed").
 
 A block's values arrive as one string, `\\x1f` between them. Its UTF-8 bytes are cut at the
 separators into a matrix of one row a value, zero-padded to the longest (`Pieces`: seen as

@@ -106,7 +106,7 @@ def _packed(
     marks = ",".join("?" * len(_TYPES))
     sql = _BLOCK.format(marks=marks, where=where)
     numbered = EventCodes()
-    codes = _Codes(numbered)
+    lookup = _Codes(numbered)
     seen = np.zeros(len(index), dtype=bool)
     parts: list[tuple[np.ndarray, ...]] = []
     for start in range(low, high + 1, BLOCK_ROWS):
@@ -115,7 +115,7 @@ def _packed(
         if not count:
             continue
         lead = _lead_numbers(index, leads, count)
-        code, value = _kinds(kinds, count, codes)
+        code, value = _kinds(kinds, count, lookup)
         if "x" in times:  # a time not a multiple of 2**-22: the block's read again as REAL
             at = _times(db, _ROWS.format(marks=marks, where=where), limits)
         else:
@@ -155,17 +155,17 @@ def _lead_numbers(index: LeadIndex, leads: str, count: int) -> np.ndarray:
     return index.bulk.numbers(pieces)
 
 
-def _kinds(kinds: str, count: int, codes: _Codes) -> tuple[np.ndarray, np.ndarray]:
+def _kinds(kinds: str, count: int, lookup: _Codes) -> tuple[np.ndarray, np.ndarray]:
     """Each row's kind code (`VISIT` for a visit), kinds numbered as they first occur (a dict
     lookup a row: there are few kinds, and measured, faster than packing them), and a
     conversion's value (NaN for the other rows)."""
     keys = kinds.split("\x1f")
     if len(keys) != count:
         raise Unpackable
-    code = np.fromiter(map(codes.__getitem__, keys), np.int64, count)
+    code = np.fromiter(map(lookup.__getitem__, keys), np.int64, count)
     value = np.full(count, np.nan)
-    if "converted" in codes.numbered:
-        bought = np.flatnonzero(code == codes.numbered["converted"]).tolist()
+    if "converted" in lookup.numbered:
+        bought = np.flatnonzero(code == lookup.numbered["converted"]).tolist()
         start = len("converted")
         value[bought] = [conversion_value(keys[k][start:]) for k in bought]
     return code, value
