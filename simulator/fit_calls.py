@@ -33,7 +33,7 @@ from simulator.fit_calls_rows import (
     outcome_chances,
     patient_share,
 )
-from simulator.fit_data import Observed
+from simulator.fit_data import Calls, Observed
 from simulator.fit_ml import IDENTITY, LOG, LOGIT, Estimate, maximise, profile_interval
 from simulator.population import DAY
 
@@ -160,8 +160,8 @@ def calls(
 
 
 def _objective(
-    own, rows: CallRows, prior: CallPrior, part, g: int
-) -> Callable[[np.ndarray], float]:  # noqa: ANN001
+    own: list[Param], rows: CallRows, prior: CallPrior, part: Part | None, g: int
+) -> Callable[[np.ndarray], float]:
     """One persona's calls' (and its buying's, with `part`) negative log-likelihood."""
     nb = len(part.block.params) if part is not None else 0
 
@@ -174,12 +174,20 @@ def _objective(
     return negloglik
 
 
-def _lower(own: list[Param], part) -> np.ndarray:  # noqa: ANN001
+def _lower(own: list[Param], part: Part | None) -> np.ndarray:
     before = [p.lower for p in part.block.params] if part is not None else []
     return np.array(before + [p.lower for p in own])
 
 
-def _maximise(own, rows: CallRows, prior: CallPrior, part, g: int, k, mine) -> Estimate:  # noqa: ANN001
+def _maximise(
+    own: list[Param],
+    rows: CallRows,
+    prior: CallPrior,
+    part: Part | None,
+    g: int,
+    k: Calls,
+    mine: np.ndarray,
+) -> Estimate:
     """One persona's calls (and its buying, with `part`) maximised."""
     start = _starts(own, k, mine)
     if part is not None:
@@ -193,7 +201,15 @@ def _maximise(own, rows: CallRows, prior: CallPrior, part, g: int, k, mine) -> E
 PROFILED = {"dropout": 1.0, "dropout_low": 1.0, "task_refuse_fatigue": math.inf}
 
 
-def _profile(block: Block, own, estimate: Estimate, rows: CallRows, prior, part, g: int) -> None:  # noqa: ANN001
+def _profile(
+    block: Block,
+    own: list[Param],
+    estimate: Estimate,
+    rows: CallRows,
+    prior: CallPrior,
+    part: Part | None,
+    g: int,
+) -> None:
     """The profile-likelihood interval (`fit_ml.profile_interval`) of each of PROFILED that
     the persona's calls fitted, maximised over every other calls and buying parameter."""
     nb = len(part.block.params) if part is not None else 0
@@ -232,7 +248,17 @@ def _is(p: Param, name: str) -> bool:
     return p.path.endswith("." + name) or f".{name}." in p.path
 
 
-def _settle_optional(own, estimate, block, prior, rows, part, g, k, mine):  # noqa: ANN001, ANN202
+def _settle_optional(
+    own: list[Param],
+    estimate: Estimate,
+    block: Block,
+    prior: CallPrior,
+    rows: CallRows,
+    part: Part | None,
+    g: int,
+    k: Calls,
+    mine: np.ndarray,
+) -> tuple[list[Param], Estimate]:
     """(params, estimate) with each of OPTIONAL fitted only when the calls need it: identified
     (`_unidentified_low`, for d0) and raising the likelihood past what its prior value gives
     by chance (2 * gain > `lr_min`); else it keeps the prior's value, said why. d0 is tested
@@ -266,7 +292,7 @@ def _settle_optional(own, estimate, block, prior, rows, part, g, k, mine):  # no
     return own, estimate
 
 
-def _unidentified_low(own: list[Param], estimate: Estimate, part) -> float | None:  # noqa: ANN001
+def _unidentified_low(own: list[Param], estimate: Estimate, part: Part | None) -> float | None:
     """The patient share's drop-out as fitted when it is not identified (fitted near the
     others', 1, or with next to no information on it), else None."""
     k = next((j for j, p in enumerate(own) if p.path.endswith("dropout_low")), None)
@@ -287,7 +313,7 @@ def _side_by_side(covs: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: ANN001
+def _starts(params: list[Param], k: Calls, mine: np.ndarray) -> np.ndarray:
     refuse = max(float(k.refused[mine].mean()), 1e-3)
     sold = max(float(k.sold[mine].mean()), 1e-4)
     guess = {"task_refuse": math.log(refuse / (1 - refuse)), "dropout": 0.12, "dropout_low": 0.2}
@@ -296,7 +322,14 @@ def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: AN
     return np.array([guess.get(p.path.rsplit(".", 1)[1], 0.0) for p in params])
 
 
-def _checks(block: Block, eta, params, prior, rows: CallRows, beta: float) -> None:  # noqa: ANN001
+def _checks(
+    block: Block,
+    eta: np.ndarray,
+    params: list[Param],
+    prior: CallPrior,
+    rows: CallRows,
+    beta: float,
+) -> None:
     """Refusals and sales by call number, against the fitted chances given each lead's calls
     before (the filtered mixture)."""
     per_call = np.stack(rows.per_call(eta, params, prior, beta), axis=1)

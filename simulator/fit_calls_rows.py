@@ -17,6 +17,7 @@ import numpy as np
 from scipy.special import expit
 
 from simulator.fit_blocks import Param
+from simulator.fit_data import Calls
 from simulator.fit_ml import LOG
 
 MIN_LATER = 50  # calls after the first, to fit the fatigue of answers
@@ -75,7 +76,7 @@ class CallRows:
     """One persona's calls, ready for the likelihood: each call's number, outcome, the lead's
     clicks before it, and which lead made it (numbered 0..leads-1)."""
 
-    def __init__(self, k, mine: np.ndarray, seen: bool) -> None:  # noqa: ANN001
+    def __init__(self, k: Calls, mine: np.ndarray, seen: bool) -> None:
         # each call's outcome: 0 refused, 1 sold, 2 answered not sold (answers recorded), 3
         # neither, 4 none of these (chance 0); the calls in that order, so that each outcome's
         # calls are one slice and the likelihood takes each chance only where it is needed
