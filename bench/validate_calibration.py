@@ -23,7 +23,9 @@ Exit code 1 when a check fails.
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -138,47 +140,99 @@ def public(runs: int, workers: int) -> bool:
     return ok
 
 
-OPTIONAL = ("dropout_low", "task_refuse_fatigue")  # fitted only when the calls need them
+# fitted only when the calls need them (`fit_calls.OPTIONAL`)
+OPTIONAL = ("dropout_low", "task_refuse_by_call", "task_refuse_fatigue")
 
 
-def recovery(trials: int) -> bool:
+def _optional(path: str) -> bool:
+    """Whether a knob is one of OPTIONAL (or one of its list: `...task_refuse_by_call.2`)."""
+    return any(path.endswith("." + o) or f".{o}." in path for o in OPTIONAL)
+
+
+def recovery(trials: int, save: str | None = None) -> bool:
     from simulator.recovery import recovery_run, true_value
 
     program, truth = _program_and_prior("recovery")
     inside: dict[str, int] = defaultdict(int)
-    seen: dict[str, int] = defaultdict(int)
+    seen: dict[str, list] = defaultdict(list)
     apart: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     started = time.time()
+    out = open(save, "w") if save else None  # noqa: SIM115
     for k in range(trials):
         fitted, not_fitted = recovery_run(program, truth, 1000 + k, by="source")
         for path, r in fitted.items():
-            seen[path] += 1
+            seen[path].append(r)
             inside[path] += r.inside
         for path, why in not_fitted.items():  # printed for the knobs fitted in other trials
             apart[path][why.split(":")[0] + ": " + _gist(why)] += 1
+        if out is not None:
+            trial = {p: [r.estimate, r.se, r.low, r.high, r.profile] for p, r in fitted.items()}
+            out.write(json.dumps({"seed": 1000 + k, "fitted": trial}) + "\n")
+            out.flush()
+    if out is not None:
+        out.close()
     print(f"\nRecovery: {trials} trials of 3,000 simulated leads, {time.time() - started:.0f} s")
-    print("| parameter | true value | inside its 90% interval | not fitted in |\n|---|---|---|---|")
+    print(
+        "| parameter | true value | inside its 90% interval | missed below / above "
+        "| sd / se | not fitted in |\n|---|---|---|---|---|---|"
+    )
     ok = True
     for path in sorted(seen):
-        if any(path.endswith(o) for o in OPTIONAL):
+        if _optional(path):
             continue
         share = inside[path] / trials
         ok = ok and share >= 0.85
         print(
             f"| `{path}` | {true_value(truth, path):.4g} | {inside[path]} of {trials} "
-            f"({seen[path]} fitted) | {_whys(apart.get(path, {}))} |"
+            f"({len(seen[path])} fitted){_how(seen[path])} | {_misses(seen[path])} "
+            f"| {_spread(seen[path])} | {_whys(apart.get(path, {}))} |"
         )
     print("\nFitted only when the calls need them (the truth does not: each fit is a false")
     print("positive of the test, and its interval is about another mode):\n")
     print("| parameter | true value | fitted in | true value inside |\n|---|---|---|---|")
     for path in sorted({*seen, *apart}):
-        if any(path.endswith(o) for o in OPTIONAL):
+        if _optional(path):
             value = true_value(truth, path)
             print(
-                f"| `{path}` | {value if value is not None else 0:.4g} | {seen[path]} of "
-                f"{trials} trials | {inside[path]} of {seen[path]} |"
+                f"| `{path}` | {_truth(path, value)} | {len(seen[path])} of "
+                f"{trials} trials | {inside[path]} of {len(seen[path])} |"
             )
     return ok
+
+
+def _truth(path: str, value: float | None) -> str:
+    """An optional knob's true value: the refusals by call number are 1 at every call."""
+    if value is None:
+        return "1 at every call" if path.endswith("task_refuse_by_call") else "0"
+    return f"{value:.4g}"
+
+
+def _how(fits: list) -> str:  # noqa: ANN001
+    """For a profile-likelihood interval: how often the Wald one (estimate +- Z90 se, not
+    below 0) would have held the truth, on the same fits."""
+    if not any(r.profile for r in fits):
+        return ""
+    z = 1.6448536269514722
+    wald = sum(max(r.estimate - z * r.se, 0.0) <= r.true <= r.estimate + z * r.se for r in fits)
+    return f"; profile (Wald: {wald})"
+
+
+def _misses(fits: list) -> str:  # noqa: ANN001
+    return f"{sum(r.true < r.low for r in fits)} / {sum(r.true > r.high for r in fits)}"
+
+
+def _spread(fits: list) -> str:  # noqa: ANN001
+    """The estimates' spread over their mean standard error (near 1 where the standard error
+    is right); for a profile interval also over its mean half-width / Z90."""
+    if len(fits) < 2:
+        return "-"
+    sd = statistics.stdev(r.estimate for r in fits)
+    se = statistics.fmean(r.se for r in fits)
+    text = f"{sd / se:.2f}" if se > 0 else "-"
+    if any(r.profile for r in fits):
+        half = statistics.fmean((r.high - r.low) / 2 / 1.6448536269514722 for r in fits)
+        text += f" (over the profile's half-width / 1.645: {sd / half:.2f})"
+    return text
 
 
 def _gist(why: str) -> str:
@@ -212,6 +266,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--public", action="store_true", help="the two backtests")
     parser.add_argument("--recovery", type=int, metavar="N", help="N recovery trials")
+    parser.add_argument("--save", metavar="FILE", help="--recovery: each trial's fits, JSON lines")
     parser.add_argument("--coverage", type=int, metavar="N", help="N coverage trials")
     parser.add_argument("--runs", type=int, default=20, help="replications of a forecast (20)")
     parser.add_argument("--workers", type=int, default=2, help="processes (2)")
@@ -220,7 +275,7 @@ def main() -> int:
     if args.public:
         ok = public(args.runs, args.workers) and ok
     if args.recovery:
-        ok = recovery(args.recovery) and ok
+        ok = recovery(args.recovery, args.save) and ok
     if args.coverage:
         ok = coverage(args.coverage, args.workers) and ok
     if not (args.public or args.recovery or args.coverage):

@@ -18,7 +18,8 @@ every `fatigue_half_life_days`. The unsubscribe chance grows with fatigue and is
 lead's drop-out propensity (drawn once per lead from its persona's `dropout`).
 
 A worked sales task (a call), the lead's n-th, is refused with chance task_refuse * dropout *
-(1 + task_refuse_fatigue * (n - 1)) (the lead asks not to be contacted: `unsubscribed` on
+(1 + task_refuse_fatigue * (n - 1)) * task_refuse_by_call[n] (the n-th multiplier, the last for
+every later call; none: 1) (the lead asks not to be contacted: `unsubscribed` on
 channel task), else answered with chance task_answer * responsiveness[task] *
 exp(-task_fatigue * (n - 1)), else ignored. Only an answered task can close (`handlers.sale`).
 """
@@ -185,7 +186,9 @@ class BehaviourModel:
         P = self.params[self.persona_of[i]]
         b = P.b
         drop = self.dropout[i] if self.dropout is not None else 1.0
-        refuse = min(1.0, b.task_refuse * drop * (1.0 + b.task_refuse_fatigue * n))
+        by = b.task_refuse_by_call
+        rise = (1.0 + b.task_refuse_fatigue * n) * (by[min(n, len(by) - 1)] if by else 1.0)
+        refuse = min(1.0, b.task_refuse * drop * rise)
         answer = min(P.task_answer * math.exp(-b.task_fatigue * n), 1.0 - refuse)
         u = self.call_draws.uniform(i, n)
         return REFUSED if u < refuse else ANSWERED if u < refuse + answer else IGNORED

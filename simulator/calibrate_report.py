@@ -20,9 +20,16 @@ def render(c: Calibration) -> str:
     lines.append(f"Personas ({c.grouping}): {shares}")
     lines += ["", "Fitted (estimate  [90% interval]  standard error, observations):"]
     for p in fit.parameters:
+        how = ", profile likelihood's interval" if p.interval == "profile" else ""
         lines.append(
             f"  {p.path:<52} {p.estimate:<10.5g} [{p.low:.5g} – {p.high:.5g}]  se {p.se:.3g}, "
-            f"n {p.n:,}"
+            f"n {p.n:,}{how}"
+        )
+    if any(p.interval == "profile" for p in fit.parameters):
+        lines.append(
+            "  (a profile likelihood's interval: where twice the log-likelihood, maximised "
+            "over the others, falls 2.706 below its maximum; a share near its bound is not "
+            "symmetric)"
         )
     if fit.set:
         lines += ["", "Set without a fit:"]

@@ -12,6 +12,7 @@ import numpy as np
 from simulator.distributions import Choice, Discrete
 from simulator.fit_blocks import Block
 from simulator.fit_data import Observed
+from simulator.fit_ml import Z90
 from simulator.fit_section import Fit, FitBlock, FitCheck, FitKept, FitParameter, FitSet
 from simulator.history import History
 from simulator.knobs import set_knob
@@ -96,6 +97,7 @@ def fitted_scenario(
                     low=_round(_clip(p.path, low)),
                     high=_round(_clip(p.path, high)),
                     n=int(p.n),
+                    interval="profile" if p.path in block.profiles else "wald",
                 )
             )
         if knobs:
@@ -110,6 +112,7 @@ def fitted_scenario(
                     offsets=[p.offset for p in block.params],
                     mean=[float(x) for x in est.eta],
                     cov=[[float(x) for x in row] for row in est.cov],
+                    **_split(block),
                 )
             )
     s = _with_props(s, obs)
@@ -144,6 +147,25 @@ def fitted_scenario(
         set=sets,
     )
     return s.model_copy(update={"fit": fit})
+
+
+def _split(block: Block) -> dict[str, list[float]]:
+    """A block with a profile-likelihood interval draws from a split normal
+    (`uncertainty.drawn`): each knob's spread below and above its estimate on the fitted scale,
+    (estimate - low end) / Z90 and (high end - estimate) / Z90, so that the draws' 5th and
+    95th percentiles are the interval's ends; a knob with a Wald interval its standard error
+    on both sides. None when no knob has a profile interval: the normal of the covariance."""
+    est = block.estimate
+    if not block.profiles or est is None:
+        return {}
+    se = est.se()
+    low, high = [], []
+    for k, p in enumerate(block.params):
+        ends = block.profiles.get(p.path)
+        eta = float(est.eta[k])
+        low.append(float(se[k]) if ends is None else max(eta - ends[0], 0.0) / Z90)
+        high.append(float(se[k]) if ends is None else max(ends[1] - eta, 0.0) / Z90)
+    return {"sd_low": low, "sd_high": high}
 
 
 def _kept_value(prior: Scenario, path: str, value: object) -> str:

@@ -122,6 +122,9 @@ KNOBS: dict[str, Knob] = {
     "behaviour.task_refuse_fatigue": _a(
         0.0, "refusals do not grow with calls (the bank data: none once drop-out varies)"
     ),
+    "behaviour.task_refuse_by_call": _a(
+        [], "a call's number does not change its refusal chance (beyond task_refuse_fatigue)"
+    ),
     # --- personas ---------------------------------------------------------------------------
     "personas.readiness": _a(
         "uniform 0.05..0.5", "mean 0.275, the scale the buying rates above are stated at"

@@ -64,6 +64,9 @@ class Block:
     fixed: list[tuple[str, object, str]] = field(default_factory=list)  # (path, value, why)
     kept: list[Kept] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    # path -> the 90% interval's ends on the fitted scale from the profile likelihood
+    # (`fit_ml.profile_interval`), in place of the estimate +- Z90 standard errors
+    profiles: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def keep(self, path: str, value: object, reason: str) -> None:
         self.kept.append(Kept(path, value, reason))
@@ -81,7 +84,7 @@ class Block:
         eta, se = self.estimate.eta, self.estimate.se()
         out: list[tuple[Param, float, float | None, float, float]] = []
         for k, p in enumerate(self.params):
-            lo_eta, hi_eta = eta[k] - Z90 * se[k], eta[k] + Z90 * se[k]
+            lo_eta, hi_eta = self.profiles.get(p.path, (eta[k] - Z90 * se[k], eta[k] + Z90 * se[k]))
             if p.scale == IDENTITY:
                 lo_eta = max(lo_eta, 0.0)
             low, high = sorted((p.knob(lo_eta), p.knob(hi_eta)))

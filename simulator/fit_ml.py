@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import brentq, minimize
 from scipy.special import expit, logit
 
 LOG, LOGIT, IDENTITY = "log", "logit", "identity"
@@ -106,3 +106,82 @@ def maximise(
     eta = np.asarray(result.x, dtype=float)
     info = information(eta) if information is not None else hessian(negloglik, eta, low)
     return Estimate(eta, invert(info), bool(result.success), float(result.fun))
+
+
+CHI2_90 = Z90**2  # 2.7055: twice the log-likelihood's fall at a 90% interval's ends
+STEPS = 6  # how far an end is looked for: the Wald half-width times 1, 2, 4, ... 2 ** (STEPS - 1)
+
+
+def profile_interval(
+    negloglik: Callable[[np.ndarray], float],
+    estimate: Estimate,
+    k: int,
+    lower: np.ndarray,
+    upper: float = math.inf,
+) -> tuple[float, float, int]:
+    """The profile-likelihood 90% interval of `eta[k]`: (low, high, refits). Each end is where
+    twice the negative log-likelihood, minimised over every other parameter with `eta[k]`
+    held, rises CHI2_90 above its minimum (brentq; each step a refit warm-started from the
+    nearest point already refitted). An end that a bound (`lower[k]`, `upper`) reaches before
+    the rise is that bound. The Wald half-width (Z90 standard errors) is the first step out."""
+    eta = np.asarray(estimate.eta, dtype=float)
+    low = np.asarray(lower, dtype=float)
+    others = [j for j in range(len(eta)) if j != k]
+    bounds = [(None if math.isinf(low[j]) else low[j], None) for j in others]
+    at = float(eta[k])
+    solved: dict[float, np.ndarray] = {at: eta[others]}
+    target = estimate.negloglik + CHI2_90 / 2
+    seen: dict[float, float] = {at: -CHI2_90 / 2}
+
+    def rise(x: float) -> float:
+        if x not in seen:
+            seen[x] = _refit(x)
+        return seen[x]
+
+    def _refit(x: float) -> float:
+        """The profiled negative log-likelihood at eta[k] = x, less the target."""
+        # warm: from the nearest point refitted between the estimate and x (a point further out,
+        # at a bound, can leave the others where the likelihood is flat)
+        inside = [s for s in solved if (s - at) * (x - at) >= 0 and abs(s - at) <= abs(x - at)]
+        start = solved[min(inside, key=lambda s: abs(s - x))]
+        full = eta.copy()
+        full[k] = x
+
+        def partial(y: np.ndarray) -> float:
+            full[others] = y
+            return negloglik(full)
+
+        if not others:
+            return negloglik(full) - target
+        result = minimize(
+            partial,
+            start,
+            jac="3-point",
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": 500, "ftol": 1e-12, "gtol": 1e-7},
+        )
+        solved[x] = np.asarray(result.x, dtype=float)
+        return float(result.fun) - target
+
+    se = float(math.sqrt(max(estimate.cov[k, k], 0.0)))
+    step = Z90 * se if math.isfinite(se) and se > 0 else 0.1 * max(1.0, abs(at))
+    ends = [_end(rise, at, -step, float(low[k])), _end(rise, at, step, upper)]
+    return ends[0], ends[1], len(solved) - 1
+
+
+def _end(rise: Callable[[float], float], at: float, step: float, bound: float) -> float:
+    """One end of a profile interval: from `at` outwards by `step`, doubling, to the first
+    point past the rise, then brentq between it and the last point short of it."""
+    inner = at
+    for m in range(STEPS):
+        x = at + step * 2**m
+        if (x - bound) * step >= 0:  # at or past the bound
+            if rise(bound) <= 0:
+                return bound
+            x = bound
+        elif rise(x) <= 0:
+            inner = x
+            continue
+        return float(brentq(rise, inner, x, xtol=1e-3 * abs(step), rtol=1e-10))
+    return at + step * 2 ** (STEPS - 1)  # no rise that far: flat, the widest point looked at

@@ -37,6 +37,12 @@ class FitParameter(_Model):
     low: float = Field(description="the 90% interval's low end")
     high: float = Field(description="the 90% interval's high end")
     n: int = Field(ge=0, description="observations behind it")
+    interval: Literal["wald", "profile"] = Field(
+        "wald",
+        description="how the 90% interval was found: wald, the estimate +- 1.645 standard "
+        "errors on the fitted scale; profile, where twice the log-likelihood maximised over "
+        "the block's other parameters falls 2.706 below its maximum",
+    )
 
 
 class FitBlock(_Model):
@@ -49,6 +55,16 @@ class FitBlock(_Model):
     offsets: list[float] = Field(description="knob = factor * value + offset")
     mean: list[float] = Field(description="the estimate on the fitted scale")
     cov: list[list[float]] = Field(description="its covariance (inverse observed information)")
+    sd_low: list[float] = Field(
+        default_factory=list,
+        description="with a profile-likelihood interval in the block: each knob's spread below "
+        "its estimate on the fitted scale (a split normal: (estimate - low end) / 1.645, or "
+        "the standard error); empty: the normal of `cov`",
+    )
+    sd_high: list[float] = Field(
+        default_factory=list,
+        description="likewise above its estimate ((high end - estimate) / 1.645)",
+    )
 
     @model_validator(mode="after")
     def _shapes(self) -> FitBlock:
@@ -57,6 +73,8 @@ class FitBlock(_Model):
             raise ValueError(f"a fit block of {k} knobs needs {k} scales, factors, offsets, means")
         if len(self.cov) != k or any(len(row) != k for row in self.cov):
             raise ValueError(f"a fit block of {k} knobs needs a {k} x {k} covariance")
+        if len(self.sd_low) != len(self.sd_high) or len(self.sd_low) not in (0, k):
+            raise ValueError(f"a fit block of {k} knobs needs {k} sd_low and sd_high, or none")
         return self
 
 

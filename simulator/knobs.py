@@ -7,7 +7,9 @@ its event type: `behaviour.click.email`, `sales.close_rate`, `sales.days_to_clos
 take a number for a distribution: `personas.P.readiness` (a constant readiness) and
 `personas.P.dropout` (the share of patient leads: drop-out d0 for them, 1 for the rest) and
 `personas.P.dropout_low` (d0: 0, the default, for leads who never refuse nor unsubscribe). A
-value given as a table with a `dist` key is a distribution.
+list by call number takes its call number (from 1): `behaviour.task_refuse_by_call.2` is the
+second call's multiplier (`by_number`). A value given as a table with a `dist` key is a
+distribution.
 
 `set_knob` copies the models along the path (`model_copy`, no validation: a draw per
 replication must not re-read a scenario's CSV files); the caller gives values of the right
@@ -128,6 +130,8 @@ def _set(model: Any, parts: list[str], value: Any) -> Any:
     if not isinstance(model, BaseModel) or head not in type(model).model_fields:
         raise InternalError(f"knob path: no field {head!r} in {type(model).__name__}")
     current = getattr(model, head)
+    if len(rest) == 1 and rest[0].isdigit() and isinstance(current, list | None):
+        return model.model_copy(update={head: by_number(current or [], int(rest[0]), value)})
     if rest:
         if current is None and len(rest) == 1:
             current = {}  # a persona's per-channel table, not set yet
@@ -141,6 +145,19 @@ def _set(model: Any, parts: list[str], value: Any) -> Any:
             else {k: _leaf(v) for k, v in value.items()}
         )
     return model.model_copy(update={head: new})
+
+
+def by_number(values: list[float], n: int, value: float) -> list[float]:
+    """A list by call number (`task_refuse_by_call`, the last for every later call) with its
+    n-th (from 1) set to `value`; a shorter one first runs on with its last (or 1: none)."""
+    out = list(values)
+    while len(out) < n - 1:
+        out.append(out[-1] if out else 1.0)
+    if len(out) < n:
+        out.append(float(value))
+    else:
+        out[n - 1] = float(value)
+    return out
 
 
 def _leaf(value: Any) -> Any:

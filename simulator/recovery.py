@@ -26,6 +26,8 @@ class Recovered:
     estimate: float
     low: float
     high: float
+    se: float = 0.0  # the standard error (observed information), whatever the interval
+    profile: bool = False  # the interval is the profile likelihood's, not estimate +- Z90 se
 
     @property
     def inside(self) -> bool:
@@ -64,7 +66,7 @@ def recovery_run(
     for p in fit.parameters:
         true = true_value(truth, p.path)
         if true is not None:
-            out[p.path] = Recovered(true, p.estimate, p.low, p.high)
+            out[p.path] = Recovered(true, p.estimate, p.low, p.high, p.se, p.interval == "profile")
     apart = {k.path: f"kept: {k.reason}" for k in fit.kept} | {
         s.path: f"set: {s.reason}" for s in fit.set
     }

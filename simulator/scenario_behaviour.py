@@ -8,7 +8,7 @@ a per-channel table there is merged into the global one channel by channel.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
@@ -164,6 +164,13 @@ class Behaviour(_Model):
         ge=0,
         description="the n-th task of a lead is refused with chance task_refuse * dropout * "
         "(1 + this * (n - 1))",
+    )
+    task_refuse_by_call: list[Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: list(_v("task_refuse_by_call")),
+        description="the refusal chance's multiplier at each call number (a baseline hazard "
+        "by call): [1st, 2nd, 3rd, ...], the last one for every later call; [] (the default) "
+        "1 for every call. The n-th task is refused with chance task_refuse * dropout * "
+        "(1 + task_refuse_fatigue * (n - 1)) * this[n]",
     )
 
     _deal_value_is_a_number = field_validator("deal_value")(numeric)

@@ -2,7 +2,8 @@
 the report says how much of an interval's width the parameters make.
 
 `drawn(scenario, run)`: the scenario of replication `run`. For every block of its `[fit]`
-section (`fit_section.py`), eta ~ Normal(mean, cov) on the fitted scale, drawn from the run's
+section (`fit_section.py`), eta ~ Normal(mean, cov) on the fitted scale (a knob with a
+profile-likelihood interval: a split normal, `_split`), drawn from the run's
 own stream (seed, run, "fit.parameters": same seed, same draws; a comparison's files draw the
 same values in the same run, so common random numbers hold), each knob set to factor * value +
 offset and kept in its range (a chance in [0, 1], nothing below 0 but deal_nurture). A knob
@@ -24,6 +25,7 @@ import numpy.typing as npt
 
 from simulator.figures import Stat
 from simulator.fit_ml import IDENTITY, from_eta
+from simulator.fit_section import FitBlock
 from simulator.forecast import column, stat
 from simulator.knobs import set_knob, upper_bound
 from simulator.metrics import RunRecord
@@ -77,7 +79,8 @@ def drawn(scenario: Scenario, run: int) -> Scenario:
     out = scenario
     for block in fit.blocks:
         mean = np.asarray(block.mean, dtype=float)
-        eta = mean + _root(np.asarray(block.cov, dtype=float)) @ rng.standard_normal(len(mean))
+        cov = np.asarray(block.cov, dtype=float)
+        eta = mean + _split(_root(cov) @ rng.standard_normal(len(mean)), cov, block)
         for k, path in enumerate(block.paths):
             if not _unchanged(scenario, path, estimates.get(path)):
                 continue
@@ -85,6 +88,20 @@ def drawn(scenario: Scenario, run: int) -> Scenario:
             value = block.factors[k] * float(from_eta(block.scales[k], e)) + block.offsets[k]
             out = set_knob(out, path, _clip(path, value))
     return out
+
+
+def _split(z: np.ndarray, cov: np.ndarray, block: FitBlock) -> np.ndarray:
+    """A block's deviations from its mean: the normal's `z`, or, where the block has a
+    profile-likelihood interval (`sd_low`, `sd_high`), a split normal: each knob's normal
+    score u = z / its standard error, scaled by its spread below (u < 0) or above. The draws'
+    5th and 95th percentiles are then the interval's ends and their median the estimate, and
+    the knobs keep the covariance's correlations through the shared scores (a Gaussian
+    copula)."""
+    if not block.sd_low:
+        return z
+    sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    u = np.divide(z, sd, out=np.zeros_like(z), where=sd > 0)
+    return np.where(u < 0, u * np.asarray(block.sd_low), u * np.asarray(block.sd_high))
 
 
 def _unchanged(scenario: Scenario, path: str, estimate: float | None) -> bool:
@@ -114,6 +131,8 @@ def knob_value(scenario: Scenario, path: str) -> float | None:
             return None
         if isinstance(cur, dict):
             cur = cur.get(part)
+        elif isinstance(cur, list) and part.isdigit():  # by call number, the last for later
+            cur = cur[min(int(part), len(cur)) - 1] if cur else 1.0
         elif isinstance(cur, list):
             cur = next((e for e in cur if getattr(e, "event", None) == part), None)
         else:

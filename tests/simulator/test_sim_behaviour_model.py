@@ -242,3 +242,26 @@ def test_refusals_grow_with_calls_by_task_refuse_fatigue():
     # 0.2 + 0.8 * 0.4 = 52% of the leads refuse
     assert abs(r["sales.worked"] - 5400) <= 3 * math.sqrt(3000 * 0.2 * 0.8)
     assert abs(r["calls.refused"] / 3000 - 0.52) <= 3 * math.sqrt(0.52 * 0.48 / 3000)
+
+
+def test_refusals_by_call_number_multiply_each_call_s_chance():
+    prog = program(_calls(4))
+    s = scenario(
+        prog,
+        population={"leads": 3000, "days": 5, "arrivals": "all_at_once"},
+        personas=[_persona("all")],
+        behaviour={
+            **QUIET,
+            "task_refuse": 0.2,
+            "task_refuse_by_call": [1.0, 2.0, 0.5],
+            "task_answer": 0.0,
+        },
+        sales=FAST_DESK,
+    )
+    r = run(prog, s)
+    # refused at call 1: 0.2; call 2: 0.2 * 2 = 0.4; calls 3 and 4 (the last multiplier for
+    # every later call): 0.2 * 0.5 = 0.1. Leads still called: 3000, 2400, 1440, 1296 (8136
+    # calls, standard deviation 66.5); refusing: 0.2 + 0.8 * 0.4 + 0.48 * 0.1 + 0.432 * 0.1
+    # = 61.12%
+    assert abs(r["sales.worked"] - 8136) <= 3 * 66.5
+    assert abs(r["calls.refused"] / 3000 - 0.6112) <= 3 * math.sqrt(0.6112 * 0.3888 / 3000)
