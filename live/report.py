@@ -10,9 +10,11 @@ database runs (their contents, costs, stages and sequences name what is counted)
 whose last run was interrupted is refused until that run is finished: the lead standing it keeps
 would be behind its actions.
 
-The modules: `report_read.py` reads the database as columns (`report_rows.py` the rows read in
-blocks: the per-lead actions, the responses, the visits; `report_standing.py` the standing;
-`report_scan.py` how a block becomes columns; `report_parallel.py` the worker processes);
+The modules: `report_read.py` reads the database as columns (`report_events.py`,
+`report_actions_packed.py` and `report_standing_packed.py` read the events, the per-lead actions
+and the standing packed by SQLite, a block of rows a string, cut apart by `report_bulk.py`;
+`report_rows.py`, `report_standing.py` and `report_scan.py` the same as rows, where values
+cannot be packed; `report_parallel.py` the worker processes);
 `kpis*.py` count the figures by the forecast's names (`kpis.py`), groups of leads
 (`kpis_groups.py`), cohorts and the time to convert with leads in flight censored
 (`kpis_time.py`), intervals (`kpis_stats.py`); `report_forecast.py` reads the forecast;

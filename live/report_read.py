@@ -2,14 +2,17 @@
 columns and counts.
 
 Read-only: the database is opened read-only (`Store(readonly=True)`) and read inside one
-transaction, so a run committing meanwhile is not seen half-way; nothing is ever written. On a
-large database the reads below (the actions, the standing, the visits, the responses in two
-ranges of rows) run in two worker processes side by side (`report_parallel`), each in a read
+transaction, so a run committing meanwhile is not seen half-way; nothing is ever written. With
+`workers=2`, the reads below (the actions, the standing, the events in two ranges of rows)
+run in two worker processes side by side (`report_parallel`), each in a read
 transaction of its own that must see the same state as the parent's (else all is read again in
 one); the columns they give back are the same, to the last bit.
 
 What is read, and how (SQLite does the scanning and grouping; the rows that must be looked at one
-by one come back in blocks, turned into numpy columns: `report_scan`, `report_rows`):
+by one come back packed, a block of rows as one string each column, cut apart and numbered by
+numpy: `report_bulk`, `report_events`, `report_standing_packed`, `report_actions_packed`;
+where they cannot be packed, as rows in blocks: `report_scan`, `report_rows`; the same columns
+either way, to the last bit):
 
 - leads: every lead the runner added (the journal's `add` calls, in order) and its arrival, the
   time it was added (its `created_at`, else its first event: DATA.md);
@@ -18,8 +21,8 @@ by one come back in blocks, turned into numpy columns: `report_scan`, `report_ro
 - actions counted by kind (an action's fields but its lead and times: `ActionKind`), grouped by
   SQLite; the sends, tasks and enrolments as (lead, kind code, time) columns, for what is
   measured per lead (cost, arms, holdouts, which send a response answers);
-- events: responses, unsubscribes and conversions as (lead, kind code, time, value) columns;
-  the leads that visited: those of a `visited` event (a set) and those that clicked.
+- events, in one scan: responses, unsubscribes and conversions as (lead, kind code, time,
+  value) columns; the leads that visited: those of a `visited` event and those that clicked.
 
 `since`: only the leads that arrived at or after that time, and what concerns them.
 """
@@ -34,9 +37,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from live.report_actions_packed import actions_packed
+from live.report_bulk import ValueIndex
+from live.report_events import packed_times, read_events, scaled
 from live.report_parallel import Moved, Task, fingerprint, run_parallel, workers_for
-from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, events, per_lead_actions, visited
-from live.report_scan import reading_pragmas
+from live.report_rows import PER_LEAD_ACTIONS, LeadIndex, by_key, per_lead_actions
+from live.report_scan import key_range, reading_pragmas
 from live.report_standing import Standing, read_standing
 
 if TYPE_CHECKING:
@@ -97,16 +103,17 @@ def read_history(store: Store, since: float | None = None, workers: int | None =
     with store.reading():
         clock = store.clock()
         ids, arrival = _leads(store, since)
-        index = LeadIndex(zip(ids, range(len(ids)), strict=True))
+        index = LeadIndex(ids)
+        index.bulk = ValueIndex(ids)
         where, params = _lead_filter(since)
         layout = store.get("layout") or "[]"
         parts = None
         count = workers_for(store.db, workers)
         if count > 1:
             tasks = _tasks(store.db, where, params, layout, count)
-            # the longest first (the workers take them in this order): the responses' ranges,
-            # the actions, the standing, the visits' ranges
-            order = [*range(2 + count, len(tasks)), 0, 1, *range(2, 2 + count)]
+            # the longest first (the workers take them in this order): the events' ranges,
+            # the actions, the standing
+            order = [*range(2, 2 + count), 0, 1]
             try:
                 parts = run_parallel(store.path, fingerprint(store.db), index, tasks, count, order)
             except Moved:  # a run committed meanwhile: read again, in this transaction
@@ -116,8 +123,8 @@ def read_history(store: Store, since: float | None = None, workers: int | None =
             tasks = _tasks(store.db, where, params, layout, count)
             parts = [task(store.db, index, *args) for task, args in tasks]
     (counts, kinds, acts), standing = parts[:2]
-    seen = np.logical_or.reduce(parts[2 : 2 + count])
-    evs = _join_events(parts[2 + count :])
+    seen = np.logical_or.reduce([part[1] for part in parts[2:]])
+    evs = _join_events([part[0] for part in parts[2:]])
     clicks = np.array([k.type == "clicked" for k in evs[4]] or [False])[evs[1]]
     seen[evs[0][clicks]] = True
     for code, n in enumerate(np.bincount(acts[1], minlength=len(kinds)).tolist()):
@@ -150,48 +157,34 @@ def _tasks(
     layout: str,
     count: int,
 ) -> list[Task]:
-    """The reads, each `task(db, index, *args)`: the actions, the standing, then the leads that
-    had a `visited` event and the responses, each in `count` ranges of event rows."""
-    ranges: list[tuple[str, tuple[object, ...]]] = [(where, params)]
-    if count > 1:
-        sql = "SELECT IFNULL(MIN(rowid), 0), IFNULL(MAX(rowid), 0) FROM events"
-        low, high = db.execute(sql).fetchone()
-        cuts = [low + (high - low + 1) * k // count for k in range(count)] + [high + 1]
-        rows = f"{where} AND rowid >= ? AND rowid < ?"
-        ranges = [(rows, (*params, cuts[k], cuts[k + 1])) for k in range(count)]
+    """The reads, each `task(db, index, *args)`: the actions, the standing, then the events
+    (responses and visits) in `count` ranges of rowids."""
+    low, high = key_range(db, "events")
+    cuts = [low + (high - low + 1) * k // count for k in range(count)] + [high + 1]
     return [
         (_actions, (where, params)),
         (read_standing, (where, params, layout)),
-        *((_visits, part) for part in ranges),
-        *((_events, part) for part in ranges),
+        *((read_events, (where, params, cuts[k], cuts[k + 1] - 1)) for k in range(count)),
     ]
 
 
 def _actions(
     db: sqlite3.Connection, index: LeadIndex, where: str, params: tuple[object, ...]
 ) -> tuple[dict[ActionKind, int], list[ActionKind], tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The actions counted by kind, their kinds, and the per-lead ones as columns."""
+    """The actions counted by kind, their kinds, and the per-lead ones as columns: read packed
+    in one scan (`report_actions_packed`), else as rows in two."""
     kinds: list[ActionKind] = []
     interned: dict[ActionKind, int] = {}
-    counts = _action_counts(db, where, params, kinds, interned)
 
     def kind_code(tail: str) -> int:
         return _kind_code(tail, kinds, interned)
 
+    packed = actions_packed(db, index, where, params, kind_code, by_key(kind_code))
+    if packed is not None:
+        counted, acts = packed
+        return {kinds[code]: n for code, n in counted.items()}, kinds, acts
+    counts = _action_counts(db, where, params, kinds, interned)
     return counts, kinds, per_lead_actions(db, index, where, params, kind_code)
-
-
-def _visits(
-    db: sqlite3.Connection, index: LeadIndex, where: str, params: tuple[object, ...]
-) -> np.ndarray:
-    """The leads of a `visited` event (the clicks are added once the responses are read)."""
-    return visited(db, index, where, params, np.zeros(0, dtype=np.int64))
-
-
-def _events(
-    db: sqlite3.Connection, index: LeadIndex, where: str, params: tuple[object, ...]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[EventKind]]:
-    return events(db, index, where, params)
 
 
 def _join_events(
@@ -226,10 +219,7 @@ def _lead_filter(since: float | None) -> tuple[str, tuple[object, ...]]:
 def _leads(store: Store, since: float | None) -> tuple[list[str], np.ndarray]:
     """Every lead added, in the order of its first `add` (a second would be an update), and the
     time of that first `add`; `since`: those added at or after it."""
-    sql = "SELECT lead, at FROM journal WHERE kind = 'add' ORDER BY seq"
-    rows = store.db.execute(sql).fetchall()
-    ids = list(map(itemgetter(0), rows))
-    times = np.fromiter(map(itemgetter(1), rows), np.float64, len(rows))
+    ids, times = _adds(store.db)
     if len(set(ids)) != len(ids):  # a lead added twice: its first time kept
         first = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
         keep = np.array(sorted(first.values()), dtype=np.int64)
@@ -238,6 +228,33 @@ def _leads(store: Store, since: float | None) -> tuple[list[str], np.ndarray]:
         late = times >= since
         ids, times = [lead for lead, k in zip(ids, late.tolist(), strict=True) if k], times[late]
     return ids, times
+
+
+_ADDS = (
+    f"SELECT COUNT(*), group_concat(lead, char(31)), group_concat({scaled('at')}, ',') "
+    "FROM journal NOT INDEXED WHERE seq >= ? AND seq < ? AND kind = 'add'"
+)
+
+
+def _adds(db: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
+    """The journal's `add` calls, in order: (lead, time), read packed by blocks of rows (as
+    `report_events` reads the events), else as rows."""
+    low, high = key_range(db, "journal", "seq")
+    ids: list[str] = []
+    times = []
+    for start in range(low, high + 1, 1 << 16):
+        count, leads, at = db.execute(_ADDS, (start, start + (1 << 16))).fetchone()
+        if not count:
+            continue
+        block = leads.split("\x1f")
+        if len(block) != count or "x" in at:  # a separator in an id, or a time not written
+            break
+        ids += block
+        times.append(packed_times(at, count))
+    else:
+        return ids, np.concatenate(times) if times else np.zeros(0)
+    rows = db.execute("SELECT lead, at FROM journal WHERE kind = 'add' ORDER BY seq").fetchall()
+    return list(map(itemgetter(0), rows)), np.fromiter(map(itemgetter(1), rows), np.float64)
 
 
 def _kind_code(tail: str, kinds: list[ActionKind], interned: dict[ActionKind, int]) -> int:

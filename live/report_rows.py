@@ -20,26 +20,43 @@ import numpy as np
 from live.report_scan import BLOCK, lead_rows
 
 if TYPE_CHECKING:
+    from live.report_bulk import ValueIndex
     from live.report_read import EventKind
 
 RESPONSES = ("opened", "clicked", "replied", "bounced", "unsubscribed", "converted")
 PER_LEAD_ACTIONS = ("send", "task", "enrolled")
 
-_TAIL = "substr(line, instr(line, '\"action\": '))"
+TAIL = "substr(line, instr(line, '\"action\": '))"
 # a per-lead action's kind: its JSON from the `action` key on, a task's due time (different on
 # every row) taken out
-_ACTION_KEY = (
-    f"CASE WHEN instr(line, '\"due\": ') THEN json_remove('{{' || {_TAIL}, '$.due') "
-    f"ELSE {_TAIL} END"
+ACTION_KEY = (
+    f"CASE WHEN instr(line, '\"due\": ') THEN json_remove('{{' || {TAIL}, '$.due') ELSE {TAIL} END"
 )
 # an event's kind: its type and props (a conversion's props, unique by their value, left out)
 _EVENT_KEY = "CASE WHEN type = 'converted' THEN 'converted' ELSE type || props END"
 
 
 class LeadIndex(dict):
-    """lead id -> the lead's number in the report; -1 for a lead it does not have."""
+    """lead id -> the lead's number in the report (its place in `ids`); -1 for a lead it does
+    not have. Filled at its first lookup: the packed reads look leads up in `bulk`
+    (`report_bulk.ValueIndex`, when made), so the dict of every id is made only for the row
+    reads."""
+
+    bulk: ValueIndex | None = None
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__()
+        self.ids = ids
+        self.filled = False
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
     def __missing__(self, key: str) -> int:
+        if not self.filled:
+            self.filled = True
+            self.update(zip(self.ids, range(len(self.ids)), strict=True))
+            return self.get(key, -1)
         return -1
 
 
@@ -53,15 +70,19 @@ def per_lead_actions(
     """The sends, tasks and enrolments of the report's leads as (lead, kind code, time) columns
     in outbox order; `kind_code` numbers a kind from its JSON (from the `action` key on)."""
     marks = ",".join("?" * len(PER_LEAD_ACTIONS))
-    sql = (
-        f"SELECT lead, {_ACTION_KEY}, at FROM outbox WHERE action IN ({marks}){where} ORDER BY seq"
-    )
-    numbered = _Codes(lambda key: kind_code(key[1:] if key.startswith("{") else key))
+    sql = f"SELECT lead, {ACTION_KEY}, at FROM outbox WHERE action IN ({marks}){where} ORDER BY seq"
+    numbered = _Codes(by_key(kind_code))
     lead, code, at = lead_rows(
         db, sql, (*PER_LEAD_ACTIONS, *params), index.__getitem__, numbered.__getitem__
     )
     known = lead >= 0  # a row of a lead the journal never added (changed by hand): left out
     return lead[known], code[known].astype(np.int32), at[known]
+
+
+def by_key(kind_code: Callable[[str], int]) -> Callable[[str], int]:
+    """A per-lead action's code from its key (`ACTION_KEY`: a task's JSON, made whole again by
+    `json_remove`, starts with its `{`), by `kind_code` (which takes the JSON from `action` on)."""
+    return lambda key: kind_code(key[1:] if key.startswith("{") else key)
 
 
 class _Codes(dict):
@@ -86,20 +107,33 @@ def events(
     by their value, left out: its value is read apart, conversions being few)."""
     marks = ",".join("?" * len(RESPONSES))
     sql = f"SELECT lead, {_EVENT_KEY}, at FROM events WHERE type IN ({marks}){where} ORDER BY rowid"
-    numbered = _EventCodes()
+    numbered = EventCodes()
     lead, code, at = lead_rows(
         db, sql, (*RESPONSES, *params), index.__getitem__, numbered.__getitem__
     )
-    values = np.full(len(lead), np.nan)
-    if "converted" in numbered:
-        bought = np.flatnonzero(code == numbered["converted"])
-        sql = f"SELECT props FROM events WHERE type = 'converted'{where} ORDER BY rowid"
-        values[bought] = [_value(props) for (props,) in db.execute(sql, params)]
+    values = conversion_values(db, numbered, code, where, params)
     known = lead >= 0  # an event of a lead the journal never added (changed by hand): left out
     return lead[known], code[known].astype(np.int32), at[known], values[known], numbered.kinds
 
 
-class _EventCodes(dict):
+def conversion_values(
+    db: sqlite3.Connection,
+    numbered: EventCodes,
+    code: np.ndarray,
+    where: str,
+    params: tuple[object, ...],
+) -> np.ndarray:
+    """A column beside the events' codes: each conversion's value (0 without one, read apart,
+    in rowid order), NaN for the other events."""
+    values = np.full(len(code), np.nan)
+    if "converted" in numbered:
+        bought = np.flatnonzero(code == numbered["converted"])
+        sql = f"SELECT props FROM events WHERE type = 'converted'{where} ORDER BY rowid"
+        values[bought] = [conversion_value(props) for (props,) in db.execute(sql, params)]
+    return values
+
+
+class EventCodes(dict):
     """type and props -> the code of the event's kind, numbered as they first occur."""
 
     def __init__(self) -> None:
@@ -117,7 +151,8 @@ class _EventCodes(dict):
         return code
 
 
-def _value(props: str) -> float:
+def conversion_value(props: str) -> float:
+    """A conversion's value from its props (0 without a number)."""
     value = json.loads(props).get("value")
     return float(value) if isinstance(value, (int, float)) else 0.0
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from live.report_rows import LeadIndex
 from live.report_scan import BLOCK
+from live.report_standing_packed import standing_packed
 
 
 @dataclass
@@ -35,13 +36,37 @@ def read_standing(
     db: sqlite3.Connection, index: LeadIndex, where: str, params: tuple[object, ...], layout: str
 ) -> Standing:
     """Stage index per file (by the file's stage order, from the stored layout), segments in any
-    file, the earliest MQL and SQL times and sunset in any file. Read in blocks: each row's
-    program, stage and segments as one key (`\\x1f` between them), numbered as first seen."""
+    file, the earliest MQL and SQL times and sunset in any file. Each row's program, stage and
+    segments are one key (`\\x1f` between them), numbered as first seen; the rows are read
+    packed (`standing_packed`), else in blocks of rows."""
     n = len(index)
     stored = json.loads(layout)
     order = {p["path"]: {s: k for k, s in enumerate(p["stages"])} for p in stored}
     out = Standing({}, {}, np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool))
     keys: dict[str, int] = {}
+    read = standing_packed(db, index, where, params, keys)
+    if read is None:
+        keys.clear()
+        read = _standing_rows(db, index, where, params, keys)
+    lead, code, values = read
+    known = lead >= 0  # a row of a lead the report does not have: left out
+    lead, code, values = lead[known], code[known], values[:, known]
+    for column, times in ((out.mql_at, values[0]), (out.sql_at, values[1])):
+        has = times > -np.inf  # -inf: none (NULL)
+        np.fmin.at(column, lead[has], times[has])
+    out.sunset[lead[values[2] != 0]] = True
+    _stages_and_segments(list(keys), lead, code, order, out)
+    return out
+
+
+def _standing_rows(
+    db: sqlite3.Connection,
+    index: LeadIndex,
+    where: str,
+    params: tuple[object, ...],
+    keys: dict[str, int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lead, key code, [MQL time, SQL time, sunset]) of every row, read in blocks of rows."""
 
     def key_code(key: str) -> int:
         return keys.setdefault(key, len(keys))
@@ -58,18 +83,11 @@ def read_standing(
             )
         )
     if not blocks:
-        return out
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((3, 0))
     lead = np.concatenate([b[0] for b in blocks])
     code = np.concatenate([b[1] for b in blocks])
     values = np.concatenate([b[2] for b in blocks], axis=1)
-    known = lead >= 0  # a row of a lead the report does not have: left out
-    lead, code, values = lead[known], code[known], values[:, known]
-    for column, times in ((out.mql_at, values[0]), (out.sql_at, values[1])):
-        has = times > -np.inf  # -inf: none (NULL)
-        np.fmin.at(column, lead[has], times[has])
-    out.sunset[lead[values[2] != 0]] = True
-    _stages_and_segments(list(keys), lead, code, order, out)
-    return out
+    return lead, code, values
 
 
 def _stages_and_segments(

@@ -44,6 +44,7 @@ from simulator.fit_touches import answers, bounces, unsubscribes
 from simulator.history import DAY, History, HistorySummary
 from simulator.history_values import number_mistakes, number_value
 from simulator.scenario import Persona, Population, Scenario, for_persona
+from simulator.scenario_behaviour import Behaviour
 
 METHOD = (
     "maximum likelihood (scipy.optimize L-BFGS-B) per block; standard errors from the observed "
@@ -101,7 +102,9 @@ class Calibration:
         return to_dict(self)
 
 
-def _grouping(program: Program, prior: Scenario, history: History, by: str | None):  # noqa: ANN202
+def _grouping(
+    program: Program, prior: Scenario, history: History, by: str | None
+) -> tuple[str | None, dict[str, Persona], str]:
     """(the attribute leads are grouped by or None, the prior persona of each value, words)."""
     personas = prior.personas
     if by is not None:
@@ -209,7 +212,7 @@ def _fit(
     blocks: list[Block] = []
     if options.outcomes_only:
         first = outcomes(obs, groups, names)
-        fitted_calls = _calls(prior, obs, templates, behaviours, groups, None, first)
+        fitted_calls = _calls(prior, obs, templates, behaviours, groups, False, first)
     else:
         fitted_calls = _calls(prior, obs, templates, behaviours, groups, True, None)
         called = set(np.unique(obs.calls.group).tolist())
@@ -268,9 +271,17 @@ def _no_touches(prior: Scenario) -> Block:
     return block
 
 
-def _calls(prior, obs, templates, behaviours, groups, part, first):  # noqa: ANN001, ANN202
+def _calls(
+    prior: Scenario,
+    obs: Observed,
+    templates: list[Persona],
+    behaviours: list[Behaviour],
+    groups: list[GroupPrior],
+    together: bool,
+    first: Block | None,
+) -> tuple[list[Block], dict[str, float]] | None:
     """(the calls block and the days to close, the readiness each persona's sales imply), or
-    None: no calls. With `part` (the buying likelihood) both are fitted together; else the
+    None: no calls. `together`: with the buying likelihood, both fitted together; else the
     sale's chance is raised by each persona's click gain as `first` fitted it."""
     cooling = math.exp(-(prior.sales.response_hours / 24) / prior.sales.cooling_days)
     betas = click_gains(first, groups) if first is not None else [0.0] * len(groups)
@@ -292,7 +303,7 @@ def _calls(prior, obs, templates, behaviours, groups, part, first):  # noqa: ANN
     def part_of(g: int) -> Part:
         return buying_part(obs, groups, [g])
 
-    fitted = calls(obs, call_priors, prior.sales.close_rate, cooling, part_of if part else None)
+    fitted = calls(obs, call_priors, prior.sales.close_rate, cooling, part_of if together else None)
     if fitted is None:
         return None
     service = 1 / prior.sales.tasks_per_rep_per_day

@@ -295,7 +295,15 @@ class _Index:
     resp: dict[tuple[int, int], int]  # (group, channel) -> log responsiveness (absent: 1)
 
 
-def _outcome_params(obs, groups, names, content, channel, keep, block):  # noqa: ANN001, ANN202
+def _outcome_params(
+    obs: Observed,
+    groups: list[GroupPrior],
+    names: list[str],
+    content: np.ndarray,
+    channel: np.ndarray,
+    keep: np.ndarray,
+    block: Block,
+) -> tuple[list[Param], _Index]:
     """The parameters of the outcomes fit, and where each sits."""
     params: list[Param] = []
     rate: list[int] = []
@@ -349,7 +357,14 @@ def _outcome_params(obs, groups, names, content, channel, keep, block):  # noqa:
     return params, _Index(rate, a_cols, b_cols, click, appeal, resp)
 
 
-def _outcome_chances(eta, index, group, window, content, channel):  # noqa: ANN001, ANN202
+def _outcome_chances(
+    eta: np.ndarray,
+    index: _Index,
+    group: np.ndarray,
+    window: np.ndarray,
+    content: np.ndarray,
+    channel: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """(P(no visit), P(bought)) of each lead under eta."""
     lam = np.exp(eta[index.rate])[group] * window
     a = np.exp(eta[index.a])[group]

@@ -1,16 +1,12 @@
 """The calls block: how leads take sales calls — refused, answered, sold — and who never
 refuses, per persona; and the days from a call to the signed deal.
 
-Likelihood (`docs/CALIBRATION.md`, "Calls"): a lead's n-th call (from 0) is refused with chance
-R = task_refuse * d * (1 + task_refuse_fatigue * n), d its drop-out (1, or a lower level d0 for
-the share w of patient leads: a two-point drop-out, both w and d0 fitted; d0 = 0 is a share who
-never refuse); else answered with chance A =
-min(task_answer * exp(-task_fatigue * n), 1 - R); an answered call sells with chance s =
-close_rate * readiness * cooling (the simulator's). Where the history records answers (a
-`replied` on channel task), each call is one of refused / answered and sold / answered / neither;
-where it does not, one of refused / sold / neither, and task_answer keeps its prior (only the
-product A * s is identified: the fitted readiness carries it). A lead's calls are one mixture
-over d: L = (1 - w) prod P(call | d = 1) + w prod P(call | d = d0).
+Likelihood (`docs/CALIBRATION.md`, "Calls"; computed in `fit_calls_rows`): a lead's n-th call
+is refused, answered and sold, answered, or neither, with chances that depend on its number and
+on the lead's drop-out level; each lead's calls are one mixture over the two levels (the share w
+of patient leads). Where the history records answers (a `replied` on channel task) each call is
+one of those four; where it does not, one of refused / sold / neither, and task_answer keeps its
+prior (only the product A * s is identified: the fitted readiness carries it).
 
 The fitted s sets the persona's readiness (constant): readiness = s / (close_rate * cooling),
 close_rate raised above its prior only when a persona would need readiness above 1. A lead's
@@ -25,33 +21,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.special import expit, logsumexp
+from scipy.special import logsumexp
 
 from simulator.fit_blocks import Block, Param
 from simulator.fit_buying import Part
-from simulator.fit_data import Observed
+from simulator.fit_calls_rows import (
+    MIN_LATER,
+    CallPrior,
+    CallRows,
+    by_call_params,
+    outcome_chances,
+    patient_share,
+)
+from simulator.fit_data import Calls, Observed
 from simulator.fit_ml import IDENTITY, LOG, LOGIT, Estimate, maximise, profile_interval
 from simulator.population import DAY
 
 MIN_REPEAT = 50  # leads called twice or more, to fit who never refuses
-MIN_LATER = 50  # calls after the first, to fit the fatigue of answers
 MIN_EVENTS = 5
 BUCKETS = ((0, 0, "1"), (1, 2, "2-3"), (3, 4, "4-5"), (5, 9, "6-10"), (10, 10**9, "11+"))
-
-
-@dataclass(frozen=True)
-class CallPrior:
-    """What a persona's calls fit takes from the prior scenario."""
-
-    name: str
-    refuse: float
-    answer: float
-    fatigue: float
-    refuse_fatigue: float
-    never: float  # the prior share of patient leads (0 unless its drop-out is two-point)
-    low: float = 0.0  # their drop-out (0: they never refuse)
-    beta: float = 0.0  # readiness a click adds, over the base readiness (when not fitted)
-    by_call: tuple[float, ...] = ()  # the refusal's multiplier by call number (none: 1)
 
 
 @dataclass(frozen=True)
@@ -78,7 +66,7 @@ def _one(obs: Observed, g: int, prior: CallPrior, block: Block) -> list[Param]:
         params.append(Param(f"{base}.dropout_low", what, IDENTITY, repeat))
         what = f"{prior.name}: refusals' rise per call"
         params.append(Param(f"{base}.behaviour.task_refuse_fatigue", what, IDENTITY, repeat))
-        params += _by_call_params(k.n[mine], prior.name)
+        params += by_call_params(k.n[mine], prior.name)
     else:
         block.keep(f"{base}.dropout", prior.never, f"{repeat} leads were called twice or more")
     if int(k.answered[mine].sum()) >= MIN_EVENTS:
@@ -102,120 +90,6 @@ def _one(obs: Observed, g: int, prior: CallPrior, block: Block) -> list[Param]:
     return params
 
 
-BY_CALL = 4  # call numbers with a refusal multiplier of their own: 1 (the reference), 2, 3, 4+
-
-
-def _by_call_params(n: np.ndarray, name: str) -> list[Param]:
-    """The refusal's multipliers at calls 2 .. BY_CALL (the last for every later call), on
-    their log. A level is fitted only with MIN_LATER calls or more past it, so that the last
-    level always spans two call numbers or more: with a multiplier free at every call number
-    the calls cannot tell a patient share (which makes the refusals of those still called fall
-    from call to call) from the multipliers (which can make any fall), and the share would be
-    fitted on the model's form alone."""
-    levels = []
-    for c in range(2, BY_CALL + 1):
-        if int(np.sum(n >= c)) < MIN_LATER:  # calls numbered c + 1 and later (n is 0-based)
-            break
-        levels.append(c)
-    out = []
-    for c in levels:
-        last = c == levels[-1]
-        at = int(np.sum(n >= c - 1)) if last else int(np.sum(n == c - 1))
-        what = f"{name}: refusals at call {c}{' and later' if last else ''}, x call 1's"
-        out.append(Param(f"personas.{name}.behaviour.task_refuse_by_call.{c}", what, LOG, at))
-    return out
-
-
-def _multipliers(named: dict[str, float], prior: CallPrior, n: np.ndarray) -> np.ndarray:
-    """Each call's refusal multiplier by its number (0-based n): the fitted ones (call 1's is 1),
-    else the prior's (the last for every later call; none: 1)."""
-    fitted = [math.exp(named[str(c)]) for c in range(2, BY_CALL + 1) if str(c) in named]
-    levels = [1.0, *fitted] if fitted else list(prior.by_call)
-    if not levels:
-        return np.ones(len(n))
-    return np.asarray(levels)[np.minimum(n.astype(int), len(levels) - 1)]
-
-
-class _Rows:
-    """One persona's calls, ready for the likelihood: each call's number, outcome, the lead's
-    clicks before it, and which lead made it (numbered 0..leads-1)."""
-
-    def __init__(self, k, mine: np.ndarray, seen: bool) -> None:  # noqa: ANN001
-        # each call's outcome: 0 refused, 1 sold, 2 answered not sold (answers recorded), 3
-        # neither, 4 none of these (chance 0); the calls in that order, so that each outcome's
-        # calls are one slice and the likelihood takes each chance only where it is needed
-        refused, answered, sold = k.refused[mine], k.answered[mine], k.sold[mine]
-        talked = answered & ~sold if seen else np.zeros_like(sold)
-        other = ~(refused | sold | answered) if seen else ~(refused | sold)
-        code = np.select([other, talked, refused, sold], [3, 2, 0, 1], default=4)
-        order = np.argsort(code, kind="stable")
-        self.slices = [slice(*np.searchsorted(code[order], [c, c + 1])) for c in range(4)]
-        self.n = k.n[mine][order]
-        self.refused, self.answered = refused[order], answered[order]
-        self.sold, self.clicks = sold[order], k.clicks[mine][order]
-        self.seen = seen
-        self.lead = k.lead[mine][order]
-        leads, self.inverse = np.unique(self.lead, return_inverse=True)
-        self.leads = len(leads)
-        self.other, self.talked = other[order], talked[order]
-
-    def per_call(
-        self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """log P(each call's outcome | d) for d = 1 and for the patient leads' d0."""
-        named = {p.path.rsplit(".", 1)[1]: eta[j] for j, p in enumerate(params)}
-        q = float(expit(named["task_refuse"]))
-        a = float(expit(named["task_answer"])) if "task_answer" in named else prior.answer
-        tf = named.get("task_fatigue", prior.fatigue)
-        s = np.minimum(math.exp(named["readiness"]) * (1 + beta * self.clicks), 1 - 1e-9)
-        ans0 = a * np.exp(-tf * self.n)
-        rise = 1 + named.get("task_refuse_fatigue", prior.refuse_fatigue) * self.n
-        rise = rise * _multipliers(named, prior, self.n)
-        ref, sold, talk, other = self.slices
-        out = []
-        for d in (1.0, _low(eta, params, prior)):
-            r = np.minimum(q * d * rise, 1 - 1e-12)
-            ans = np.minimum(ans0, 1 - r)
-            p = np.zeros(len(r))
-            p[ref] = r[ref]
-            p[sold] = ans[sold] * s[sold]
-            p[talk] = ans[talk] * (1 - s[talk])
-            if self.seen:
-                p[other] = 1 - r[other] - ans[other]
-            else:
-                p[other] = 1 - r[other] - ans[other] * s[other]
-            out.append(np.log(np.maximum(p, 1e-300)))
-        return out[0], out[1]
-
-    def loglik(self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float) -> float:
-        """Per lead, a mixture over its drop-out: (1 - w) prod P(. | 1) + w prod P(. | low)."""
-        return float(np.sum(self.per_lead(eta, params, prior, beta)))
-
-    def per_lead(
-        self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
-    ) -> np.ndarray:
-        """Each lead's log-likelihood (its calls' mixture, `loglik`)."""
-        one, zero = self.per_call(eta, params, prior, beta)
-        w = _never(eta, params, prior)
-        log_w1, log_w0 = math.log(max(1 - w, 1e-300)), math.log(max(w, 1e-300))
-        # per lead, each term's log: its calls' log-likelihoods summed, plus its weight's log
-        a = np.bincount(self.inverse, weights=one, minlength=self.leads) + log_w1
-        b = np.bincount(self.inverse, weights=zero, minlength=self.leads) + log_w0
-        top = np.maximum(a, b)
-        return top + np.log(np.exp(a - top) + np.exp(b - top))
-
-
-def _low(eta: np.ndarray, params: list[Param], prior: CallPrior) -> float:
-    """The patient leads' drop-out (in [0, 1])."""
-    k = next((j for j, p in enumerate(params) if p.path.endswith("dropout_low")), None)
-    return min(max(float(eta[k]), 0.0), 1.0) if k is not None else prior.low
-
-
-def _never(eta: np.ndarray, params: list[Param], prior: CallPrior) -> float:
-    k = next((j for j, p in enumerate(params) if p.path.endswith("dropout")), None)
-    return min(max(float(eta[k]), 0.0), 1.0 - 1e-9) if k is not None else prior.never
-
-
 def calls(
     obs: Observed,
     priors: list[CallPrior],
@@ -237,7 +111,7 @@ def calls(
     etas: list[np.ndarray] = []
     covs: list[np.ndarray] = []
     sales: dict[str, float] = {}
-    done: list[tuple[int, list[Param], _Rows, Part | None, np.ndarray]] = []
+    done: list[tuple[int, list[Param], CallRows, Part | None, np.ndarray]] = []
     for g, prior in enumerate(priors):
         mine = k.group == g
         if not mine.any():
@@ -246,7 +120,7 @@ def calls(
             block.fix(f"personas.{prior.name}.readiness", 0.0, "no call of it sold")
             continue
         own = _one(obs, g, prior, block)
-        rows = _Rows(k, mine, seen)
+        rows = CallRows(k, mine, seen)
         part = buying(g) if buying is not None else None
         if part is not None and not part.block.params:
             block.fixed += part.block.fixed
@@ -285,7 +159,9 @@ def calls(
     return CallsFit(block, readiness, close)
 
 
-def _objective(own, rows: _Rows, prior: CallPrior, part, g: int) -> Callable[[np.ndarray], float]:  # noqa: ANN001
+def _objective(
+    own: list[Param], rows: CallRows, prior: CallPrior, part: Part | None, g: int
+) -> Callable[[np.ndarray], float]:
     """One persona's calls' (and its buying's, with `part`) negative log-likelihood."""
     nb = len(part.block.params) if part is not None else 0
 
@@ -298,12 +174,20 @@ def _objective(own, rows: _Rows, prior: CallPrior, part, g: int) -> Callable[[np
     return negloglik
 
 
-def _lower(own: list[Param], part) -> np.ndarray:  # noqa: ANN001
+def _lower(own: list[Param], part: Part | None) -> np.ndarray:
     before = [p.lower for p in part.block.params] if part is not None else []
     return np.array(before + [p.lower for p in own])
 
 
-def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Estimate:  # noqa: ANN001
+def _maximise(
+    own: list[Param],
+    rows: CallRows,
+    prior: CallPrior,
+    part: Part | None,
+    g: int,
+    k: Calls,
+    mine: np.ndarray,
+) -> Estimate:
     """One persona's calls (and its buying, with `part`) maximised."""
     start = _starts(own, k, mine)
     if part is not None:
@@ -317,7 +201,15 @@ def _maximise(own, rows: _Rows, prior: CallPrior, part, g: int, k, mine) -> Esti
 PROFILED = {"dropout": 1.0, "dropout_low": 1.0, "task_refuse_fatigue": math.inf}
 
 
-def _profile(block: Block, own, estimate: Estimate, rows: _Rows, prior, part, g: int) -> None:  # noqa: ANN001
+def _profile(
+    block: Block,
+    own: list[Param],
+    estimate: Estimate,
+    rows: CallRows,
+    prior: CallPrior,
+    part: Part | None,
+    g: int,
+) -> None:
     """The profile-likelihood interval (`fit_ml.profile_interval`) of each of PROFILED that
     the persona's calls fitted, maximised over every other calls and buying parameter."""
     nb = len(part.block.params) if part is not None else 0
@@ -356,7 +248,17 @@ def _is(p: Param, name: str) -> bool:
     return p.path.endswith("." + name) or f".{name}." in p.path
 
 
-def _settle_optional(own, estimate, block, prior, rows, part, g, k, mine):  # noqa: ANN001, ANN202
+def _settle_optional(
+    own: list[Param],
+    estimate: Estimate,
+    block: Block,
+    prior: CallPrior,
+    rows: CallRows,
+    part: Part | None,
+    g: int,
+    k: Calls,
+    mine: np.ndarray,
+) -> tuple[list[Param], Estimate]:
     """(params, estimate) with each of OPTIONAL fitted only when the calls need it: identified
     (`_unidentified_low`, for d0) and raising the likelihood past what its prior value gives
     by chance (2 * gain > `lr_min`); else it keeps the prior's value, said why. d0 is tested
@@ -390,7 +292,7 @@ def _settle_optional(own, estimate, block, prior, rows, part, g, k, mine):  # no
     return own, estimate
 
 
-def _unidentified_low(own: list[Param], estimate: Estimate, part) -> float | None:  # noqa: ANN001
+def _unidentified_low(own: list[Param], estimate: Estimate, part: Part | None) -> float | None:
     """The patient share's drop-out as fitted when it is not identified (fitted near the
     others', 1, or with next to no information on it), else None."""
     k = next((j for j, p in enumerate(own) if p.path.endswith("dropout_low")), None)
@@ -411,7 +313,7 @@ def _side_by_side(covs: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: ANN001
+def _starts(params: list[Param], k: Calls, mine: np.ndarray) -> np.ndarray:
     refuse = max(float(k.refused[mine].mean()), 1e-3)
     sold = max(float(k.sold[mine].mean()), 1e-4)
     guess = {"task_refuse": math.log(refuse / (1 - refuse)), "dropout": 0.12, "dropout_low": 0.2}
@@ -420,11 +322,18 @@ def _starts(params: list[Param], k, mine: np.ndarray) -> np.ndarray:  # noqa: AN
     return np.array([guess.get(p.path.rsplit(".", 1)[1], 0.0) for p in params])
 
 
-def _checks(block: Block, eta, params, prior, rows: _Rows, beta: float) -> None:  # noqa: ANN001
+def _checks(
+    block: Block,
+    eta: np.ndarray,
+    params: list[Param],
+    prior: CallPrior,
+    rows: CallRows,
+    beta: float,
+) -> None:
     """Refusals and sales by call number, against the fitted chances given each lead's calls
     before (the filtered mixture)."""
     per_call = np.stack(rows.per_call(eta, params, prior, beta), axis=1)
-    never = _never(eta, params, prior)
+    never = patient_share(eta, params, prior)
     lead, n = rows.lead, rows.n
     order = np.lexsort((n, lead))
     before = np.zeros_like(per_call)
@@ -437,7 +346,7 @@ def _checks(block: Block, eta, params, prior, rows: _Rows, beta: float) -> None:
         cumulative = cumulative + per_call[j]
     w = np.log([max(1 - never, 1e-300), max(never, 1e-300)]) + before
     w = np.exp(w - logsumexp(w, axis=1, keepdims=True))
-    fitted = _outcome_chances(eta, params, prior, n, rows.clicks * beta)
+    fitted = outcome_chances(eta, params, prior, n, rows.clicks * beta)
     for low, high, label in BUCKETS:
         part = (n >= low) & (n <= high)
         if not part.any():
@@ -450,24 +359,6 @@ def _checks(block: Block, eta, params, prior, rows: _Rows, beta: float) -> None:
             block.check(
                 f"{prior.name}: call {label}, {what}", observed[part].sum(), expected, part.sum()
             )
-
-
-def _outcome_chances(eta, params, prior, n, gain):  # noqa: ANN001, ANN202
-    """(P(refused | d), P(sold | d)): each an (n, 2) array."""
-    named = {p.path.rsplit(".", 1)[1]: eta[j] for j, p in enumerate(params)}
-    q = expit(named["task_refuse"])
-    a = expit(named["task_answer"]) if "task_answer" in named else prior.answer
-    tf = named.get("task_fatigue", prior.fatigue)
-    s = np.minimum(math.exp(named["readiness"]) * (1 + gain), 1 - 1e-9)
-    rise = (1 + named.get("task_refuse_fatigue", prior.refuse_fatigue) * n) * _multipliers(
-        named, prior, n
-    )
-    refuse, sale = np.empty((len(n), 2)), np.empty((len(n), 2))
-    for col, d in ((0, 1.0), (1, _low(eta, params, prior))):
-        r = np.minimum(q * d * rise, 1 - 1e-12)
-        refuse[:, col] = r
-        sale[:, col] = np.minimum(a * np.exp(-tf * n), 1 - r) * s
-    return refuse, sale
 
 
 def days_to_close(obs: Observed, pipeline_days: float) -> Block:

@@ -141,7 +141,8 @@ def test_the_calls_likelihood_by_hand_with_a_patient_share_and_a_rising_refusal(
     log-likelihood: ln 0.16875 + ln 0.05 = -4.775069."""
     import math
 
-    from simulator.fit_calls import CallPrior, _Rows, lr_min
+    from simulator.fit_calls import lr_min
+    from simulator.fit_calls_rows import CallPrior, CallRows
     from simulator.fit_data import Calls
 
     def col(*values: object) -> np.ndarray:
@@ -157,7 +158,7 @@ def test_the_calls_likelihood_by_hand_with_a_patient_share_and_a_rising_refusal(
         clicks=col(0.0, 0.0, 0.0),
         at=col(0.0, DAY, 0.0),
     )
-    rows = _Rows(calls, np.ones(3, dtype=bool), seen=False)
+    rows = CallRows(calls, np.ones(3, dtype=bool), seen=False)
     prior = CallPrior("p", 0.3, 0.5, 0.0, 0.0, 0.0)
     params = [
         Param("personas.p.behaviour.task_refuse", "q", "logit", 3),

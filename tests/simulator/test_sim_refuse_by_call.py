@@ -12,7 +12,7 @@ import pytest
 from dsl import load_program
 from simulator.api import Overrides, prepare
 from simulator.fit_blocks import Param
-from simulator.fit_calls import CallPrior, _by_call_params, _Rows
+from simulator.fit_calls_rows import CallPrior, CallRows, by_call_params
 from simulator.fit_data import Calls
 from simulator.history import DAY
 from simulator.knobs import by_number, set_knob
@@ -61,7 +61,7 @@ def test_the_calls_likelihood_by_hand_with_a_refusal_by_call_number() -> None:
         clicks=_col(0.0, 0.0, 0.0, 0.0),
         at=_col(0.0, DAY, 2 * DAY, 0.0),
     )
-    rows = _Rows(calls, np.ones(4, dtype=bool), seen=False)
+    rows = CallRows(calls, np.ones(4, dtype=bool), seen=False)
     prior = CallPrior("p", 0.3, 0.5, 0.0, 0.0, 0.0, by_call=(1.0, 3.0))
     params = [
         Param("personas.p.behaviour.task_refuse", "q", "logit", 4),
@@ -80,14 +80,14 @@ def test_a_level_by_call_needs_calls_past_it() -> None:
     (140 calls past it) and 3 and later (60 past it), not 4 (none past it); with 40 4th
     calls, only 2 and later."""
     n = np.array([0.0] * 200 + [1.0] * 120 + [2.0] * 80 + [3.0] * 60)
-    (p2, p3) = _by_call_params(n, "p")
+    (p2, p3) = by_call_params(n, "p")
     assert p2.path == "personas.p.behaviour.task_refuse_by_call.2"
     assert (p2.n, p2.what) == (120, "p: refusals at call 2, x call 1's")
     # the last level is every later call's: calls 3 and 4
     assert (p3.n, p3.what) == (140, "p: refusals at call 3 and later, x call 1's")
     n = np.array([0.0] * 200 + [1.0] * 120 + [2.0] * 80 + [3.0] * 40)
-    assert [p.path[-1] for p in _by_call_params(n, "p")] == ["2"]
-    assert _by_call_params(np.array([0.0] * 300 + [1.0] * 49), "p") == []
+    assert [p.path[-1] for p in by_call_params(n, "p")] == ["2"]
+    assert by_call_params(np.array([0.0] * 300 + [1.0] * 49), "p") == []
 
 
 def test_the_fit_takes_a_refusal_by_call_only_when_the_calls_need_it() -> None:
