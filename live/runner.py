@@ -3,7 +3,8 @@
 One run: check the seed and the rule files against the database, restore every lead's engine
 state from the last checkpoint and replay what an interrupted run did after it (`walk`),
 read and check the input a row at a time (bad rows go to the dead-letter table; new leads and
-events are sorted on disk, `timeline`), drop events already accepted, apply changed lead rows at
+events to the timeline, `timeline`: sorted on disk, or events in time order kept as read), drop
+events already accepted, apply changed lead rows at
 the clock, then walk the timeline (in `plan`'s order): before each item,
 every timer due strictly earlier runs; at the end, every timer due up to `--until`. Work is
 committed in batches (journal, accepted events, lead rows, actions, clock in one transaction) and

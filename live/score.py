@@ -64,7 +64,7 @@ def score(
     it is known (input order) instead of kept in `rows`."""
     schema = Schema.from_programs([program])
     check_absent(schema, absent)
-    with Timeline(None) as timeline:
+    with Timeline(None, stream=False) as timeline:  # read back a group at a time: sorted
         rejected, notes = _read(timeline, schema, leads_path, events_path, mapping, absent)
         if at is None:
             at = timeline.latest()

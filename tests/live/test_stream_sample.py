@@ -1,7 +1,9 @@
 """The streamed input (rows ordered on disk, `live.timeline`), `score` walked a group of leads at
 a time and checkpoints written a few leads at a time give what the in-memory code gave, byte for
-byte, on the shipped sample data (rules/sample: 300 leads, 1,469 events), as given and with its
-events file shuffled.
+byte, on the shipped sample data (rules/sample: 300 leads, 1,469 events), as given (in time
+order: its events are kept as read, `live.timeline_stream`) and with its events file shuffled
+(sorted on disk); and varied (a row out of order at the start, middle or end, rows given again),
+a run whose events are kept as read writes what one that sorts them all writes.
 
 The digests below were computed with `dump` (the same function) by main at 766dc8a, the code
 before streaming: every table of the run's database (less the actions file's absolute path and
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import random
 import shutil
 import sqlite3
@@ -55,11 +58,15 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@pytest.fixture(params=[False, True], ids=["as given", "shuffled"])
-def sample(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bool:
+def _copy(tmp_path: Path) -> None:
     for name in ("leads.csv", "events.jsonl"):
         shutil.copy(ROOT / "rules" / "sample" / name, tmp_path)
     shutil.copy(ROOT / "rules" / RULES, tmp_path)
+
+
+@pytest.fixture(params=[False, True], ids=["as given", "shuffled"])
+def sample(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bool:
+    _copy(tmp_path)
     if request.param:
         path = tmp_path / "events.jsonl"
         lines = path.read_text().splitlines(True)
@@ -106,19 +113,35 @@ def fresh(code: str) -> str:
     return done.stdout
 
 
+# Printed by a run's timeline as it closes: whether its events were sorted on disk or kept as read
+# (the file in time order, `live.timeline_stream`).
+WHICH = (
+    "import live.timeline as tl\n"
+    "_close = tl.Timeline.close\n"
+    "def _which(self):\n"
+    "    print('sorted' if self.sorted_on_disk else 'kept as read')\n"
+    "    _close(self)\n"
+    "tl.Timeline.close = _which\n"
+)
+WAY = {False: "kept as read", True: "sorted"}
+
+
 def test_a_run_writes_the_database_it_wrote_before(sample: bool) -> None:
-    out = fresh("r = t.run()\nprint(r.leads_new, r.events_accepted, r.actions, t.dump('n.db'))")
-    assert out == f"300 1469 1106 {RUN[sample]}\n"
+    out = fresh(
+        WHICH + "r = t.run()\nprint(r.leads_new, r.events_accepted, r.actions, t.dump('n.db'))"
+    )
+    assert out == f"{WAY[sample]}\n300 1469 1106 {RUN[sample]}\n"
 
 
 def test_a_run_to_a_mid_point_then_to_the_end_writes_the_same_as_before(sample: bool) -> None:
     out = fresh(
-        "a = t.run(until=t.MID)\n"
+        WHICH + "a = t.run(until=t.MID)\n"
         "b = t.run()\n"  # the whole file again: the first 361 events are duplicates
         "print(a.events_accepted, a.after_until, b.events_accepted, b.duplicates, b.events_late)\n"
         "print(t.dump('n.db'))"
     )
-    assert out == f"361 1108 1108 361 0\n{TWO_RUNS[sample]}\n"
+    way = WAY[sample]
+    assert out == f"{way}\n{way}\n361 1108 1108 361 0\n{TWO_RUNS[sample]}\n"
 
 
 def test_score_writes_the_table_it_wrote_before(sample: bool) -> None:
@@ -189,3 +212,59 @@ def test_the_sorting_folder_goes_away_and_one_left_by_a_killed_run_too(
         "leads.csv",
         "n.db",
     ]
+
+
+def _move(lines: list[str], where: int, to: int) -> list[str]:
+    lines = lines[:]
+    lines.insert(to, lines.pop(where))
+    return lines
+
+
+def _again(lines: list[str]) -> list[str]:
+    """Every 50th line given twice in a row (in order still), and line 100's id given to
+    line 101's event as well (another event under a used id)."""
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        out.append(line)
+        if n % 50 == 0:
+            out.append(line)
+    first = json.loads(lines[100])["id"]
+    out.insert(out.index(lines[101]) + 1, lines[101].replace(json.loads(lines[101])["id"], first))
+    return out
+
+
+VARIANTS = {
+    "first row later": lambda lines: _move(lines, 0, 40),
+    "a middle row earlier": lambda lines: _move(lines, 900, 500),
+    "last row first": lambda lines: _move(lines, len(lines) - 1, 0),
+    "last two swapped": lambda lines: _move(lines, len(lines) - 1, len(lines) - 2),
+    "rows given again, in order": _again,
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_a_file_kept_as_read_or_sorted_writes_the_same_database_and_actions(
+    variant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file run twice: the way the timeline takes (kept as read when in time order), and
+    with every event sorted on disk (`live.timeline.STREAM` off): the same database (dead
+    letters and all) and actions file, byte for byte."""
+    _copy(tmp_path)  # the sample as given: in time order
+    monkeypatch.chdir(tmp_path)
+    path = Path("events.jsonl")
+    lines = VARIANTS[variant](path.read_text().splitlines(True))
+    path.write_text("".join(lines))
+    times = [parse_time(json.loads(line)["at"]) for line in lines]
+    ordered = all(a <= b for a, b in zip(times, times[1:], strict=False))
+    late = [max(t, MID) for t in times]  # the second run's: a late event is at the clock
+    late_ordered = all(a <= b for a, b in zip(late, late[1:], strict=False))
+    code = "r = t.run(db={db!r}, until=t.MID)\nr = t.run(db={db!r})\n" + (
+        "print(r.events_accepted, r.duplicates, len(r.rejected), t.dump({db!r}))"
+    )
+    kept = fresh(WHICH + code.format(db="k.db"))
+    actions = Path("a.jsonl").read_bytes()
+    forced = fresh("import live.timeline as tl\ntl.STREAM = False\n" + code.format(db="s.db"))
+    assert kept == f"{WAY[not ordered]}\n{WAY[not late_ordered]}\n{forced}"
+    assert Path("a.jsonl").read_bytes() == actions
+    assert ordered is (variant == "rows given again, in order")
+    assert late_ordered is (variant in ("first row later", "rows given again, in order"))

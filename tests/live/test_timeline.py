@@ -1,6 +1,8 @@
 """The streamed plan (`live.timeline`) gives exactly the in-memory plan (`live.plan.make_plan`):
 time order, leads first at one instant, input order at ties, late events, `--until`, a lead with
-no `created_at`; and ids given again are taken out as `live.reuse.split_reused` takes them."""
+no `created_at`; and ids given again are taken out as `live.reuse.split_reused` takes them. Both
+ways: events in time order kept as read (`live.timeline_stream`, until one is out of order) and
+events sorted on disk from the start (`stream=False`); `sorted_on_disk` says which was used."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from live.dberrors import StoreError
 from live.inputs import EventRow, LeadRow
 from live.plan import make_plan
 from live.reuse import split_reused
@@ -24,14 +27,37 @@ def lead(lid: str, created: float | None) -> LeadRow:
 
 
 def streamed(
-    leads: list[LeadRow], events: list[EventRow], clock: float | None, until: float | None
+    leads: list[LeadRow],
+    events: list[EventRow],
+    clock: float | None,
+    until: float | None,
+    stream: bool = True,
+    sorted_on_disk: bool | None = None,
 ) -> tuple[list[tuple[object, ...]], tuple[object, ...]]:
-    with Timeline(clock) as timeline:
+    """The plan from a Timeline; `sorted_on_disk`: which way it must have gone (None: either)."""
+    with Timeline(clock, stream=stream) as timeline:
         timeline.add_leads(leads)
         timeline.add_events(events)
         plan = timeline.plan(until)
         items = [_key(item) for _, item in timeline.items()]
+        if sorted_on_disk is not None:
+            assert timeline.sorted_on_disk is sorted_on_disk
+        if not stream:
+            assert timeline.sorted_on_disk
         return items, (plan.until, plan.start, plan.after_until, plan.late)
+
+
+def both_ways(
+    leads: list[LeadRow], events: list[EventRow], clock: float | None, until: float | None
+) -> tuple[list[tuple[object, ...]], tuple[object, ...]]:
+    """The plan kept as read equals the plan sorted on disk and the in-memory one; it is in
+    time order (kept as read) unless the events' effective times go back somewhere."""
+    times = [e.at if clock is None or e.at >= clock else clock for e in events]
+    ordered = all(a <= b for a, b in zip(times, times[1:], strict=False))
+    kept = streamed(leads, events, clock, until, sorted_on_disk=not ordered)
+    assert kept == streamed(leads, events, clock, until, stream=False)
+    assert kept == in_memory(leads, events, clock, until)
+    return kept
 
 
 def in_memory(
@@ -126,7 +152,9 @@ def test_random_inputs_give_the_in_memory_order(seed: int) -> None:
         until = None
     if until is None and clock is None and not events and not any(x.created_at for x in leads):
         until = 50.0  # the runner's "now" (make_plan has no time to give these leads)
-    assert streamed(leads, events, clock, until) == in_memory(leads, events, clock, until)
+    both_ways(leads, events, clock, until)
+    # the same events in time order (input order kept at ties): kept as read
+    both_ways(leads, sorted(events, key=lambda e: max(e.at, clock or e.at)), clock, until)
 
 
 def _split_streamed(
@@ -180,3 +208,200 @@ def test_a_mappings_event_under_an_earlier_id_is_left_out() -> None:
         timeline.plan(None)
         kept = [(item.event.id, item.time) for _, item in timeline.items()]  # type: ignore[union-attr]
     assert kept == [("a", 1.0), ("b", 2.0), ("m", 3.0)]
+
+
+# ---------------------------------------------------------------- events in time order, as read
+
+
+def _in_order() -> tuple[list[LeadRow], list[EventRow]]:
+    leads = [lead("L1", 10.0), lead("L2", None), lead("L3", 20.0), lead("L4", None)]
+    events = [
+        ev("a", "L1", 10.0),  # L1's creation instant: the lead first
+        ev("b", "L2", 12.0),  # L2 comes in here, at its first event
+        ev("c", "L1", 20.0),  # ties at 20: L3 (created) first, then c, d, e in input order
+        ev("d", "L2", 20.0),
+        ev("e", "L3", 20.0),
+        ev("f", "L3", 31.0),
+    ]
+    return leads, events
+
+
+def test_events_in_time_order_are_kept_as_read_in_plan_order() -> None:
+    leads, events = _in_order()
+    items, meta = both_ways(leads, events, None, None)
+    assert [(i[4], i[0]) for i in items] == [
+        ("L1", 10.0),
+        ("L4", 10.0),  # no created_at, no event: at the start (the earliest time), in input order
+        ("a", 10.0),
+        ("L2", 12.0),
+        ("b", 12.0),
+        ("L3", 20.0),
+        ("c", 20.0),
+        ("d", 20.0),
+        ("e", 20.0),
+        ("f", 31.0),
+    ]
+    assert meta == (31.0, 10.0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "order",
+    ["bcafg", "gabcf", "abfcg", "abcgf", "bacfg"],
+    ids=[
+        "first-row-later",
+        "last-row-first",
+        "middle-row-earlier",
+        "last-two-swapped",
+        "first-two",
+    ],
+)
+def test_one_event_out_of_order_sends_them_all_to_the_sorter(order: str) -> None:
+    leads, _ = _in_order()
+    times = {"a": 10.0, "b": 12.0, "c": 20.0, "f": 31.0, "g": 40.0}
+    events = [ev(x, "L2", times[x]) for x in order]
+    with Timeline(None) as timeline:
+        timeline.add_leads(leads)
+        timeline.add_events(events)
+        assert timeline.sorted_on_disk
+    items, _ = both_ways(leads, events, None, None)
+    assert [i[4] for i in items if i[3] == "event"] == list("abcfg")
+
+
+def test_late_events_at_the_start_are_in_order_at_the_clock() -> None:
+    leads = [lead("N1", None), lead("N2", 50.0)]
+    events = [
+        ev("old", "L1", 5.0),
+        ev("n1", "N1", 90.0),
+        ev("x", "L1", 100.0),
+        ev("y", "N2", 150.0),
+    ]
+    items, meta = both_ways(leads, events, 100.0, None)  # 5 and 90 are late: at 100, in order
+    assert [(i[4], i[0]) for i in items] == [
+        ("N1", 100.0),
+        ("N2", 100.0),
+        ("old", 100.0),
+        ("n1", 100.0),
+        ("x", 100.0),
+        ("y", 150.0),
+    ]
+    assert meta == (150.0, 100.0, 0, 2)
+    # a late event after a later one goes back in time: sorted
+    both_ways(leads, [events[2], events[0], events[1], events[3]], 100.0, None)
+
+
+def test_two_inputs_each_in_order_but_interleaving_are_sorted() -> None:
+    leads, events = _in_order()
+    with Timeline(None) as timeline:
+        timeline.add_leads(leads)
+        timeline.add_events(events[:3])
+        timeline.add_events(events[3:])  # after the first: still in order
+        assert not timeline.sorted_on_disk
+        timeline.add_events([ev("m", "L1", 15.0)], mapped=True)  # a mapping's: to the sorter
+        assert timeline.sorted_on_disk
+        timeline.plan(None)
+        got = [(item.index, item.time) for _, item in timeline.items() if item.event]
+    assert got == [(0, 10.0), (1, 12.0), (6, 15.0), (2, 20.0), (3, 20.0), (4, 20.0), (5, 31.0)]
+
+
+@pytest.mark.parametrize("until", [9.0, 10.0, 19.0, 20.0, 25.0, 31.0, 40.0])
+def test_until_falls_inside_a_chunk(until: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("live.timeline_stream.ROWS", 2)  # chunks of two events
+    leads, events = _in_order()
+    items, (got_until, start, after, late) = both_ways(leads, events, None, until)
+    assert got_until == until
+    assert after == sum(1 for e in events if e.at > until)
+    assert [i[4] for i in items if i[3] == "event"] == [e.id for e in events if e.at <= until]
+
+
+def test_ids_given_again_in_a_file_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "e.jsonl"
+    path.write_text("".join(f"line {n}\n" for n in range(1, 9)))
+    events = [
+        EventRow("a", "N1", "opened", 1.0, {}, 1),  # N1's first event, but 'a' is stored
+        EventRow("b", "N1", "opened", 2.0, {}, 2),  # so N1 comes in here
+        EventRow("b", "N1", "opened", 2.0, {}, 3),  # the same again
+        EventRow("c", "L1", "opened", 3.0, {}, 4),
+        EventRow("c", "L1", "opened", 4.0, {}, 5),  # another event under 'c'
+        EventRow("d", "L1", "opened", 5.0, {}, 6),
+    ]
+    stored = {"a": ("L9", "opened", 1.0, "{}")}
+    got = []
+    for stream in (True, False):
+        with Timeline(None, stream=stream) as timeline:
+            timeline.add_leads([lead("N1", None)])
+            timeline.add_events(events)
+            assert timeline.sorted_on_disk is not stream
+            duplicates, rejected = timeline.drop_reused(
+                str(path), lambda ids: {i: stored[i] for i in ids if i in stored}
+            )
+            assert timeline.sorted_on_disk is not stream
+            plan = timeline.plan(None)
+            items = [
+                (i.index, i.time, i.lead.id if i.lead else i.event.id) for _, i in timeline.items()
+            ]  # type: ignore[union-attr]
+            got.append((items, duplicates, [(r.line, r.reason) for r in rejected], plan.events))
+    assert got[0] == got[1]
+    assert got[0] == (
+        [(0, 2.0, "N1"), (1, 2.0, "b"), (3, 3.0, "c"), (5, 5.0, "d")],
+        1,
+        [
+            (
+                1,
+                "event id 'a' was accepted before for another event (opened of lead 'L9' at "
+                "1970-01-01T00:00:01Z); give this event an id of its own",
+            ),
+            (
+                5,
+                "event id 'c' is used on line 4 for another event; give this event an id of "
+                "its own",
+            ),
+        ],
+        3,
+    )
+
+
+def test_many_ids_used_again_are_checked_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("live.timeline.REPEATS_HELD", 1)
+    path = tmp_path / "e.jsonl"
+    path.write_text("".join(f"line {n}\n" for n in range(1, 6)))
+    events = [ev("a", "L1", 1.0), ev("a", "L1", 1.0), ev("b", "L1", 2.0), ev("b", "L1", 3.0)]
+    events = [e._replace(line=n) for n, e in enumerate(events, 1)]
+    with Timeline(None) as timeline:
+        timeline.add_events(events)
+        duplicates, rejected = timeline.drop_reused(str(path))
+        assert timeline.sorted_on_disk  # two ids used again: more than the one held
+        timeline.plan(None)
+        kept = [item.event.id for _, item in timeline.items()]  # type: ignore[union-attr]
+    assert (kept, duplicates, [r.line for r in rejected]) == (["a", "b"], 1, [4])
+
+
+class _FullDisk:
+    def write(self, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    def flush(self) -> None:
+        raise OSError(28, "No space left on device")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_full_disk_while_keeping_events_is_said_not_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("live.timeline_stream.ROWS", 2)
+    leads, events = _in_order()
+    with Timeline(None) as timeline:
+        timeline._stream.file = _FullDisk()  # type: ignore[union-attr,assignment]  # the disk fills
+        with pytest.raises(StoreError) as err:
+            timeline.add_events(events)
+        folder = timeline.folder
+    assert (
+        str(err.value) == f"{folder}: cannot write the events being read (No space left on device)"
+    )
+    assert err.value.hint == (
+        "a run keeps them beside its database until it ends (about 50 bytes an event): free "
+        "some space and run the same command again"
+    )
