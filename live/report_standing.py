@@ -12,7 +12,7 @@ import numpy as np
 
 from live.report_rows import LeadIndex
 from live.report_scan import BLOCK
-from live.report_standing_packed import standing_packed
+from live.report_standing_packed import join_blocks, standing_packed
 
 
 @dataclass
@@ -82,12 +82,7 @@ def _standing_rows(
                 np.array(columns[2:], dtype=np.float64),
             )
         )
-    if not blocks:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((3, 0))
-    lead = np.concatenate([b[0] for b in blocks])
-    code = np.concatenate([b[1] for b in blocks])
-    values = np.concatenate([b[2] for b in blocks], axis=1)
-    return lead, code, values
+    return join_blocks(blocks)
 
 
 def _stages_and_segments(

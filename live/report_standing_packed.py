@@ -61,12 +61,7 @@ def standing_packed(
                 blocks.append(_block(db, index, where, limits, row, keys))
     except Unpackable:
         return None
-    if not blocks:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((3, 0))
-    lead = np.concatenate([b[0] for b in blocks])
-    code = np.concatenate([b[1] for b in blocks])
-    values = np.concatenate([b[2] for b in blocks], axis=1)
-    return lead, code, values
+    return join_blocks(blocks)
 
 
 def _block(
@@ -107,3 +102,15 @@ class _Numbered(dict):
     def __missing__(self, key: str) -> int:
         code = self[key] = self.known.setdefault(key, len(self.known))
         return code
+
+
+def join_blocks(
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The standing's blocks of (lead, key code, values) as one (values: 3 rows a block)."""
+    if not blocks:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((3, 0))
+    lead = np.concatenate([b[0] for b in blocks])
+    code = np.concatenate([b[1] for b in blocks])
+    values = np.concatenate([b[2] for b in blocks], axis=1)
+    return lead, code, values
