@@ -13,10 +13,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from live.report_bulk import Pieces
-from live.report_events import AT, Unpackable, packed_times
-from live.report_rows import ACTION_KEY, PER_LEAD_ACTIONS, TAIL, LeadIndex
-from live.report_scan import key_range
+from live.report_events import AT, Unpackable, lead_numbers, packed_times
+from live.report_rows import ACTION_KEY, PER_LEAD_ACTIONS, TAIL, LeadIndex, Numbered
+from live.report_scan import join_columns, key_range
 
 BLOCK_ROWS = 1 << 16  # outbox rows (by seq) a block
 
@@ -33,14 +32,6 @@ _BLOCK = (
 Actions = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-class _Seen(dict):
-    """key -> a number, as keys are first seen."""
-
-    def __missing__(self, key: str) -> int:
-        number = self[key] = len(self)
-        return number
-
-
 def actions_packed(
     db: sqlite3.Connection,
     index: LeadIndex,
@@ -54,7 +45,7 @@ def actions_packed(
     action's JSON tail, `by_key` from a per-lead action's key."""
     if index.bulk is None or not index.bulk.usable:
         return None
-    seen = _Seen()
+    seen: dict[str, int] = {}  # every key, numbered as first seen
     low, high = key_range(db, "outbox", "seq")
     parts: list[Actions] = []
     try:
@@ -64,10 +55,7 @@ def actions_packed(
                 parts.append(part)
     except Unpackable:
         return None
-    lead, key, at = (
-        np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, dtype)
-        for k, dtype in enumerate((np.int64, np.int64, np.float64))
-    )
+    lead, key, at = join_columns(parts, (np.int64, np.int64, np.float64))
     keys = list(seen)
     tallies = np.bincount(key, minlength=len(keys)).tolist()
     counts: dict[int, int] = {}
@@ -85,17 +73,16 @@ def _block(
     index: LeadIndex,
     limits: tuple[object, ...],
     where: str,
-    seen: _Seen,
+    seen: dict[str, int],
 ) -> Actions | None:
     count, leads, kinds, times = db.execute(_BLOCK + _ROWS + where, limits).fetchone()
     if not count:
         return None
-    pieces = Pieces.from_string(leads, count)
+    lead = lead_numbers(index, leads, count)
     keys = kinds.split("\x1f")
-    if pieces is None or len(keys) != count or index.bulk is None:
+    if len(keys) != count:
         raise Unpackable
-    lead = index.bulk.numbers(pieces)
-    key = np.fromiter(map(seen.__getitem__, keys), np.int64, count)
+    key = np.fromiter(map(Numbered(seen).__getitem__, keys), np.int64, count)
     if "x" in times:  # a time `scaled` cannot write: the block's read again as REAL
         again = f"SELECT {_AT.replace(AT, 'at')} {_ROWS}{where} ORDER BY seq"
         at = np.fromiter((t for (t,) in db.execute(again, limits)), np.float64)

@@ -32,6 +32,7 @@ from live.report_rows import (
     events,
     visited,
 )
+from live.report_scan import join_columns
 
 if TYPE_CHECKING:
     from live.report_read import EventKind
@@ -114,7 +115,7 @@ def _packed(
         count, leads, kinds, times = db.execute(sql, limits).fetchone()
         if not count:
             continue
-        lead = _lead_numbers(index, leads, count)
+        lead = lead_numbers(index, leads, count)
         code, value = _kinds(kinds, count, lookup)
         if "x" in times:  # a time not a multiple of 2**-22: the block's read again as REAL
             at = _times(db, _ROWS.format(marks=marks, where=where), limits)
@@ -123,10 +124,7 @@ def _packed(
         visit = code == VISIT
         seen[lead[visit & (lead >= 0)]] = True
         parts.append((lead[~visit], code[~visit], at[~visit], value[~visit]))
-    lead, code, at, value = (
-        np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, dtype)
-        for k, dtype in enumerate((np.int64, np.int64, np.float64, np.float64))
-    )
+    lead, code, at, value = join_columns(parts, (np.int64, np.int64, np.float64, np.float64))
     known = lead >= 0  # an event of a lead the journal never added (changed by hand): left out
     columns = (lead[known], code[known].astype(np.int32), at[known], value[known], numbered.kinds)
     return columns, seen
@@ -148,7 +146,9 @@ class _Codes(dict):
         return code
 
 
-def _lead_numbers(index: LeadIndex, leads: str, count: int) -> np.ndarray:
+def lead_numbers(index: LeadIndex, leads: str, count: int) -> np.ndarray:
+    """The report's number of each of the `count` lead ids packed in `leads` (-1: not one of
+    its leads); `Unpackable` when they cannot be cut apart."""
     pieces = Pieces.from_string(leads, count)
     if pieces is None or index.bulk is None:
         raise Unpackable

@@ -85,6 +85,19 @@ def by_key(kind_code: Callable[[str], int]) -> Callable[[str], int]:
     return lambda key: kind_code(key[1:] if key.startswith("{") else key)
 
 
+class Numbered(dict):
+    """key -> its number in `known` (keys numbered as first seen, across the blocks of a
+    packed read), asked of `known` once a key."""
+
+    def __init__(self, known: dict[str, int]) -> None:
+        super().__init__(known)
+        self.known = known
+
+    def __missing__(self, key: str) -> int:
+        code = self[key] = self.known.setdefault(key, len(self.known))
+        return code
+
+
 class _Codes(dict):
     """key -> the code `code_of(key)` gives it, asked once a key."""
 

@@ -12,7 +12,7 @@ temporary table of the leads, measured).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -46,6 +46,13 @@ def lead_rows(
         kinds.append(np.fromiter(kind, np.int64, n))
         times.append(np.fromiter(map(third, rows), np.float64, n))
     return _join(leads, np.int64), _join(kinds, np.int64), _join(times, np.float64)
+
+
+def join_columns(
+    parts: Sequence[tuple[np.ndarray, ...]], dtypes: tuple[type, ...]
+) -> tuple[np.ndarray, ...]:
+    """Blocks of columns (each block a tuple, one array a column) as one array a column."""
+    return tuple(_join([p[k] for p in parts], dtype) for k, dtype in enumerate(dtypes))
 
 
 def _join(parts: list[np.ndarray], dtype: type) -> np.ndarray:

@@ -15,9 +15,8 @@ import sqlite3
 
 import numpy as np
 
-from live.report_bulk import Pieces
-from live.report_events import Unpackable, packed_times, scaled
-from live.report_rows import LeadIndex
+from live.report_events import Unpackable, lead_numbers, packed_times, scaled
+from live.report_rows import LeadIndex, Numbered
 from live.report_scan import key_range
 
 BLOCK_ROWS = 1 << 16
@@ -73,12 +72,11 @@ def _block(
     keys: dict[str, int],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     count, leads, programs, mql, mql_flags, sql, sql_flags, sunset = row
-    pieces = Pieces.from_string(leads, count)
+    lead = lead_numbers(index, leads, count)
     texts = programs.split("\x1e")
-    if pieces is None or index.bulk is None or len(texts) != count or len(sunset) != count:
+    if len(texts) != count or len(sunset) != count:
         raise Unpackable
-    lead = index.bulk.numbers(pieces)
-    code = np.fromiter(map(_Numbered(keys).__getitem__, texts), np.int64, count)
+    code = np.fromiter(map(Numbered(keys).__getitem__, texts), np.int64, count)
     values = np.empty((3, count))
     if "x" in mql or "x" in sql:  # a time not written: the block's times read as REAL
         values[:2] = np.array(
@@ -90,18 +88,6 @@ def _block(
             values[k][np.frombuffer(flags.encode(), np.uint8) == ord("n")] = -np.inf
     values[2] = np.frombuffer(sunset.encode(), np.uint8) == ord("1")
     return lead, code, values
-
-
-class _Numbered(dict):
-    """key -> its number in `keys` (numbered as first seen), asked of `keys` once a key."""
-
-    def __init__(self, keys: dict[str, int]) -> None:
-        super().__init__(keys)
-        self.known = keys
-
-    def __missing__(self, key: str) -> int:
-        code = self[key] = self.known.setdefault(key, len(self.known))
-        return code
 
 
 def join_blocks(
