@@ -2,7 +2,10 @@
 uncertainty on and off, and backtests on the two public experiments.
 
     .venv/bin/python bench/validate_calibration.py --public            # both backtests, full data
+    .venv/bin/python bench/validate_calibration.py --splits 10         # 10 splits: pass counts
     .venv/bin/python bench/validate_calibration.py --recovery 100      # 100 seeded trials
+    .venv/bin/python bench/validate_calibration.py --recovery 100 --first 1100 --save B.jsonl
+    .venv/bin/python bench/validate_calibration.py --tally A.jsonl B.jsonl   # table of both
     .venv/bin/python bench/validate_calibration.py --coverage 40       # intervals on vs off
 
 --public: each experiment's history (`bench/public_histories.py`) split at random (seed 0),
@@ -13,7 +16,11 @@ figure's own sampling error, and figures on 200+ conversions are held to +-15%. 
 tuned on the 30%: the split, the prior and the options are fixed here, before any run.
 --recovery: each trial simulates rules/validation/recovery.nurture with its scenario's known
 parameters (a new seed each), calibrates on that history, and counts each true value inside its
-fitted 90% interval; each must be inside in at least 85 of 100 trials.
+fitted 90% interval; each must be inside in at least 85 of 100 trials (seeds 1000-1099;
+--first moves them, --save keeps each trial's fits and --tally makes the table of saved fits:
+more trials measure a coverage closer, with the 90% Wilson interval of each count).
+--splits: --public's backtests on N random splits, how often each figure passes (a look at how
+much one split's verdicts owe to the split; the verdicts stay --public's).
 --coverage: each trial fits a small history (400 leads), forecasts a campaign of 3,000 leads
 with the parameters drawn and with them fixed, and checks whether a fresh campaign of the true
 scenario (another seed) lands inside each 90% interval.
@@ -38,6 +45,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from public_histories import bank_history, hillstrom_history  # noqa: E402
 
 RULES = ROOT / "rules" / "validation"
+FIRST_SEED = 1000  # the recovery's first seed: trial k simulates with seed FIRST_SEED + k
 
 
 def _program_and_prior(name: str):  # noqa: ANN202
@@ -95,49 +103,79 @@ def arm_figures(result, test) -> list:  # noqa: ANN001
     return out
 
 
-def public(runs: int, workers: int) -> bool:
-    from simulator.backtest import Backtest, Split, backtest
-    from simulator.backtest_report import markdown, render
+def _cases() -> tuple:
     from simulator.calibrate import CalibrateOptions
 
-    ok = True
-    cases = (
-        (
-            "hillstrom",
-            hillstrom_history,
-            CalibrateOptions(outcomes_only=True),
-            "Hillstrom (30% held out)",
-        ),
-        (
-            "bank_marketing",
-            bank_history,
-            CalibrateOptions(by="poutcome"),
-            "Bank marketing (30% held out)",
-        ),
+    return (
+        ("hillstrom", hillstrom_history, CalibrateOptions(outcomes_only=True), "Hillstrom"),
+        ("bank_marketing", bank_history, CalibrateOptions(by="poutcome"), "Bank marketing"),
     )
-    for name, read, options, title in cases:
-        program, prior = _program_and_prior(name)
-        history = read()
+
+
+def _backtest(name: str, history, options, seed: int, runs: int, workers: int):  # noqa: ANN001, ANN202
+    """One case's backtest on the split of this seed (Hillstrom with its arms' figures)."""
+    from simulator.backtest import Backtest, Split, backtest
+
+    program, prior = _program_and_prior(name)
+    how = Split(0.7, seed=seed)
+    result = backtest(program, prior, history, how, options, runs, 0, workers)
+    if name != "hillstrom":
+        return result
+    _, test = how.apply(history)
+    extra = tuple(arm_figures(result, test))
+    return Backtest(
+        result.how,
+        result.fitted_on,
+        result.judged_on,
+        result.calibration,
+        result.forecast,
+        extra + result.figures,
+    )
+
+
+def _fails(j) -> bool:  # noqa: ANN001
+    return j.inside is False or (j.held and j.within_tolerance is False)
+
+
+def public(runs: int, workers: int) -> bool:
+    from simulator.backtest_report import markdown, render
+
+    ok = True
+    for name, read, options, title in _cases():
         started = time.process_time()
-        result = backtest(program, prior, history, Split(0.7, seed=0), options, runs, 0, workers)
-        if name == "hillstrom":
-            _, test = Split(0.7, seed=0).apply(history)
-            extra = tuple(arm_figures(result, test))
-            result = Backtest(
-                result.how,
-                result.fitted_on,
-                result.judged_on,
-                result.calibration,
-                result.forecast,
-                extra + result.figures,
-            )
-        print(f"\n## {title}  ({time.process_time() - started:.0f} s CPU here)\n")
+        result = _backtest(name, read(), options, 0, runs, workers)
+        print(f"\n## {title} (30% held out)  ({time.process_time() - started:.0f} s CPU here)\n")
         print(render(result))
-        print(markdown(result, title.split(" (")[0]))
-        for j in result.figures:
-            if j.inside is False or (j.held and j.within_tolerance is False):
-                ok = False
+        print(markdown(result, title))
+        ok = ok and not any(_fails(j) for j in result.figures)
     return ok
+
+
+def splits(n: int, runs: int, workers: int) -> None:
+    """The same backtests on n random splits (seeds 0 .. n-1; seed 0 is --public's): how often
+    each figure passes. A look at how much one split's verdicts owe to the split, not a check:
+    the verdicts stay --public's (one split, fixed before any run)."""
+    for name, read, options, title in _cases():
+        history = read()
+        tally: dict[str, list] = defaultdict(list)
+        for seed in range(n):
+            for j in _backtest(name, history, options, seed, runs, workers).figures:
+                tally[j.actual.label].append(j)
+        print(f"\n## {title}: {n} random 70/30 splits (seeds 0-{n - 1})\n")
+        print("| figure | inside | held ±15% | errors (median, range) |\n|---|---|---|---|")
+        for label, js in tally.items():
+            held = [j for j in js if j.held]
+            errors = sorted(j.error for j in js if j.error is not None)
+            ranged = (
+                f"{statistics.median(errors):+.1%} ({errors[0]:+.1%} to {errors[-1]:+.1%})"
+                if errors
+                else "-"
+            )
+            within = f"{sum(bool(j.within_tolerance) for j in held)} of {len(held)}"
+            print(
+                f"| {label} | {sum(bool(j.inside) for j in js)} of {len(js)} "
+                f"| {within if held else '-'} | {ranged} |"
+            )
 
 
 # fitted only when the calls need them (`fit_calls.OPTIONAL`)
@@ -149,29 +187,61 @@ def _optional(path: str) -> bool:
     return any(path.endswith("." + o) or f".{o}." in path for o in OPTIONAL)
 
 
-def recovery(trials: int, save: str | None = None) -> bool:
-    from simulator.recovery import recovery_run, true_value
+def recovery(trials: int, save: str | None = None, first: int = FIRST_SEED) -> bool:
+    from simulator.recovery import recovery_run
 
     program, truth = _program_and_prior("recovery")
-    inside: dict[str, int] = defaultdict(int)
     seen: dict[str, list] = defaultdict(list)
     apart: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     started = time.time()
     out = open(save, "w") if save else None  # noqa: SIM115
     for k in range(trials):
-        fitted, not_fitted = recovery_run(program, truth, 1000 + k, by="source")
+        fitted, not_fitted = recovery_run(program, truth, first + k, by="source")
         for path, r in fitted.items():
             seen[path].append(r)
-            inside[path] += r.inside
         for path, why in not_fitted.items():  # printed for the knobs fitted in other trials
             apart[path][why.split(":")[0] + ": " + _gist(why)] += 1
         if out is not None:
             trial = {p: [r.estimate, r.se, r.low, r.high, r.profile] for p, r in fitted.items()}
-            out.write(json.dumps({"seed": 1000 + k, "fitted": trial}) + "\n")
+            out.write(json.dumps({"seed": first + k, "fitted": trial}) + "\n")
             out.flush()
     if out is not None:
         out.close()
-    print(f"\nRecovery: {trials} trials of 3,000 simulated leads, {time.time() - started:.0f} s")
+    seeds = f"seeds {first}-{first + trials - 1}"
+    print(f"\nRecovery: {trials} trials of 3,000 simulated leads ({seeds}), ", end="")
+    print(f"{time.time() - started:.0f} s")
+    return _recovery_table(truth, trials, seen, apart)
+
+
+def tally(files: list[str]) -> bool:
+    """The recovery's table from the fits `--recovery N --save FILE` kept (no refits): the
+    trials of every file together, each seed once (a seed in two files is an error)."""
+    from simulator.recovery import Recovered, true_value
+
+    _, truth = _program_and_prior("recovery")
+    seen: dict[str, list] = defaultdict(list)
+    seeds: set[int] = set()
+    for name in files:
+        with open(name) as f:
+            for line in f:
+                row = json.loads(line)
+                if row["seed"] in seeds:
+                    raise SystemExit(f"{name}: seed {row['seed']} is in another file too")
+                seeds.add(row["seed"])
+                for path, (estimate, se, low, high, profile) in row["fitted"].items():
+                    true = true_value(truth, path)
+                    seen[path].append(Recovered(true, estimate, low, high, se, profile))
+    print(f"\nRecovery, tallied from {len(files)} file(s): {len(seeds)} trials, ", end="")
+    print(f"seeds {min(seeds)}-{max(seeds)}" if seeds else "none")
+    return _recovery_table(truth, len(seeds), seen, {})
+
+
+def _recovery_table(truth, trials: int, seen: dict, apart: dict) -> bool:  # noqa: ANN001
+    """Print each knob's count inside its interval (a knob not fitted in a trial counts as
+    outside); whether every one not optional is inside in 85% of the trials or more."""
+    from simulator.recovery import true_value
+
+    inside = {path: sum(r.inside for r in fits) for path, fits in seen.items()}
     print(
         "| parameter | true value | inside its 90% interval | missed below / above "
         "| sd / se | not fitted in |\n|---|---|---|---|---|---|"
@@ -184,7 +254,8 @@ def recovery(trials: int, save: str | None = None) -> bool:
         ok = ok and share >= 0.85
         print(
             f"| `{path}` | {true_value(truth, path):.4g} | {inside[path]} of {trials} "
-            f"({len(seen[path])} fitted){_how(seen[path])} | {_misses(seen[path])} "
+            f"({share:.1%}, {_wilson(inside[path], trials)}; "
+            f"{len(seen[path])} fitted){_how(seen[path])} | {_misses(seen[path])} "
             f"| {_spread(seen[path])} | {_whys(apart.get(path, {}))} |"
         )
     print("\nFitted only when the calls need them (the truth does not: each fit is a false")
@@ -195,7 +266,7 @@ def recovery(trials: int, save: str | None = None) -> bool:
             value = true_value(truth, path)
             print(
                 f"| `{path}` | {_truth(path, value)} | {len(seen[path])} of "
-                f"{trials} trials | {inside[path]} of {len(seen[path])} |"
+                f"{trials} trials | {inside.get(path, 0)} of {len(seen[path])} |"
             )
     return ok
 
@@ -205,6 +276,15 @@ def _truth(path: str, value: float | None) -> str:
     if value is None:
         return "1 at every call" if path.endswith("task_refuse_by_call") else "0"
     return f"{value:.4g}"
+
+
+def _wilson(k: int, n: int) -> str:
+    """The 90% Wilson interval of a share k of n: how well n trials measure a coverage."""
+    z = 1.6448536269514722
+    p = k / n
+    mid = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return f"{mid - half:.1%}-{mid + half:.1%}"
 
 
 def _how(fits: list) -> str:  # noqa: ANN001
@@ -265,8 +345,17 @@ def coverage(trials: int, workers: int) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--public", action="store_true", help="the two backtests")
+    parser.add_argument(
+        "--splits", type=int, metavar="N", help="the backtests on N random splits: pass counts"
+    )
     parser.add_argument("--recovery", type=int, metavar="N", help="N recovery trials")
     parser.add_argument("--save", metavar="FILE", help="--recovery: each trial's fits, JSON lines")
+    parser.add_argument(
+        "--first", type=int, default=FIRST_SEED, metavar="SEED", help="--recovery: first seed"
+    )
+    parser.add_argument(
+        "--tally", nargs="+", metavar="FILE", help="the recovery's table from --save files"
+    )
     parser.add_argument("--coverage", type=int, metavar="N", help="N coverage trials")
     parser.add_argument("--runs", type=int, default=20, help="replications of a forecast (20)")
     parser.add_argument("--workers", type=int, default=2, help="processes (2)")
@@ -274,11 +363,15 @@ def main() -> int:
     ok = True
     if args.public:
         ok = public(args.runs, args.workers) and ok
+    if args.splits:
+        splits(args.splits, args.runs, args.workers)
     if args.recovery:
-        ok = recovery(args.recovery, args.save) and ok
+        ok = recovery(args.recovery, args.save, args.first) and ok
+    if args.tally:
+        ok = tally(args.tally) and ok
     if args.coverage:
         ok = coverage(args.coverage, args.workers) and ok
-    if not (args.public or args.recovery or args.coverage):
+    if not (args.public or args.splits or args.recovery or args.coverage or args.tally):
         parser.print_help()
         return 2
     print("\nall checks hold" if ok else "\na check fails")
