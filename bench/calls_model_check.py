@@ -16,6 +16,9 @@ the truth's click gains) twice:
   playbook's) where the history's calls ended with a refusal or a sale, else as many calls as
   the history has (it was cut off by something else: an e-mail unsubscribe, a purchase after a
   visit, the history's end). The cut-offs do not depend on the new draws.
+`--linked` draws the model's calls with that link: a lead who unsubscribed from the e-mails
+(in the history) is never patient, the others patient with the share that keeps the persona's
+share over all its called leads (share / (1 - the share of them who unsubscribed)).
 `--no-email-unsubscribes` simulates with the e-mail unsubscribe chance 0: in the simulator a
 lead's drop-out is also its e-mail unsubscribes' multiplier, so only leads who may refuse
 unsubscribe from the e-mails, which ends their calls (`exit when ... unsubscribed`); the calls
@@ -81,15 +84,25 @@ COLUMNS = (
 )
 
 
-def model_calls(k: Calls, rng: np.random.Generator) -> Calls:
-    """The same leads' calls drawn again from the fit's model at the truth (module docstring)."""
+def model_calls(k: Calls, rng: np.random.Generator, unsubscribed: set[int] | None = None) -> Calls:
+    """The same leads' calls drawn again from the fit's model at the truth (module docstring);
+    with `unsubscribed` (the leads who unsubscribed from the e-mails), linked (`--linked`)."""
     rows: dict[str, list[object]] = {name: [] for name, _ in COLUMNS}
-    for lead in np.unique(k.lead):
+    leads = np.unique(k.lead)
+    patient = {name: TRUE[name]["patient"] for name in PERSONAS}
+    if unsubscribed is not None:
+        group = {int(lead): int(g) for lead, g in zip(k.lead, k.group, strict=True)}
+        for g, name in enumerate(PERSONAS):
+            mine = [lead for lead in leads.tolist() if group[lead] == g]
+            out = sum(lead in unsubscribed for lead in mine) / max(len(mine), 1)
+            patient[name] = TRUE[name]["patient"] / (1 - out)
+    for lead in leads:
         idx = np.flatnonzero(k.lead == lead)
         g = int(k.group[idx[0]])
         true = TRUE[PERSONAS[g]]
         ended = bool(k.refused[idx[-1]] or k.sold[idx[-1]])
-        d = 0.0 if rng.random() < true["patient"] else 1.0
+        never = unsubscribed is not None and int(lead) in unsubscribed
+        d = 0.0 if rng.random() < patient[PERSONAS[g]] and not never else 1.0
         for n in range(CALLS if ended else len(idx)):
             j = idx[min(n, len(idx) - 1)]
             refuse = true["refuse"] * d
@@ -113,7 +126,7 @@ def _fit(obs) -> dict[str, list[float]]:  # noqa: ANN001
     return {p.path: [value, se, low, high] for p, value, se, low, high in fitted.block.knobs()}
 
 
-def trials(first: int, count: int, no_email_unsubscribes: bool, save: str) -> None:
+def trials(first: int, count: int, no_email_unsubscribes: bool, linked: bool, save: str) -> None:
     program, truth = _program_and_prior("recovery")
     if no_email_unsubscribes:
         behaviour = truth.behaviour
@@ -134,7 +147,9 @@ def trials(first: int, count: int, no_email_unsubscribes: bool, save: str) -> No
                 history, group_of, b.fatigue_half_life_days, b.fatigue_free_touches, list(PERSONAS)
             )
             simulator = _fit(obs)
-            obs.calls = model_calls(obs.calls, np.random.default_rng(seed))
+            t = obs.touches
+            unsubscribed = {int(x) for x in t.lead[t.unsubscribed]} if linked else None
+            obs.calls = model_calls(obs.calls, np.random.default_rng(seed), unsubscribed)
             row = {"seed": seed, "simulator": simulator, "model": _fit(obs)}
             out.write(json.dumps(row) + "\n")
             out.flush()
@@ -171,12 +186,13 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=0, help="trials to run")
     parser.add_argument("--save", help="each trial's fits, JSON lines (with --trials)")
     parser.add_argument("--no-email-unsubscribes", action="store_true")
+    parser.add_argument("--linked", action="store_true", help="e-mail unsubscribers never patient")
     parser.add_argument("--tally", nargs="+", metavar="FILE", help="the table of saved trials")
     args = parser.parse_args()
     if args.trials:
         if not args.save:
             parser.error("--trials needs --save FILE")
-        trials(args.first, args.trials, args.no_email_unsubscribes, args.save)
+        trials(args.first, args.trials, args.no_email_unsubscribes, args.linked, args.save)
     if args.tally:
         tally(args.tally)
     if not (args.trials or args.tally):

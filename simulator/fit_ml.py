@@ -33,7 +33,10 @@ def to_eta(scale: str, value: float) -> float:
 
 def from_eta(scale: str, eta: np.ndarray | float) -> np.ndarray | float:
     if scale == LOG:
-        return np.exp(eta)
+        # an optimiser's trial step may go far out: the rate is then inf (its likelihood says
+        # no), which is no news for the user's terminal
+        with np.errstate(over="ignore"):
+            return np.exp(eta)
     if scale == LOGIT:
         return expit(eta)
     return eta

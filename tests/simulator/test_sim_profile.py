@@ -129,3 +129,16 @@ def test_a_split_normal_draw_by_hand() -> None:
         assert knob_value(drawn(scenario, run), "personas.ads.dropout") == pytest.approx(hand)
         signs.add(u < 0)
     assert signs == {True, False}  # both sides were drawn
+
+
+def test_a_rate_far_out_is_inf_without_a_warning_on_the_terminal() -> None:
+    """An optimiser's trial step far out on a rate's log: the rate is inf, and numpy's overflow
+    warning (printed in a backtest of a public history on another random split) is not raised."""
+    import warnings
+
+    from simulator.fit_ml import LOG, from_eta
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert from_eta(LOG, np.array([1000.0, 0.0])).tolist() == [math.inf, 1.0]
+        assert from_eta(LOG, 1000.0) == math.inf
