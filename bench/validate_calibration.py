@@ -103,13 +103,17 @@ def arm_figures(result, test) -> list:  # noqa: ANN001
     return out
 
 
+ONLY: str | None = None  # --only: one of the two cases
+
+
 def _cases() -> tuple:
     from simulator.calibrate import CalibrateOptions
 
-    return (
+    cases = (
         ("hillstrom", hillstrom_history, CalibrateOptions(outcomes_only=True), "Hillstrom"),
         ("bank_marketing", bank_history, CalibrateOptions(by="poutcome"), "Bank marketing"),
     )
+    return tuple(c for c in cases if ONLY in (None, c[0]))
 
 
 def _backtest(name: str, history, options, seed: int, runs: int, workers: int):  # noqa: ANN001, ANN202
@@ -348,6 +352,9 @@ def main() -> int:
     parser.add_argument(
         "--splits", type=int, metavar="N", help="the backtests on N random splits: pass counts"
     )
+    parser.add_argument(
+        "--only", choices=("hillstrom", "bank_marketing"), help="--public/--splits: one case"
+    )
     parser.add_argument("--recovery", type=int, metavar="N", help="N recovery trials")
     parser.add_argument("--save", metavar="FILE", help="--recovery: each trial's fits, JSON lines")
     parser.add_argument(
@@ -360,6 +367,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20, help="replications of a forecast (20)")
     parser.add_argument("--workers", type=int, default=2, help="processes (2)")
     args = parser.parse_args()
+    global ONLY
+    ONLY = args.only
     ok = True
     if args.public:
         ok = public(args.runs, args.workers) and ok
