@@ -103,17 +103,14 @@ def arm_figures(result, test) -> list:  # noqa: ANN001
     return out
 
 
-ONLY: str | None = None  # --only: one of the two cases
-
-
-def _cases() -> tuple:
+def _cases(only: str | None) -> tuple:
     from simulator.calibrate import CalibrateOptions
 
     cases = (
         ("hillstrom", hillstrom_history, CalibrateOptions(outcomes_only=True), "Hillstrom"),
         ("bank_marketing", bank_history, CalibrateOptions(by="poutcome"), "Bank marketing"),
     )
-    return tuple(c for c in cases if ONLY in (None, c[0]))
+    return tuple(c for c in cases if only in (None, c[0]))
 
 
 def _backtest(name: str, history, options, seed: int, runs: int, workers: int):  # noqa: ANN001, ANN202
@@ -141,11 +138,11 @@ def _fails(j) -> bool:  # noqa: ANN001
     return j.inside is False or (j.held and j.within_tolerance is False)
 
 
-def public(runs: int, workers: int) -> bool:
+def public(runs: int, workers: int, only: str | None = None) -> bool:
     from simulator.backtest_report import markdown, render
 
     ok = True
-    for name, read, options, title in _cases():
+    for name, read, options, title in _cases(only):
         started = time.process_time()
         result = _backtest(name, read(), options, 0, runs, workers)
         print(f"\n## {title} (30% held out)  ({time.process_time() - started:.0f} s CPU here)\n")
@@ -155,11 +152,11 @@ def public(runs: int, workers: int) -> bool:
     return ok
 
 
-def splits(n: int, runs: int, workers: int) -> None:
+def splits(n: int, runs: int, workers: int, only: str | None = None) -> None:
     """The same backtests on n random splits (seeds 0 .. n-1; seed 0 is --public's): how often
     each figure passes. A look at how much one split's verdicts owe to the split, not a check:
     the verdicts stay --public's (one split, fixed before any run)."""
-    for name, read, options, title in _cases():
+    for name, read, options, title in _cases(only):
         history = read()
         tally: dict[str, list] = defaultdict(list)
         for seed in range(n):
@@ -367,13 +364,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20, help="replications of a forecast (20)")
     parser.add_argument("--workers", type=int, default=2, help="processes (2)")
     args = parser.parse_args()
-    global ONLY
-    ONLY = args.only
     ok = True
     if args.public:
-        ok = public(args.runs, args.workers) and ok
+        ok = public(args.runs, args.workers, args.only) and ok
     if args.splits:
-        splits(args.splits, args.runs, args.workers)
+        splits(args.splits, args.runs, args.workers, args.only)
     if args.recovery:
         ok = recovery(args.recovery, args.save, args.first) and ok
     if args.tally:
