@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from validate_calibration import _program_and_prior  # noqa: E402
+from validate_calibration import _program_and_prior, saved_trials  # noqa: E402
 
 from simulator.fit_calls import calls  # noqa: E402
 from simulator.fit_calls_rows import CallPrior  # noqa: E402
@@ -156,7 +156,7 @@ def trials(first: int, count: int, no_email_unsubscribes: bool, linked: bool, sa
 
 
 def tally(files: list[str]) -> None:
-    rows = [json.loads(line) for name in files for line in open(name)]  # noqa: SIM115
+    rows = saved_trials(files, ("seed", "simulator", "model"))
     print(f"{len(rows)} trials (seeds {min(r['seed'] for r in rows)}-", end="")
     print(f"{max(r['seed'] for r in rows)})\n")
     print("| knob | truth | calls | inside its 90% interval | mean estimate | sd / mean se |")

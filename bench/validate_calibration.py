@@ -222,19 +222,40 @@ def tally(files: list[str]) -> bool:
     _, truth = _program_and_prior("recovery")
     seen: dict[str, list] = defaultdict(list)
     seeds: set[int] = set()
-    for name in files:
-        with open(name) as f:
-            for line in f:
-                row = json.loads(line)
-                if row["seed"] in seeds:
-                    raise SystemExit(f"{name}: seed {row['seed']} is in another file too")
-                seeds.add(row["seed"])
-                for path, (estimate, se, low, high, profile) in row["fitted"].items():
-                    true = true_value(truth, path)
-                    seen[path].append(Recovered(true, estimate, low, high, se, profile))
+    for row in saved_trials(files, ("seed", "fitted")):
+        if row["seed"] in seeds:
+            raise SystemExit(f"seed {row['seed']} is in two of the files")
+        seeds.add(row["seed"])
+        for path, (estimate, se, low, high, profile) in row["fitted"].items():
+            true = true_value(truth, path)
+            seen[path].append(Recovered(true, estimate, low, high, se, profile))
     print(f"\nRecovery, tallied from {len(files)} file(s): {len(seeds)} trials, ", end="")
     print(f"seeds {min(seeds)}-{max(seeds)}" if seeds else "none")
     return _recovery_table(truth, len(seeds), seen, {})
+
+
+def saved_trials(files: list[str], keys: tuple[str, ...]) -> list[dict]:
+    """Every trial a `--save` file holds (one JSON object a line, with `keys`); a file that
+    cannot be read or a line that is not such a trial ends the script with its name and line."""
+    rows = []
+    for name in files:
+        try:
+            with open(name) as f:
+                lines = f.readlines()
+        except OSError as e:
+            raise SystemExit(f"{name}: cannot read it: {e.strerror}") from None
+        for number, line in enumerate(lines, start=1):
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise SystemExit(f"{name}:{number}: not JSON ({e.msg})") from None
+            missing = [k for k in keys if not isinstance(row, dict) or k not in row]
+            if missing:
+                raise SystemExit(f"{name}:{number}: not a saved trial (no {', '.join(missing)})")
+            rows.append(row)
+    if not rows:
+        raise SystemExit(f"{', '.join(files)}: no trials in them")
+    return rows
 
 
 def _recovery_table(truth, trials: int, seen: dict, apart: dict) -> bool:  # noqa: ANN001
