@@ -223,8 +223,6 @@ def tally(files: list[str]) -> bool:
     seen: dict[str, list] = defaultdict(list)
     seeds: set[int] = set()
     for row in saved_trials(files, ("seed", "fitted")):
-        if row["seed"] in seeds:
-            raise SystemExit(f"seed {row['seed']} is in two of the files")
         seeds.add(row["seed"])
         for path, (estimate, se, low, high, profile) in row["fitted"].items():
             true = true_value(truth, path)
@@ -236,8 +234,10 @@ def tally(files: list[str]) -> bool:
 
 def saved_trials(files: list[str], keys: tuple[str, ...]) -> list[dict]:
     """Every trial a `--save` file holds (one JSON object a line, with `keys`); a file that
-    cannot be read or a line that is not such a trial ends the script with its name and line."""
+    cannot be read, a line that is not such a trial or a seed given twice ends the script with
+    its name and line."""
     rows = []
+    where: dict[object, str] = {}  # seed -> the file and line that gave it
     for name in files:
         try:
             with open(name) as f:
@@ -252,6 +252,10 @@ def saved_trials(files: list[str], keys: tuple[str, ...]) -> list[dict]:
             missing = [k for k in keys if not isinstance(row, dict) or k not in row]
             if missing:
                 raise SystemExit(f"{name}:{number}: not a saved trial (no {', '.join(missing)})")
+            seed = row["seed"]
+            if seed in where:
+                raise SystemExit(f"{name}:{number}: seed {seed} again (first at {where[seed]})")
+            where[seed] = f"{name}:{number}"
             rows.append(row)
     if not rows:
         raise SystemExit(f"{', '.join(files)}: no trials in them")
@@ -302,11 +306,10 @@ def _truth(path: str, value: float | None) -> str:
 
 def _wilson(k: int, n: int) -> str:
     """The 90% Wilson interval of a share k of n: how well n trials measure a coverage."""
-    z = 1.6448536269514722
-    p = k / n
-    mid = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return f"{mid - half:.1%}-{mid + half:.1%}"
+    from scipy.stats import binomtest
+
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.9, method="wilson")
+    return f"{ci.low:.1%}-{ci.high:.1%}"
 
 
 def _how(fits: list) -> str:  # noqa: ANN001
