@@ -57,9 +57,14 @@ def fixed(scenario: Scenario) -> Scenario:
 
 
 def _root(cov: np.ndarray) -> np.ndarray:
-    """A square root of a covariance (eigen, so a nearly singular one still works)."""
+    """The covariance's symmetric square root S (S @ S = cov; a nearly singular one too, its
+    negative rounding errors taken as 0). Unlike an eigenvector matrix scaled by the root
+    eigenvalues (whose columns' signs and order flip with the 5th digit of a covariance), S is
+    a continuous function of the covariance: two nearly equal fits draw nearly equal
+    parameters from the same stream, so a re-fit on one more day of history moves a forecast
+    by what the fit moved, not by a reshuffle of the draws."""
     values, vectors = np.linalg.eigh((cov + cov.T) / 2)
-    return vectors * np.sqrt(np.maximum(values, 0.0))
+    return (vectors * np.sqrt(np.maximum(values, 0.0))) @ vectors.T
 
 
 def _clip(path: str, value: float) -> float:

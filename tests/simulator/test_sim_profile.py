@@ -131,6 +131,54 @@ def test_a_split_normal_draw_by_hand() -> None:
     assert signs == {True, False}  # both sides were drawn
 
 
+def _two_shares(cov: list[list[float]]) -> Fit:
+    block = FitBlock(
+        name="calls",
+        paths=["personas.ads.dropout", "personas.referral.dropout"],
+        scales=["identity", "identity"],
+        factors=[1.0, 1.0],
+        offsets=[0.0, 0.0],
+        mean=[0.3, 0.4],
+        cov=cov,
+    )
+    return Fit(blocks=[block])
+
+
+def test_a_block_draws_through_the_covariance_symmetric_root() -> None:
+    """Two knobs, covariance C = S @ S with S = [[0.02, 0.01], [0.01, 0.03]] (C = [[0.0005,
+    0.0005], [0.0005, 0.001]]): run r draws (0.3, 0.4) + S @ z, z the run's first two standard
+    normals on the stream (seed, r, "fit.parameters")."""
+    program = load_program(RULES)
+    scenario = prepare(program, TRUTH, Overrides(seed=11))
+    scenario = scenario.model_copy(update={"fit": _two_shares([[5e-4, 5e-4], [5e-4, 1e-3]])})
+    for run in range(3):
+        z = Streams(11, run).generator("fit.parameters").standard_normal(2)
+        hand = (0.3 + 0.02 * z[0] + 0.01 * z[1], 0.4 + 0.01 * z[0] + 0.03 * z[1])
+        out = drawn(scenario, run)
+        got = (
+            knob_value(out, "personas.ads.dropout"),
+            knob_value(out, "personas.referral.dropout"),
+        )
+        assert got == pytest.approx(hand, abs=1e-12)
+
+
+def test_nearly_equal_fits_draw_nearly_equal_parameters() -> None:
+    """Two knobs of equal variance 0.0004, uncorrelated, against the same with 1e-12 more on
+    the second or on the first: an eigenvector root orders its columns by eigenvalue, so the
+    two fits would hand the runs' normal scores to the knobs the other way round; the draws
+    must stay within 1e-6 of each other (each is estimate + 0.02 * its own score)."""
+    program = load_program(RULES)
+    scenario = prepare(program, TRUTH, Overrides(seed=11))
+    paths = ("personas.ads.dropout", "personas.referral.dropout")
+    runs = []
+    for cov in ([[4e-4, 0.0], [0.0, 4e-4 + 1e-12]], [[4e-4 + 1e-12, 0.0], [0.0, 4e-4]]):
+        fitted = scenario.model_copy(update={"fit": _two_shares(cov)})
+        runs.append([[knob_value(drawn(fitted, r), p) for p in paths] for r in range(4)])
+    assert np.allclose(runs[0], runs[1], rtol=0, atol=1e-6)
+    z = Streams(11, 0).generator("fit.parameters").standard_normal(2)
+    assert runs[0][0] == pytest.approx([0.3 + 0.02 * z[0], 0.4 + 0.02 * z[1]], abs=1e-6)
+
+
 def test_a_rate_far_out_is_inf_without_a_warning_on_the_terminal() -> None:
     """An optimiser's trial step far out on a rate's log: the rate is inf, and numpy's overflow
     warning (printed in a backtest of a public history on another random split) is not raised."""
