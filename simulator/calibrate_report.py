@@ -16,6 +16,8 @@ def _n(x: float) -> str:
 def render(c: Calibration) -> str:
     fit = c.fit
     lines = [*c.summary.lines(), ""]
+    if fit.warnings:
+        lines += ["Warnings:", *(f"  {w}" for w in fit.warnings), ""]
     shares = ", ".join(f"{p.name} {p.share:.1%}" for p in c.scenario.personas)
     lines.append(f"Personas ({c.grouping}): {shares}")
     lines += ["", "Fitted (estimate  [90% interval]  standard error, observations):"]

@@ -145,6 +145,7 @@ def fitted_scenario(
         checks=checks,
         kept=kept,
         set=sets,
+        warnings=[w for b in blocks for w in b.warnings()],
     )
     return s.model_copy(update={"fit": fit})
 

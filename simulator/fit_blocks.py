@@ -10,7 +10,7 @@ made by `fit_touches.py`, `fit_buying.py`, `fit_calls.py` and `fit_deals.py`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -67,6 +67,16 @@ class Block:
     # path -> the 90% interval's ends on the fitted scale from the profile likelihood
     # (`fit_ml.profile_interval`), in place of the estimate +- Z90 standard errors
     profiles: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def warnings(self) -> list[str]:
+        """What the user must know of the fit: its optimiser stopped before it converged."""
+        est = self.estimate
+        if est is None or est.converged:
+            return []
+        return [
+            f"the {self.name} fit stopped before the likelihood's maximum ({est.message}): "
+            "its estimates may be off; see its goodness of fit"
+        ]
 
     def keep(self, path: str, value: object, reason: str) -> None:
         self.kept.append(Kept(path, value, reason))
@@ -156,4 +166,4 @@ def settle_bounds(block: Block) -> None:
     c = cov[np.ix_(off, off)]
     conditional = a - b @ np.linalg.pinv(c) @ b.T
     block.params = [block.params[k] for k in keep]
-    block.estimate = Estimate(est.eta[keep], conditional, est.converged, est.negloglik)
+    block.estimate = replace(est, eta=est.eta[keep], cov=conditional)

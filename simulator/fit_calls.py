@@ -111,6 +111,7 @@ def calls(
     etas: list[np.ndarray] = []
     covs: list[np.ndarray] = []
     sales: dict[str, float] = {}
+    unsettled: list[str] = []  # each persona whose maximisation did not converge, and why
     done: list[tuple[int, list[Param], CallRows, Part | None, np.ndarray]] = []
     for g, prior in enumerate(priors):
         mine = k.group == g
@@ -129,6 +130,8 @@ def calls(
         estimate = _maximise(own, rows, prior, part, g, k, mine)
         own, estimate = _settle_optional(own, estimate, block, prior, rows, part, g, k, mine)
         _profile(block, own, estimate, rows, prior, part, g)
+        if not estimate.converged:
+            unsettled.append(f"{prior.name}: {estimate.message}")
         if part is not None:
             params += part.block.params
             block.fixed += part.block.fixed
@@ -147,7 +150,9 @@ def calls(
         replace(p, factor=1 / (close * cooling)) if p.path.endswith(".readiness") else p
         for p in params
     ]
-    block.estimate = Estimate(np.concatenate(etas), _side_by_side(covs), True, 0.0)
+    block.estimate = Estimate(
+        np.concatenate(etas), _side_by_side(covs), not unsettled, 0.0, "; ".join(unsettled)
+    )
     for g, own, rows, part, eta in done:
         nb = len(part.block.params) if part is not None else 0
         beta = part.gains(eta[:nb])[g] if part is not None else priors[g].beta

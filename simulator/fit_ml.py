@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq, minimize
+from scipy.optimize import OptimizeResult, brentq, minimize
 from scipy.special import expit, logit
 
 LOG, LOGIT, IDENTITY = "log", "logit", "identity"
@@ -44,12 +44,14 @@ def from_eta(scale: str, eta: np.ndarray | float) -> np.ndarray | float:
 
 @dataclass(frozen=True)
 class Estimate:
-    """The optimum `eta`, its covariance, and whether the optimiser converged."""
+    """The optimum `eta`, its covariance, and whether the optimiser converged (if not, its
+    message: the fit warns, `Block.warnings`)."""
 
     eta: np.ndarray
     cov: np.ndarray
     converged: bool
     negloglik: float
+    message: str = ""
 
     def se(self) -> np.ndarray:
         return np.sqrt(np.maximum(np.diag(self.cov), 0.0))
@@ -108,7 +110,20 @@ def maximise(
     )
     eta = np.asarray(result.x, dtype=float)
     info = information(eta) if information is not None else hessian(negloglik, eta, low)
-    return Estimate(eta, invert(info), bool(result.success), float(result.fun))
+    converged = bool(result.success)
+    message = "" if converged else _why(result)
+    return Estimate(eta, invert(info), converged, float(result.fun), message)
+
+
+def _why(result: OptimizeResult) -> str:
+    """Why L-BFGS-B stopped short, in words (its status: 1 out of iterations, 2 a failed line
+    search, e.g. at a likelihood that is not finite there)."""
+    said = str(result.message).strip().rstrip(":")
+    if result.status == 1:
+        return f"out of iterations at {result.nit}"
+    if result.status == 2:
+        return f"no step along its search direction raised the likelihood, at iteration {result.nit} ({said})"
+    return f"{said}, at iteration {result.nit}"
 
 
 CHI2_90 = Z90**2  # 2.7055: twice the log-likelihood's fall at a 90% interval's ends

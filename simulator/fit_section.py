@@ -111,3 +111,6 @@ class Fit(_Model):
     checks: list[FitCheck] = Field(default_factory=list, description="goodness of fit")
     kept: list[FitKept] = Field(default_factory=list, description="knobs not identified")
     set: list[FitSet] = Field(default_factory=list, description="knobs set without a fit")
+    warnings: list[str] = Field(
+        default_factory=list, description="what the fit could not settle (it says why)"
+    )

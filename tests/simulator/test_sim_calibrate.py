@@ -174,3 +174,64 @@ def test_the_calls_likelihood_by_hand_with_a_patient_share_and_a_rising_refusal(
         math.log(0.225) + math.log(0.05), abs=1e-9
     )
     assert lr_min(1000) == pytest.approx(6.907755, abs=1e-6)  # log 1000: BIC's price
+
+
+def test_a_maximisation_that_stops_short_says_why() -> None:
+    """L-BFGS-B from 0 towards the minimum at 5 of (x - 5)^2, which is not a number past 2:
+    its line search fails at the first iteration, and the estimate says so in words; the
+    block warns with it, and keeps the warning when a bound is settled."""
+    from simulator.fit_ml import maximise
+
+    est = maximise(lambda x: (x[0] - 5) ** 2 if x[0] < 2 else float("nan"), np.array([0.0]))
+    assert not est.converged
+    why = "no step along its search direction raised the likelihood, at iteration 1 (ABNORMAL)"
+    assert est.message == why
+    block = Block("touches")
+    block.params = [Param("behaviour.y", "y", "log", 10)]
+    block.estimate = est
+    assert block.warnings() == [
+        f"the touches fit stopped before the likelihood's maximum ({why}): its estimates may "
+        "be off; see its goodness of fit"
+    ]
+    block.params.append(Param("behaviour.x", "x", "logit", 10))
+    block.estimate = Estimate(np.array([0.5, -20.0]), np.eye(2), False, 1.0, why)
+    settle_bounds(block)
+    assert block.estimate.message == why and len(block.warnings()) == 1
+    assert Block("calls").warnings() == []  # no estimate, nothing to warn of
+
+
+def test_a_calibration_whose_fits_stop_short_warns_in_its_report(monkeypatch) -> None:  # noqa: ANN001
+    """Every maximisation held to one iteration: the fit's [fit] section and its report name
+    each block that did not converge (the calls: each persona's message)."""
+    import simulator.fit_ml as fit_ml
+    from simulator.calibrate import CalibrateOptions, calibrate
+    from simulator.history_sim import simulated_history
+
+    real = fit_ml.minimize
+
+    def one_step(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        kwargs["options"] = {**kwargs.get("options", {}), "maxiter": 1}
+        return real(*args, **kwargs)
+
+    program = load_program(RULES)
+    truth = prepare(program, TRUTH, Overrides(leads=400, runs=1))
+    history = simulated_history(program, truth, 0)
+    monkeypatch.setattr(fit_ml, "minimize", one_step)
+    result = calibrate(program, truth, history, CalibrateOptions(by="source"))
+    short = "stopped before the likelihood's maximum ("
+    assert [w.split(" fit ")[0] for w in result.fit.warnings] == [
+        "the buying and calls",
+        "the touches",
+        "the unsubscribes",
+    ]
+    assert all(short in w and "out of iterations at 1" in w for w in result.fit.warnings)
+    calls = result.fit.warnings[0]
+    assert "(ads: out of iterations at 1; referral: out of iterations at 1)" in calls
+    text = result.render()
+    assert text.split("Warnings:\n", 1)[1].startswith(f"  {result.fit.warnings[0]}\n")
+    from simulator.calibrate_output import scenario_text
+    from simulator.loader import parse_scenario
+
+    written = scenario_text(result, program, TRUTH, "fitted.scenario.toml", "a test")
+    again, _ = parse_scenario(written, "fitted.scenario.toml", program)
+    assert again.fit is not None and again.fit.warnings == result.fit.warnings
