@@ -122,7 +122,8 @@ def _why(result: OptimizeResult) -> str:
     if result.status == 1:
         return f"out of iterations at {result.nit}"
     if result.status == 2:
-        return f"no step along its search direction raised the likelihood, at iteration {result.nit} ({said})"
+        step = "no step along its search direction raised the likelihood"
+        return f"{step}, at iteration {result.nit} ({said})"
     return f"{said}, at iteration {result.nit}"
 
 
