@@ -23,6 +23,13 @@ share over all its called leads (share / (1 - the share of them who unsubscribed
 lead's drop-out is also its e-mail unsubscribes' multiplier, so only leads who may refuse
 unsubscribe from the e-mails, which ends their calls (`exit when ... unsubscribed`); the calls
 fit does not know it.
+`--cut-at-end` cuts the model's calls at the history's end for every lead: a lead whose calls
+ended with a refusal or a sale gets only the calls (2 days apart from its first, the
+playbook's) made before the end, as the simulator's would have had. Without it such a lead
+gets all 4, and the model's histories hold more calls than the simulator's: the comparison
+is then of two designs, not only of two sources of calls (session 22: with it, the model's
+calls cover the ads persona's patient share and answer fatigue about as often as the
+simulator's).
 
     .venv/bin/python bench/calls_model_check.py --first 5000 --trials 100 --save A.jsonl
     .venv/bin/python bench/calls_model_check.py --tally A.jsonl B.jsonl
@@ -57,6 +64,7 @@ TRUE = {
     "referral": {"refuse": 0.15, "patient": 0.2, "gain": 0.2},
 }
 ANSWER, FATIGUE, READINESS, CLOSE, CALLS = 0.6, 0.2, 0.3, 0.5, 4
+GAP = 2 * 86400.0  # seconds between the playbook's calls
 COOLING = math.exp(-(1 / 24) / 365)  # response_hours 1, cooling_days 365
 PRIORS = [
     CallPrior(
@@ -84,9 +92,15 @@ COLUMNS = (
 )
 
 
-def model_calls(k: Calls, rng: np.random.Generator, unsubscribed: set[int] | None = None) -> Calls:
+def model_calls(
+    k: Calls,
+    rng: np.random.Generator,
+    unsubscribed: set[int] | None = None,
+    end: float | None = None,
+) -> Calls:
     """The same leads' calls drawn again from the fit's model at the truth (module docstring);
-    with `unsubscribed` (the leads who unsubscribed from the e-mails), linked (`--linked`)."""
+    with `unsubscribed` (the leads who unsubscribed from the e-mails), linked (`--linked`);
+    with `end` (the history's), cut there (`--cut-at-end`)."""
     rows: dict[str, list[object]] = {name: [] for name, _ in COLUMNS}
     leads = np.unique(k.lead)
     patient = {name: TRUE[name]["patient"] for name in PERSONAS}
@@ -103,7 +117,14 @@ def model_calls(k: Calls, rng: np.random.Generator, unsubscribed: set[int] | Non
         ended = bool(k.refused[idx[-1]] or k.sold[idx[-1]])
         never = unsubscribed is not None and int(lead) in unsubscribed
         d = 0.0 if rng.random() < patient[PERSONAS[g]] and not never else 1.0
-        for n in range(CALLS if ended else len(idx)):
+        first = float(k.at[idx[0]])
+        if not ended:
+            possible = len(idx)
+        elif end is None:
+            possible = CALLS
+        else:
+            possible = sum(1 for n in range(CALLS) if first + GAP * n <= end)
+        for n in range(possible):
             j = idx[min(n, len(idx) - 1)]
             refuse = true["refuse"] * d
             answer = min(ANSWER * math.exp(-FATIGUE * n), 1 - refuse)
@@ -112,7 +133,8 @@ def model_calls(k: Calls, rng: np.random.Generator, unsubscribed: set[int] | Non
             answered = not refused and u < refuse + answer
             sale = CLOSE * (READINESS + true["gain"] * k.clicks[j]) * COOLING
             sold = answered and rng.random() < min(sale, 1.0)
-            row = (lead, g, n, refused, answered, sold, k.clicks[j], k.at[j])
+            at = k.at[j] if n < len(idx) else first + GAP * n
+            row = (lead, g, n, refused, answered, sold, k.clicks[j], at)
             for (name, _), value in zip(COLUMNS, row, strict=True):
                 rows[name].append(value)
             if refused or sold:
@@ -126,7 +148,9 @@ def _fit(obs) -> dict[str, list[float]]:  # noqa: ANN001
     return {p.path: [value, se, low, high] for p, value, se, low, high in fitted.block.knobs()}
 
 
-def trials(first: int, count: int, no_email_unsubscribes: bool, linked: bool, save: str) -> None:
+def trials(
+    first: int, count: int, no_email_unsubscribes: bool, linked: bool, cut: bool, save: str
+) -> None:
     program, truth = _program_and_prior("recovery")
     if no_email_unsubscribes:
         behaviour = truth.behaviour
@@ -149,7 +173,8 @@ def trials(first: int, count: int, no_email_unsubscribes: bool, linked: bool, sa
             simulator = _fit(obs)
             t = obs.touches
             unsubscribed = {int(x) for x in t.lead[t.unsubscribed]} if linked else None
-            obs.calls = model_calls(obs.calls, np.random.default_rng(seed), unsubscribed)
+            end = history.end if cut else None
+            obs.calls = model_calls(obs.calls, np.random.default_rng(seed), unsubscribed, end)
             row = {"seed": seed, "simulator": simulator, "model": _fit(obs)}
             out.write(json.dumps(row) + "\n")
             out.flush()
@@ -187,12 +212,16 @@ def main() -> int:
     parser.add_argument("--save", help="each trial's fits, JSON lines (with --trials)")
     parser.add_argument("--no-email-unsubscribes", action="store_true")
     parser.add_argument("--linked", action="store_true", help="e-mail unsubscribers never patient")
+    parser.add_argument(
+        "--cut-at-end", action="store_true", help="the model's calls cut at the history's end"
+    )
     parser.add_argument("--tally", nargs="+", metavar="FILE", help="the table of saved trials")
     args = parser.parse_args()
     if args.trials:
         if not args.save:
             parser.error("--trials needs --save FILE")
-        trials(args.first, args.trials, args.no_email_unsubscribes, args.linked, args.save)
+        how = (args.no_email_unsubscribes, args.linked, args.cut_at_end)
+        trials(args.first, args.trials, *how, args.save)
     if args.tally:
         tally(args.tally)
     if not (args.trials or args.tally):
