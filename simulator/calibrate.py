@@ -40,7 +40,7 @@ from simulator.fit_calls import CallPrior, calls, days_to_close
 from simulator.fit_data import Observed, observe
 from simulator.fit_deals import deals
 from simulator.fit_section import Fit
-from simulator.fit_touches import answers, bounces, unsubscribes
+from simulator.fit_touches import answers, bounces, unsubscribe_chances, unsubscribes
 from simulator.history import DAY, History, HistorySummary
 from simulator.history_values import number_mistakes, number_value
 from simulator.scenario import Persona, Population, Scenario, for_persona
@@ -210,11 +210,16 @@ def _fit(
     ]
     names = [t.name for t in templates]
     blocks: list[Block] = []
+    # the unsubscribes first: a lead's unsubscribes are evidence of its drop-out for the calls
+    mean_dropout = float(np.mean([mean_of(t.dropout) for t in templates])) or 1.0
+    unfatigue = prior.behaviour.unsubscribe_fatigue
+    unsub = unsubscribes(obs, mean_dropout, unfatigue) if delivered else None
+    chances = unsubscribe_chances(obs, unsub, unfatigue) if unsub is not None else None
     if options.outcomes_only:
         first = outcomes(obs, groups, names)
-        fitted_calls = _calls(prior, obs, templates, behaviours, groups, False, first)
+        fitted_calls = _calls(prior, obs, templates, behaviours, groups, False, first, chances)
     else:
-        fitted_calls = _calls(prior, obs, templates, behaviours, groups, True, None)
+        fitted_calls = _calls(prior, obs, templates, behaviours, groups, True, None, chances)
         called = set(np.unique(obs.calls.group).tolist())
         first = buying(obs, groups, [g for g in range(len(groups)) if g not in called])
     if fitted_calls is not None:
@@ -233,9 +238,8 @@ def _fit(
         )
         blocks.append(background(obs, groups))
     blocks.append(organic(obs, groups, outcomes_only=options.outcomes_only))
-    mean_dropout = float(np.mean([mean_of(t.dropout) for t in templates])) or 1.0
-    if delivered:
-        blocks.append(unsubscribes(obs, mean_dropout, prior.behaviour.unsubscribe_fatigue))
+    if unsub is not None:
+        blocks.append(unsub)
         blocks.append(bounces(obs))
     else:
         blocks.append(_no_touches(prior))
@@ -279,10 +283,12 @@ def _calls(
     groups: list[GroupPrior],
     together: bool,
     first: Block | None,
+    unsubscribe: np.ndarray | None,
 ) -> tuple[list[Block], dict[str, float]] | None:
     """(the calls block and the days to close, the readiness each persona's sales imply), or
     None: no calls. `together`: with the buying likelihood, both fitted together; else the
-    sale's chance is raised by each persona's click gain as `first` fitted it."""
+    sale's chance is raised by each persona's click gain as `first` fitted it. `unsubscribe`:
+    each touch's chance of an unsubscribe at drop-out 1 (evidence of a lead's drop-out)."""
     cooling = math.exp(-(prior.sales.response_hours / 24) / prior.sales.cooling_days)
     betas = click_gains(first, groups) if first is not None else [0.0] * len(groups)
     call_priors = [
@@ -303,7 +309,8 @@ def _calls(
     def part_of(g: int) -> Part:
         return buying_part(obs, groups, [g])
 
-    fitted = calls(obs, call_priors, prior.sales.close_rate, cooling, part_of if together else None)
+    buying = part_of if together else None
+    fitted = calls(obs, call_priors, prior.sales.close_rate, cooling, buying, unsubscribe)
     if fitted is None:
         return None
     service = 1 / prior.sales.tasks_per_rep_per_day

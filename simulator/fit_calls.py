@@ -29,6 +29,7 @@ from simulator.fit_calls_rows import (
     MIN_LATER,
     CallPrior,
     CallRows,
+    Evidence,
     by_call_params,
     outcome_chances,
     patient_share,
@@ -96,12 +97,15 @@ def calls(
     close_rate: float,
     cooling: float,
     buying: Callable[[int], Part | None] | None = None,
+    unsubscribe: np.ndarray | None = None,
 ) -> CallsFit | None:
     """The calls block of every persona with calls, or None when the history has none. With
     `buying` (persona -> its buying likelihood, `fit_buying.buying_part`), both are maximised
     together: a click's gain raises the chance of a sale as it raises the chance a visit
     buys. Personas share no parameter, so each is maximised on its own; the block's covariance
-    is theirs, side by side."""
+    is theirs, side by side. With `unsubscribe` (each touch's chance of an unsubscribe at
+    drop-out 1, `fit_touches.unsubscribe_chances`) each lead's touches are evidence of its
+    drop-out (`fit_calls_rows.Evidence`)."""
     k = obs.calls
     if len(k.n) == 0:
         return None
@@ -121,7 +125,7 @@ def calls(
             block.fix(f"personas.{prior.name}.readiness", 0.0, "no call of it sold")
             continue
         own = _one(obs, g, prior, block)
-        rows = CallRows(k, mine, seen)
+        rows = CallRows(k, mine, seen, _evidence(obs, g, unsubscribe))
         part = buying(g) if buying is not None else None
         if part is not None and not part.block.params:
             block.fixed += part.block.fixed
@@ -308,6 +312,19 @@ def _unidentified_low(own: list[Param], estimate: Estimate, part: Part | None) -
     return value if value > LOW_MAX or not math.isfinite(se) or se > LOW_SE_MAX else None
 
 
+def _evidence(obs: Observed, g: int, unsubscribe: np.ndarray | None) -> Evidence | None:
+    """Persona g's touches as evidence of its leads' drop-out, or None when none can be an
+    unsubscribe (no touches, or none with a chance of one)."""
+    if unsubscribe is None:
+        return None
+    t = obs.touches
+    mine = (t.group == g) & (unsubscribe > 0)
+    if not mine.any():
+        return None
+    leads = np.flatnonzero(obs.group == g)
+    return Evidence(leads, t.lead[mine], unsubscribe[mine], t.unsubscribed[mine].astype(bool))
+
+
 def _side_by_side(covs: list[np.ndarray]) -> np.ndarray:
     size = sum(len(c) for c in covs)
     out = np.zeros((size, size))
@@ -349,7 +366,9 @@ def _checks(
             cumulative, last = np.zeros(2), lead[j]
         before[j] = cumulative
         cumulative = cumulative + per_call[j]
-    w = np.log([max(1 - never, 1e-300), max(never, 1e-300)]) + before
+    e1, e0 = rows.evidence_logs(eta, params, prior)
+    evidence = np.stack([e1[rows.inverse], e0[rows.inverse]], axis=1)
+    w = np.log([max(1 - never, 1e-300), max(never, 1e-300)]) + before + evidence
     w = np.exp(w - logsumexp(w, axis=1, keepdims=True))
     fitted = outcome_chances(eta, params, prior, n, rows.clicks * beta)
     for low, high, label in BUCKETS:

@@ -5,7 +5,12 @@ A lead's n-th call (from 0) is refused with R = task_refuse * d * (1 + task_refu
 m_n (m_n the refusal's multiplier at its call number, `task_refuse_by_call`), else answered with
 A = min(task_answer * exp(-task_fatigue * n), 1 - R); an answered call sells with s = readiness *
 (1 + beta * clicks). d is 1, or d0 for the share w of patient leads: per lead,
-L = (1 - w) prod P(call | d = 1) + w prod P(call | d = d0) (docs/CALIBRATION.md, "Calls").
+L = (1 - w) prod P(call | d = 1) E(1) + w prod P(call | d = d0) E(d0) (docs/CALIBRATION.md,
+"Calls"), E(d) the lead's e-mails (touches not calls) as evidence of its drop-out (`Evidence`):
+prod over them of (d u_k)^y (1 - d u_k)^(1 - y), y its unsubscribe, u_k the touch's chance of
+one at drop-out 1 as the unsubscribes' fit has it. With evidence every lead of the persona is
+in the mixture, called or not, so that w is the persona's share, not the share of the leads
+still there to be called (leads who may drop out leave by unsubscribing from the e-mails).
 """
 
 from __future__ import annotations
@@ -36,6 +41,23 @@ class CallPrior:
     low: float = 0.0  # their drop-out (0: they never refuse)
     beta: float = 0.0  # readiness a click adds, over the base readiness (when not fitted)
     by_call: tuple[float, ...] = ()  # the refusal's multiplier by call number (none: 1)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A persona's touches (not calls) as evidence of each lead's drop-out: every lead of the
+    persona (numbers, called or not), and each touch's lead, chance of an unsubscribe at
+    drop-out 1 (0: no chance, e.g. bounced) and whether it was one."""
+
+    leads: np.ndarray
+    lead: np.ndarray
+    chance: np.ndarray
+    unsubscribed: np.ndarray
+
+    def log_chances(self, d: float) -> np.ndarray:
+        """Each touch's log P(its unsubscribe or not | drop-out d)."""
+        p = np.minimum(d * self.chance, 1 - 1e-12)
+        return np.where(self.unsubscribed, np.log(np.maximum(p, 1e-300)), np.log1p(-p))
 
 
 BY_CALL = 4  # call numbers with a refusal multiplier of their own: 1 (the reference), 2, 3, 4+
@@ -76,7 +98,9 @@ class CallRows:
     """One persona's calls, ready for the likelihood: each call's number, outcome, the lead's
     clicks before it, and which lead made it (numbered 0..leads-1)."""
 
-    def __init__(self, k: Calls, mine: np.ndarray, seen: bool) -> None:
+    def __init__(
+        self, k: Calls, mine: np.ndarray, seen: bool, evidence: Evidence | None = None
+    ) -> None:
         # each call's outcome: 0 refused, 1 sold, 2 answered not sold (answers recorded), 3
         # neither, 4 none of these (chance 0); the calls in that order, so that each outcome's
         # calls are one slice and the likelihood takes each chance only where it is needed
@@ -91,9 +115,31 @@ class CallRows:
         self.sold, self.clicks = sold[order], k.clicks[mine][order]
         self.seen = seen
         self.lead = k.lead[mine][order]
-        leads, self.inverse = np.unique(self.lead, return_inverse=True)
-        self.leads = len(leads)
+        called = np.unique(self.lead)
+        self.leads = len(called)  # leads called (the optional parameters' price: `lr_min`)
+        universe = called if evidence is None else np.union1d(called, evidence.leads)
+        self.universe = len(universe)  # leads in the mixture
+        self.inverse = np.searchsorted(universe, self.lead)
         self.other, self.talked = other[order], talked[order]
+        self.evidence = evidence
+        if evidence is not None:
+            self.touch_lead = np.searchsorted(universe, evidence.lead)
+            self.evidence_one = self._evidence(1.0)
+
+    def _evidence(self, d: float) -> np.ndarray:
+        """Each lead's (of the mixture) log P(its touches' unsubscribes | drop-out d)."""
+        if self.evidence is None:
+            return np.zeros(self.universe)
+        logs = self.evidence.log_chances(d)
+        return np.bincount(self.touch_lead, weights=logs, minlength=self.universe)
+
+    def evidence_logs(
+        self, eta: np.ndarray, params: list[Param], prior: CallPrior
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each lead's (of the mixture) log-evidence of its touches at d = 1 and at d0."""
+        if self.evidence is None:
+            return np.zeros(self.universe), np.zeros(self.universe)
+        return self.evidence_one, self._evidence(patient_dropout(eta, params, prior))
 
     def per_call(
         self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
@@ -127,9 +173,11 @@ class CallRows:
         one, zero = self.per_call(eta, params, prior, beta)
         w = patient_share(eta, params, prior)
         log_w1, log_w0 = math.log(max(1 - w, 1e-300)), math.log(max(w, 1e-300))
-        # per lead, each term's log: its calls' log-likelihoods summed, plus its weight's log
-        a = np.bincount(self.inverse, weights=one, minlength=self.leads) + log_w1
-        b = np.bincount(self.inverse, weights=zero, minlength=self.leads) + log_w0
+        e1, e0 = self.evidence_logs(eta, params, prior)
+        # per lead, each term's log: its calls' log-likelihoods summed, its touches' evidence,
+        # plus its weight's log
+        a = np.bincount(self.inverse, weights=one, minlength=self.universe) + log_w1 + e1
+        b = np.bincount(self.inverse, weights=zero, minlength=self.universe) + log_w0 + e0
         top = np.maximum(a, b)
         return top + np.log(np.exp(a - top) + np.exp(b - top))
 

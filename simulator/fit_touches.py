@@ -334,3 +334,28 @@ def bounces(obs: Observed) -> Block:
     if etas:
         diagonal(block, etas, variances)
     return block
+
+
+def unsubscribe_chances(obs: Observed, block: Block, fatigue_prior: float) -> np.ndarray:
+    """Each touch's chance of an unsubscribe for a lead of drop-out 1, as `block` (the
+    unsubscribes' fit) has it: u_ch * (1 + unsubscribe_fatigue * excess), u_ch the knob (the
+    fitted or set value); 0 for a call or a bounced touch, and for a channel the block has
+    no value for."""
+    t = obs.touches
+    per_channel = np.zeros(len(t.channels))
+    fatigue = fatigue_prior
+    for p, value, _se, _low, _high in block.knobs():
+        name = p.path.rsplit(".", 1)[1]
+        if p.path == "behaviour.unsubscribe_fatigue":
+            fatigue = value
+        elif name in t.channels:
+            per_channel[t.channels.index(name)] = value
+    for path, set_to, _why in block.fixed:
+        name = path.rsplit(".", 1)[1]
+        if path.startswith("behaviour.unsubscribe.") and name in t.channels:
+            assert isinstance(set_to, float)  # `unsubscribes` sets a channel's chance
+            per_channel[t.channels.index(name)] = set_to
+    calls = [k for k, c in enumerate(t.channels) if c == "task"]
+    live = ~t.bounced & ~np.isin(t.channel, calls)
+    chance = per_channel[t.channel] * (1 + fatigue * t.excess)
+    return np.where(live, np.minimum(chance, P_MAX), 0.0)

@@ -176,6 +176,92 @@ def test_the_calls_likelihood_by_hand_with_a_patient_share_and_a_rising_refusal(
     assert lr_min(1000) == pytest.approx(6.907755, abs=1e-6)  # log 1000: BIC's price
 
 
+def test_the_calls_likelihood_with_the_touches_as_evidence_of_the_drop_out() -> None:
+    """The two leads above (w = 0.25, d0 = 0, q = 0.2, rise 0.5, answer 0.5, sale 0.1) with
+    their e-mails as evidence, and two leads never called. A touch with chance u of an
+    unsubscribe at drop-out 1 has u * d at drop-out d (0 for the patient).
+    A: two e-mails at 0.1, kept: d = 1: 0.225 * 0.9 * 0.9 = 0.18225; patient: 0 (refused).
+       Mixture 0.75 * 0.18225 = 0.1366875.
+    B: one e-mail at 0.2, kept: 0.75 * 0.05 * 0.8 + 0.25 * 0.05 * 1 = 0.0425.
+    C, never called: one e-mail at 0.1, unsubscribed: 0.75 * 0.1 + 0.25 * 0 = 0.075.
+    D, never called, no touch: 0.75 + 0.25 = 1.
+    log-likelihood: ln 0.1366875 + ln 0.0425 + ln 0.075 = -7.738576."""
+    import math
+
+    from simulator.fit_calls_rows import CallPrior, CallRows, Evidence
+    from simulator.fit_data import Calls
+
+    def col(*values: object) -> np.ndarray:
+        return np.array(values)
+
+    calls = Calls(
+        lead=col(0, 0, 1),
+        group=col(0, 0, 0),
+        n=col(0.0, 1.0, 0.0),
+        refused=col(False, True, False),
+        answered=col(False, False, False),
+        sold=col(False, False, True),
+        clicks=col(0.0, 0.0, 0.0),
+        at=col(0.0, DAY, 0.0),
+    )
+    evidence = Evidence(
+        leads=col(0, 1, 2, 3),
+        lead=col(0, 0, 1, 2),
+        chance=col(0.1, 0.1, 0.2, 0.1),
+        unsubscribed=col(False, False, False, True),
+    )
+    rows = CallRows(calls, np.ones(3, dtype=bool), seen=False, evidence=evidence)
+    assert (rows.leads, rows.universe) == (2, 4)  # leads called (the BIC's n); in the mixture
+    prior = CallPrior("p", 0.3, 0.5, 0.0, 0.0, 0.0)
+    params = [
+        Param("personas.p.behaviour.task_refuse", "q", "logit", 3),
+        Param("personas.p.dropout", "w", "identity", 1),
+        Param("personas.p.behaviour.task_refuse_fatigue", "rise", "identity", 1),
+        Param("personas.p.readiness", "s", "log", 1),
+    ]
+    eta = np.array([math.log(0.2 / 0.8), 0.25, 0.5, math.log(0.1)])
+    assert rows.loglik(eta, params, prior, 0.0) == pytest.approx(-7.738576, abs=1e-6)
+
+
+def test_each_touch_s_chance_of_an_unsubscribe_at_drop_out_1() -> None:
+    """u_email = exp(ln 0.009) / 0.9 = 0.01 (fitted, its factor 1 / the mean drop-out), u_sms
+    = 0.002 (set: too few to fit), fatigue 0.5: an e-mail at excess 0 -> 0.01, at excess 2 ->
+    0.01 * 2 = 0.02; an SMS at excess 1 -> 0.002 * 1.5 = 0.003; a bounced e-mail and a call 0."""
+    import math
+    from types import SimpleNamespace
+
+    from simulator.fit_data import Touches
+    from simulator.fit_touches import unsubscribe_chances
+
+    def col(*values: object) -> np.ndarray:
+        return np.array(values)
+
+    none = col(False, False, False, False, False)
+    touches = Touches(
+        lead=col(0, 0, 1, 1, 2),
+        group=col(0, 0, 0, 0, 0),
+        channel=col(0, 0, 1, 0, 2),
+        content=col(0, 0, 0, 0, 0),
+        bounced=col(False, False, False, True, False),
+        excess=col(0.0, 2.0, 1.0, 0.0, 0.0),
+        opened=none,
+        clicked=none,
+        replied=none,
+        unsubscribed=none,
+        channels=["email", "sms", "task"],
+        contents=["x"],
+    )
+    block = Block("unsubscribes")
+    block.params = [
+        Param("behaviour.unsubscribe.email", "u", "log", 10, 1 / 0.9),
+        Param("behaviour.unsubscribe_fatigue", "f", "identity", 10),
+    ]
+    block.estimate = Estimate(np.array([math.log(0.009), 0.5]), np.eye(2), True, 0.0)
+    block.fix("behaviour.unsubscribe.sms", 0.002, "2 unsubscribes")
+    chances = unsubscribe_chances(SimpleNamespace(touches=touches), block, 0.25)
+    assert chances.tolist() == pytest.approx([0.01, 0.02, 0.003, 0.0, 0.0], abs=1e-12)
+
+
 def test_a_maximisation_that_stops_short_says_why() -> None:
     """L-BFGS-B from 0 towards the minimum at 5 of (x - 5)^2, which is not a number past 2:
     its line search fails at the first iteration, and the estimate says so in words; the
