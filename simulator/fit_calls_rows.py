@@ -122,6 +122,7 @@ class CallRows:
         self.inverse = np.searchsorted(universe, self.lead)
         self.other, self.talked = other[order], talked[order]
         self.evidence = evidence
+        self._low: tuple[float, np.ndarray] | None = None  # the last d0 and its evidence
         if evidence is not None:
             self.touch_lead = np.searchsorted(universe, evidence.lead)
             self.evidence_one = self._evidence(1.0)
@@ -139,7 +140,10 @@ class CallRows:
         """Each lead's (of the mixture) log-evidence of its touches at d = 1 and at d0."""
         if self.evidence is None:
             return np.zeros(self.universe), np.zeros(self.universe)
-        return self.evidence_one, self._evidence(patient_dropout(eta, params, prior))
+        d0 = patient_dropout(eta, params, prior)
+        if self._low is None or self._low[0] != d0:  # d0 is mostly the prior's, fixed
+            self._low = (d0, self._evidence(d0))
+        return self.evidence_one, self._low[1]
 
     def per_call(
         self, eta: np.ndarray, params: list[Param], prior: CallPrior, beta: float
