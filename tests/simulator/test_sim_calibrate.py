@@ -131,6 +131,40 @@ def test_recovery_of_known_parameters() -> None:
     assert inside / total >= 0.85, f"{inside} of {total} true values inside"
 
 
+def _col(*values: object) -> np.ndarray:
+    return np.array(values)
+
+
+def _two_leads():  # noqa: ANN202
+    """Lead A (0): call 0 neither, call 1 refused; lead B (1): call 0 sold; no answers
+    recorded. The calls, the prior (answer 0.5) and the parameters (q, w, rise, s) with eta
+    at q = 0.2, w = 0.25, rise 0.5, s = 0.1."""
+    import math
+
+    from simulator.fit_calls_rows import CallPrior
+    from simulator.fit_data import Calls
+
+    calls = Calls(
+        lead=_col(0, 0, 1),
+        group=_col(0, 0, 0),
+        n=_col(0.0, 1.0, 0.0),
+        refused=_col(False, True, False),
+        answered=_col(False, False, False),
+        sold=_col(False, False, True),
+        clicks=_col(0.0, 0.0, 0.0),
+        at=_col(0.0, DAY, 0.0),
+    )
+    prior = CallPrior("p", 0.3, 0.5, 0.0, 0.0, 0.0)
+    params = [
+        Param("personas.p.behaviour.task_refuse", "q", "logit", 3),
+        Param("personas.p.dropout", "w", "identity", 1),
+        Param("personas.p.behaviour.task_refuse_fatigue", "rise", "identity", 1),
+        Param("personas.p.readiness", "s", "log", 1),
+    ]
+    eta = np.array([math.log(0.2 / 0.8), 0.25, 0.5, math.log(0.1)])
+    return calls, prior, params, eta
+
+
 def test_the_calls_likelihood_by_hand_with_a_patient_share_and_a_rising_refusal() -> None:
     """Two leads, no answers recorded (so a call is refused, sold, or neither). q = 0.2,
     patient share w = 0.25 (on itself) who never refuse (d0 = 0), refusals rising 0.5 a call,
@@ -142,31 +176,10 @@ def test_the_calls_likelihood_by_hand_with_a_patient_share_and_a_rising_refusal(
     import math
 
     from simulator.fit_calls import lr_min
-    from simulator.fit_calls_rows import CallPrior, CallRows
-    from simulator.fit_data import Calls
+    from simulator.fit_calls_rows import CallRows
 
-    def col(*values: object) -> np.ndarray:
-        return np.array(values)
-
-    calls = Calls(
-        lead=col(0, 0, 1),
-        group=col(0, 0, 0),
-        n=col(0.0, 1.0, 0.0),
-        refused=col(False, True, False),
-        answered=col(False, False, False),
-        sold=col(False, False, True),
-        clicks=col(0.0, 0.0, 0.0),
-        at=col(0.0, DAY, 0.0),
-    )
+    calls, prior, params, eta = _two_leads()
     rows = CallRows(calls, np.ones(3, dtype=bool), seen=False)
-    prior = CallPrior("p", 0.3, 0.5, 0.0, 0.0, 0.0)
-    params = [
-        Param("personas.p.behaviour.task_refuse", "q", "logit", 3),
-        Param("personas.p.dropout", "w", "identity", 1),
-        Param("personas.p.behaviour.task_refuse_fatigue", "rise", "identity", 1),
-        Param("personas.p.readiness", "s", "log", 1),
-    ]
-    eta = np.array([math.log(0.2 / 0.8), 0.25, 0.5, math.log(0.1)])
     assert rows.loglik(eta, params, prior, 0.0) == pytest.approx(-4.775069, abs=1e-6)
     # the patient share at its bound 0: every lead is d = 1
     eta[1] = 0.0
@@ -186,40 +199,17 @@ def test_the_calls_likelihood_with_the_touches_as_evidence_of_the_drop_out() -> 
     C, never called: one e-mail at 0.1, unsubscribed: 0.75 * 0.1 + 0.25 * 0 = 0.075.
     D, never called, no touch: 0.75 + 0.25 = 1.
     log-likelihood: ln 0.1366875 + ln 0.0425 + ln 0.075 = -7.738576."""
-    import math
+    from simulator.fit_calls_rows import CallRows, Evidence
 
-    from simulator.fit_calls_rows import CallPrior, CallRows, Evidence
-    from simulator.fit_data import Calls
-
-    def col(*values: object) -> np.ndarray:
-        return np.array(values)
-
-    calls = Calls(
-        lead=col(0, 0, 1),
-        group=col(0, 0, 0),
-        n=col(0.0, 1.0, 0.0),
-        refused=col(False, True, False),
-        answered=col(False, False, False),
-        sold=col(False, False, True),
-        clicks=col(0.0, 0.0, 0.0),
-        at=col(0.0, DAY, 0.0),
-    )
+    calls, prior, params, eta = _two_leads()
     evidence = Evidence(
-        leads=col(0, 1, 2, 3),
-        lead=col(0, 0, 1, 2),
-        chance=col(0.1, 0.1, 0.2, 0.1),
-        unsubscribed=col(False, False, False, True),
+        leads=_col(0, 1, 2, 3),
+        lead=_col(0, 0, 1, 2),
+        chance=_col(0.1, 0.1, 0.2, 0.1),
+        unsubscribed=_col(False, False, False, True),
     )
     rows = CallRows(calls, np.ones(3, dtype=bool), seen=False, evidence=evidence)
     assert (rows.leads, rows.universe) == (2, 4)  # leads called (the BIC's n); in the mixture
-    prior = CallPrior("p", 0.3, 0.5, 0.0, 0.0, 0.0)
-    params = [
-        Param("personas.p.behaviour.task_refuse", "q", "logit", 3),
-        Param("personas.p.dropout", "w", "identity", 1),
-        Param("personas.p.behaviour.task_refuse_fatigue", "rise", "identity", 1),
-        Param("personas.p.readiness", "s", "log", 1),
-    ]
-    eta = np.array([math.log(0.2 / 0.8), 0.25, 0.5, math.log(0.1)])
     assert rows.loglik(eta, params, prior, 0.0) == pytest.approx(-7.738576, abs=1e-6)
 
 
@@ -233,9 +223,7 @@ def test_each_touch_s_chance_of_an_unsubscribe_at_drop_out_1() -> None:
     from simulator.fit_data import Touches
     from simulator.fit_touches import unsubscribe_chances
 
-    def col(*values: object) -> np.ndarray:
-        return np.array(values)
-
+    col = _col
     none = col(False, False, False, False, False)
     touches = Touches(
         lead=col(0, 0, 1, 1, 2),
