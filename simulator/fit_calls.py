@@ -366,9 +366,10 @@ def _checks(
             cumulative, last = np.zeros(2), lead[j]
         before[j] = cumulative
         cumulative = cumulative + per_call[j]
-    e1, e0 = rows.evidence_logs(eta, params, prior)
-    evidence = np.stack([e1[rows.inverse], e0[rows.inverse]], axis=1)
-    w = np.log([max(1 - never, 1e-300), max(never, 1e-300)]) + before + evidence
+    w = np.log([max(1 - never, 1e-300), max(never, 1e-300)]) + before
+    evidence = rows.evidence_logs(eta, params, prior)
+    if evidence is not None:  # each call's lead's touches
+        w += np.stack([evidence[0][rows.inverse], evidence[1][rows.inverse]], axis=1)
     w = np.exp(w - logsumexp(w, axis=1, keepdims=True))
     fitted = outcome_chances(eta, params, prior, n, rows.clicks * beta)
     for low, high, label in BUCKETS:

@@ -129,17 +129,17 @@ class CallRows:
 
     def _evidence(self, d: float) -> np.ndarray:
         """Each lead's (of the mixture) log P(its touches' unsubscribes | drop-out d)."""
-        if self.evidence is None:
-            return np.zeros(self.universe)
+        assert self.evidence is not None  # asked only of rows with evidence
         logs = self.evidence.log_chances(d)
         return np.bincount(self.touch_lead, weights=logs, minlength=self.universe)
 
     def evidence_logs(
         self, eta: np.ndarray, params: list[Param], prior: CallPrior
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each lead's (of the mixture) log-evidence of its touches at d = 1 and at d0."""
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each lead's (of the mixture) log-evidence of its touches at d = 1 and at d0; None
+        without evidence (nothing to add)."""
         if self.evidence is None:
-            return np.zeros(self.universe), np.zeros(self.universe)
+            return None
         d0 = patient_dropout(eta, params, prior)
         if self._low is None or self._low[0] != d0:  # d0 is mostly the prior's, fixed
             self._low = (d0, self._evidence(d0))
@@ -177,11 +177,14 @@ class CallRows:
         one, zero = self.per_call(eta, params, prior, beta)
         w = patient_share(eta, params, prior)
         log_w1, log_w0 = math.log(max(1 - w, 1e-300)), math.log(max(w, 1e-300))
-        e1, e0 = self.evidence_logs(eta, params, prior)
-        # per lead, each term's log: its calls' log-likelihoods summed, its touches' evidence,
-        # plus its weight's log
-        a = np.bincount(self.inverse, weights=one, minlength=self.universe) + log_w1 + e1
-        b = np.bincount(self.inverse, weights=zero, minlength=self.universe) + log_w0 + e0
+        # per lead, each term's log: its calls' log-likelihoods summed, plus its weight's log
+        # and its touches' evidence
+        a = np.bincount(self.inverse, weights=one, minlength=self.universe) + log_w1
+        b = np.bincount(self.inverse, weights=zero, minlength=self.universe) + log_w0
+        evidence = self.evidence_logs(eta, params, prior)
+        if evidence is not None:
+            a += evidence[0]
+            b += evidence[1]
         top = np.maximum(a, b)
         return top + np.log(np.exp(a - top) + np.exp(b - top))
 

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from simulator.fit_blocks import Block, Param, diagonal, share_param, upper90
-from simulator.fit_data import Observed
+from simulator.fit_data import Observed, Touches
 from simulator.fit_ml import IDENTITY, LOG, Estimate, maximise
 
 MIN_EVENTS = 5  # answers of a kind on a channel needed to fit its rate
@@ -251,7 +251,7 @@ def unsubscribes(obs: Observed, dropout_mean: float, fatigue_prior: float) -> Bl
     own drop-out is taken at its mean (`dropout_mean`)."""
     block = Block("unsubscribes")
     t = obs.touches
-    live = ~t.bounced & np.isin(t.channel, [k for k, c in enumerate(t.channels) if c != "task"])
+    live = _can_unsubscribe(t)
     params: list[Param] = []
     for ch, channel in enumerate(t.channels):
         on = live & (t.channel == ch)
@@ -355,7 +355,10 @@ def unsubscribe_chances(obs: Observed, block: Block, fatigue_prior: float) -> np
         if path.startswith("behaviour.unsubscribe.") and name in t.channels:
             assert isinstance(set_to, float)  # `unsubscribes` sets a channel's chance
             per_channel[t.channels.index(name)] = set_to
-    calls = [k for k, c in enumerate(t.channels) if c == "task"]
-    live = ~t.bounced & ~np.isin(t.channel, calls)
     chance = per_channel[t.channel] * (1 + fatigue * t.excess)
-    return np.where(live, np.minimum(chance, P_MAX), 0.0)
+    return np.where(_can_unsubscribe(t), np.minimum(chance, P_MAX), 0.0)
+
+
+def _can_unsubscribe(t: Touches) -> np.ndarray:
+    """The touches an unsubscribe can follow: delivered (not bounced), not a call."""
+    return ~t.bounced & np.isin(t.channel, [k for k, c in enumerate(t.channels) if c != "task"])
