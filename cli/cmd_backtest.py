@@ -1,8 +1,8 @@
 """`nurture backtest FILE (--history LEADS EVENTS | --db DB) [--split 0.7 | --before DATE]
-[--scenario PRIOR] [--by ATTR] [--outcomes-only] [--map FILE] [--event-type TYPE=THEIRS]
-[--runs R] [--seed X] [--workers W] [--json OUT]`: calibrate on one part of a history, forecast
-the other, and report forecast against actual for each figure the history has
-(`simulator/backtest.py`). The history is read as `nurture calibrate` reads it
+[--scenario PRIOR] [--by ATTR] [--outcomes-only] [--untimed] [--map FILE]
+[--event-type TYPE=THEIRS] [--runs R] [--seed X] [--workers W] [--json OUT]`: calibrate on one
+part of a history, forecast the other, and report forecast against actual for each figure the
+history has (`simulator/backtest.py`). The history is read as `nurture calibrate` reads it
 (`cli/history_input.py`: `--map FILE` a CRM mapping, LEADS that CRM's export).
 
 Exit 0 whatever the verdicts (a backtest reports, it does not judge the input); 1 for a mistake
@@ -58,6 +58,12 @@ def add_parser(sub: Any) -> None:
         help="fit on the history before DATE, judge on the leads created from it on",
     )
     add_fit_options(p)
+    p.add_argument(
+        "--untimed",
+        action="store_true",
+        help="the history's times only order its events (made up from a count or a sequence, "
+        "not when things happened): the days to convert are not judged",
+    )
     p.add_argument("--runs", type=positive_int, default=20, metavar="R", help="replications (20)")
     p.add_argument("--seed", type=nonnegative_int, default=0, metavar="X", help="seed (0)")
     p.add_argument("--workers", type=positive_int, metavar="W", help="processes (default: cores)")
@@ -97,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
                 workers,
                 ProgressBar("forecasting"),
                 stop,
+                timed=not args.untimed,
             )
     except Cancelled as err:
         return report_cancelled("backtest", err)

@@ -11,6 +11,10 @@ beside the forecast's mean and 90% interval (over runs that draw the parameters)
 when the actual value lies inside that interval widened by the held-out figure's own sampling
 error (1.645 of its standard errors each side). A figure resting on at least 200 conversions
 (leads, for a share of leads) is also held to +-15% relative error.
+
+The times to convert are judged only when the history's times are real: not for an
+experiment's outcomes (`outcomes_only`), nor with `timed=False` (`--untimed`: times that only
+order the events, such as the bank's one call a day, which its data does not date).
 """
 
 from __future__ import annotations
@@ -121,6 +125,7 @@ class Backtest:
     calibration: Calibration
     forecast: Forecast
     figures: tuple[Judged, ...]
+    untimed: str = ""  # why the times to convert are not judged ("": they are)
 
     def render(self) -> str:
         from simulator.backtest_report import render
@@ -139,6 +144,7 @@ class Backtest:
                 "seed": self.forecast.seed,
             },
             "figures": [f.to_dict() for f in self.figures],
+            "times_not_judged": self.untimed or None,
         }
 
 
@@ -160,8 +166,9 @@ def backtest(
     workers: int = 1,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
+    timed: bool = True,
 ) -> Backtest:
-    """See the module docstring."""
+    """See the module docstring; `timed=False`: the history's times only order its events."""
     from simulator.calibrate import CalibrationError
 
     if not history.leads:
@@ -182,8 +189,17 @@ def backtest(
     scenario = test_scenario(calibration.scenario, test, runs, seed)
     label = f"fitted on {fit.source}"
     result = forecast(program, scenario, label, workers, progress, cancel=cancel)
+    untimed = (
+        "the history holds each lead's outcome, not when (--outcomes-only)"
+        if options.outcomes_only
+        else ""
+        if timed
+        else "the history's times only order its events (--untimed)"
+    )
     figures = tuple(
         Judged(a, result.stat(a.key))
-        for a in actual_figures(test, calibration.group_of, timed=not options.outcomes_only)
+        for a in actual_figures(test, calibration.group_of, not untimed, options.outcomes_only)
     )
-    return Backtest(how.words(), fit.summary(), test.summary(), calibration, result, figures)
+    return Backtest(
+        how.words(), fit.summary(), test.summary(), calibration, result, figures, untimed
+    )

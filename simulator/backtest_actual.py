@@ -65,11 +65,15 @@ def _quantile(label: str, key: str, days: np.ndarray, q: float) -> Actual | None
 
 
 def actual_figures(
-    history: History, group_of: Callable[[dict[str, object]], str], timed: bool = True
+    history: History,
+    group_of: Callable[[dict[str, object]], str],
+    timed: bool = True,
+    outcomes_only: bool = False,
 ) -> list[Actual]:
     """Every figure of the module docstring that the history holds: revenue only when its
-    purchases have values, the times to convert only when `timed` (a history of each lead's
-    outcome has no times worth the name)."""
+    purchases have values, the times to convert only when `timed` (its times are real: not a
+    history of each lead's outcome, nor times that only order the events), the unsubscribes
+    unless an experiment's outcomes (`outcomes_only`) record none."""
     n = len(history.leads)
     index = {lead.id: k for k, lead in enumerate(history.leads)}
     created = np.asarray([lead.created_at for lead in history.leads])
@@ -96,7 +100,7 @@ def actual_figures(
     out: list[Actual | None] = [_share("conversion", "conversion_rate", bought.sum(), n)]
     if visited.any():
         out.append(_share("visited", "visit_rate", visited.sum(), n, int(visited.sum())))
-    if n and (timed or unsubscribes.any()):  # an experiment's outcomes may not record them
+    if n and (not outcomes_only or unsubscribes.any()):  # outcomes may not record them
         out.append(
             Actual(
                 "unsubscribes a lead",

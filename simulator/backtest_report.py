@@ -55,6 +55,7 @@ def render(b: Backtest) -> str:
         f"{b.forecast.runs} runs drawing the fitted parameters, seed {b.forecast.seed}",
         "  inside: the actual value lies in the forecast's 90% interval widened by the held-out "
         "figure's own sampling error; held: figures on 200+ events must be within ±15%.",
+        *([f"  times to convert: not judged, {b.untimed}"] if b.untimed else []),
         *(f"  warning: {w}" for w in b.calibration.fit.warnings),
         "",
     ]

@@ -245,6 +245,39 @@ def test_backtest_judges_the_held_out_leads(
     assert visited["held_to_15_percent"] is False  # 200 events or more only
 
 
+def test_backtest_untimed_judges_no_days_to_convert(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--untimed: the history's times only order its events, so the days to convert (and the
+    conversions within 7, 30, 90 days) are not judged; every other figure is, as without it."""
+    _history(tmp_path)
+    more = [  # ten sales two days in, and a visit 100 days in: every lead seen 90 days
+        {"id": f"c{i}", "lead": f"L{i}", "type": "converted", "at": "2026-01-07T01:00:00Z"}
+        for i in range(0, 40, 4)
+    ]
+    more.append({"id": "late", "lead": "L1", "type": "visited", "at": "2026-04-15T01:00:00Z"})
+    with (tmp_path / "events.jsonl").open("a") as f:
+        f.write("".join(json.dumps(e) + "\n" for e in more))
+    names = {}
+    for flags in ([], ["--untimed"]):
+        out = tmp_path / f"backtest{len(flags)}.json"
+        args = ("backtest", "--split", "0.5", "--runs", "2", "--json", str(out), *flags)
+        code, stdout, stderr = _on_history(capsys, tmp_path, *args)
+        assert code == 0, stderr
+        result = json.loads(out.read_text())
+        names[bool(flags)] = [f["name"] for f in result["figures"]]
+        said = "  times to convert: not judged, the history's times only order its events"
+        assert (said in stdout) is bool(flags)
+        assert result["times_not_judged"] == (
+            "the history's times only order its events (--untimed)" if flags else None
+        )
+    timed = ["days_to_customers.median", "days_to_customers.p90"]
+    timed += ["converted_within.7", "converted_within.30", "converted_within.90"]
+    assert [n for n in names[False] if n not in names[True]] == timed
+    assert [n for n in names[False] if n in names[True]] == names[True]
+    assert "unsubscribe_rate" in names[True]  # a count of every lead's, not a time
+
+
 @pytest.mark.parametrize(
     ("how", "said"),
     [
