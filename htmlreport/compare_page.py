@@ -28,7 +28,7 @@ from htmlreport.blocks import (
 from htmlreport.forecast_page import params_lines, weekly_rows
 from htmlreport.page import Html, Page, figure, paragraph, tag
 from simulator.figures import Difference, Stat
-from simulator.formatting import num
+from simulator.formatting import horizon, num
 from simulator.results import Comparison, Forecast, Pair
 from simulator.scenario import Scenario
 
@@ -196,7 +196,7 @@ def comparison_page(c: Comparison, scenario: Scenario | None = None, footer: str
     runs = f"{base.runs} run{'s' if base.runs != 1 else ''}"
     subtitle = (
         f"{' · '.join(f.file for f in c.files)} · {base.scenario} · {num(base.leads)} leads over "
-        f"{base.days:g} days · {runs} · seed {base.seed}"
+        f"{horizon(base.days)} days · {runs} · seed {base.seed}"
     )
     note = (
         "Every file ran on the same simulated leads and random numbers, so a difference is the "

@@ -3,8 +3,9 @@
 Sections, each left out when it has nothing to show: the headline in words with KPI cards, the
 funnel by stage, conversions week by week with their 90% band, touches and cost by channel,
 each sequence's step funnel, the sales queue, the figures by group (persona, segment, ... when
-the forecast has them), and the assumptions. Charts: `CHARTS_PER_FORECAST` tells how many a
-forecast draws (the browser test counts them).
+the forecast has them), where each interval's width comes from (a fitted scenario's forecast:
+the parameters' part and the simulation's), and the assumptions. Charts: `CHARTS_PER_FORECAST`
+tells how many a forecast draws (the browser test counts them).
 """
 
 from __future__ import annotations
@@ -13,12 +14,24 @@ from collections.abc import Sequence
 
 from htmlreport import charts
 from htmlreport.assumptions import assumptions
-from htmlreport.blocks import Card, cards, count, money, one_decimal, share, stat_cell, table, times
+from htmlreport.blocks import (
+    Card,
+    bullet_list,
+    cards,
+    count,
+    money,
+    one_decimal,
+    share,
+    stat_cell,
+    table,
+    times,
+)
 from htmlreport.groups import group_tables
 from htmlreport.page import Html, Page, figure, paragraph, tag
 from simulator.figures import Series, Stat
-from simulator.formatting import num, pct
+from simulator.formatting import horizon, num, pct
 from simulator.report import headline
+from simulator.report_fit import WIDTH_HEAD, WIDTH_WORDS, width_rows
 from simulator.results import Forecast
 from simulator.scenario import Scenario
 from simulator.sequence_groups import SequenceFigures
@@ -30,7 +43,7 @@ def header(f: Forecast) -> tuple[str, str]:
     runs = f"{f.runs} run{'s' if f.runs != 1 else ''}"
     return (
         f"Forecast: {f.campaign}",
-        f"{f.file} · {f.scenario} · {num(f.leads)} leads over {f.days:g} days · {runs} · "
+        f"{f.file} · {f.scenario} · {num(f.leads)} leads over {horizon(f.days)} days · {runs} · "
         f"seed {f.seed}",
     )
 
@@ -186,6 +199,22 @@ def sales_cards(f: Forecast) -> Html | None:
     )
 
 
+def uncertainty_part(f: Forecast, scenario: Scenario | None) -> list[Html]:
+    """A fitted scenario's forecast: what it was fitted on, what the fit could not settle, and
+    each headline interval with the parameters drawn and fixed (nothing for other forecasts)."""
+    if not f.uncertainty:
+        return []
+    fit = scenario.fit if scenario is not None else None
+    said = "The scenario was fitted to a history by nurture calibrate"
+    if fit is not None and fit.history:
+        said += f" (fitted on {fit.history})"
+    parts = [paragraph(f"{said}. {WIDTH_WORDS}")]
+    if fit is not None and fit.warnings:
+        parts.append(bullet_list([f"Warning: {w}" for w in fit.warnings]))
+    parts.append(table(WIDTH_HEAD, width_rows(f.uncertainty)))
+    return parts
+
+
 def forecast_charts(f: Forecast) -> int:
     """How many charts the forecast page draws for `f`."""
     with_steps = sum(1 for s in f.sequences.values() if s.entered.n and s.steps)
@@ -214,6 +243,9 @@ def add_forecast_sections(page: Page, f: Forecast, scenario: Scenario | None) ->
     if sales is not None:
         page.section("Sales queue", sales, key="sales")
     page.section("By group", *group_tables(f.summary.stats), key="groups")
+    page.section(
+        "Where each interval's width comes from", *uncertainty_part(f, scenario), key="uncertainty"
+    )
     if scenario is not None:
         extra: Sequence[str] = getattr(f, "assumptions", None) or ()
         page.section("Assumptions", assumptions(scenario, tuple(extra)), key="assumptions")

@@ -34,6 +34,7 @@ from htmlreport.page import Html, Page, figure, paragraph
 from live import LiveReport, few_runs_note
 from live.kpis_time import MARKS
 from simulator.figures import Stat
+from simulator.formatting import horizon
 
 NOTE = (
     "Each figure as the database has it. A difference against a holdout or an arm carries its "
@@ -214,7 +215,7 @@ def live_page(r: LiveReport, footer: str = "") -> str:
         page.section(
             "Against the forecast",
             paragraph(
-                f"{f.path}: {count(f.leads)} leads over {f.days:g} days, {f.runs} runs; "
+                f"{f.path}: {count(f.leads)} leads over {horizon(f.days)} days, {f.runs} runs; "
                 f"counts scaled x{f.scale:.3g} to these leads."
             ),
             vs,

@@ -15,7 +15,7 @@ from htmlreport.blocks import Card, Fmt, cards, count, money, one_decimal, share
 from htmlreport.blocks import times as times_fmt
 from htmlreport.page import Html, Page, figure, grid, paragraph, tag
 from simulator.figures import Stat
-from simulator.formatting import num
+from simulator.formatting import horizon, num
 from simulator.scenario import Scenario
 from simulator.sweep_report import best_sentences
 from simulator.sweep_result import SweepPoint, SweepResult
@@ -192,7 +192,7 @@ def headline_cards(r: SweepResult) -> Html | None:
 def sweep_page(r: SweepResult, scenario: Scenario | None = None, footer: str = "") -> str:
     runs = f"{r.runs} run{'s' if r.runs != 1 else ''} a point"
     subtitle = (
-        f"{r.file} · {r.scenario} · {num(r.leads)} leads over {r.days:g} days · {runs} · "
+        f"{r.file} · {r.scenario} · {num(r.leads)} leads over {horizon(r.days)} days · {runs} · "
         f"seed {r.seed} · {r.design} of {r.planned} points"
     )
     note = (

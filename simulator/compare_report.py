@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import overload
 
 from simulator.figures import Difference, Stat
-from simulator.formatting import money, num, pct
+from simulator.formatting import horizon, money, num, pct
 from simulator.groups import Kpis
 from simulator.report import params_lines
 from simulator.results import Comparison, Forecast, Pair
@@ -68,7 +68,7 @@ def render(result: Comparison) -> str:
     first = files[0]
     lines = [
         f"Comparison on common random numbers: {len(files)} files, "
-        f"{num(first.leads)} leads over {first.days:g} days, {first.runs} "
+        f"{num(first.leads)} leads over {horizon(first.days)} days, {first.runs} "
         f"run{'s' if first.runs != 1 else ''}, "
         f"seed {first.seed}",
         f"Scenario: {first.scenario}",

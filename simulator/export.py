@@ -33,6 +33,7 @@ from dsl.ir import Program
 from dsl.params import params_in_force
 from engine import Action, Event, Lead, format_time
 from simulator.cancel import CancelFlag, Cancelled
+from simulator.formatting import horizon
 from simulator.scenario import Scenario
 from simulator.shards import engine_seed, shard_model
 
@@ -229,7 +230,7 @@ def readme(exported: Exported, program: Program, scenario: Scenario, made_by: st
     """The README.md of an export: how it was made, what each file holds, how to replay it."""
     pop = scenario.population
     columns = ", ".join(f"`{c}`" for c in exported.columns) or "no attributes"
-    leads = f"{exported.leads:,} leads arriving over {pop.days:g} days from {pop.start}"
+    leads = f"{exported.leads:,} leads arriving over {horizon(pop.days)} days from {pop.start}"
     return f"""{TITLE}
 
 Made by

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from simulator import report_groups as groups
 from simulator.figures import Stat
-from simulator.formatting import money, num, pct
+from simulator.formatting import horizon, money, num, pct
 from simulator.report_fit import uncertainty
 from simulator.results import Forecast
 from simulator.sequence_groups import SequenceFigures
@@ -50,7 +50,7 @@ class Report:
         f = self.f
         self.lines = [
             f"Forecast: {f.campaign}  ({f.file})",
-            f"{f.scenario} · {num(f.leads)} leads over {f.days:g} days · "
+            f"{f.scenario} · {num(f.leads)} leads over {horizon(f.days)} days · "
             f"{f.runs} run{'s' if f.runs != 1 else ''} · seed {f.seed}",
             *params_lines(f),
             "Each figure: mean over runs (a median or p90: median of runs)  "
@@ -240,7 +240,7 @@ def headline(f: Forecast) -> list[str]:
     spread = k.customers
     spread_text = f"; 90% of runs: {num(spread.low)} to {num(spread.high)}"
     out = [
-        f"Of {num(f.leads)} leads over {f.days:g} days, about "
+        f"Of {num(f.leads)} leads over {horizon(f.days)} days, about "
         f"{num(_m(k.customers))} become customers "
         f"({pct(_m(k.conversion_rate))}{spread_text if spread.has_interval else ''}), "
         f"bringing {money(_m(k.revenue))} for {money(_m(k.cost))} of touches "

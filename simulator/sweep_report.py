@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from simulator.figures import Stat
-from simulator.formatting import money, num, pct
+from simulator.formatting import horizon, money, num, pct
 from simulator.report import wrapped_items
 from simulator.sweep_result import SweepPoint, SweepResult
 
@@ -134,7 +134,7 @@ def render(r: SweepResult) -> str:
     runs = f"{r.runs} run{'s' if r.runs != 1 else ''} a point"
     lines = [
         f"Sweep: {r.campaign}  ({r.file})",
-        f"{r.scenario} · {num(r.leads)} leads over {r.days:g} days · {runs} · seed {r.seed}",
+        f"{r.scenario} · {num(r.leads)} leads over {horizon(r.days)} days · {runs} · seed {r.seed}",
         *_params(r),
         f"{r.design}, {r.planned} points: {axes}.",
         "Every point ran on the same simulated leads and random numbers (common random numbers):",

@@ -66,7 +66,9 @@ def watch_text(f: Forecast) -> str:
 
 
 def header_text(f: Forecast) -> str:
-    return f"{f.leads:,} leads · {f.days:g} days · {f.runs} runs · seed {f.seed}"
+    from simulator.formatting import horizon  # loaded with the forecast already
+
+    return f"{f.leads:,} leads · {horizon(f.days)} days · {f.runs} runs · seed {f.seed}"
 
 
 @dataclass(frozen=True)

@@ -195,3 +195,33 @@ def test_a_report_is_written_whole_with_the_permissions_of_any_new_file(tmp_path
     assert out.read_text() == "<!DOCTYPE html>\n"
     assert out.stat().st_mode & 0o777 == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temporary file left
+
+
+def test_a_fitted_scenarios_forecast_says_where_each_intervals_width_comes_from(
+    made: dict,
+) -> None:
+    from dataclasses import replace
+
+    from simulator.figures import Stat
+    from simulator.fit_section import Fit
+    from simulator.uncertainty import WidthSplit
+
+    plain = forecast_page(made["forecast"], made["scenario"])
+    assert 'id="s-uncertainty"' not in plain  # a scenario of assumptions: nothing to split
+    splits = (WidthSplit("customers", Stat(9.5, 5.0, 18.0, 6), Stat(7.0, 5.0, 10.0, 6), 0.85),)
+    fitted = replace(made["forecast"], uncertainty=splits)
+    fit = Fit(history="h.csv + e.jsonl: 300 leads", warnings=["the calls fit stopped <early>"])
+    scenario = made["scenario"].model_copy(update={"fit": fit})
+    page = forecast_page(fitted, scenario)
+    start = page.index('<section id="s-uncertainty">')
+    section = page[start : page.index("</section>", start)]
+    assert section.startswith(
+        '<section id="s-uncertainty"><h2>Where each interval&#x27;s width comes from</h2>'
+        "<p>The scenario was fitted to a history by nurture calibrate (fitted on h.csv + "
+        "e.jsonl: 300 leads). Each run drew the fitted parameters"
+    )
+    assert "<li>Warning: the calls fit stopped &lt;early&gt;</li>" in section  # escaped
+    assert (
+        '<tr><td class="text">customers</td><td>5 – 18</td><td>5 – 10</td><td>85%</td></tr>'
+    ) in section
+    assert page.index('id="s-uncertainty"') < page.index('id="s-assumptions"')

@@ -224,3 +224,46 @@ async def test_a_scenario_with_a_mistake_is_named_and_r_runs_nothing(tmp_path: P
         await settle(app, pilot)
         assert app.jobs == [] and app.forecast is None
         assert [n.message for n in app._notifications] == [said]
+
+
+@pilot_test
+async def test_a_fitted_scenarios_forecast_shows_where_each_intervals_width_comes_from() -> None:
+    from dataclasses import replace
+
+    from textual.widgets import DataTable
+
+    from simulator.figures import Stat
+    from simulator.uncertainty import WidthSplit
+
+    app = make_app(B2B)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        fill_form(app, leads=100, days=14, runs=2, seed=1)
+        await pilot.press("r")
+        await settle(app, pilot)
+        part = app.screen.query_one("#width-part")
+        assert app.forecast is not None and not app.forecast.uncertainty
+        assert part.display is False  # the scenario's knobs are assumptions: nothing drawn
+        splits = (
+            WidthSplit("customers", Stat(9.5, 5.0, 18.0, 6), Stat(7.0, 5.0, 10.0, 6), 0.85),
+            WidthSplit("visit_rate", Stat(0.7, 0.724, 0.771, 6), Stat(0.7, 0.725, 0.77, 6), 0.03),
+        )
+        app.forecast = replace(app.forecast, uncertainty=splits)
+        await pilot.pause()
+        assert part.display is True
+        table = app.screen.query_one("#width", DataTable)
+        assert [str(c.label) for c in table.columns.values()] == [
+            "figure",
+            "90% interval",
+            "parameters fixed",
+            "parameters' share of the variance",
+        ]
+        assert [table.get_row_at(k) for k in range(table.row_count)] == [
+            ["customers", "5 – 18", "5 – 10", "85%"],
+            ["visited", "72.4% – 77.1%", "72.5% – 77.0%", "3%"],
+        ]
+        assert str(app.screen.query_one("#width-words").render()).startswith(
+            "Each run drew the fitted parameters from their uncertainty"
+        )

@@ -1,6 +1,7 @@
 """The forecast screen: the settings form, a progress bar with cancel, then the KPI cards, the
-report's "Watch" notes, the funnel by stage, customers per week, touches and cost by channel, and
-the sales queue over time.
+report's "Watch" notes, where each interval's width comes from (a fitted scenario's forecast: its
+parameters' part and the simulation's), the funnel by stage, customers per week, touches and
+cost by channel, and the sales queue over time.
 
 The forecast runs in a thread worker on every core (the simulator's processes); the UI stays
 live, progress comes back as messages at most ten a second, and `c` sets the job's stop event:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from simulator import Forecast
 
 IDLE = "Press r to run a forecast."
+WIDTH_TITLE = "Where each interval's width comes from (a fitted scenario)"
 
 
 def funnel_bars(f: Forecast) -> list[Bar]:
@@ -57,6 +59,10 @@ class ForecastScreen(JobScreen):
         with VerticalScroll(id="forecast-body"):
             yield KpiCards(id="kpis")
             yield Static(id="watch")
+            with Vertical(id="width-part"):
+                yield Label(WIDTH_TITLE, classes="section")
+                yield Static(id="width-words")
+                yield DataTable(id="width", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="charts"):
                 yield Bars(id="funnel")
                 yield BandChart(id="over-time")
@@ -72,6 +78,7 @@ class ForecastScreen(JobScreen):
     def on_mount(self) -> None:
         self.query_one("#channels", DataTable).add_columns(*figures.CHANNEL_COLUMNS)
         self.query_one("#sales", DataTable).add_columns("figure", "mean", "90% of runs")
+        self.query_one("#width-part").display = False
         self.query_one(ForecastForm).running(False)
         self.watch(self.app, "forecast", self.show, init=True)
         self.watch(self.app, "rule_files", lambda _: self._fill_settings(), init=True)
@@ -142,6 +149,7 @@ class ForecastScreen(JobScreen):
         if not self.status.running:
             self.status.say(figures.header_text(f))
         self.query_one("#watch", Static).update(figures.watch_text(f))
+        self._show_width(f)
         self.query_one("#funnel", Bars).show(
             f"Funnel: leads that reached each stage (mean of {f.runs} runs)", funnel_bars(f)
         )
@@ -159,3 +167,19 @@ class ForecastScreen(JobScreen):
             table.clear()
             for row in rows:
                 table.add_row(*row, key=row[0])
+
+    def _show_width(self, f: Forecast) -> None:
+        """A fitted scenario's forecast: each headline interval with the parameters drawn and
+        fixed (the text report's section); hidden for other forecasts."""
+        self.query_one("#width-part").display = bool(f.uncertainty)
+        if not f.uncertainty:
+            return
+        from simulator.report_fit import WIDTH_HEAD, WIDTH_WORDS, width_rows
+
+        self.query_one("#width-words", Static).update(WIDTH_WORDS)
+        table = self.query_one("#width", DataTable)
+        if not table.columns:
+            table.add_columns(*WIDTH_HEAD)
+        table.clear()
+        for row in width_rows(f.uncertainty):
+            table.add_row(*row, key=row[0])
