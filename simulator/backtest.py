@@ -189,13 +189,11 @@ def backtest(
     scenario = test_scenario(calibration.scenario, test, runs, seed)
     label = f"fitted on {fit.source}"
     result = forecast(program, scenario, label, workers, progress, cancel=cancel)
-    untimed = (
-        "the history holds each lead's outcome, not when (--outcomes-only)"
-        if options.outcomes_only
-        else ""
-        if timed
-        else "the history's times only order its events (--untimed)"
-    )
+    untimed = ""  # why the times to convert are not judged
+    if options.outcomes_only:
+        untimed = "the history holds each lead's outcome, not when (--outcomes-only)"
+    elif not timed:
+        untimed = "the history's times only order its events (--untimed)"
     figures = tuple(
         Judged(a, result.stat(a.key))
         for a in actual_figures(test, calibration.group_of, not untimed, options.outcomes_only)
