@@ -29,4 +29,10 @@ def test_width_rows_label_and_format_each_figure_as_the_reports_do() -> None:
 
 
 def test_a_horizon_is_whole_days_or_a_tenth() -> None:
-    assert [horizon(d) for d in (90.0, 89.9293, 89.96, 14, 0.5)] == ["90", "89.9", "90", "14", "0.5"]
+    assert [horizon(d) for d in (90.0, 89.9293, 89.96, 14, 0.5)] == [
+        "90",
+        "89.9",
+        "90",
+        "14",
+        "0.5",
+    ]
