@@ -30,6 +30,14 @@ def watch_sentence(report: str) -> str:
     return paragraph[paragraph.index("Watch: ") :] if "Watch: " in paragraph else ""
 
 
+async def forecast_form(app, pilot, **settings: int) -> None:  # type: ignore[no-untyped-def]
+    """The app settled, on the forecast screen, its form filled with `settings`."""
+    await settle(app, pilot)
+    await pilot.press("2")
+    await pilot.pause()
+    fill_form(app, **settings)
+
+
 def card_values(app: object) -> dict[str, str]:
     return {card.kpi.key: card.value_text for card in app.screen.query(KpiCard)}  # type: ignore[attr-defined]
 
@@ -48,10 +56,7 @@ async def test_kpi_cards_show_the_simulators_figures_for_the_same_seed(
     s = expected["forecast"]["scalars"]
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        fill_form(app, leads=300, days=90, runs=3, seed=11)
+        await forecast_form(app, pilot, leads=300, days=90, runs=3, seed=11)
         await pilot.press("r")
         await settle(app, pilot)
         cards = card_values(app)
@@ -77,10 +82,7 @@ async def test_the_funnel_and_the_sales_queue_are_the_forecasts(tmp_path: Path, 
     s = expected["scalars"]
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        fill_form(app, leads=300, days=14, runs=2, seed=5)
+        await forecast_form(app, pilot, leads=300, days=14, runs=2, seed=5)
         await pilot.press("r")
         await settle(app, pilot)
         funnel = app.screen.query_one("#funnel", Bars)
@@ -117,10 +119,7 @@ async def test_the_funnel_and_the_sales_queue_are_the_forecasts(tmp_path: Path, 
 async def test_a_wrong_setting_is_named_and_nothing_runs() -> None:
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        fill_form(app, leads=300, days=30, runs=3, seed=1)
+        await forecast_form(app, pilot, leads=300, days=30, runs=3, seed=1)
         app.screen.query_one("#set-runs").value = "0"
         await pilot.press("r")
         await settle(app, pilot)
@@ -134,10 +133,7 @@ async def test_a_wrong_setting_is_named_and_nothing_runs() -> None:
 async def test_cancel_stops_a_running_forecast_and_its_processes() -> None:
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        fill_form(app, leads=2000, days=90, runs=50, seed=3)
+        await forecast_form(app, pilot, leads=2000, days=90, runs=50, seed=3)
         await pilot.press("r")
         bar = app.screen.query_one("#run-status ProgressBar")
         while not bar.progress:  # the first progress report: the runs are under way
@@ -157,10 +153,7 @@ async def test_cancel_stops_a_running_forecast_and_its_processes() -> None:
 async def test_quitting_stops_a_running_forecast() -> None:
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        fill_form(app, leads=2000, days=90, runs=50, seed=3)
+        await forecast_form(app, pilot, leads=2000, days=90, runs=50, seed=3)
         await pilot.press("r")
         job = app.jobs[0]
         await pilot.press("q")
@@ -176,10 +169,7 @@ async def test_quitting_stops_a_running_forecast() -> None:
 async def test_r_while_a_forecast_runs_starts_no_second_one() -> None:
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        fill_form(app, leads=2000, days=90, runs=50, seed=3)
+        await forecast_form(app, pilot, leads=2000, days=90, runs=50, seed=3)
         await pilot.press("r", "r")
         assert len(app.jobs) == 1
         assert [n.message for n in app._notifications] == ["A forecast is running: c cancels it."]
@@ -194,10 +184,7 @@ async def test_a_mistake_found_by_the_simulator_is_said_not_raised(monkeypatch) 
     monkeypatch.setattr(simulator.model, "MAX_LEADS", 5)  # 16,777,216 in earnest
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        fill_form(app, leads=10, days=10, runs=1, seed=0)
+        await forecast_form(app, pilot, leads=10, days=10, runs=1, seed=0)
         await pilot.press("r")
         await settle(app, pilot)
         assert app.forecast is None
@@ -237,10 +224,7 @@ async def test_a_fitted_scenarios_forecast_shows_where_each_intervals_width_come
 
     app = make_app(B2B)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        fill_form(app, leads=100, days=14, runs=2, seed=1)
+        await forecast_form(app, pilot, leads=100, days=14, runs=2, seed=1)
         await pilot.press("r")
         await settle(app, pilot)
         part = app.screen.query_one("#width-part")
