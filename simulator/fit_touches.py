@@ -344,17 +344,16 @@ def unsubscribe_chances(obs: Observed, block: Block, fatigue_prior: float) -> np
     t = obs.touches
     per_channel = np.zeros(len(t.channels))
     fatigue = fatigue_prior
-    for p, value, _se, _low, _high in block.knobs():
-        name = p.path.rsplit(".", 1)[1]
-        if p.path == "behaviour.unsubscribe_fatigue":
-            fatigue = value
-        elif name in t.channels:
-            per_channel[t.channels.index(name)] = value
-    for path, set_to, _why in block.fixed:
+    fitted = [(p.path, value) for p, value, _se, _low, _high in block.knobs()]
+    for path, value in fitted + [(path, set_to) for path, set_to, _why in block.fixed]:
         name = path.rsplit(".", 1)[1]
-        if path.startswith("behaviour.unsubscribe.") and name in t.channels:
-            assert isinstance(set_to, float)  # `unsubscribes` sets a channel's chance
-            per_channel[t.channels.index(name)] = set_to
+        channel = path.startswith("behaviour.unsubscribe.") and name in t.channels
+        if channel or path == "behaviour.unsubscribe_fatigue":
+            assert isinstance(value, float)  # `unsubscribes` fits or sets these as numbers
+            if channel:
+                per_channel[t.channels.index(name)] = value
+            else:
+                fatigue = value
     chance = per_channel[t.channel] * (1 + fatigue * t.excess)
     return np.where(_can_unsubscribe(t), np.minimum(chance, P_MAX), 0.0)
 
